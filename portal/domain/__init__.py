@@ -1,0 +1,1 @@
+"""Pure domain rules: no I/O, no database, no web. Each module cites its legal source."""

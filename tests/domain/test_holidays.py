@@ -1,0 +1,203 @@
+"""Table tests for the Algemene termijnenwet holiday list and working-day arithmetic.
+
+Expected dates come from published Easter tables and a printed calendar
+(``python3 -c 'import calendar; print(calendar.month(2026, 4))'``), never from the code.
+"""
+
+from datetime import date
+
+import pytest
+
+from portal.domain import holidays
+from portal.domain.holidays import (
+    add_working_days,
+    easter_sunday,
+    holiday_name,
+    is_working_day,
+    kings_day,
+    legal_holidays,
+    next_working_day_on_or_after,
+    non_working_reason,
+    working_days_between,
+)
+
+
+@pytest.mark.parametrize(
+    "year, expected",
+    [
+        pytest.param(2000, date(2000, 4, 23), id="2000"),
+        pytest.param(2011, date(2011, 4, 24), id="2011"),
+        pytest.param(2019, date(2019, 4, 21), id="2019"),
+        pytest.param(2020, date(2020, 4, 12), id="2020"),
+        pytest.param(2021, date(2021, 4, 4), id="2021"),
+        pytest.param(2022, date(2022, 4, 17), id="2022"),
+        pytest.param(2023, date(2023, 4, 9), id="2023"),
+        pytest.param(2024, date(2024, 3, 31), id="2024-march"),
+        pytest.param(2025, date(2025, 4, 20), id="2025"),
+        pytest.param(2026, date(2026, 4, 5), id="2026"),
+        pytest.param(2027, date(2027, 3, 28), id="2027-march"),
+        pytest.param(2028, date(2028, 4, 16), id="2028"),
+        pytest.param(2029, date(2029, 4, 1), id="2029"),
+        pytest.param(2030, date(2030, 4, 21), id="2030"),
+        pytest.param(2038, date(2038, 4, 25), id="2038-latest-possible"),
+        pytest.param(2285, date(2285, 3, 22), id="2285-earliest-possible"),
+    ],
+)
+def test_easter_sunday(year, expected):
+    assert easter_sunday(year) == expected
+
+
+def test_full_list_2026():
+    assert legal_holidays(2026) == {
+        date(2026, 1, 1): "Nieuwjaarsdag",
+        date(2026, 4, 3): "Goede Vrijdag",
+        date(2026, 4, 5): "Eerste Paasdag",
+        date(2026, 4, 6): "Tweede Paasdag",
+        date(2026, 4, 27): "Koningsdag",
+        date(2026, 5, 5): "Bevrijdingsdag",
+        date(2026, 5, 14): "Hemelvaartsdag",
+        date(2026, 5, 24): "Eerste Pinksterdag",
+        date(2026, 5, 25): "Tweede Pinksterdag",
+        date(2026, 12, 25): "Eerste Kerstdag",
+        date(2026, 12, 26): "Tweede Kerstdag",
+    }
+
+
+def test_full_list_2025():
+    assert legal_holidays(2025) == {
+        date(2025, 1, 1): "Nieuwjaarsdag",
+        date(2025, 4, 18): "Goede Vrijdag",
+        date(2025, 4, 20): "Eerste Paasdag",
+        date(2025, 4, 21): "Tweede Paasdag",
+        date(2025, 4, 26): "Koningsdag",
+        date(2025, 5, 5): "Bevrijdingsdag",
+        date(2025, 5, 29): "Hemelvaartsdag",
+        date(2025, 6, 8): "Eerste Pinksterdag",
+        date(2025, 6, 9): "Tweede Pinksterdag",
+        date(2025, 12, 25): "Eerste Kerstdag",
+        date(2025, 12, 26): "Tweede Kerstdag",
+    }
+
+
+def test_legal_holidays_returns_a_copy():
+    first = legal_holidays(2026)
+    first.clear()
+    assert len(legal_holidays(2026)) == 11
+
+
+@pytest.mark.parametrize(
+    "year, expected",
+    [
+        pytest.param(2025, date(2025, 4, 26), id="2025-27th-is-sunday"),
+        pytest.param(2026, date(2026, 4, 27), id="2026-monday"),
+        pytest.param(2027, date(2027, 4, 27), id="2027-tuesday"),
+        pytest.param(2031, date(2031, 4, 26), id="2031-27th-is-sunday"),
+        pytest.param(2036, date(2036, 4, 26), id="2036-27th-is-sunday"),
+    ],
+)
+def test_kings_day(year, expected):
+    assert kings_day(year) == expected
+    assert legal_holidays(year)[expected] == "Koningsdag"
+
+
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        pytest.param(date(2026, 1, 2), True, id="friday-after-new-year"),
+        pytest.param(date(2026, 1, 1), False, id="new-year-thursday"),
+        pytest.param(date(2026, 1, 10), False, id="saturday"),
+        pytest.param(date(2026, 1, 11), False, id="sunday"),
+        pytest.param(date(2026, 4, 3), False, id="good-friday-art-3-2"),
+        pytest.param(date(2026, 4, 6), False, id="easter-monday"),
+        pytest.param(date(2026, 4, 7), True, id="tuesday-after-easter"),
+        pytest.param(date(2026, 4, 27), False, id="kings-day-2026-monday"),
+        pytest.param(date(2025, 4, 28), True, id="monday-after-kings-day-sunday-no-substitute"),
+        pytest.param(date(2031, 4, 28), True, id="2031-no-substitute-monday"),
+        pytest.param(date(2026, 5, 4), True, id="remembrance-day-is-working"),
+        pytest.param(date(2026, 5, 5), False, id="liberation-day-non-lustrum-2026"),
+        pytest.param(date(2027, 5, 5), False, id="liberation-day-non-lustrum-2027"),
+        pytest.param(date(2026, 5, 14), False, id="ascension"),
+        pytest.param(date(2026, 5, 15), True, id="friday-after-ascension-without-decree"),
+        pytest.param(date(2026, 5, 25), False, id="whit-monday"),
+        pytest.param(date(2026, 12, 24), True, id="christmas-eve"),
+        pytest.param(date(2026, 12, 25), False, id="christmas"),
+        pytest.param(date(2026, 12, 31), True, id="new-years-eve"),
+    ],
+)
+def test_is_working_day(day, working):
+    assert is_working_day(day) is working
+
+
+def test_extra_days_are_not_working_days():
+    friday = date(2026, 5, 15)
+    assert is_working_day(friday, extra_days=[friday]) is False
+    assert holiday_name(friday, {friday: "Vrijdag na Hemelvaart"}) == "Vrijdag na Hemelvaart"
+    assert next_working_day_on_or_after(date(2026, 5, 14), [friday]) == date(2026, 5, 18)
+
+
+def test_royal_decree_days_are_data(monkeypatch):
+    assert holidays.ROYAL_DECREE_DAYS == {}
+    friday = date(2026, 5, 15)
+    monkeypatch.setitem(holidays.ROYAL_DECREE_DAYS, friday, "Vrijdag na Hemelvaart")
+    assert is_working_day(friday) is False
+    assert non_working_reason(friday) == "Vrijdag na Hemelvaart"
+
+
+@pytest.mark.parametrize(
+    "day, reason",
+    [
+        pytest.param(date(2026, 1, 10), "zaterdag", id="saturday"),
+        pytest.param(date(2026, 1, 11), "zondag", id="sunday"),
+        pytest.param(date(2026, 4, 6), "Tweede Paasdag", id="holiday-name"),
+        pytest.param(date(2025, 4, 26), "Koningsdag", id="holiday-name-wins-over-saturday"),
+        pytest.param(date(2026, 1, 12), None, id="working-day"),
+    ],
+)
+def test_non_working_reason(day, reason):
+    assert non_working_reason(day) == reason
+
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        pytest.param(date(2026, 5, 6), date(2026, 5, 6), id="working-day-itself"),
+        pytest.param(date(2026, 1, 10), date(2026, 1, 12), id="saturday-to-monday"),
+        pytest.param(date(2026, 4, 3), date(2026, 4, 7), id="good-friday-to-tuesday"),
+        pytest.param(date(2026, 12, 25), date(2026, 12, 28), id="christmas-friday-to-monday"),
+        pytest.param(date(2027, 1, 1), date(2027, 1, 4), id="new-year-friday-to-monday"),
+        pytest.param(date(2026, 5, 24), date(2026, 5, 26), id="whit-sunday-to-tuesday"),
+    ],
+)
+def test_next_working_day_on_or_after(day, expected):
+    assert next_working_day_on_or_after(day) == expected
+
+
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        pytest.param(date(2026, 1, 9), 1, date(2026, 1, 12), id="friday-plus-1"),
+        pytest.param(date(2026, 1, 10), 1, date(2026, 1, 12), id="saturday-plus-1"),
+        pytest.param(date(2026, 1, 5), 5, date(2026, 1, 12), id="monday-plus-5"),
+        pytest.param(date(2026, 4, 2), 1, date(2026, 4, 7), id="over-easter"),
+        pytest.param(date(2026, 4, 2), 2, date(2026, 4, 8), id="over-easter-2"),
+        pytest.param(date(2026, 1, 10), 0, date(2026, 1, 10), id="zero-returns-start"),
+        pytest.param(date(2026, 4, 7), -1, date(2026, 4, 2), id="backwards-over-easter"),
+    ],
+)
+def test_add_working_days(start, n, expected):
+    assert add_working_days(start, n) == expected
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        pytest.param(date(2026, 1, 5), date(2026, 1, 12), 5, id="one-week"),
+        pytest.param(date(2026, 1, 9), date(2026, 1, 12), 1, id="friday-to-monday"),
+        pytest.param(date(2026, 1, 12), date(2026, 1, 12), 0, id="same-day"),
+        pytest.param(date(2026, 1, 12), date(2026, 1, 9), -1, id="reversed-negative"),
+        pytest.param(date(2026, 4, 1), date(2026, 4, 7), 2, id="over-easter"),
+        pytest.param(date(2026, 12, 24), date(2027, 1, 4), 5, id="christmas-new-year"),
+    ],
+)
+def test_working_days_between(start, end, expected):
+    assert working_days_between(start, end) == expected
