@@ -1,0 +1,34 @@
+# The two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PORTAL_CHROMIUM ?= /usr/bin/chromium
+export PORTAL_CHROMIUM
+
+.PHONY: run test setup chromium migrate demo-data bench
+
+$(UV):
+	python3 -m venv .tools && .tools/bin/pip install -q uv
+
+setup: $(UV)
+	$(UV) sync --frozen
+
+chromium:
+	@test -x "$(PORTAL_CHROMIUM)" || (apt-get update -q && apt-get install -y -q chromium)
+
+migrate: setup
+	$(UV) run alembic upgrade head
+
+demo-data: migrate
+	$(UV) run python -m portal.demo
+
+run: demo-data
+	@echo ""
+	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
+	@echo "Demo logins (login simulator): see README.md, section 'Demo logins'"
+	$(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000
+
+test: setup chromium
+	$(UV) run pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(UV) run python -m bench

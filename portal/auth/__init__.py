@@ -1,0 +1,1 @@
+"""Sign-in, sessions, CSRF and who may see what."""

@@ -1,0 +1,65 @@
+"""Who is signed in. Stored in the server-side session as a plain dict."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+PrincipalKind = Literal["resident", "business", "staff"]
+
+# DigiD levels in rising order; eHerkenning levels map onto the same scale
+# (EH2 ≈ basis/low, EH2+ ≈ midden, EH3 ≈ substantieel, EH4 ≈ hoog; eIDAS).
+DIGID_LEVELS = ("basis", "midden", "substantieel", "hoog")
+EHERKENNING_LEVELS = ("EH2", "EH2+", "EH3", "EH4")
+
+
+def level_rank(level: str | None) -> int:
+    """0 for unknown; 1..4 for the levels above (DigiD and eHerkenning alike)."""
+    if level in DIGID_LEVELS:
+        return DIGID_LEVELS.index(level) + 1
+    if level in EHERKENNING_LEVELS:
+        return EHERKENNING_LEVELS.index(level) + 1
+    return 0
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: PrincipalKind
+    subject: str
+    level: str | None = None
+    bsn: str | None = None
+    kvk: str | None = None
+    branch_number: str | None = None
+    employee_id: int | None = None
+    display_name: str = ""
+    provider: str = ""
+
+    @property
+    def audit_id(self) -> str:
+        if self.kind == "resident":
+            # Never write a full BSN into logs: the last three digits identify enough.
+            return f"bsn:*****{(self.bsn or '')[-3:]}"
+        if self.kind == "business":
+            return f"kvk:{self.kvk}" + (f"/{self.branch_number}" if self.branch_number else "")
+        return f"employee:{self.employee_id}"
+
+    @property
+    def submitter_key(self) -> str:
+        """Identifies who submitted feedback or a callback request."""
+        if self.kind == "resident":
+            return f"bsn:{self.bsn}"
+        if self.kind == "business":
+            return f"kvk:{self.kvk}"
+        return f"employee:{self.employee_id}"
+
+    def meets(self, required_level: str | None) -> bool:
+        return required_level is None or level_rank(self.level) >= level_rank(required_level)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Principal | None:
+        if not data:
+            return None
+        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__ if key in data})

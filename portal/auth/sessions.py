@@ -1,0 +1,209 @@
+"""Server-side sessions stored in the database.
+
+Why in the database: sessions must survive a restart and work with several app
+workers behind a load balancer. The cookie holds a random token; the table holds
+its SHA-256. Idle timeout and absolute lifetime are enforced here, on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from typing import Any
+
+from sqlmodel import Session, delete
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal.auth.principal import Principal
+from portal.clock import utcnow
+from portal.config import Settings
+from portal.models import WebSession
+
+# Requests to these paths do not count as activity (the timeout check itself
+# must not keep a session alive).
+PASSIVE_PATHS = ("/sessie/status", "/static/", "/healthz", "/readyz")
+TOUCH_INTERVAL = timedelta(seconds=30)
+
+
+def cookie_name(settings: Settings) -> str:
+    # __Host- pins the cookie to this host, path / and HTTPS.
+    return "__Host-mz_session" if settings.cookie_secure else "mz_session"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SessionState:
+    """The session of one request: a dict plus what happened to it."""
+
+    def __init__(self, token: str | None = None, data: dict | None = None, row: WebSession | None = None):
+        self.token = token
+        self.data: dict[str, Any] = dict(data or {})
+        self.row = row
+        self.modified = False
+        self.rotate = False
+        self.destroyed = False
+        self.expired_reason: str | None = None  # 'idle' or 'absolute' when it just ran out
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self.modified = True
+
+    def pop(self, key: str, default: Any = None) -> Any:
+        self.modified = True
+        return self.data.pop(key, default)
+
+    @property
+    def principal(self) -> Principal | None:
+        return Principal.from_dict(self.data.get("principal"))
+
+
+def get_session_state(request: Request) -> SessionState:
+    return request.scope["portal.session"]
+
+
+def sign_in(request: Request, principal: Principal, extra: dict | None = None) -> None:
+    """Store the principal and give the session a new id (prevents session fixation)."""
+    state = get_session_state(request)
+    keep = {key: value for key, value in state.data.items() if key.startswith("keep:")}
+    state.data = {**keep, "principal": principal.to_dict(), "signed_in_at": utcnow().isoformat(), **(extra or {})}
+    state.modified = True
+    state.rotate = True
+
+
+def sign_out(request: Request) -> None:
+    state = get_session_state(request)
+    state.data = {}
+    state.destroyed = True
+
+
+def seconds_left(state: SessionState, settings: Settings) -> int:
+    """Seconds until the idle timeout or the absolute lifetime, whichever is first."""
+    if state.row is None:
+        return 0
+    now = utcnow()
+    idle_end = state.row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    absolute_end = state.row.created_at + timedelta(hours=settings.session_absolute_hours)
+    return max(0, int((min(idle_end, absolute_end) - now).total_seconds()))
+
+
+class SessionMiddleware:
+    """Loads the session before the route runs and saves it afterwards."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, engine) -> None:
+        self.app = app
+        self.settings = settings
+        self.engine = engine
+        self.cookie = cookie_name(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(self.cookie)
+        passive = scope["path"].startswith(PASSIVE_PATHS)
+        state = await run_in_threadpool(self._load, token, passive)
+        scope["portal.session"] = state
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                cookie_header = await run_in_threadpool(self._save, state)
+                if cookie_header:
+                    headers = MutableHeaders(scope=message)
+                    headers.append("Set-Cookie", cookie_header)
+                    headers.append("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    # -- storage -----------------------------------------------------------
+    def _load(self, token: str | None, passive: bool) -> SessionState:
+        if not token or len(token) > 100:
+            return SessionState()
+        with Session(self.engine) as db:
+            row = db.get(WebSession, _hash(token))
+            if row is None:
+                state = SessionState()
+                state.expired_reason = "unknown"
+                return state
+            now = utcnow()
+            reason = None
+            if now - row.created_at > timedelta(hours=self.settings.session_absolute_hours):
+                reason = "absolute"
+            elif now - row.last_seen_at > timedelta(minutes=self.settings.session_idle_minutes):
+                reason = "idle"
+            if reason:
+                db.delete(row)
+                db.commit()
+                state = SessionState()
+                state.expired_reason = reason if row.data.get("principal") else None
+                state.destroyed = True  # clears the cookie
+                return state
+            if not passive and now - row.last_seen_at > TOUCH_INTERVAL:
+                row.last_seen_at = now
+                db.add(row)
+                db.commit()
+                db.refresh(row)
+            db.expunge(row)
+            return SessionState(token, row.data, row)
+
+    def _save(self, state: SessionState) -> str | None:
+        with Session(self.engine) as db:
+            if state.destroyed:
+                if state.row is not None:
+                    db.exec(delete(WebSession).where(WebSession.id == state.row.id))
+                    db.commit()
+                return self._cookie("", max_age=0) if (state.token or state.row or state.destroyed) else None
+            if not state.modified:
+                return None
+            if state.rotate and state.row is not None:
+                db.exec(delete(WebSession).where(WebSession.id == state.row.id))
+                state.row = None
+            if state.row is None:
+                state.token = secrets.token_urlsafe(32)
+                now = utcnow()
+                db.add(WebSession(id=_hash(state.token), data=state.data, created_at=now, last_seen_at=now))
+                db.commit()
+                return self._cookie(state.token)
+            row = db.get(WebSession, state.row.id)
+            if row is not None:
+                row.data = dict(state.data)
+                row.last_seen_at = utcnow()
+                db.add(row)
+                db.commit()
+            return None
+
+    def _cookie(self, value: str, max_age: int | None = None) -> str:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[self.cookie] = value
+        morsel = cookie[self.cookie]
+        morsel["path"] = "/"
+        morsel["httponly"] = True
+        morsel["samesite"] = "Lax"
+        if self.settings.cookie_secure:
+            morsel["secure"] = True
+        if max_age is not None:
+            morsel["max-age"] = max_age
+        return morsel.OutputString()
+
+
+def purge_expired_sessions(db: Session, settings: Settings) -> int:
+    """Housekeeping; safe to run from several workers at once."""
+    cutoff = utcnow() - timedelta(minutes=settings.session_idle_minutes)
+    result = db.exec(delete(WebSession).where(WebSession.last_seen_at < cutoff))
+    db.commit()
+    return result.rowcount or 0
+

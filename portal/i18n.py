@@ -1,0 +1,148 @@
+"""The one translation function, and Dutch/English dates.
+
+Message ids are English; every one must have a Dutch translation in
+``portal/locales/nl/LC_MESSAGES/*.po`` (a test checks that). Each area of the
+code keeps its own .po file there; at start-up all are merged into one catalog,
+compiled in memory (no build step, nothing generated in the repo).
+
+The language of the current request lives in a context variable, so ``_()``
+works in routes, services and templates alike.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from contextvars import ContextVar
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from starlette.requests import Request
+
+from portal.clock import DUTCH_TIME, to_dutch_time
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+LANGUAGE_COOKIE = "lang"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
+
+_current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+@lru_cache
+def catalog(language: str) -> _gettext.NullTranslations:
+    """All .po files of a language merged and compiled in memory."""
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    po_files = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    if not po_files:
+        return _gettext.NullTranslations()
+    merged = None
+    for po_file in po_files:
+        with po_file.open("rb") as handle:
+            messages = read_po(handle, locale=_BABEL_LOCALE[language])
+        if merged is None:
+            merged = messages
+        else:
+            for message in messages:
+                if message.id:
+                    merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def set_language(language: str) -> None:
+    _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+def gettext(message: str, **variables: object) -> str:
+    """Translate ``message`` into the request's language; ``%(name)s`` placeholders
+    are filled from ``variables``."""
+    text = catalog(current_language()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = catalog(current_language()).ngettext(singular, plural, n)
+    variables.setdefault("num", n)
+    return text % variables
+
+
+_ = gettext
+
+
+def pick_language(cookie_value: str | None, accept_language: str | None) -> str:
+    """The language cookie wins; then the browser's Accept-Language; then Dutch."""
+    if cookie_value in LANGUAGES:
+        return cookie_value
+    if accept_language:
+        ranked = []
+        for index, part in enumerate(accept_language.split(",")):
+            pieces = part.strip().split(";")
+            tag = pieces[0].strip().lower()
+            quality = 1.0
+            for parameter in pieces[1:]:
+                name, _sep, value = parameter.strip().partition("=")
+                if name == "q":
+                    try:
+                        quality = float(value)
+                    except ValueError:
+                        quality = 0.0
+            ranked.append((-quality, index, tag.split("-")[0]))
+        for _quality, _index, primary in sorted(ranked):
+            if primary in LANGUAGES:
+                return primary
+    return DEFAULT_LANGUAGE
+
+
+def localized(obj: object, field: str) -> str:
+    """``localized(case_type, "name")`` → ``name_nl`` or ``name_en``; falls back
+    to Dutch when the English text is empty."""
+    value = getattr(obj, f"{field}_{current_language()}", "") or getattr(obj, f"{field}_nl", "")
+    return value or ""
+
+
+def format_date(value: date | None, style: str = "long") -> str:
+    """Dates in words, as residents read them: 'maandag 12 januari 2026'.
+    ``style='short'`` gives '12 januari 2026'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    pattern = "EEEE d MMMM y" if style == "long" else "d MMMM y"
+    return _babel_format_date(value, pattern, locale=_BABEL_LOCALE[current_language()])
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A stored (naive UTC) moment in Dutch time: '12 januari 2026, 14:05'."""
+    if value is None:
+        return ""
+    local = to_dutch_time(value) if value.tzinfo is None else value.astimezone(DUTCH_TIME)
+    return _babel_format_datetime(local, "d MMMM y, HH:mm", locale=_BABEL_LOCALE[current_language()])
+
+
+class LanguageMiddleware:
+    """Decides the language of each request (cookie, then Accept-Language) and
+    makes it current for ``gettext`` and the templates."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            language = pick_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+            scope["portal.language"] = language
+            set_language(language)
+        await self.app(scope, receive, send)

@@ -1,0 +1,46 @@
+"""All tables, grouped by concept. Importing this package registers every table
+on ``SQLModel.metadata`` (Alembic and the tests rely on that)."""
+
+from portal.models.audit import AuditLog
+from portal.models.auth import LoginAttempt, SimulatorGrant, WebSession
+from portal.models.cases import (
+    Case,
+    Document,
+    DocumentRequest,
+    Extension,
+    Role,
+    StatusHistory,
+    Suspension,
+)
+from portal.models.catalogue import (
+    CaseType,
+    Employee,
+    Organisation,
+    RequiredDocument,
+    StatusType,
+    Team,
+)
+from portal.models.contact import CallbackRequest, Feedback, Notice
+
+__all__ = [
+    "AuditLog",
+    "CallbackRequest",
+    "Case",
+    "CaseType",
+    "Document",
+    "DocumentRequest",
+    "Employee",
+    "Extension",
+    "Feedback",
+    "LoginAttempt",
+    "Notice",
+    "Organisation",
+    "RequiredDocument",
+    "Role",
+    "SimulatorGrant",
+    "StatusHistory",
+    "StatusType",
+    "Suspension",
+    "Team",
+    "WebSession",
+]

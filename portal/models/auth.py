@@ -1,0 +1,46 @@
+"""Server-side state for sign-in: sessions (so they survive restarts and work
+with several workers), sign-in attempts (rate limits) and the simulator's
+authorization codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from portal.clock import utcnow
+
+
+class WebSession(SQLModel, table=True):
+    """The cookie holds a random token; we store only its SHA-256, so a copy of
+    the database does not let anyone take over a session."""
+
+    id: str = Field(primary_key=True, max_length=64, description="sha256 of the cookie token")
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    __table_args__ = (Index("ix_loginattempt_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, description="'ip:…' or 'id:…'")
+    at: datetime = Field(default_factory=utcnow)
+    success: bool = False
+
+
+class SimulatorGrant(SQLModel, table=True):
+    """An authorization code issued by the built-in login simulator."""
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    client_id: str = Field(max_length=100)
+    redirect_uri: str = Field(max_length=1000)
+    scope: str = Field(default="openid", max_length=200)
+    nonce: str | None = Field(default=None, max_length=200)
+    code_challenge: str | None = Field(default=None, max_length=200)
+    code_challenge_method: str | None = Field(default=None, max_length=10)
+    claims: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -1,0 +1,71 @@
+"""Contact between municipality and applicant: notices (the inbox), feedback
+("Bent u geholpen?") and callback requests ("Bel mij terug")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.clock import utcnow
+
+NOTICE_KINDS = (
+    "acknowledgement", "status", "extension", "suspension", "document_request",
+    "decision", "message",
+)
+
+
+class Notice(SQLModel, table=True):
+    """A message to a resident or business, shown in the inbox. ``dedupe_key``
+    makes creating it idempotent (notifications arrive at least once)."""
+
+    __table_args__ = (
+        Index("ix_notice_bsn", "recipient_bsn", "created_at"),
+        Index("ix_notice_kvk", "recipient_kvk", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    recipient_bsn: str | None = Field(default=None, max_length=9)
+    recipient_kvk: str | None = Field(default=None, max_length=8)
+    recipient_branch: str | None = Field(default=None, max_length=12)
+    kind: str = Field(max_length=30)
+    subject_nl: str = Field(max_length=300)
+    subject_en: str = Field(max_length=300)
+    body_nl: str = Field(max_length=5000)
+    body_en: str = Field(max_length=5000)
+    sender_employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    emailed_at: datetime | None = None
+
+
+class Feedback(SQLModel, table=True):
+    """'Bent u geholpen?' — one answer per submitter per case and moment."""
+
+    __table_args__ = (UniqueConstraint("case_id", "context", "submitter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    context: str = Field(max_length=30, description="'case_closed' or 'after_contact'")
+    submitter: str = Field(max_length=40, description="'bsn:…' or 'kvk:…'")
+    helped: bool
+    comment: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CallbackRequest(SQLModel, table=True):
+    """'Bel mij terug': the norm is an answer within 48 hours (service norm, 90%)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    submitter: str = Field(max_length=40)
+    phone: str = Field(max_length=20)
+    preferred_time: str = Field(default="", max_length=100)
+    question: str = Field(default="", max_length=2000)
+    idempotency_key: str = Field(max_length=64, unique=True, description="From the form, so a double submit stores one request")
+    created_at: datetime = Field(default_factory=utcnow)
+    handled_at: datetime | None = None
+    handled_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")

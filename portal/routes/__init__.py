@@ -1,0 +1,9 @@
+"""One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
+includes (and the accessibility crawl checks its coverage against)."""
+
+from portal.routes import health, pages
+
+ROUTERS = [
+    health.router,
+    pages.router,
+]

@@ -1,0 +1,11 @@
+"""The municipality this portal serves (its contact details appear on every page)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from portal.models import Organisation
+
+
+def get_organisation(db: Session) -> Organisation | None:
+    return db.exec(select(Organisation).order_by(Organisation.id)).first()

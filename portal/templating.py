@@ -1,0 +1,69 @@
+"""Rendering pages and HTMX partials with Jinja2. One environment, one render
+function; templates get the translation function, the date formatters and the
+CSRF token from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from portal import i18n
+from portal.auth.csrf import FIELD as CSRF_FIELD
+from portal.auth.csrf import csrf_token
+from portal.auth.sessions import get_session_state
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+environment.globals.update(
+    format_date=i18n.format_date,
+    format_datetime=i18n.format_datetime,
+    localized=i18n.localized,
+    current_language=i18n.current_language,
+    CSRF_FIELD=CSRF_FIELD,
+)
+
+# Areas add values every page needs (e.g. the unread-message count in the header).
+ContextProcessor = Callable[[Request], dict[str, Any]]
+context_processors: list[ContextProcessor] = []
+
+
+def is_htmx(request: Request) -> bool:
+    """An HTMX request that wants a partial (boosted requests want whole pages)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    state = get_session_state(request) if "portal.session" in request.scope else None
+    values: dict[str, Any] = {
+        "request": request,
+        "settings": request.app.state.settings,
+        "lang": i18n.current_language(),
+        "principal": state.principal if state else None,
+        "session_expired": state.expired_reason if state else None,
+        "csrf_token": csrf_token(request),
+    }
+    for processor in context_processors:
+        values.update(processor(request))
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

@@ -1,0 +1,147 @@
+"""Shared test fixtures: a real database (SQLite by default, PostgreSQL when
+PORTAL_TEST_DATABASE_URL is set, as in CI), migrated with Alembic and loaded with
+the demo municipality; the app; a live server on a free port; a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from portal.app import create_app
+from portal.config import PROJECT_ROOT, Settings
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["configure_logging"] = False
+    os.environ["PORTAL_DATABASE_URL"] = database_url
+    from portal.config import get_settings
+
+    get_settings.cache_clear()
+    return config
+
+
+def reset_database(database_url: str) -> None:
+    """Start every test run from an empty database, then migrate to head."""
+    if database_url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    command.upgrade(alembic_config(database_url), "head")
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def database_url(var_dir: Path) -> str:
+    return os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{var_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def settings(var_dir: Path, database_url: str) -> Settings:
+    return Settings(
+        env="test",
+        var_dir=var_dir,
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        simulator_enabled=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    reset_database(database_url)
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, migrated_database: str):
+    from portal.demo import load_demo_data
+
+    application = create_app(settings)
+    with Session(application.state.engine) as db:
+        load_demo_data(db)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def db(app) -> Iterator[Session]:
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app, settings: Settings) -> Iterator[str]:
+    """The app served by uvicorn on a free port, for the browser and the a11y crawl."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings.base_url = base_url
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("The live server did not start within 20 seconds")
+        time.sleep(0.05)
+    yield base_url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: run `make test` (installs it) or set PORTAL_CHROMIUM")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="nl-NL")
+    browser_page = context.new_page()
+    yield browser_page
+    context.close()
