@@ -2,8 +2,12 @@
 includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import health, pages
+from portal.routes import cases, inbox, permits
 
 ROUTERS = [
     health.router,
     pages.router,
+    cases.router,
+    inbox.router,
+    permits.router,
 ]

@@ -1,0 +1,68 @@
+"""Berichten: every notice across the applicant's cases, with the unread count in the
+header (registered here as a template context processor)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from portal.auth.dependencies import require_applicant
+from portal.auth.principal import Principal
+from portal.db import get_db
+from portal.services import notices as notice_service
+from portal.templating import context_processors, is_htmx, render
+
+router = APIRouter()
+
+Applicant = Annotated[Principal, Depends(require_applicant)]
+Db = Annotated[Session, Depends(get_db)]
+
+
+def unread_count_processor(request: Request) -> dict:
+    """``unread_count`` for the header on every page of a signed-in applicant."""
+    state = request.scope.get("portal.session")
+    principal = state.principal if state is not None else None
+    if principal is None or principal.kind not in ("resident", "business"):
+        return {}
+    with Session(request.app.state.engine) as db:
+        return {"unread_count": notice_service.unread_count(db, principal)}
+
+
+context_processors.append(unread_count_processor)
+
+
+def _notice_id(raw: str) -> int:
+    # Not a number → the same 404 as an unknown or someone else's message.
+    if not raw.isdigit() or len(raw) > 12:
+        raise HTTPException(status_code=404)
+    return int(raw)
+
+
+@router.get("/berichten")
+def inbox(request: Request, principal: Applicant, db: Db):
+    items = notice_service.list_notices(db, principal)
+    return render(request, "pages/inbox/list.html", {"items": items})
+
+
+@router.get("/berichten/{notice_id}")
+def message(request: Request, notice_id: str, principal: Applicant, db: Db):
+    item = notice_service.get_notice(db, principal, _notice_id(notice_id))
+    if item is None:
+        raise HTTPException(status_code=404)
+    return render(request, "pages/inbox/detail.html", {"item": item})
+
+
+@router.post("/berichten/{notice_id}/gelezen")
+def mark_read(request: Request, notice_id: str, principal: Applicant, db: Db):
+    number = _notice_id(notice_id)
+    if not notice_service.mark_read(db, principal, number):
+        raise HTTPException(status_code=404)
+    if is_htmx(request):
+        item = notice_service.get_notice(db, principal, number)
+        return render(request, "partials/inbox_item.html", {"item": item, "just_marked": True})
+    back = request.query_params.get("terug")
+    target = "/berichten" if back == "lijst" else f"/berichten/{number}"
+    return RedirectResponse(target, status_code=303)

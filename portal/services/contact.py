@@ -1,0 +1,119 @@
+"""'Bel mij terug' (callback requests) and 'Bent u geholpen?' (feedback).
+
+Both are safe against a double submit: a callback request carries an idempotency key
+from a hidden form field (a second submit of the same form finds the first request);
+feedback is unique per (case, context, submitter) in the database, so a second answer
+is recognised, not stored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from portal.auth.principal import Principal
+from portal.clock import utcnow
+from portal.models import CallbackRequest, Case, Feedback
+
+CALLBACK_NORM = timedelta(hours=48)  # service norm: 90% of callbacks within 48 hours
+PREFERRED_TIMES = ("any", "morning", "afternoon")
+FEEDBACK_CONTEXTS = ("case_closed", "after_contact")
+MAX_QUESTION = 2000
+MAX_COMMENT = 2000
+_KEY = re.compile(r"[0-9a-f]{32}")
+_PHONE_ALLOWED = re.compile(r"\+?[0-9 ()-]+")
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_hex(16)
+
+
+def callback_due(request: CallbackRequest) -> datetime:
+    return request.created_at + CALLBACK_NORM
+
+
+@dataclass
+class CallbackForm:
+    phone: str = ""
+    preferred_time: str = "any"
+    question: str = ""
+    key: str = ""
+
+
+def validate_callback(form: CallbackForm) -> dict[str, str]:
+    """Field name → error code; empty when the form is fine."""
+    errors: dict[str, str] = {}
+    phone = form.phone.strip()
+    digits = re.sub(r"[^0-9]", "", phone)
+    if not phone:
+        errors["phone"] = "phone_missing"
+    elif not _PHONE_ALLOWED.fullmatch(phone) or not 10 <= len(digits) <= 15:
+        errors["phone"] = "phone_invalid"
+    if form.preferred_time not in PREFERRED_TIMES:
+        errors["preferred_time"] = "time_invalid"
+    if len(form.question) > MAX_QUESTION:
+        errors["question"] = "question_too_long"
+    if not _KEY.fullmatch(form.key or ""):
+        errors["key"] = "key_invalid"
+    return errors
+
+
+def request_callback(db: Session, principal: Principal, case: Case, form: CallbackForm) -> tuple[CallbackRequest, bool]:
+    """Store the request; returns (request, created). A repeated key returns the first one."""
+    existing = db.exec(select(CallbackRequest).where(CallbackRequest.idempotency_key == form.key)).first()
+    if existing is not None:
+        if existing.case_id != case.id or existing.submitter != principal.submitter_key:
+            # Someone else's key: never reveal or reuse their request.
+            raise ValueError("key_invalid")
+        return existing, False
+    request = CallbackRequest(
+        case_id=case.id,
+        submitter=principal.submitter_key,
+        phone=form.phone.strip(),
+        preferred_time=form.preferred_time,
+        question=form.question.strip(),
+        idempotency_key=form.key,
+    )
+    db.add(request)
+    try:
+        db.commit()
+    except IntegrityError:
+        # Two submits raced; the other one won.
+        db.rollback()
+        existing = db.exec(select(CallbackRequest).where(CallbackRequest.idempotency_key == form.key)).one()
+        return existing, False
+    return request, True
+
+
+def give_feedback(
+    db: Session, principal: Principal, case: Case, context: str, helped: bool, comment: str
+) -> tuple[Feedback, bool]:
+    """Store the answer; returns (feedback, created). A second answer keeps the first."""
+    existing = db.exec(
+        select(Feedback).where(
+            Feedback.case_id == case.id, Feedback.context == context, Feedback.submitter == principal.submitter_key
+        )
+    ).first()
+    if existing is not None:
+        return existing, False
+    feedback = Feedback(
+        case_id=case.id, context=context, submitter=principal.submitter_key,
+        helped=helped, comment=comment.strip()[:MAX_COMMENT], created_at=utcnow(),
+    )
+    db.add(feedback)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        existing = db.exec(
+            select(Feedback).where(
+                Feedback.case_id == case.id, Feedback.context == context, Feedback.submitter == principal.submitter_key
+            )
+        ).one()
+        return existing, False
+    return feedback, True

@@ -1,0 +1,175 @@
+"""Uploads of documents we asked for.
+
+Every check happens before anything is written; then the file, the Document row, the
+fulfilled request, the ended suspension (Awb 4:15: the term runs again from the day the
+information arrives) and the recomputed decision date are stored together: one database
+transaction, and the file is removed again if that transaction fails. So on any error
+nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from portal.clock import utcnow
+from portal.models import Case, Document, DocumentRequest, Suspension
+from portal.services.deadlines import refresh_legal_deadline
+
+# Allowed types, recognised by their first bytes (the name alone proves nothing).
+MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+EXTENSIONS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+MAX_NAME_LENGTH = 100
+
+
+class UploadError(ValueError):
+    """A refused upload. ``code`` picks the message shown next to the file field."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def sniff_type(data: bytes) -> str | None:
+    for content_type, prefixes in MAGIC.items():
+        if data.startswith(prefixes):
+            return content_type
+    return None
+
+
+def clean_filename(raw: str | None) -> str:
+    """A file name safe to store and show, or UploadError("filename").
+
+    Refused: path parts (``/``, ``\\``, ``..``), control and format characters (NUL,
+    newlines, right-to-left overrides that disguise an extension), names starting with a
+    dot. Long names are shortened, keeping the extension.
+    """
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    if not name:
+        raise UploadError("no_name")
+    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
+        raise UploadError("filename")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for char in name):
+        raise UploadError("filename")
+    name = re.sub(r"\s+", " ", name)
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    extension = f".{extension.lower()}" if dot else ""
+    if len(stem) + len(extension) > MAX_NAME_LENGTH:
+        stem = stem[: MAX_NAME_LENGTH - len(extension)].rstrip()
+    return f"{stem}{extension}"
+
+
+def check_upload(raw_name: str | None, data: bytes, max_bytes: int) -> CheckedFile:
+    """All checks on an upload; raises UploadError with the first problem found."""
+    if raw_name is None or (not raw_name and not data):
+        raise UploadError("missing")
+    if len(data) > max_bytes:
+        raise UploadError("too_large")
+    if not data:
+        raise UploadError("empty")
+    filename = clean_filename(raw_name)
+    expected = EXTENSIONS.get(Path(filename).suffix.lower())
+    if expected is None:
+        raise UploadError("type")
+    actual = sniff_type(data)
+    if actual is None:
+        raise UploadError("type")
+    if actual != expected:
+        raise UploadError("mismatch")
+    return CheckedFile(filename, actual, data)
+
+
+def open_request(db: Session, case: Case, request_id: int) -> DocumentRequest | None:
+    """An unfulfilled document request of this case (the case is already authorised)."""
+    return db.exec(
+        select(DocumentRequest).where(
+            DocumentRequest.id == request_id,
+            DocumentRequest.case_id == case.id,
+            DocumentRequest.fulfilled_on.is_(None),
+        )
+    ).first()
+
+
+def store_upload(
+    db: Session,
+    case: Case,
+    request: DocumentRequest,
+    checked: CheckedFile,
+    upload_dir: Path,
+    today: date,
+) -> Document:
+    """Store the file and fulfil the request; ends the request's suspension when no other
+    request of that suspension is still open, and recomputes the decision date."""
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    storage_key = secrets.token_hex(24)
+    path = upload_dir / storage_key
+    path.write_bytes(checked.data)
+    try:
+        document = Document(
+            case_id=case.id,
+            document_request_id=request.id,
+            title=request.title_nl,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size_bytes=len(checked.data),
+            sha256=hashlib.sha256(checked.data).hexdigest(),
+            storage_key=storage_key,
+            uploaded_by="applicant",
+        )
+        db.add(document)
+        request.fulfilled_on = today
+        db.add(request)
+        if request.suspension_id is not None:
+            _end_suspension(db, case, request, today)
+        case.last_activity_at = utcnow()
+        db.add(case)
+        db.flush()
+        refresh_legal_deadline(db, case, today)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: date) -> None:
+    others_open = db.exec(
+        select(DocumentRequest.id).where(
+            DocumentRequest.suspension_id == request.suspension_id,
+            DocumentRequest.id != request.id,
+            DocumentRequest.fulfilled_on.is_(None),
+        )
+    ).first()
+    if others_open is not None:
+        return
+    suspension = db.get(Suspension, request.suspension_id)
+    if suspension is not None and suspension.resumed_on is None:
+        suspension.resumed_on = max(today, suspension.requested_on)
+        db.add(suspension)
+    still_suspended = db.exec(
+        select(Suspension.id).where(
+            Suspension.case_id == case.id, Suspension.resumed_on.is_(None), Suspension.id != request.suspension_id
+        )
+    ).first()
+    case.suspended = still_suspended is not None
