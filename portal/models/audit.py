@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+# Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
+# UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -12,7 +13,7 @@ from portal.clock import utcnow
 
 class AuditLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    at: NaiveDatetime = Field(default_factory=utcnow, index=True)
     actor_kind: str = Field(max_length=20, description="resident, business, staff, system or anonymous")
     actor_id: str = Field(default="", max_length=100)
     action: str = Field(max_length=60, index=True)

@@ -4,8 +4,9 @@ authorization codes."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
+# Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
+# UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
@@ -18,8 +19,8 @@ class WebSession(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64, description="sha256 of the cookie token")
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
-    last_seen_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_seen_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -27,7 +28,7 @@ class LoginAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=120, description="'ip:…' or 'id:…'")
-    at: datetime = Field(default_factory=utcnow)
+    at: NaiveDatetime = Field(default_factory=utcnow)
     success: bool = False
 
 
@@ -42,5 +43,5 @@ class SimulatorGrant(SQLModel, table=True):
     code_challenge: str | None = Field(default=None, max_length=200)
     code_challenge_method: str | None = Field(default=None, max_length=10)
     claims: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    expires_at: datetime
-    used_at: datetime | None = None
+    expires_at: NaiveDatetime
+    used_at: NaiveDatetime | None = None

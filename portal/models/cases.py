@@ -3,8 +3,11 @@ ZGW keeps no history (suspensions, extensions) we keep our own."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
+# Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
+# UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
@@ -49,8 +52,8 @@ class Case(SQLModel, table=True):
     valid_from: date | None = Field(default=None, description="Permits: validity start")
     valid_until: date | None = Field(default=None, description="Permits: validity end")
     confidentiality: str = Field(default="zaakvertrouwelijk", max_length=30)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_activity_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_activity_at: NaiveDatetime = Field(default_factory=utcnow)
 
     @validates("confidentiality")
     def _check_confidentiality(self, _key: str, value: str) -> str:
@@ -110,7 +113,7 @@ class StatusHistory(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     status_type_id: int = Field(foreign_key="statustype.id")
-    set_at: datetime = Field(default_factory=utcnow)
+    set_at: NaiveDatetime = Field(default_factory=utcnow)
     note_nl: str = Field(default="", max_length=2000, description="ZGW statustoelichting")
     note_en: str = Field(default="", max_length=2000)
     set_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
@@ -127,7 +130,7 @@ class Extension(SQLModel, table=True):
     announced_on: date = Field(description="The day the applicant was told")
     previous_deadline_on: date
     new_deadline_on: date
-    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_at: NaiveDatetime = Field(default_factory=utcnow)
     recorded_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
 
 
@@ -170,5 +173,5 @@ class Document(SQLModel, table=True):
     size_bytes: int
     sha256: str = Field(max_length=64)
     storage_key: str = Field(max_length=300, unique=True)
-    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_at: NaiveDatetime = Field(default_factory=utcnow)
     uploaded_by: str = Field(max_length=20, description="'applicant' or 'municipality'")

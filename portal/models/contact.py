@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+# Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
+# UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
+from pydantic import NaiveDatetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -37,9 +38,9 @@ class Notice(SQLModel, table=True):
     body_en: str = Field(max_length=5000)
     sender_employee_id: int | None = Field(default=None, foreign_key="employee.id")
     dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    read_at: datetime | None = None
-    emailed_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    read_at: NaiveDatetime | None = None
+    emailed_at: NaiveDatetime | None = None
 
 
 class Feedback(SQLModel, table=True):
@@ -53,7 +54,7 @@ class Feedback(SQLModel, table=True):
     submitter: str = Field(max_length=40, description="'bsn:…' or 'kvk:…'")
     helped: bool
     comment: str = Field(default="", max_length=2000)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class CallbackRequest(SQLModel, table=True):
@@ -66,6 +67,6 @@ class CallbackRequest(SQLModel, table=True):
     preferred_time: str = Field(default="", max_length=100)
     question: str = Field(default="", max_length=2000)
     idempotency_key: str = Field(max_length=64, unique=True, description="From the form, so a double submit stores one request")
-    created_at: datetime = Field(default_factory=utcnow)
-    handled_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    handled_at: NaiveDatetime | None = None
     handled_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
