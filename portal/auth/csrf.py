@@ -20,7 +20,9 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Server-to-server endpoints authenticate otherwise (client secret, JWT), not with a cookie.
-EXEMPT_PATHS: tuple[str, ...] = ("/simulator/oidc/token", "/simulator/oidc/userinfo", "/api/")
+EXEMPT_PATHS: tuple[str, ...] = (
+    "/simulator/digid/token", "/simulator/eherkenning/token", "/simulator/medewerker/token", "/api/",
+)
 
 
 def _sign(settings_secret: str, value: str) -> str:

@@ -8,5 +8,7 @@ from fastapi import FastAPI
 
 
 def mount_simulator(app: FastAPI) -> None:
-    """Adds the simulator's routes under /simulator (built by the login work)."""
-    return None
+    """Adds the simulator's routes under /simulator (see provider.py)."""
+    from portal.simulator.provider import router
+
+    app.include_router(router)

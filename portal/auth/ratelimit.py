@@ -1,0 +1,63 @@
+"""Rate limit on sign-in attempts, per client address and per identifier.
+
+Stored in the database (``LoginAttempt``) so the limit holds across several app
+workers and restarts. Only failed attempts count: a resident who signs in and out
+ten times is not locked out, someone guessing numbers or replaying codes is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, delete, select
+
+from portal.clock import utcnow
+from portal.config import Settings
+from portal.models import LoginAttempt
+
+
+class TooManyAttempts(Exception):
+    """Answered with a translated 429 page that says how long to wait."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("too many sign-in attempts")
+        self.retry_after_seconds = retry_after_seconds
+
+
+def ip_key(address: str) -> str:
+    return f"ip:{address}"[:120]
+
+
+def identifier_key(identifier: str) -> str:
+    """Identifiers (BSN, KVK, login name) are stored hashed, never in clear."""
+    return "id:" + hashlib.sha256(identifier.strip().encode()).hexdigest()
+
+
+def check(db: Session, settings: Settings, keys: list[str]) -> None:
+    """Raise TooManyAttempts when any key has reached the limit of failures in the window."""
+    since = utcnow() - timedelta(seconds=settings.login_rate_window_seconds)
+    for key in keys:
+        count, oldest = db.exec(
+            select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(
+                LoginAttempt.key == key, LoginAttempt.at >= since, LoginAttempt.success == False  # noqa: E712
+            )
+        ).one()
+        if count >= settings.login_rate_limit:
+            wait = settings.login_rate_window_seconds - int((utcnow() - oldest).total_seconds())
+            raise TooManyAttempts(max(1, wait))
+
+
+def record_failure(db: Session, keys: list[str]) -> None:
+    for key in keys:
+        db.add(LoginAttempt(key=key, success=False))
+    db.commit()
+
+
+def purge_old_attempts(db: Session, settings: Settings) -> int:
+    """Housekeeping; attempts older than the window no longer matter."""
+    cutoff = utcnow() - timedelta(seconds=settings.login_rate_window_seconds)
+    result = db.exec(delete(LoginAttempt).where(LoginAttempt.at < cutoff))
+    db.commit()
+    return result.rowcount or 0

@@ -1,0 +1,22 @@
+"""Names the simulator returns for the demo people, so the header can greet them
+("Ingelogd met DigiD: Jan Jansen"). Any other valid BSN or KVK number signs in
+too, without a name. The identifiers are the shared demo data spec."""
+
+from __future__ import annotations
+
+RESIDENTS = {
+    "999993653": "Jan Jansen",
+    "999990019": "Fatima el Amrani",
+    "123456782": "Pieter de Vries",
+}
+
+BUSINESSES = {
+    "12345678": "Bakkerij De Korenschoof B.V.",
+    "87654321": "Hoveniersbedrijf Groen en Zonen",
+}
+
+# Branches of the demo businesses (vestigingsnummer -> address), shown as a hint.
+BRANCHES = {
+    "12345678": {"000012345678": "Marktstraat 5", "000023456789": "Stationsweg 20"},
+    "87654321": {},
+}
