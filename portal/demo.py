@@ -1,23 +1,638 @@
-"""Demo municipality 'Gemeente Voorbeeldstad' (minimal placeholder, replaced by the full demo set)."""
+"""The demo municipality 'Gemeente Voorbeeldstad': catalogue, people and sixteen
+cases, each in a state the portal must handle (extended in time, extended too late,
+waiting for documents, overdue, granted, refused, expiring soon, ...).
+
+All dates are relative to the day of loading, so every state is real whenever the
+demo is loaded. Loading is idempotent: everything is looked up by its natural key
+(RSIN, team name, login id, case-type code, case number, notice dedupe key) and
+updated in place, so a second load creates nothing new and moves the dates to the
+new "today". Nothing is deleted that other rows may point to (documents, requests),
+so loading again never breaks data made while using the demo.
+
+The demo is not a staff action, so nothing is written to the audit log.
+
+Run: ``python -m portal.demo`` (after ``alembic upgrade head``).
+"""
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final, TypeVar
 
-from portal.models import Organisation
+from babel.dates import format_date as babel_format_date
+from sqlmodel import Session, SQLModel, delete, select
+
+from portal import clock
+from portal.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
+from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
+from portal.models import (
+    Case,
+    CaseType,
+    DocumentRequest,
+    Employee,
+    Extension,
+    Notice,
+    Organisation,
+    RequiredDocument,
+    Role,
+    StatusHistory,
+    StatusType,
+    Suspension,
+    Team,
+)
+from portal.services.deadlines import refresh_legal_deadline, rules_for
+
+__all__ = ["BUSINESSES", "CASES", "EMPLOYEES", "RESIDENTS", "load_demo_data", "summary"]
+
+M = TypeVar("M", bound=SQLModel)
+
+# --------------------------------------------------------------------------- people
+
+RESIDENTS: Final[dict[str, dict[str, str]]] = {
+    "A": {"bsn": "999993653", "name": "Jan Jansen", "email": "jan.jansen@example.org", "phone": "06 1234 5678"},
+    "B": {"bsn": "999990019", "name": "Fatima el Amrani", "email": "f.elamrani@example.org", "phone": "06 2345 6789"},
+    "C": {"bsn": "123456782", "name": "Pieter de Vries", "email": "pieter.devries@example.org", "phone": ""},
+}
+BUSINESSES: Final[dict[str, dict[str, Any]]] = {
+    "BA": {"kvk": "12345678", "name": "Bakkerij De Korenschoof B.V.", "email": "info@korenschoof.example",
+           "phone": "020 555 1234",
+           "branches": {"000012345678": "Marktstraat 5", "000023456789": "Stationsweg 20"}},
+    "BB": {"kvk": "87654321", "name": "Hoveniersbedrijf Groen en Zonen", "email": "info@groenenzonen.example",
+           "phone": "020 555 9876", "branches": {}},
+}
+
+# Which team handles a case type (used when no handler is assigned yet).
+TEAM_OF_TYPE: Final[dict[str, str]] = {
+    "omgevingsvergunning-regulier": "Team Vergunningen",
+    "kapvergunning": "Team Vergunningen",
+    "evenementenvergunning": "Team Vergunningen",
+    "parkeervergunning": "Team Vergunningen",
+    "exploitatievergunning-horeca": "Team Vergunningen",
+    "wmo-aanvraag": "Team Zorg en Welzijn",
+    "bijstand": "Team Werk en Inkomen",
+    "bezwaar": "Team Juridische Zaken",
+    "melding-openbare-ruimte": "Team Buitenruimte",
+}
+
+# --------------------------------------------------------------------------- cases
+# Day numbers are relative to the day of loading (-1 = yesterday). ``steps`` lists
+# (status order, day reached). An extension is announced ``announce_after_original``
+# days after the original legal deadline (negative: before it).
+
+ADVICE_REASON_NL = (
+    "Wij hebben advies nodig van de commissie ruimtelijke kwaliteit. Deze commissie kijkt of uw "
+    "plan past bij het uiterlijk van de straat. De commissie vergadert pas over drie weken."
+)
+ADVICE_REASON_EN = (
+    "We need advice from the spatial quality committee, which checks whether your plan suits the "
+    "look of the street. The committee does not meet until three weeks from now."
+)
+
+CASES: Final[list[dict[str, Any]]] = [
+    {
+        "number": "ZAAK-2026-0000101", "owner": "A", "type": "omgevingsvergunning-regulier",
+        "title_nl": "Dakkapel, Kerkstraat 12", "title_en": "Dormer window, Kerkstraat 12",
+        "address": "Kerkstraat 12, Voorbeeldstad", "received": -60, "handler": "e.devries",
+        "steps": [(1, -60), (2, -53), (3, -20)],
+        "extension": {"announce_after_original": -7, "duration": "P6W",
+                      "reason_nl": ADVICE_REASON_NL, "reason_en": ADVICE_REASON_EN},
+    },
+    {
+        "number": "ZAAK-2026-0000102", "owner": "A", "type": "kapvergunning",
+        "title_nl": "Eik in voortuin, Eikenlaan 3", "title_en": "Oak in front garden, Eikenlaan 3",
+        "address": "Eikenlaan 3, Voorbeeldstad", "received": -1, "handler": None,
+        "steps": [(1, -1)],
+    },
+    {
+        "number": "ZAAK-2026-0000103", "owner": "A", "type": "parkeervergunning",
+        "title_nl": "Bewonersvergunning zone B", "title_en": "Residents' parking permit zone B",
+        "address": "Kerkstraat 12, Voorbeeldstad", "received": -35, "handler": "e.devries",
+        "steps": [(1, -35), (2, -33), (3, -25), (4, -25)],
+        "decision": {"on": -25, "result": "granted", "closed": True, "valid_from": -25, "valid_years": 1,
+                     "text_nl": "U krijgt een bewonersvergunning voor parkeerzone B, voor één auto. "
+                                "Uw kenteken staat in ons systeem.",
+                     "text_en": "You have been granted a residents' parking permit for zone B, for one car. "
+                                "Your registration number is in our system."},
+    },
+    {
+        "number": "ZAAK-2026-0000104", "owner": "A", "type": "melding-openbare-ruimte",
+        "title_nl": "Losse stoeptegel, Dorpsstraat 8", "title_en": "Loose paving stone, Dorpsstraat 8",
+        "address": "Dorpsstraat 8, Voorbeeldstad", "received": -20, "handler": "k.peters",
+        "steps": [(1, -20), (2, -19), (3, -18), (4, -16)],
+        "decision": {"on": -16, "result": "completed", "closed": True,
+                     "text_nl": "Onze ploeg heeft de losse stoeptegel weer vastgelegd. Bedankt voor uw melding.",
+                     "text_en": "Our crew has fixed the loose paving stone. Thank you for your report."},
+    },
+    {
+        "number": "ZAAK-2026-0000105", "owner": "A", "type": "omgevingsvergunning-regulier",
+        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Extension at the back, Kerkstraat 12",
+        "address": "Kerkstraat 12, Voorbeeldstad", "received": -70, "handler": "e.devries",
+        "steps": [(1, -70), (2, -62), (3, -40)],
+        # Announced three days after the original term ended: not allowed (Omgevingswet 16.64).
+        "extension": {"announce_after_original": 3, "duration": "P6W",
+                      "reason_nl": "Het advies van de commissie ruimtelijke kwaliteit over de uitbouw is nog niet binnen.",
+                      "reason_en": "We have not yet received the spatial quality committee's advice on the extension."},
+    },
+    {
+        "number": "ZAAK-2026-0000201", "owner": "B", "type": "wmo-aanvraag",
+        "title_nl": "Hulp bij het huishouden", "title_en": "Help with housekeeping",
+        "address": "", "received": -10, "handler": "m.bakker",
+        "steps": [(1, -10), (2, -8)],
+        "suspension": {"requested": -5, "reason_nl": "Wij wachten op de verklaring van uw huisarts.",
+                       "reason_en": "We are waiting for the statement from your GP."},
+        "document_request": {"required": "Verklaring van uw huisarts", "due": 9,
+                             "title_nl": "Verklaring van uw huisarts", "title_en": "Statement from your GP",
+                             "explanation_nl": "Uw huisarts schrijft hierin welke klachten u heeft en wat u daardoor "
+                                               "niet meer zelf kunt in huis. Zonder deze verklaring kunnen wij niet beslissen.",
+                             "explanation_en": "Your GP describes your health problems and which household tasks you "
+                                               "can no longer do yourself. We cannot decide without this statement."},
+    },
+    {
+        "number": "ZAAK-2026-0000202", "owner": "B", "type": "bijstand",
+        "title_nl": "Bijstandsuitkering", "title_en": "Social assistance benefit",
+        "address": "", "received": -70, "handler": "l.smit",
+        "steps": [(1, -70), (2, -63), (3, -49)],
+    },
+    {
+        "number": "ZAAK-2026-0000203", "owner": "B", "type": "bezwaar",
+        "title_nl": "Bezwaar tegen besluit parkeervergunning", "title_en": "Objection to parking permit decision",
+        "address": "", "received": -20, "handler": "s.jansen",
+        "steps": [(1, -20), (2, -15)],
+    },
+    {
+        "number": "ZAAK-2026-0000301", "owner": "C", "type": "kapvergunning",
+        "title_nl": "Beuk achtertuin, Molenweg 4", "title_en": "Beech in back garden, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad", "received": -80, "handler": "e.devries",
+        "steps": [(1, -80), (2, -75), (3, -50), (4, -30)],
+        "decision": {"on": -30, "result": "refused", "closed": True,
+                     "text_nl": "U krijgt geen vergunning om de beuk te kappen. Onze boomdeskundige heeft de boom "
+                                "bekeken: de beuk is gezond en staat op de lijst van waardevolle bomen van de gemeente. "
+                                "Er is geen reden die zwaarder weegt, zoals gevaar of schade aan uw huis. U mag de boom "
+                                "wel laten snoeien.",
+                     "text_en": "You have not been granted a permit to fell the beech. Our tree expert inspected the "
+                                "tree: it is healthy and is on the municipality's list of valuable trees. There is no "
+                                "reason that outweighs this, such as danger or damage to your house. You may have the "
+                                "tree pruned."},
+    },
+    {
+        "number": "ZAAK-2026-0000302", "owner": "C", "type": "evenementenvergunning",
+        "title_nl": "Buurtfeest Molenweg", "title_en": "Street party Molenweg",
+        "address": "Molenweg, Voorbeeldstad", "received": -14, "handler": "e.devries",
+        "steps": [(1, -14), (2, -10)],
+    },
+    {
+        "number": "ZAAK-2026-0000401", "owner": "BA", "branch": "000012345678", "type": "exploitatievergunning-horeca",
+        "title_nl": "Horecavergunning Marktstraat 5", "title_en": "Hospitality licence Marktstraat 5",
+        "address": "Marktstraat 5, Voorbeeldstad", "received": -440, "handler": "e.devries",
+        "steps": [(1, -440), (2, -435), (3, -420), (4, -392)],
+        "decision": {"on": -392, "result": "granted", "closed": True, "valid_from": -391, "valid_until": 21,
+                     "text_nl": "U krijgt een exploitatievergunning voor de lunchroom op Marktstraat 5, met "
+                                "openingstijden van 7.00 tot 18.00 uur.",
+                     "text_en": "You have been granted an operating licence for the lunchroom at Marktstraat 5, "
+                                "open from 7 am to 6 pm."},
+    },
+    {
+        "number": "ZAAK-2026-0000402", "owner": "BA", "branch": "000023456789", "type": "evenementenvergunning",
+        "title_nl": "Proeverij Stationsweg", "title_en": "Tasting event Stationsweg",
+        "address": "Stationsweg 20, Voorbeeldstad", "received": -21, "handler": "e.devries",
+        "steps": [(1, -21), (2, -18), (3, -7)],
+    },
+    {
+        "number": "ZAAK-2026-0000403", "owner": "BA", "branch": "000012345678", "type": "omgevingsvergunning-regulier",
+        "title_nl": "Terras en gevelreclame Marktstraat 5", "title_en": "Terrace and shop sign Marktstraat 5",
+        "address": "Marktstraat 5, Voorbeeldstad", "received": -2, "handler": None,
+        "steps": [(1, -2)],
+    },
+    {
+        "number": "ZAAK-2026-0000404", "owner": "BA", "type": "parkeervergunning",
+        "title_nl": "Bedrijfsvergunning bestelbus", "title_en": "Business parking permit for delivery van",
+        "address": "Marktstraat 5, Voorbeeldstad", "received": -40, "handler": "e.devries",
+        "steps": [(1, -40), (2, -38), (3, -30), (4, -30)],
+        "decision": {"on": -30, "result": "granted", "closed": True, "valid_from": -29, "valid_years": 1,
+                     "text_nl": "U krijgt een bedrijfsvergunning voor één bestelbus in parkeerzone A.",
+                     "text_en": "You have been granted a business parking permit for one delivery van in zone A."},
+    },
+    {
+        "number": "ZAAK-2026-0000501", "owner": "BB", "type": "kapvergunning",
+        "title_nl": "Kap drie populieren, Industrieweg", "title_en": "Felling three poplars, Industrieweg",
+        "address": "Industrieweg, Voorbeeldstad", "received": -21, "handler": "e.devries",
+        "steps": [(1, -21), (2, -14)],
+        "suspension": {"requested": -7, "reason_nl": "Wij wachten op het bomenrapport.",
+                       "reason_en": "We are waiting for the tree report."},
+        "document_request": {"required": "Bomenrapport", "due": 7,
+                             "title_nl": "Bomenrapport", "title_en": "Tree report",
+                             "explanation_nl": "U schrijft dat de populieren ziek zijn. Laat dat onderzoeken door een "
+                                               "boomdeskundige en stuur ons het rapport.",
+                             "explanation_en": "You write that the poplars are diseased. Please have a tree expert "
+                                               "examine them and send us the report."},
+    },
+    {
+        "number": "ZAAK-2026-0000502", "owner": "BB", "type": "melding-openbare-ruimte",
+        "title_nl": "Kapotte lantaarnpaal, Industrieweg", "title_en": "Broken street light, Industrieweg",
+        "address": "Industrieweg 14, Voorbeeldstad", "received": -3, "handler": "k.peters",
+        "steps": [(1, -3), (2, -2), (3, -1)],
+    },
+]
+
+# Notices older than this are marked read (on first load only: reading later is kept).
+READ_AFTER_DAYS: Final = 7
+
+# --------------------------------------------------------------------------- helpers
 
 
-def load_demo_data(db: Session) -> None:
-    if db.exec(select(Organisation).where(Organisation.rsin == "001234560")).first() is None:
-        db.add(Organisation(name="Gemeente Voorbeeldstad", rsin="001234560", phone="14 0123",
-                            email="info@voorbeeldstad.example", visiting_address="Stadhuisplein 1, 1234 AB Voorbeeldstad",
-                            postal_address="Postbus 100, 1200 AA Voorbeeldstad"))
-        db.commit()
+def _upsert(db: Session, model: type[M], key: dict[str, Any], values: dict[str, Any],
+            create_only: dict[str, Any] | None = None) -> M:
+    """Find a row by its natural key and update it, or create it."""
+    statement = select(model)
+    for name, value in key.items():
+        statement = statement.where(getattr(model, name) == value)
+    row = db.exec(statement.order_by(model.id)).first()  # type: ignore[attr-defined]
+    if row is None:
+        row = model(**key, **values, **(create_only or {}))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def _moment(day: date, hour: int, minute: int = 0) -> datetime:
+    """A naive-UTC timestamp on ``day`` (as stored everywhere, see portal.clock)."""
+    return datetime.combine(day, time(hour, minute))
+
+
+def _words(day: date, language: str) -> str:
+    """'maandag 12 januari 2026' / 'Monday 12 January 2026' (the stored notice text)."""
+    return babel_format_date(day, "EEEE d MMMM y", locale={"nl": "nl_NL", "en": "en_GB"}[language])
+
+
+def _noun(type_code: str) -> tuple[str, str]:
+    if type_code == "melding-openbare-ruimte":
+        return "melding", "report"
+    if type_code == "bezwaar":
+        return "bezwaarschrift", "objection"
+    return "aanvraag", "application"
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def _load_catalogue(db: Session) -> tuple[Organisation, dict[str, Team], dict[str, Employee],
+                                           dict[str, CaseType]]:
+    org_values = {k: v for k, v in ORGANISATION.items() if k != "rsin"}
+    organisation = _upsert(db, Organisation, {"rsin": ORGANISATION["rsin"]}, org_values)
+    teams = {
+        spec["name_nl"]: _upsert(db, Team, {"organisation_id": organisation.id, "name_nl": spec["name_nl"]},
+                                 {k: v for k, v in spec.items() if k != "name_nl"})
+        for spec in TEAMS
+    }
+    employees = {}
+    for spec in EMPLOYEES:
+        values = {k: v for k, v in spec.items() if k not in ("login_id", "team")}
+        values["team_id"] = teams[spec["team"]].id
+        employees[spec["login_id"]] = _upsert(db, Employee, {"login_id": spec["login_id"]}, values)
+    case_types = {}
+    for spec in CASE_TYPES:
+        values = {k: v for k, v in spec.items() if k not in ("code", "steps", "documents")}
+        values["organisation_id"] = organisation.id
+        case_type = _upsert(db, CaseType, {"code": spec["code"]}, values)
+        for order, step in enumerate(spec["steps"], start=1):
+            _upsert(db, StatusType, {"case_type_id": case_type.id, "order": order}, step)
+        for document in spec["documents"]:
+            _upsert(db, RequiredDocument, {"case_type_id": case_type.id, "name_nl": document["name_nl"]},
+                    {k: v for k, v in document.items() if k != "name_nl"})
+        case_types[spec["code"]] = case_type
+    return organisation, teams, employees, case_types
+
+
+# --------------------------------------------------------------------------- cases
+
+
+class _CaseLoader:
+    """Writes one case from its spec: roles, steps, suspension, extension, decision, notices."""
+
+    def __init__(self, db: Session, today: date, organisation: Organisation, teams: dict[str, Team],
+                 employees: dict[str, Employee], case_types: dict[str, CaseType]) -> None:
+        self.db = db
+        self.today = today
+        self.organisation = organisation
+        self.teams = teams
+        self.employees = employees
+        self.case_types = case_types
+
+    def day(self, offset: int) -> date:
+        return self.today + timedelta(days=offset)
+
+    def load(self, spec: dict[str, Any]) -> Case:
+        db = self.db
+        case_type = self.case_types[spec["type"]]
+        received = self.day(spec["received"])
+        decision = spec.get("decision")
+        values: dict[str, Any] = {
+            "case_type_id": case_type.id,
+            "organisation_id": self.organisation.id,
+            "title_nl": spec["title_nl"],
+            "title_en": spec["title_en"],
+            "address": spec["address"],
+            "received_on": received,
+            "created_at": _moment(received, 8, 5),
+            "suspended": "suspension" in spec,
+            "decided_on": self.day(decision["on"]) if decision else None,
+            "closed_on": self.day(decision["on"]) if decision and decision["closed"] else None,
+            "result": decision["result"] if decision else None,
+            "result_text_nl": decision["text_nl"] if decision else "",
+            "result_text_en": decision["text_en"] if decision else "",
+            "valid_from": None,
+            "valid_until": None,
+            "confidentiality": "zaakvertrouwelijk",
+        }
+        if decision and "valid_from" in decision:
+            valid_from = self.day(decision["valid_from"])
+            values["valid_from"] = valid_from
+            values["valid_until"] = (
+                self.day(decision["valid_until"]) if "valid_until" in decision
+                else add_months(valid_from, 12 * decision["valid_years"]) - timedelta(days=1)
+            )
+        case = _upsert(db, Case, {"number": spec["number"]}, values)
+
+        handler = self.employees[spec["handler"]] if spec["handler"] else None
+        self._roles(case, spec, handler)
+        moments = self._steps(case, spec, handler)
+        suspension = self._suspension(case, spec)
+        extension = self._extension(case, spec, case_type, handler)
+
+        result = refresh_legal_deadline(db, case, self.today)
+        # einddatumGepland: our own promise when the type has one, otherwise the legal date.
+        case.planned_end_on = result.service_norm_date or result.deadline
+        moments += self._notices(case, spec, case_type, handler, suspension, extension)
+        case.last_activity_at = max(moments)
+        db.add(case)
+        db.flush()
+        return case
+
+    def _roles(self, case: Case, spec: dict[str, Any], handler: Employee | None) -> None:
+        owner = spec["owner"]
+        if owner in RESIDENTS:
+            person = RESIDENTS[owner]
+            identity = {"bsn": person["bsn"], "kvk": None, "branch_number": None}
+        else:
+            person = BUSINESSES[owner]
+            identity = {"bsn": None, "kvk": person["kvk"], "branch_number": spec.get("branch")}
+        _upsert(self.db, Role, {"case_id": case.id, "role_type": "initiator"},
+                {**identity, "employee_id": None, "display_name": person["name"],
+                 "email": person["email"], "phone": person["phone"]})
+        if handler is None:
+            # "Just received, no handler yet" is part of the spec: undo an assignment made while demoing.
+            self.db.exec(delete(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar"))
+            return
+        _upsert(self.db, Role, {"case_id": case.id, "role_type": "behandelaar"},
+                {"bsn": None, "kvk": None, "branch_number": None, "employee_id": handler.id,
+                 "display_name": handler.name, "email": handler.email,
+                 "phone": handler.direct_phone if handler.show_direct_contact else ""})
+
+    def _steps(self, case: Case, spec: dict[str, Any], handler: Employee | None) -> list[datetime]:
+        moments = []
+        status_types = {
+            st.order: st
+            for st in self.db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id))
+        }
+        for index, (order, offset) in enumerate(spec["steps"]):
+            status_type = status_types[order]
+            moment = _moment(self.day(offset), 8 + index, 15 * (index % 4))
+            _upsert(self.db, StatusHistory, {"case_id": case.id, "status_type_id": status_type.id},
+                    {"set_at": moment, "set_by_employee_id": handler.id if handler and order > 1 else None})
+            moments.append(moment)
+            case.current_status_id = status_type.id
+        return moments
+
+    def _suspension(self, case: Case, spec: dict[str, Any]) -> Suspension | None:
+        if "suspension" not in spec:
+            return None
+        s_spec = spec["suspension"]
+        suspension = _upsert(self.db, Suspension, {"case_id": case.id, "reason_nl": s_spec["reason_nl"]},
+                             {"reason_en": s_spec["reason_en"], "requested_on": self.day(s_spec["requested"]),
+                              "resumed_on": None})
+        r_spec = spec["document_request"]
+        required = self.db.exec(select(RequiredDocument).where(
+            RequiredDocument.case_type_id == case.case_type_id, RequiredDocument.name_nl == r_spec["required"]
+        )).first()
+        _upsert(self.db, DocumentRequest, {"case_id": case.id, "title_nl": r_spec["title_nl"]},
+                {"title_en": r_spec["title_en"], "explanation_nl": r_spec["explanation_nl"],
+                 "explanation_en": r_spec["explanation_en"],
+                 "required_document_id": required.id if required else None,
+                 "suspension_id": suspension.id, "requested_on": suspension.requested_on,
+                 "due_on": self.day(r_spec["due"]), "fulfilled_on": None})
+        return suspension
+
+    def _extension(self, case: Case, spec: dict[str, Any], case_type: CaseType,
+                   handler: Employee | None) -> Extension | None:
+        if "extension" not in spec:
+            return None
+        e_spec = spec["extension"]
+        rules = rules_for(case_type)
+        counted = rules.legal_term.add_to(case.received_on)
+        original = apply_atw(case.received_on, counted)
+        duration = Term.parse_iso8601(e_spec["duration"])
+        return _upsert(self.db, Extension, {"case_id": case.id, "reason_nl": e_spec["reason_nl"]}, {
+            "reason_en": e_spec["reason_en"],
+            "duration": e_spec["duration"],
+            "announced_on": original + timedelta(days=e_spec["announce_after_original"]),
+            "previous_deadline_on": original,
+            "new_deadline_on": apply_atw(case.received_on, duration.add_to(counted)),
+            "recorded_by_employee_id": handler.id if handler else None,
+        })
+
+    # ----------------------------------------------------------------- notices
+
+    def _contact_lines(self, case_type: CaseType, handler: Employee | None) -> tuple[str, str]:
+        phone = self.organisation.phone
+        noun_nl, noun_en = _noun(case_type.code)
+        if handler is None:
+            team = self.teams[TEAM_OF_TYPE[case_type.code]]
+            return (
+                f"Een medewerker van {team.name_nl} gaat uw {noun_nl} behandelen. U hoort binnenkort wie dat is. "
+                f"Heeft u een vraag? Reageer op dit bericht of bel {phone}.",
+                f"An officer of the {team.name_en} will handle your {noun_en}. You will soon hear who. "
+                f"Do you have a question? Reply to this message or call {phone}.",
+            )
+        team = self.db.get(Team, handler.team_id)
+        who_nl = f"{handler.name} ({handler.function_nl}, {team.name_nl}) behandelt uw {noun_nl}."
+        who_en = f"{handler.name} ({handler.function_en}, {team.name_en}) is handling your {noun_en}."
+        if handler.show_direct_contact and handler.direct_phone:
+            return (
+                f"{who_nl} U kunt rechtstreeks bellen met {handler.direct_phone} of mailen naar {handler.email}. "
+                f"U kunt ook reageren op dit bericht.",
+                f"{who_en} You can call directly on {handler.direct_phone} or e-mail {handler.email}. "
+                f"You can also reply to this message.",
+            )
+        return (
+            f"{who_nl} Heeft u een vraag? Reageer op dit bericht of bel {phone} en vraag naar {team.name_nl}.",
+            f"{who_en} Do you have a question? Reply to this message or call {phone} and ask for the {team.name_en}.",
+        )
+
+    def _notice(self, case: Case, spec: dict[str, Any], kind: str, suffix: str, day: date, hour: int,
+                subject: tuple[str, str], body: tuple[str, str], handler: Employee | None) -> datetime:
+        owner = spec["owner"]
+        recipient = (
+            {"recipient_bsn": RESIDENTS[owner]["bsn"], "recipient_kvk": None, "recipient_branch": None}
+            if owner in RESIDENTS else
+            {"recipient_bsn": None, "recipient_kvk": BUSINESSES[owner]["kvk"], "recipient_branch": spec.get("branch")}
+        )
+        name = RESIDENTS[owner]["name"] if owner in RESIDENTS else BUSINESSES[owner]["name"]
+        created = _moment(day, hour, 30)
+        read_at = created + timedelta(hours=5) if (self.today - day).days > READ_AFTER_DAYS else None
+        _upsert(self.db, Notice, {"dedupe_key": f"demo:{case.number}:{suffix}"}, {
+            **recipient, "case_id": case.id, "kind": kind,
+            "subject_nl": subject[0], "subject_en": subject[1],
+            "body_nl": f"Beste {name},\n\n{body[0]}\n\nMet vriendelijke groet,\n{self.organisation.name}",
+            "body_en": f"Dear {name},\n\n{body[1]}\n\nKind regards,\n{self.organisation.name}",
+            "sender_employee_id": handler.id if handler else None,
+            "created_at": created,
+        }, create_only={"read_at": read_at})
+        return created
+
+    def _notices(self, case: Case, spec: dict[str, Any], case_type: CaseType, handler: Employee | None,
+                 suspension: Suspension | None, extension: Extension | None) -> list[datetime]:
+        noun_nl, noun_en = _noun(case_type.code)
+        contact_nl, contact_en = self._contact_lines(case_type, handler)
+        moments = []
+
+        # Acknowledgement of receipt with the expected answer date (Haarlemmermeer agenda).
+        at_receipt = compute_deadline(case.received_on, rules_for(case_type), today=case.received_on)
+        expected = at_receipt.service_norm_date or at_receipt.original_deadline
+        if at_receipt.service_norm_date:
+            why_nl = (f"Dat is onze eigen belofte. Volgens de regels ({case_type.legal_source}) moeten wij "
+                      f"uiterlijk {_words(at_receipt.original_deadline, 'nl')} beslissen.")
+            why_en = (f"That is our own promise. The rules ({case_type.legal_source}) say we must decide by "
+                      f"{_words(at_receipt.original_deadline, 'en')} at the latest.")
+        else:
+            why_nl = f"Die datum volgt uit de regels ({case_type.legal_source})."
+            why_en = f"That date follows from the rules ({case_type.legal_source})."
+        moments.append(self._notice(
+            case, spec, "acknowledgement", "ack", case.received_on, 9,
+            (f"Ontvangstbevestiging: {case.title_nl}", f"Acknowledgement of receipt: {case.title_en}"),
+            (f"We hebben uw {noun_nl} '{case.title_nl}' ontvangen op {_words(case.received_on, 'nl')}. "
+             f"Uw zaaknummer is {case.number}.\n\nU krijgt uiterlijk {_words(expected, 'nl')} antwoord van ons. "
+             f"{why_nl}\n\n{contact_nl}",
+             f"We received your {noun_en} '{case.title_en}' on {_words(case.received_on, 'en')}. "
+             f"Your case number is {case.number}.\n\nYou will hear from us by {_words(expected, 'en')} at the "
+             f"latest. {why_en}\n\n{contact_en}"),
+            handler,
+        ))
+
+        if suspension is not None:
+            request = self.db.exec(select(DocumentRequest).where(
+                DocumentRequest.suspension_id == suspension.id)).one()
+            moments.append(self._notice(
+                case, spec, "document_request", "document-request", suspension.requested_on, 10,
+                ("Wij hebben nog een document van u nodig", "We need one more document from you"),
+                (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben wij nog een document van u nodig: "
+                 f"{request.title_nl}. {request.explanation_nl}\n\nStuur het document uiterlijk "
+                 f"{_words(request.due_on, 'nl')} via Mijn Zaken. Zolang wij wachten, staat de termijn stil "
+                 f"(Awb 4:15). De datum waarop wij uiterlijk beslissen, schuift dus op met het aantal dagen "
+                 f"dat wij wachten.\n\n{contact_nl}",
+                 f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
+                 f"{request.title_en}. {request.explanation_en}\n\nPlease send it by {_words(request.due_on, 'en')} "
+                 f"through Mijn Zaken. While we wait, the time limit is paused (Awb 4:15): the date by which we "
+                 f"must decide moves on by the number of days we wait.\n\n{contact_en}"),
+                handler,
+            ))
+
+        if extension is not None:
+            moments.append(self._notice(
+                case, spec, "extension", "extension", extension.announced_on, 11,
+                (f"Wij hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
+                (f"Wij hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
+                 f"{extension.reason_nl}\n\nWij beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
+                 f"in plaats van {_words(extension.previous_deadline_on, 'nl')}. Volgens de wet "
+                 f"({case_type.legal_source}) mogen wij de termijn één keer met maximaal 6 weken verlengen."
+                 f"\n\n{contact_nl}",
+                 f"We need more time to decide on your {noun_en} '{case.title_en}'. {extension.reason_en}"
+                 f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
+                 f"{_words(extension.previous_deadline_on, 'en')}. The law ({case_type.legal_source}) allows us "
+                 f"to extend the time limit once, by at most 6 weeks.\n\n{contact_en}"),
+                handler,
+            ))
+
+        if case.decided_on is not None:
+            moments.append(self._notice(
+                case, spec, "decision", "decision", case.decided_on, 14,
+                *self._decision_texts(case, noun_nl, noun_en), handler,
+            ))
+        return moments
+
+    def _decision_texts(self, case: Case, noun_nl: str, noun_en: str) -> tuple[tuple[str, str], tuple[str, str]]:
+        if case.result == "completed":
+            return (
+                (f"Uw melding is afgehandeld: {case.title_nl}", f"Your report has been resolved: {case.title_en}"),
+                (f"Uw melding '{case.title_nl}' is afgehandeld. {case.result_text_nl}",
+                 f"Your report '{case.title_en}' has been resolved. {case.result_text_en}"),
+            )
+        objection_nl = ("Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken "
+                        "(Awb 6:7). Hoe u dat doet, staat in de brief bij dit bericht.")
+        objection_en = ("Do you disagree with this decision? You can object within 6 weeks (Awb 6:7). "
+                        "The letter with this message explains how.")
+        if case.result == "granted":
+            validity_nl = validity_en = ""
+            if case.valid_from and case.valid_until:
+                validity_nl = (f" De vergunning geldt van {_words(case.valid_from, 'nl')} tot en met "
+                               f"{_words(case.valid_until, 'nl')}.")
+                validity_en = (f" The permit is valid from {_words(case.valid_from, 'en')} up to and including "
+                               f"{_words(case.valid_until, 'en')}.")
+            return (
+                (f"Besluit: uw {noun_nl} is toegekend", f"Decision: your {noun_en} has been granted"),
+                (f"Wij hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning. "
+                 f"{case.result_text_nl}{validity_nl}\n\n{objection_nl}",
+                 f"We have decided on your {noun_en} '{case.title_en}': the permit has been granted. "
+                 f"{case.result_text_en}{validity_en}\n\n{objection_en}"),
+            )
+        return (
+            (f"Besluit: uw {noun_nl} is afgewezen", f"Decision: your {noun_en} has been refused"),
+            (f"Wij hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning niet. "
+             f"{case.result_text_nl}\n\n{objection_nl}",
+             f"We have decided on your {noun_en} '{case.title_en}': the permit has been refused. "
+             f"{case.result_text_en}\n\n{objection_en}"),
+        )
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def load_demo_data(db: Session, today: date | None = None) -> None:
+    """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
+    today = today or clock.today()
+    organisation, teams, employees, case_types = _load_catalogue(db)
+    loader = _CaseLoader(db, today, organisation, teams, employees, case_types)
+    for spec in CASES:
+        loader.load(spec)
+    db.commit()
+
+
+def summary() -> str:
+    """The demo logins, for ``python -m portal.demo`` and ``make run``."""
+    lines = [f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
+             f"{len(CASE_TYPES)} case types, {len(CASES)} cases.", "", "Demo logins (login simulator):"]
+    for person in RESIDENTS.values():
+        count = sum(1 for spec in CASES if RESIDENTS.get(spec["owner"]) is person)
+        lines.append(f"  DigiD        BSN {person['bsn']}  {person['name']} ({count} cases)")
+    for key, business in BUSINESSES.items():
+        count = sum(1 for spec in CASES if spec["owner"] == key)
+        branches = ", ".join(f"{number} {street}" for number, street in business["branches"].items())
+        lines.append(f"  eHerkenning  KVK {business['kvk']}  {business['name']} ({count} cases)"
+                     + (f"; branches {branches}" if branches else ""))
+    for employee in EMPLOYEES:
+        lines.append(f"  Staff        {employee['login_id']:<10}  {employee['name']}, {employee['function_en']}")
+    lines.append("  (Wmo and social assistance cases need DigiD level substantieel.)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
     from portal.config import get_settings
     from portal.db import make_engine
 
-    with Session(make_engine(get_settings())) as session:
+    engine = make_engine(get_settings())
+    with Session(engine) as session:
         load_demo_data(session)
+    engine.dispose()
+    print(summary())
