@@ -22,11 +22,7 @@ from sqlmodel import Session
 from portal.app import create_app
 from portal.config import PROJECT_ROOT, Settings
 
-CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
+from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
 
 
 def alembic_config(database_url: str) -> Config:

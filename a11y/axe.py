@@ -1,0 +1,104 @@
+"""Run axe-core in a page and turn its results into findings.
+
+The vendored axe-core (``vendor/axe.min.js``, MPL-2.0) is pinned to AXE_VERSION;
+``inject`` refuses to run with any other version, so an upgrade is a deliberate act.
+
+Injection: the portal's CSP is ``script-src 'self'``, so a ``<script>`` tag added
+by us would be blocked. We evaluate the source through Playwright's
+``page.evaluate`` (the DevTools protocol, which CSP does not apply to) instead of
+using ``bypass_csp=True``: bypassing CSP would also let inline styles that real
+visitors never see take effect, and we want to audit exactly what visitors get.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from a11y.findings import VIOLATION, WARNING, Finding, node
+
+AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+# The tags are not cumulative: WCAG 2.1 AA needs all four (domain.md section 4).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WARNING_TAGS = ["best-practice"]
+_SC_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")
+
+
+@lru_cache
+def axe_source() -> str:
+    source = AXE_PATH.read_text(encoding="utf-8")
+    return source
+
+
+def file_version() -> str:
+    """The version in the vendored file's header comment (checked without a browser)."""
+    match = re.search(r"axe v(\d+\.\d+\.\d+)", axe_source()[:200])
+    return match.group(1) if match else "unknown"
+
+
+def inject(page) -> str:
+    """Make ``window.axe`` available in the page (once per page load) and return its version."""
+    version = page.evaluate("() => window.axe ? window.axe.version : null")
+    if version is None:
+        page.evaluate("source => { (0, eval)(source); }", axe_source())
+        version = page.evaluate("() => window.axe.version")
+    if version != AXE_VERSION:
+        raise RuntimeError(f"axe-core {version} was loaded, but the suite is pinned to {AXE_VERSION}")
+    return version
+
+
+def criteria_from_tags(tags: list[str]) -> list[str]:
+    """axe tag 'wcag1410' → WCAG success criterion '1.4.10'."""
+    found = []
+    for tag in tags:
+        match = _SC_TAG.match(tag)
+        if match:
+            found.append(".".join(match.groups()))
+    return found
+
+
+def rules(page) -> list[dict]:
+    """Every rule this axe version runs for our tags: [{id, tags, description}]."""
+    inject(page)
+    return page.evaluate(
+        "tags => axe.getRules(tags).map(r => ({id: r.ruleId, tags: r.tags, description: r.description}))",
+        WCAG_TAGS + WARNING_TAGS,
+    )
+
+
+_RUN = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, tags: v.tags, help: v.help, description: v.description, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.map(t => Array.isArray(t) ? t.join(' ') : t).join(' >>> '),
+                              html: n.html, summary: n.failureSummary || ''})),
+  }));
+}"""
+
+
+def run(page) -> list[Finding]:
+    """Scan the page as it is now. WCAG A/AA rules give violations; rules that are
+    only 'best-practice' give warnings."""
+    inject(page)
+    results = page.evaluate(_RUN, WCAG_TAGS + WARNING_TAGS)
+    findings = []
+    for result in results:
+        is_wcag = any(tag in WCAG_TAGS for tag in result["tags"])
+        findings.append(
+            Finding(
+                check=f"axe:{result['id']}",
+                kind=VIOLATION if is_wcag else WARNING,
+                criteria=criteria_from_tags(result["tags"]),
+                description=result["help"],
+                help=result["description"],
+                impact=result["impact"],
+                help_url=result["helpUrl"],
+                nodes=[node(n["target"], n["html"], n["summary"]) for n in result["nodes"]],
+            )
+        )
+    return findings

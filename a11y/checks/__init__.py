@@ -1,0 +1,56 @@
+"""Scripted checks for what axe-core cannot judge. Each check is a function
+``check(page, ctx) -> list[Finding]`` run on every page state after axe; CHECKS
+maps the check id (as used in the coverage map) to the function and its criteria."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from a11y.checks import dynamic, forms, keyboard, language, layout, titles
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    criteria: tuple[str, ...]
+    run: Callable | None  # None: the check runs over the whole crawl or as a journey, not per state
+    summary: str
+
+
+CHECKS: dict[str, Check] = {
+    check.id: check
+    for check in [
+        Check("page-title", ("2.4.2",), titles.page_title, "Every page has a descriptive title."),
+        Check("unique-title", ("2.4.2",), None, "Different pages have different titles (over the whole crawl)."),
+        Check("page-language", ("3.1.1",), language.language, "<html lang> is the chosen language; "
+              "blocks of text in the other language carry their own lang (3.1.2)."),
+        Check("language-of-parts", ("3.1.2",), None, "Reported by page-language."),
+        Check("keyboard", ("2.1.1", "2.1.2", "2.4.3", "2.4.7", "2.4.1"), keyboard.keyboard,
+              "Tab through the page: every element reached, no trap, focus visible, order follows the DOM, skip link works."),
+        Check("keyboard-trap", ("2.1.2",), None, "Reported by keyboard."),
+        Check("keyboard-reach", ("2.1.1",), None, "Reported by keyboard."),
+        Check("focus-visible", ("2.4.7",), None, "Reported by keyboard."),
+        Check("focus-order", ("2.4.3",), None, "Reported by keyboard."),
+        Check("skip-link", ("2.4.1",), None, "Reported by keyboard."),
+        Check("reflow", ("1.4.10",), layout.reflow, "At 320 CSS px: no sideways scrolling, nothing cut off."),
+        Check("text-spacing", ("1.4.12",), layout.text_spacing, "With WCAG text-spacing overrides nothing is lost."),
+        Check("resize-text", ("1.4.4",), layout.resize_text, "With text at 200% nothing is lost and text grows."),
+        Check("orientation", ("1.3.4",), layout.orientation, "Content shows in portrait and landscape."),
+        Check("error-identification", ("3.3.1", "3.3.3"), forms.error_identification,
+              "Wrong fields have a linked, specific error text; summary links work; focus goes to the errors."),
+        Check("error-suggestion", ("3.3.3",), None, "Reported by error-identification."),
+        Check("error-summary-links", ("3.3.1",), None, "Reported by error-identification."),
+        Check("error-focus", ("3.3.1", "2.4.3"), None, "Reported by error-identification."),
+        Check("status-message", ("4.1.3",), dynamic.status_message, "After a swap the news is in a live region."),
+        Check("focus-after-swap", ("2.4.3",), dynamic.focus_after_swap, "After a swap focus is not lost."),
+        Check("timeout-warning", ("2.2.1",), dynamic.timeout_dialog,
+              "The session-timeout warning is a labelled dialog that takes focus and can extend the session."),
+        Check("keyboard-journey", ("2.1.1", "2.1.2"), None,
+              "Sign in, open a case, upload, give feedback and sign out with the keyboard only."),
+    ]
+}
+
+# The per-state checks, in the order they run (cheap, non-mutating checks first).
+STATE_CHECKS = ["page-title", "page-language", "error-identification", "status-message", "focus-after-swap",
+                "timeout-warning", "keyboard", "reflow", "text-spacing", "resize-text", "orientation"]

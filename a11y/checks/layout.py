@@ -1,0 +1,173 @@
+"""Scripted checks for layout that axe cannot judge: reflow at 320 CSS px (1.4.10),
+text spacing (1.4.12), text resized to 200% (1.4.4) and orientation (1.3.4).
+
+All four look for *lost content*: the page scrolls sideways, or a box cuts off its
+text (overflow hidden/clip), or text spills out of a fixed-height box and overlaps
+what follows. Styles are added with a constructed stylesheet (``adoptedStyleSheets``),
+which the portal's strict CSP allows, so we test the page the visitor really gets.
+"""
+
+from __future__ import annotations
+
+from a11y.browser import DESKTOP_VIEWPORT
+from a11y.checks.context import CheckContext, js_with_path
+from a11y.findings import VIOLATION, WARNING, Finding, node
+
+LOST_CONTENT_JS = js_with_path("""() => {
+  const vw = document.documentElement.clientWidth;
+  const doc = document.documentElement;
+  const result = {hscroll: doc.scrollWidth > vw + 1, scrollWidth: doc.scrollWidth, viewport: vw,
+                  wide: [], clipped: [], overflowing: []};
+  const hiddenPattern = (el, cs, r) => r.width <= 2 || r.height <= 2
+      || (cs.position === 'absolute' && cs.clip !== 'auto') || cs.clipPath.startsWith('inset(50%');
+  const scrollsX = cs => cs.overflowX === 'auto' || cs.overflowX === 'scroll';
+  const clips = v => v === 'hidden' || v === 'clip';
+  const insideScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (scrollsX(getComputedStyle(p))) return true; } return false; };
+  const hasContent = el => el.innerText.trim().length > 0 || el.querySelector('img, svg, input, select, textarea, button');
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    if (hiddenPattern(el, cs, r)) continue;
+    if (el.closest('.visually-hidden')) continue;
+    const info = () => ({selector: cssPath(el), html: el.outerHTML.slice(0, 300)});
+    if (r.right > vw + 1 && !insideScroller(el) && cs.position !== 'fixed') {
+      // Report the innermost culprits only.
+      const childWide = [...el.children].some(c => c.getBoundingClientRect().right > vw + 1);
+      if (!childWide) result.wide.push({...info(), right: Math.round(r.right)});
+    }
+    if (!hasContent(el)) continue;
+    const cutX = clips(cs.overflowX) && el.scrollWidth > el.clientWidth + 1;
+    const cutY = clips(cs.overflowY) && el.scrollHeight > el.clientHeight + 1;
+    if (cutX || cutY) result.clipped.push({...info(), scroll: [el.scrollWidth, el.scrollHeight], client: [el.clientWidth, el.clientHeight]});
+    else if (cs.overflowY === 'visible' && !['inline', 'contents'].includes(cs.display) && el.clientHeight > 0
+             && el.scrollHeight > el.clientHeight + 2) {
+      // A box shorter than its text (a fixed height): the text runs over what follows.
+      result.overflowing.push({...info(), scroll: [el.scrollWidth, el.scrollHeight], client: [el.clientWidth, el.clientHeight]});
+    }
+  }
+  for (const key of ['wide', 'clipped', 'overflowing']) result[key] = result[key].slice(0, 8);
+  return result;
+}""")
+
+TEXT_SPACING_CSS = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+TEXT_200_CSS = "html { font-size: 200% !important; }"
+
+ADD_SHEET_JS = """css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; window.__a11ySheet = sheet; }"""
+REMOVE_SHEET_JS = """() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== window.__a11ySheet); }"""
+
+FONT_SIZES_JS = js_with_path("""() => {
+  const sizes = [];
+  for (const el of document.body.querySelectorAll('p, li, a, button, label, h1, h2, h3, h4, td, th, span, dd, dt, legend')) {
+    if (!el.checkVisibility() || !el.innerText || !el.innerText.trim()) continue;
+    sizes.push([cssPath(el), parseFloat(getComputedStyle(el).fontSize)]);
+  }
+  return sizes;
+}""")
+
+
+def _lost_content_findings(result: dict, check: str, criteria: list[str], situation: str, fix: str) -> list[Finding]:
+    findings = []
+    if result["hscroll"] or result["wide"]:
+        findings.append(Finding(
+            check=check, kind=VIOLATION, criteria=criteria,
+            description=f"{situation}: the page is {result['scrollWidth']} px wide in a {result['viewport']} px window, "
+                        "so visitors must scroll sideways or miss content.",
+            help=fix, impact="serious",
+            nodes=[node(w["selector"], w["html"], f"right edge at {w['right']} px") for w in result["wide"]]
+            or [node("html", "", f"scroll width {result['scrollWidth']} px")],
+        ))
+    if result["clipped"]:
+        findings.append(Finding(
+            check=check, kind=VIOLATION, criteria=criteria,
+            description=f"{situation}: a box cuts off its content (overflow hidden).",
+            help=fix, impact="serious",
+            nodes=[node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px") for c in result["clipped"]],
+        ))
+    if result["overflowing"]:
+        findings.append(Finding(
+            check=check, kind=VIOLATION, criteria=criteria,
+            description=f"{situation}: text runs out of a box with a fixed height and overlaps other content.",
+            help=fix, impact="serious",
+            nodes=[node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px") for c in result["overflowing"]],
+        ))
+    return findings
+
+
+def reflow(page, ctx: CheckContext) -> list[Finding]:
+    """1.4.10 Reflow: at 320 CSS px wide nothing scrolls sideways and nothing is cut off."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        result = page.evaluate(LOST_CONTENT_JS)
+    finally:
+        page.set_viewport_size(DESKTOP_VIEWPORT)
+    return _lost_content_findings(
+        result, "reflow", ["1.4.10"], "At 320 CSS px wide",
+        "Let content wrap: no fixed widths in px, use max-width and flexible layouts; put wide tables in a scroll box.")
+
+
+def text_spacing(page, ctx: CheckContext) -> list[Finding]:
+    """1.4.12 Text spacing: with the WCAG spacing overrides no content is lost."""
+    page.evaluate(ADD_SHEET_JS, TEXT_SPACING_CSS)
+    try:
+        result = page.evaluate(LOST_CONTENT_JS)
+    finally:
+        page.evaluate(REMOVE_SHEET_JS)
+    return _lost_content_findings(
+        result, "text-spacing", ["1.4.12"], "With increased text spacing (line 1.5, letters 0.12em, words 0.16em)",
+        "Do not give text boxes a fixed height or overflow: hidden; let them grow with their text.")
+
+
+def resize_text(page, ctx: CheckContext) -> list[Finding]:
+    """1.4.4 Resize text: with the browser's text size at 200% all text grows and nothing is lost."""
+    before = dict(page.evaluate(FONT_SIZES_JS))
+    page.evaluate(ADD_SHEET_JS, TEXT_200_CSS)
+    try:
+        result = page.evaluate(LOST_CONTENT_JS)
+        after = dict(page.evaluate(FONT_SIZES_JS))
+    finally:
+        page.evaluate(REMOVE_SHEET_JS)
+    findings = _lost_content_findings(
+        result, "resize-text", ["1.4.4"], "With text at 200%",
+        "Size text and boxes in rem/em, not px, and let boxes grow with their text.")
+    fixed = [sel for sel, size in before.items() if sel in after and size > 0 and after[sel] < size * 1.5]
+    if fixed:
+        findings.append(Finding(
+            check="resize-text", kind=WARNING, criteria=["1.4.4"],
+            description="Some text does not grow when the visitor makes text larger (font size set in px).",
+            help="Set font sizes in rem or em so they follow the visitor's text-size setting.",
+            impact="moderate", nodes=[node(sel) for sel in fixed[:8]],
+        ))
+    return findings
+
+
+ORIENTATION_JS = """() => { const main = document.querySelector('main') || document.body;
+  return {visible: main.checkVisibility() && main.getBoundingClientRect().height > 0,
+          text: (main.innerText || '').trim().length}; }"""
+
+
+def orientation(page, ctx: CheckContext) -> list[Finding]:
+    """1.3.4 Orientation: the content shows in portrait and landscape alike."""
+    results = {}
+    try:
+        for name, size in (("portrait", {"width": 360, "height": 640}), ("landscape", {"width": 640, "height": 360})):
+            page.set_viewport_size(size)
+            results[name] = page.evaluate(ORIENTATION_JS)
+    finally:
+        page.set_viewport_size(DESKTOP_VIEWPORT)
+    portrait, landscape = results["portrait"], results["landscape"]
+    longest = max(portrait["text"], landscape["text"], 1)
+    if not (portrait["visible"] and landscape["visible"]) or min(portrait["text"], landscape["text"]) < 0.9 * longest:
+        return [Finding(
+            check="orientation", kind=VIOLATION, criteria=["1.3.4"],
+            description="The main content is hidden or shorter in one screen orientation "
+                        f"(portrait: {portrait['text']} characters, landscape: {landscape['text']}).",
+            help="Do not hide content with orientation media queries; the page must work in both orientations.",
+            impact="serious", nodes=[node("main")],
+        )]
+    return []

@@ -1,0 +1,52 @@
+"""The crawl of the whole portal (every role, page and state; Dutch and English) finds
+zero WCAG 2.1 A/AA violations, and every route of the app is covered by the crawl."""
+
+from __future__ import annotations
+
+import pytest
+
+from a11y.crawl import Crawler
+from a11y.states import EXCLUDED_ROUTES, STATES, app_routes, route_coverage
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_route_is_covered_by_a_state(app):
+    """Add a State to a11y/states.py for a new page (or a reason to EXCLUDED_ROUTES)."""
+    coverage = route_coverage(app)
+    missing = sorted(route for route, states in coverage.items() if not states)
+    assert not missing, f"Routes the accessibility crawl does not visit: {missing}"
+
+
+def test_state_and_exclusion_entries_name_real_routes(app):
+    routes = {f"{method} {path}" for method, path in app_routes(app)}
+    stale = [key for key in EXCLUDED_ROUTES if key not in routes]
+    stale += [f"{state.id}: {covered}" for state in STATES for covered in state.covers if covered not in routes]
+    assert not stale, f"Entries that name routes the app does not have: {stale}"
+    assert len({state.id for state in STATES}) == len(STATES), "state ids must be unique"
+
+
+@pytest.fixture(scope="module")
+def portal_audit(browser, live_server):
+    return Crawler(browser, live_server).run(STATES)
+
+
+def test_crawl_reaches_every_state(portal_audit):
+    errors = [(r.state, r.language, f.description) for r, f in portal_audit.findings("error")]
+    assert not errors, errors
+    expected = sum(len(state.languages) for state in STATES)
+    assert len(portal_audit.results) == expected
+
+
+def test_crawl_finds_no_wcag_violations(portal_audit):
+    violations = [
+        (r.role, r.state, r.language, f.check, f.criteria, [n.selector for n in f.nodes][:3], f.description[:200])
+        for r, f in portal_audit.findings("violation")
+    ]
+    assert not violations, "\n".join(map(str, violations))
+
+
+def test_english_is_crawled_for_every_page_type(portal_audit):
+    english = {r.state for r in portal_audit.results if r.language == "en"}
+    dutch_only = {s.id for s in STATES if "en" not in s.languages and s.result_language != "en"}
+    assert {s.id for s in STATES} - dutch_only <= english
