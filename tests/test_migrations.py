@@ -1,0 +1,131 @@
+"""Migrations run both ways and agree with the models.
+
+These tests need a database of their own (the shared session database is used by
+every other test): a separate SQLite file, or on PostgreSQL a separate schema that is
+created here and dropped afterwards. ``isolated_database`` and ``migrate`` are also
+used by the demo and deadline-service tests, which must not see changes other tests
+make to the shared demo data.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlmodel import SQLModel
+
+import portal.models  # noqa: F401  (registers every table)
+from portal.config import PROJECT_ROOT, Settings
+from portal.db import make_engine
+
+
+@contextmanager
+def isolated_database(database_url: str, folder: Path) -> Iterator[Engine]:
+    """An empty database nobody else uses, of the same kind as ``database_url``."""
+    if database_url.startswith("postgresql"):
+        schema = f"iso_{secrets.token_hex(6)}"
+        admin = create_engine(database_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        # search_path makes the schema the default for tables, reflection and alembic_version.
+        engine = create_engine(database_url, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        path = folder / f"isolated-{secrets.token_hex(4)}.sqlite3"
+        # make_engine gives the same SQLite pragmas as the app (foreign keys on).
+        engine = make_engine(Settings(env="test", var_dir=folder, database_url=f"sqlite:///{path}"))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def _alembic(engine: Engine, revision: str, *, down: bool = False) -> None:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["configure_logging"] = False
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def migrate(engine: Engine) -> None:
+    _alembic(engine, "head")
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+@pytest.fixture(scope="module")
+def engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
+    with isolated_database(database_url, tmp_path_factory.mktemp("migrations")) as isolated:
+        yield isolated
+
+
+def test_there_is_exactly_one_head():
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_downgrade_upgrade(engine: Engine):
+    model_tables = set(SQLModel.metadata.tables)
+
+    migrate(engine)
+    assert _tables(engine) == model_tables | {"alembic_version"}
+
+    _alembic(engine, "base", down=True)
+    assert _tables(engine) == {"alembic_version"}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 0
+
+    migrate(engine)
+    assert _tables(engine) == model_tables | {"alembic_version"}
+    head = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini"))).get_current_head()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
+
+
+def test_models_and_migrations_agree(engine: Engine):
+    migrate(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == [], f"Models and migrations differ; add a migration: {differences}"
+
+
+def test_migrated_schema_stores_naive_utc_timestamps(engine: Engine):
+    """Regression: SQLModel's default UTCDateTime refused the naive values utcnow() gives."""
+    from datetime import datetime
+
+    from sqlmodel import Session
+
+    from portal.clock import utcnow
+    from portal.models import LoginAttempt
+
+    migrate(engine)
+    moment = utcnow()
+    with Session(engine) as session:
+        session.add(LoginAttempt(key="ip:192.0.2.1", at=moment))
+        session.commit()
+        stored = session.connection().execute(
+            text("SELECT at FROM loginattempt WHERE key = 'ip:192.0.2.1'")
+        ).scalar_one()
+    if isinstance(stored, str):  # SQLite returns the text it stored
+        stored = datetime.fromisoformat(stored)
+    assert stored.tzinfo is None
+    assert stored == moment
