@@ -23,7 +23,7 @@ CHECKS: dict[str, Check] = {
     for check in [
         Check("page-title", ("2.4.2",), titles.page_title, "Every page has a descriptive title."),
         Check("unique-title", ("2.4.2",), None, "Different pages have different titles (over the whole crawl)."),
-        Check("page-language", ("3.1.1",), language.language, "<html lang> is the chosen language; "
+        Check("page-language", ("3.1.1", "3.1.2"), language.language, "<html lang> is the chosen language; "
               "blocks of text in the other language carry their own lang (3.1.2)."),
         Check("language-of-parts", ("3.1.2",), None, "Reported by page-language."),
         Check("keyboard", ("2.1.1", "2.1.2", "2.4.3", "2.4.7", "2.4.1"), keyboard.keyboard,
