@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -145,7 +147,9 @@ class CaseFilters:
               known_types: set[str]) -> tuple[CaseFilters, list[FilterError]]:
         """Parse query parameters; bad ones are dropped and reported, never fatal."""
         errors: list[FilterError] = []
-        clean_search = " ".join((search or "").split())
+        # Control characters (NUL and the like) can never be part of a number or address.
+        visible = "".join(char for char in (search or "") if not unicodedata.category(char).startswith("C"))
+        clean_search = " ".join(visible.split())
         if len(clean_search) > MAX_SEARCH_LENGTH:
             errors.append(FilterError("zoek", "too_long"))
             clean_search = ""
@@ -294,9 +298,12 @@ def _rows(db: Session, principal: Principal, found: list[tuple[Case, CaseType]])
 # --------------------------------------------------------------------------- one case
 
 
+_CASE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
 def find_case(db: Session, principal: Principal, number: str) -> tuple[Case, CaseType] | None:
     """The case with this number, only if the principal may see it (one query)."""
-    if not number or len(number) > 40:
+    if not _CASE_NUMBER.fullmatch(number or ""):
         return None
     return db.exec(_visible_cases(principal).where(Case.number == number)).first()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,13 @@ MAX_QUESTION = 2000
 MAX_COMMENT = 2000
 _KEY = re.compile(r"[0-9a-f]{32}")
 _PHONE_ALLOWED = re.compile(r"\+?[0-9 ()-]+")
+
+
+def clean_text(value: str) -> str:
+    """Free text without control characters (except new lines and tabs), trimmed."""
+    return "".join(
+        char for char in value if char in "\n\t" or not unicodedata.category(char).startswith("C")
+    ).strip()
 
 
 def new_idempotency_key() -> str:
@@ -74,9 +82,9 @@ def request_callback(db: Session, principal: Principal, case: Case, form: Callba
     request = CallbackRequest(
         case_id=case.id,
         submitter=principal.submitter_key,
-        phone=form.phone.strip(),
+        phone=clean_text(form.phone),
         preferred_time=form.preferred_time,
-        question=form.question.strip(),
+        question=clean_text(form.question),
         idempotency_key=form.key,
     )
     db.add(request)
@@ -103,7 +111,7 @@ def give_feedback(
         return existing, False
     feedback = Feedback(
         case_id=case.id, context=context, submitter=principal.submitter_key,
-        helped=helped, comment=comment.strip()[:MAX_COMMENT], created_at=utcnow(),
+        helped=helped, comment=clean_text(comment)[:MAX_COMMENT], created_at=utcnow(),
     )
     db.add(feedback)
     try:

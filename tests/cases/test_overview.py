@@ -1,0 +1,194 @@
+"""Mijn zaken overview: rows and badges per party, ordering, filters, search, keyset
+pagination, bad parameters, the HTMX partial and the no-JavaScript full page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import delete, select
+
+from portal.auth.principal import Principal
+from portal.clock import utcnow
+from portal.models import Case, CaseType, Role
+from portal.services.cases import CaseFilters, Cursor, list_cases
+from tests.cases.conftest import text_of
+
+
+def numbers(html: str) -> list[str]:
+    return re.findall(r'href="/mijn-zaken/(ZAAK-\d{4}-\d{7})"', html)
+
+
+def row_text(html: str, number: str) -> str:
+    match = re.search(rf'<li class="case-row[^"]*">\s*<h3[^>]*><a[^>]*href="/mijn-zaken/{number}".*?</li>', html, re.S)
+    assert match, f"no row for {number}"
+    return text_of(match.group(0))
+
+
+def test_resident_a_sees_own_cases_open_first_then_closed(jan, db):
+    html = jan.get("/mijn-zaken").text
+    found = numbers(html)
+    assert sorted(found) == [f"ZAAK-2026-000010{n}" for n in range(1, 6)]
+    closed = {case.number for case in db.exec(select(Case).where(Case.number.in_(found))).all() if case.closed_on}
+    assert closed == {"ZAAK-2026-0000103", "ZAAK-2026-0000104"}
+    assert set(found[:3]) == {"ZAAK-2026-0000101", "ZAAK-2026-0000102", "ZAAK-2026-0000105"}
+    assert "5 zaken gevonden" in text_of(html)
+
+
+def test_rows_show_step_decision_date_and_badges_in_words(jan, fatima, db):
+    html = jan.get("/mijn-zaken").text
+    moved = row_text(html, "ZAAK-2026-0000105")
+    assert "Datum besluit is verschoven" in moved and "Zaaknummer ZAAK-2026-0000105" in moved
+    assert "Hoe staat het ervoor Advies gevraagd" in moved and "Wij beslissen uiterlijk op" in moved
+    assert "Datum besluit is verschoven" in row_text(html, "ZAAK-2026-0000101")
+    closed = row_text(html, "ZAAK-2026-0000103")
+    assert "Afgerond op" in closed and "verschoven" not in closed
+    waiting = row_text(fatima.get("/mijn-zaken").text, "ZAAK-2026-0000201")
+    assert "Wij hebben iets van u nodig" in waiting
+    assert "Nieuw bericht" in waiting  # the document request notice is unread
+
+
+def test_business_company_login_sees_every_branch_and_company_level_case(bakery):
+    assert sorted(numbers(bakery.get("/mijn-zaken").text)) == [f"ZAAK-2026-000040{n}" for n in range(1, 5)]
+
+
+def test_branch_login_sees_its_branch_and_company_level_cases_only(bakery_station):
+    assert sorted(numbers(bakery_station.get("/mijn-zaken").text)) == ["ZAAK-2026-0000402", "ZAAK-2026-0000404"]
+    assert bakery_station.get("/mijn-zaken/ZAAK-2026-0000401").status_code == 404
+
+
+def test_resident_never_sees_a_business_case_or_another_residents_case(pieter):
+    found = numbers(pieter.get("/mijn-zaken").text)
+    assert sorted(found) == ["ZAAK-2026-0000301", "ZAAK-2026-0000302"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("zoek=0000105", ["ZAAK-2026-0000105"]),
+        ("zoek=kerkstraat", ["ZAAK-2026-0000101", "ZAAK-2026-0000103", "ZAAK-2026-0000105"]),
+        ("zoek=%25", []),  # a literal %, not a wildcard
+        ("zoek=%00kerk%00straat", ["ZAAK-2026-0000101", "ZAAK-2026-0000103", "ZAAK-2026-0000105"]),  # NUL dropped
+        ("type=kapvergunning", ["ZAAK-2026-0000102"]),
+        ("status=closed", ["ZAAK-2026-0000103", "ZAAK-2026-0000104"]),
+        ("status=open&type=omgevingsvergunning-regulier", ["ZAAK-2026-0000101", "ZAAK-2026-0000105"]),
+        ("zoek=0000201", []),  # someone else's case number finds nothing
+    ],
+)
+def test_search_and_filters(jan, query, expected):
+    response = jan.get(f"/mijn-zaken?{query}")
+    assert response.status_code == 200
+    assert sorted(numbers(response.text)) == expected
+    count = f"{len(expected)} {'zaak' if len(expected) == 1 else 'zaken'} gevonden"
+    assert count in text_of(response.text)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("status=kapot", "Deze keuze voor de status bestaat niet."),
+        ("type=geheim-type", "Dit soort zaak kennen wij niet."),
+        ("na=nonsense!!", "De link naar deze pagina klopt niet"),
+        ("na=" + "A" * 500, "De link naar deze pagina klopt niet"),
+        ("zoek=" + "x" * 101, "Uw zoekopdracht is te lang."),
+    ],
+)
+def test_malformed_parameters_render_the_page_with_a_clear_message(jan, query, message):
+    response = jan.get(f"/mijn-zaken?{query}")
+    assert response.status_code == 400
+    text = text_of(response.text)
+    assert message in text
+    assert "Wij konden niet al uw keuzes gebruiken" in text
+    assert "5 zaken gevonden" in text  # the page still works, with that choice dropped
+    assert "<form" in response.text
+
+
+def test_htmx_request_gets_only_the_results_fragment(jan):
+    response = jan.get("/mijn-zaken?status=closed", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<html" not in response.text and "<form" not in response.text
+    assert 'data-announce="2 zaken gevonden"' in response.text
+    assert "data-focus-after-swap" in response.text
+    assert sorted(numbers(response.text)) == ["ZAAK-2026-0000103", "ZAAK-2026-0000104"]
+
+
+def test_no_javascript_path_returns_the_full_page_with_a_get_form(jan):
+    response = jan.get("/mijn-zaken?status=closed")
+    assert "<html" in response.text
+    assert re.search(r'<form class="case-filters" method="get" action="/mijn-zaken"', response.text)
+    assert 'hx-target="#case-results"' in response.text and 'hx-push-url="true"' in response.text
+    assert 'id="status-closed" name="status" value="closed" checked' in response.text
+
+
+def test_htmx_error_fragment_keeps_the_status_and_message(jan):
+    response = jan.get("/mijn-zaken?status=kapot", headers={"HX-Request": "true"})
+    assert response.status_code == 400 and "<html" not in response.text
+    assert "Deze keuze voor de status bestaat niet." in text_of(response.text)
+
+
+@pytest.fixture()
+def many_cases(db):
+    """30 extra cases for Hoveniersbedrijf Groen en Zonen, removed afterwards."""
+    case_type = db.exec(select(CaseType).where(CaseType.code == "melding-openbare-ruimte")).one()
+    template = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000502")).one()
+    now = utcnow()
+    made = []
+    for index in range(30):
+        case = Case(number=f"ZAAK-2099-{index:07d}", case_type_id=case_type.id, organisation_id=template.organisation_id,
+                    title_nl=f"Testmelding {index}", title_en=f"Test report {index}", received_on=template.received_on,
+                    # Pairs share a timestamp, so the id must break ties.
+                    last_activity_at=now - timedelta(days=400 + index // 2))
+        db.add(case)
+        db.flush()
+        db.add(Role(case_id=case.id, role_type="initiator", kvk="87654321"))
+        made.append(case)
+    db.commit()
+    yield made
+    ids = [case.id for case in made]
+    db.exec(delete(Role).where(Role.case_id.in_(ids)))
+    db.exec(delete(Case).where(Case.id.in_(ids)))
+    db.commit()
+
+
+def test_keyset_pagination_visits_every_case_once_in_order(gardener, many_cases):
+    seen: list[str] = []
+    url = "/mijn-zaken"
+    pages = 0
+    while url:
+        response = gardener.get(url)
+        assert response.status_code == 200
+        found = numbers(response.text)
+        assert len(found) <= 25
+        seen += found
+        pages += 1
+        match = re.search(r'href="(/mijn-zaken\?[^"]*na=[^"]+)"[^>]*rel="next"', response.text)
+        url = match.group(1).replace("&amp;", "&") if match else None
+    assert pages == 2
+    assert len(seen) == len(set(seen)) == 32
+    assert "Terug naar de eerste pagina" in text_of(gardener.get(re.search(
+        r'href="(/mijn-zaken\?[^"]*na=[^"]+)"', gardener.get("/mijn-zaken").text).group(1).replace("&amp;", "&")).text)
+
+
+def test_keyset_pagination_service_orders_ties_by_id(db, many_cases):
+    principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
+    first = list_cases(db, principal, CaseFilters(status="closed"), page_size=4)
+    assert first.total == 0  # the test cases are open
+    page = list_cases(db, principal, CaseFilters(search="testmelding"), page_size=4)
+    ids = [row.case.id for row in page.rows]
+    assert page.total == 30 and len(ids) == 4
+    collected = ids
+    while page.next_cursor:
+        page = list_cases(db, principal, CaseFilters(search="testmelding", cursor=page.next_cursor), page_size=4)
+        collected += [row.case.id for row in page.rows]
+    expected = [case.id for case in sorted(many_cases, key=lambda c: (-c.last_activity_at.timestamp(), -c.id))]
+    assert collected == expected
+
+
+def test_cursor_round_trip_and_rejects_tampering():
+    cursor = Cursor(0, utcnow().replace(microsecond=5), 42)
+    assert Cursor.decode(cursor.encode()) == cursor
+    import base64
+    for raw in ("2|2026-01-01T00:00:00|1", "0|not-a-date|1", "0|2026-01-01T00:00:00|-3", "0|2026-01-01T00:00:00+02:00|1"):
+        with pytest.raises(ValueError):
+            Cursor.decode(base64.urlsafe_b64encode(raw.encode()).decode())
