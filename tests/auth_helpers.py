@@ -130,7 +130,10 @@ def sign_out(client):
     """POST /uitloggen with the CSRF token of the current page."""
     home = client.get("/")
     token = re.search(r'name="csrf-token" content="([^"]+)"', home.text).group(1)
-    return client.post("/uitloggen", headers={"X-CSRF-Token": token}, follow_redirects=True)
+    response = client.post("/uitloggen", headers={"X-CSRF-Token": token}, follow_redirects=False)
+    while response.status_code in (302, 303):  # via the provider's end-session endpoint back to /uitgelogd
+        response = client.get(local(response.headers["location"]), follow_redirects=False)
+    return response
 
 
 # -- Playwright ---------------------------------------------------------------------------------

@@ -218,7 +218,7 @@ def session_status(request: Request):
 
 
 @router.post("/sessie/verlengen")
-def extend_session(request: Request, volgende: NextParam = None):
+async def extend_session(request: Request):
     """'Stay signed in': counts as activity. JSON for the dialog's fetch, a redirect otherwise."""
     state = get_session_state(request)
     settings = request.app.state.settings
@@ -231,4 +231,6 @@ def extend_session(request: Request, volgende: NextParam = None):
     if wants_json:
         return JSONResponse({"signed_in": True, "seconds_left": settings.session_idle_minutes * 60},
                             headers={"Cache-Control": "no-store"})
-    return RedirectResponse(safe_local_path(volgende), status_code=303)
+    form = await request.form()
+    volgende = form.get("volgende")
+    return RedirectResponse(safe_local_path(volgende if isinstance(volgende, str) else None), status_code=303)
