@@ -1,0 +1,76 @@
+"""The auditors' command line: it runs against a live portal and against any site,
+writes a JSON and an HTML report, exits non-zero on violations, and its HTML report
+passes its own audit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from a11y.crawl import Crawler
+from a11y.states import State
+from tests.a11y.conftest import StaticServer
+
+pytestmark = pytest.mark.browser
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "a11y", *args], capture_output=True, text=True, timeout=180)
+
+
+def test_audit_of_the_live_portal_passes_and_writes_both_reports(live_server, tmp_path):
+    statement = tmp_path / "statement.json"
+    done = run_cli("audit", "--base-url", live_server, "--out", str(tmp_path / "out"), "--role", "anonymous",
+                   "--state", "home", "--state", "contact", "--statement", str(statement))
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert data["summary"]["passed"] is True
+    assert data["summary"]["states"] == 4  # two states, Dutch and English
+    assert data["axe_version"] == "4.14.1"
+    assert len(data["coverage"]["criteria"]) == 50
+    assert "Passed" in (tmp_path / "out" / "report.html").read_text()
+    written = json.loads(statement.read_text())
+    assert written["passed"] is True and written["states"] == 4 and written["last_audit"]
+
+
+@pytest.fixture(scope="module")
+def failing_run(fixture_server, tmp_path_factory):
+    out = tmp_path_factory.mktemp("failing-report")
+    done = run_cli("audit", "--base-url", fixture_server, "--out", str(out), "--page", "/broken.html",
+                   "--only-pages", "--lang", "en")
+    return done, out
+
+
+def test_audit_exits_non_zero_on_violations_with_screenshots(failing_run):
+    done, out = failing_run
+    assert done.returncode == 1, done.stdout + done.stderr
+    data = json.loads((out / "report.json").read_text())
+    checks = {f["check"] for r in data["results"] for f in r["findings"]}
+    assert {"axe:image-alt", "keyboard-trap", "reflow"} <= checks
+    result = data["results"][0]
+    assert result["screenshot"] and (out / result["screenshot"]).is_file()
+    html = (out / "report.html").read_text()
+    assert "Failed" in html and "image-alt" in html and "1.1.1" in html
+
+
+def test_html_report_passes_its_own_audit(failing_run, browser):
+    """The report of a failing audit (the one with the most content) is itself accessible."""
+    _done, out = failing_run
+    server = StaticServer(out)
+    try:
+        audit = Crawler(browser, server.url).run(
+            [State("report", "anonymous", "/report.html", "The HTML report", languages=("en",))])
+    finally:
+        server.close()
+    problems = [(f.check, [n.selector for n in f.nodes][:3], f.description) for _r, f in audit.findings()
+                if f.kind != "warning"]
+    assert not problems, problems
+
+
+def test_usage_errors_exit_with_2_and_say_what_to_change():
+    done = run_cli("audit", "--base-url", "http://127.0.0.1:9", "--out", "/tmp/unused", "--storage-state", "resident-a")
+    assert done.returncode == 2
+    assert "ROLE=FILE" in done.stderr
