@@ -1,0 +1,1 @@
+"""Tests of portal/services (queries and changes over the real database)."""
