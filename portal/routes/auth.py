@@ -66,7 +66,10 @@ def _with_db(request: Request, work):
     return run_in_threadpool(run)
 
 
-def _too_many(request: Request, exc: ratelimit.TooManyAttempts):
+async def _too_many(request: Request, exc: ratelimit.TooManyAttempts, slug: str):
+    address = audit.client_ip(request)
+    await _with_db(request, lambda db: audit.record(db, "anonymous", "", "sign_in_rate_limited", client_ip=address,
+                                                    detail={"provider": slug}))
     minutes = max(1, (exc.retry_after_seconds + 59) // 60)
     return render(request, "pages/auth/too_many_attempts.html", {"minutes": minutes}, status_code=429,
                   headers={"Retry-After": str(exc.retry_after_seconds)})
@@ -94,7 +97,7 @@ async def start(request: Request, slug: str, volgende: NextParam = None, niveau:
     try:
         await _with_db(request, lambda db: ratelimit.check(db, settings, [ratelimit.ip_key(address)]))
     except ratelimit.TooManyAttempts as exc:
-        return _too_many(request, exc)
+        return await _too_many(request, exc, slug)
     try:
         url = await oidc.start(request.app, settings, provider, get_session_state(request),
                                safe_local_path(volgende, ""), level_for(slug, niveau))
@@ -116,7 +119,7 @@ async def callback(request: Request, slug: str):
     try:
         await _with_db(request, lambda db: ratelimit.check(db, settings, [ratelimit.ip_key(address)]))
     except ratelimit.TooManyAttempts as exc:
-        return _too_many(request, exc)
+        return await _too_many(request, exc, slug)
 
     principal: Principal | None = None
     failure: oidc.SignInFailed | None = None

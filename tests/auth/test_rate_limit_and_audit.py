@@ -1,0 +1,72 @@
+"""Sign-in rate limits (per client address and per identifier, stored in the
+database) and the audit log of sign-ins, sign-outs and failures."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from portal.models import AuditLog
+from tests.auth_helpers import RESIDENT_A, sign_in_business, sign_in_resident, sign_out, start_sign_in, submit_simulator
+
+_addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
+
+
+def client_from_new_address(app) -> TestClient:
+    address = next(_addresses)
+    client = TestClient(app, base_url="http://127.0.0.1", client=(address, 50000))
+    client.address = address
+    return client
+
+
+def audit_entries(app, address: str) -> list[AuditLog]:
+    with Session(app.state.engine) as db:
+        return list(db.exec(select(AuditLog).where(AuditLog.client_ip == address).order_by(AuditLog.id)))
+
+
+def test_too_many_failures_from_one_address_are_refused(app, settings):
+    attacker = client_from_new_address(app)
+    for _ in range(settings.login_rate_limit):
+        assert attacker.get("/inloggen/digid/callback?state=guess&code=guess").status_code == 400
+    blocked = attacker.get("/inloggen/digid", follow_redirects=False)
+    assert blocked.status_code == 429
+    assert "Het inloggen ging te vaak mis in korte tijd" in blocked.text
+    assert int(blocked.headers["retry-after"]) > 0
+    assert attacker.get("/inloggen/digid/callback?state=guess&code=guess").status_code == 429
+    # Someone else, elsewhere, can still sign in.
+    other = client_from_new_address(app)
+    sign_in_resident(other, RESIDENT_A)
+    actions = [entry.action for entry in audit_entries(app, attacker.address)]
+    assert actions.count("sign_in_failed") == settings.login_rate_limit
+    assert actions[-2:] == ["sign_in_rate_limited", "sign_in_rate_limited"]
+
+
+def test_too_many_failures_for_one_identifier_from_many_addresses(app, settings):
+    typed = "111111111"  # fails the 11-check every time
+    for _ in range(settings.login_rate_limit):
+        client = client_from_new_address(app)
+        response = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
+        assert response.status_code == 422
+    client = client_from_new_address(app)
+    blocked = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
+    assert blocked.status_code == 429
+    assert "minuten" in blocked.text or "minuut" in blocked.text
+
+
+def test_sign_in_and_sign_out_are_audited_without_full_bsn(app):
+    client = client_from_new_address(app)
+    sign_in_resident(client, RESIDENT_A, level="substantieel")
+    sign_out(client)
+    sign_in_business(client, "12345678", branch="000012345678")
+    with Session(app.state.engine) as db:
+        entries = list(db.exec(select(AuditLog).order_by(AuditLog.id.desc()).limit(3)))[::-1]
+    assert [entry.action for entry in entries] == ["sign_in", "sign_out", "sign_in"]
+    assert entries[0].actor_kind == "resident" and entries[0].actor_id == "bsn:*****653"
+    assert entries[0].detail == {"provider": "digid", "level": "substantieel"}
+    assert entries[2].actor_kind == "business" and entries[2].actor_id == "kvk:12345678/000012345678"
+    assert all(entry.client_ip == client.address for entry in entries)
+    for entry in entries:
+        assert RESIDENT_A not in json.dumps(entry.detail) + entry.actor_id
