@@ -1,0 +1,128 @@
+"""Berichten (inbox with unread count and mark-as-read) and Mijn vergunningen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from portal.i18n import format_date
+from portal.models import Case, Notice
+from tests.cases.conftest import csrf_of, text_of
+
+
+def unread_in_header(html: str) -> int:
+    match = re.search(r'<span class="badge badge--count">(\d+)<span class="visually-hidden"> ongelezen berichte?n?</span>', html)
+    return int(match.group(1)) if match else 0
+
+
+def notices_of(db, number):
+    case = db.exec(select(Case).where(Case.number == number)).one()
+    return db.exec(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)).all()
+
+
+@pytest.fixture()
+def unread_notice(db):
+    """An unread notice of Jan (case 0000102's acknowledgement), unread again afterwards."""
+    notice = next(n for n in notices_of(db, "ZAAK-2026-0000102") if n.kind == "acknowledgement")
+    notice.read_at = None
+    db.add(notice)
+    db.commit()
+    yield notice
+    db.expire_all()
+    notice = db.get(Notice, notice.id)
+    notice.read_at = None
+    db.add(notice)
+    db.commit()
+
+
+def test_inbox_lists_all_notices_newest_first_with_unread_count_in_header(jan, db, unread_notice):
+    html = jan.get("/berichten").text
+    text = text_of(html)
+    own = [n for number in ("0000101", "0000102", "0000103", "0000104", "0000105") for n in notices_of(db, f"ZAAK-2026-{number}")]
+    ids = [int(i) for i in re.findall(r'id="bericht-(\d+)"', html)]
+    assert sorted(ids) == sorted(n.id for n in own if n.recipient_bsn == "999993653")
+    created = [db.get(Notice, i).created_at for i in ids]
+    assert created == sorted(created, reverse=True)
+    unread = sum(1 for n in own if n.read_at is None)
+    assert unread_in_header(html) == unread >= 1
+    assert f"U heeft {unread} ongelezen bericht" in text
+    assert "Ontvangstbevestiging: Eik in voortuin, Eikenlaan 3" in text
+
+
+def test_mark_as_read_without_javascript_redirects_and_lowers_the_count(jan, db, unread_notice):
+    before = unread_in_header(jan.get("/berichten").text)
+    detail = jan.get(f"/berichten/{unread_notice.id}")
+    assert detail.status_code == 200
+    assert "Eik in voortuin" in text_of(detail.text)
+    response = jan.post(f"/berichten/{unread_notice.id}/gelezen?terug=lijst", data={"csrf_token": csrf_of(detail.text)},
+                        follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/berichten"
+    db.expire_all()
+    assert db.get(Notice, unread_notice.id).read_at is not None
+    assert unread_in_header(jan.get("/berichten").text) == before - 1
+    assert "U heeft dit bericht gelezen op" in text_of(jan.get(f"/berichten/{unread_notice.id}").text)
+
+
+def test_mark_as_read_with_htmx_returns_the_item_and_announces_it(jan, db, unread_notice):
+    token = csrf_of(jan.get("/berichten").text)
+    response = jan.post(f"/berichten/{unread_notice.id}/gelezen", headers={"HX-Request": "true", "X-CSRF-Token": token})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<li") and "<html" not in response.text
+    assert 'data-announce="Gemarkeerd als gelezen."' in response.text
+    assert "Markeer als gelezen" not in response.text and "Gelezen" in response.text
+
+
+@pytest.mark.parametrize("path", ["/berichten/{other}", "/berichten/abc", "/berichten/99999999", "/berichten/-1"])
+def test_someone_elses_or_unknown_message_is_a_404(jan, fatima, db, path):
+    other = notices_of(db, "ZAAK-2026-0000201")[0]
+    response = jan.get(path.format(other=other.id))
+    assert response.status_code == 404
+    assert other.subject_nl not in response.text
+
+
+def test_marking_someone_elses_message_read_is_a_404_and_changes_nothing(jan, db):
+    other = next(n for n in notices_of(db, "ZAAK-2026-0000201") if n.read_at is None)
+    token = csrf_of(jan.get("/berichten").text)
+    response = jan.post(f"/berichten/{other.id}/gelezen", data={"csrf_token": token})
+    assert response.status_code == 404
+    db.expire_all()
+    assert db.get(Notice, other.id).read_at is None
+
+
+def test_branch_login_does_not_see_other_branch_messages(bakery_station, db):
+    html = bakery_station.get("/berichten").text
+    ids = {int(i) for i in re.findall(r'id="bericht-(\d+)"', html)}
+    markt = {n.id for n in notices_of(db, "ZAAK-2026-0000401")}
+    station = {n.id for n in notices_of(db, "ZAAK-2026-0000402")}
+    assert station <= ids and not (markt & ids)
+
+
+def test_business_permits_with_validity_and_expires_soon_mark(bakery, db):
+    html = bakery.get("/mijn-vergunningen").text
+    text = text_of(html)
+    horeca = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000401")).one()
+    assert "Horecavergunning Marktstraat 5" in text and "Bedrijfsvergunning bestelbus" in text
+    assert f"Geldig tot en met {format_date(horeca.valid_until)}" in text
+    items = re.findall(r'<li class="permit[^"]*">.*?</li>', html, re.S)
+    soon = [item for item in items if "Loopt binnenkort af" in item]
+    assert len(soon) == 1 and "Horecavergunning" in soon[0]
+    assert "Bedrijfsvergunning bestelbus" not in soon[0]
+
+
+def test_branch_permits_exclude_other_branches(bakery_station):
+    text = text_of(bakery_station.get("/mijn-vergunningen").text)
+    assert "Bedrijfsvergunning bestelbus" in text and "Horecavergunning" not in text
+
+
+def test_business_without_permits_is_told_so(gardener):
+    assert "Uw bedrijf heeft nog geen vergunningen van ons." in text_of(gardener.get("/mijn-vergunningen").text)
+
+
+def test_residents_get_a_friendly_page_pointing_to_their_cases(jan):
+    response = jan.get("/mijn-vergunningen")
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "Mijn vergunningen is voor bedrijven" in text and 'href="/mijn-zaken"' in response.text
+    assert "Bewonersvergunning" not in text
