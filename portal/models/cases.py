@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
 from portal.domain.identifiers import validate_bsn, validate_kvk, validate_vestigingsnummer
+from portal.models.base import ValidatedModel
 
 CONFIDENTIALITY_LEVELS = (
     "openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk",
@@ -26,7 +27,7 @@ ROLE_TYPES = (
 RESULTS = ("granted", "partly_granted", "refused", "withdrawn", "not_admissible", "completed")
 
 
-class Case(SQLModel, table=True):
+class Case(ValidatedModel, table=True):
     """ZGW Zaak."""
 
     __table_args__ = (Index("ix_case_activity", "last_activity_at", "id"),)
@@ -68,7 +69,7 @@ class Case(SQLModel, table=True):
         return value
 
 
-class Role(SQLModel, table=True):
+class Role(ValidatedModel, table=True):
     """ZGW Rol: who is involved in a case. Exactly one of bsn, kvk or employee_id
     identifies the party (betrokkeneIdentificatie)."""
 

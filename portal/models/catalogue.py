@@ -8,9 +8,10 @@ from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
 
 from portal.domain.identifiers import validate_rsin
+from portal.models.base import ValidatedModel
 
 
-class Organisation(SQLModel, table=True):
+class Organisation(ValidatedModel, table=True):
     """The municipality (ZGW: bronorganisatie)."""
 
     id: int | None = Field(default=None, primary_key=True)
