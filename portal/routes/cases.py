@@ -123,10 +123,10 @@ def overview(request: Request, principal: Applicant, db: Db):
         ),
         "first_url": "/mijn-zaken" + ("?" + urlencode(filters.query_params()) if filters.query_params() else ""),
     }
-    status = 400 if errors else 200
     if is_htmx(request):
-        return render(request, "partials/case_results.html", context, status_code=status)
-    return render(request, "pages/cases/overview.html", context, status_code=status)
+        # 200 even with a message: htmx does not swap 4xx answers, and the message must show.
+        return render(request, "partials/case_results.html", context)
+    return render(request, "pages/cases/overview.html", context, status_code=400 if errors else 200)
 
 
 # --------------------------------------------------------------------------- case page
@@ -235,10 +235,10 @@ def callback(request: Request, number: str, principal: Applicant, db: Db, form: 
         callback_errors={field: messages[code] for field, code in errors.items()},
         callback_notice=("created" if created else ("duplicate" if not errors else None)),
     )
-    status = 400 if errors else 200
     if is_htmx(request):
-        return render(request, "partials/case_contact.html", context, status_code=status)
-    return render(request, "pages/cases/detail.html", context, status_code=status)
+        # 200 even with errors: htmx does not swap 4xx answers, and the errors must show.
+        return render(request, "partials/case_contact.html", context)
+    return render(request, "pages/cases/detail.html", context, status_code=400 if errors else 200)
 
 
 @router.post("/mijn-zaken/{number}/feedback")
@@ -266,7 +266,7 @@ def feedback(request: Request, number: str, principal: Applicant, db: Db, form: 
         feedback_errors={field: messages[code] for field, code in errors.items()},
         feedback_notice=("created" if created else ("duplicate" if not errors else None)),
     )
-    status = 400 if errors else 200
     if is_htmx(request):
-        return render(request, "partials/case_contact.html", context, status_code=status)
-    return render(request, "pages/cases/detail.html", context, status_code=status)
+        # 200 even with errors: htmx does not swap 4xx answers, and the errors must show.
+        return render(request, "partials/case_contact.html", context)
+    return render(request, "pages/cases/detail.html", context, status_code=400 if errors else 200)

@@ -219,6 +219,16 @@ def test_callback_with_htmx_returns_the_fragment_and_announces_it(pieter, db, no
     assert "data-focus-after-swap" in response.text
 
 
+def test_callback_errors_with_htmx_are_swapped_in_with_the_message(pieter, db, no_callbacks):
+    form = callback_form(pieter, EVENT) | {"telefoon": "123"}
+    response = pieter.post(f"/mijn-zaken/{EVENT}/terugbellen", data=form, headers={"HX-Request": "true"})
+    assert response.status_code == 200  # htmx only swaps 2xx answers
+    assert "<html" not in response.text and "data-autofocus" in response.text
+    assert "Vul een telefoonnummer in van 10 tot 15 cijfers" in text_of(response.text)
+    assert 'aria-describedby="callback-phone-error"' in response.text
+    assert db.exec(select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)).one() == 0
+
+
 # --------------------------------------------------------------------------- feedback
 
 CLOSED = "ZAAK-2026-0000104"
