@@ -1,0 +1,127 @@
+"""Who may do what: the expected answer of EVERY route for five people.
+
+tests/auth/test_access_matrix.py walks all routes of the app and FAILS when a route
+has no row here, so a new route cannot ship without someone deciding who may use it.
+
+ADDING A ROW (one line):
+
+    row("GET /medewerker/zaken/{number}", "/medewerker/zaken/ZAAK-2026-0000101",
+        anon=SIGN_IN, a=SIGN_IN, b=SIGN_IN, biz=SIGN_IN, staff=200),
+
+- the first argument is "METHOD route-pattern" exactly as declared in the router;
+- the second is a concrete URL to request (a string, or a function ``(db) -> str`` when
+  the URL needs an id from the demo data, see ``notice_of`` below);
+- then the expected outcome for each person: an HTTP status (200, 303, 400, 404, ...)
+  or SIGN_IN (a 303 to /inloggen?volgende=...).
+- ``data={...}`` sends a form body (POST requests always get a valid CSRF token:
+  this table is about authorisation; CSRF is tested separately for every unsafe route).
+- ``all=`` sets the same outcome for everyone.
+
+A route with several interesting cases (own case, someone else's case) gets several rows.
+The people: anon (not signed in), a = resident A Jan Jansen (BSN 999993653), b = resident B
+Fatima el Amrani (999990019), biz = business A KVK 12345678 (company level, no branch),
+staff = e.devries. Residents sign in at 'substantieel', the business at EH3.
+Someone else's case, document or notice must answer 404, never its contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+SIGN_IN = "sign-in"
+ROLES = ("anon", "a", "b", "biz", "staff")
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # "GET /mijn-zaken/{number}"
+    url: str | Callable[[Session], str]
+    expected: dict[str, int | str]
+    data: dict = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return self.route.split(" ", 1)[0]
+
+
+def row(route: str, url, *, anon=None, a=None, b=None, biz=None, staff=None, all=None, data=None) -> Row:  # noqa: A002
+    expected = {"anon": anon, "a": a, "b": b, "biz": biz, "staff": staff}
+    expected = {role: (all if value is None else value) for role, value in expected.items()}
+    missing = [role for role, value in expected.items() if value is None]
+    assert not missing, f"{route}: no expected outcome for {missing}"
+    return Row(route, url, expected, data or {})
+
+
+def notice_of(case_number: str) -> Callable[[Session], str]:
+    """The URL of the first notice of a case (ids differ per database)."""
+
+    def url(db: Session, suffix: str = "") -> str:
+        from portal.models import Case, Notice
+
+        case = db.exec(select(Case).where(Case.number == case_number)).one()
+        notice = db.exec(select(Notice).where(Notice.case_id == case.id).order_by(Notice.id)).first()
+        return f"/berichten/{notice.id}"
+
+    return url
+
+
+def notice_read_of(case_number: str) -> Callable[[Session], str]:
+    return lambda db: notice_of(case_number)(db) + "/gelezen"
+
+
+A_CASE = "/mijn-zaken/ZAAK-2026-0000101"
+B_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # Wmo: needs 'substantieel'
+BIZ_CASE = "/mijn-zaken/ZAAK-2026-0000404"  # company level
+BRANCH_CASE = "/mijn-zaken/ZAAK-2026-0000401"  # branch 000012345678
+NO_CASE = "/mijn-zaken/ZAAK-2099-9999999"
+APPLICANT_ONLY = {"anon": SIGN_IN, "staff": SIGN_IN}
+
+ROWS: list[Row] = [
+    # -- public pages
+    row("GET /", "/", all=200),
+    row("GET /contact", "/contact", all=200),
+    row("GET /toegankelijkheid", "/toegankelijkheid", all=200),
+    row("GET /taal/{language}", "/taal/en?terug=/contact", all=303),
+    row("GET /healthz", "/healthz", all=200),
+    row("GET /readyz", "/readyz", all=200),
+    # -- sign-in and session (issue 4)
+    row("GET /inloggen", "/inloggen", all=200),
+    row("GET /inloggen/{slug}", "/inloggen/digid", all=303),
+    row("GET /inloggen/{slug}", "/inloggen/onbekend", all=404),
+    row("GET /inloggen/{slug}/callback", "/inloggen/digid/callback", all=400),
+    row("GET /uitgelogd", "/uitgelogd", all=200),
+    row("GET /sessie/status", "/sessie/status", all=200),
+    row("POST /sessie/verlengen", "/sessie/verlengen", anon=303, a=303, b=303, biz=303, staff=303),
+    row("POST /uitloggen", "/uitloggen", all=303),
+    # -- the simulator (an OIDC provider of its own; the portal is its only client)
+    row("GET /simulator/{slug}/.well-known/openid-configuration", "/simulator/digid/.well-known/openid-configuration", all=200),
+    row("GET /simulator/{slug}/.well-known/openid-configuration", "/simulator/onbekend/.well-known/openid-configuration", all=404),
+    row("GET /simulator/{slug}/jwks", "/simulator/eherkenning/jwks", all=200),
+    row("GET /simulator/{slug}/authorize", "/simulator/digid/authorize?client_id=someone-else", all=400),
+    row("POST /simulator/{slug}/authorize", "/simulator/digid/authorize", all=400, data={"client_id": "someone-else"}),
+    row("POST /simulator/{slug}/token", "/simulator/digid/token", all=401, data={"grant_type": "authorization_code"}),
+    row("GET /simulator/{slug}/userinfo", "/simulator/digid/userinfo", all=401),
+    row("GET /simulator/{slug}/logout", "/simulator/digid/logout?post_logout_redirect_uri=https://evil.example/", all=400),
+    # -- cases (issue: case pages)
+    row("GET /mijn-zaken", "/mijn-zaken", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    row("GET /mijn-zaken/{number}", A_CASE, **APPLICANT_ONLY, a=200, b=404, biz=404),
+    row("GET /mijn-zaken/{number}", B_CASE, **APPLICANT_ONLY, a=404, b=200, biz=404),
+    row("GET /mijn-zaken/{number}", BIZ_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200),
+    row("GET /mijn-zaken/{number}", BRANCH_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200),
+    row("GET /mijn-zaken/{number}", NO_CASE, **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("GET /mijn-zaken/{number}", "/mijn-zaken/..%2F..%2Fetc", all=404),
+    row("POST /mijn-zaken/{number}/documenten", B_CASE + "/documenten", **APPLICANT_ONLY, a=404, b=400, biz=404),
+    row("POST /mijn-zaken/{number}/terugbellen", A_CASE + "/terugbellen", **APPLICANT_ONLY, a=400, b=404, biz=404),
+    row("POST /mijn-zaken/{number}/feedback", A_CASE + "/feedback", **APPLICANT_ONLY, a=400, b=404, biz=404),
+    # -- messages
+    row("GET /berichten", "/berichten", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000101"), **APPLICANT_ONLY, a=200, b=404, biz=404),
+    row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000202"), **APPLICANT_ONLY, a=404, b=200, biz=404),
+    row("GET /berichten/{notice_id}", "/berichten/not-a-number", **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000301"), **APPLICANT_ONLY, a=404, b=404, biz=404),
+    # -- permits
+    row("GET /mijn-vergunningen", "/mijn-vergunningen", **APPLICANT_ONLY, a=200, b=200, biz=200),
+]
