@@ -48,10 +48,16 @@ def level_for(slug: str, requested: str | None) -> str | None:
     return (DIGID_LEVELS if slug == "digid" else EHERKENNING_LEVELS)[rank - 1]
 
 
+class ProviderNotConfigured(Exception):
+    """A known sign-in method without a broker configured (and no simulator)."""
+
+
 def _provider_or_404(request: Request, slug: str) -> oidc.ProviderConfig:
+    if slug not in oidc.PROVIDERS:
+        raise HTTPException(status_code=404)
     provider = oidc.provider_config(request.app.state.settings, request.app.state.secret_key, slug)
     if provider is None:
-        raise HTTPException(status_code=404)
+        raise ProviderNotConfigured(slug)
     return provider
 
 
@@ -91,7 +97,11 @@ def choose(request: Request, volgende: NextParam = None, niveau: LevelParam = No
 
 @router.get("/inloggen/{slug}")
 async def start(request: Request, slug: str, volgende: NextParam = None, niveau: LevelParam = None):
-    provider = _provider_or_404(request, slug)
+    try:
+        provider = _provider_or_404(request, slug)
+    except ProviderNotConfigured:
+        log.error("Sign-in with %s is not configured (set PORTAL_%s_DISCOVERY_URL)", slug, oidc.PROVIDERS[slug].upper())
+        return _unavailable(request, slug)
     settings = request.app.state.settings
     address = audit.client_ip(request)
     try:
@@ -111,7 +121,10 @@ async def start(request: Request, slug: str, volgende: NextParam = None, niveau:
 
 @router.get("/inloggen/{slug}/callback")
 async def callback(request: Request, slug: str):
-    provider = _provider_or_404(request, slug)
+    try:
+        provider = _provider_or_404(request, slug)
+    except ProviderNotConfigured:
+        return _unavailable(request, slug)
     settings = request.app.state.settings
     session = get_session_state(request)
     address = audit.client_ip(request)
@@ -130,6 +143,9 @@ async def callback(request: Request, slug: str):
         if params.get("error"):
             reason = "cancelled" if params.get("error") == "access_denied" else "provider_error"
             raise oidc.SignInFailed(reason, f"provider error: {params.get('error')[:100]}")
+        if params.get("iss") and params.get("iss") != (await oidc.metadata(request.app, provider))["issuer"]:
+            # RFC 9207: the answer came from another provider than the one we asked (mix-up attack).
+            raise oidc.SignInFailed("issuer_mismatch", "iss parameter does not match")
         code = params.get("code")
         if not code or len(code) > 2000:
             raise oidc.SignInFailed("code_missing", "no authorization code")

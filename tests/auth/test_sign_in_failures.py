@@ -241,3 +241,14 @@ def test_simulator_requires_pkce_s256(app):
     response = client.get(plain, follow_redirects=False)
     assert response.status_code == 303
     assert "error=invalid_request" in response.headers["location"]
+
+
+def test_callback_from_another_issuer_is_refused(rogue_app, rogue):
+    """RFC 9207: an 'iss' in the answer that is not the provider we asked (mix-up attack)."""
+    client = fresh_client(rogue_app)
+    before = rogue.token_requests
+    response = rogue_sign_in(client, rogue, "ok", tamper=lambda url: _replace_param(url, "iss", "https://evil.example"))
+    assert response.status_code == 400
+    assert rogue.token_requests == before
+    assert_not_signed_in(client, rogue_app)
+    assert last_audit(rogue_app, "sign_in_failed").detail["reason"] == "issuer_mismatch"
