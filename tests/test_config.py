@@ -103,6 +103,9 @@ def test_an_explicit_secret_wins_and_nothing_is_written(tmp_path):
 
 
 def test_settings_come_from_portal_environment_variables(tmp_path, monkeypatch):
+    for key in list(os.environ):
+        if key.startswith("PORTAL_"):
+            monkeypatch.delenv(key)
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_BASE_URL", "https://example.org")
     monkeypatch.setenv("PORTAL_SIMULATOR_ENABLED", "false")
