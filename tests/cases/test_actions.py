@@ -273,3 +273,25 @@ def test_bad_feedback_is_explained_and_nothing_is_stored(jan, db, no_feedback, n
     assert response.status_code == 400
     assert message in text_of(response.text)
     assert db.exec(select(func.count()).select_from(Feedback)).one() == 0
+
+
+def test_after_we_called_back_the_page_asks_whether_the_call_helped(pieter, db, no_callbacks):
+    form = callback_form(pieter, EVENT)
+    assert pieter.post(f"/mijn-zaken/{EVENT}/terugbellen", data=form, follow_redirects=False).status_code == 303
+    assert "Heeft ons telefoongesprek u geholpen?" not in text_of(pieter.get(f"/mijn-zaken/{EVENT}").text)
+    # A staff member records that they called back (the staff pages do this; here the row is set directly).
+    request = db.exec(select(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)).one()
+    request.handled_at = request.created_at + timedelta(hours=3)
+    db.add(request)
+    db.commit()
+    html = pieter.get(f"/mijn-zaken/{EVENT}").text
+    assert "Heeft ons telefoongesprek u geholpen?" in text_of(html)
+    answer = {"csrf_token": csrf_of(html), "moment": "after_contact", "geholpen": "nee", "toelichting": ""}
+    try:
+        assert pieter.post(f"/mijn-zaken/{EVENT}/feedback", data=answer, follow_redirects=False).status_code == 303
+        assert pieter.post(f"/mijn-zaken/{EVENT}/feedback", data=answer).status_code == 200
+        rows = db.exec(select(Feedback).where(Feedback.case_id == no_callbacks.id)).all()
+        assert [(row.context, row.helped) for row in rows] == [("after_contact", False)]
+    finally:
+        db.exec(delete(Feedback).where(Feedback.case_id == no_callbacks.id))
+        db.commit()
