@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Step:
     """One interaction. action: click, fill, check, select, press, upload, wait_for,
-    fast_forward (the fake clock), submit_form (a form posted by the browser)."""
+    wait_url, set_value (also for hidden inputs), remove_attribute (e.g. 'required', to
+    reach the server's own check as a browser without form validation would), respond (answer requests to a URL
+    pattern with a fixed JSON body), fast_forward (Playwright's fake clock)."""
 
     action: str
     target: str = ""
@@ -40,27 +42,164 @@ class State:
     isolated: bool = False         # needs its own fresh signed-in browser context (e.g. signs out)
     fake_clock: bool = False       # install Playwright's clock before loading (timeout dialog)
     keyboard: bool = True          # run the Tab walk on this state
+    changes_data: bool = False     # stores something (upload, callback, feedback): the CLI skips it unless
+                                   # --allow-changes, so an audit of a live portal never files real requests
 
 
 def expect(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOT_A_DOCUMENT = ("notities.txt", "text/plain", b"This is not a PDF, JPG or PNG file.")
+CASE = "/mijn-zaken/ZAAK-2026-0000"
+SIGN_OUT = 'form[action="/uitloggen"] button'
+UPLOAD_BUTTON = "form.file-upload button[type=submit]"
+# The session-status answer that makes the page think 90 seconds are left.
+NEARLY_EXPIRED = '{"signed_in": true, "seconds_left": 90, "warning_seconds": 120}'
+
+
+def case_states(role: str, numbers: dict[str, str]) -> list[State]:
+    return [State(f"case-{number}", role, f"{CASE}{number}", f"Case page: {what}") for number, what in numbers.items()]
+
+
 STATES: list[State] = [
-    # --- anonymous -----------------------------------------------------------------
+    # --- anonymous: general pages ---------------------------------------------------
     State("home", "anonymous", "/", "Start page"),
     State("contact", "anonymous", "/contact", "Contact page"),
     State("accessibility-statement", "anonymous", "/toegankelijkheid", "Accessibility statement"),
     State("not-found", "anonymous", "/deze-pagina-bestaat-niet", "Error page: page not found", status=404),
+    State("method-not-allowed", "anonymous", "/uitloggen", "Error page: action not possible here", status=405),
+    State("bad-request", "anonymous", "/inloggen?volgende=/" + "a" * 2001, "Error page: request not valid", status=422),
     State("language-switched", "anonymous", "/contact", "Contact page after choosing English in the header",
           steps=(Step("click", "a[hreflang=en]"), Step("wait_for", "html[lang=en]")),
           languages=("nl",), result_language="en", covers=("GET /taal/{language}",)),
+    # --- anonymous: signing in (portal pages and the login simulator) ----------------
+    State("sign-in-choice", "anonymous", "/inloggen", "Sign-in: choose DigiD or eHerkenning"),
+    State("sign-in-choice-level", "anonymous", "/inloggen?niveau=substantieel&volgende=/mijn-zaken",
+          "Sign-in: choose, when a page needs a higher level"),
+    State("sign-in-required", "anonymous", "/mijn-zaken", "A personal page without signing in: sent to sign-in"),
+    State("sign-in-unknown-provider", "anonymous", "/inloggen/onbekend", "Sign-in with an unknown provider", status=404),
+    State("simulator-digid", "anonymous", "/inloggen/digid", "Login simulator: DigiD",
+          covers=("GET /simulator/{slug}/authorize",)),
+    State("simulator-eherkenning", "anonymous", "/inloggen/eherkenning", "Login simulator: eHerkenning"),
+    State("simulator-staff", "anonymous", "/inloggen/medewerker", "Login simulator: staff"),
+    State("simulator-form-errors", "anonymous", "/inloggen/digid", "Login simulator: form sent empty, errors shown",
+          steps=(Step("click", "button[name=action][value=sign_in]"), Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /simulator/{slug}/authorize",)),
+    State("simulator-eherkenning-errors", "anonymous", "/inloggen/eherkenning",
+          "Login simulator: eHerkenning with a wrong KVK number",
+          steps=(Step("fill", "#field-kvk", "1234"), Step("click", "button[name=action][value=sign_in]"),
+                 Step("wait_for", ".error-summary")), expect=expect("form-errors")),
+    State("sign-in-cancelled", "anonymous", "/inloggen/digid", "Sign-in cancelled at the provider",
+          steps=(Step("click", "button[name=action][value=cancel]"), Step("wait_url", r"/inloggen/digid/callback")),
+          covers=("GET /inloggen/{slug}/callback",)),
+    State("form-expired", "anonymous", "/inloggen/digid", "Error page: a form whose safety code expired (CSRF)",
+          steps=(Step("set_value", "input[name=csrf_token]", "expired"), Step("fill", "#field-bsn", "999993653"),
+                 Step("click", "button[name=action][value=sign_in]"), Step("wait_for", "h1"))),
+    State("signed-out-page", "anonymous", "/uitgelogd", "Signed out"),
+
+    # --- resident A: Jan Jansen --------------------------------------------------------
+    State("case-list", "resident-a", "/mijn-zaken", "My cases: overview"),
+    State("case-list-filtered", "resident-a", "/mijn-zaken", "My cases: filter 'closed' applied (HTMX swap)",
+          steps=(Step("check", "#status-closed"), Step("click", "form.case-filters button[type=submit]"),
+                 Step("wait_for", "#case-results h2:focus")),
+          expect=expect("announcement")),
+    State("case-list-filter-url", "resident-a", "/mijn-zaken?status=open&type=kapvergunning",
+          "My cases: filters in the address (without JavaScript)"),
+    State("case-list-no-results", "resident-a", "/mijn-zaken?zoek=bestaat-niet", "My cases: search without results"),
+    State("case-list-bad-filter", "resident-a", "/mijn-zaken?status=kapot&type=onbekend",
+          "My cases: filter values that do not exist", status=400),
+    *case_states("resident-a", {
+        "101": "extended in time", "102": "just received, no handler yet", "103": "granted and closed",
+        "104": "completed report", "105": "extended too late"}),
+    State("case-of-someone-else", "resident-a", f"{CASE}201", "Someone else's case: not found", status=404),
+    State("callback-errors", "resident-a", f"{CASE}101", "Case page: call-back form sent without phone (HTMX)",
+          steps=(Step("click", "form.callback-form button[type=submit]"), Step("wait_for", "#callback-phone-error")),
+          expect=expect("form-errors", "announcement")),
+    State("callback-sent", "resident-a", f"{CASE}101", "Case page: call-back requested (HTMX)",
+          steps=(Step("fill", "#callback-phone", "0612345678"), Step("click", "form.callback-form button[type=submit]"),
+                 Step("wait_for", "[data-focus-after-swap]:focus")),
+          expect=expect("announcement"), languages=("nl",), changes_data=True,
+          covers=("POST /mijn-zaken/{number}/terugbellen",)),
+    State("feedback-errors", "resident-a", f"{CASE}104", "Case page: feedback sent without an answer (HTMX)",
+          steps=(Step("click", "form.feedback-form button[type=submit]"), Step("wait_for", "#feedback-helped-error")),
+          expect=expect("form-errors", "announcement")),
+    State("feedback-sent", "resident-a", f"{CASE}104", "Case page: feedback given (HTMX)",
+          steps=(Step("check", "#feedback-ja"), Step("click", "form.feedback-form button[type=submit]"),
+                 Step("wait_for", "#case-contact [role=status]")),
+          expect=expect("announcement"), languages=("nl",), changes_data=True,
+          covers=("POST /mijn-zaken/{number}/feedback",)),
+    State("inbox", "resident-a", "/berichten", "Messages: list with unread messages"),
+    State("message", "resident-a", "/berichten", "Messages: one message opened",
+          steps=(Step("click", ".inbox-item__subject a"), Step("wait_url", r"/berichten/\d+")),
+          covers=("GET /berichten/{notice_id}",)),
+    State("message-marked-read", "resident-a", "/berichten", "Messages: one marked as read (HTMX)",
+          steps=(Step("click", "form[hx-post$='/gelezen'] button"), Step("wait_for", "[data-focus-after-swap]:focus")),
+          languages=("nl",), changes_data=True, covers=("POST /berichten/{notice_id}/gelezen",)),
+    State("timeout-warning", "resident-a", "/mijn-zaken", "Session-timeout warning open (2.2.1)",
+          steps=(Step("respond", "**/sessie/status", NEARLY_EXPIRED), Step("fast_forward", value="14:00"),
+                 Step("wait_for", "dialog#session-warning[open]")),
+          expect=expect("dialog"), fake_clock=True, covers=("GET /sessie/status",)),
+    State("timeout-extended", "resident-a", "/mijn-zaken", "Session-timeout warning: 'stay signed in' chosen",
+          # The visitor was somewhere on the page (Tab to the skip link): focus must return there.
+          steps=(Step("press", "", "Tab"), Step("respond", "**/sessie/status", NEARLY_EXPIRED),
+                 Step("fast_forward", value="14:00"),
+                 Step("wait_for", "dialog#session-warning[open]"), Step("press", "", "Enter"),
+                 Step("wait_for", "#live-region:not(:empty)")),
+          expect=expect("announcement"), fake_clock=True, covers=("POST /sessie/verlengen",)),
+    State("signed-out", "resident-a", "/mijn-zaken", "Signing out",
+          steps=(Step("click", SIGN_OUT), Step("wait_url", r"/uitgelogd")), isolated=True,
+          covers=("POST /uitloggen",)),
+
+    # --- resident B: Fatima el Amrani (DigiD substantieel) -----------------------------
+    State("case-list-b", "resident-b", "/mijn-zaken", "My cases: overview (Wmo, social assistance, objection)"),
+    *case_states("resident-b", {"201": "waiting for a document", "202": "overdue without decision",
+                                "203": "objection, handler without direct contact"}),
+    State("upload-errors", "resident-b", f"{CASE}201", "Case page: upload of a file type we do not accept",
+          steps=(Step("upload", "form.file-upload input[type=file]", file=NOT_A_DOCUMENT), Step("click", UPLOAD_BUTTON),
+                 Step("wait_for", ".file-upload .form-error")),
+          expect=expect("form-errors"), covers=("POST /mijn-zaken/{number}/documenten",)),
+    State("upload-empty", "resident-b", f"{CASE}201", "Case page: upload sent without a file",
+          steps=(Step("remove_attribute", "form.file-upload input[type=file]", "required"), Step("click", UPLOAD_BUTTON),
+                 Step("wait_for", ".file-upload .form-error")),
+          expect=expect("form-errors")),
+    State("upload-sent", "resident-b", f"{CASE}201", "Case page: document received",
+          steps=(Step("upload", "form.file-upload input[type=file]", file=("verklaring.pdf", "application/pdf", PDF)),
+                 Step("click", UPLOAD_BUTTON), Step("wait_url", r"ontvangen=")),
+          languages=("nl",), changes_data=True),
+    State("inbox-b", "resident-b", "/berichten", "Messages of resident B"),
+    # --- resident B signed in at a lower level than her Wmo case needs ----------------
+    State("assurance-too-low", "resident-b-midden", f"{CASE}201", "Case that needs DigiD substantieel", status=403),
+    # --- resident C: Pieter de Vries ---------------------------------------------------------
+    *case_states("resident-c", {"301": "refused and closed", "302": "service norm shorter than the legal term"}),
+
+    # --- business A: Bakkerij De Korenschoof (whole business) -----------------------------
+    State("case-list-business", "business-a", "/mijn-zaken", "My cases: business with branches"),
+    State("permits", "business-a", "/mijn-vergunningen", "My permits: one expiring soon"),
+    *case_states("business-a", {"401": "horeca permit, expires soon", "402": "event permit in progress",
+                                "403": "just received", "404": "company-level parking permit"}),
+    State("inbox-business", "business-a", "/berichten", "Messages of a business"),
+    # --- business A, signed in for one branch ---------------------------------------------
+    State("case-list-branch", "business-a-branch", "/mijn-zaken", "My cases: signed in for one branch"),
+    # --- business B: Hoveniersbedrijf Groen en Zonen --------------------------------------
+    State("permits-none", "business-b", "/mijn-vergunningen", "My permits: none yet"),
+    *case_states("business-b", {"501": "waiting for documents", "502": "report in progress"}),
+
+    # --- staff ---------------------------------------------------------------------------------
+    State("staff-home", "staff", "/", "Start page for an employee"),
+    State("staff-worklist", "staff", "/medewerker", "Worklist of an employee, with decision-date warnings"),
 ]
 
 # Routes that are not pages a person looks at, with the reason.
 EXCLUDED_ROUTES: dict[str, str] = {
     "GET /healthz": "Liveness probe for monitoring: plain JSON, no page.",
     "GET /readyz": "Readiness probe for monitoring: plain JSON, no page.",
+    "GET /simulator/{slug}/.well-known/openid-configuration": "OIDC discovery document (JSON for the portal, no page).",
+    "GET /simulator/{slug}/jwks": "OIDC signing keys (JSON for the portal, no page).",
+    "POST /simulator/{slug}/token": "OIDC token endpoint (server to server, no page).",
+    "GET /simulator/{slug}/userinfo": "OIDC userinfo endpoint (server to server, no page).",
+    "GET /simulator/{slug}/logout": "Redirects straight back to /uitgelogd, which state signed-out-page checks.",
 }
 
 

@@ -30,7 +30,11 @@ ERRORS_JS = js_with_path("""() => {
                 field: !!target && (target.matches('input, select, textarea, fieldset') || !!target.querySelector('input, select, textarea'))});
   }
   const active = document.activeElement;
-  const focusOk = !!active && (!!active.closest('.error-summary, [role=alert]') || active.getAttribute('aria-invalid') === 'true');
+  // Focus may sit on the summary, on a wrong field, or on an error text linked to a wrong field.
+  const errorIds = new Set([...document.querySelectorAll('[aria-invalid="true"], fieldset[aria-describedby]')]
+    .flatMap(el => (el.getAttribute('aria-describedby') || '').split(/\\s+/)).filter(Boolean));
+  const focusOk = !!active && (!!active.closest('.error-summary, [role=alert]') || active.getAttribute('aria-invalid') === 'true'
+    || errorIds.has(active.id) || !!active.closest('.form-error'));
   return {fields, links, focusOk, visibleErrorText: !!document.querySelector('.error-summary, .form-error, [role=alert]')};
 }""")
 VAGUE = {"invalid", "error", "fout", "ongeldig", "onjuist", "wrong", "required", "verplicht"}

@@ -32,10 +32,14 @@ MARK_JS = js_with_path("""() => {
     return parts.join('||');
   };
   window.__a11yStyle = style;
+  // Compare against how elements look without focus: take focus away first.
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  // A modal dialog makes the rest of the page inert: only its content can be reached.
+  const scope = document.querySelector('dialog:modal') || document;
   const stops = [];
   const groups = new Set();
   let k = 0;
-  for (const el of document.querySelectorAll(selector)) {
+  for (const el of scope.querySelectorAll(selector)) {
     if (el.disabled || el.tabIndex < 0 || el.closest('[inert]')) continue;
     if (el.matches('input[type=hidden]')) continue;
     if (!el.checkVisibility({visibilityProperty: true})) continue;
@@ -59,7 +63,7 @@ START_JS = """() => {
   const start = document.createElement('span');
   start.tabIndex = -1;
   start.id = '__a11y-start';
-  document.body.prepend(start);
+  (document.querySelector('dialog:modal') || document.body).prepend(start);
   start.focus();
 }"""
 REMOVE_START_JS = "() => { const s = document.getElementById('__a11y-start'); if (s) s.remove(); }"
@@ -182,6 +186,7 @@ def skip_link(page, ctx: CheckContext) -> list[Finding]:
 def keyboard(page, ctx: CheckContext) -> list[Finding]:
     """The Tab walk (2.1.1, 2.1.2, 2.4.3, 2.4.7) and the skip link (2.4.1)."""
     findings = walk(page, ctx)
-    if not any(f.check == "keyboard-trap" for f in findings):
+    modal = page.evaluate("() => !!document.querySelector('dialog:modal')")
+    if not modal and not any(f.check == "keyboard-trap" for f in findings):
         findings += skip_link(page, ctx)
     return findings

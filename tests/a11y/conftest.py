@@ -39,3 +39,49 @@ def fixture_server() -> Iterator[str]:
     server = StaticServer(FIXTURES)
     yield server.url
     server.close()
+
+
+@pytest.fixture(scope="module")
+def demo_data_restored(app, settings):
+    """The crawl uploads a document, asks for a call back, gives feedback and marks a
+    message read (states with changes_data). Put the demo data back exactly as it was
+    afterwards, so other tests still find every case in its spec state."""
+    from sqlmodel import Session, delete, select
+
+    from portal.models import CallbackRequest, Case, Document, DocumentRequest, Feedback, Notice, Suspension
+
+    def highest(db, model) -> int:
+        return max(db.exec(select(model.id)).all(), default=0)
+
+    with Session(app.state.engine, expire_on_commit=False) as db:
+        marks = {model: highest(db, model) for model in (Document, Feedback, CallbackRequest)}
+        read = {notice.id: notice.read_at for notice in db.exec(select(Notice)).all()}
+        cases = {case.id: (case.suspended, case.legal_deadline_on, case.last_activity_at, case.status_type_id
+                           if hasattr(case, "status_type_id") else None) for case in db.exec(select(Case)).all()}
+        requests = {r.id: r.fulfilled_on for r in db.exec(select(DocumentRequest)).all()}
+        suspensions = {s.id: s.resumed_on for s in db.exec(select(Suspension)).all()}
+    yield
+    with Session(app.state.engine, expire_on_commit=False) as db:
+        for document in db.exec(select(Document).where(Document.id > marks[Document])).all():
+            (settings.effective_upload_dir / document.storage_key).unlink(missing_ok=True)
+        for model, mark in marks.items():
+            db.exec(delete(model).where(model.id > mark))
+        for notice in db.exec(select(Notice)).all():
+            if notice.id in read and notice.read_at != read[notice.id]:
+                notice.read_at = read[notice.id]
+                db.add(notice)
+        for case in db.exec(select(Case)).all():
+            if case.id in cases:
+                case.suspended, case.legal_deadline_on, case.last_activity_at = cases[case.id][:3]
+                if hasattr(case, "status_type_id"):
+                    case.status_type_id = cases[case.id][3]
+                db.add(case)
+        for request in db.exec(select(DocumentRequest)).all():
+            if request.id in requests:
+                request.fulfilled_on = requests[request.id]
+                db.add(request)
+        for suspension in db.exec(select(Suspension)).all():
+            if suspension.id in suspensions:
+                suspension.resumed_on = suspensions[suspension.id]
+                db.add(suspension)
+        db.commit()

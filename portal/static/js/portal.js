@@ -34,9 +34,16 @@
      optionally data-focus-after-swap. */
   document.addEventListener("htmx:afterSwap", function (event) {
     var root = event.detail.target;
+    /* With hx-swap="outerHTML" the target itself was replaced: look in its successor. */
+    if (!root.isConnected && root.id) { root = document.getElementById(root.id) || root; }
     var messageEl = root.querySelector("[data-announce]") || (root.hasAttribute("data-announce") ? root : null);
     if (messageEl) { announce(messageEl.getAttribute("data-announce")); }
     var focusEl = root.querySelector("[data-autofocus]") || root.querySelector("[data-focus-after-swap]");
+    /* The swap removed the element that had focus (e.g. the submit button): rather than
+       dropping keyboard users at the top of the page, put focus on the new message. */
+    if (!focusEl && (!document.activeElement || document.activeElement === document.body)) {
+      focusEl = root.querySelector("[role=status], [role=alert], h2, h3");
+    }
     if (focusEl) {
       if (!focusEl.hasAttribute("tabindex")) { focusEl.setAttribute("tabindex", "-1"); }
       focusEl.focus();
