@@ -2,7 +2,7 @@
 includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import auth, health, pages
-from portal.routes import cases, inbox, permits
+from portal.routes import cases, inbox, permits, staff
 
 ROUTERS = [
     health.router,
@@ -11,4 +11,5 @@ ROUTERS = [
     cases.router,
     inbox.router,
     permits.router,
+    staff.router,
 ]

@@ -124,4 +124,6 @@ ROWS: list[Row] = [
     row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000301"), **APPLICANT_ONLY, a=404, b=404, biz=404),
     # -- permits
     row("GET /mijn-vergunningen", "/mijn-vergunningen", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    # -- staff
+    row("GET /medewerker", "/medewerker", anon=SIGN_IN, a=SIGN_IN, b=SIGN_IN, biz=SIGN_IN, staff=200),
 ]
