@@ -1,5 +1,9 @@
 """Berichten: every notice across the applicant's cases, with the unread count in the
-header (registered here as a template context processor)."""
+header (registered here as a template context processor).
+
+Opening a message does not mark it read: a GET must not change data (link prefetchers,
+the accessibility crawl and "open in new tab" would all mark messages read unseen).
+The resident marks it read with a button (a POST; HTMX swaps just that message)."""
 
 from __future__ import annotations
 
