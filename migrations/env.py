@@ -19,9 +19,14 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = SQLModel.metadata
 
 
+def database_url() -> str:
+    """The URL given by the caller (tests), else the portal's settings."""
+    return config.attributes.get("database_url") or get_settings().effective_database_url
+
+
 def run_migrations_offline() -> None:
     context.configure(
-        url=get_settings().effective_database_url,
+        url=database_url(),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
@@ -36,7 +41,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(get_settings())
+    settings = get_settings().model_copy(update={"database_url": database_url()})
+    engine = make_engine(settings)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

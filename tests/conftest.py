@@ -28,10 +28,8 @@ from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser fla
 def alembic_config(database_url: str) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logging"] = False
-    os.environ["PORTAL_DATABASE_URL"] = database_url
-    from portal.config import get_settings
-
-    get_settings.cache_clear()
+    # Passed to migrations/env.py directly: changing os.environ would leak into other tests.
+    config.attributes["database_url"] = database_url
     return config
 
 
