@@ -15,7 +15,7 @@ from portal.db import make_engine
 from portal.errors import install_error_handlers
 from portal.i18n import LanguageMiddleware
 from portal.routes import ROUTERS
-from portal.security import SecurityHeadersMiddleware
+from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -46,7 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mount_simulator(app)
     install_error_handlers(app)
 
-    # Last added runs first: security headers wrap everything, then language, then session.
+    # Last added runs first: security headers wrap everything, then language, then session,
+    # then the body-size limit (innermost, so its error page has language and session).
+    app.add_middleware(BodySizeLimitMiddleware, max_upload_bytes=settings.upload_max_bytes)
     app.add_middleware(SessionMiddleware, settings=settings, engine=app.state.engine)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)

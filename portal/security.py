@@ -10,10 +10,13 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.auth import csrf
 from portal.config import Settings
+from portal.errors import error_page
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,3 +69,38 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies larger than an upload may be (plus room for the other
+    form fields) before anything reads them, so a huge upload cannot fill memory or
+    disk. Answered with the 413 error page."""
+
+    FORM_OVERHEAD = 1024 * 1024
+
+    def __init__(self, app: ASGIApp, max_upload_bytes: int) -> None:
+        self.app = app
+        self.limit = max_upload_bytes + self.FORM_OVERHEAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            response = error_page(Request(scope), 413 if declared.isdigit() else 400)
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # Chunked bodies without a length: stop reading; the error page answers.
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, counting_receive, send)
