@@ -125,13 +125,13 @@ CASES: Final[list[dict[str, Any]]] = [
     },
     {
         "number": "ZAAK-2026-0000105", "owner": "A", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Extension at the back, Kerkstraat 12",
+        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Rear extension, Kerkstraat 12",
         "address": "Kerkstraat 12, Voorbeeldstad", "received": -70, "handler": "e.devries",
         "steps": [(1, -70), (2, -62), (3, -40)],
         # Announced three days after the original term ended: not allowed (Omgevingswet 16.64).
         "extension": {"announce_after_original": 3, "duration": "P6W",
                       "reason_nl": "Het advies van de commissie ruimtelijke kwaliteit over de uitbouw is nog niet binnen.",
-                      "reason_en": "We have not yet received the spatial quality committee's advice on the extension."},
+                      "reason_en": "We have not yet received the spatial quality committee's advice on the rear extension."},
     },
     {
         "number": "ZAAK-2026-0000201", "owner": "B", "type": "wmo-aanvraag",
@@ -540,18 +540,21 @@ class _CaseLoader:
             ))
 
         if extension is not None:
+            # Whole weeks in the demo's terms (P6W); the law's limit comes from the case type.
+            weeks = Term.parse_iso8601(extension.duration).days // 7
+            limit = Term.parse_iso8601(case_type.max_extension).days // 7
             moments.append(self._notice(
                 case, spec, "extension", "extension", extension.announced_on, 11,
                 (f"Wij hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
                 (f"Wij hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
                  f"{extension.reason_nl}\n\nWij beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
-                 f"in plaats van {_words(extension.previous_deadline_on, 'nl')}. Volgens de wet "
-                 f"({case_type.legal_source}) mogen wij de termijn één keer met maximaal 6 weken verlengen."
+                 f"in plaats van {_words(extension.previous_deadline_on, 'nl')}: {weeks} weken later. Volgens de wet "
+                 f"({case_type.legal_source}) mogen wij de termijn één keer met maximaal {limit} weken verlengen."
                  f"\n\n{contact_nl}",
                  f"We need more time to decide on your {noun_en} '{case.title_en}'. {extension.reason_en}"
                  f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
-                 f"{_words(extension.previous_deadline_on, 'en')}. The law ({case_type.legal_source}) allows us "
-                 f"to extend the time limit once, by at most 6 weeks.\n\n{contact_en}"),
+                 f"{_words(extension.previous_deadline_on, 'en')}: {weeks} weeks later. The law ({case_type.legal_source}) "
+                 f"allows us to extend the time limit once, by at most {limit} weeks.\n\n{contact_en}"),
                 handler,
             ))
 
