@@ -125,7 +125,7 @@ CASES: Final[list[dict[str, Any]]] = [
     },
     {
         "number": "ZAAK-2026-0000105", "owner": "A", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Rear extension, Kerkstraat 12",
+        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Extension at the back, Kerkstraat 12",
         "address": "Kerkstraat 12, Voorbeeldstad", "received": -70, "handler": "e.devries",
         "steps": [(1, -70), (2, -62), (3, -40)],
         # Announced three days after the original term ended: not allowed (Omgevingswet 16.64).
