@@ -177,8 +177,12 @@ async def callback(request: Request, slug: str):
                       {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason}, status_code=status)
 
     sign_in(request, principal, extra={"id_token": claims.get("_id_token"), "provider": slug})
-    await _with_db(request, lambda db: audit.record(db, principal.kind, principal.audit_id, "sign_in", client_ip=address,
-                                                    detail={"provider": slug, "level": principal.level}))
+    def record_sign_in(db):
+        audit.record(db, principal.kind, principal.audit_id, "sign_in", client_ip=address,
+                     detail={"provider": slug, "level": principal.level})
+        ratelimit.purge_old_attempts(db, settings)  # housekeeping: the table only needs the last window
+
+    await _with_db(request, record_sign_in)
     return RedirectResponse(pending.get("next") or DEFAULT_NEXT[principal.kind], status_code=303)
 
 

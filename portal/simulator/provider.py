@@ -30,7 +30,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from portal.auth import ratelimit
 from portal.auth.oidc import PROVIDERS, redirect_uri as rp_redirect_uri, simulator_client_secret, simulator_issuer
@@ -217,6 +217,8 @@ async def authorize_decide(request: Request, slug: str, db: Annotated[Session, D
                      detail={"provider": slug, "reason": "simulator_form_invalid", "fields": [field for field, _msg in errors]})
         return render(request, _template(slug), _page_context(slug, params, values, errors, db), status_code=422)
     code = secrets.token_urlsafe(32)
+    # Housekeeping: codes live two minutes; drop those long gone.
+    db.exec(delete(SimulatorGrant).where(SimulatorGrant.expires_at < utcnow() - timedelta(hours=1)))
     db.add(SimulatorGrant(
         code_hash=_hash(code), client_id=params["client_id"], redirect_uri=params["redirect_uri"],
         scope=params["scope"], nonce=params["nonce"] or None, code_challenge=params["code_challenge"],
