@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.auth.dependencies import AssuranceTooLow, SignInRequired
+from portal.headers import security_headers
 from portal.i18n import gettext as _
 from portal.templating import render
 
@@ -73,4 +74,5 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.url.path)
-        return error_page(request, 500)
+        # This handler runs outside the middleware stack, so it adds the security headers itself.
+        return error_page(request, 500, headers=security_headers(request.app.state.settings))

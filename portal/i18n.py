@@ -100,8 +100,9 @@ def pick_language(cookie_value: str | None, accept_language: str | None) -> str:
                     except ValueError:
                         quality = 0.0
             ranked.append((-quality, index, tag.split("-")[0]))
-        for _quality, _index, primary in sorted(ranked):
-            if primary in LANGUAGES:
+        for negative_quality, _index, primary in sorted(ranked):
+            # q=0 means "not acceptable" (RFC 9110, 12.4.2).
+            if primary in LANGUAGES and negative_quality < 0:
                 return primary
     return DEFAULT_LANGUAGE
 

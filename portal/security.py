@@ -1,13 +1,7 @@
-"""Security headers on every response, and the CSRF cookie when one was handed out.
-
-The Content-Security-Policy allows no inline script or style at all: every
-script is a file under /static, which is why the templates never use
-``onclick=`` or ``style=`` attributes.
-"""
+"""Middleware for every response: security headers (see portal/headers.py), the
+CSRF cookie when one was handed out, and a limit on request body size."""
 
 from __future__ import annotations
-
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -17,21 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from portal.auth import csrf
 from portal.config import Settings
 from portal.errors import error_page
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+from portal.headers import cookie_header, security_headers
 
 
 class SecurityHeadersMiddleware:
@@ -47,25 +27,12 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if self.settings.is_production:
-                    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+                for name, value in security_headers(self.settings).items():
+                    if name not in headers:
+                        headers[name] = value
                 new_value = scope.get("portal.csrf_new")
                 if new_value:
-                    cookie: SimpleCookie = SimpleCookie()
-                    cookie[csrf.COOKIE] = new_value
-                    morsel = cookie[csrf.COOKIE]
-                    morsel["path"] = "/"
-                    morsel["httponly"] = True
-                    morsel["samesite"] = "Lax"
-                    if self.settings.cookie_secure:
-                        morsel["secure"] = True
-                    headers.append("Set-Cookie", morsel.OutputString())
+                    headers.append("Set-Cookie", cookie_header(csrf.COOKIE, new_value, secure=self.settings.cookie_secure))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

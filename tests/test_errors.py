@@ -157,3 +157,11 @@ def test_an_unexpected_error_gives_500_without_internals(failing_client, languag
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
     assert "RuntimeError" not in response.text
     assert any("Unhandled error on GET /test/crash" in record.getMessage() for record in caplog.records)
+
+
+def test_the_500_page_has_the_security_headers(failing_client):
+    # The 500 handler runs outside the middleware stack; it must still send the CSP.
+    response = failing_client.get("/test/crash")
+    assert response.status_code == 500
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -111,6 +111,8 @@ def test_gettext_translates_and_fills_placeholders(language):
     (None, "fr, en;q=0.1", "en"),
     (None, "en;q=abc, nl;q=0.5", "nl"),              # a broken quality counts as 0
     (None, "*", "nl"),
+    (None, "en;q=0", "nl"),                          # q=0 means "not wanted"
+    (None, "en;q=0, de", "nl"),
     ("en", "nl", "en"),                              # the chosen language (cookie) wins
     ("nl", "en", "nl"),
     ("xx", "en", "en"),                              # an unknown cookie is ignored

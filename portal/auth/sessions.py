@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from typing import Any
 
 from sqlmodel import Session, delete
@@ -22,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.config import Settings
+from portal.headers import cookie_header
 from portal.models import WebSession
 
 # Requests to these paths do not count as activity (the timeout check itself
@@ -187,17 +187,7 @@ class SessionMiddleware:
             return None
 
     def _cookie(self, value: str, max_age: int | None = None) -> str:
-        cookie: SimpleCookie = SimpleCookie()
-        cookie[self.cookie] = value
-        morsel = cookie[self.cookie]
-        morsel["path"] = "/"
-        morsel["httponly"] = True
-        morsel["samesite"] = "Lax"
-        if self.settings.cookie_secure:
-            morsel["secure"] = True
-        if max_age is not None:
-            morsel["max-age"] = max_age
-        return morsel.OutputString()
+        return cookie_header(self.cookie, value, secure=self.settings.cookie_secure, max_age=max_age)
 
 
 def purge_expired_sessions(db: Session, settings: Settings) -> int:
