@@ -4,10 +4,11 @@ The vendored axe-core (``vendor/axe.min.js``, MPL-2.0) is pinned to AXE_VERSION;
 ``inject`` refuses to run with any other version, so an upgrade is a deliberate act.
 
 Injection: the portal's CSP is ``script-src 'self'``, so a ``<script>`` tag added
-by us would be blocked. We evaluate the source through Playwright's
-``page.evaluate`` (the DevTools protocol, which CSP does not apply to) instead of
-using ``bypass_csp=True``: bypassing CSP would also let inline styles that real
-visitors never see take effect, and we want to audit exactly what visitors get.
+by us would be blocked. The crawler registers the source with
+``context.add_init_script`` and ``inject`` falls back to ``page.evaluate``; both go
+through the DevTools protocol, which CSP does not apply to. We do not use
+``bypass_csp=True``: bypassing CSP would also let inline styles and scripts that real
+visitors never get take effect, and we want to audit exactly what visitors get.
 """
 
 from __future__ import annotations

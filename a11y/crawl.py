@@ -150,6 +150,9 @@ class Crawler:
             options["storage_state"] = auth.storage_state
         context = self.browser.new_context(**options)
         context.set_default_timeout(10_000)
+        # Registering axe once per context is much faster than sending its 650 kB source
+        # with every page load (see axe.py on why this does not weaken the page's CSP).
+        context.add_init_script(path=str(axe.AXE_PATH))
         page = context.new_page()
         if role.kind and not auth.storage_state:
             if not auth.use_simulator:

@@ -147,9 +147,9 @@ STATES: list[State] = [
                  Step("fast_forward", value="14:00"),
                  Step("wait_for", "dialog#session-warning[open]"), Step("press", "", "Enter"),
                  Step("wait_for", "#live-region:not(:empty)")),
-          expect=expect("announcement"), fake_clock=True, covers=("POST /sessie/verlengen",)),
+          expect=expect("announcement"), fake_clock=True, languages=("nl",), covers=("POST /sessie/verlengen",)),
     State("signed-out", "resident-a", "/mijn-zaken", "Signing out",
-          steps=(Step("click", SIGN_OUT), Step("wait_url", r"/uitgelogd")), isolated=True,
+          steps=(Step("click", SIGN_OUT), Step("wait_url", r"/uitgelogd")), isolated=True, languages=("nl",),
           covers=("POST /uitloggen",)),
 
     # --- resident B: Fatima el Amrani (DigiD substantieel) -----------------------------

@@ -6,6 +6,7 @@ keyboard user would, and we watch where focus goes.
 - 2.4.7 Focus visible: each element looks different when it has focus (outline,
   shadow, colours, border or underline change on it, its parent or a pseudo-element).
 - 2.4.3 Focus order: the Tab order follows the reading (DOM) order; no positive tabindex.
+- 3.2.1 On focus: pressing Tab never loads another page.
 - 2.4.1 Bypass blocks: the first Tab stop is a skip link whose target exists and
   receives focus when the link is followed.
 """
@@ -71,30 +72,55 @@ REMOVE_START_JS = "() => { const s = document.getElementById('__a11y-start'); if
 ACTIVE_JS = js_with_path("""() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
-  let k = el.dataset.a11yK;
-  if (k === undefined && el.dataset.a11yGroup) {
-    const first = document.querySelector('[data-a11y-group="' + CSS.escape(el.dataset.a11yGroup) + '"][data-a11y-k]');
-    if (first) k = first.dataset.a11yK;
-  }
-  return {k: k === undefined ? null : Number(k), selector: cssPath(el), html: el.outerHTML.slice(0, 200),
-          style: window.__a11yStyle(el), inPage: el.id !== '__a11y-start'};
+  return window.__a11yDescribe(el);
 }""")
+
+# Records every focus change while we press Tab, so the walk needs no round trip per key.
+LOG_JS = js_with_path("""() => {
+  window.__a11yDescribe = el => {
+    let k = el.dataset.a11yK;
+    if (k === undefined && el.dataset.a11yGroup) {
+      const first = document.querySelector('[data-a11y-group="' + CSS.escape(el.dataset.a11yGroup) + '"][data-a11y-k]');
+      if (first) k = first.dataset.a11yK;
+    }
+    return {k: k === undefined ? null : Number(k), selector: cssPath(el), html: el.outerHTML.slice(0, 200),
+            style: window.__a11yStyle(el)};
+  };
+  window.__a11yFocusLog = [];
+  if (!window.__a11yLogging) {
+    window.__a11yLogging = true;
+    document.addEventListener('focusin', e => {
+      if (window.__a11yFocusLog && e.target.id !== '__a11y-start') window.__a11yFocusLog.push(window.__a11yDescribe(e.target));
+    }, true);
+  }
+}""")
+READ_LOG_JS = "() => { const log = window.__a11yFocusLog || []; window.__a11yFocusLog = []; return log; }"
 
 
 def walk(page, ctx: CheckContext) -> list[Finding]:
     stops = page.evaluate(MARK_JS)
     by_k = {stop["k"]: stop for stop in stops}
+    page.evaluate(LOG_JS)
     page.evaluate(START_JS)
+    start_url = page.url
+    page.keyboard.press("Tab")
+    page.evaluate(REMOVE_START_JS)
+    for _ in range(len(stops)):
+        page.keyboard.press("Tab")
+    log = page.evaluate(READ_LOG_JS)
+    # Focus still in the page after one Tab per stop: there may be stops we did not
+    # know of (e.g. scrollable boxes Chromium makes focusable), or a trap. Go on slowly.
+    extra = 0
+    while page.evaluate(ACTIVE_JS) is not None and extra < 8 and not _repeats(log):
+        page.keyboard.press("Tab")
+        log += page.evaluate(READ_LOG_JS)
+        extra += 1
+    final = page.evaluate(ACTIVE_JS)
+
     visited: list[dict] = []
     seen: set = set()
     trapped: dict | None = None
-    for index in range(len(stops) + 6):
-        page.keyboard.press("Tab")
-        if index == 0:
-            page.evaluate(REMOVE_START_JS)
-        active = page.evaluate(ACTIVE_JS)
-        if active is None:
-            break  # focus left the document: the walk is complete
+    for active in log:
         key = active["k"] if active["k"] is not None else active["selector"]
         if key in seen:
             if len(seen) < len(stops):
@@ -102,8 +128,18 @@ def walk(page, ctx: CheckContext) -> list[Finding]:
             break
         seen.add(key)
         visited.append(active)
+    if trapped is None and final is not None and len({v["k"] for v in visited if v["k"] is not None}) < len(stops):
+        trapped = final  # Tab no longer moves focus at all
 
     findings: list[Finding] = []
+    if page.url.split("#")[0] != start_url.split("#")[0]:
+        findings.append(Finding(
+            check="on-focus", kind=VIOLATION, criteria=["3.2.1"],
+            description=f"Only pressing Tab loaded another page ({page.url}).",
+            help="Never navigate or submit on focus; wait for the user to activate the control.",
+            impact="serious", nodes=[node(visited[-1]["selector"], visited[-1]["html"]) if visited else node("body")],
+        ))
+        return findings
     if trapped is not None:
         findings.append(Finding(
             check="keyboard-trap", kind=VIOLATION, criteria=["2.1.2"],
@@ -142,6 +178,13 @@ def walk(page, ctx: CheckContext) -> list[Finding]:
         ))
     ctx.extra["tab_stops"] = len(visited)
     return findings
+
+
+
+
+def _repeats(log: list[dict]) -> bool:
+    keys = [entry["k"] if entry["k"] is not None else entry["selector"] for entry in log]
+    return len(keys) != len(set(keys))
 
 
 SKIP_TARGET_JS = """() => { const a = document.activeElement;
