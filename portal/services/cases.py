@@ -186,6 +186,7 @@ class CaseRow:
     date_moved: bool
     unread: bool
     needs_higher_level: bool
+    decision_date: date | None = None
 
     @property
     def is_closed(self) -> bool:
@@ -290,9 +291,18 @@ def _rows(db: Session, principal: Principal, found: list[tuple[Case, CaseType]])
             date_moved=case.id in extended and case.decided_on is None,
             unread=case.id in unread,
             needs_higher_level=not principal.meets(case_type.min_assurance),
+            decision_date=_decision_date(db, case),
         )
         for case, case_type in found
     ]
+
+
+def _decision_date(db: Session, case: Case) -> date | None:
+    """The stored date, except while the term is paused: then it moves a day every day,
+    so we compute it now (few cases are paused at once, so this stays cheap)."""
+    if case.suspended and case.closed_on is None and case.decided_on is None:
+        return deadline_for_case(db, case).deadline
+    return case.legal_deadline_on
 
 
 # --------------------------------------------------------------------------- one case
