@@ -45,13 +45,9 @@ def _csrf(client) -> str:
 
 
 def test_cookie_flags(client, app):
-    response = None
-    client.get("/inloggen/digid", follow_redirects=False)
-    page = client.get("/", follow_redirects=False)
-    assert page.status_code == 200
-    sign_in = sign_in_resident(client, RESIDENT_A)
-    response = sign_in.headers.get_list("set-cookie")
-    session_cookie = next(value for value in response if value.startswith(cookie_name(app.state.settings) + "="))
+    callback = sign_in_resident(client, RESIDENT_A)
+    cookies = callback.headers.get_list("set-cookie")
+    session_cookie = next(value for value in cookies if value.startswith(cookie_name(app.state.settings) + "="))
     assert "HttpOnly" in session_cookie
     assert "SameSite=Lax" in session_cookie
     assert "Secure" not in session_cookie  # http in tests; production sets Secure (cookie_secure)
