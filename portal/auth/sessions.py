@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +29,8 @@ from portal.models import WebSession
 # must not keep a session alive).
 PASSIVE_PATHS = ("/sessie/status", "/static/", "/healthz", "/readyz")
 TOUCH_INTERVAL = timedelta(seconds=30)
+PURGE_INTERVAL_SECONDS = 300
+PURGE_GRACE = timedelta(days=1)
 
 
 def cookie_name(settings: Settings) -> str:
@@ -107,6 +110,7 @@ class SessionMiddleware:
         self.settings = settings
         self.engine = engine
         self.cookie = cookie_name(settings)
+        self.next_purge = 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -117,6 +121,11 @@ class SessionMiddleware:
         passive = scope["path"].startswith(PASSIVE_PATHS)
         state = await run_in_threadpool(self._load, token, passive)
         scope["portal.session"] = state
+        if time.monotonic() >= self.next_purge:
+            # Housekeeping without a scheduler: each worker purges at most every few
+            # minutes; the DELETE is idempotent, so several workers may race harmlessly.
+            self.next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
+            await run_in_threadpool(self._purge)
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -130,6 +139,10 @@ class SessionMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
     # -- storage -----------------------------------------------------------
+    def _purge(self) -> None:
+        with Session(self.engine) as db:
+            purge_expired_sessions(db, self.settings)
+
     def _load(self, token: str | None, passive: bool) -> SessionState:
         if not token or len(token) > 100:
             return SessionState()
@@ -191,9 +204,15 @@ class SessionMiddleware:
 
 
 def purge_expired_sessions(db: Session, settings: Settings) -> int:
-    """Housekeeping; safe to run from several workers at once."""
-    cutoff = utcnow() - timedelta(minutes=settings.session_idle_minutes)
-    result = db.exec(delete(WebSession).where(WebSession.last_seen_at < cutoff))
+    """Delete sessions that ran out more than a day ago; safe to run from several
+    workers at once. The day of grace lets a returning user still be told that they
+    were signed out because of inactivity."""
+    now = utcnow() - PURGE_GRACE
+    idle_cutoff = now - timedelta(minutes=settings.session_idle_minutes)
+    absolute_cutoff = now - timedelta(hours=settings.session_absolute_hours)
+    result = db.exec(
+        delete(WebSession).where((WebSession.last_seen_at < idle_cutoff) | (WebSession.created_at < absolute_cutoff))
+    )
     db.commit()
     return result.rowcount or 0
 
