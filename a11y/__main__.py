@@ -68,6 +68,8 @@ def command_audit(args) -> int:
         if len(extra) != len(args.page):
             raise UsageError("--page takes a path that starts with /, e.g. --page /contact")
         states = extra if args.only_pages else states + extra
+    if not args.allow_changes:
+        states = [s for s in states if not s.changes_data]
     storage = _storage_states(args.storage_state or [])
     if args.no_simulator:
         # Without the simulator, roles without a storage state cannot sign in: leave them out.
@@ -141,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--page", action="append", metavar="PATH",
                      help="also check this page (anonymous), e.g. the municipality's own pages (repeatable)")
     run.add_argument("--only-pages", action="store_true", help="check only the --page pages, not the built-in states")
+    run.add_argument("--allow-changes", action="store_true",
+                     help="also run states that store something (upload a document, ask for a call back, give "
+                          "feedback, mark a message read); only on a test or demo portal")
     run.add_argument("--no-screenshots", action="store_true")
     run.add_argument("--statement", metavar="FILE",
                      help="also write the date and result for the accessibility statement (portal/accessibility_statement.json)")

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from portal.db import get_db
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
+from portal.services import accessibility_statement as statement_service
 from portal.services.organisation import get_organisation
 from portal.templating import render
 
@@ -35,7 +36,8 @@ def contact(request: Request, db: Annotated[Session, Depends(get_db)]):
 
 @router.get("/toegankelijkheid")
 def accessibility_statement(request: Request, db: Annotated[Session, Depends(get_db)]):
-    return render(request, "pages/accessibility.html", {"organisation": get_organisation(db)})
+    return render(request, "pages/accessibility.html",
+                  {"organisation": get_organisation(db), "last_audit": statement_service.last_audit()})
 
 
 @router.get("/taal/{language}")
