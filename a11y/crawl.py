@@ -43,6 +43,7 @@ class StateResult:
     findings: list[Finding] = field(default_factory=list)
     screenshot: str | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step of the visit
+    tab_stops: int | None = None  # how many elements the Tab walk reached (None: no walk)
 
     @property
     def violations(self) -> list[Finding]:
@@ -248,6 +249,7 @@ class Crawler:
                 result.findings += CHECKS[check_id].run(page, ctx)
                 lap = self._lap(result, check_id, lap)
             result.title = ctx.extra.get("title", page.title())
+            result.tab_stops = ctx.extra.get("tab_stops")
             if self.screenshots and result.findings:
                 result.screenshot = self._screenshot(page, state, language, result)
         except Exception as exc:  # any failure to reach or check the state is reported, never hidden

@@ -50,3 +50,15 @@ def test_english_is_crawled_for_every_page_type(portal_audit):
     english = {r.state for r in portal_audit.results if r.language == "en"}
     dutch_only = {s.id for s in STATES if "en" not in s.languages and s.result_language != "en"}
     assert {s.id for s in STATES} - dutch_only <= english
+
+
+def test_the_checks_really_ran_on_every_state(portal_audit):
+    """Guard against a blind crawl: the Tab walk reached the skip link, header and footer
+    links on every page it walked, and every state has a title."""
+    walked = [r for r in portal_audit.results if r.tab_stops is not None]
+    assert len(walked) >= len(STATES) - 2
+    dialogs = {s.id for s in STATES if "dialog" in s.expect}  # only the dialog can take focus there
+    too_few = [(r.state, r.tab_stops) for r in walked if r.tab_stops < (1 if r.state in dialogs else 4)]
+    assert not too_few, too_few
+    assert all(r.title for r in portal_audit.results)
+    assert all("axe" in r.timings for r in portal_audit.results)
