@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from a11y.checks import dynamic, forms, keyboard, language, layout, titles
+from a11y.checks import dynamic, forms, keyboard, language, layout, semantics, titles
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,18 @@ CHECKS: dict[str, Check] = {
         Check("focus-after-swap", ("2.4.3",), dynamic.focus_after_swap, "After a swap focus is not lost."),
         Check("timeout-warning", ("2.2.1", "4.1.2"), dynamic.timeout_dialog,
               "The session-timeout warning is a labelled dialog that takes focus and can extend the session."),
+        Check("semantics", ("2.5.3", "1.3.5", "1.4.11", "2.4.4"), semantics.semantics,
+              "Visible text is in the accessible name; personal fields have autocomplete; field borders 3:1; "
+              "no 'read more' links."),
+        Check("label-in-name", ("2.5.3",), None, "Reported by semantics."),
+        Check("input-purpose", ("1.3.5",), None, "Reported by semantics."),
+        Check("non-text-contrast", ("1.4.11",), None, "Reported by semantics."),
+        Check("link-purpose", ("2.4.4",), None, "Reported by semantics (a warning)."),
         Check("keyboard-journey", ("2.1.1", "2.1.2"), None,
               "Sign in, open a case, upload, give feedback and sign out with the keyboard only."),
     ]
 }
 
 # The per-state checks, in the order they run (cheap, non-mutating checks first).
-STATE_CHECKS = ["page-title", "page-language", "error-identification", "status-message", "focus-after-swap",
+STATE_CHECKS = ["page-title", "page-language", "semantics", "error-identification", "status-message", "focus-after-swap",
                 "timeout-warning", "keyboard", "reflow", "text-spacing", "resize-text", "orientation"]
