@@ -8,11 +8,13 @@ its SHA-256. Idle timeout and absolute lifetime are enforced here, on every requ
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, delete
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
@@ -31,6 +33,7 @@ PASSIVE_PATHS = ("/sessie/status", "/static/", "/healthz", "/readyz")
 TOUCH_INTERVAL = timedelta(seconds=30)
 PURGE_INTERVAL_SECONDS = 300
 PURGE_GRACE = timedelta(days=1)
+log = logging.getLogger("portal.sessions")
 
 
 def cookie_name(settings: Settings) -> str:
@@ -121,7 +124,7 @@ class SessionMiddleware:
         passive = scope["path"].startswith(PASSIVE_PATHS)
         state = await run_in_threadpool(self._load, token, passive)
         scope["portal.session"] = state
-        if time.monotonic() >= self.next_purge:
+        if not passive and time.monotonic() >= self.next_purge:
             # Housekeeping without a scheduler: each worker purges at most every few
             # minutes; the DELETE is idempotent, so several workers may race harmlessly.
             self.next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
@@ -140,8 +143,12 @@ class SessionMiddleware:
 
     # -- storage -----------------------------------------------------------
     def _purge(self) -> None:
-        with Session(self.engine) as db:
-            purge_expired_sessions(db, self.settings)
+        try:
+            with Session(self.engine) as db:
+                purge_expired_sessions(db, self.settings)
+        except SQLAlchemyError:
+            # Housekeeping must never break the request that happened to trigger it.
+            log.warning("Could not purge expired sessions", exc_info=True)
 
     def _load(self, token: str | None, passive: bool) -> SessionState:
         if not token or len(token) > 100:
