@@ -39,7 +39,7 @@ from portal.models import (
     Team,
 )
 from portal.services.deadlines import deadline_for_case
-from tests.test_migrations import isolated_database, migrate
+from tests.isolated import demo_database, migrate
 
 TODAY = clock.today()
 CASE_TYPE_CODES = {
@@ -52,10 +52,7 @@ OTHER_DAYS = [date(2026, 12, 24), date(2027, 1, 1), date(2027, 3, 29), date(2027
 
 @pytest.fixture(scope="module")
 def engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
-    with isolated_database(database_url, tmp_path_factory.mktemp("demo")) as isolated:
-        migrate(isolated)
-        with Session(isolated) as db:
-            load_demo_data(db, today=TODAY)
+    with demo_database(database_url, tmp_path_factory.mktemp("demo"), TODAY) as isolated:
         yield isolated
 
 

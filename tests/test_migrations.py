@@ -1,70 +1,24 @@
 """Migrations run both ways and agree with the models.
 
 These tests need a database of their own (the shared session database is used by
-every other test): a separate SQLite file, or on PostgreSQL a separate schema that is
-created here and dropped afterwards. ``isolated_database`` and ``migrate`` are also
-used by the demo and deadline-service tests, which must not see changes other tests
-make to the shared demo data.
+every other test): see ``tests/isolated.py``.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401  (registers every table)
-from portal.config import PROJECT_ROOT, Settings
-from portal.db import make_engine
-
-
-@contextmanager
-def isolated_database(database_url: str, folder: Path) -> Iterator[Engine]:
-    """An empty database nobody else uses, of the same kind as ``database_url``."""
-    if database_url.startswith("postgresql"):
-        schema = f"iso_{secrets.token_hex(6)}"
-        admin = create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        # search_path makes the schema the default for tables, reflection and alembic_version.
-        engine = create_engine(database_url, connect_args={"options": f"-csearch_path={schema}"})
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    else:
-        path = folder / f"isolated-{secrets.token_hex(4)}.sqlite3"
-        # make_engine gives the same SQLite pragmas as the app (foreign keys on).
-        engine = make_engine(Settings(env="test", var_dir=folder, database_url=f"sqlite:///{path}"))
-        try:
-            yield engine
-        finally:
-            engine.dispose()
-
-
-def _alembic(engine: Engine, revision: str, *, down: bool = False) -> None:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["configure_logging"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
-def migrate(engine: Engine) -> None:
-    _alembic(engine, "head")
+from portal.config import PROJECT_ROOT
+from tests.isolated import _alembic, isolated_database, migrate
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -16,22 +16,18 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from portal import clock
-from portal.demo import load_demo_data
 from portal.domain.deadlines import Term, apply_atw
 from portal.i18n import set_language
 from portal.models import Case, CaseType, Extension, Suspension
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
-from tests.test_migrations import isolated_database, migrate
+from tests.isolated import demo_database
 
 TODAY = clock.today()
 
 
 @pytest.fixture(scope="module")
 def engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
-    with isolated_database(database_url, tmp_path_factory.mktemp("deadlines")) as isolated:
-        migrate(isolated)
-        with Session(isolated) as db:
-            load_demo_data(db, today=TODAY)
+    with demo_database(database_url, tmp_path_factory.mktemp("deadlines"), TODAY) as isolated:
         yield isolated
 
 
