@@ -78,9 +78,21 @@ def open_case(page, number: str) -> None:
 def upload(page, path_or_file: dict) -> None:
     """Choose a file with the keyboard: Space on the file field opens the chooser."""
     tab_to(page, "form.file-upload input[type=file]", "the file field")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(files=[path_or_file])
+    chooser = None
+    for key in ("Space", "Enter"):  # both open the chooser; which one a browser honours varies
+        try:
+            with page.expect_file_chooser(timeout=3000) as opened:
+                page.keyboard.press(key)
+            chooser = opened.value
+            break
+        except Exception:  # Playwright TimeoutError: try the other key
+            continue
+    if chooser is None:
+        raise JourneyFailure(Finding(
+            "keyboard-journey", VIOLATION, ["2.1.1"], "The file field does not open a file chooser with Space or Enter.",
+            "Use a native <input type=file>, or a button that opens it on Space and Enter.", "critical",
+            nodes=[node("form.file-upload input[type=file]")]))
+    chooser.set_files(files=[path_or_file])
     activate(page, "form.file-upload button[type=submit]", "the 'Send document' button")
     page.wait_for_url("**ontvangen=**")
 

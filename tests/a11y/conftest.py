@@ -85,3 +85,23 @@ def demo_data_restored(app, settings):
                 suspension.resumed_on = suspensions[suspension.id]
                 db.add(suspension)
         db.commit()
+
+
+@pytest.fixture(scope="module")
+def sign_in_attempts_cleared(app):
+    """The crawl signs in many times from 127.0.0.1 and shows the simulator's form errors
+    (which count as failed attempts). Start without failures left by earlier browser tests,
+    so the rate limit (10 per 5 minutes per address) cannot cut the crawl short, and remove
+    the crawl's own failures afterwards so later tests start clean too."""
+    from sqlmodel import Session, delete, select
+
+    from portal.models import LoginAttempt
+
+    with Session(app.state.engine) as db:
+        db.exec(delete(LoginAttempt))
+        db.commit()
+        mark = max(db.exec(select(LoginAttempt.id)).all(), default=0)
+    yield
+    with Session(app.state.engine) as db:
+        db.exec(delete(LoginAttempt).where(LoginAttempt.id > mark))
+        db.commit()

@@ -27,7 +27,7 @@ def test_state_and_exclusion_entries_name_real_routes(app):
 
 
 @pytest.fixture(scope="module")
-def portal_audit(browser, live_server, demo_data_restored):
+def portal_audit(browser, live_server, demo_data_restored, sign_in_attempts_cleared):
     return Crawler(browser, live_server).run(STATES)
 
 

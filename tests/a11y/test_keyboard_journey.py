@@ -14,7 +14,7 @@ PDF = {"name": "verklaring-huisarts.pdf", "mimeType": "application/pdf",
 
 
 @pytest.fixture()
-def keyboard_page(browser, live_server, demo_data_restored):
+def keyboard_page(browser, live_server, demo_data_restored, sign_in_attempts_cleared):
     context = browser.new_context(base_url=live_server, locale="nl-NL", viewport=DESKTOP_VIEWPORT)
     page = context.new_page()
     # The journey helpers use only page.keyboard; disable the mouse so a helper that
