@@ -24,7 +24,7 @@ demo-data: migrate
 run: demo-data
 	@echo ""
 	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
-	@echo "Demo logins (login simulator): see README.md, section 'Demo logins'"
+	@echo "Sign in with the demo logins listed above (login simulator)."
 	$(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000
 
 test: setup chromium
