@@ -319,6 +319,9 @@ def audit(base_url: str, states: list[State], **options) -> AuditResult:
 
     from a11y.browser import launch
 
+    # Check the pinned axe-core before spending minutes on a crawl with the wrong one.
+    if axe.file_version() != axe.AXE_VERSION:
+        raise RuntimeError(f"{axe.AXE_PATH} is axe-core {axe.file_version()}, the suite is pinned to {axe.AXE_VERSION}")
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
