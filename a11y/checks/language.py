@@ -31,7 +31,13 @@ BLOCKS_JS = js_with_path("""() => {
     const own = el.closest('[lang]');
     blocks.push({selector: cssPath(el), text: el.innerText.slice(0, 400), lang: own ? own.getAttribute('lang') : ''});
   }
-  return {lang: document.documentElement.getAttribute('lang') || '', blocks: blocks};
+  // Links to a page in another language ("English", "Nederlands") are in that language.
+  const switches = [...document.querySelectorAll('a[hreflang]')].filter(a => a.checkVisibility()).map(a => {
+    const own = a.closest('[lang]');
+    return {selector: cssPath(a), html: a.outerHTML.slice(0, 200), hreflang: a.getAttribute('hreflang'),
+            lang: own ? own.getAttribute('lang') : ''};
+  });
+  return {lang: document.documentElement.getAttribute('lang') || '', blocks: blocks, switches: switches};
 }""")
 
 
@@ -63,6 +69,10 @@ def language(page, ctx: CheckContext) -> list[Finding]:
         declared = (block["lang"] or data["lang"]).split("-")[0].lower()
         if guessed and guessed != declared:
             wrong.append(node(block["selector"], "", f"looks like '{guessed}', marked '{declared}': {block['text'][:120]}"))
+    for switch in data["switches"]:
+        if switch["lang"].split("-")[0].lower() != switch["hreflang"].split("-")[0].lower():
+            wrong.append(node(switch["selector"], switch["html"],
+                              f"links to '{switch['hreflang']}' content but is marked '{switch['lang']}'"))
     if wrong:
         findings.append(Finding(
             check="language-of-parts", kind=VIOLATION, criteria=["3.1.2"],

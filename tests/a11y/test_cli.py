@@ -74,3 +74,25 @@ def test_usage_errors_exit_with_2_and_say_what_to_change():
     done = run_cli("audit", "--base-url", "http://127.0.0.1:9", "--out", "/tmp/unused", "--storage-state", "resident-a")
     assert done.returncode == 2
     assert "ROLE=FILE" in done.stderr
+
+
+def test_audit_with_a_saved_sign_in_instead_of_the_simulator(browser, live_server, tmp_path):
+    """The path for real deployments: a session saved once (as `python -m a11y login`
+    does after a manual sign-in) is reused with --storage-state and --no-simulator."""
+    from a11y.roles import ROLES, simulator_sign_in
+
+    context = browser.new_context(base_url=live_server)
+    try:
+        simulator_sign_in(context.new_page(), live_server, ROLES["resident-c"])
+        context.storage_state(path=str(tmp_path / "resident-c.json"))
+    finally:
+        context.close()
+    done = run_cli("audit", "--base-url", live_server, "--out", str(tmp_path / "out"), "--no-simulator",
+                   "--storage-state", f"resident-c={tmp_path / 'resident-c.json'}", "--role", "resident-c",
+                   "--role", "resident-a", "--lang", "nl")
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    # resident-a has no saved session and there is no simulator: left out, not failed.
+    assert {r["role"] for r in data["results"]} == {"resident-c"}
+    assert {r["state"] for r in data["results"]} == {"case-301", "case-302"}
+    assert all(r["status"] == 200 for r in data["results"])
