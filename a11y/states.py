@@ -74,6 +74,9 @@ STATES: list[State] = [
     State("language-switched", "anonymous", "/contact", "Contact page after choosing English in the header",
           steps=(Step("click", "a[hreflang=en]"), Step("wait_for", "html[lang=en]")),
           languages=("nl",), result_language="en", covers=("GET /taal/{language}",)),
+    State("language-switched-back", "anonymous", "/", "Start page after choosing Nederlands in the header",
+          steps=(Step("click", "a[hreflang=nl]"), Step("wait_for", "html[lang=nl]")),
+          languages=("en",), result_language="nl"),
     # --- anonymous: signing in (portal pages and the login simulator) ----------------
     State("sign-in-choice", "anonymous", "/inloggen", "Sign-in: choose DigiD or eHerkenning"),
     State("sign-in-choice-level", "anonymous", "/inloggen?niveau=substantieel&volgende=/mijn-zaken",
