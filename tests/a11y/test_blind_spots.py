@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from a11y.crawl import Crawler
-from a11y.states import State
+from a11y.states import State, Step, expect
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,9 @@ KNOWN_FAILURES = [
     ("broken-more", "error-identification", "3.3.1", "#email"),
     ("broken-more", "error-suggestion", "3.3.3", "#date"),
     ("broken-more", "input-purpose", "1.3.5", "#own-email"),
+    ("swap", "status-message", "4.1.3", "#live-region"),
+    ("swap", "focus-after-swap", "2.4.3", "body"),
+    ("dialog", "timeout-warning", "2.2.1", "#timeout"),
     ("broken-more", "non-text-contrast", "1.4.11", "#faint-field"),
     ("broken-more", "label-in-name", "2.5.3", "#name-mismatch"),
 ]
@@ -37,6 +40,10 @@ def fixture_audit(browser, fixture_server):
     states = [
         State("broken", "anonymous", "/broken.html", "Known failures 1", languages=("en",)),
         State("broken-more", "anonymous", "/broken-more.html", "Known failures 2", languages=("en",)),
+        State("swap", "anonymous", "/broken-dynamic.html", "Silent swap", languages=("en",),
+              steps=(Step("click", "#swap"), Step("wait_for", "#swap-target p")), expect=expect("announcement")),
+        State("dialog", "anonymous", "/broken-dynamic.html", "Unnamed dialog without focus", languages=("en",),
+              steps=(Step("click", "#open-dialog"), Step("wait_for", "#timeout[open]")), expect=expect("dialog")),
     ]
     return Crawler(browser, fixture_server).run(states)
 
