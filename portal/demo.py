@@ -143,7 +143,7 @@ CASES: Final[list[dict[str, Any]]] = [
         "document_request": {"required": "Verklaring van uw huisarts", "due": 9,
                              "title_nl": "Verklaring van uw huisarts", "title_en": "Statement from your GP",
                              "explanation_nl": "Uw huisarts schrijft hierin welke klachten u heeft en wat u daardoor "
-                                               "niet meer zelf kunt in huis. Zonder deze verklaring kunnen wij niet beslissen.",
+                                               "niet meer zelf kunt in huis. Zonder deze verklaring kunnen we niet beslissen.",
                              "explanation_en": "Your GP describes your health problems and which household tasks you "
                                                "can no longer do yourself. We cannot decide without this statement."},
     },
@@ -271,7 +271,7 @@ def _noun(type_code: str) -> tuple[str, str]:
     if type_code == "melding-openbare-ruimte":
         return "melding", "report"
     if type_code == "bezwaar":
-        return "bezwaarschrift", "objection"
+        return "bezwaar", "objection"
     return "aanvraag", "application"
 
 
@@ -502,7 +502,7 @@ class _CaseLoader:
         at_receipt = compute_deadline(case.received_on, rules_for(case_type), today=case.received_on)
         expected = at_receipt.service_norm_date or at_receipt.original_deadline
         if at_receipt.service_norm_date:
-            why_nl = (f"Dat is onze eigen belofte. Volgens de regels ({case_type.legal_source}) moeten wij "
+            why_nl = (f"Dat is onze eigen belofte. Volgens de regels ({case_type.legal_source}) moeten we "
                       f"uiterlijk {_words(at_receipt.original_deadline, 'nl')} beslissen.")
             why_en = (f"That is our own promise. The rules ({case_type.legal_source}) say we must decide by "
                       f"{_words(at_receipt.original_deadline, 'en')} at the latest.")
@@ -526,16 +526,17 @@ class _CaseLoader:
                 DocumentRequest.suspension_id == suspension.id)).one()
             moments.append(self._notice(
                 case, spec, "document_request", "document-request", suspension.requested_on, 10,
-                ("Wij hebben nog een document van u nodig", "We need one more document from you"),
-                (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben wij nog een document van u nodig: "
+                ("We hebben nog een document van u nodig", "We need one more document from you"),
+                (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben we nog een document van u nodig: "
                  f"{request.title_nl}. {request.explanation_nl}\n\nStuur het document uiterlijk "
-                 f"{_words(request.due_on, 'nl')} via Mijn Zaken. Zolang wij wachten, staat de termijn stil "
-                 f"(Awb 4:15). De datum waarop wij uiterlijk beslissen, schuift dus op met het aantal dagen "
-                 f"dat wij wachten.\n\n{contact_nl}",
+                 f"{_words(request.due_on, 'nl')} via Mijn Zaken. Zolang we wachten, staat de tijd om te "
+                 f"beslissen stil (Algemene wet bestuursrecht, artikel 4:15). De datum waarop we uiterlijk "
+                 f"beslissen, schuift dus op met het aantal dagen dat we wachten.\n\n{contact_nl}",
                  f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
                  f"{request.title_en}. {request.explanation_en}\n\nPlease send it by {_words(request.due_on, 'en')} "
-                 f"through Mijn Zaken. While we wait, the time limit is paused (Awb 4:15): the date by which we "
-                 f"must decide moves on by the number of days we wait.\n\n{contact_en}"),
+                 f"through Mijn Zaken. While we wait, the time limit for our decision is paused (General "
+                 f"Administrative Law Act, Awb, article 4:15). So the date by which we must decide moves on by "
+                 f"the number of days we wait.\n\n{contact_en}"),
                 handler,
             ))
 
@@ -545,11 +546,11 @@ class _CaseLoader:
             limit = Term.parse_iso8601(case_type.max_extension).days // 7
             moments.append(self._notice(
                 case, spec, "extension", "extension", extension.announced_on, 11,
-                (f"Wij hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
-                (f"Wij hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
-                 f"{extension.reason_nl}\n\nWij beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
+                (f"We hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
+                (f"We hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
+                 f"{extension.reason_nl}\n\nWe beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
                  f"in plaats van {_words(extension.previous_deadline_on, 'nl')}: {weeks} weken later. Volgens de wet "
-                 f"({case_type.legal_source}) mogen wij de termijn één keer met maximaal {limit} weken verlengen."
+                 f"({case_type.legal_source}) mogen we de termijn één keer met maximaal {limit} weken verlengen."
                  f"\n\n{contact_nl}",
                  f"We need more time to decide on your {noun_en} '{case.title_en}'. {extension.reason_en}"
                  f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
@@ -573,9 +574,11 @@ class _CaseLoader:
                  f"Your report '{case.title_en}' has been resolved. {case.result_text_en}"),
             )
         objection_nl = ("Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken "
-                        "(Awb 6:7). Hoe u dat doet, staat in de brief bij dit bericht.")
-        objection_en = ("Do you disagree with this decision? You can object within 6 weeks (Awb 6:7). "
-                        "The letter with this message explains how.")
+                        "(Algemene wet bestuursrecht, artikel 6:7). Dat betekent: u vraagt ons om het besluit "
+                        "opnieuw te bekijken. Hoe u dat doet, staat in de brief bij dit bericht.")
+        objection_en = ("Do you disagree with this decision? Then you can object within 6 weeks (General "
+                        "Administrative Law Act, Awb, article 6:7). This means you ask us to look at the decision "
+                        "again. The letter with this message explains how.")
         if case.result == "granted":
             validity_nl = validity_en = ""
             if case.valid_from and case.valid_until:
@@ -585,14 +588,14 @@ class _CaseLoader:
                                f"{_words(case.valid_until, 'en')}.")
             return (
                 (f"Besluit: uw {noun_nl} is toegekend", f"Decision: your {noun_en} has been granted"),
-                (f"Wij hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning. "
+                (f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning. "
                  f"{case.result_text_nl}{validity_nl}\n\n{objection_nl}",
                  f"We have decided on your {noun_en} '{case.title_en}': the permit has been granted. "
                  f"{case.result_text_en}{validity_en}\n\n{objection_en}"),
             )
         return (
             (f"Besluit: uw {noun_nl} is afgewezen", f"Decision: your {noun_en} has been refused"),
-            (f"Wij hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning niet. "
+            (f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning niet. "
              f"{case.result_text_nl}\n\n{objection_nl}",
              f"We have decided on your {noun_en} '{case.title_en}': the permit has been refused. "
              f"{case.result_text_en}\n\n{objection_en}"),

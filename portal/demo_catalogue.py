@@ -23,12 +23,12 @@ ORGANISATION: Final[dict[str, Any]] = {
     "postal_address": "Postbus 100, 1200 AA Voorbeeldstad",
     "opening_hours_nl": (
         "Telefoon 14 0123: maandag tot en met vrijdag 8.30–17.00 uur. "
-        "Stadhuis: maandag tot en met vrijdag 9.00–16.30 uur, donderdag ook 18.00–20.00 uur, "
+        "Gemeentehuis: maandag tot en met vrijdag 9.00–16.30 uur, donderdag ook 18.00–20.00 uur, "
         "alleen op afspraak."
     ),
     "opening_hours_en": (
         "Phone 14 0123: Monday to Friday 8.30 am–5 pm. "
-        "City hall: Monday to Friday 9 am–4.30 pm, Thursday also 6–8 pm, by appointment only."
+        "Town hall: Monday to Friday 9 am–4.30 pm, Thursday also 6–8 pm, by appointment only."
     ),
     "digital_help_nl": (
         "Lukt het niet online? Kom naar het Informatiepunt Digitale Overheid in de bibliotheek, "
@@ -102,9 +102,9 @@ RECEIVED_APPLICATION = _step(
 )
 DECISION_MADE = _step(
     "Besluit genomen", "Decision made",
-    "We hebben een besluit genomen over uw aanvraag. U vindt het besluit in uw berichten. "
+    "In deze stap nemen we een besluit over uw aanvraag. U krijgt het besluit in uw berichten. "
     "Daarin staat ook wat u kunt doen als u het er niet mee eens bent.",
-    "We have made a decision on your application. You will find it in your messages. "
+    "In this step we make a decision on your application. You receive the decision in your messages. "
     "It also explains what you can do if you do not agree.",
     final=True,
 )
@@ -117,8 +117,8 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Environment and planning permit (regular procedure)",
         "description_nl": (
             "Voor bouwen en verbouwen, zoals een dakkapel, een uitbouw of een terras. "
-            "Wij beslissen binnen 8 weken. Soms hebben wij meer tijd nodig, bijvoorbeeld voor een advies. "
-            "Dan mogen wij de termijn één keer met maximaal 6 weken verlengen. Dat moeten wij u "
+            "We beslissen binnen 8 weken. Soms hebben we meer tijd nodig, bijvoorbeeld voor een advies. "
+            "Dan mogen we de termijn één keer met maximaal 6 weken verlengen. Dat moeten we u "
             "laten weten vóór de 8 weken om zijn."
         ),
         "description_en": (
@@ -142,14 +142,14 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "steps": [
             RECEIVED_APPLICATION,
             _step("In behandeling", "Being assessed",
-                  "Uw aanvraag is compleet. Een vergunningverlener kijkt nu of uw plan past binnen "
+                  "Uw aanvraag is compleet. Een vergunningverlener kijkt of uw plan past binnen "
                   "de regels voor uw straat en wijk.",
-                  "Your application is complete. A permit officer is now checking whether your plan "
+                  "Your application is complete. A permit officer checks whether your plan "
                   "fits the rules for your street and neighbourhood."),
             _step("Advies gevraagd", "Advice requested",
-                  "We hebben advies gevraagd aan de commissie ruimtelijke kwaliteit. Deze commissie "
-                  "kijkt of uw plan past bij het uiterlijk van de straat. Dit duurt meestal 2 tot 4 weken.",
-                  "We have asked the spatial quality committee for advice. This committee checks whether "
+                  "We vragen advies aan de commissie ruimtelijke kwaliteit. Deze commissie "
+                  "kijkt of uw plan past bij hoe de straat eruitziet. Dit duurt meestal 2 tot 4 weken.",
+                  "We ask the spatial quality committee for advice. This committee checks whether "
                   "your plan suits the look of the street. This usually takes 2 to 4 weeks."),
             DECISION_MADE,
         ],
@@ -171,7 +171,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Tree felling permit",
         "description_nl": (
             "U heeft een vergunning nodig als u een boom wilt kappen die dikker is dan 20 centimeter, "
-            "gemeten op 1,30 meter hoogte. Wij beslissen binnen 8 weken."
+            "gemeten op 1,30 meter hoogte. We beslissen binnen 8 weken."
         ),
         "description_en": (
             "You need a permit to fell a tree with a trunk thicker than 20 centimetres, measured at "
@@ -197,9 +197,9 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                   "A permit officer is looking at your application. We check whether the tree is "
                   "valuable to the neighbourhood and whether there is a good reason to fell it."),
             _step("Boom bekeken", "Tree inspected",
-                  "Onze boomdeskundige heeft de boom bekeken. U hoefde daarvoor niet thuis te zijn. "
-                  "We gebruiken zijn advies voor ons besluit.",
-                  "Our tree expert has inspected the tree. You did not need to be at home for this. "
+                  "Onze boomdeskundige bekijkt de boom. U hoeft daarvoor niet thuis te zijn. "
+                  "We gebruiken het advies van de boomdeskundige voor ons besluit.",
+                  "Our tree expert inspects the tree. You do not need to be at home for this. "
                   "We use the expert's advice for our decision."),
             DECISION_MADE,
         ],
@@ -221,7 +221,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Event permit",
         "description_nl": (
             "Voor een evenement zoals een buurtfeest, markt of proeverij op straat. De wet geeft ons "
-            "8 weken om te beslissen. Wij beloven u binnen 6 weken een besluit."
+            "8 weken om te beslissen. We beloven u binnen 6 weken een besluit."
         ),
         "description_en": (
             "For an event such as a street party, market or tasting in a public place. The law gives us "
@@ -268,7 +268,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Parking permit",
         "description_nl": (
             "Een vergunning om in uw eigen parkeerzone te parkeren, voor bewoners en bedrijven. "
-            "De wet geeft ons 8 weken. Wij beloven u binnen 2 weken een besluit."
+            "De wet geeft ons 8 weken. We beloven u binnen 2 weken een besluit."
         ),
         "description_en": (
             "A permit to park in your own parking zone, for residents and businesses. The law gives us "
@@ -293,12 +293,12 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                   "We are checking your address and your registration number, and whether there is "
                   "still room in your zone."),
             _step("Besluit genomen", "Decision made",
-                  "We hebben een besluit genomen. U vindt het in uw berichten.",
-                  "We have made a decision. You will find it in your messages."),
+                  "In deze stap nemen we een besluit. U krijgt het besluit in uw berichten.",
+                  "In this step we make a decision. You receive the decision in your messages."),
             _step("Afgerond", "Completed",
-                  "Uw vergunning staat in ons systeem. De parkeercontrole ziet uw kenteken. "
+                  "We zetten uw vergunning in ons systeem. De parkeercontrole ziet dan uw kenteken. "
                   "U hoeft niets achter de voorruit te leggen.",
-                  "Your permit is in our system. Parking wardens can see your registration number. "
+                  "We put your permit in our system. Parking wardens can then see your registration number. "
                   "You do not need to put anything behind the windscreen.",
                   final=True),
         ],
@@ -314,7 +314,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Hospitality operating licence",
         "description_nl": (
             "Voor het openen of overnemen van een café, restaurant, lunchroom of bakkerij met zitplaatsen. "
-            "Wij beslissen binnen 8 weken."
+            "We beslissen binnen 8 weken."
         ),
         "description_en": (
             "To open or take over a café, restaurant, lunchroom or bakery with seating. "
@@ -335,11 +335,11 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "steps": [
             RECEIVED_APPLICATION,
             _step("In behandeling", "Being assessed",
-                  "Een vergunningverlener bekijkt uw aanvraag en de inrichting van uw zaak.",
+                  "Een vergunningverlener bekijkt uw aanvraag en hoe de ruimte is ingericht.",
                   "A permit officer is looking at your application and the layout of your premises."),
             _step("Bibob-toets en advies politie", "Integrity screening and police advice",
-                  "We vragen de politie om advies. We doen ook een Bibob-toets: we kijken of de "
-                  "vergunning niet gebruikt kan worden voor misdaad. Dat doen we bij elke horecazaak.",
+                  "We vragen de politie om advies. We doen ook een Bibob-toets: we kijken of niemand "
+                  "de vergunning kan gebruiken voor misdaad. Dat doen we bij elke horecazaak.",
                   "We are asking the police for advice. We also carry out an integrity screening (Bibob) "
                   "to make sure the licence cannot be used for crime. We do this for every hospitality business."),
             DECISION_MADE,
@@ -358,12 +358,12 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
     },
     {
         "code": "wmo-aanvraag",
-        "name_nl": "Aanvraag Wmo-voorziening",
-        "name_en": "Application for Wmo support",
+        "name_nl": "Aanvraag Wmo-voorziening (hulp en ondersteuning thuis)",
+        "name_en": "Application for Wmo support (help and support at home)",
         "description_nl": (
             "Hulp en ondersteuning thuis, zoals hulp bij het huishouden, een scootmobiel of een "
             "aanpassing in uw woning (Wet maatschappelijke ondersteuning). Na het gesprek met de "
-            "Wmo-consulent beslissen wij binnen 2 weken over uw aanvraag."
+            "Wmo-consulent beslissen we binnen 2 weken over uw aanvraag."
         ),
         "description_en": (
             "Help and support at home, such as help with housekeeping, a mobility scooter or an "
@@ -390,10 +390,11 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                   "Your Wmo adviser is looking at your application and the report of your conversation. "
                   "We are working out which help suits you best."),
             _step("Advies ingewonnen", "Advice obtained",
-                  "We hebben een onafhankelijk arts of ergotherapeut om advies gevraagd. "
-                  "Deze persoon neemt misschien contact met u op.",
-                  "We have asked an independent doctor or occupational therapist for advice. "
-                  "This person may contact you.", notify=False),
+                  "We vragen een onafhankelijke arts of ergotherapeut om advies. Een ergotherapeut helpt "
+                  "mensen om dagelijkse dingen zelf te blijven doen. Deze persoon neemt misschien contact met u op.",
+                  "We ask an independent doctor or occupational therapist for advice. An occupational "
+                  "therapist helps people to keep doing everyday tasks themselves. This person may contact you.",
+                  notify=False),
             DECISION_MADE,
         ],
         "documents": [
@@ -401,7 +402,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                  "Dit verslag krijgt u van uw Wmo-consulent. U tekent het voor gezien.",
                  "Your Wmo adviser gives you this report. You sign it to confirm you have read it."),
             _doc("Verklaring van uw huisarts", "Statement from your GP",
-                 "Alleen als wij daarom vragen. Uw huisarts schrijft hierin welke beperkingen u heeft.",
+                 "Alleen als we daarom vragen. Uw huisarts schrijft hierin welke beperkingen u heeft.",
                  "Only if we ask for it. Your GP describes your limitations in it."),
         ],
     },
@@ -411,7 +412,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Application for social assistance benefit",
         "description_nl": (
             "Geld om van te leven als u niet genoeg inkomen of geld op de bank heeft "
-            "(Participatiewet). Wij beslissen binnen 8 weken."
+            "(Participatiewet). We beslissen binnen 8 weken."
         ),
         "description_en": (
             "Money to live on if you do not have enough income or savings (Participation Act). "
@@ -432,9 +433,9 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "steps": [
             RECEIVED_APPLICATION,
             _step("Gesprek gepland", "Meeting scheduled",
-                  "We hebben een gesprek met u gepland. In het gesprek bespreken we uw situatie en "
-                  "welke papieren wij nog nodig hebben.",
-                  "We have scheduled a meeting with you. We will discuss your situation and which "
+                  "We plannen een gesprek met u. In het gesprek bespreken we uw situatie en "
+                  "welke papieren we nog nodig hebben.",
+                  "We schedule a meeting with you. In the meeting we discuss your situation and which "
                   "papers we still need."),
             _step("In behandeling", "Being assessed",
                   "We controleren uw gegevens, zoals uw inkomen, uw bankrekening en uw woonsituatie.",
@@ -455,11 +456,11 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
     },
     {
         "code": "bezwaar",
-        "name_nl": "Bezwaarschrift",
-        "name_en": "Objection",
+        "name_nl": "Bezwaar tegen een besluit",
+        "name_en": "Objection to a decision",
         "description_nl": (
-            "U bent het niet eens met een besluit van de gemeente. Wij beslissen binnen 6 weken op "
-            "uw bezwaar. Soms hebben wij meer tijd nodig. Dan mogen wij de termijn met maximaal "
+            "U bent het niet eens met een besluit van de gemeente. We beslissen binnen 6 weken op "
+            "uw bezwaar. Soms hebben we meer tijd nodig. Dan mogen we de termijn met maximaal "
             "6 weken verlengen."
         ),
         "description_en": (
@@ -482,7 +483,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": False,
         "steps": [
             _step("Ontvangen", "Received",
-                  "We hebben uw bezwaarschrift ontvangen. We kijken nu of alle gegevens compleet zijn.",
+                  "We hebben uw bezwaar ontvangen. We kijken nu of alle gegevens compleet zijn.",
                   "We have received your objection. We are now checking that everything is complete."),
             _step("In behandeling", "Being assessed",
                   "Een jurist bekijkt uw bezwaar en het besluit waar het over gaat. Misschien belt "
@@ -490,15 +491,15 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                   "A lawyer is looking at your objection and the decision it is about. The lawyer may "
                   "call you to see whether we can find a solution together."),
             _step("Hoorzitting", "Hearing",
-                  "U bent uitgenodigd voor een hoorzitting. Daar vertelt u waarom u het niet eens bent "
-                  "met het besluit. U mag iemand meenemen.",
-                  "You have been invited to a hearing, where you explain why you disagree with the "
-                  "decision. You may bring someone with you."),
+                  "We nodigen u uit voor een hoorzitting. Dat is een gesprek waarin u vertelt waarom "
+                  "u het niet eens bent met het besluit. U mag iemand meenemen.",
+                  "We invite you to a hearing. This is a meeting where you explain why you disagree "
+                  "with the decision. You may bring someone with you."),
             _step("Besluit op bezwaar", "Decision on the objection",
-                  "We hebben een besluit genomen over uw bezwaar. U vindt het in uw berichten. "
-                  "Daarin staat ook of u in beroep kunt gaan bij de rechter.",
-                  "We have decided on your objection. You will find the decision in your messages. "
-                  "It also says whether you can appeal to the court.",
+                  "In deze stap nemen we een besluit over uw bezwaar. U krijgt het besluit in uw berichten. "
+                  "Daarin staat ook of u daarna naar de rechter kunt (in beroep gaan).",
+                  "In this step we decide on your objection. You receive the decision in your messages. "
+                  "It also says whether you can then go to court (appeal).",
                   final=True),
         ],
         "documents": [
@@ -513,7 +514,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "name_en": "Report about a public space",
         "description_nl": (
             "Ziet u iets kapot of vies op straat, zoals een losse stoeptegel of een lantaarnpaal die "
-            "niet brandt? Meld het ons. Wij lossen het meestal binnen 5 werkdagen op en altijd binnen 2 weken."
+            "niet brandt? Meld het ons. We lossen het meestal binnen 5 werkdagen op en altijd binnen 2 weken."
         ),
         "description_en": (
             "Have you seen something broken or dirty in the street, such as a loose paving stone or a "
@@ -546,14 +547,16 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                   "We hebben uw melding ontvangen. Bedankt dat u het ons laat weten.",
                   "We have received your report. Thank you for letting us know."),
             _step("Bekeken", "Inspected",
-                  "Een medewerker heeft de plek bekeken. We weten nu wat er moet gebeuren.",
-                  "An officer has inspected the location. We now know what needs to be done."),
+                  "Een medewerker bekijkt de plek. Daarna weten we wat er moet gebeuren.",
+                  "An officer inspects the location. Then we know what needs to be done."),
             _step("Ingepland", "Scheduled",
-                  "Het werk is ingepland. Onze ploeg of een aannemer komt het oplossen.",
-                  "The work has been scheduled. Our crew or a contractor will fix it."),
+                  "We plannen het werk in. Onze ploeg of een aannemer komt het probleem oplossen.",
+                  "We schedule the work. Our crew or a contractor comes to fix the problem."),
             _step("Afgehandeld", "Resolved",
-                  "Het probleem is opgelost. Klopt er toch iets niet? Doe dan een nieuwe melding.",
-                  "The problem has been fixed. Is something still wrong? Please make a new report.",
+                  "Onze ploeg of een aannemer lost het probleem op. Klopt er daarna toch iets niet? "
+                  "Doe dan een nieuwe melding.",
+                  "Our crew or a contractor fixes the problem. Is something still wrong after that? "
+                  "Please make a new report.",
                   final=True),
         ],
         "documents": [

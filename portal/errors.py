@@ -31,7 +31,7 @@ def error_texts(status_code: int, detail: str | None = None) -> tuple[str, str]:
         403: (_("You do not have access to this page"), _("This page is not available for your account.")),
         404: (_("Page not found"), _("We cannot find this page. Perhaps the address is not correct, or the page has moved. If you typed a case number, check it.")),
         405: (_("This action is not possible here"), _("This page cannot be used this way. Go back and try again.")),
-        413: (_("The file is too large"), _("The file you sent is larger than we can accept.")),
+        413: (_("The file is too large"), _("The file you sent is larger than we can accept. Make the file smaller and try again.")),
         422: (_("We could not process your request"), _("Some information in the request is not valid. Go back and check what you filled in.")),
         429: (_("Too many attempts"), _("You tried too often in a short time. Wait a few minutes and try again.")),
         500: (_("Sorry, something went wrong on our side"), _("Please try again later. If it keeps happening, call us.")),

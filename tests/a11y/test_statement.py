@@ -23,7 +23,7 @@ def test_statement_page_shows_standard_and_last_audit_in_dutch(client):
 
     set_language("nl")
     assert format_date(recorded.on) in page.text
-    assert ("Geen problemen gevonden." if recorded.passed else "gevonden. Wij lossen") in page.text
+    assert ("Geen problemen gevonden." if recorded.passed else "gevonden. We lossen") in page.text
     assert "nog niet met de hand gecontroleerd" in page.text
 
 

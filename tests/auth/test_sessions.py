@@ -183,7 +183,7 @@ def test_idle_warning_dialog_and_stay_signed_in(page, app):
     dialog.wait_for(state="visible")
     assert dialog.get_attribute("aria-labelledby") == "session-warning-title"
     assert page.locator("#session-warning-title").inner_text() == "Wilt u ingelogd blijven?"
-    assert "uitgelogd" in page.locator("[data-session-countdown]").inner_text()
+    assert "loggen we u uit" in page.locator("[data-session-countdown]").inner_text()
     focused = page.evaluate("document.activeElement.hasAttribute('data-session-extend')")
     assert focused, "focus moves to 'Stay signed in'"
     page.click("[data-session-extend]")

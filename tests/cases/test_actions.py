@@ -88,15 +88,15 @@ def test_uploading_a_valid_pdf_ends_the_suspension_and_moves_the_deadline(fatima
     assert refreshed.legal_deadline_on == expected != original
 
     text = text_of(fatima.get(response.headers["location"]).text)
-    assert "Bedankt. Wij hebben verklaring huisarts.pdf ontvangen." in text
-    assert "Wij wachten op informatie van u" not in text
-    assert f"Wij beslissen uiterlijk op {format_date(expected)}." in text
+    assert "Bedankt. We hebben verklaring huisarts.pdf ontvangen." in text
+    assert "We wachten op informatie van u" not in text
+    assert f"We beslissen uiterlijk op {format_date(expected)}." in text
     assert f"Die kwam binnen op {format_date(today)}. De termijn stond {paused_days} dagen stil" in text
     assert "Op dit moment niets." in text  # nothing more needed
     # A second upload for the same (now fulfilled) request is refused, nothing stored.
     again = upload(fatima, WMO, request.id, "nog een.pdf", PDF)
     assert again.status_code == 400
-    assert "Wij wachten niet meer op dit document" in text_of(again.text)
+    assert "We wachten niet meer op dit document" in text_of(again.text)
     assert db.exec(select(func.count()).select_from(Document).where(Document.case_id == case.id)).one() == 1
 
 
@@ -104,13 +104,13 @@ def test_uploading_a_valid_pdf_ends_the_suspension_and_moves_the_deadline(fatima
     "name, data, status, message",
     [
         ("leeg.pdf", b"", 400, "Het bestand is leeg."),
-        ("programma.exe", b"MZ\x90\x00" + b"\x00" * 100, 400, "Dit soort bestand kunnen wij niet aannemen."),
-        ("tekst.pdf", b"just some text, not a PDF", 400, "Dit soort bestand kunnen wij niet aannemen."),
+        ("programma.exe", b"MZ\x90\x00" + b"\x00" * 100, 400, "Dit soort bestand kunnen we niet aannemen."),
+        ("tekst.pdf", b"just some text, not a PDF", 400, "Dit soort bestand kunnen we niet aannemen."),
         ("foto.pdf", PNG, 400, "past niet bij de naam van het bestand"),
-        ("../../etc/passwd.pdf", PDF, 400, "In de naam van het bestand staan tekens die wij niet aannemen"),
-        ("..\\..\\boot.pdf", PDF, 400, "In de naam van het bestand staan tekens die wij niet aannemen"),
-        ("rapport\u202efdp.exe", PDF, 400, "In de naam van het bestand staan tekens die wij niet aannemen"),
-        (".htaccess.pdf", PDF, 400, "In de naam van het bestand staan tekens die wij niet aannemen"),
+        ("../../etc/passwd.pdf", PDF, 400, "In de naam van het bestand staan tekens die we niet aannemen"),
+        ("..\\..\\boot.pdf", PDF, 400, "In de naam van het bestand staan tekens die we niet aannemen"),
+        ("rapport\u202efdp.exe", PDF, 400, "In de naam van het bestand staan tekens die we niet aannemen"),
+        (".htaccess.pdf", PDF, 400, "In de naam van het bestand staan tekens die we niet aannemen"),
         ("groot.pdf", PDF + b"0" * 4096, 413, "Het bestand is te groot. Het mag maximaal 2 kB zijn."),
     ],
 )
@@ -137,7 +137,7 @@ def test_upload_for_a_request_of_another_case_is_refused(fatima, gardener, db, w
     other = open_request_of(db, case_of(db, "ZAAK-2026-0000501"))
     response = upload(fatima, WMO, other.id, "rapport.pdf", PDF)
     assert response.status_code == 400
-    assert "Wij wachten niet meer op dit document" in text_of(response.text)
+    assert "We wachten niet meer op dit document" in text_of(response.text)
     assert db.get(DocumentRequest, other.id).fulfilled_on is None
 
 
@@ -182,21 +182,21 @@ def test_callback_request_shows_the_48_hour_norm_and_a_double_submit_stores_one(
     assert first.status_code == 303 and first.headers["location"] == f"/mijn-zaken/{EVENT}#terugbellen"
     second = pieter.post(f"/mijn-zaken/{EVENT}/terugbellen", data=form)
     assert second.status_code == 200
-    assert "U had dit verzoek al verstuurd. Wij bellen u één keer." in text_of(second.text)
+    assert "U had dit verzoek al verstuurd. We bellen u één keer." in text_of(second.text)
     rows = db.exec(select(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)).all()
     assert len(rows) == 1 and rows[0].phone == "06 12345678" and rows[0].preferred_time == "morning"
     text = text_of(pieter.get(f"/mijn-zaken/{EVENT}").text)
-    assert "Wij hebben uw terugbelverzoek" in text
-    assert "Wij willen u binnen 48 uur bellen, dus vóór" in text
+    assert "We hebben uw terugbelverzoek" in text
+    assert "We willen u binnen 48 uur bellen, dus vóór" in text
 
 
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"telefoon": ""}, "Vul het telefoonnummer in waarop wij u kunnen bellen."),
+        ({"telefoon": ""}, "Vul het telefoonnummer in waarop we u kunnen bellen."),
         ({"telefoon": "bel me"}, "Vul een telefoonnummer in van 10 tot 15 cijfers"),
         ({"telefoon": "123"}, "Vul een telefoonnummer in van 10 tot 15 cijfers"),
-        ({"moment": "midnight"}, "Kies wanneer wij u mogen bellen."),
+        ({"moment": "midnight"}, "Kies wanneer we u mogen bellen."),
         ({"vraag": "x" * 2001}, "Uw vraag is te lang."),
         ({"sleutel": "not-a-key"}, "Dit formulier is verlopen."),
     ],
@@ -215,7 +215,7 @@ def test_callback_with_htmx_returns_the_fragment_and_announces_it(pieter, db, no
     response = pieter.post(f"/mijn-zaken/{EVENT}/terugbellen", data=form, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert 'data-announce="Wij hebben uw terugbelverzoek ontvangen."' in response.text
+    assert 'data-announce="We hebben uw terugbelverzoek ontvangen."' in response.text
     assert "data-focus-after-swap" in response.text
 
 
@@ -253,7 +253,7 @@ def test_feedback_on_a_closed_case_is_stored_once(jan, db, no_feedback):
     assert first.status_code == 303
     second = jan.post(f"/mijn-zaken/{CLOSED}/feedback", data=form | {"geholpen": "nee"})
     assert second.status_code == 200
-    assert "Wij hebben uw antwoord al" in text_of(second.text)
+    assert "We hebben uw antwoord al" in text_of(second.text)
     rows = db.exec(select(Feedback).where(Feedback.case_id == no_feedback.id)).all()
     assert len(rows) == 1 and rows[0].helped is True and rows[0].comment == "Snel gerepareerd"
     assert "Bedankt voor uw antwoord" in text_of(jan.get(f"/mijn-zaken/{CLOSED}").text)
@@ -265,7 +265,7 @@ def test_feedback_on_a_closed_case_is_stored_once(jan, db, no_feedback):
         (CLOSED, {"geholpen": ""}, "Kies ja of nee."),
         (CLOSED, {"geholpen": "misschien"}, "Kies ja of nee."),
         (CLOSED, {"toelichting": "x" * 2001}, "Uw toelichting is te lang."),
-        ("ZAAK-2026-0000101", {}, "Wij kunnen u nu niet om uw mening over deze zaak vragen."),  # open case
+        ("ZAAK-2026-0000101", {}, "We kunnen u nu niet om uw mening over deze zaak vragen."),  # open case
     ],
 )
 def test_bad_feedback_is_explained_and_nothing_is_stored(jan, db, no_feedback, number, values, message):

@@ -35,28 +35,28 @@ def test_0000101_extended_in_time_shows_the_notice_with_reason_and_both_dates(ja
     case = case_row(db, "ZAAK-2026-0000101")
     extension = db.exec(select(Extension).where(Extension.case_id == case.id)).one()
     text = page_text(jan, "ZAAK-2026-0000101")
-    banner = section(text, "Wij hebben meer tijd nodig: de datum van het besluit is verschoven", "Hoe staat uw zaak ervoor")
+    banner = section(text, "We hebben meer tijd nodig: de datum van het besluit is verschoven", "Hoe staat uw zaak ervoor")
     assert "commissie ruimtelijke kwaliteit" in banner
     assert f"Oude datum {format_date(extension.previous_deadline_on)}" in banner
     assert f"Nieuwe datum {format_date(extension.new_deadline_on)}" in banner
-    assert f"Wij hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
-    assert "Dit mag volgens de wet, en wij hebben het u op tijd laten weten." in banner
+    assert f"We hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
+    assert "Dit mag volgens de wet, en we hebben het u op tijd laten weten." in banner
     # A lawful extension: no rights section, no letter.
     assert "Uw rechten" not in text and "Ik stel u in gebreke" not in text
-    assert f"Wij beslissen uiterlijk op {format_date(extension.new_deadline_on)}." in text
-    explanation = section(text, "Hoe hebben wij deze datum berekend?", "Uw contactpersoon")
-    assert "Volgens de wet hebben wij 8 weken om te beslissen (Omgevingswet 16.64)" in explanation
-    assert f"Wij hebben uw aanvraag ontvangen op {format_date(case.received_on)}" in explanation
-    assert f"Wij hebben de termijn op {format_date(extension.announced_on)} met 6 weken verlengd" in explanation
-    contact = section(text, "Uw contactpersoon", "Documenten")
+    assert f"We beslissen uiterlijk op {format_date(extension.new_deadline_on)}." in text
+    explanation = section(text, "Hoe hebben we deze datum berekend?", "Wie behandelt uw zaak?")
+    assert "Volgens de regels (Omgevingswet 16.64) hebben we 8 weken om te beslissen" in explanation
+    assert f"We hebben uw aanvraag ontvangen op {format_date(case.received_on)}" in explanation
+    assert f"Op {format_date(extension.announced_on)} hebben we de termijn met 6 weken verlengd" in explanation
+    contact = section(text, "Wie behandelt uw zaak?", "Documenten")
     assert "Eva de Vries" in contact and "Vergunningverlener, Team Vergunningen" in contact
 
 
 def test_0000101_page_has_sections_in_the_agreed_order_and_steps_marked_in_words(jan):
     html = jan.get("/mijn-zaken/ZAAK-2026-0000101").text
     text = text_of(html)
-    order = ["Wij hebben meer tijd nodig", "Hoe staat uw zaak ervoor", "Wat wij van u nodig hebben",
-             "Wanneer wij beslissen", "Uw contactpersoon", "Documenten", "Berichten over deze zaak",
+    order = ["We hebben meer tijd nodig", "Hoe staat uw zaak ervoor", "Wat we van u nodig hebben",
+             "Wanneer we beslissen", "Wie behandelt uw zaak?", "Documenten", "Berichten over deze zaak",
              "Bel mij terug", "Hulp nodig?"]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
@@ -72,13 +72,13 @@ def test_0000102_just_received_has_no_handler_yet_and_names_the_team_and_14_numb
     case = case_row(db, "ZAAK-2026-0000102")
     assert case.received_on == clock.today() - timedelta(days=1)
     text = page_text(jan, "ZAAK-2026-0000102")
-    contact = section(text, "Uw contactpersoon", "Documenten")
+    contact = section(text, "Wie behandelt uw zaak?", "Documenten")
     assert "Nog niet toegewezen" in contact
     assert "Uw zaak heeft nog geen vaste behandelaar" in contact
     assert "Telefoon: 14 0123" in contact
     assert "Ontvangen (huidige stap)" in text
-    assert f"Wij beslissen uiterlijk op {format_date(case.legal_deadline_on)}." in text
-    assert "Wij hebben meer tijd nodig" not in text and "Uw rechten" not in text
+    assert f"We beslissen uiterlijk op {format_date(case.legal_deadline_on)}." in text
+    assert "We hebben meer tijd nodig" not in text and "Uw rechten" not in text
     # The acknowledgement of receipt names the expected answer date.
     messages = section(text, "Berichten over deze zaak", "Bel mij terug")
     assert f"U krijgt ons antwoord uiterlijk op {format_date(case.legal_deadline_on)}." in messages
@@ -90,10 +90,10 @@ def test_0000103_granted_and_closed_shows_the_decision_validity_and_feedback_que
     assert "Ons besluit Toegekend" in text
     assert "U krijgt een bewonersvergunning voor parkeerzone B" in text
     assert f"tot en met {format_date(case.valid_until)}" in text
-    assert f"Wij hebben op {format_date(case.decided_on)} een besluit genomen." in text
+    assert f"We hebben op {format_date(case.decided_on)} een besluit genomen." in text
     assert "Besluit genomen (afgerond)" in text or "Afgerond (afgerond)" in text
     assert "(huidige stap)" not in text
-    assert "Bent u geholpen?" in text and "Hebben wij u goed geholpen met deze zaak?" in text
+    assert "Bent u geholpen?" in text and "Hebben we u goed geholpen met deze zaak?" in text
     assert "Wat gebeurt er nu?" not in text
 
 
@@ -102,9 +102,9 @@ def test_0000104_completed_report_is_closed_without_a_deadline_banner(jan, db):
     text = page_text(jan, "ZAAK-2026-0000104")
     assert "Ons besluit Afgehandeld" in text
     assert "de losse stoeptegel weer vastgelegd" in text
-    assert f"Wij hebben op {format_date(case.decided_on)} een besluit genomen." in text
+    assert f"We hebben op {format_date(case.decided_on)} een besluit genomen." in text
     assert "Kees Peters" in text
-    assert "Wij hebben niet op tijd beslist" not in text
+    assert "We hebben niet op tijd beslist" not in text
 
 
 def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan, db):
@@ -113,16 +113,16 @@ def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan,
     assert extension.announced_on == extension.previous_deadline_on + timedelta(days=3)
     html = jan.get("/mijn-zaken/ZAAK-2026-0000105").text
     text = text_of(html)
-    banner = section(text, "Wij hebben de datum van het besluit te laat verschoven", "Hoe staat uw zaak ervoor")
+    banner = section(text, "We hebben de datum van het besluit te laat verschoven", "Hoe staat uw zaak ervoor")
     assert f"Oude datum {format_date(extension.previous_deadline_on)}" in banner
     assert f"Nieuwe datum {format_date(extension.new_deadline_on)}" in banner
-    assert f"Wij hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
-    assert "Wij hebben het u na die datum laten weten. Dat is onze fout." in banner
+    assert f"We hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
+    assert "We hebben het u na die datum laten weten. Dat is onze fout." in banner
     assert "Uw rechten" in banner and "ingebrekestelling" in banner and "dwangsom" in banner
     today = clock.today()
-    assert f"Als wij uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in banner
+    assert f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in banner
     assert "maximaal 1.442 euro (42 dagen)" in banner
-    letter = section(banner, "Toon een voorbeeldbrief", "Stuur deze brief")
+    letter = section(banner, "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
     assert "Jan Jansen" in letter and "Onderwerp: ingebrekestelling, zaak ZAAK-2026-0000105" in letter
     assert f"U had daar uiterlijk op {format_date(extension.previous_deadline_on, 'short')} over moeten beslissen" in letter
     assert "Ik stel u in gebreke." in letter
@@ -135,41 +135,41 @@ def test_0000201_waiting_for_documents_shows_what_we_need_and_the_upload_form(fa
     case = case_row(db, "ZAAK-2026-0000201")
     html = fatima.get("/mijn-zaken/ZAAK-2026-0000201").text
     text = text_of(html)
-    assert "Wij wachten op informatie van u" in text
-    need = section(text, "Wat wij van u nodig hebben", "Wanneer wij beslissen")
-    assert "Wij hebben 1 document van u nodig voordat wij verder kunnen." in need
+    assert "We wachten op informatie van u" in text
+    need = section(text, "Wat we van u nodig hebben", "Wanneer we beslissen")
+    assert "We hebben 1 document van u nodig voordat we verder kunnen." in need
     assert "Verklaring van uw huisarts" in need
     assert "Een PDF-, JPG- of PNG-bestand van maximaal 10 MB." in need
     assert 'enctype="multipart/form-data"' in html and 'name="bestand"' in html
     suspension = db.exec(select(Suspension).where(Suspension.case_id == case.id)).one()
-    date_section = section(text, "Wanneer wij beslissen", "Uw contactpersoon")
-    assert "of later als wij nog langer op informatie van u moeten wachten" in date_section
-    assert f"Wij hebben u op {format_date(suspension.requested_on)} om informatie gevraagd" in date_section
-    assert "Wij wachten daar nog op." in date_section
+    date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
+    assert "of later als we nog langer op informatie van u moeten wachten" in date_section
+    assert f"Op {format_date(suspension.requested_on)} hebben we u om informatie gevraagd" in date_section
+    assert "We hebben het nog niet ontvangen." in date_section
     assert "Mohamed Bakker" in text and 'href="tel:' in html
 
 
 def test_0000202_overdue_without_decision_explains_rights_with_a_letter(fatima, db):
     case = case_row(db, "ZAAK-2026-0000202")
     text = page_text(fatima, "ZAAK-2026-0000202")
-    banner = section(text, "Wij hebben niet op tijd beslist", "Hoe staat uw zaak ervoor")
-    assert f"Wij hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Dat is niet gelukt." in banner
+    banner = section(text, "We hebben niet op tijd beslist", "Hoe staat uw zaak ervoor")
+    assert f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Dat is niet gelukt." in banner
     assert "Uw rechten" in banner and "Ik stel u in gebreke." in banner
     assert f"U had daar uiterlijk op {format_date(case.legal_deadline_on, 'short')} over moeten beslissen" in banner
     assert "Fatima el Amrani" in banner
-    assert f"Wij hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Die datum is voorbij." in text
+    assert f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Die datum is voorbij." in text
     assert "Lisa Smit" in text
 
 
 def test_0000203_handler_hides_direct_contact_so_the_team_and_14_number_are_shown_with_the_reason(fatima):
     html = fatima.get("/mijn-zaken/ZAAK-2026-0000203").text
     text = text_of(html)
-    contact = section(text, "Uw contactpersoon", "Documenten")
+    contact = section(text, "Wie behandelt uw zaak?", "Documenten")
     assert "Sanne Jansen" in contact and "Jurist bezwaarschriften, Team Juridische Zaken" in contact
-    assert "Deze behandelaar werkt zonder eigen telefoonnummer en e-mailadres" in contact
+    assert "U kunt deze behandelaar niet rechtstreeks bellen of mailen" in contact
     assert "Team: Team Juridische Zaken" in contact and "Telefoon: 14 0123" in contact
     assert "s.jansen" not in html  # her own e-mail address is not on the page
-    assert "Volgens de wet hebben wij 6 weken om te beslissen (Awb 7:10)" in text
+    assert "Volgens de regels (Awb 7:10) hebben we 6 weken om te beslissen" in text
 
 
 def test_0000301_refused_shows_the_reason_and_how_to_object(pieter):
@@ -182,9 +182,9 @@ def test_0000301_refused_shows_the_reason_and_how_to_object(pieter):
 def test_0000302_service_norm_is_shown_as_our_promise(pieter, db):
     case = case_row(db, "ZAAK-2026-0000302")
     text = page_text(pieter, "ZAAK-2026-0000302")
-    date_section = section(text, "Wanneer wij beslissen", "Uw contactpersoon")
-    assert f"Wij beslissen uiterlijk op {format_date(case.legal_deadline_on)}." in date_section
-    assert "Onze belofte: wij willen sneller beslissen, vóór" in date_section
+    date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
+    assert f"We beslissen uiterlijk op {format_date(case.legal_deadline_on)}." in date_section
+    assert "Onze belofte: we willen sneller beslissen, uiterlijk op" in date_section
 
 
 def test_0000401_business_permit_expiring_soon_is_readable_by_the_company(bakery):
@@ -199,7 +199,7 @@ def test_0000403_just_received_business_case_has_no_handler(bakery):
 
 def test_0000501_business_waiting_for_tree_report(gardener):
     text = page_text(gardener, "ZAAK-2026-0000501")
-    assert "Bomenrapport" in section(text, "Wat wij van u nodig hebben", "Wanneer wij beslissen")
+    assert "Bomenrapport" in section(text, "Wat we van u nodig hebben", "Wanneer we beslissen")
 
 
 def test_0000502_report_in_progress_names_the_public_space_officer(gardener):

@@ -40,12 +40,12 @@ def test_rows_show_step_decision_date_and_badges_in_words(jan, fatima, db):
     html = jan.get("/mijn-zaken").text
     moved = row_text(html, "ZAAK-2026-0000105")
     assert "Datum besluit is verschoven" in moved and "Zaaknummer ZAAK-2026-0000105" in moved
-    assert "Hoe staat het ervoor Advies gevraagd" in moved and "Wij beslissen uiterlijk op" in moved
+    assert "Hoe staat het ervoor Advies gevraagd" in moved and "We beslissen uiterlijk op" in moved
     assert "Datum besluit is verschoven" in row_text(html, "ZAAK-2026-0000101")
     closed = row_text(html, "ZAAK-2026-0000103")
     assert "Afgerond op" in closed and "verschoven" not in closed
     waiting = row_text(fatima.get("/mijn-zaken").text, "ZAAK-2026-0000201")
-    assert "Wij hebben iets van u nodig" in waiting
+    assert "We hebben iets van u nodig" in waiting
     assert "Nieuw bericht" in waiting  # the document request notice is unread
 
 
@@ -88,7 +88,7 @@ def test_search_and_filters(jan, query, expected):
     "query, message",
     [
         ("status=kapot", "Deze keuze voor de status bestaat niet."),
-        ("type=geheim-type", "Dit soort zaak kennen wij niet."),
+        ("type=geheim-type", "Dit soort zaak kennen we niet."),
         ("na=nonsense!!", "De link naar deze pagina klopt niet"),
         ("na=" + "A" * 500, "De link naar deze pagina klopt niet"),
         ("zoek=" + "x" * 101, "Uw zoekopdracht is te lang."),
@@ -99,7 +99,7 @@ def test_malformed_parameters_render_the_page_with_a_clear_message(jan, query, m
     assert response.status_code == 400
     text = text_of(response.text)
     assert message in text
-    assert "Wij konden niet al uw keuzes gebruiken" in text
+    assert "We konden niet al uw keuzes gebruiken" in text
     assert "5 zaken gevonden" in text  # the page still works, with that choice dropped
     assert "<form" in response.text
 

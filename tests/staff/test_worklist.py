@@ -34,7 +34,7 @@ def test_cases_without_handler_are_listed_separately(client):
 def test_overdue_case_warns_about_notice_of_default(client):
     html = worklist_html(client, "l.smit")
     assert "ZAAK-2026-0000202" in html
-    assert "Beslisdatum verstreken" in html
+    assert "Beslisdatum is voorbij" in html
     assert "in gebreke stellen (Awb 4:17)" in html
 
 
