@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from fastapi import Request
@@ -11,11 +12,27 @@ from sqlmodel import Session, create_engine
 from portal.config import Settings
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number is an error in PostgreSQL
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A database id as it comes in a URL or form field, or None when it cannot be one.
+    ASCII digits only (str.isdigit() also says yes to '²', which int() refuses), and
+    within the INTEGER range (a larger one makes PostgreSQL fail the query)."""
+    if not isinstance(raw, str) or not _ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.effective_database_url
+    # hide_parameters: a failing statement's message (which lands in the error log) would
+    # otherwise list its parameters, such as a resident's full BSN.
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver hook
@@ -27,7 +44,7 @@ def make_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def get_db(request: Request) -> Iterator[Session]:

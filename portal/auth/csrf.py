@@ -54,7 +54,9 @@ async def csrf_protect(request: Request) -> None:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
             sent = form.get(FIELD)
-    if not cookie or not isinstance(sent, str) or not hmac.compare_digest(
+    # A token is hex: anything else (non-ASCII bytes in a header or form field) is simply
+    # wrong, and must not reach compare_digest, which raises TypeError for non-ASCII str.
+    if not cookie or not isinstance(sent, str) or not sent.isascii() or not hmac.compare_digest(
         sent, _sign(request.app.state.secret_key, cookie)
     ):
         raise HTTPException(status_code=403, detail="csrf")

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from portal import clock
 from portal.auth.dependencies import AssuranceTooLow, require_applicant
 from portal.auth.principal import Principal
-from portal.db import get_db
+from portal.db import get_db, parse_id
 from portal.domain.deadlines import Term
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
@@ -168,11 +168,11 @@ def _page_context(db: Session, request: Request, principal: Principal, case: Cas
 def case_page(request: Request, number: str, principal: Applicant, db: Db):
     case, case_type = _load(db, principal, number)
     context = _page_context(db, request, principal, case, case_type)
-    received = request.query_params.get("ontvangen", "")
-    if received.isdigit():
+    received = parse_id(request.query_params.get("ontvangen"))
+    if received is not None:
         # Only a document of this (authorised) case can be named here.
         context["received_document"] = next(
-            (document for document in context["detail"].documents if document.id == int(received)), None
+            (document for document in context["detail"].documents if document.id == received), None
         )
     return render(request, "pages/cases/detail.html", context)
 
@@ -181,10 +181,8 @@ def case_page(request: Request, number: str, principal: Applicant, db: Db):
 def upload_document(request: Request, number: str, principal: Applicant, db: Db, form: Form):
     case, case_type = _load(db, principal, number)
     settings = request.app.state.settings
-    request_id = str(form.get("verzoek", ""))
-    document_request = (
-        document_service.open_request(db, case, int(request_id)) if request_id.isdigit() and len(request_id) < 10 else None
-    )
+    request_id = parse_id(form.get("verzoek"))
+    document_request = document_service.open_request(db, case, request_id) if request_id is not None else None
     upload = form.get("bestand")
     error = None
     status = 400

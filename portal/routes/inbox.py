@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
-from portal.db import get_db
+from portal.db import get_db, parse_id
 from portal.services import notices as notice_service
 from portal.templating import context_processors, is_htmx, render
 
@@ -39,10 +39,11 @@ context_processors.append(unread_count_processor)
 
 
 def _notice_id(raw: str) -> int:
-    # Not a number → the same 404 as an unknown or someone else's message.
-    if not raw.isdigit() or len(raw) > 12:
+    # Not a number (or not one an id can be) → the same 404 as an unknown or someone else's message.
+    number = parse_id(raw)
+    if number is None:
         raise HTTPException(status_code=404)
-    return int(raw)
+    return number
 
 
 @router.get("/berichten")

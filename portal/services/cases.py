@@ -29,6 +29,7 @@ from sqlalchemy import and_, case as sql_case, exists, false, func, or_, select 
 from sqlmodel import Session, select
 
 from portal.auth.principal import Principal
+from portal.db import MAX_ID
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.notices import Banner, NoticeOfDefault, banners_for, notice_of_default, rights_apply
 from portal.domain.steps import Step, progress
@@ -130,7 +131,8 @@ class Cursor:
             cursor = cls(int(closed), datetime.fromisoformat(moment), int(case_id))
         except (ValueError, UnicodeDecodeError, binascii.Error) as error:
             raise FilterError("na", "cursor") from error
-        if cursor.closed not in (0, 1) or cursor.case_id < 1 or cursor.last_activity_at.tzinfo is not None:
+        if (cursor.closed not in (0, 1) or not 1 <= cursor.case_id <= MAX_ID
+                or cursor.last_activity_at.tzinfo is not None):
             raise FilterError("na", "cursor")
         return cursor
 

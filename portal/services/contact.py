@@ -28,6 +28,7 @@ MAX_QUESTION = 2000
 MAX_COMMENT = 2000
 _KEY = re.compile(r"[0-9a-f]{32}")
 _PHONE_ALLOWED = re.compile(r"\+?[0-9 ()-]+")
+MAX_PHONE_STORED = 20  # CallbackRequest.phone is VARCHAR(20)
 
 
 def clean_text(value: str) -> str:
@@ -39,6 +40,16 @@ def clean_text(value: str) -> str:
 
 def new_idempotency_key() -> str:
     return secrets.token_hex(16)
+
+
+def stored_phone(phone: str) -> str:
+    """The number as typed when it fits the column; otherwise just its digits (and a
+    leading +). A valid number has at most 15 digits, but spaces, dashes and brackets
+    can make the typed text longer than the column (an error in PostgreSQL)."""
+    phone = clean_text(phone)
+    if len(phone) <= MAX_PHONE_STORED:
+        return phone
+    return ("+" if phone.startswith("+") else "") + re.sub(r"[^0-9]", "", phone)
 
 
 def callback_due(request: CallbackRequest) -> datetime:
@@ -82,7 +93,7 @@ def request_callback(db: Session, principal: Principal, case: Case, form: Callba
     request = CallbackRequest(
         case_id=case.id,
         submitter=principal.submitter_key,
-        phone=clean_text(form.phone),
+        phone=stored_phone(form.phone),
         preferred_time=form.preferred_time,
         question=clean_text(form.question),
         idempotency_key=form.key,

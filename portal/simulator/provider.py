@@ -267,7 +267,8 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
                 claims[settings.eherkenning_branch_claim] = branch
     else:
         login_id = values["login_id"].strip()
-        employee = db.exec(select(Employee).where(Employee.login_id == login_id, Employee.is_active == True)).first() if login_id else None  # noqa: E712
+        # A login name is printable text; a NUL byte would even make PostgreSQL refuse the query.
+        employee = db.exec(select(Employee).where(Employee.login_id == login_id, Employee.is_active == True)).first() if login_id and login_id.isprintable() else None  # noqa: E712
         if not login_id:
             errors.append(("login_id", _("Enter your login name.")))
         elif employee is None:
