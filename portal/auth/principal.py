@@ -45,11 +45,13 @@ class Principal:
 
     @property
     def submitter_key(self) -> str:
-        """Identifies who submitted feedback or a callback request."""
+        """Identifies who submitted feedback or a callback request. A branch login is its
+        own submitter: a company-level case is visible to every branch, but one branch's
+        callback request (a phone number, a question) is not another branch's to read."""
         if self.kind == "resident":
             return f"bsn:{self.bsn}"
         if self.kind == "business":
-            return f"kvk:{self.kvk}"
+            return f"kvk:{self.kvk}" + (f"/{self.branch_number}" if self.branch_number else "")
         return f"employee:{self.employee_id}"
 
     def meets(self, required_level: str | None) -> bool:
