@@ -30,9 +30,14 @@ class SecurityHeadersMiddleware:
                 for name, value in security_headers(self.settings).items():
                     if name not in headers:
                         headers[name] = value
+                if "cache-control" not in headers and not scope["path"].startswith("/static/"):
+                    # Pages show personal data (and carry a CSRF token): no browser or proxy
+                    # keeps a copy, so the back button after signing out shows nothing.
+                    headers["Cache-Control"] = "no-store"
                 new_value = scope.get("portal.csrf_new")
                 if new_value:
-                    headers.append("Set-Cookie", cookie_header(csrf.COOKIE, new_value, secure=self.settings.cookie_secure))
+                    secure = self.settings.cookie_secure
+                    headers.append("Set-Cookie", cookie_header(csrf.cookie_name(secure), new_value, secure=secure))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

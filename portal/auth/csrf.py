@@ -29,9 +29,19 @@ def _sign(settings_secret: str, value: str) -> str:
     return hmac.new(settings_secret.encode(), f"csrf:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def cookie_name(secure: bool) -> str:
+    """Over https the cookie is host-only (__Host-), like the session cookie: a sibling
+    subdomain cannot plant a value whose signed token it knows (cookie tossing)."""
+    return f"__Host-{COOKIE}" if secure else COOKIE
+
+
+def _cookie(request: Request) -> str | None:
+    return request.cookies.get(cookie_name(request.app.state.settings.cookie_secure))
+
+
 def csrf_cookie_value(request: Request) -> str:
     """The request's CSRF cookie value, created when missing (the response sets it)."""
-    value = request.cookies.get(COOKIE)
+    value = _cookie(request)
     if not value or len(value) > 100:
         value = request.scope.get("portal.csrf_new") or secrets.token_urlsafe(32)
         request.scope["portal.csrf_new"] = value
@@ -47,7 +57,7 @@ async def csrf_protect(request: Request) -> None:
     """App-wide dependency: refuses an unsafe request without a valid token (403)."""
     if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PATHS):
         return
-    cookie = request.cookies.get(COOKIE)
+    cookie = _cookie(request)
     sent = request.headers.get(HEADER)
     if not sent:
         content_type = request.headers.get("content-type", "")
