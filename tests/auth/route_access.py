@@ -20,7 +20,9 @@ ADDING A ROW (one line):
 A route with several interesting cases (own case, someone else's case) gets several rows.
 The people: anon (not signed in), a = resident A Jan Jansen (BSN 999993653), b = resident B
 Fatima el Amrani (999990019), biz = business A KVK 12345678 (company level, no branch),
-staff = e.devries. Residents sign in at 'substantieel', the business at EH3.
+branch = business A signed in for its Stationsweg branch only (000023456789; gets the
+biz outcome unless ``branch=`` says otherwise), staff = e.devries. Residents sign in at
+'substantieel', the businesses at EH3.
 Someone else's case, document or notice must answer 404, never its contents.
 """
 
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 SIGN_IN = "sign-in"
-ROLES = ("anon", "a", "b", "biz", "staff")
+ROLES = ("anon", "a", "b", "biz", "branch", "staff")
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,12 @@ class Row:
         return self.route.split(" ", 1)[0]
 
 
-def row(route: str, url, *, anon=None, a=None, b=None, biz=None, staff=None, all=None, data=None) -> Row:  # noqa: A002
-    expected = {"anon": anon, "a": a, "b": b, "biz": biz, "staff": staff}
+def row(route: str, url, *, anon=None, a=None, b=None, biz=None, branch=None, staff=None, all=None,  # noqa: A002
+        data=None) -> Row:
+    expected = {"anon": anon, "a": a, "b": b, "biz": biz, "branch": branch, "staff": staff}
     expected = {role: (all if value is None else value) for role, value in expected.items()}
+    if expected["branch"] is None:
+        expected["branch"] = expected["biz"]
     missing = [role for role, value in expected.items() if value is None]
     assert not missing, f"{route}: no expected outcome for {missing}"
     return Row(route, url, expected, data or {})
@@ -75,7 +80,8 @@ def notice_read_of(case_number: str) -> Callable[[Session], str]:
 A_CASE = "/mijn-zaken/ZAAK-2026-0000101"
 B_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # Wmo: needs 'substantieel'
 BIZ_CASE = "/mijn-zaken/ZAAK-2026-0000404"  # company level
-BRANCH_CASE = "/mijn-zaken/ZAAK-2026-0000401"  # branch 000012345678
+BRANCH_CASE = "/mijn-zaken/ZAAK-2026-0000401"  # branch 000012345678 (Marktstraat), not the branch login's
+OWN_BRANCH_CASE = "/mijn-zaken/ZAAK-2026-0000402"  # branch 000023456789 (Stationsweg), the branch login's
 NO_CASE = "/mijn-zaken/ZAAK-2099-9999999"
 APPLICANT_ONLY = {"anon": SIGN_IN, "staff": SIGN_IN}
 
@@ -110,18 +116,26 @@ ROWS: list[Row] = [
     row("GET /mijn-zaken/{number}", A_CASE, **APPLICANT_ONLY, a=200, b=404, biz=404),
     row("GET /mijn-zaken/{number}", B_CASE, **APPLICANT_ONLY, a=404, b=200, biz=404),
     row("GET /mijn-zaken/{number}", BIZ_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200),
-    row("GET /mijn-zaken/{number}", BRANCH_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200),
+    row("GET /mijn-zaken/{number}", BRANCH_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200, branch=404),
+    row("GET /mijn-zaken/{number}", OWN_BRANCH_CASE, **APPLICANT_ONLY, a=404, b=404, biz=200),
     row("GET /mijn-zaken/{number}", NO_CASE, **APPLICANT_ONLY, a=404, b=404, biz=404),
     row("GET /mijn-zaken/{number}", "/mijn-zaken/..%2F..%2Fetc", all=404),
     row("POST /mijn-zaken/{number}/documenten", B_CASE + "/documenten", **APPLICANT_ONLY, a=404, b=400, biz=404),
     row("POST /mijn-zaken/{number}/terugbellen", A_CASE + "/terugbellen", **APPLICANT_ONLY, a=400, b=404, biz=404),
     row("POST /mijn-zaken/{number}/feedback", A_CASE + "/feedback", **APPLICANT_ONLY, a=400, b=404, biz=404),
+    # another branch's case: a branch login finds nothing to post to (the company login does)
+    row("POST /mijn-zaken/{number}/documenten", BRANCH_CASE + "/documenten", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
+    row("POST /mijn-zaken/{number}/terugbellen", BRANCH_CASE + "/terugbellen", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
+    row("POST /mijn-zaken/{number}/feedback", BRANCH_CASE + "/feedback", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
     # -- messages
     row("GET /berichten", "/berichten", **APPLICANT_ONLY, a=200, b=200, biz=200),
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000101"), **APPLICANT_ONLY, a=200, b=404, biz=404),
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000202"), **APPLICANT_ONLY, a=404, b=200, biz=404),
     row("GET /berichten/{notice_id}", "/berichten/not-a-number", **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000401"), **APPLICANT_ONLY, a=404, b=404, biz=200, branch=404),
+    row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000402"), **APPLICANT_ONLY, a=404, b=404, biz=200),
     row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000301"), **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000401"), **APPLICANT_ONLY, a=404, b=404, biz=303, branch=404),
     # -- permits
     row("GET /mijn-vergunningen", "/mijn-vergunningen", **APPLICANT_ONLY, a=200, b=200, biz=200),
     # -- staff

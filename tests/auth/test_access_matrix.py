@@ -13,7 +13,9 @@ from starlette.routing import Mount
 
 from portal.auth.csrf import EXEMPT_PATHS
 from tests.auth.route_access import ROLES, ROWS, SIGN_IN
-from tests.auth_helpers import BUSINESS_A, RESIDENT_A, RESIDENT_B, STAFF, sign_in_business, sign_in_resident, sign_in_staff
+from tests.auth_helpers import (
+    BUSINESS_A, BUSINESS_A_BRANCH_STATION, RESIDENT_A, RESIDENT_B, STAFF, sign_in_business, sign_in_resident, sign_in_staff,
+)
 
 _addresses = (f"10.88.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
@@ -66,6 +68,8 @@ def _sign_in(client: TestClient, role: str) -> None:
         sign_in_resident(client, RESIDENT_B, level="substantieel")
     elif role == "biz":
         sign_in_business(client, BUSINESS_A, level="EH3")
+    elif role == "branch":
+        sign_in_business(client, BUSINESS_A, branch=BUSINESS_A_BRANCH_STATION, level="EH3")
     elif role == "staff":
         sign_in_staff(client, STAFF)
 
