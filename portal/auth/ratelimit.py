@@ -8,6 +8,7 @@ ten times is not locked out, someone guessing numbers or replaying codes is.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -30,9 +31,12 @@ def ip_key(address: str) -> str:
     return f"ip:{address}"[:120]
 
 
-def identifier_key(identifier: str) -> str:
-    """Identifiers (BSN, KVK, login name) are stored hashed, never in clear."""
-    return "id:" + hashlib.sha256(identifier.strip().encode()).hexdigest()
+def identifier_key(identifier: str, secret_key: str) -> str:
+    """Identifiers (BSN, KVK, login name) are stored as a keyed hash, never in clear.
+    Keyed, because there are only about 10^8 valid BSNs: a plain hash could be reversed
+    by trying them all."""
+    digest = hmac.new(secret_key.encode(), identifier.strip().encode(), hashlib.sha256).hexdigest()
+    return "id:" + digest
 
 
 def check(db: Session, settings: Settings, keys: list[str]) -> None:

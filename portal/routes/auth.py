@@ -158,7 +158,8 @@ async def callback(request: Request, slug: str):
         failure = exc
 
     if failure is not None:
-        log.info("Sign-in with %s failed: %s (%s)", slug, failure.reason, failure)
+        # %r: the detail can contain text a provider sent us; repr keeps it on one log line.
+        log.info("Sign-in with %s failed: %s (%r)", slug, failure.reason, str(failure))
         keys = [ratelimit.ip_key(address)]
 
         def record_failure(db):

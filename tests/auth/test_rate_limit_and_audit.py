@@ -70,3 +70,31 @@ def test_sign_in_and_sign_out_are_audited_without_full_bsn(app):
     assert all(entry.client_ip == client.address for entry in entries)
     for entry in entries:
         assert RESIDENT_A not in json.dumps(entry.detail) + entry.actor_id
+
+
+def test_identifiers_in_the_rate_limit_table_are_keyed_hashes(app):
+    import hashlib
+
+    from portal.models import LoginAttempt
+
+    typed = "999999990"  # 9 digits that fail the 11-check
+    client = client_from_new_address(app)
+    submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
+    with Session(app.state.engine) as db:
+        keys = set(db.exec(select(LoginAttempt.key)).all())
+    assert not any(typed in key for key in keys)
+    # A plain hash of a BSN can be reversed by trying all valid numbers; ours needs the secret.
+    assert "id:" + hashlib.sha256(typed.encode()).hexdigest() not in keys
+    assert any(key.startswith("id:") for key in keys)
+
+
+def test_a_provider_error_cannot_forge_log_lines(app, caplog):
+    from urllib.parse import parse_qs, urlsplit
+
+    client = client_from_new_address(app)
+    to_provider = client.get("/inloggen/digid", follow_redirects=False).headers["location"]
+    state = parse_qs(urlsplit(to_provider).query)["state"][0]
+    with caplog.at_level("INFO", logger="portal.auth"):
+        client.get("/inloggen/digid/callback", params={"state": state, "error": "server_error\nINFO forged line"})
+    messages = [record.getMessage() for record in caplog.records if record.name == "portal.auth"]
+    assert messages and all("\n" not in message for message in messages)
