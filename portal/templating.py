@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from portal import i18n
 from portal.auth.csrf import FIELD as CSRF_FIELD
+from portal.auth.principal import level_in_scale
 from portal.auth.csrf import csrf_token
 from portal.auth.sessions import get_session_state
 
@@ -34,6 +35,7 @@ environment.globals.update(
     localized=i18n.localized,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,
+    level_in_scale=level_in_scale,
 )
 
 # Areas add values every page needs (e.g. the unread-message count in the header).

@@ -22,6 +22,15 @@ def level_rank(level: str | None) -> int:
     return 0
 
 
+def level_in_scale(level: str | None, kind: str) -> str | None:
+    """A required level in the scale of the person's sign-in method: a case type says
+    'substantieel'; a business reads that as EH3."""
+    rank = level_rank(level)
+    if not rank:
+        return level
+    return (EHERKENNING_LEVELS if kind == "business" else DIGID_LEVELS)[rank - 1]
+
+
 @dataclass(frozen=True)
 class Principal:
     kind: PrincipalKind

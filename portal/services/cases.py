@@ -461,6 +461,7 @@ class PermitRow:
     case_type: CaseType
     expires_soon: bool
     expired: bool
+    needs_higher_level: bool = False
 
 
 EXPIRES_SOON_DAYS = 60
@@ -480,5 +481,5 @@ def list_permits(db: Session, principal: Principal, today: date) -> list[PermitR
             case.valid_until is not None and not expired
             and (case.valid_until - today).days <= EXPIRES_SOON_DAYS
         )
-        rows.append(PermitRow(case, case_type, soon, expired))
+        rows.append(PermitRow(case, case_type, soon, expired, not principal.meets(case_type.min_assurance)))
     return rows

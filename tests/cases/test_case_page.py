@@ -237,7 +237,7 @@ def test_case_type_above_the_sign_in_level_asks_for_a_higher_level(fatima_midden
     assert "Verklaring van uw huisarts" not in response.text
     overview = text_of(fatima_midden.get("/mijn-zaken").text)
     assert "Hulp bij het huishouden" in overview
-    assert "Voor details is een hoger DigiD-niveau nodig" in overview
+    assert "Voor details is een hoger inlogniveau nodig" in overview
     assert "Log dan in met DigiD op niveau substantieel" in overview
 
 

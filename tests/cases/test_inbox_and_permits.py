@@ -126,3 +126,17 @@ def test_residents_get_a_friendly_page_pointing_to_their_cases(jan):
     text = text_of(response.text)
     assert "Mijn vergunningen is voor bedrijven" in text and 'href="/mijn-zaken"' in response.text
     assert "Bewonersvergunning" not in text
+
+
+def test_permit_details_need_the_case_types_sign_in_level(app, db):
+    from fastapi.testclient import TestClient
+
+    from tests.auth_helpers import sign_in_business
+
+    with TestClient(app, base_url="http://127.0.0.1") as low:
+        sign_in_business(low, "12345678", level="EH2")
+        text = text_of(low.get("/mijn-vergunningen").text)
+    permit = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000401")).one()
+    assert "Horecavergunning Marktstraat 5" in text
+    assert format_date(permit.valid_until) not in text
+    assert "Log dan in met eHerkenning op niveau EH2+ of hoger" in text
