@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # The municipality this deployment serves (shown in header and footer).
     municipality_name: str = "Gemeente Voorbeeldstad"
     municipality_phone: str = "14 0123"
+    # When the phone line is open, as residents read it (shown on every page).
+    municipality_phone_hours_nl: str = "maandag tot en met vrijdag van 8.00 tot 17.00 uur"
+    municipality_phone_hours_en: str = "Monday to Friday, 8 am to 5 pm"
 
     # Login simulator (a built-in OIDC provider for development, demos and tests).
     simulator_enabled: bool = True

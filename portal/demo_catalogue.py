@@ -22,12 +22,12 @@ ORGANISATION: Final[dict[str, Any]] = {
     "visiting_address": "Stadhuisplein 1, 1234 AB Voorbeeldstad",
     "postal_address": "Postbus 100, 1200 AA Voorbeeldstad",
     "opening_hours_nl": (
-        "Telefoon 14 0123: maandag tot en met vrijdag 8.30–17.00 uur. "
+        "Telefoon 14 0123: maandag tot en met vrijdag 8.00–17.00 uur. "
         "Gemeentehuis: maandag tot en met vrijdag 9.00–16.30 uur, donderdag ook 18.00–20.00 uur, "
         "alleen op afspraak."
     ),
     "opening_hours_en": (
-        "Phone 14 0123: Monday to Friday 8.30 am–5 pm. "
+        "Phone 14 0123: Monday to Friday 8 am–5 pm. "
         "Town hall: Monday to Friday 9 am–4.30 pm, Thursday also 6–8 pm, by appointment only."
     ),
     "digital_help_nl": (

@@ -23,3 +23,10 @@ def test_language_switch_sets_cookie_and_returns_to_the_page(client):
 def test_language_switch_refuses_to_redirect_off_site(client):
     response = client.get("/taal/en?terug=//evil.example/", follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+def test_phone_hours_come_from_the_settings_in_both_languages(client):
+    dutch = client.get("/contact").text
+    assert "Bel 14 0123 (maandag tot en met vrijdag van 8.00 tot 17.00 uur)" in dutch
+    client.cookies.set("lang", "en")
+    assert "Call 14 0123 (Monday to Friday, 8 am to 5 pm)" in client.get("/contact").text
