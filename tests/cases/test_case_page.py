@@ -167,7 +167,7 @@ def test_0000203_handler_hides_direct_contact_so_the_team_and_14_number_are_show
     contact = section(text, "Wie behandelt uw zaak?", "Documenten")
     assert "Sanne Jansen" in contact and "Jurist bezwaarschriften, Team Juridische Zaken" in contact
     assert "U kunt deze behandelaar niet rechtstreeks bellen of mailen" in contact
-    assert "Team: Team Juridische Zaken" in contact and "Telefoon: 14 0123" in contact
+    assert "Team Juridische Zaken: bezwaar@voorbeeldstad.example" in contact and "Telefoon: 14 0123" in contact
     assert "s.jansen" not in html  # her own e-mail address is not on the page
     assert "Volgens de regels (Awb 7:10) hebben we 6 weken om te beslissen" in text
 

@@ -1,0 +1,49 @@
+"""The words of the case pages fit the case: a report is a "melding" that we handle, an
+objection a "bezwaar" we decide on, an application an "aanvraag". Steps to come do not
+read as if they already happened, counts have a singular, amounts follow the language,
+and the English letter quotes the English title."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from portal.i18n import format_date
+from portal.models import Case
+from tests.cases.conftest import text_of
+
+REPORT_CLOSED = "ZAAK-2026-0000104"
+REPORT_OPEN = "ZAAK-2026-0000502"
+OBJECTION = "ZAAK-2026-0000203"
+
+
+def case_row(db, number: str) -> Case:
+    return db.exec(select(Case).where(Case.number == number)).one()
+
+
+def page_text(client, number: str, language: str = "nl") -> str:
+    if language != "nl":
+        client.cookies.set("lang", language)
+    try:
+        response = client.get(f"/mijn-zaken/{number}")
+    finally:
+        client.cookies.delete("lang")
+    assert response.status_code == 200, text_of(response.text)[:500]
+    return text_of(response.text)
+
+
+def section(text: str, start: str, end: str) -> str:
+    assert start in text, f"{start!r} not on the page"
+    after = text.split(start, 1)[1]
+    return after.split(end, 1)[0] if end in after else after
+
+
+# --------------------------------------------------------------------------- 6. the contact card
+
+
+def test_team_line_names_the_team_without_a_label(fatima):
+    contact = section(page_text(fatima, OBJECTION), "Wie behandelt uw zaak?", "Documenten")
+    assert "Team Juridische Zaken: bezwaar@voorbeeldstad.example" in contact
+    assert "Team: " not in contact
+    english = section(page_text(fatima, OBJECTION, "en"), "Who is handling your case", "Documents")
+    assert "Legal Affairs team: bezwaar@voorbeeldstad.example" in english
+    assert "Team: " not in english
