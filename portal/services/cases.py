@@ -33,6 +33,7 @@ from portal.db import MAX_ID
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.notices import Banner, NoticeOfDefault, banners_for, notice_of_default, rights_apply
 from portal.domain.steps import Step, progress
+from portal.i18n import localized
 from portal.models import (
     CallbackRequest,
     Case,
@@ -412,7 +413,8 @@ def case_detail(db: Session, principal: Principal, case: Case, case_type: CaseTy
             deadline,
             applicant_name=principal.display_name,
             case_number=case.number,
-            case_title=case.title_nl,
+            # The letter is shown in the reader's language, so it quotes the title in it too.
+            case_title=localized(case, "title"),
             letter_date=today,
         )
     notices = list(db.exec(

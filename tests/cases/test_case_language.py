@@ -37,6 +37,18 @@ def section(text: str, start: str, end: str) -> str:
     return after.split(end, 1)[0] if end in after else after
 
 
+# --------------------------------------------------------------------------- 5. the letter's title
+
+
+def test_english_letter_quotes_the_english_title(jan):
+    english = page_text(jan, "ZAAK-2026-0000105", "en")
+    letter = section(english, "Show a ready-to-use letter", "Send this letter")
+    assert 'I submitted an application: "Extension at the back, Kerkstraat 12"' in letter
+    assert "Uitbouw" not in english
+    dutch = page_text(jan, "ZAAK-2026-0000105")
+    assert 'heb ik een aanvraag ingediend: "Uitbouw, Kerkstraat 12"' in dutch
+
+
 # --------------------------------------------------------------------------- 6. the contact card
 
 
