@@ -37,6 +37,29 @@ def section(text: str, start: str, end: str) -> str:
     return after.split(end, 1)[0] if end in after else after
 
 
+# --------------------------------------------------------------------------- 2. status steps
+
+
+def test_steps_to_come_show_their_name_only_and_what_next_does_not_repeat_a_text(jan):
+    text = page_text(jan, "ZAAK-2026-0000101")
+    steps = section(text, "Hoe staat uw zaak ervoor", "Wat gebeurt er nu?")
+    # Done and current steps: name and resident text.
+    assert "Ontvangen (afgerond)" in steps and "We hebben uw aanvraag ontvangen." in steps
+    assert "Advies gevraagd (huidige stap)" in steps and "We vragen advies aan de commissie" in steps
+    # The step to come: its name, not its text.
+    assert steps.rstrip().endswith("Besluit genomen (nog niet)")
+    assert "In deze stap nemen we een besluit" not in text
+    next_step = section(text, "Wat gebeurt er nu?", "Wat we van u nodig hebben")
+    assert next_step.strip() == "Volgende stap: Besluit genomen."
+
+
+def test_closed_case_still_shows_the_text_of_every_done_step(jan):
+    steps = section(page_text(jan, REPORT_CLOSED), "Hoe staat uw zaak ervoor", "Wat we van u nodig hebben")
+    for words in ("Bedankt dat u het ons laat weten", "Een medewerker bekijkt de plek",
+                  "We plannen het werk in", "Onze ploeg of een aannemer lost het probleem op"):
+        assert words in steps
+
+
 # --------------------------------------------------------------------------- 5. the letter's title
 
 
