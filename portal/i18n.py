@@ -1,4 +1,4 @@
-"""The one translation function, and Dutch/English dates.
+"""The one translation function, and Dutch/English dates and amounts.
 
 Message ids are English; every one must have a Dutch translation in
 ``portal/locales/nl/LC_MESSAGES/*.po`` (a test checks that). Each area of the
@@ -11,17 +11,21 @@ works in routes, services and templates alike.
 
 from __future__ import annotations
 
+import copy
 import gettext as _gettext
 import io
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from starlette.requests import Request
 
 from portal.clock import DUTCH_TIME, to_dutch_time
@@ -123,6 +127,18 @@ def format_date(value: date | None, style: str = "long") -> str:
         value = value.date()
     pattern = "EEEE d MMMM y" if style == "long" else "d MMMM y"
     return _babel_format_date(value, pattern, locale=_BABEL_LOCALE[current_language()])
+
+
+def format_money(amount: int | float | Decimal, currency: str = "EUR") -> str:
+    """An amount as the reader's language writes it: '€ 1.442' in Dutch, '€1,442' in
+    English. Whole amounts without cents (as residents read them: '€ 23', not
+    '€ 23,00'); other amounts with cents ('€ 23,50')."""
+    locale = _BABEL_LOCALE[current_language()]
+    if amount == int(amount):
+        pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+        pattern.frac_prec = (0, 0)
+        return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -1,6 +1,6 @@
 """Rendering pages and HTMX partials with Jinja2. One environment, one render
-function; templates get the translation function, the date formatters and the
-CSRF token from here."""
+function; templates get the translation function, the date and money formatters
+and the CSRF token from here."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ environment = Environment(
 environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 environment.globals.update(
     format_date=i18n.format_date,
+    format_money=i18n.format_money,
     format_datetime=i18n.format_datetime,
     localized=i18n.localized,
     current_language=i18n.current_language,

@@ -5,9 +5,10 @@ and the English letter quotes the English title."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
-from portal.i18n import format_date
+from portal.i18n import format_date, format_money, set_language
 from portal.models import Case
 from tests.cases.conftest import text_of
 
@@ -58,6 +59,30 @@ def test_closed_case_still_shows_the_text_of_every_done_step(jan):
     for words in ("Bedankt dat u het ons laat weten", "Een medewerker bekijkt de plek",
                   "We plannen het werk in", "Onze ploeg of een aannemer lost het probleem op"):
         assert words in steps
+
+
+# --------------------------------------------------------------------------- 4. money
+
+
+@pytest.mark.parametrize(
+    "language, amount, expected",
+    [("nl", 1442, "€\xa01.442"), ("en", 1442, "€1,442"), ("nl", 23, "€\xa023"), ("en", 23, "€23"),
+     ("nl", 23.5, "€\xa023,50"), ("en", 23.5, "€23.50")],
+)
+def test_format_money_follows_the_language(language, amount, expected):
+    set_language(language)
+    try:
+        assert format_money(amount) == expected
+    finally:
+        set_language("nl")
+
+
+def test_penalty_amounts_follow_the_language(jan):
+    dutch = page_text(jan, "ZAAK-2026-0000105")
+    assert "De dwangsom is eerst € 23 per dag" in dutch and "maximaal € 1.442 (42 dagen)" in dutch
+    english = page_text(jan, "ZAAK-2026-0000105", "en")
+    assert "The penalty is €23 a day at first" in english and "at most €1,442 (42 days)" in english
+    assert "1.442" not in english and "euro" not in english
 
 
 # --------------------------------------------------------------------------- 5. the letter's title

@@ -121,7 +121,7 @@ def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan,
     assert "Uw rechten" in banner and "ingebrekestelling" in banner and "dwangsom" in banner
     today = clock.today()
     assert f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in banner
-    assert "maximaal 1.442 euro (42 dagen)" in banner
+    assert "maximaal € 1.442 (42 dagen)" in banner
     letter = section(banner, "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
     assert "Jan Jansen" in letter and "Onderwerp: ingebrekestelling, zaak ZAAK-2026-0000105" in letter
     assert f"U had daar uiterlijk op {format_date(extension.previous_deadline_on, 'short')} over moeten beslissen" in letter
