@@ -28,7 +28,14 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+# Jinja's new-style gettext fills in (and escapes) the %(name)s placeholders itself, so
+# the callables it wraps only look the text up. (i18n.ngettext fills in %(num)s already,
+# which fails on a plural message with other placeholders too.)
+environment.install_gettext_callables(
+    lambda message: i18n.catalog(i18n.current_language()).gettext(message),
+    lambda singular, plural, n: i18n.catalog(i18n.current_language()).ngettext(singular, plural, n),
+    newstyle=True,
+)
 environment.globals.update(
     format_date=i18n.format_date,
     format_money=i18n.format_money,

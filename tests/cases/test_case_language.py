@@ -1,15 +1,21 @@
 """The words of the case pages fit the case: a report is a "melding" that we handle, an
 objection a "bezwaar" we decide on, an application an "aanvraag". Steps to come do not
 read as if they already happened, counts have a singular, amounts follow the language,
-and the English letter quotes the English title."""
+and the English letter quotes the English title.
+
+Dates are not fixed here: they come from the demo data (relative to today) and, where a
+test needs another day, from ``clock.today`` moved with monkeypatch."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from portal import clock
 from portal.i18n import format_date, format_money, set_language
-from portal.models import Case
+from portal.models import Case, DocumentRequest, Suspension
 from tests.cases.conftest import text_of
 
 REPORT_CLOSED = "ZAAK-2026-0000104"
@@ -59,6 +65,21 @@ def test_closed_case_still_shows_the_text_of_every_done_step(jan):
     for words in ("Bedankt dat u het ons laat weten", "Een medewerker bekijkt de plek",
                   "We plannen het werk in", "Onze ploeg of een aannemer lost het probleem op"):
         assert words in steps
+
+
+# --------------------------------------------------------------------------- 3. counts
+
+
+def test_one_day_of_suspension_is_one_day_not_one_days(fatima, db, monkeypatch):
+    case = case_row(db, "ZAAK-2026-0000201")
+    request = db.exec(select(DocumentRequest).where(DocumentRequest.case_id == case.id)).one()
+    suspension = db.get(Suspension, request.suspension_id)
+    assert suspension.resumed_on is None
+    monkeypatch.setattr(clock, "today", lambda: suspension.requested_on + timedelta(days=1))
+    assert "Tot nu toe staat de termijn 1 dag stil (Awb 4:15)." in page_text(fatima, "ZAAK-2026-0000201")
+    assert "So far the time limit has stood still for 1 day (Awb 4:15)." in page_text(fatima, "ZAAK-2026-0000201", "en")
+    monkeypatch.setattr(clock, "today", lambda: suspension.requested_on + timedelta(days=2))
+    assert "Tot nu toe staat de termijn 2 dagen stil" in page_text(fatima, "ZAAK-2026-0000201")
 
 
 # --------------------------------------------------------------------------- 4. money
