@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, delete, select
 
 from portal import clock
 from portal.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
+from portal.domain.case_kinds import case_kind
 from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
 from portal.models import (
     Case,
@@ -267,12 +268,16 @@ def _words(day: date, language: str) -> str:
     return babel_format_date(day, "EEEE d MMMM y", locale={"nl": "nl_NL", "en": "en_GB"}[language])
 
 
-def _noun(type_code: str) -> tuple[str, str]:
-    if type_code == "melding-openbare-ruimte":
-        return "melding", "report"
-    if type_code == "bezwaar":
-        return "bezwaar", "objection"
-    return "aanvraag", "application"
+_NOUNS: Final[dict[str, tuple[str, str]]] = {
+    "application": ("aanvraag", "application"),
+    "report": ("melding", "report"),
+    "objection": ("bezwaar", "objection"),
+}
+
+
+def _noun(case_type: CaseType) -> tuple[str, str]:
+    """The resident's word for what they sent us; the kind is decided in one place."""
+    return _NOUNS[case_kind(case_type)]
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -447,7 +452,7 @@ class _CaseLoader:
 
     def _contact_lines(self, case_type: CaseType, handler: Employee | None) -> tuple[str, str]:
         phone = self.organisation.phone
-        noun_nl, noun_en = _noun(case_type.code)
+        noun_nl, noun_en = _noun(case_type)
         if handler is None:
             team = self.teams[TEAM_OF_TYPE[case_type.code]]
             return (
@@ -494,7 +499,7 @@ class _CaseLoader:
 
     def _notices(self, case: Case, spec: dict[str, Any], case_type: CaseType, handler: Employee | None,
                  suspension: Suspension | None, extension: Extension | None) -> list[datetime]:
-        noun_nl, noun_en = _noun(case_type.code)
+        noun_nl, noun_en = _noun(case_type)
         contact_nl, contact_en = self._contact_lines(case_type, handler)
         moments = []
 

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from portal.auth.principal import Principal
 from portal.db import MAX_ID
+from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.notices import Banner, NoticeOfDefault, banners_for, notice_of_default, rights_apply
 from portal.domain.steps import Step, progress
@@ -195,6 +196,11 @@ class CaseRow:
     def is_closed(self) -> bool:
         return self.case.closed_on is not None
 
+    @property
+    def kind(self) -> CaseKind:
+        """Application, report or objection: which words the row uses."""
+        return case_kind(self.case_type)
+
 
 @dataclass(frozen=True)
 class CasePage:
@@ -353,6 +359,11 @@ class CaseDetail:
     @property
     def is_closed(self) -> bool:
         return self.case.closed_on is not None
+
+    @property
+    def kind(self) -> CaseKind:
+        """Application, report or objection: which words the page uses."""
+        return case_kind(self.case_type)
 
     @property
     def next_step(self) -> StatusType | None:

@@ -8,12 +8,16 @@ test needs another day, from ``clock.today`` moved with monkeypatch."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import select
 
 from portal import clock
+from portal.demo_catalogue import CASE_TYPES
+from portal.domain.case_kinds import case_kind
 from portal.i18n import format_date, format_money, set_language
 from portal.models import Case, DocumentRequest, Suspension
 from tests.cases.conftest import text_of
@@ -42,6 +46,151 @@ def section(text: str, start: str, end: str) -> str:
     assert start in text, f"{start!r} not on the page"
     after = text.split(start, 1)[1]
     return after.split(end, 1)[0] if end in after else after
+
+
+# --------------------------------------------------------------------------- 1. the kind of case
+
+
+@pytest.mark.parametrize(
+    "code, kind",
+    [
+        ("omgevingsvergunning-regulier", "application"),
+        ("kapvergunning", "application"),
+        ("evenementenvergunning", "application"),
+        ("parkeervergunning", "application"),
+        ("exploitatievergunning-horeca", "application"),
+        ("wmo-aanvraag", "application"),
+        ("bijstand", "application"),
+        ("bezwaar", "objection"),
+        ("melding-openbare-ruimte", "report"),
+    ],
+)
+def test_every_demo_case_type_has_its_kind(code, kind):
+    spec = next(spec for spec in CASE_TYPES if spec["code"] == code)
+    assert case_kind(SimpleNamespace(**spec)) == kind
+
+
+@pytest.mark.parametrize(
+    "facts, kind",
+    [
+        # Only the penalty excluded (a special law can do that): still an application.
+        ({"legal_source": "Awb 4:13", "suspension_allowed": True, "dwangsom_applies": False}, "application"),
+        ({"legal_source": "Awb 4:13", "suspension_allowed": False, "dwangsom_applies": True}, "application"),
+        # A permit stays an application whatever its flags.
+        ({"legal_source": "Apv", "suspension_allowed": False, "dwangsom_applies": False, "is_permit": True}, "application"),
+        ({"legal_source": "Servicenormen", "suspension_allowed": False, "dwangsom_applies": False}, "report"),
+        ({"legal_source": "Awb art. 7:10", "suspension_allowed": True, "dwangsom_applies": True}, "objection"),
+        ({"legal_source": "awb, artikel 7:10, derde lid", "suspension_allowed": True, "dwangsom_applies": True}, "objection"),
+        ({"legal_source": "Awb 7:100", "suspension_allowed": True, "dwangsom_applies": True}, "application"),
+        ({"legal_source": "Wet 17:10", "suspension_allowed": True, "dwangsom_applies": True}, "application"),
+    ],
+)
+def test_the_kind_comes_from_the_legal_source_and_the_awb_rules_that_apply(facts, kind):
+    assert case_kind(SimpleNamespace(**{"is_permit": False, **facts})) == kind
+
+
+def test_closed_report_says_handled_not_decided(jan, db):
+    case = case_row(db, REPORT_CLOSED)
+    text = page_text(jan, REPORT_CLOSED)
+    assert "Wat we met uw melding hebben gedaan Afgehandeld" in text
+    assert "Ons besluit" not in text and "besluit genomen" not in text
+    assert f"We hebben uw melding op {format_date(case.decided_on)} afgehandeld." in text
+    assert "Wanneer we uw melding afhandelen" in text and "Wanneer we beslissen" not in text
+    explanation = section(text, "Hoe hebben we deze datum berekend?", "Wie behandelt uw zaak?")
+    assert f"We hebben uw melding ontvangen op {format_date(case.received_on)}" in explanation
+    assert "om uw melding af te handelen" in explanation and "om te beslissen" not in explanation
+    assert "bevestigd dat we uw melding hebben ontvangen" in text
+    assert "aanvraag" not in text
+
+
+def test_open_report_says_when_we_handle_it(gardener, db):
+    case = case_row(db, REPORT_OPEN)
+    text = page_text(gardener, REPORT_OPEN)
+    when = section(text, "Wanneer we uw melding afhandelen", "Wie behandelt uw zaak?")
+    assert f"We handelen uw melding uiterlijk op {format_date(case.legal_deadline_on)} af." in when
+    assert "Ons doel: we willen uw melding sneller afhandelen, uiterlijk op" in when
+    assert "beslissen" not in when and "aanvraag" not in text
+    assert "bevestigd dat we uw melding hebben ontvangen. U krijgt ons antwoord uiterlijk op" in text
+    english = page_text(gardener, REPORT_OPEN, "en")
+    assert "When we handle your report" in english and "We received your report on" in english
+    assert "application" not in english.lower() and "When we decide" not in english
+
+
+def overview_rows(client) -> dict[str, str]:
+    """Case number → the visible text of its row in the overview."""
+    html = client.get("/mijn-zaken").text
+    rows = [text_of(row) for row in re.findall(r'<li class="case-row.*?</li>', html, flags=re.S)]
+    return {re.search(r"ZAAK-\d{4}-\d{7}", row).group(0): row for row in rows}
+
+
+def test_overview_row_of_a_report_says_handled_by(gardener):
+    rows = overview_rows(gardener)
+    assert "Uiterlijk afgehandeld op" in rows[REPORT_OPEN] and "beslissen" not in rows[REPORT_OPEN]
+    assert "We beslissen uiterlijk op" in rows["ZAAK-2026-0000501"]
+
+
+def test_overdue_report_says_not_handled_in_time_without_rights(gardener, db, monkeypatch):
+    case = case_row(db, REPORT_OPEN)
+    monkeypatch.setattr(clock, "today", lambda: case.legal_deadline_on + timedelta(days=3))
+    text = page_text(gardener, REPORT_OPEN)
+    assert "We hebben uw melding niet op tijd afgehandeld" in text
+    assert f"We hadden uw melding uiterlijk op {format_date(case.legal_deadline_on)} moeten afhandelen." in text
+    assert "beslist" not in text and "Uw rechten" not in text
+
+
+def test_objection_says_objection(fatima, db):
+    case = case_row(db, OBJECTION)
+    text = page_text(fatima, OBJECTION)
+    assert "Wanneer we beslissen over uw bezwaar" in text
+    assert f"We hebben uw bezwaar ontvangen op {format_date(case.received_on)}" in text
+    assert "bevestigd dat we uw bezwaar hebben ontvangen" in text
+    assert "aanvraag" not in text
+    english = page_text(fatima, OBJECTION, "en")
+    assert "When we decide on your objection" in english and "We received your objection on" in english
+    assert "application" not in english.lower()
+
+
+def test_overdue_objection_letter_says_objection_not_application(fatima, db, monkeypatch):
+    case = case_row(db, OBJECTION)
+    monkeypatch.setattr(clock, "today", lambda: case.legal_deadline_on + timedelta(days=1))
+    letter = section(page_text(fatima, OBJECTION), "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
+    assert 'heb ik bezwaar gemaakt: "Bezwaar tegen besluit parkeervergunning"' in letter
+    assert "aanvraag" not in letter
+    english = section(page_text(fatima, OBJECTION, "en"), "Show a ready-to-use letter", "Send this letter")
+    assert 'I lodged an objection: "Objection to parking permit decision"' in english
+    assert "application" not in english
+
+
+@pytest.fixture()
+def decided_objection(db):
+    """Case 0000203 with a decision for one test, put back exactly as it was afterwards."""
+    case = case_row(db, OBJECTION)
+    saved = (case.result, case.decided_on)
+    yield case
+    db.expire_all()
+    case = db.get(Case, case.id)
+    case.result, case.decided_on = saved
+    db.add(case)
+    db.commit()
+
+
+@pytest.mark.parametrize(
+    "result, outcome",
+    [("granted", "Gegrond: u krijgt gelijk"), ("partly_granted", "Deels gegrond: u krijgt voor een deel gelijk"),
+     ("refused", "Ongegrond: u krijgt geen gelijk")],
+)
+def test_decided_objection_is_upheld_or_not_and_points_to_the_court_not_to_a_new_objection(
+    fatima, db, decided_objection, result, outcome
+):
+    decided_objection.result, decided_objection.decided_on = result, clock.today() - timedelta(days=1)
+    db.add(decided_objection)
+    db.commit()
+    text = page_text(fatima, OBJECTION)
+    decision = section(text, "Ons besluit", "Hoe staat uw zaak ervoor")
+    assert outcome in decision and "Toegekend" not in decision and "Afgewezen" not in decision
+    assert "Dan kunt u bezwaar maken" not in decision
+    if result != "granted":
+        assert "of u naar de rechter kunt" in decision
 
 
 # --------------------------------------------------------------------------- 2. status steps

@@ -100,9 +100,9 @@ def test_0000103_granted_and_closed_shows_the_decision_validity_and_feedback_que
 def test_0000104_completed_report_is_closed_without_a_deadline_banner(jan, db):
     case = case_row(db, "ZAAK-2026-0000104")
     text = page_text(jan, "ZAAK-2026-0000104")
-    assert "Ons besluit Afgehandeld" in text
+    assert "Wat we met uw melding hebben gedaan Afgehandeld" in text
     assert "de losse stoeptegel weer vastgelegd" in text
-    assert f"We hebben op {format_date(case.decided_on)} een besluit genomen." in text
+    assert f"We hebben uw melding op {format_date(case.decided_on)} afgehandeld." in text
     assert "Kees Peters" in text
     assert "We hebben niet op tijd beslist" not in text
 
