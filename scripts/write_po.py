@@ -20,9 +20,14 @@ if target.exists():
         catalog = read_po(handle, locale="nl_NL")
 else:
     catalog = Catalog(locale="nl_NL", project="mijn-zaken", charset="utf-8")
+# Catalog.add keeps an existing translation, so remove the entry first to replace it.
 for msgid, text in data.get("T", {}).items():
+    if msgid in catalog:
+        del catalog[msgid]
     catalog.add(msgid, text)
 for (singular, plural), (one, many) in data.get("PLURALS", {}).items():
+    if singular in catalog:
+        del catalog[singular]
     catalog.add((singular, plural), (one, many))
 target.parent.mkdir(parents=True, exist_ok=True)
 with target.open("wb") as handle:
