@@ -179,8 +179,24 @@ class CaseFilters:
         return {key: value for key, value in values.items() if value}
 
 
+class CaseFacts:
+    """What a row and a page both say about their case (``case`` and ``case_type``)."""
+
+    case: Case
+    case_type: CaseType
+
+    @property
+    def is_closed(self) -> bool:
+        return self.case.closed_on is not None
+
+    @property
+    def kind(self) -> CaseKind:
+        """Application, report or objection: which words the page uses."""
+        return case_kind(self.case_type)
+
+
 @dataclass(frozen=True)
-class CaseRow:
+class CaseRow(CaseFacts):
     """One line of the overview."""
 
     case: Case
@@ -191,15 +207,6 @@ class CaseRow:
     unread: bool
     needs_higher_level: bool
     decision_date: date | None = None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.case.closed_on is not None
-
-    @property
-    def kind(self) -> CaseKind:
-        """Application, report or objection: which words the row uses."""
-        return case_kind(self.case_type)
 
 
 @dataclass(frozen=True)
@@ -338,7 +345,7 @@ class Contact:
 
 
 @dataclass
-class CaseDetail:
+class CaseDetail(CaseFacts):
     case: Case
     case_type: CaseType
     steps: list[tuple[Step, StatusType]]
@@ -355,15 +362,6 @@ class CaseDetail:
     acknowledgement: Notice | None
     callback: CallbackRequest | None
     feedback: dict[str, Feedback] = field(default_factory=dict)
-
-    @property
-    def is_closed(self) -> bool:
-        return self.case.closed_on is not None
-
-    @property
-    def kind(self) -> CaseKind:
-        """Application, report or objection: which words the page uses."""
-        return case_kind(self.case_type)
 
     @property
     def next_step(self) -> StatusType | None:
