@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -25,8 +28,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.check_production()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes and the session middleware's database work run in this thread pool,
+        # each holding at most one connection at a time. With as many threads as pooled
+        # connections, requests beyond that wait here (cheaply, in order) and never find the
+        # pool empty; anyio's default of 40 threads let 40 requests fight over 10 connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        yield
+
     app = FastAPI(
         title="Mijn Zaken",
+        lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

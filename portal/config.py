@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # Database connections per app worker (PostgreSQL). The worker runs at most this many
+    # requests at once; more wait their turn instead of failing. A request that cannot get a
+    # connection within the timeout gets a 503 page.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     # The municipality this deployment serves (shown in header and footer).
     municipality_name: str = "Gemeente Voorbeeldstad"

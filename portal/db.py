@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session, create_engine
 
@@ -32,7 +33,12 @@ def make_engine(settings: Settings) -> Engine:
     # otherwise list its parameters, such as a resident's full BSN.
     if url.startswith("sqlite"):
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            **_pool_arguments(settings),
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - driver hook
@@ -44,13 +50,37 @@ def make_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **_pool_arguments(settings))
+
+
+def _pool_arguments(settings: Settings) -> dict:
+    # No overflow: the app's thread pool is limited to the same number (see app.py), and a
+    # request holds at most one connection at a time, so a request never waits for the pool.
+    # Should it still run dry, waiting ends after pool_timeout with a clear 503 (errors.py).
+    return {"pool_size": settings.db_pool_size, "max_overflow": 0, "pool_timeout": settings.db_pool_timeout_seconds}
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: one session per request, closed afterwards."""
+    """FastAPI dependency: one session per request. It is also kept on ``request.state.db``
+    so that what the page header needs (the unread count) uses this same session instead of
+    checking out a second connection (two per request ran the pool dry under load)."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+        request.state.db = session
+        try:
+            yield session
+        finally:
+            request.state.db = None
+
+
+# The one way a route gets its database session. scope="function": the session (and its
+# connection) is closed as soon as the route function returns, before the response is sent,
+# so the connection is free while the response travels and while the session middleware saves.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def request_db(request: Request) -> Session | None:
+    """The request's own session while its route runs, else None."""
+    return getattr(request.state, "db", None)
 
 
 def database_is_reachable(engine: Engine) -> bool:

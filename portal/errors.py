@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.auth.dependencies import AssuranceTooLow, SignInRequired
@@ -71,8 +72,25 @@ def install_error_handlers(app: FastAPI) -> None:
     async def assurance_too_low(request: Request, exc: AssuranceTooLow):
         return render(request, "pages/assurance_too_low.html", {"required_level": exc.required_level}, status_code=403)
 
+    @app.exception_handler(PoolTimeout)
+    async def pool_exhausted(request: Request, exc: PoolTimeout):
+        return busy_page(request)
+
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception):
-        log.exception("Unhandled error on %s %s", request.method, request.url.path)
         # This handler runs outside the middleware stack, so it adds the security headers itself.
-        return error_page(request, 500, headers=security_headers(request.app.state.settings))
+        headers = security_headers(request.app.state.settings)
+        if isinstance(exc, PoolTimeout):  # raised in a middleware (loading the session)
+            return busy_page(request, headers)
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return error_page(request, 500, headers=headers)
+
+
+BUSY_RETRY_SECONDS = 5
+
+
+def busy_page(request: Request, headers: dict | None = None):
+    """All database connections stayed busy for the pool timeout: say so with a 503 and
+    when to try again, instead of a 500 or a hang."""
+    log.warning("No database connection free within the pool timeout on %s %s", request.method, request.url.path)
+    return error_page(request, 503, headers={**(headers or {}), "Retry-After": str(BUSY_RETRY_SECONDS)})

@@ -4,6 +4,7 @@ and the CSRF token from here."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,17 @@ environment.globals.update(
 # Areas add values every page needs (e.g. the unread-message count in the header).
 ContextProcessor = Callable[[Request], dict[str, Any]]
 context_processors: list[ContextProcessor] = []
+
+
+def on_event_loop() -> bool:
+    """True when called on the event loop itself (async routes and error handlers), where
+    blocking I/O such as a database query would stall every request of the worker.
+    Sync routes run in worker threads, which have no running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def is_htmx(request: Request) -> bool:

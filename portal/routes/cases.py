@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from portal import clock
 from portal.auth.dependencies import AssuranceTooLow, require_applicant
 from portal.auth.principal import Principal
-from portal.db import get_db, parse_id
+from portal.db import DbSession, parse_id
 from portal.domain.deadlines import Term
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
@@ -28,7 +28,7 @@ from portal.templating import is_htmx, render
 router = APIRouter()
 
 Applicant = Annotated[Principal, Depends(require_applicant)]
-Db = Annotated[Session, Depends(get_db)]
+
 
 
 async def form_data(request: Request) -> FormData:
@@ -103,7 +103,7 @@ def feedback_messages() -> dict[str, str]:
 
 
 @router.get("/mijn-zaken")
-def overview(request: Request, principal: Applicant, db: Db):
+def overview(request: Request, principal: Applicant, db: DbSession):
     params = request.query_params
     types = case_service.case_types_for(db, principal)
     filters, errors = case_service.CaseFilters.parse(
@@ -165,7 +165,7 @@ def _page_context(db: Session, request: Request, principal: Principal, case: Cas
 
 
 @router.get("/mijn-zaken/{number}")
-def case_page(request: Request, number: str, principal: Applicant, db: Db):
+def case_page(request: Request, number: str, principal: Applicant, db: DbSession):
     case, case_type = _load(db, principal, number)
     context = _page_context(db, request, principal, case, case_type)
     received = parse_id(request.query_params.get("ontvangen"))
@@ -178,7 +178,7 @@ def case_page(request: Request, number: str, principal: Applicant, db: Db):
 
 
 @router.post("/mijn-zaken/{number}/documenten")
-def upload_document(request: Request, number: str, principal: Applicant, db: Db, form: Form):
+def upload_document(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
     case, case_type = _load(db, principal, number)
     settings = request.app.state.settings
     request_id = parse_id(form.get("verzoek"))
@@ -209,7 +209,7 @@ def upload_document(request: Request, number: str, principal: Applicant, db: Db,
 
 
 @router.post("/mijn-zaken/{number}/terugbellen")
-def callback(request: Request, number: str, principal: Applicant, db: Db, form: Form):
+def callback(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
     case, case_type = _load(db, principal, number)
     data = contact_service.CallbackForm(
         phone=str(form.get("telefoon", ""))[:100],
@@ -240,7 +240,7 @@ def callback(request: Request, number: str, principal: Applicant, db: Db, form: 
 
 
 @router.post("/mijn-zaken/{number}/feedback")
-def feedback(request: Request, number: str, principal: Applicant, db: Db, form: Form):
+def feedback(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
     case, case_type = _load(db, principal, number)
     detail = case_service.case_detail(db, principal, case, case_type, clock.today())
     helped = str(form.get("geholpen", ""))

@@ -11,30 +11,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 
 from portal.auth.assurance import require_level
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
-from portal.db import get_db, parse_id
+from portal.db import DbSession, parse_id, request_db
 from portal.models import CaseType
 from portal.services import notices as notice_service
-from portal.templating import context_processors, is_htmx, render
+from portal.templating import context_processors, is_htmx, on_event_loop, render
 
 router = APIRouter()
 
 Applicant = Annotated[Principal, Depends(require_applicant)]
-Db = Annotated[Session, Depends(get_db)]
+
 
 
 def unread_count_processor(request: Request) -> dict:
-    """``unread_count`` for the header on every page of a signed-in applicant."""
+    """``unread_count`` for the header on every page of a signed-in applicant.
+
+    It uses the request's own database session and never opens one of its own: a second
+    connection per request ran the pool dry at two dozen users. Pages rendered without a
+    route session (error pages, rendered by async handlers on the event loop, where a
+    database call would block every other request) show the header without the count."""
     state = request.scope.get("portal.session")
     principal = state.principal if state is not None else None
-    if principal is None or principal.kind not in ("resident", "business"):
+    db = request_db(request)
+    if principal is None or principal.kind not in ("resident", "business") or db is None or on_event_loop():
         return {}
-    with Session(request.app.state.engine) as db:
-        return {"unread_count": notice_service.unread_count(db, principal)}
+    return {"unread_count": notice_service.unread_count(db, principal)}
 
 
 context_processors.append(unread_count_processor)
@@ -49,13 +53,13 @@ def _notice_id(raw: str) -> int:
 
 
 @router.get("/berichten")
-def inbox(request: Request, principal: Applicant, db: Db):
+def inbox(request: Request, principal: Applicant, db: DbSession):
     items = notice_service.list_notices(db, principal)
     return render(request, "pages/inbox/list.html", {"items": items})
 
 
 @router.get("/berichten/{notice_id}")
-def message(request: Request, notice_id: str, principal: Applicant, db: Db):
+def message(request: Request, notice_id: str, principal: Applicant, db: DbSession):
     item = notice_service.get_notice(db, principal, _notice_id(notice_id))
     if item is None:
         raise HTTPException(status_code=404)
@@ -67,7 +71,7 @@ def message(request: Request, notice_id: str, principal: Applicant, db: Db):
 
 
 @router.post("/berichten/{notice_id}/gelezen")
-def mark_read(request: Request, notice_id: str, principal: Applicant, db: Db):
+def mark_read(request: Request, notice_id: str, principal: Applicant, db: DbSession):
     number = _notice_id(notice_id)
     if not notice_service.mark_read(db, principal, number):
         raise HTTPException(status_code=404)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from portal.db import get_db
+from portal.db import DbSession
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from portal.services import accessibility_statement as statement_service
 from portal.services.organisation import get_organisation
@@ -25,17 +25,17 @@ def safe_local_path(target: str | None, default: str = "/") -> str:
 
 
 @router.get("/")
-def home(request: Request, db: Annotated[Session, Depends(get_db)]):
+def home(request: Request, db: DbSession):
     return render(request, "pages/home.html", {"organisation": get_organisation(db)})
 
 
 @router.get("/contact")
-def contact(request: Request, db: Annotated[Session, Depends(get_db)]):
+def contact(request: Request, db: DbSession):
     return render(request, "pages/contact.html", {"organisation": get_organisation(db)})
 
 
 @router.get("/toegankelijkheid")
-def accessibility_statement(request: Request, db: Annotated[Session, Depends(get_db)]):
+def accessibility_statement(request: Request, db: DbSession):
     return render(request, "pages/accessibility.html",
                   {"organisation": get_organisation(db), "last_audit": statement_service.last_audit()})
 

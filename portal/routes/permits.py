@@ -14,7 +14,7 @@ from sqlmodel import Session
 from portal import clock
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
-from portal.db import get_db
+from portal.db import DbSession
 from portal.services import cases as case_service
 from portal.templating import render
 
@@ -23,7 +23,7 @@ router = APIRouter()
 
 @router.get("/mijn-vergunningen")
 def permits(request: Request, principal: Annotated[Principal, Depends(require_applicant)],
-            db: Annotated[Session, Depends(get_db)]):
+            db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
     rows = case_service.list_permits(db, principal, clock.today())

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
-from portal.db import get_db
+from portal.db import DbSession
 from portal.services.audit import client_ip, record
 from portal.services.worklist import worklist_for
 from portal.templating import render
@@ -21,7 +21,7 @@ router = APIRouter()
 def worklist(
     request: Request,
     principal: Annotated[Principal, Depends(require_staff)],
-    db: Annotated[Session, Depends(get_db)],
+    db: DbSession,
 ):
     work = worklist_for(db, principal.employee_id) if principal.employee_id else None
     if work is None:

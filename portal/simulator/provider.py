@@ -36,7 +36,7 @@ from portal.auth import ratelimit
 from portal.auth.oidc import PROVIDERS, redirect_uri as rp_redirect_uri, simulator_client_secret, simulator_issuer
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS
 from portal.clock import utcnow
-from portal.db import get_db
+from portal.db import DbSession
 from portal.domain.identifiers import InvalidIdentifier, validate_bsn, validate_kvk, validate_vestigingsnummer
 from portal.i18n import gettext as _
 from portal.models import Employee, SimulatorGrant
@@ -176,7 +176,7 @@ def _template(slug: str) -> str:
 
 
 @router.get("/{slug}/authorize")
-def authorize_page(request: Request, slug: str, db: Annotated[Session, Depends(get_db)]):
+def authorize_page(request: Request, slug: str, db: DbSession):
     if not _known_slug(slug):
         _not_found()
     params = _authorize_params(request.query_params)
@@ -189,7 +189,7 @@ def authorize_page(request: Request, slug: str, db: Annotated[Session, Depends(g
 
 
 @router.post("/{slug}/authorize")
-async def authorize_decide(request: Request, slug: str, db: Annotated[Session, Depends(get_db)]):
+async def authorize_decide(request: Request, slug: str, db: DbSession):
     if not _known_slug(slug):
         _not_found()
     form = await request.form()
@@ -298,7 +298,7 @@ def _client_credentials(request: Request, form) -> tuple[str, str]:
 
 
 @router.post("/{slug}/token")
-async def token(request: Request, slug: str, db: Annotated[Session, Depends(get_db)]):
+async def token(request: Request, slug: str, db: DbSession):
     if not _known_slug(slug):
         _not_found()
     form = await request.form()
