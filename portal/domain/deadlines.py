@@ -165,6 +165,11 @@ class Term:
         first, *rest = components
         return cls(first.amount, first.unit, tuple(rest))
 
+    @classmethod
+    def from_days(cls, days: int) -> Term:
+        """A number of days as whole weeks when it is one ("P6W"), else as days ("P10D")."""
+        return cls(days // 7, "weeks") if days and days % 7 == 0 else cls(days, "days")
+
     def to_iso8601(self) -> str:
         """ISO 8601 text, e.g. "P8W", "P6M", "P1M2W" (years are written as months)."""
         return "P" + "".join(f"{t.amount}{_ISO_LETTER[t.unit]}" for t in self.components)
@@ -366,6 +371,11 @@ class DeadlineStep:
     days: int | None = None
     effect: StepEffect = ""
     decree: str = ""
+
+    @property
+    def days_term(self) -> Term:
+        """``days`` as a term for the reader: 42 days are "6 weeks"."""
+        return Term.from_days(self.days or 0)
 
 
 @dataclass(frozen=True)

@@ -161,13 +161,13 @@ def test_0000303_over_long_extension_counts_only_the_lawful_part(pieter, db):
     date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
     assert f"We hadden uiterlijk op {format_date(lawful)} moeten beslissen." in date_section
     assert f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen." in date_section
-    assert "De wet staat minder extra tijd toe: alleen 42 dagen tellen." in date_section
+    assert "De wet staat minder extra tijd toe: volgens de wet mogen we daarvan alleen 6 weken meetellen." in date_section
     pieter.cookies.set("lang", "en")
     try:
         english = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000303").text)
     finally:
         pieter.cookies.delete("lang")
-    assert "The law allows less extra time: only 42 days count." in english
+    assert "The law allows less extra time: by law we may only count 6 weeks of it." in english
     assert f"That is later than the law allows." in english
 
 

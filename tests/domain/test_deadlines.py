@@ -121,6 +121,15 @@ def test_term_add_to(start, term, expected):
     assert Term.parse_iso8601(term).add_to(start) == expected
 
 
+@pytest.mark.parametrize(
+    "days, term",
+    [(42, Term(6, "weeks")), (10, Term(10, "days")), (7, Term(1, "weeks")), (0, Term(0, "days"))],
+    ids=["42-is-6-weeks", "10-days", "7-is-1-week", "zero"],
+)
+def test_term_from_days(days, term):
+    assert Term.from_days(days) == term
+
+
 def test_add_months_backwards():
     assert add_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
 
@@ -619,7 +628,7 @@ def test_over_long_extension_only_the_lawful_part_counts(today, overdue):
     assert result.lawful_extension_days == 42
     assert result.overdue is overdue
     step = result.steps[-1]
-    assert (step.kind, step.effect, step.days) == ("extension", "too_long", 42)
+    assert (step.kind, step.effect, step.days, step.days_term) == ("extension", "too_long", 42, Term(6, "weeks"))
 
 
 @pytest.mark.parametrize(
