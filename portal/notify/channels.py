@@ -54,9 +54,9 @@ def build_email(delivery: Delivery, message: Message) -> EmailMessage:
     mail["Date"] = formatdate(localtime=False)
     domain = message.sender_email.rpartition("@")[2] or "localhost"
     mail["Message-ID"] = f"<{delivery.idempotency_key}@{domain}>"
-    mail["Content-Language"] = message.language
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
+    mail["Content-Language"] = message.language  # after the parts: set_content moves Content-* headers
     return mail
 
 
