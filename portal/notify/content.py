@@ -40,26 +40,30 @@ class Kind:
     lead: str
 
 
-# Message ids are listed here so the catalogue sees them; _() translates at render time.
+def N_(message: str) -> str:
+    """Marks a message id for the catalogue; ``_()`` translates it when a message is built."""
+    return message
+
+
 KINDS: dict[str, Kind] = {
-    "acknowledgement": Kind("We have received your request (%(number)s)",
-                            "We have received your request. Your case number is %(number)s."),
-    "status": Kind("Your case %(number)s has moved to a new step",
-                   "Your case %(number)s has moved to a new step."),
-    "suspension": Kind("New message about your case %(number)s",
-                       "There is a new message about your case %(number)s."),
-    "document_request": Kind("We need a document from you (%(number)s)",
-                             "We need a document from you for case %(number)s."),
-    "reminder": Kind("Reminder: we are waiting for your document (%(number)s)",
-                     "We are still waiting for a document from you for case %(number)s."),
-    "extension": Kind("We need more time to decide (%(number)s)",
-                      "We need more time to decide on your case %(number)s."),
-    "decision": Kind("We have decided on your case %(number)s",
-                     "We have decided on your case %(number)s."),
-    "deadline_passed": Kind("The date for our decision has passed (%(number)s)",
-                            "The date by which we had to decide on your case %(number)s has passed."),
-    "message": Kind("New message about your case %(number)s",
-                    "There is a new message about your case %(number)s."),
+    "acknowledgement": Kind(N_("We have received your request (%(number)s)"),
+                N_("We have received your request. Your case number is %(number)s.")),
+    "status": Kind(N_("Your case %(number)s has moved to a new step"),
+                N_("Your case %(number)s has moved to a new step.")),
+    "suspension": Kind(N_("New message about your case %(number)s"),
+                N_("There is a new message about your case %(number)s.")),
+    "document_request": Kind(N_("We need a document from you (%(number)s)"),
+                N_("We need a document from you for case %(number)s.")),
+    "reminder": Kind(N_("Reminder: we are waiting for your document (%(number)s)"),
+                N_("We are still waiting for a document from you for case %(number)s.")),
+    "extension": Kind(N_("We need more time to decide (%(number)s)"),
+                N_("We need more time to decide on your case %(number)s.")),
+    "decision": Kind(N_("We have decided on your case %(number)s"),
+                N_("We have decided on your case %(number)s.")),
+    "deadline_passed": Kind(N_("The date for our decision has passed (%(number)s)"),
+                N_("The date by which we had to decide on your case %(number)s has passed.")),
+    "message": Kind(N_("New message about your case %(number)s"),
+                N_("There is a new message about your case %(number)s.")),
 }
 
 
@@ -186,7 +190,7 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
             subject=_("Confirm your e-mail address for Mijn Zaken"),
             paragraphs=[
                 _("You asked us to send messages about your cases to this e-mail address."),
-                _("Please confirm this within %(hours)s hours with the button below.", hours=hours),
+                _("Please confirm this within %(hours)s hours with the link below.", hours=hours),
                 _("Did you not ask for this? Then you do not need to do anything: we will not use this address."),
             ],
             link=json.loads(delivery.payload or "{}").get("link", ""),
