@@ -25,6 +25,7 @@ from notifications_python_client.notifications import NotificationsAPIClient
 
 from portal.config import Settings
 from portal.domain.delivery_retries import DeliveryFailure
+from portal.i18n import in_language
 from portal.models import Delivery
 from portal.notify.content import Message
 from portal.templating import environment
@@ -38,9 +39,10 @@ class Channel(Protocol):
 
 
 def render_email(message: Message) -> tuple[str, str]:
-    """(plain text, HTML) from the same Message."""
-    text = environment.get_template("notify/email_text.html").render(m=message).strip() + "\n"
-    html = environment.get_template("notify/email.html").render(m=message)
+    """(plain text, HTML) from the same Message, in the message's language."""
+    with in_language(message.language):
+        text = environment.get_template("notify/email_text.html").render(m=message).strip() + "\n"
+        html = environment.get_template("notify/email.html").render(m=message)
     return text, html
 
 
@@ -141,7 +143,8 @@ def render_letter_pdf(message: Message) -> bytes:
     """The letter as a tagged PDF/UA-1 file (title, language, structure tree)."""
     from weasyprint import HTML  # imported here: loading it takes a moment and only letters need it
 
-    html = environment.get_template("notify/letter.html").render(m=message)
+    with in_language(message.language):
+        html = environment.get_template("notify/letter.html").render(m=message)
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 

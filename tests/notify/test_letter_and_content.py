@@ -43,6 +43,7 @@ def test_a_late_extension_says_reason_dates_and_what_the_resident_may_do(engine,
         message = _message(db, notice, language)
     assert facts["problem"] == "late"
     text, html = render_email(message)
+    assert ("What changed" in html) == (language == "en")  # template texts in the message's language too
     for word in words:
         assert word in text, word
         assert word in html or word.replace("'", "&#39;") in html, word
@@ -89,6 +90,8 @@ def test_the_letter_is_tagged_pdf_ua_with_title_and_language(engine):
             assert b"pdfuaid" in root["/Metadata"].get_object().get_data()  # declares PDF/UA
             page_text = "".join(page.extract_text() for page in reader.pages)
             assert LATE_CASE in page_text and "Dorpsstraat 1" in page_text
+            heading, other = ("Questions?", "Vragen?") if language == "en" else ("Vragen?", "Questions?")
+            assert heading in page_text and other not in page_text  # the whole letter in one language
 
 
 def test_letters_go_into_the_days_batch_with_a_manifest(engine, tmp_path):
