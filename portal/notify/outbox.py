@@ -130,6 +130,16 @@ def _mine(delivery: Delivery, token: str):
     return and_(Delivery.id == delivery.id, Delivery.claim_token == token, Delivery.status == "sending")
 
 
+def renew(engine: Engine, delivery: Delivery, token: str, lease: timedelta) -> bool:
+    """Just before sending: extend the lease on this row, and check it is still ours. A
+    batch can take longer than the lease (a slow mail server); without this, another
+    worker could take over the rest of the batch while this one is still sending it."""
+    with Session(engine) as db:
+        result = db.exec(update(Delivery).where(_mine(delivery, token)).values(locked_until=utcnow() + lease))
+        db.commit()
+        return result.rowcount == 1
+
+
 def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) -> bool:
     with Session(engine) as db:
         values = dict(status="sent", sent_at=utcnow(), provider_reference=reference[:200], claim_token=None,

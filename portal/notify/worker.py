@@ -56,6 +56,9 @@ class Worker:
         return len(batch)
 
     def _deliver(self, delivery: Delivery, token: str) -> None:
+        if not outbox.renew(self.engine, delivery, token, timedelta(seconds=self.settings.delivery_lease_seconds)):
+            log.info("Delivery %s was taken over by another worker (lease ran out); skipped", delivery.id)
+            return
         try:
             channel = self.channels.get(delivery.channel)
             if channel is None:

@@ -33,11 +33,11 @@ def _database_url(engine: Engine) -> str:
     return url
 
 
-def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str) -> subprocess.Popen:
+def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: str = "3") -> subprocess.Popen:
     env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": _database_url(engine),
            "PORTAL_VAR_DIR": str(tmp_path), "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_NOTIFY_BASE_URL": notify_url,
            "PORTAL_NOTIFY_API_KEY": API_KEY, "PORTAL_WORKER_POLL_SECONDS": "0.1", "PORTAL_WORKER_BATCH_SIZE": "10",
-           "PORTAL_DELIVERY_LEASE_SECONDS": "3", "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1"}
+           "PORTAL_DELIVERY_LEASE_SECONDS": lease, "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1"}
     return subprocess.Popen([sys.executable, "-m", "portal.worker", *args], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -113,7 +113,10 @@ def test_two_workers_deliver_1000_pending_deliveries_each_exactly_once(engine, t
         db.add_all([Delivery(notice_id=notice.id, channel="sms", address="+31612345678",
                              idempotency_key=f"bulk-{notice.id}") for notice in notices])
         db.commit()
-    workers = [_worker(engine, tmp_path, url, "--once") for _ in range(2)]
+    # A lease of 30 s (production: 120): this test is about claiming, not about crashes. With the
+    # 3 s of the SIGKILL test a loaded machine can let a lease run out mid-send, and then the
+    # row is (rightly) sent again under the same reference.
+    workers = [_worker(engine, tmp_path, url, "--once", lease="30") for _ in range(2)]
     try:
         for process in workers:
             _, errors = process.communicate(timeout=300)
