@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PORTAL_CHROMIUM ?= /usr/bin/chromium
 export PORTAL_CHROMIUM
 
-.PHONY: run test setup chromium migrate demo-data bench
+.PHONY: run test setup chromium migrate demo-data bench serve-production
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install -q uv
@@ -25,10 +25,19 @@ run: demo-data
 	@echo ""
 	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
 	@echo "Sign in with the demo logins listed above (login simulator)."
-	$(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000
+	$(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000 --http httptools
+
+# Production: several workers, httptools (sets TCP_NODELAY, so answers on a kept-alive
+# connection are not held back ~40 ms), PORTAL_ENV=production and its settings (README).
+serve-production: setup
+	$(UV) run uvicorn portal.main:app --host $${HOST:-127.0.0.1} --port $${PORT:-8000} --workers $${WORKERS:-2} \
+		--http httptools --proxy-headers --no-access-log
 
 test: setup chromium
 	$(UV) run pytest $(PYTEST_ARGS)
 
+# Load benchmark (bench/__main__.py): BENCH_SCALE=0.1 (100,000 cases) by default; needs
+# PORTAL_BENCH_DATABASE_URL, a PostgreSQL database of your own with "bench" in its name
+# (its schema is dropped). Results in bench/results/.
 bench: setup
-	$(UV) run python -m bench
+	$(UV) run python -m bench $(BENCH_ARGS)

@@ -1,0 +1,127 @@
+"""One concurrency level of the load benchmark, run with locust as a library.
+
+Run by bench/__main__.py as ``python -m bench.load PLAN.json RESULT.json`` (a process of
+its own, because locust patches the standard library with gevent). For each scenario of
+the plan it starts ``users`` locust users (FastHttpUser, no wait between requests: a
+closed loop at full speed), each with its own signed-in session cookie, lets them warm up
+briefly, then measures for at most ``seconds`` and at most ``max_requests`` requests.
+Every response time is kept (locust's own percentiles are rounded), with the database
+time from the app's Server-Timing header. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from itertools import count
+from urllib.parse import urlsplit
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+from locust.env import Environment
+
+DB = re.compile(r"db;dur=([0-9.]+)")
+WARM_UP_SECONDS = 0.5
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requests: int) -> dict:
+    if urlsplit(host).hostname != "127.0.0.1":
+        raise SystemExit("The benchmark only talks to 127.0.0.1")
+    cookies: list[dict[str, str]] = scenario["cookies"]
+    numbering = count()
+    finished: list[tuple[float, float]] = []  # (started, milliseconds) of every successful request
+    db_times: list[tuple[float, float]] = []  # (started, db milliseconds from Server-Timing)
+    failed: list[tuple[float, str]] = []
+
+    class Visitor(FastHttpUser):
+        wait_time = constant(0)
+        network_timeout = 60.0
+        connection_timeout = 10.0
+
+        def on_start(self) -> None:
+            self.cookie = cookies[next(numbering) % len(cookies)] if cookies else {}
+
+        @task
+        def visit(self) -> None:
+            headers = dict(scenario.get("headers", {}))
+            if self.cookie:
+                headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookie.items())
+            begin = time.perf_counter()
+            with self.client.get(scenario["path"], headers=headers, name=scenario["name"],
+                                 catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
+                elif scenario.get("expect") and scenario["expect"] not in (response.text or ""):
+                    response.failure(f"page without {scenario['expect']!r}")
+                else:
+                    match = DB.search(response.headers.get("server-timing", "") or "")
+                    if match:
+                        db_times.append((begin, float(match.group(1))))
+
+    def on_request(request_type, name, response_time, response_length, exception=None, **_kwargs) -> None:
+        begin = time.perf_counter() - response_time / 1000
+        if exception is not None:
+            failed.append((begin, str(exception)[:80]))
+        else:
+            finished.append((begin, response_time))
+
+    Visitor.host = host
+    # stop_timeout: on stop, every user finishes the request it is in, so no unanswered
+    # work is left on the server for the next scenario to wait behind.
+    environment = Environment(user_classes=[Visitor], events=events, stop_timeout=90)
+    environment.events.request.add_listener(on_request)
+    runner = environment.create_local_runner()
+    runner.start(users, spawn_rate=max(users, 1))
+    gevent.sleep(WARM_UP_SECONDS)
+    window_start = time.perf_counter()
+    # Bounded in time and in count: requests *started* inside the window are measured.
+    while time.perf_counter() - window_start < seconds and sum(
+            1 for begin, _ in finished if begin >= window_start) + len(failed) < max_requests:
+        gevent.sleep(0.05)
+    window_end = time.perf_counter()
+    runner.stop()
+    runner.quit()
+    environment.events.request.remove_listener(on_request)
+    elapsed = window_end - window_start
+    samples = [ms for begin, ms in finished if window_start <= begin < window_end]
+    dbs = [ms for begin, ms in db_times if window_start <= begin < window_end]
+    failures: dict[str, int] = {}
+    for begin, kind in failed:
+        if window_start <= begin < window_end:
+            failures[kind] = failures.get(kind, 0) + 1
+    done = len(samples)
+    errors = sum(failures.values())
+    return {
+        "name": scenario["name"], "who": scenario.get("who", ""), "page": scenario.get("page", ""),
+        "path": scenario["path"], "users": users, "seconds": round(elapsed, 2), "requests": done, "errors": errors,
+        "error_kinds": failures, "rps": round(done / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(samples, 0.50), 2), "p95_ms": round(percentile(samples, 0.95), 2),
+        "p99_ms": round(percentile(samples, 0.99), 2),
+        "db_ms_mean": round(sum(dbs) / len(dbs), 2) if dbs else None,
+    }
+
+
+def main(argv: list[str]) -> int:
+    plan = json.loads(open(argv[0], encoding="utf-8").read())
+    results = []
+    for scenario in plan["scenarios"]:
+        result = run_scenario(plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"])
+        results.append(result)
+        print(f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms']:>8.1f} ms  "
+              f"p99 {result['p99_ms']:>8.1f} ms  errors {result['errors']}", flush=True)
+    with open(argv[1], "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
