@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import re
@@ -98,6 +99,7 @@ def sessions(base_url: str, who: str, n: int) -> list[dict[str, str]]:
     from bench.generate import BENCH_BSN, BENCH_KVK
     from tests.auth_helpers import sign_in_business, sign_in_resident
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the output
     cookies = []
     for _ in range(n):
         with httpx.Client(base_url=base_url, timeout=30) as client:
