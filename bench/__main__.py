@@ -134,6 +134,22 @@ def scenarios_for(base_url: str, who: str, cookies: list[dict[str, str]]) -> tup
     return scenarios, first.text, total
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop uvicorn; workers that hang (a frozen event loop) are killed, by their pid."""
+    import psutil
+
+    workers = psutil.Process(server.pid).children(recursive=True) if server.poll() is None else []
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+    for worker in workers:
+        if worker.is_running():
+            worker.kill()
+
+
 def worker_memory(server: subprocess.Popen) -> list[dict[str, float]]:
     import psutil
 
@@ -162,6 +178,10 @@ def machine(database_url: str) -> dict:
             "postgresql": version, "kernel": platform.release()}
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def markdown(report: dict) -> str:
     lines = [
         f"Benchmark {report['started']} — {report['cases']:,} cases; {report['machine']['cores']} cores "
@@ -174,12 +194,16 @@ def markdown(report: dict) -> str:
     for level in report["levels"]:
         floor = next(r for r in level["results"] if r["page"] == "floor, with session")
         for r in level["results"]:
-            ratio_p50 = r["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else float("nan")
-            ratio_rps = r["rps"] / floor["rps"] if floor["rps"] else float("nan")
-            db = "" if r["db_ms_mean"] is None else f"{r['db_ms_mean']:.1f}"
-            lines.append(f"| {r['page']} | {r['who']} | {r['users']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
-                         f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {db} | {ratio_p50:.1f}× | "
-                         f"{ratio_rps:.0%} |")
+            if r.get("skipped"):
+                lines.append(f"| {r['page']} | {r['who']} | {r['users']} | — | — | — | — | — | — | — | "
+                             f"not measured: {r['skipped']} |")
+                continue
+            ratio_p50 = (f"{r['p50_ms'] / floor['p50_ms']:.1f}×" if r["p50_ms"] is not None and floor.get("p50_ms")
+                         else "—")
+            ratio_rps = f"{r['rps'] / floor['rps']:.0%}" if floor.get("rps") else "—"
+            lines.append(f"| {r['page']} | {r['who']} | {r['users']} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | "
+                         f"{_ms(r['p95_ms'])} | {_ms(r['p99_ms'])} | {r['errors']} | {_ms(r['db_ms_mean'])} | "
+                         f"{ratio_p50} | {ratio_rps} |")
     lines.append("")
     lines.append("Memory per worker (RSS after each level / peak): " + "; ".join(
         f"{level['users']} users: " + ", ".join(f"{w['rss_mb']:.0f}/{w['peak_mb']:.0f} MB" for w in level["memory"])
@@ -246,9 +270,10 @@ def main(argv: list[str] | None = None) -> int:
                            check=True, timeout=60 + len(plan["scenarios"]) * (args.seconds + 70))
             report["levels"].append({"users": level, "results": json.loads(result_file.read_text()),
                                      "memory": worker_memory(server)})
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / f"{started}.json").write_text(json.dumps(report, indent=1))  # kept if a later level hangs
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{started}.json").write_text(json.dumps(report, indent=1))
