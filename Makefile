@@ -7,7 +7,7 @@ export PORTAL_CHROMIUM
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
 
-.PHONY: run test setup chromium migrate demo-data bench
+.PHONY: run test setup chromium migrate demo-data bench serve-production
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install -q uv
@@ -32,10 +32,19 @@ run: demo-data
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run python -m devtools.notify_sink & SINK=$$!; \
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run python -m portal.worker & WORKER=$$!; \
 	trap 'kill $$SINK $$WORKER 2>/dev/null' EXIT INT TERM; \
-	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000
+	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000 --http httptools
+
+# Production: several workers, httptools (sets TCP_NODELAY, so answers on a kept-alive
+# connection are not held back ~40 ms), PORTAL_ENV=production and its settings (README).
+serve-production: setup
+	$(UV) run uvicorn portal.main:app --host $${HOST:-127.0.0.1} --port $${PORT:-8000} --workers $${WORKERS:-2} \
+		--http httptools --proxy-headers --no-access-log
 
 test: setup chromium
 	$(UV) run pytest $(PYTEST_ARGS)
 
+# Load benchmark (bench/__main__.py): BENCH_SCALE=0.1 (100,000 cases) by default; needs
+# PORTAL_BENCH_DATABASE_URL, a PostgreSQL database of your own with "bench" in its name
+# (its schema is dropped). Results in bench/results/.
 bench: setup
-	$(UV) run python -m bench
+	$(UV) run python -m bench $(BENCH_ARGS)
