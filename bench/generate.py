@@ -229,6 +229,7 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                 "created_at": created,
                 "read_at": created + timedelta(hours=5) if (today - day).days > READ_AFTER_DAYS else None,
                 "emailed_at": None,
+                "facts": "{}",  # what channel templates need; history loaded here is never delivered
             })
 
         number = f"ZAAK-{received.year}-{1_000_000 + case_id:07d}"  # clear of the demo numbers
