@@ -19,13 +19,13 @@ migrate: setup
 	$(UV) run alembic upgrade head
 
 demo-data: migrate
-	$(UV) run python -m portal.demo
+	$(UV) run python -m devtools.demo
 
 run: demo-data
 	@echo ""
 	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
 	@echo "Sign in with the demo logins listed above (login simulator)."
-	$(UV) run uvicorn portal.main:app --host 127.0.0.1 --port 8000
+	$(UV) run uvicorn devtools.main:app --host 127.0.0.1 --port 8000
 
 test: setup chromium
 	$(UV) run pytest $(PYTEST_ARGS)

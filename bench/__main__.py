@@ -40,8 +40,8 @@ def prepare_database(database_url: str, cases: int) -> None:
     from tests.conftest import reset_database  # the same migration path the tests use
 
     reset_database(database_url)
-    from portal.app import create_app
-    from portal.demo import load_demo_data
+    from devtools.app import create_dev_app as create_app
+    from devtools.demo import load_demo_data
     from portal.models import Case, CaseType, Notice, Role, StatusType
 
     settings = Settings(env="test", database_url=database_url, var_dir=Path(tempfile.mkdtemp()),
@@ -80,7 +80,7 @@ def prepare_database(database_url: str, cases: int) -> None:
 
 
 def serve(database_url: str, var_dir: Path) -> tuple[uvicorn.Server, str]:
-    from portal.app import create_app
+    from devtools.app import create_dev_app as create_app
     from tests.conftest import free_port
 
     settings = Settings(env="test", database_url=database_url, var_dir=var_dir, simulator_enabled=True,

@@ -40,10 +40,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
-    if settings.simulator_enabled:
-        from portal.simulator import mount_simulator
-
-        mount_simulator(app)
     install_error_handlers(app)
 
     # Last added runs first: security headers wrap everything, then language, then session,

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from portal.app import create_app
+from devtools.app import create_dev_app
 from portal.config import PROJECT_ROOT, Settings
 
 from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
@@ -75,9 +75,9 @@ def migrated_database(database_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, migrated_database: str):
-    from portal.demo import load_demo_data
+    from devtools.demo import load_demo_data
 
-    application = create_app(settings)
+    application = create_dev_app(settings)
     with Session(application.state.engine) as db:
         load_demo_data(db)
     yield application

@@ -39,10 +39,11 @@ from portal.clock import utcnow
 from portal.db import get_db
 from portal.domain.identifiers import InvalidIdentifier, validate_bsn, validate_kvk, validate_vestigingsnummer
 from portal.i18n import gettext as _
-from portal.models import Employee, SimulatorGrant
+from portal.models import Employee
 from portal.services import audit
-from portal.simulator import people
-from portal.simulator.keys import public_jwks, signing_key
+from devtools.simulator import people
+from devtools.simulator.keys import public_jwks, signing_key
+from devtools.simulator.store import SimulatorGrant
 from portal.templating import render
 
 router = APIRouter(prefix="/simulator")
