@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from portal.auth.dependencies import AssuranceTooLow, SignInRequired
+from portal.auth.dependencies import SignInRequired
+from portal.services.access import AssuranceTooLow
 from portal.headers import security_headers
 from portal.i18n import gettext as _
 from portal.templating import render

@@ -40,6 +40,7 @@ environment.globals.update(
     format_date=i18n.format_date,
     format_money=i18n.format_money,
     format_datetime=i18n.format_datetime,
+    format_term=i18n.format_term,
     localized=i18n.localized,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,

@@ -7,6 +7,7 @@ hand-built rules, so every place shows the same date with the same explanation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, select
@@ -18,7 +19,7 @@ from portal.domain.deadlines import Suspension as SuspensionPeriod
 from portal.i18n import localized
 from portal.models import Case, CaseType, Extension, Suspension
 
-__all__ = ["deadline_for_case", "refresh_legal_deadline", "rules_for"]
+__all__ = ["deadline_for_case", "extension_periods", "refresh_legal_deadline", "rules_for", "suspension_periods"]
 
 
 def rules_for(case_type: CaseType) -> DeadlineRules:
@@ -39,21 +40,29 @@ def rules_for(case_type: CaseType) -> DeadlineRules:
     )
 
 
-def _suspensions(db: Session, case_id: int) -> list[SuspensionPeriod]:
-    rows = db.exec(
-        select(Suspension).where(Suspension.case_id == case_id).order_by(Suspension.requested_on, Suspension.id)
-    ).all()
+def suspension_periods(rows: Iterable[Suspension]) -> list[SuspensionPeriod]:
+    """Stored suspensions (already read, in order) as the domain's periods."""
     return [SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason")) for row in rows]
 
 
-def _extensions(db: Session, case_id: int) -> list[ExtensionPeriod]:
-    rows = db.exec(
-        select(Extension).where(Extension.case_id == case_id).order_by(Extension.announced_on, Extension.id)
-    ).all()
+def extension_periods(rows: Iterable[Extension]) -> list[ExtensionPeriod]:
+    """Stored extensions (already read, in order) as the domain's periods."""
     return [
         ExtensionPeriod(row.announced_on, Term.parse_iso8601(row.duration), localized(row, "reason"))
         for row in rows
     ]
+
+
+def _suspensions(db: Session, case_id: int) -> list[SuspensionPeriod]:
+    return suspension_periods(db.exec(
+        select(Suspension).where(Suspension.case_id == case_id).order_by(Suspension.requested_on, Suspension.id)
+    ).all())
+
+
+def _extensions(db: Session, case_id: int) -> list[ExtensionPeriod]:
+    return extension_periods(db.exec(
+        select(Extension).where(Extension.case_id == case_id).order_by(Extension.announced_on, Extension.id)
+    ).all())
 
 
 def deadline_for_case(db: Session, case: Case, today: date | None = None) -> DeadlineResult:
