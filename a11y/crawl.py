@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from a11y import axe
@@ -168,7 +168,7 @@ class Crawler:
 
     def run(self, states: list[State]) -> AuditResult:
         started = time.monotonic()
-        audit = AuditResult(base_url=self.base_url, started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        audit = AuditResult(base_url=self.base_url, started=datetime.now(UTC).isoformat(timespec="seconds"),
                             axe_version=axe.AXE_VERSION)
         self._form_error_states = {s.id for s in states if "form-errors" in s.expect}
         roles = list(dict.fromkeys(state.role for state in states))

@@ -22,8 +22,8 @@ from typing import Any, Final, TypeVar
 from babel.dates import format_date as babel_format_date
 from sqlmodel import Session, SQLModel, delete, select
 
-from portal import clock
 from devtools.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
+from portal import clock
 from portal.domain.case_kinds import case_kind
 from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
 from portal.models import (

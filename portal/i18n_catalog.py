@@ -7,7 +7,6 @@ developers: ``python -m portal.i18n_catalog`` lists what is missing or unused.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po

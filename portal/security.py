@@ -76,3 +76,10 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+def safe_local_path(target: str | None, default: str = "/") -> str:
+    """Only same-site paths, so a link cannot send someone to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from portal import i18n
 from portal.auth.csrf import FIELD as CSRF_FIELD
-from portal.auth.principal import level_in_scale
 from portal.auth.csrf import csrf_token
+from portal.auth.principal import level_in_scale
 from portal.auth.sessions import get_session_state
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"

@@ -32,8 +32,12 @@ from joserfc.jwt import JWTClaimsRegistry
 from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
+from devtools.simulator import people
+from devtools.simulator.keys import public_jwks, signing_key
+from devtools.simulator.store import SimulatorGrant
 from portal.auth import ratelimit
-from portal.auth.oidc import PROVIDERS, redirect_uri as rp_redirect_uri, simulator_client_secret, simulator_issuer
+from portal.auth.oidc import PROVIDERS, simulator_client_secret, simulator_issuer
+from portal.auth.oidc import redirect_uri as rp_redirect_uri
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS
 from portal.clock import utcnow
 from portal.db import get_db
@@ -41,9 +45,6 @@ from portal.domain.identifiers import InvalidIdentifier, validate_bsn, validate_
 from portal.i18n import gettext as _
 from portal.models import Employee
 from portal.services import audit
-from devtools.simulator import people
-from devtools.simulator.keys import public_jwks, signing_key
-from devtools.simulator.store import SimulatorGrant
 from portal.templating import render
 
 router = APIRouter(prefix="/simulator")

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from portal.auth.principal import Principal, level_rank
@@ -77,26 +77,26 @@ def owned_by(principal: Principal) -> ColumnElement[bool]:
     """SQL condition: the case has a role that names this principal (see module docstring)."""
     party: ColumnElement[bool]
     if principal.kind == "resident" and principal.bsn:
-        party = Role.bsn == principal.bsn
+        party = col(Role.bsn) == principal.bsn
     elif principal.kind == "business" and principal.kvk:
-        party = Role.kvk == principal.kvk
+        party = col(Role.kvk) == principal.kvk
         if principal.branch_number:
-            party = and_(party, or_(Role.branch_number == principal.branch_number, Role.branch_number.is_(None)))
+            party = and_(party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None)))
     else:
         return false()
-    return exists().where(Role.case_id == Case.id, party)
+    return exists().where(col(Role.case_id) == col(Case.id), party)
 
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:
     """SQL condition: a notice addressed to this principal (same branch rule as cases)."""
     if principal.kind == "resident" and principal.bsn:
-        return Notice.recipient_bsn == principal.bsn
+        return col(Notice.recipient_bsn) == principal.bsn
     if principal.kind == "business" and principal.kvk:
-        condition: ColumnElement[bool] = Notice.recipient_kvk == principal.kvk
+        condition: ColumnElement[bool] = col(Notice.recipient_kvk) == principal.kvk
         if principal.branch_number:
             condition = and_(
                 condition,
-                or_(Notice.recipient_branch == principal.branch_number, Notice.recipient_branch.is_(None)),
+                or_(col(Notice.recipient_branch) == principal.branch_number, col(Notice.recipient_branch).is_(None)),
             )
         return condition
     return false()
@@ -106,31 +106,34 @@ def visible_cases(principal: Principal) -> Any:
     """``select(Case, CaseType)`` limited to the cases this principal may see."""
     return (
         select(Case, CaseType)
-        .join(CaseType, CaseType.id == Case.case_type_id)
-        .where(owned_by(principal), CaseType.is_public.is_(True))
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(owned_by(principal), col(CaseType.is_public).is_(True))
     )
 
 
 def visible_case_ids(principal: Principal) -> SelectOfScalar[int | None]:
     """``select(Case.id)`` of the cases this principal may see (for IN sub-queries)."""
-    return select(Case.id).join(CaseType, CaseType.id == Case.case_type_id).where(
-        owned_by(principal), CaseType.is_public.is_(True)
+    return select(col(Case.id)).join(CaseType, col(CaseType.id) == col(Case.case_type_id)).where(
+        owned_by(principal), col(CaseType.is_public).is_(True)
     )
 
 
 def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Conditions: addressed to the principal, and about no case or about one of theirs."""
-    return (notices_for(principal), or_(Notice.case_id.is_(None), Notice.case_id.in_(visible_case_ids(principal))))
+    return (
+        notices_for(principal),
+        or_(col(Notice.case_id).is_(None), col(Notice.case_id).in_(visible_case_ids(principal))),
+    )
 
 
-def callbacks_of(principal: Principal, case_id: int) -> ColumnElement[bool]:
+def callbacks_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
     """Condition: this principal's own callback requests about this case."""
-    return and_(CallbackRequest.case_id == case_id, CallbackRequest.submitter == principal.submitter_key)
+    return and_(col(CallbackRequest.case_id) == case_id, col(CallbackRequest.submitter) == principal.submitter_key)
 
 
-def feedback_of(principal: Principal, case_id: int) -> ColumnElement[bool]:
+def feedback_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
     """Condition: this principal's own feedback answers about this case."""
-    return and_(Feedback.case_id == case_id, Feedback.submitter == principal.submitter_key)
+    return and_(col(Feedback.case_id) == case_id, col(Feedback.submitter) == principal.submitter_key)
 
 
 _CASE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")

@@ -4,6 +4,8 @@ missing audit entry must not go unnoticed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from sqlmodel import Session
 
@@ -24,7 +26,7 @@ def record(
     object_type: str = "",
     object_id: str = "",
     client_ip: str = "",
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     commit: bool = True,
 ) -> AuditLog:
     """Add one entry. ``actor_kind``: resident, business, staff, system or anonymous.

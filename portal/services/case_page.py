@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import and_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.domain.case_kinds import CaseKind, case_kind
@@ -135,8 +135,8 @@ def build_case_page(
     found = db.exec(
         visible_cases(principal)
         .add_columns(Organisation)
-        .outerjoin(Organisation, Organisation.id == CaseType.organisation_id)
-        .where(Case.number == number)
+        .outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
+        .where(col(Case.number) == number)
     ).first()
     if found is None:
         return CaseNotFound()
@@ -152,10 +152,10 @@ def _view(
     kind = case_kind(case_type)
     steps, current = _steps(db, case)
     suspensions = list(db.exec(
-        select(Suspension).where(Suspension.case_id == case.id).order_by(Suspension.requested_on, Suspension.id)
+        select(Suspension).where(col(Suspension.case_id) == case.id).order_by(col(Suspension.requested_on), col(Suspension.id))
     ).all())
     extensions = list(db.exec(
-        select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
+        select(Extension).where(col(Extension.case_id) == case.id).order_by(col(Extension.announced_on), col(Extension.id))
     ).all())
     deadline = compute_deadline(
         case.received_on, rules_for(case_type), suspension_periods(suspensions), extension_periods(extensions),
@@ -174,18 +174,18 @@ def _view(
             letter_date=today,
         )
     requests = list(db.exec(
-        select(DocumentRequest).where(DocumentRequest.case_id == case.id).order_by(DocumentRequest.requested_on)
+        select(DocumentRequest).where(col(DocumentRequest.case_id) == case.id).order_by(col(DocumentRequest.requested_on))
     ).all())
     documents = list(db.exec(
-        select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at.desc())
+        select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
     ).all())
     notices = list(db.exec(
-        select(Notice).where(Notice.case_id == case.id, notices_for(principal))
-        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        select(Notice).where(col(Notice.case_id) == case.id, notices_for(principal))
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
     ).all())
     callback = db.exec(
         select(CallbackRequest).where(callbacks_of(principal, case.id))
-        .order_by(CallbackRequest.created_at.desc())
+        .order_by(col(CallbackRequest.created_at).desc())
     ).first()
     feedback = {row.context: row for row in db.exec(select(Feedback).where(feedback_of(principal, case.id))).all()}
     feedback_context: FeedbackContext | None = None
@@ -229,9 +229,9 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
     """The case type's steps and the case's history, in one query (an outer join)."""
     rows = db.exec(
         select(StatusType, StatusHistory)
-        .outerjoin(StatusHistory, and_(StatusHistory.status_type_id == StatusType.id, StatusHistory.case_id == case.id))
-        .where(StatusType.case_type_id == case.case_type_id)
-        .order_by(StatusType.order)
+        .outerjoin(StatusHistory, and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == case.id))
+        .where(col(StatusType.case_type_id) == case.case_type_id)
+        .order_by(col(StatusType.order))
     ).all()
     by_order: dict[int, StatusType] = {}
     entries: list[tuple[int, date]] = []
@@ -249,10 +249,10 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
 def _contact(db: Session, case: Case) -> Contact:
     found = db.exec(
         select(Employee, Team)
-        .join(Role, Role.employee_id == Employee.id)
-        .outerjoin(Team, Team.id == Employee.team_id)
-        .where(Role.case_id == case.id, Role.role_type == "behandelaar", Employee.is_active.is_(True))
-        .order_by(Role.id.desc())
+        .join(Role, col(Role.employee_id) == col(Employee.id))
+        .outerjoin(Team, col(Team.id) == col(Employee.team_id))
+        .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
+        .order_by(col(Role.id).desc())
     ).first()
     if found is None:
         return Contact(None, None, False, "not_assigned")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.domain.deadlines import DeadlineResult, DeadlineRules, Term, compute_deadline
@@ -53,15 +53,15 @@ def extension_periods(rows: Iterable[Extension]) -> list[ExtensionPeriod]:
     ]
 
 
-def _suspensions(db: Session, case_id: int) -> list[SuspensionPeriod]:
+def _suspensions(db: Session, case_id: int | None) -> list[SuspensionPeriod]:
     return suspension_periods(db.exec(
-        select(Suspension).where(Suspension.case_id == case_id).order_by(Suspension.requested_on, Suspension.id)
+        select(Suspension).where(col(Suspension.case_id) == case_id).order_by(col(Suspension.requested_on), col(Suspension.id))
     ).all())
 
 
-def _extensions(db: Session, case_id: int) -> list[ExtensionPeriod]:
+def _extensions(db: Session, case_id: int | None) -> list[ExtensionPeriod]:
     return extension_periods(db.exec(
-        select(Extension).where(Extension.case_id == case_id).order_by(Extension.announced_on, Extension.id)
+        select(Extension).where(col(Extension.case_id) == case_id).order_by(col(Extension.announced_on), col(Extension.id))
     ).all())
 
 

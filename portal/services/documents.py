@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest, Suspension
@@ -103,9 +103,9 @@ def open_request(db: Session, case: Case, request_id: int) -> DocumentRequest | 
     """An unfulfilled document request of this case (the case is already authorised)."""
     return db.exec(
         select(DocumentRequest).where(
-            DocumentRequest.id == request_id,
-            DocumentRequest.case_id == case.id,
-            DocumentRequest.fulfilled_on.is_(None),
+            col(DocumentRequest.id) == request_id,
+            col(DocumentRequest.case_id) == case.id,
+            col(DocumentRequest.fulfilled_on).is_(None),
         )
     ).first()
 
@@ -126,7 +126,7 @@ def store_upload(
     path.write_bytes(checked.data)
     try:
         document = Document(
-            case_id=case.id,
+            case_id=request.case_id,
             document_request_id=request.id,
             title=request.title_nl,
             filename=checked.filename,
@@ -155,10 +155,10 @@ def store_upload(
 
 def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: date) -> None:
     others_open = db.exec(
-        select(DocumentRequest.id).where(
-            DocumentRequest.suspension_id == request.suspension_id,
-            DocumentRequest.id != request.id,
-            DocumentRequest.fulfilled_on.is_(None),
+        select(col(DocumentRequest.id)).where(
+            col(DocumentRequest.suspension_id) == request.suspension_id,
+            col(DocumentRequest.id) != request.id,
+            col(DocumentRequest.fulfilled_on).is_(None),
         )
     ).first()
     if others_open is not None:
@@ -168,8 +168,8 @@ def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: da
         suspension.resumed_on = max(today, suspension.requested_on)
         db.add(suspension)
     still_suspended = db.exec(
-        select(Suspension.id).where(
-            Suspension.case_id == case.id, Suspension.resumed_on.is_(None), Suspension.id != request.suspension_id
+        select(col(Suspension.id)).where(
+            col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None), col(Suspension.id) != request.suspension_id
         )
     ).first()
     case.suspended = still_suspended is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
@@ -37,10 +37,10 @@ def list_notices(db: Session, principal: Principal, limit: int = INBOX_LIMIT) ->
     """Newest first, unread and read together (the page marks the unread ones)."""
     rows = db.exec(
         select(Notice, Case, CaseType)
-        .outerjoin(Case, Case.id == Notice.case_id)
-        .outerjoin(CaseType, CaseType.id == Case.case_type_id)
+        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
         .where(*visible_notices(principal))
-        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
         .limit(limit)
     ).all()
     return [
@@ -55,9 +55,9 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
     case whose type needs a higher sign-in level than the principal has."""
     row = db.exec(
         select(Notice, Case, CaseType)
-        .outerjoin(Case, Case.id == Notice.case_id)
-        .outerjoin(CaseType, CaseType.id == Case.case_type_id)
-        .where(Notice.id == notice_id, *visible_notices(principal))
+        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Notice.id) == notice_id, *visible_notices(principal))
     ).first()
     if row is None:
         return None
@@ -69,7 +69,7 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
 
 def unread_count(db: Session, principal: Principal) -> int:
     return db.exec(
-        select(func.count()).select_from(Notice).where(Notice.read_at.is_(None), *visible_notices(principal))
+        select(func.count()).select_from(Notice).where(col(Notice.read_at).is_(None), *visible_notices(principal))
     ).one()
 
 
@@ -80,6 +80,6 @@ def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:
     item = get_notice(db, principal, notice_id)
     if item is None:
         return False
-    db.exec(update(Notice).where(Notice.id == notice_id, Notice.read_at.is_(None)).values(read_at=utcnow()))
+    db.exec(update(Notice).where(col(Notice.id) == notice_id, col(Notice.read_at).is_(None)).values(read_at=utcnow()))
     db.commit()
     return True

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import and_, case as sql_case, exists, func, or_, select as sa_select
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import case as sql_case
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.auth.principal import Principal
@@ -105,7 +106,7 @@ class CaseFilters:
                 errors.append(error)
         return cls(clean_search, clean_type, clean_status, parsed_cursor), errors  # type: ignore[arg-type]
 
-    def query_params(self, **changes) -> dict[str, str]:
+    def query_params(self, **changes: str) -> dict[str, str]:
         values = {"zoek": self.search, "type": self.type_code, "status": self.status if self.status != "all" else ""}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
@@ -149,8 +150,8 @@ class CasePage:
     is_first_page: bool
 
 
-def _closed_flag():
-    return sql_case((Case.closed_on.is_(None), 0), else_=1)
+def _closed_flag() -> ColumnElement[int]:
+    return sql_case((col(Case.closed_on).is_(None), 0), else_=1)
 
 
 def _escape_like(text: str) -> str:
@@ -161,8 +162,8 @@ def case_types_for(db: Session, principal: Principal) -> list[CaseType]:
     """The case types this principal has cases of (the type filter's options)."""
     return list(db.exec(
         select(CaseType)
-        .where(CaseType.is_public.is_(True), exists().where(Case.case_type_id == CaseType.id, owned_by(principal)))
-        .order_by(CaseType.name_nl)
+        .where(col(CaseType.is_public).is_(True), exists().where(col(Case.case_type_id) == col(CaseType.id), owned_by(principal)))
+        .order_by(col(CaseType.name_nl))
     ).all())
 
 
@@ -173,23 +174,23 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, page_siz
     if filters.search:
         pattern = f"%{_escape_like(filters.search.lower())}%"
         conditions.append(or_(
-            func.lower(Case.number).like(pattern, escape="\\"),
-            func.lower(Case.address).like(pattern, escape="\\"),
-            func.lower(Case.title_nl).like(pattern, escape="\\"),
-            func.lower(Case.title_en).like(pattern, escape="\\"),
+            func.lower(col(Case.number)).like(pattern, escape="\\"),
+            func.lower(col(Case.address)).like(pattern, escape="\\"),
+            func.lower(col(Case.title_nl)).like(pattern, escape="\\"),
+            func.lower(col(Case.title_en)).like(pattern, escape="\\"),
         ))
     if filters.type_code:
-        conditions.append(CaseType.code == filters.type_code)
+        conditions.append(col(CaseType.code) == filters.type_code)
     if filters.status == "open":
-        conditions.append(Case.closed_on.is_(None))
+        conditions.append(col(Case.closed_on).is_(None))
     elif filters.status == "closed":
-        conditions.append(Case.closed_on.is_not(None))
+        conditions.append(col(Case.closed_on).is_not(None))
     query = query.where(*conditions)
 
-    total = db.exec(
-        sa_select(func.count()).select_from(Case).join(CaseType, CaseType.id == Case.case_type_id)
-        .where(owned_by(principal), CaseType.is_public.is_(True), *conditions)
-    ).one()[0]
+    total = db.execute(
+        sa_select(func.count()).select_from(Case).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(owned_by(principal), col(CaseType.is_public).is_(True), *conditions)
+    ).scalar_one()
 
     closed = _closed_flag()
     if filters.cursor is not None:
@@ -197,11 +198,11 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, page_siz
         query = query.where(or_(
             closed > c.closed,
             and_(closed == c.closed, or_(
-                Case.last_activity_at < c.last_activity_at,
-                and_(Case.last_activity_at == c.last_activity_at, Case.id < c.case_id),
+                col(Case.last_activity_at) < c.last_activity_at,
+                and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
             )),
         ))
-    query = query.order_by(closed, Case.last_activity_at.desc(), Case.id.desc()).limit(page_size + 1)
+    query = query.order_by(closed, col(Case.last_activity_at).desc(), col(Case.id).desc()).limit(page_size + 1)
     found = list(db.exec(query).all())
     has_more = len(found) > page_size
     found = found[:page_size]
@@ -219,16 +220,16 @@ def _rows(db: Session, principal: Principal, found: list[tuple[Case, CaseType]])
     if not ids:
         return []
     needs_action = set(db.exec(
-        select(DocumentRequest.case_id).where(DocumentRequest.case_id.in_(ids), DocumentRequest.fulfilled_on.is_(None))
+        select(col(DocumentRequest.case_id)).where(col(DocumentRequest.case_id).in_(ids), col(DocumentRequest.fulfilled_on).is_(None))
     ).all())
-    extended = set(db.exec(select(Extension.case_id).where(Extension.case_id.in_(ids))).all())
+    extended = set(db.exec(select(col(Extension.case_id)).where(col(Extension.case_id).in_(ids))).all())
     unread = set(db.exec(
-        select(Notice.case_id).where(Notice.case_id.in_(ids), Notice.read_at.is_(None), notices_for(principal))
+        select(col(Notice.case_id)).where(col(Notice.case_id).in_(ids), col(Notice.read_at).is_(None), notices_for(principal))
     ).all())
     status_ids = {case.current_status_id for case, _type in found if case.current_status_id}
     statuses = {
         status.id: status
-        for status in db.exec(select(StatusType).where(StatusType.id.in_(status_ids))).all()
+        for status in db.exec(select(StatusType).where(col(StatusType.id).in_(status_ids))).all()
     } if status_ids else {}
     dates = _decision_dates(db, found)
     return [
@@ -250,23 +251,23 @@ def _is_paused(case: Case) -> bool:
     return bool(case.suspended) and case.closed_on is None and case.decided_on is None
 
 
-def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int, date]:
+def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int | None, date]:
     """The stored date, except while the term is paused: then it moves a day every day,
     so we compute it now -- for all paused cases of the page in two queries."""
     paused = [(case, case_type) for case, case_type in found if _is_paused(case)]
     if not paused:
         return {}
     ids = [case.id for case, _type in paused]
-    suspensions: dict[int, list[Suspension]] = {case_id: [] for case_id in ids}
+    suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
     for row in db.exec(
-        select(Suspension).where(Suspension.case_id.in_(ids)).order_by(Suspension.requested_on, Suspension.id)
+        select(Suspension).where(col(Suspension.case_id).in_(ids)).order_by(col(Suspension.requested_on), col(Suspension.id))
     ).all():
         suspensions[row.case_id].append(row)
-    extensions: dict[int, list[Extension]] = {case_id: [] for case_id in ids}
-    for row in db.exec(
-        select(Extension).where(Extension.case_id.in_(ids)).order_by(Extension.announced_on, Extension.id)
+    extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
+    for extension in db.exec(
+        select(Extension).where(col(Extension.case_id).in_(ids)).order_by(col(Extension.announced_on), col(Extension.id))
     ).all():
-        extensions[row.case_id].append(row)
+        extensions[extension.case_id].append(extension)
     today = clock.today()
     return {
         case.id: compute_deadline(

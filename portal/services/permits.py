@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from portal.auth.principal import Principal
 from portal.models import Case, CaseType
@@ -28,8 +28,8 @@ def list_permits(db: Session, principal: Principal, today: date) -> list[PermitR
     """Granted permits of the principal, soonest expiry first ("Mijn vergunningen")."""
     found = db.exec(
         visible_cases(principal)
-        .where(CaseType.is_permit.is_(True), Case.result.in_(("granted", "partly_granted")))
-        .order_by(Case.valid_until.is_(None), Case.valid_until, Case.id)
+        .where(col(CaseType.is_permit).is_(True), col(Case.result).in_(("granted", "partly_granted")))
+        .order_by(col(Case.valid_until).is_(None), col(Case.valid_until), col(Case.id))
     ).all()
     rows = []
     for case, case_type in found:
