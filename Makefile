@@ -25,7 +25,7 @@ run: demo-data
 	@echo ""
 	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
 	@echo "Sign in with the demo logins listed above (login simulator)."
-	$(UV) run uvicorn devtools.main:app --host 127.0.0.1 --port 8000
+	$(UV) run uvicorn devtools.main:app --host 127.0.0.1 --port 8000 --no-proxy-headers
 
 # ruff (lint), mypy --strict on portal/domain and portal/services, the import-linter
 # contracts in pyproject.toml. Tests are not in ruff's scope yet (see README).

@@ -87,7 +87,7 @@ def serve(database_url: str, var_dir: Path) -> tuple[uvicorn.Server, str]:
                         secret_key="bench-secret-key-that-is-long-enough-0123456789")
     port = free_port()
     settings.base_url = f"http://127.0.0.1:{port}"
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
     threading.Thread(target=server.run, daemon=True).start()
     deadline = time.monotonic() + 20
     while not server.started:

@@ -15,7 +15,12 @@ from portal.db import make_engine
 from portal.errors import install_error_handlers
 from portal.i18n import LanguageMiddleware
 from portal.routes import ROUTERS
-from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from portal.security import (
+    AllowedHostsMiddleware,
+    BodySizeLimitMiddleware,
+    ForwardedHeadersMiddleware,
+    SecurityHeadersMiddleware,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -47,5 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_upload_bytes=settings.upload_max_bytes)
     app.add_middleware(SessionMiddleware, settings=settings, engine=app.state.engine)
     app.add_middleware(LanguageMiddleware)
+    # Only our own host names (its 400 still gets the security headers around it).
+    app.add_middleware(AllowedHostsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    # Outermost: the client's address and scheme, from a configured proxy only.
+    app.add_middleware(ForwardedHeadersMiddleware, settings=settings)
     return app

@@ -108,7 +108,9 @@ def live_server(app, settings: Settings) -> Iterator[str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings.base_url = base_url
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # As in production: uvicorn's own proxy-header handling off (it trusts every local
+    # address); the app trusts X-Forwarded-For only from Settings.trusted_proxies.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

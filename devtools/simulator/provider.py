@@ -205,7 +205,7 @@ async def authorize_decide(request: Request, slug: str, db: Annotated[Session, D
     settings = _settings(request)
     address = audit.client_ip(request)
     identifier = values["bsn"] or values["kvk"] or values["login_id"]
-    keys = [ratelimit.ip_key(address)] + ([ratelimit.identifier_key(identifier, request.app.state.secret_key)] if identifier else [])
+    keys = ratelimit.attempt_keys(address, identifier, request.app.state.secret_key)
     try:
         ratelimit.check(db, settings, keys)
     except ratelimit.TooManyAttempts as exc:

@@ -175,7 +175,7 @@ async def callback(request: Request, slug: str):
         return render(request, "pages/auth/sign_in_failed.html",
                       {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason}, status_code=status)
 
-    sign_in(request, principal, extra={"id_token": claims.get("_id_token"), "provider": slug})
+    sign_in(request, principal, extra={"provider": slug})
     def record_sign_in(db):
         audit.record(db, principal.kind, principal.audit_id, "sign_in", client_ip=address,
                      detail={"provider": slug, "level": principal.level})
@@ -190,7 +190,6 @@ async def sign_out_route(request: Request):
     session = get_session_state(request)
     principal = session.principal
     slug = session.get("provider")
-    id_token = session.get("id_token")
     sign_out(request)
     if principal is None:
         return RedirectResponse("/uitgelogd", status_code=303)
@@ -206,7 +205,7 @@ async def sign_out_route(request: Request):
             meta = await oidc.metadata(request.app, provider)
         except oidc.ProviderUnavailable:
             meta = {}
-        url = oidc.end_session_url(meta, provider, request.app.state.settings, id_token)
+        url = oidc.end_session_url(meta, provider, request.app.state.settings)
         if url:
             return RedirectResponse(url, status_code=303)
     return RedirectResponse(f"/uitgelogd?bij={slug}" if slug else "/uitgelogd", status_code=303)
@@ -219,7 +218,7 @@ async def signed_out(request: Request, bij: Annotated[str | None, Query(max_leng
     if provider is not None and not provider.is_simulator and get_session_state(request).principal is None:
         try:
             meta = await oidc.metadata(request.app, provider)
-            provider_logout = oidc.end_session_url(meta, provider, request.app.state.settings, None)
+            provider_logout = oidc.end_session_url(meta, provider, request.app.state.settings)
         except oidc.ProviderUnavailable:
             provider_logout = None
     return render(request, "pages/auth/signed_out.html",

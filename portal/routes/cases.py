@@ -71,6 +71,7 @@ def callback_messages() -> dict[str, str]:
         "time_invalid": _("Choose when we may call you."),
         "question_too_long": _("Your question is too long. Use at most 2000 characters."),
         "key_invalid": _("This form has expired. Reload the page and try again."),
+        "too_many": _("You have asked us to call you back many times today. We will call you about the requests you sent. Do you need us sooner? Call us."),
     }
 
 
@@ -179,12 +180,18 @@ def upload_document(request: Request, number: str, principal: Applicant, db: Db,
             error = problem.code
             status = 413 if problem.code == "too_large" else 400
         else:
-            document = document_service.store_upload(
-                db, case, document_request, checked, settings.effective_upload_dir, clock.today()
-            )
-            return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
+            try:
+                document = document_service.store_upload(
+                    db, case, document_request, checked, settings.effective_upload_dir, clock.today()
+                )
+            except document_service.UploadError as problem:  # fulfilled by a simultaneous upload
+                error = problem.code
+                status = 409
+            else:
+                return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
     message = upload_messages(settings.upload_max_bytes)[error]
-    key = document_request.id if document_request is not None else "general"
+    # A request fulfilled meanwhile is no longer on the page: show its message at the top.
+    key = document_request.id if document_request is not None and status != 409 else "general"
     context = _page_context(request, _view(db, principal, number), upload_errors={key: message})
     return render(request, "pages/cases/detail.html", context, status_code=status)
 

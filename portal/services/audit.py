@@ -13,8 +13,9 @@ from portal.models import AuditLog
 
 
 def client_ip(request: Request) -> str:
-    """The address of the client as the server sees it. Behind a proxy, run
-    uvicorn with --proxy-headers so this is the real client."""
+    """The address of the client. Behind a reverse proxy, list the proxy in
+    PORTAL_TRUSTED_PROXIES (portal.security.ForwardedHeadersMiddleware then takes the
+    address from X-Forwarded-For) and run uvicorn with --no-proxy-headers."""
     return (request.client.host if request.client else "")[:45]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
@@ -119,7 +120,8 @@ def store_upload(
     today: date,
 ) -> Document:
     """Store the file and fulfil the request; ends the request's suspension when no other
-    request of that suspension is still open, and recomputes the decision date."""
+    request of that suspension is still open, and recomputes the decision date. Raises
+    UploadError("request") when the request was fulfilled meanwhile (nothing is stored)."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     storage_key = secrets.token_hex(24)
     path = upload_dir / storage_key
@@ -136,9 +138,17 @@ def store_upload(
             storage_key=storage_key,
             uploaded_by="applicant",
         )
+        # Claim the request atomically: of several uploads for one request sent at the same
+        # moment, exactly one finds it still open; the others store nothing.
+        claim = db.execute(
+            update(DocumentRequest)
+            .where(col(DocumentRequest.id) == request.id, col(DocumentRequest.fulfilled_on).is_(None))
+            .values(fulfilled_on=today)
+        )
+        if not isinstance(claim, CursorResult) or claim.rowcount != 1:
+            raise UploadError("request")
         db.add(document)
         request.fulfilled_on = today
-        db.add(request)
         if request.suspension_id is not None:
             _end_suspension(db, case, request, today)
         case.last_activity_at = utcnow()
