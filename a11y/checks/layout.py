@@ -72,8 +72,9 @@ FONT_SIZES_JS = js_with_path("""() => {
 
 
 # Words broken inside the word at 320 px: a column squeezed so narrow that "antwoord" reads
-# "antwoor / d". Each word (split at spaces and hyphens, where breaking is normal) whose text
-# lies on more than one line is reported with its element.
+# "antwoor / d". Each word (split at spaces, hyphens, dashes and slashes, where breaking is
+# normal) whose text lies on more than one line, and that would fit on a line of a sensible
+# layout, is reported with its element.
 BROKEN_WORDS_JS = js_with_path("""() => {
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -82,13 +83,18 @@ BROKEN_WORDS_JS = js_with_path("""() => {
     const el = text.parentElement;
     if (!el || seen.has(el) || !el.checkVisibility({visibilityProperty: true}) || el.closest('.visually-hidden, script, style')) continue;
     const value = text.nodeValue;
-    const words = /[^\\s\\-\\u00ad\\u200b\\/]{2,}/g;
+    // Break opportunities a reader expects: spaces, hyphens and dashes, soft hyphens, slashes.
+    const words = /[^\\s\\-\\u2010-\\u2015\\u00ad\\u200b\\/]{2,}/g;
     for (let match = words.exec(value); match; match = words.exec(value)) {
       const range = document.createRange();
       range.setStart(text, match.index);
       range.setEnd(text, match.index + match[0].length);
-      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-      if (tops.size > 1) {
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const tops = new Set(rects.map(r => Math.round(r.top)));
+      // Only a word that would fit on a line of a sensible layout (under 3/4 of the window):
+      // a longer one (an e-mail address, a long URL) has to wrap at any width.
+      const width = rects.reduce((sum, r) => sum + r.width, 0);
+      if (tops.size > 1 && width < 0.75 * document.documentElement.clientWidth) {
         seen.add(el);
         found.push({selector: cssPath(el), html: el.outerHTML.slice(0, 300), word: match[0]});
         break;
