@@ -83,6 +83,8 @@ BROKEN_WORDS_JS = js_with_path("""() => {
     const el = text.parentElement;
     if (!el || seen.has(el) || !el.checkVisibility({visibilityProperty: true}) || el.closest('.visually-hidden, script, style')) continue;
     const value = text.nodeValue;
+    // Addresses (URLs, e-mail) and code may wrap anywhere: that is how they are read.
+    if (/:\\/\\/|@/.test(value) || el.closest('code, pre, kbd, samp')) continue;
     // Break opportunities a reader expects: spaces, hyphens and dashes, soft hyphens, slashes.
     const words = /[^\\s\\-\\u2010-\\u2015\\u00ad\\u200b\\/]{2,}/g;
     for (let match = words.exec(value); match; match = words.exec(value)) {
