@@ -148,7 +148,7 @@ def test_a_foreign_host_header_is_refused_not_used_for_redirects(client, host):
     assert "evil.example" not in response.headers.get("location", "")
 
 
-def test_configured_host_names_are_served(settings):
+def test_configured_host_names_are_served(app, settings):  # app: the migrated database
     app = create_dev_app(settings.model_copy(update={"allowed_hosts": ["mijnzaken.voorbeeldstad.example"]}))
     client = TestClient(app, base_url="http://mijnzaken.voorbeeldstad.example")
     assert client.get("/").status_code == 200
@@ -174,7 +174,7 @@ def test_forwarded_for_from_a_local_address_is_not_trusted(app, live_server):
     assert _last_failure_address(app.state.engine) == "127.0.0.1"
 
 
-def test_forwarded_for_from_a_configured_proxy_is_used(settings):
+def test_forwarded_for_from_a_configured_proxy_is_used(app, settings):  # app: the migrated database
     app = create_dev_app(settings.model_copy(update={"trusted_proxies": ["10.99.0.1"]}))
     proxied = TestClient(app, base_url="http://127.0.0.1", client=("10.99.0.1", 50000),
                          headers={"X-Forwarded-For": "198.51.100.4, 10.99.0.1"})
