@@ -85,7 +85,8 @@ def command_audit(args) -> int:
     if args.statement:
         Path(args.statement).write_text(json.dumps(statement_data(result, summary), indent=2) + "\n", encoding="utf-8")
     print(f"{summary['states']} states checked in {result.seconds} s: {summary['violations']} violations, "
-          f"{summary['errors']} states not checked, {summary['warnings']} warnings.")
+          f"{summary['errors']} states not checked, {summary['warnings']} warnings, "
+          f"{summary['needs_review']} items that need review.")
     print(f"Report: {html_path}  (data: {json_path})")
     return 0 if summary["passed"] and summary["errors"] == 0 else 1
 

@@ -1,5 +1,7 @@
 """Run axe-core in a page and turn its results into findings.
 
+The run goes through ``axe-core-python`` (``PinnedAxe``), loading our pinned file.
+
 The vendored axe-core (``vendor/axe.min.js``, MPL-2.0) is pinned to AXE_VERSION;
 ``inject`` refuses to run with any other version, so an upgrade is a deliberate act.
 
@@ -13,11 +15,14 @@ visitors never get take effect, and we want to audit exactly what visitors get.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from a11y.findings import VIOLATION, WARNING, Finding, node
+from axe_core_python.sync_playwright import Axe
+
+from a11y.findings import NEEDS_REVIEW, VIOLATION, WARNING, Finding, node
 
 AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_VERSION = "4.14.1"
@@ -69,37 +74,74 @@ def rules(page) -> list[dict]:
     )
 
 
-_RUN = """async (tags) => {
-  const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: tags},
-    resultTypes: ['violations'],
-  });
-  return result.violations.map(v => ({
-    id: v.id, impact: v.impact, tags: v.tags, help: v.help, description: v.description, helpUrl: v.helpUrl,
-    nodes: v.nodes.map(n => ({target: n.target.map(t => Array.isArray(t) ? t.join(' ') : t).join(' >>> '),
-                              html: n.html, summary: n.failureSummary || ''})),
-  }));
-}"""
+class PinnedAxe(Axe):
+    """axe-core-python's runner with our pinned axe-core file (not the 4.4.3 it bundles).
+
+    Its option serialisation is Python's ``str()``: True/False/None would reach the
+    browser as Python words and break the call. We pass JSON instead (the same text for
+    strings and lists, and correct for booleans and null)."""
+
+    @staticmethod
+    def _format_script_args(context: str | list | dict | None = None, options: dict | None = None) -> str:
+        args = []
+        if context:
+            args.append(json.dumps(context))
+        if options:
+            if not context:
+                args.append("document")
+            args.append(json.dumps(options))
+        return ",".join(args)
+
+
+@lru_cache
+def runner() -> PinnedAxe:
+    return PinnedAxe(axe_script=axe_source())
+
+
+def _nodes(result: dict) -> list:
+    nodes = []
+    for item in result["nodes"]:
+        target = " >>> ".join(" ".join(part) if isinstance(part, list) else part for part in item["target"])
+        summary = item.get("failureSummary") or "; ".join(
+            check["message"] for key in ("any", "all", "none") for check in item.get(key, []) if check.get("message"))
+        nodes.append(node(target, item.get("html", ""), summary))
+    return nodes
 
 
 def run(page) -> list[Finding]:
-    """Scan the page as it is now. WCAG A/AA rules give violations; rules that are
-    only 'best-practice' give warnings."""
+    """Scan the page as it is now. WCAG A/AA rules give violations; rules that are only
+    'best-practice' give warnings; what axe could not decide ("incomplete": e.g. text on
+    a background image) is reported as needs review, for the auditor to look at."""
     inject(page)
-    results = page.evaluate(_RUN, WCAG_TAGS + WARNING_TAGS)
+    results = runner().run(page, options={
+        "runOnly": {"type": "tag", "values": WCAG_TAGS + WARNING_TAGS},
+        "resultTypes": ["violations", "incomplete"],
+    })
+    engine = results.get("testEngine", {}).get("version")
+    if engine != AXE_VERSION:
+        raise RuntimeError(f"axe-core {engine} ran, but the suite is pinned to {AXE_VERSION}")
     findings = []
-    for result in results:
+    for result in results["violations"]:
         is_wcag = any(tag in WCAG_TAGS for tag in result["tags"])
-        findings.append(
-            Finding(
-                check=f"axe:{result['id']}",
-                kind=VIOLATION if is_wcag else WARNING,
-                criteria=criteria_from_tags(result["tags"]),
-                description=result["help"],
-                help=result["description"],
-                impact=result["impact"],
-                help_url=result["helpUrl"],
-                nodes=[node(n["target"], n["html"], n["summary"]) for n in result["nodes"]],
-            )
-        )
+        findings.append(Finding(
+            check=f"axe:{result['id']}",
+            kind=VIOLATION if is_wcag else WARNING,
+            criteria=criteria_from_tags(result["tags"]),
+            description=result["help"],
+            help=result["description"],
+            impact=result["impact"],
+            help_url=result["helpUrl"],
+            nodes=_nodes(result),
+        ))
+    for result in results["incomplete"]:
+        findings.append(Finding(
+            check=f"axe:{result['id']}",
+            kind=NEEDS_REVIEW,
+            criteria=criteria_from_tags(result["tags"]),
+            description=f"Needs review: axe could not decide this automatically. {result['help']}",
+            help=result["description"],
+            impact=result.get("impact"),
+            help_url=result["helpUrl"],
+            nodes=_nodes(result),
+        ))
     return findings

@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from a11y import axe
@@ -22,7 +22,7 @@ from a11y.checks import CHECKS, STATE_CHECKS
 from a11y.checks.context import CheckContext
 from a11y.checks.dynamic import SAME_DOCUMENT_JS, before_steps
 from a11y.checks.titles import duplicate_titles
-from a11y.findings import ERROR, VIOLATION, WARNING, Finding, node
+from a11y.findings import ERROR, NEEDS_REVIEW, VIOLATION, WARNING, Finding, node
 from a11y.roles import ROLES, Role, SignInError, simulator_sign_in
 from a11y.states import State, Step
 
@@ -52,6 +52,10 @@ class StateResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.kind == WARNING]
+
+    @property
+    def needs_review(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == NEEDS_REVIEW]
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -168,7 +172,7 @@ class Crawler:
 
     def run(self, states: list[State]) -> AuditResult:
         started = time.monotonic()
-        audit = AuditResult(base_url=self.base_url, started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        audit = AuditResult(base_url=self.base_url, started=datetime.now(UTC).isoformat(timespec="seconds"),
                             axe_version=axe.AXE_VERSION)
         self._form_error_states = {s.id for s in states if "form-errors" in s.expect}
         roles = list(dict.fromkeys(state.role for state in states))
@@ -281,11 +285,12 @@ class Crawler:
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{_slug(state.role)}--{_slug(state.id)}--{language}"
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-        # Element screenshots for the first nodes of each violation: the auditor sees the culprit.
+        # Element screenshots: the first nodes of each violation (the auditor sees the culprit)
+        # and every element axe left for review (the auditor judges it from the picture).
         for index, finding in enumerate(result.findings):
-            if finding.kind != VIOLATION:
+            if finding.kind not in (VIOLATION, NEEDS_REVIEW):
                 continue
-            for node_index, item in enumerate(finding.nodes[:3]):
+            for node_index, item in enumerate(finding.nodes if finding.kind == NEEDS_REVIEW else finding.nodes[:3]):
                 if ">>>" in item.selector:
                     continue
                 path = folder / f"{name}--{index}-{node_index}.png"

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 VIOLATION = "violation"  # fails the audit
 WARNING = "warning"      # reported, does not fail (axe best-practice, heuristics)
+NEEDS_REVIEW = "needs-review"  # axe could not decide (its "incomplete" results): an auditor looks
 ERROR = "error"          # the state could not be reached or checked: fails the audit
 
 

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from a11y import coverage
 from a11y.checks import CHECKS
 from a11y.crawl import AuditResult
-from a11y.findings import ERROR, VIOLATION, WARNING
+from a11y.findings import ERROR, NEEDS_REVIEW, VIOLATION, WARNING
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORMAT_VERSION = 1
@@ -28,6 +28,7 @@ def summary(audit: AuditResult) -> dict:
         "violations": len(audit.findings(VIOLATION)),
         "errors": len(audit.findings(ERROR)),
         "warnings": len(audit.findings(WARNING)),
+        "needs_review": len(audit.findings(NEEDS_REVIEW)),
         "violations_by_criterion": dict(sorted(criteria.items())),
     }
 
@@ -62,6 +63,7 @@ def render_html(audit: AuditResult) -> str:
     return environment.get_template("report.html").render(
         data=data, summary=data["summary"], with_findings=with_findings, clean=clean,
         criteria=coverage.criteria(), checks=CHECKS, VIOLATION=VIOLATION, WARNING=WARNING, ERROR=ERROR,
+        NEEDS_REVIEW=NEEDS_REVIEW,
     )
 
 

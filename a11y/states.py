@@ -10,7 +10,7 @@ matches these entries against the app's routes, so a new route without an entry 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,9 @@ def prepare(database_url: str, cases: int) -> dict:
     from sqlmodel import Session
 
     from bench.generate import load
-    from portal.app import create_app
+    from devtools.app import create_dev_app as create_app
     from portal.config import Settings
-    from portal.demo import load_demo_data
+    from devtools.demo import load_demo_data
     from tests.conftest import reset_database  # the same migration path as the tests
 
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from portal.app import create_app
+from devtools.app import create_dev_app as create_app
 
 _page: bytes | None = None
 

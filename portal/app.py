@@ -18,7 +18,12 @@ from portal.db import make_engine
 from portal.errors import install_error_handlers
 from portal.i18n import LanguageMiddleware
 from portal.routes import ROUTERS
-from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from portal.security import (
+    AllowedHostsMiddleware,
+    BodySizeLimitMiddleware,
+    ForwardedHeadersMiddleware,
+    SecurityHeadersMiddleware,
+)
 from portal.static_assets import HashedStaticFiles
 from portal.templating import environment
 from portal.timing import ServerTimingMiddleware, instrument
@@ -60,10 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     environment.globals["static_url"] = static.url
     for router in ROUTERS:
         app.include_router(router)
-    if settings.simulator_enabled:
-        from portal.simulator import mount_simulator
-
-        mount_simulator(app)
     install_error_handlers(app)
 
     # Last added runs first: security headers wrap everything, then language, then session,
@@ -71,9 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_upload_bytes=settings.upload_max_bytes)
     app.add_middleware(SessionMiddleware, settings=settings, engine=app.state.engine)
     app.add_middleware(LanguageMiddleware)
+    # Only our own host names (its 400 still gets the security headers around it).
+    app.add_middleware(AllowedHostsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     # Compressed answers (HTML, CSS, JS: a page of 25 cases is a tenth of its size); level 5
-    # is nearly as small as 9 for a fraction of the CPU. Outermost: Server-Timing measures all.
+    # is nearly as small as 9 for a fraction of the CPU. Server-Timing measures all inside it.
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=5)
     app.add_middleware(ServerTimingMiddleware)
+    # Outermost: the client's address and scheme, from a configured proxy only.
+    app.add_middleware(ForwardedHeadersMiddleware, settings=settings)
     return app

@@ -6,14 +6,14 @@ residents see and that legal terms count in are Dutch calendar dates.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def today() -> date:
@@ -22,4 +22,4 @@ def today() -> date:
 
 
 def to_dutch_time(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(DUTCH_TIME)
+    return moment.replace(tzinfo=UTC).astimezone(DUTCH_TIME)

@@ -11,6 +11,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,15 @@ class Settings(BaseSettings):
     # Decision dates: warn staff when Awb 4:14 extensions together are longer than this
     # share of the case type's legal term (1.0 = longer than the term itself).
     extension_warning_share: float = Field(default=1.0, gt=0)
+    # Host names this portal answers to, besides the host of base_url (which is always
+    # allowed). A request with any other Host header is refused with 400, so no
+    # redirect or link can be built from a Host an attacker chose.
+    allowed_hosts: list[str] = []
+    # Addresses of the reverse proxies in front of the portal. Only a request from one of
+    # these may tell us the client's address (X-Forwarded-For) and scheme
+    # (X-Forwarded-Proto); from anyone else those headers are ignored. Run uvicorn with
+    # --no-proxy-headers: uvicorn's own handling trusts every local address.
+    trusted_proxies: list[str] = []
 
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
@@ -121,6 +131,15 @@ class Settings(BaseSettings):
     @property
     def effective_upload_dir(self) -> Path:
         return self.upload_dir or self.var_dir / "uploads"
+
+    @property
+    def host_names(self) -> frozenset[str]:
+        """Every Host (without port) the portal answers to: base_url's, allowed_hosts and,
+        outside production, the loopback names a developer's browser uses."""
+        names = {urlsplit(self.base_url).hostname or "", *(host.lower() for host in self.allowed_hosts)}
+        if not self.is_production:
+            names |= {"127.0.0.1", "localhost", "::1"}
+        return frozenset(name for name in names if name)
 
     @property
     def cookie_secure(self) -> bool:

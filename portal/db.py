@@ -12,7 +12,6 @@ from sqlmodel import Session, create_engine
 
 from portal.config import Settings
 
-
 MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number is an error in PostgreSQL
 _ID = re.compile(r"[0-9]{1,10}")
 

@@ -11,9 +11,10 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from portal.auth.dependencies import AssuranceTooLow, SignInRequired
+from portal.auth.dependencies import SignInRequired
 from portal.headers import security_headers
 from portal.i18n import gettext as _
+from portal.services.access import AssuranceTooLow
 from portal.templating import render
 
 log = logging.getLogger("portal")

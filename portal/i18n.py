@@ -154,6 +154,23 @@ def format_money(amount: int | float | Decimal, currency: str = "EUR") -> str:
     return format_currency(amount, currency, locale=locale)
 
 
+def format_term(iso: str | None) -> str:
+    """A term in words: 'P8W' → '8 weken' / '8 weeks'; combined terms joined with 'en'/'and'."""
+    from portal.domain.deadlines import Term  # pure domain; imported here to keep start-up light
+
+    if not iso:
+        return ""
+    parts = []
+    for part in Term.parse_iso8601(iso).components:
+        if part.unit == "weeks":
+            parts.append(ngettext("%(num)d week", "%(num)d weeks", part.amount))
+        elif part.unit == "months":
+            parts.append(ngettext("%(num)d month", "%(num)d months", part.amount))
+        else:
+            parts.append(ngettext("%(num)d day", "%(num)d days", part.amount))
+    return gettext(" and ").join(parts) if len(parts) > 1 else parts[0]
+
+
 def format_datetime(value: datetime | None) -> str:
     """A stored (naive UTC) moment in Dutch time: '12 januari 2026, 14:05'."""
     if value is None:

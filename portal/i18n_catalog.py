@@ -7,7 +7,6 @@ developers: ``python -m portal.i18n_catalog`` lists what is missing or unused.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -20,8 +19,12 @@ METHOD_MAP = [
     ("portal/**.py", "python"),
     ("a11y/**.py", "python"),
     ("portal/templates/**.html", "jinja2"),
+    # Dev tooling (login simulator, demo) is outside the product but shares its catalog.
+    ("devtools/**.py", "python"),
+    ("devtools/**/templates/**.html", "jinja2"),
 ]
-OPTIONS = {"portal/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
+_JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+OPTIONS = {"portal/templates/**.html": _JINJA, "devtools/**/templates/**.html": _JINJA}
 
 
 def messages_in_code() -> dict[str, str]:

@@ -3,15 +3,64 @@ CSRF cookie when one was handed out, and a limit on request body size."""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.auth import csrf
 from portal.config import Settings
 from portal.errors import error_page
 from portal.headers import cookie_header, security_headers
+
+
+class AllowedHostsMiddleware:
+    """Refuses (400) a request whose Host header is not one of ours (Settings.host_names).
+    Starlette builds absolute URLs from Host (the redirect that adds or strips a trailing
+    slash, for one); an attacker's Host must never end up in a Location header."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = Headers(scope=scope).get("host", "")
+            name = urlsplit(f"//{host}").hostname if host else None
+            if name is None or name not in self.settings.host_names:
+                response = PlainTextResponse("Bad Request: unknown host", status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class ForwardedHeadersMiddleware:
+    """The client's address and scheme from X-Forwarded-For / X-Forwarded-Proto, only
+    when the request comes from a configured proxy (Settings.trusted_proxies). The
+    address is the right-most one that is not itself a trusted proxy: what our own
+    proxy saw, not what a client wrote into the header."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        trusted = set(self.settings.trusted_proxies)
+        client = scope.get("client")
+        if scope["type"] == "http" and trusted and client and client[0] in trusted:
+            headers = Headers(scope=scope)
+            hops = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+            while hops and hops[-1] in trusted:
+                hops.pop()
+            if hops:
+                scope = {**scope, "client": (hops[-1][:45], 0)}
+            proto = headers.get("x-forwarded-proto", "").strip().lower()
+            if proto in ("http", "https"):
+                scope = {**scope, "scheme": proto}
+        await self.app(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:
@@ -76,3 +125,10 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+def safe_local_path(target: str | None, default: str = "/") -> str:
+    """Only same-site paths, so a link cannot send someone to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

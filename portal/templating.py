@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from portal import i18n
 from portal.auth.csrf import FIELD as CSRF_FIELD
-from portal.auth.principal import level_in_scale
 from portal.auth.csrf import csrf_token
+from portal.auth.principal import level_in_scale
 from portal.auth.sessions import get_session_state
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -41,6 +41,7 @@ environment.globals.update(
     format_date=i18n.format_date,
     format_money=i18n.format_money,
     format_datetime=i18n.format_datetime,
+    format_term=i18n.format_term,
     localized=i18n.localized,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from portal.app import create_app
+from devtools.app import create_dev_app
 from portal.config import PROJECT_ROOT, Settings
 
 from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
@@ -75,9 +75,9 @@ def migrated_database(database_url: str) -> str:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings, migrated_database: str):
-    from portal.demo import load_demo_data
+    from devtools.demo import load_demo_data
 
-    application = create_app(settings)
+    application = create_dev_app(settings)
     with Session(application.state.engine) as db:
         load_demo_data(db)
     yield application
@@ -108,7 +108,9 @@ def live_server(app, settings: Settings) -> Iterator[str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings.base_url = base_url
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # As in production: uvicorn's own proxy-header handling off (it trusts every local
+    # address); the app trusts X-Forwarded-For only from Settings.trusted_proxies.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from portal.config import PROJECT_ROOT, Settings
 from portal.db import make_engine
-from portal.demo import load_demo_data
+from devtools.demo import load_demo_data
 
 
 @contextmanager

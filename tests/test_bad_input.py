@@ -110,7 +110,8 @@ def _send(client: TestClient, db: Session, address: str, method: str, **kwargs):
     response = client.request(method, follow_redirects=False, **kwargs)
     if response.status_code == 429:
         db.exec(delete(LoginAttempt).where(LoginAttempt.key == ratelimit.ip_key(address)))
-        db.exec(delete(LoginAttempt).where(LoginAttempt.key.in_([ratelimit.identifier_key(value, client.app.state.secret_key) for value in ODD_VALUES])))
+        db.exec(delete(LoginAttempt).where(LoginAttempt.key.in_(
+            [key for value in ODD_VALUES for key in ratelimit.attempt_keys(address, value, client.app.state.secret_key)])))
         db.commit()
         response = client.request(method, follow_redirects=False, **kwargs)
     return response

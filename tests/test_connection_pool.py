@@ -20,7 +20,7 @@ import httpx
 import pytest
 import uvicorn
 
-from portal.app import create_app
+from devtools.app import create_dev_app as create_app
 from portal.auth.sessions import cookie_name
 from tests.auth_helpers import BUSINESS_B, RESIDENT_A, sign_in_business, sign_in_resident
 from tests.conftest import free_port

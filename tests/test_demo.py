@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from portal import clock
 from portal.config import PROJECT_ROOT
-from portal.demo import load_demo_data
+from devtools.demo import load_demo_data
 from portal.domain.deadlines import Term, add_months, apply_atw
 from portal.i18n import format_date, set_language
 from portal.models import (
@@ -105,7 +105,7 @@ def test_the_demo_writes_nothing_to_the_audit_log(db: Session):
     assert db.exec(select(func.count()).select_from(AuditLog)).one() == 0
 
 
-def test_python_m_portal_demo_loads_and_prints_the_logins(tmp_path):
+def test_python_m_devtools_demo_loads_and_prints_the_logins(tmp_path):
     """The entry point `make run` uses (after `alembic upgrade head`, done here in-process)."""
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     from portal.config import Settings
@@ -115,7 +115,7 @@ def test_python_m_portal_demo_loads_and_prints_the_logins(tmp_path):
     migrate(engine)
     engine.dispose()
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_VAR_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "portal.demo"], cwd=PROJECT_ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "devtools.demo"], cwd=PROJECT_ROOT, env=env,
                           check=True, capture_output=True, text=True, timeout=60)
     for login in ("999993653", "999990019", "123456782", "12345678", "000012345678", "87654321", "e.devries"):
         assert login in done.stdout

@@ -4,8 +4,8 @@ maps the check id (as used in the coverage map) to the function and its criteria
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from a11y.checks import dynamic, forms, keyboard, language, layout, semantics, titles
 

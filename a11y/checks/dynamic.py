@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from a11y.checks.context import CheckContext, js_with_path
 from a11y.findings import VIOLATION, Finding, node
 
@@ -78,10 +80,8 @@ DIALOG_JS = js_with_path("""() => {
 def timeout_dialog(page, ctx: CheckContext) -> list[Finding]:
     if "dialog" not in ctx.expect:
         return []
-    try:
+    with contextlib.suppress(Exception):  # Playwright TimeoutError: no dialog appeared
         page.wait_for_function(f"({DIALOG_JS})() !== null", timeout=3000)
-    except Exception:  # Playwright TimeoutError: no dialog appeared
-        pass
     dialog = page.evaluate(DIALOG_JS)
     problems = []
     if dialog is None:

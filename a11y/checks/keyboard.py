@@ -14,7 +14,7 @@ keyboard user would, and we watch where focus goes.
 from __future__ import annotations
 
 from a11y.checks.context import CheckContext, js_with_path
-from a11y.findings import VIOLATION, WARNING, Finding, node
+from a11y.findings import VIOLATION, Finding, node
 
 # Marks every element a keyboard user should reach with Tab, in DOM order, and
 # remembers how each looks without focus. A radio group is one Tab stop.

@@ -71,6 +71,42 @@ FONT_SIZES_JS = js_with_path("""() => {
 }""")
 
 
+# Words broken inside the word at 320 px: a column squeezed so narrow that "antwoord" reads
+# "antwoor / d". Each word (split at spaces, hyphens, dashes and slashes, where breaking is
+# normal) whose text lies on more than one line, and that would fit on a line of a sensible
+# layout, is reported with its element.
+BROKEN_WORDS_JS = js_with_path("""() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let text = walker.nextNode(); text && found.length < 8; text = walker.nextNode()) {
+    const el = text.parentElement;
+    if (!el || seen.has(el) || !el.checkVisibility({visibilityProperty: true}) || el.closest('.visually-hidden, script, style')) continue;
+    const value = text.nodeValue;
+    // Addresses (URLs, e-mail) and code may wrap anywhere: that is how they are read.
+    if (/:\\/\\/|@/.test(value) || el.closest('code, pre, kbd, samp')) continue;
+    // Break opportunities a reader expects: spaces, hyphens and dashes, soft hyphens, slashes.
+    const words = /[^\\s\\-\\u2010-\\u2015\\u00ad\\u200b\\/]{2,}/g;
+    for (let match = words.exec(value); match; match = words.exec(value)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const tops = new Set(rects.map(r => Math.round(r.top)));
+      // Only a word that would fit on a line of a sensible layout (under 3/4 of the window):
+      // a longer one (an e-mail address, a long URL) has to wrap at any width.
+      const width = rects.reduce((sum, r) => sum + r.width, 0);
+      if (tops.size > 1 && width < 0.75 * document.documentElement.clientWidth) {
+        seen.add(el);
+        found.push({selector: cssPath(el), html: el.outerHTML.slice(0, 300), word: match[0]});
+        break;
+      }
+    }
+  }
+  return found;
+}""")
+
+
 def _lost_content_findings(result: dict, check: str, criteria: list[str], situation: str, fix: str) -> list[Finding]:
     findings = []
     if result["hscroll"] or result["wide"]:
@@ -104,11 +140,23 @@ def reflow(page, ctx: CheckContext) -> list[Finding]:
     page.set_viewport_size({"width": 320, "height": 640})
     try:
         result = page.evaluate(LOST_CONTENT_JS)
+        broken = page.evaluate(BROKEN_WORDS_JS)
     finally:
         page.set_viewport_size(DESKTOP_VIEWPORT)
-    return _lost_content_findings(
+    findings = _lost_content_findings(
         result, "reflow", ["1.4.10"], "At 320 CSS px wide",
         "Let content wrap: no fixed widths in px, use max-width and flexible layouts; put wide tables in a scroll box.")
+    if broken:
+        findings.append(Finding(
+            check="reflow-broken-words", kind=VIOLATION, criteria=["1.4.10"],
+            description="At 320 CSS px wide, words are broken inside the word over two lines "
+                        "(a column or box squeezed too narrow), so they cannot be read as words.",
+            help="Stack the columns on small screens (a table becomes one block per row, with its labels) "
+                 "instead of squeezing them; do not force word-break.",
+            impact="serious",
+            nodes=[node(b["selector"], b["html"], f"broken word: {b['word']}") for b in broken],
+        ))
+    return findings
 
 
 def text_spacing(page, ctx: CheckContext) -> list[Finding]:

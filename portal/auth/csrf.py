@@ -14,7 +14,6 @@ import secrets
 
 from fastapi import HTTPException, Request
 
-
 COOKIE = "mz_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"

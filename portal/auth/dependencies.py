@@ -17,13 +17,6 @@ class SignInRequired(Exception):
         self.level = level
 
 
-class AssuranceTooLow(Exception):
-    """Signed in, but at a lower level than this page or case type requires."""
-
-    def __init__(self, required_level: str) -> None:
-        self.required_level = required_level
-
-
 def current_principal(request: Request) -> Principal | None:
     return get_session_state(request).principal
 

@@ -284,7 +284,6 @@ async def finish(app: FastAPI, settings: Settings, provider: ProviderConfig, cod
                 # OIDC Core 5.3.2: userinfo about someone else must not be used.
                 if isinstance(extra, dict) and extra.get("sub") == claims["sub"]:
                     claims = {**extra, **claims}
-    claims["_id_token"] = token["id_token"]
     return claims
 
 
@@ -363,12 +362,13 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
                      display_name=employee.name, provider=provider.slug)
 
 
-def end_session_url(meta: dict, provider: ProviderConfig, settings: Settings, id_token: str | None) -> str | None:
-    """RP-initiated logout, when the provider offers it."""
+def end_session_url(meta: dict, provider: ProviderConfig, settings: Settings) -> str | None:
+    """RP-initiated logout, when the provider offers it. Identified by ``client_id`` only
+    (OIDC RP-Initiated Logout 1.0 allows it): an ``id_token_hint`` would put the signed
+    id_token -- with the BSN or KVK number in it -- into a URL, and so into access logs
+    and browser history."""
     endpoint = meta.get("end_session_endpoint")
     if not isinstance(endpoint, str):
         return None
     params = {"client_id": provider.client_id, "post_logout_redirect_uri": f"{settings.base_url.rstrip('/')}/uitgelogd"}
-    if id_token:
-        params["id_token_hint"] = id_token
     return endpoint + ("&" if urlsplit(endpoint).query else "?") + urlencode(params)

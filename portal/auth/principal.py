@@ -63,9 +63,6 @@ class Principal:
             return f"kvk:{self.kvk}" + (f"/{self.branch_number}" if self.branch_number else "")
         return f"employee:{self.employee_id}"
 
-    def meets(self, required_level: str | None) -> bool:
-        return required_level is None or level_rank(self.level) >= level_rank(required_level)
-
     def to_dict(self) -> dict:
         return asdict(self)
 

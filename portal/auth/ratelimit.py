@@ -1,4 +1,4 @@
-"""Rate limit on sign-in attempts, per client address and per identifier.
+"""Rate limit on sign-in attempts, per client address and per identifier from that address.
 
 Stored in the database (``LoginAttempt``) so the limit holds across several app
 workers and restarts. Only failed attempts count: a resident who signs in and out
@@ -37,6 +37,17 @@ def identifier_key(identifier: str, secret_key: str) -> str:
     by trying them all."""
     digest = hmac.new(secret_key.encode(), identifier.strip().encode(), hashlib.sha256).hexdigest()
     return "id:" + digest
+
+
+def attempt_keys(address: str, identifier: str, secret_key: str) -> list[str]:
+    """The keys one sign-in attempt counts against: its address, and the identifier *from
+    that address*. Failures for an identifier from other addresses do not count, so a
+    stranger who types someone's BSN wrong from twelve addresses cannot lock the real
+    person out; guessing from one address still hits both limits."""
+    keys = [ip_key(address)]
+    if identifier:
+        keys.append(identifier_key(f"{identifier.strip()}|{address}", secret_key))
+    return keys
 
 
 def check(db: Session, settings: Settings, keys: list[str]) -> None:

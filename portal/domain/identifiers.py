@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypeGuard
 
 __all__ = [
     "InvalidIdentifier",
@@ -57,7 +57,7 @@ def normalise_identifier(value: str | None) -> str:
     return _SEPARATORS.sub("", str(value))
 
 
-def _has_digits(value: object, length: int) -> bool:
+def _has_digits(value: object, length: int) -> TypeGuard[str]:
     return isinstance(value, str) and _DIGITS[length].fullmatch(value) is not None
 
 

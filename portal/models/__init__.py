@@ -2,7 +2,7 @@
 on ``SQLModel.metadata`` (Alembic and the tests rely on that)."""
 
 from portal.models.audit import AuditLog
-from portal.models.auth import LoginAttempt, SimulatorGrant, WebSession
+from portal.models.auth import LoginAttempt, WebSession
 from portal.models.cases import (
     Case,
     Document,
@@ -41,7 +41,6 @@ __all__ = [
     "Organisation",
     "RequiredDocument",
     "Role",
-    "SimulatorGrant",
     "StatusHistory",
     "StatusType",
     "Suspension",

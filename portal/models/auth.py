@@ -1,6 +1,6 @@
 """Server-side state for sign-in: sessions (so they survive restarts and work
-with several workers), sign-in attempts (rate limits) and the simulator's
-authorization codes."""
+with several workers) and sign-in attempts (rate limits). The login simulator's
+authorization codes are dev-only and live in ``devtools.simulator.store``."""
 
 from __future__ import annotations
 
@@ -31,17 +31,3 @@ class LoginAttempt(SQLModel, table=True):
     at: NaiveDatetime = Field(default_factory=utcnow)
     success: bool = False
 
-
-class SimulatorGrant(SQLModel, table=True):
-    """An authorization code issued by the built-in login simulator."""
-
-    code_hash: str = Field(primary_key=True, max_length=64)
-    client_id: str = Field(max_length=100)
-    redirect_uri: str = Field(max_length=1000)
-    scope: str = Field(default="openid", max_length=200)
-    nonce: str | None = Field(default=None, max_length=200)
-    code_challenge: str | None = Field(default=None, max_length=200)
-    code_challenge_method: str | None = Field(default=None, max_length=10)
-    claims: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    expires_at: NaiveDatetime
-    used_at: NaiveDatetime | None = None

@@ -1,8 +1,7 @@
 """One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
 includes (and the accessibility crawl checks its coverage against)."""
 
-from portal.routes import auth, health, pages
-from portal.routes import cases, inbox, permits, staff
+from portal.routes import auth, cases, health, inbox, pages, permits, staff
 
 ROUTERS = [
     health.router,

@@ -16,16 +16,15 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from portal.auth import oidc, ratelimit
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS, Principal, level_rank
 from portal.auth.sessions import get_session_state, seconds_left, sign_in, sign_out
 from portal.i18n import gettext as _
-from portal.models import Employee
-from portal.routes.pages import safe_local_path
-from portal.services import audit
+from portal.security import safe_local_path
+from portal.services import audit, employees
 from portal.templating import render
 
 router = APIRouter()
@@ -113,8 +112,9 @@ async def start(request: Request, slug: str, volgende: NextParam = None, niveau:
                                safe_local_path(volgende, ""), level_for(slug, niveau))
     except oidc.ProviderUnavailable as exc:
         log.warning("Sign-in provider %s unavailable: %s", slug, exc)
+        reason = exc.reason
         await _with_db(request, lambda db: audit.record(db, "anonymous", "", "sign_in_failed", client_ip=address,
-                                                        detail={"provider": slug, "reason": exc.reason}))
+                                                        detail={"provider": slug, "reason": reason}))
         return _unavailable(request, slug)
     return RedirectResponse(url, status_code=303)
 
@@ -151,9 +151,7 @@ async def callback(request: Request, slug: str):
             raise oidc.SignInFailed("code_missing", "no authorization code")
         claims = await oidc.finish(request.app, settings, provider, code, pending)
         principal = await _with_db(request, lambda db: oidc.principal_from_claims(
-            provider, claims, staff_lookup=lambda login_id: db.exec(
-                select(Employee).where(Employee.login_id == login_id, Employee.is_active == True)  # noqa: E712
-            ).first()))
+            provider, claims, staff_lookup=lambda login_id: employees.active_by_login(db, login_id)))
     except oidc.SignInFailed as exc:
         failure = exc
 
@@ -177,7 +175,7 @@ async def callback(request: Request, slug: str):
         return render(request, "pages/auth/sign_in_failed.html",
                       {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason}, status_code=status)
 
-    sign_in(request, principal, extra={"id_token": claims.get("_id_token"), "provider": slug})
+    sign_in(request, principal, extra={"provider": slug})
     def record_sign_in(db):
         audit.record(db, principal.kind, principal.audit_id, "sign_in", client_ip=address,
                      detail={"provider": slug, "level": principal.level})
@@ -192,7 +190,6 @@ async def sign_out_route(request: Request):
     session = get_session_state(request)
     principal = session.principal
     slug = session.get("provider")
-    id_token = session.get("id_token")
     sign_out(request)
     if principal is None:
         return RedirectResponse("/uitgelogd", status_code=303)
@@ -208,7 +205,7 @@ async def sign_out_route(request: Request):
             meta = await oidc.metadata(request.app, provider)
         except oidc.ProviderUnavailable:
             meta = {}
-        url = oidc.end_session_url(meta, provider, request.app.state.settings, id_token)
+        url = oidc.end_session_url(meta, provider, request.app.state.settings)
         if url:
             return RedirectResponse(url, status_code=303)
     return RedirectResponse(f"/uitgelogd?bij={slug}" if slug else "/uitgelogd", status_code=303)
@@ -221,7 +218,7 @@ async def signed_out(request: Request, bij: Annotated[str | None, Query(max_leng
     if provider is not None and not provider.is_simulator and get_session_state(request).principal is None:
         try:
             meta = await oidc.metadata(request.app, provider)
-            provider_logout = oidc.end_session_url(meta, provider, request.app.state.settings, None)
+            provider_logout = oidc.end_session_url(meta, provider, request.app.state.settings)
         except oidc.ProviderUnavailable:
             provider_logout = None
     return render(request, "pages/auth/signed_out.html",

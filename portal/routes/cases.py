@@ -12,17 +12,15 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from portal import clock
-from portal.auth.dependencies import AssuranceTooLow, require_applicant
+from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
-from portal.domain.deadlines import Term
 from portal.i18n import gettext as _
-from portal.i18n import ngettext
-from portal.models import Case, CaseType
-from portal.services import cases as case_service
+from portal.services import access
 from portal.services import contact as contact_service
 from portal.services import documents as document_service
-from portal.services.organisation import get_organisation
+from portal.services import overview as overview_service
+from portal.services.case_page import CaseNotFound, CasePageView, LevelTooLow, build_case_page
 from portal.templating import is_htmx, render
 
 router = APIRouter()
@@ -40,21 +38,6 @@ Form = Annotated[FormData, Depends(form_data)]
 
 
 # --------------------------------------------------------------------------- texts
-
-
-def term_words(iso: str | None) -> str:
-    """'P8W' → '8 weken' / '8 weeks'; combined terms joined with 'en'/'and'."""
-    if not iso:
-        return ""
-    parts = []
-    for part in Term.parse_iso8601(iso).components:
-        if part.unit == "weeks":
-            parts.append(ngettext("%(num)d week", "%(num)d weeks", part.amount))
-        elif part.unit == "months":
-            parts.append(ngettext("%(num)d month", "%(num)d months", part.amount))
-        else:
-            parts.append(ngettext("%(num)d day", "%(num)d days", part.amount))
-    return _(" and ").join(parts) if len(parts) > 1 else parts[0]
 
 
 def filter_messages() -> dict[str, str]:
@@ -88,6 +71,7 @@ def callback_messages() -> dict[str, str]:
         "time_invalid": _("Choose when we may call you."),
         "question_too_long": _("Your question is too long. Use at most 2000 characters."),
         "key_invalid": _("This form has expired. Reload the page and try again."),
+        "too_many": _("You have asked us to call you back many times today. We will call you about the requests you sent. Do you need us sooner? Call us."),
     }
 
 
@@ -105,12 +89,12 @@ def feedback_messages() -> dict[str, str]:
 @router.get("/mijn-zaken")
 def overview(request: Request, principal: Applicant, db: DbSession):
     params = request.query_params
-    types = case_service.case_types_for(db, principal)
-    filters, errors = case_service.CaseFilters.parse(
+    types = overview_service.case_types_for(db, principal)
+    filters, errors = overview_service.CaseFilters.parse(
         params.get("zoek"), params.get("type"), params.get("status"), params.get("na"),
         {case_type.code for case_type in types},
     )
-    result = case_service.list_cases(db, principal, filters)
+    result = overview_service.list_cases(db, principal, filters)
     messages = filter_messages()
     context = {
         "filters": filters,
@@ -132,24 +116,27 @@ def overview(request: Request, principal: Applicant, db: DbSession):
 # --------------------------------------------------------------------------- case page
 
 
-def _load(db: Session, principal: Principal, number: str) -> tuple[Case, CaseType]:
-    found = case_service.find_case(db, principal, number)
+def _authorised(db: Session, principal: Principal, number: str) -> access.CaseAccess:
+    """A case the principal may act on: 404 when not theirs, the level page when too low."""
+    found = access.find_case(db, principal, number)
     if found is None:
         raise HTTPException(status_code=404)
-    case, case_type = found
-    if not principal.meets(case_type.min_assurance):
-        raise AssuranceTooLow(case_type.min_assurance)
-    return case, case_type
+    return found.require_level()
 
 
-def _page_context(db: Session, request: Request, principal: Principal, case: Case, case_type: CaseType, **extra) -> dict:
-    detail = case_service.case_detail(db, principal, case, case_type, clock.today())
-    settings = request.app.state.settings
+def _view(db: Session, principal: Principal, number: str) -> CasePageView:
+    view = build_case_page(db, principal, number, clock.today())
+    if isinstance(view, CaseNotFound):
+        raise HTTPException(status_code=404)
+    if isinstance(view, LevelTooLow):
+        raise access.AssuranceTooLow(view.required_level)
+    return view
+
+
+def _page_context(request: Request, view: CasePageView, **extra) -> dict:
     context = {
-        "detail": detail,
-        "organisation": get_organisation(db),
-        "term_words": term_words,
-        "callback_due": contact_service.callback_due,
+        "detail": view,
+        "organisation": view.organisation,
         "callback_key": contact_service.new_idempotency_key(),
         "callback_form": contact_service.CallbackForm(),
         "callback_errors": {},
@@ -157,7 +144,7 @@ def _page_context(db: Session, request: Request, principal: Principal, case: Cas
         "feedback_errors": {},
         "feedback_notice": None,
         "upload_errors": {},
-        "upload_max_bytes": settings.upload_max_bytes,
+        "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "received_document": None,
     }
     context.update(extra)
@@ -166,20 +153,15 @@ def _page_context(db: Session, request: Request, principal: Principal, case: Cas
 
 @router.get("/mijn-zaken/{number}")
 def case_page(request: Request, number: str, principal: Applicant, db: DbSession):
-    case, case_type = _load(db, principal, number)
-    context = _page_context(db, request, principal, case, case_type)
-    received = parse_id(request.query_params.get("ontvangen"))
-    if received is not None:
-        # Only a document of this (authorised) case can be named here.
-        context["received_document"] = next(
-            (document for document in context["detail"].documents if document.id == received), None
-        )
-    return render(request, "pages/cases/detail.html", context)
+    view = _view(db, principal, number)
+    # Only a document of this (authorised) case can be named here.
+    received = view.document(parse_id(request.query_params.get("ontvangen")))
+    return render(request, "pages/cases/detail.html", _page_context(request, view, received_document=received))
 
 
 @router.post("/mijn-zaken/{number}/documenten")
 def upload_document(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
-    case, case_type = _load(db, principal, number)
+    case = _authorised(db, principal, number).case
     settings = request.app.state.settings
     request_id = parse_id(form.get("verzoek"))
     document_request = document_service.open_request(db, case, request_id) if request_id is not None else None
@@ -198,19 +180,25 @@ def upload_document(request: Request, number: str, principal: Applicant, db: DbS
             error = problem.code
             status = 413 if problem.code == "too_large" else 400
         else:
-            document = document_service.store_upload(
-                db, case, document_request, checked, settings.effective_upload_dir, clock.today()
-            )
-            return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
+            try:
+                document = document_service.store_upload(
+                    db, case, document_request, checked, settings.effective_upload_dir, clock.today()
+                )
+            except document_service.UploadError as problem:  # fulfilled by a simultaneous upload
+                error = problem.code
+                status = 409
+            else:
+                return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
     message = upload_messages(settings.upload_max_bytes)[error]
-    key = document_request.id if document_request is not None else "general"
-    context = _page_context(db, request, principal, case, case_type, upload_errors={key: message})
+    # A request fulfilled meanwhile is no longer on the page: show its message at the top.
+    key = document_request.id if document_request is not None and status != 409 else "general"
+    context = _page_context(request, _view(db, principal, number), upload_errors={key: message})
     return render(request, "pages/cases/detail.html", context, status_code=status)
 
 
 @router.post("/mijn-zaken/{number}/terugbellen")
 def callback(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
-    case, case_type = _load(db, principal, number)
+    case = _authorised(db, principal, number).case
     data = contact_service.CallbackForm(
         phone=str(form.get("telefoon", ""))[:100],
         preferred_time=str(form.get("moment", "any")),
@@ -228,7 +216,7 @@ def callback(request: Request, number: str, principal: Applicant, db: DbSession,
         return RedirectResponse(f"/mijn-zaken/{case.number}#terugbellen", status_code=303)
     messages = callback_messages()
     context = _page_context(
-        db, request, principal, case, case_type,
+        request, _view(db, principal, number),
         callback_form=data,
         callback_errors={field: messages[code] for field, code in errors.items()},
         callback_notice=("created" if created else ("duplicate" if not errors else None)),
@@ -241,8 +229,8 @@ def callback(request: Request, number: str, principal: Applicant, db: DbSession,
 
 @router.post("/mijn-zaken/{number}/feedback")
 def feedback(request: Request, number: str, principal: Applicant, db: DbSession, form: Form):
-    case, case_type = _load(db, principal, number)
-    detail = case_service.case_detail(db, principal, case, case_type, clock.today())
+    detail = _view(db, principal, number)
+    case = detail.case
     helped = str(form.get("geholpen", ""))
     comment = str(form.get("toelichting", ""))
     context_name = str(form.get("moment", ""))
@@ -260,7 +248,7 @@ def feedback(request: Request, number: str, principal: Applicant, db: DbSession,
         return RedirectResponse(f"/mijn-zaken/{case.number}#feedback", status_code=303)
     messages = feedback_messages()
     context = _page_context(
-        db, request, principal, case, case_type,
+        request, _view(db, principal, number),
         feedback_errors={field: messages[code] for field, code in errors.items()},
         feedback_notice=("created" if created else ("duplicate" if not errors else None)),
     )

@@ -10,18 +10,12 @@ from sqlmodel import Session
 
 from portal.db import DbSession
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
+from portal.security import safe_local_path
 from portal.services import accessibility_statement as statement_service
 from portal.services.organisation import get_organisation
 from portal.templating import render
 
 router = APIRouter()
-
-
-def safe_local_path(target: str | None, default: str = "/") -> str:
-    """Only same-site paths, so a link cannot send someone to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
 
 
 @router.get("/")

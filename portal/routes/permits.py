@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from sqlmodel import Session
 
 from portal import clock
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
-from portal.services import cases as case_service
+from portal.services import permits as permit_service
 from portal.templating import render
 
 router = APIRouter()
@@ -26,6 +25,6 @@ def permits(request: Request, principal: Annotated[Principal, Depends(require_ap
             db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
-    rows = case_service.list_permits(db, principal, clock.today())
+    rows = permit_service.list_permits(db, principal, clock.today())
     return render(request, "pages/permits/list.html", {"rows": rows, "today": clock.today(),
-                                                       "soon_days": case_service.EXPIRES_SOON_DAYS})
+                                                       "soon_days": permit_service.EXPIRES_SOON_DAYS})

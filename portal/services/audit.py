@@ -4,6 +4,8 @@ missing audit entry must not go unnoticed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from sqlmodel import Session
 
@@ -11,8 +13,9 @@ from portal.models import AuditLog
 
 
 def client_ip(request: Request) -> str:
-    """The address of the client as the server sees it. Behind a proxy, run
-    uvicorn with --proxy-headers so this is the real client."""
+    """The address of the client. Behind a reverse proxy, list the proxy in
+    PORTAL_TRUSTED_PROXIES (portal.security.ForwardedHeadersMiddleware then takes the
+    address from X-Forwarded-For) and run uvicorn with --no-proxy-headers."""
     return (request.client.host if request.client else "")[:45]
 
 
@@ -24,7 +27,7 @@ def record(
     object_type: str = "",
     object_id: str = "",
     client_ip: str = "",
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     commit: bool = True,
 ) -> AuditLog:
     """Add one entry. ``actor_kind``: resident, business, staff, system or anonymous.

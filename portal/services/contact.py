@@ -1,6 +1,7 @@
 """'Bel mij terug' (callback requests) and 'Bent u geholpen?' (feedback).
 
-Both are safe against a double submit: a callback request carries an idempotency key
+A person has at most one open callback request per case (a new form returns the open
+one) and at most CALLBACK_LIMIT requests a day. Both are safe against a double submit: a callback request carries an idempotency key
 from a hidden form field (a second submit of the same form finds the first request);
 feedback is unique per (case, context, submitter) in the database, so a second answer
 is recognised, not stored.
@@ -14,14 +15,20 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import CallbackRequest, Case, Feedback
+from portal.services.access import callbacks_of
 
 CALLBACK_NORM = timedelta(hours=48)  # service norm: 90% of callbacks within 48 hours
+# Against flooding the callback list: one open request per case and person (see
+# request_callback), and at most this many requests per person in a day, over all cases.
+CALLBACK_LIMIT = 5
+CALLBACK_LIMIT_WINDOW = timedelta(hours=24)
 PREFERRED_TIMES = ("any", "morning", "afternoon")
 FEEDBACK_CONTEXTS = ("case_closed", "after_contact")
 MAX_QUESTION = 2000
@@ -90,6 +97,21 @@ def request_callback(db: Session, principal: Principal, case: Case, form: Callba
             # Someone else's key: never reveal or reuse their request.
             raise ValueError("key_invalid")
         return existing, False
+    # One open request per case and person: a second form (another key) gets the first.
+    still_open = db.exec(
+        select(CallbackRequest).where(callbacks_of(principal, case.id), col(CallbackRequest.handled_at).is_(None))
+        .order_by(col(CallbackRequest.created_at))
+    ).first()
+    if still_open is not None:
+        return still_open, False
+    recent = db.exec(
+        select(func.count()).select_from(CallbackRequest).where(
+            col(CallbackRequest.submitter) == principal.submitter_key,
+            col(CallbackRequest.created_at) >= utcnow() - CALLBACK_LIMIT_WINDOW,
+        )
+    ).one()
+    if recent >= CALLBACK_LIMIT:
+        raise ValueError("too_many")
     request = CallbackRequest(
         case_id=case.id,
         submitter=principal.submitter_key,

@@ -7,9 +7,10 @@ hand-built rules, so every place shows the same date with the same explanation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.config import get_settings
@@ -19,7 +20,10 @@ from portal.domain.deadlines import Suspension as SuspensionPeriod
 from portal.i18n import localized
 from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
-__all__ = ["deadline_for_case", "refresh_legal_deadline", "rules_for"]
+__all__ = [
+    "deadline_for_case", "extension_periods", "refresh_legal_deadline", "requests_with_due_dates", "rules_for", "suspension_due_dates",
+    "suspension_periods",
+]
 
 
 def rules_for(case_type: CaseType) -> DeadlineRules:
@@ -41,36 +45,55 @@ def rules_for(case_type: CaseType) -> DeadlineRules:
     )
 
 
-def _suspensions(db: Session, case_id: int) -> list[SuspensionPeriod]:
-    """Each stored suspension with its due date: the latest due date of the document
-    requests made with it (Awb 4:15: "de daarvoor gestelde termijn"). None when no
-    request set one -- then the request does not suspend the term (ECLI:NL:RVS:2016:2527)."""
-    rows = db.exec(
-        select(Suspension).where(Suspension.case_id == case_id).order_by(Suspension.requested_on, Suspension.id)
-    ).all()
+def suspension_due_dates(requests: Iterable[DocumentRequest]) -> dict[int, date]:
+    """The due date of each suspension: the latest due date of the document requests made
+    with it (Awb 4:15: "de daarvoor gestelde termijn"). A suspension missing here had no
+    request that set one -- then it does not suspend the term (ECLI:NL:RVS:2016:2527)."""
     due: dict[int, date] = {}
-    for suspension_id, due_on in db.exec(
-        select(DocumentRequest.suspension_id, DocumentRequest.due_on).where(
-            DocumentRequest.case_id == case_id,
-            DocumentRequest.suspension_id.is_not(None),
-            DocumentRequest.due_on.is_not(None),
-        )
-    ).all():
-        due[suspension_id] = max(due.get(suspension_id, due_on), due_on)
+    for request in requests:
+        if request.suspension_id is not None and request.due_on is not None:
+            due[request.suspension_id] = max(due.get(request.suspension_id, request.due_on), request.due_on)
+    return due
+
+
+def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date]) -> list[SuspensionPeriod]:
+    """Stored suspensions (already read, in order) as the domain's periods, each with its
+    due date from ``suspension_due_dates`` (required: every caller has to decide)."""
     return [
-        SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason"), due_on=due.get(row.id))
+        SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason"),
+                         due_on=due_dates.get(row.id) if row.id is not None else None)
         for row in rows
     ]
 
 
-def _extensions(db: Session, case_id: int) -> list[ExtensionPeriod]:
-    rows = db.exec(
-        select(Extension).where(Extension.case_id == case_id).order_by(Extension.announced_on, Extension.id)
-    ).all()
+def requests_with_due_dates(db: Session, case_ids: list[int | None]) -> list[DocumentRequest]:
+    return list(db.exec(
+        select(DocumentRequest).where(
+            col(DocumentRequest.case_id).in_(case_ids),
+            col(DocumentRequest.suspension_id).is_not(None),
+            col(DocumentRequest.due_on).is_not(None),
+        )
+    ).all())
+
+
+def extension_periods(rows: Iterable[Extension]) -> list[ExtensionPeriod]:
+    """Stored extensions (already read, in order) as the domain's periods."""
     return [
         ExtensionPeriod(row.announced_on, Term.parse_iso8601(row.duration), localized(row, "reason"))
         for row in rows
     ]
+
+
+def _suspensions(db: Session, case_id: int | None) -> list[SuspensionPeriod]:
+    return suspension_periods(db.exec(
+        select(Suspension).where(col(Suspension.case_id) == case_id).order_by(col(Suspension.requested_on), col(Suspension.id))
+    ).all(), suspension_due_dates(requests_with_due_dates(db, [case_id])))
+
+
+def _extensions(db: Session, case_id: int | None) -> list[ExtensionPeriod]:
+    return extension_periods(db.exec(
+        select(Extension).where(col(Extension.case_id) == case_id).order_by(col(Extension.announced_on), col(Extension.id))
+    ).all())
 
 
 def deadline_for_case(db: Session, case: Case, today: date | None = None) -> DeadlineResult:

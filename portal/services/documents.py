@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest, Suspension
@@ -103,9 +104,9 @@ def open_request(db: Session, case: Case, request_id: int) -> DocumentRequest | 
     """An unfulfilled document request of this case (the case is already authorised)."""
     return db.exec(
         select(DocumentRequest).where(
-            DocumentRequest.id == request_id,
-            DocumentRequest.case_id == case.id,
-            DocumentRequest.fulfilled_on.is_(None),
+            col(DocumentRequest.id) == request_id,
+            col(DocumentRequest.case_id) == case.id,
+            col(DocumentRequest.fulfilled_on).is_(None),
         )
     ).first()
 
@@ -119,14 +120,15 @@ def store_upload(
     today: date,
 ) -> Document:
     """Store the file and fulfil the request; ends the request's suspension when no other
-    request of that suspension is still open, and recomputes the decision date."""
+    request of that suspension is still open, and recomputes the decision date. Raises
+    UploadError("request") when the request was fulfilled meanwhile (nothing is stored)."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     storage_key = secrets.token_hex(24)
     path = upload_dir / storage_key
     path.write_bytes(checked.data)
     try:
         document = Document(
-            case_id=case.id,
+            case_id=request.case_id,
             document_request_id=request.id,
             title=request.title_nl,
             filename=checked.filename,
@@ -136,9 +138,17 @@ def store_upload(
             storage_key=storage_key,
             uploaded_by="applicant",
         )
+        # Claim the request atomically: of several uploads for one request sent at the same
+        # moment, exactly one finds it still open; the others store nothing.
+        claim = db.execute(
+            update(DocumentRequest)
+            .where(col(DocumentRequest.id) == request.id, col(DocumentRequest.fulfilled_on).is_(None))
+            .values(fulfilled_on=today)
+        )
+        if not isinstance(claim, CursorResult) or claim.rowcount != 1:
+            raise UploadError("request")
         db.add(document)
         request.fulfilled_on = today
-        db.add(request)
         if request.suspension_id is not None:
             _end_suspension(db, case, request, today)
         case.last_activity_at = utcnow()
@@ -155,10 +165,10 @@ def store_upload(
 
 def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: date) -> None:
     others_open = db.exec(
-        select(DocumentRequest.id).where(
-            DocumentRequest.suspension_id == request.suspension_id,
-            DocumentRequest.id != request.id,
-            DocumentRequest.fulfilled_on.is_(None),
+        select(col(DocumentRequest.id)).where(
+            col(DocumentRequest.suspension_id) == request.suspension_id,
+            col(DocumentRequest.id) != request.id,
+            col(DocumentRequest.fulfilled_on).is_(None),
         )
     ).first()
     if others_open is not None:
@@ -168,8 +178,8 @@ def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: da
         suspension.resumed_on = max(today, suspension.requested_on)
         db.add(suspension)
     still_suspended = db.exec(
-        select(Suspension.id).where(
-            Suspension.case_id == case.id, Suspension.resumed_on.is_(None), Suspension.id != request.suspension_id
+        select(col(Suspension.id)).where(
+            col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None), col(Suspension.id) != request.suspension_id
         )
     ).first()
     case.suspended = still_suspended is not None

@@ -1,9 +1,10 @@
 """Notices: creating one (the inbox entry plus its outbox rows, in one transaction), and
 the inbox: notices addressed to a resident or business, across all their cases.
 
-A notice is visible only when it is addressed to the principal (``notices_for``) and,
-when it belongs to a case, that case is one the principal may see (``owned_by``). Both
-conditions are in the query, so a guessed id finds nothing.
+Who may see a notice is decided in ``portal.services.access`` (addressed to the
+principal, and about no case or about one of theirs), inside the query, so a guessed id
+finds nothing. A notice about a case is as sensitive as the case page: reading it and
+marking it read both need the case type's sign-in level (``access.level_allows``).
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
 from portal.notify.outbox import enqueue_for_notice
-from portal.services.cases import notices_for, owned_by
+from portal.services.access import AssuranceTooLow, level_allows, visible_notices
 
 INBOX_LIMIT = 200
 
@@ -86,49 +87,61 @@ def create_notice(
 class InboxItem:
     notice: Notice
     case: Case | None
+    case_type: CaseType | None = None
+    level_ok: bool = True  # False: reading it (and marking it read) needs a higher sign-in level
 
-
-def _visible(principal: Principal):
-    """Addressed to the principal, and either about no case or about one of theirs."""
-    case_ok = select(Case.id).join(CaseType, CaseType.id == Case.case_type_id).where(
-        owned_by(principal), CaseType.is_public.is_(True)
-    )
-    return (notices_for(principal), or_(Notice.case_id.is_(None), Notice.case_id.in_(case_ok)))
+    @property
+    def required_level(self) -> str | None:
+        return self.case_type.min_assurance if self.case_type is not None else None
 
 
 def list_notices(db: Session, principal: Principal, limit: int = INBOX_LIMIT) -> list[InboxItem]:
     """Newest first, unread and read together (the page marks the unread ones)."""
     rows = db.exec(
-        select(Notice, Case)
-        .outerjoin(Case, Case.id == Notice.case_id)
-        .where(*_visible(principal))
-        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        select(Notice, Case, CaseType)
+        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(*visible_notices(principal))
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
         .limit(limit)
     ).all()
-    return [InboxItem(notice, case) for notice, case in rows]
+    return [
+        InboxItem(notice, case, case_type,
+                  level_allows(principal, case_type.min_assurance if case_type is not None else None))
+        for notice, case, case_type in rows
+    ]
 
 
 def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem | None:
+    """One notice the principal may see, or None. Raises AssuranceTooLow when it is about a
+    case whose type needs a higher sign-in level than the principal has."""
     row = db.exec(
-        select(Notice, Case)
-        .outerjoin(Case, Case.id == Notice.case_id)
-        .where(Notice.id == notice_id, *_visible(principal))
+        select(Notice, Case, CaseType)
+        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Notice.id) == notice_id, *visible_notices(principal))
     ).first()
-    return InboxItem(*row) if row else None
+    if row is None:
+        return None
+    item = InboxItem(*row)
+    if not level_allows(principal, item.required_level):
+        raise AssuranceTooLow(item.required_level)
+    return item
 
 
 def unread_count(db: Session, principal: Principal) -> int:
     return db.exec(
-        select(func.count()).select_from(Notice).where(Notice.read_at.is_(None), *_visible(principal))
+        select(func.count()).select_from(Notice).where(col(Notice.read_at).is_(None), *visible_notices(principal))
     ).one()
 
 
 def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:
-    """Mark one notice read. False when it does not exist for this principal.
+    """Mark one notice read. False when it does not exist for this principal; raises
+    AssuranceTooLow, like reading it, when its case needs a higher sign-in level.
     Marking an already read notice again is fine (keeps the first read time)."""
     item = get_notice(db, principal, notice_id)
     if item is None:
         return False
-    db.exec(update(Notice).where(Notice.id == notice_id, Notice.read_at.is_(None)).values(read_at=utcnow()))
+    db.exec(update(Notice).where(col(Notice.id) == notice_id, col(Notice.read_at).is_(None)).values(read_at=utcnow()))
     db.commit()
     return True

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.models import Organisation
 
 
 def get_organisation(db: Session) -> Organisation | None:
-    return db.exec(select(Organisation).order_by(Organisation.id)).first()
+    return db.exec(select(Organisation).order_by(col(Organisation.id))).first()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.domain.deadlines import DeadlineResult
@@ -46,12 +46,12 @@ def worklist_for(db: Session, employee_id: int, today: date | None = None) -> Wo
     if employee is None or not employee.is_active:
         return None
     today = today or clock.today()
-    open_cases = select(Case).where(Case.closed_on.is_(None))
+    open_cases = select(Case).where(col(Case.closed_on).is_(None))
     mine = db.exec(
-        open_cases.join(Role, Role.case_id == Case.id)
-        .where(Role.role_type == "behandelaar", Role.employee_id == employee_id)
+        open_cases.join(Role, col(Role.case_id) == col(Case.id))
+        .where(col(Role.role_type) == "behandelaar", col(Role.employee_id) == employee_id)
         .distinct()
     ).all()
-    handled = select(Role.case_id).where(Role.role_type == "behandelaar")
-    unassigned = db.exec(open_cases.where(Case.id.not_in(handled))).all()
+    handled = select(col(Role.case_id)).where(col(Role.role_type) == "behandelaar")
+    unassigned = db.exec(open_cases.where(col(Case.id).not_in(handled))).all()
     return Worklist(employee, _items(db, list(mine), today), _items(db, list(unassigned), today))

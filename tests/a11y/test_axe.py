@@ -34,3 +34,30 @@ def test_axe_runs_in_a_page_under_the_portals_strict_csp(browser, live_server):
 
 def test_wcag_tags_become_success_criteria():
     assert axe.criteria_from_tags(["wcag2aa", "wcag1410", "wcag143", "best-practice"]) == ["1.4.10", "1.4.3"]
+
+
+def test_options_reach_axe_as_json_not_as_python_words():
+    """axe-core-python serialises options with str(): True would reach the browser as the
+    undefined name True. PinnedAxe sends JSON."""
+    args = axe.PinnedAxe._format_script_args(options={"runOnly": {"type": "tag", "values": ["wcag2a"]},
+                                                      "iframes": False, "selectors": True})
+    assert args == 'document,{"runOnly": {"type": "tag", "values": ["wcag2a"]}, "iframes": false, "selectors": true}'
+
+
+def test_what_axe_cannot_decide_is_reported_as_needs_review_with_a_picture(browser, fixture_server, tmp_path):
+    from a11y import report
+    from a11y.crawl import Crawler
+    from a11y.findings import NEEDS_REVIEW
+    from a11y.states import State
+
+    state = State("broken-more", "anonymous", "/broken-more.html", "Known failures 2", languages=("en",))
+    audit = Crawler(browser, fixture_server, checks=["page-title"], out_dir=tmp_path).run([state])
+    review = [f for f in audit.results[0].findings if f.kind == NEEDS_REVIEW]
+    contrast = next(f for f in review if f.check == "axe:color-contrast")
+    item = next(n for n in contrast.nodes if n.selector == "#text-on-image")
+    assert item.screenshot and (tmp_path / item.screenshot).stat().st_size > 0
+    assert "1.4.3" in contrast.criteria
+    assert audit.results[0].needs_review and not [f for f in review if f in audit.results[0].violations]
+    html = report.render_html(audit)
+    assert "Needs review" in html and "needs review" in html and item.screenshot in html
+    assert report.summary(audit)["needs_review"] == len(review)

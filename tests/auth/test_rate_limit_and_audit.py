@@ -44,16 +44,18 @@ def test_too_many_failures_from_one_address_are_refused(app, settings):
     assert actions[-2:] == ["sign_in_rate_limited", "sign_in_rate_limited"]
 
 
-def test_too_many_failures_for_one_identifier_from_many_addresses(app, settings):
+def test_failures_for_one_identifier_count_per_address(app, settings):
+    """Issue 10 item 7: failures for one identifier from many addresses must not lock its
+    owner out (a stranger could), so they count per identifier *and* address; from one
+    address the limit still holds (tests/auth/test_probing.py has the owner's side)."""
     typed = "111111111"  # fails the 11-check every time
     for _ in range(settings.login_rate_limit):
         client = client_from_new_address(app)
         response = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
         assert response.status_code == 422
     client = client_from_new_address(app)
-    blocked = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
-    assert blocked.status_code == 429
-    assert "minuten" in blocked.text or "minuut" in blocked.text
+    answer = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
+    assert answer.status_code == 422  # a new address is not blocked by the others' failures
 
 
 def test_sign_in_and_sign_out_are_audited_without_full_bsn(app):

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from devtools.app import create_dev_app
 from portal.app import create_app
 from portal.auth import oidc
 from portal.config import ConfigurationError
@@ -28,8 +29,21 @@ def test_security_headers_on_every_page(client):
 
 
 def test_production_refuses_the_simulator(settings):
+    production_with_simulator = settings.model_copy(
+        update={"env": "production", "base_url": PRODUCTION_URL, "simulator_enabled": True})
     with pytest.raises(ConfigurationError, match="SIMULATOR"):
-        create_app(settings.model_copy(update={"env": "production", "base_url": PRODUCTION_URL, "simulator_enabled": True}))
+        create_app(production_with_simulator)
+    # The development entry point builds the product app first, so it refuses too.
+    with pytest.raises(ConfigurationError, match="SIMULATOR"):
+        create_dev_app(production_with_simulator)
+
+
+def test_the_product_app_does_not_mount_the_simulator(settings):
+    """The simulator is dev tooling: only ``devtools.app.create_dev_app`` mounts it."""
+    product = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    assert product.get("/simulator/digid/jwks").status_code == 404
+    development = TestClient(create_dev_app(settings), base_url="http://127.0.0.1")
+    assert development.get("/simulator/digid/jwks").status_code == 200
 
 
 @pytest.fixture()

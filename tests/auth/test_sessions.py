@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from portal.app import create_app
+from devtools.app import create_dev_app as create_app
 from portal.auth.sessions import _hash, cookie_name
 from portal.clock import utcnow
 from portal.models import WebSession

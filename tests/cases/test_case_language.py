@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.demo_catalogue import CASE_TYPES
+from devtools.demo_catalogue import CASE_TYPES
 from portal.domain.case_kinds import case_kind
 from portal.i18n import format_date, format_money, set_language
 from portal.models import Case, DocumentRequest, Suspension

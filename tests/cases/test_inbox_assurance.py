@@ -7,9 +7,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.models import Case, Notice
-from tests.cases.conftest import text_of
+from tests.cases.conftest import csrf_of, text_of
 
 BIJSTAND = "ZAAK-2026-0000202"  # needs 'substantieel'
+WMO = "ZAAK-2026-0000201"  # needs 'substantieel' too
 
 
 def notice_ids(db, number: str) -> list[int]:
@@ -34,3 +35,26 @@ def test_the_same_message_at_the_right_level_is_shown(fatima, db):
     response = fatima.get(f"/berichten/{notice_id}")
     assert response.status_code == 200
     assert text_of(body.split("\n\n")[1]) in text_of(response.text)
+
+
+def test_marking_a_message_read_needs_the_same_level_as_reading_it(fatima_midden, db):
+    """Before, POST /berichten/{id}/gelezen skipped the level check that reading has."""
+    token = csrf_of(fatima_midden.get("/berichten").text)
+    ids = notice_ids(db, BIJSTAND) + notice_ids(db, WMO)
+    before = {notice_id: db.get(Notice, notice_id).read_at for notice_id in ids}
+    assert None in before.values()  # at least one unread message, so marking it would show
+    for notice_id in ids:
+        response = fatima_midden.post(f"/berichten/{notice_id}/gelezen", headers={"X-CSRF-Token": token},
+                                      follow_redirects=False)
+        assert response.status_code == 403
+        assert "niveau=substantieel" in response.text
+        db.expire_all()
+        assert db.get(Notice, notice_id).read_at == before[notice_id]  # nothing changed
+
+
+def test_the_inbox_offers_no_mark_as_read_button_below_the_level(fatima_midden, db):
+    inbox = fatima_midden.get("/berichten")
+    assert inbox.status_code == 200
+    for notice_id in notice_ids(db, BIJSTAND) + notice_ids(db, WMO):
+        if db.get(Notice, notice_id).read_at is None:
+            assert f'action="/berichten/{notice_id}/gelezen' not in inbox.text

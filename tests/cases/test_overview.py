@@ -12,7 +12,7 @@ from sqlmodel import delete, select
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, CaseType, Role
-from portal.services.cases import CaseFilters, Cursor, list_cases
+from portal.services.overview import CaseFilters, Cursor, list_cases
 from tests.cases.conftest import text_of
 
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.app import create_app
+from devtools.app import create_dev_app as create_app
 from portal.auth import oidc
 from tests.auth_helpers import RESIDENT_B, local, sign_out
 from tests.conftest import free_port

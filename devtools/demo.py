@@ -12,7 +12,7 @@ so loading again never breaks data made while using the demo.
 
 The demo is not a staff action, so nothing is written to the audit log.
 
-Run: ``python -m portal.demo`` (after ``alembic upgrade head``).
+Run: ``python -m devtools.demo`` (after ``alembic upgrade head``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any, Final, TypeVar
 from babel.dates import format_date as babel_format_date
 from sqlmodel import Session, SQLModel, delete, select
 
+from devtools.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
 from portal import clock
-from portal.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
 from portal.domain.case_kinds import case_kind
 from portal.domain.notices import extension_notice_facts
 from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
@@ -685,7 +685,7 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
 
 
 def summary() -> str:
-    """The demo logins, for ``python -m portal.demo`` and ``make run``."""
+    """The demo logins, for ``python -m devtools.demo`` and ``make run``."""
     lines = [f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
              f"{len(CASE_TYPES)} case types, {len(CASES)} cases.", "", "Demo logins (login simulator):"]
     for person in RESIDENTS.values():

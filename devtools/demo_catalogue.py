@@ -1,7 +1,7 @@
 """The catalogue of the demo municipality 'Gemeente Voorbeeldstad': organisation,
 teams, employees and the nine case types with their steps and required documents.
 
-Plain data, kept apart from ``portal.demo`` (which writes it, and the cases, to the
+Plain data, kept apart from ``devtools.demo`` (which writes it, and the cases, to the
 database) so the texts can be read and reviewed on their own. Resident texts are
 Dutch at B1 level ("u"-form) with an English version, written for the resident.
 

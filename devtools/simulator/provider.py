@@ -32,17 +32,19 @@ from joserfc.jwt import JWTClaimsRegistry
 from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
+from devtools.simulator import people
+from devtools.simulator.keys import public_jwks, signing_key
+from devtools.simulator.store import SimulatorGrant
 from portal.auth import ratelimit
-from portal.auth.oidc import PROVIDERS, redirect_uri as rp_redirect_uri, simulator_client_secret, simulator_issuer
+from portal.auth.oidc import PROVIDERS, simulator_client_secret, simulator_issuer
+from portal.auth.oidc import redirect_uri as rp_redirect_uri
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS
 from portal.clock import utcnow
 from portal.db import DbSession
 from portal.domain.identifiers import InvalidIdentifier, validate_bsn, validate_kvk, validate_vestigingsnummer
 from portal.i18n import gettext as _
-from portal.models import Employee, SimulatorGrant
+from portal.models import Employee
 from portal.services import audit
-from portal.simulator import people
-from portal.simulator.keys import public_jwks, signing_key
 from portal.templating import render
 
 router = APIRouter(prefix="/simulator")
@@ -203,7 +205,7 @@ async def authorize_decide(request: Request, slug: str, db: DbSession):
     settings = _settings(request)
     address = audit.client_ip(request)
     identifier = values["bsn"] or values["kvk"] or values["login_id"]
-    keys = [ratelimit.ip_key(address)] + ([ratelimit.identifier_key(identifier, request.app.state.secret_key)] if identifier else [])
+    keys = ratelimit.attempt_keys(address, identifier, request.app.state.secret_key)
     try:
         ratelimit.check(db, settings, keys)
     except ratelimit.TooManyAttempts as exc:

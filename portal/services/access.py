@@ -1,0 +1,171 @@
+"""Who may see what: the one home of the access rules every service uses.
+
+Authorisation lives in the WHERE clause of every query, never in a later check, so a
+wrong number or someone else's number simply finds nothing (the same 404 as a number
+that does not exist).
+
+Who sees which case:
+
+* A resident (DigiD) sees cases where a Role carries their BSN.
+* A business (eHerkenning) sees cases where a Role carries their KVK number. A login for
+  the whole company (no branch number) sees every branch's cases. A login for one
+  branch (vestigingsnummer) sees that branch's cases plus the company-level cases that
+  name no branch -- those concern the whole company, so every branch may see them --
+  but not the cases of the company's other branches.
+* Only case types marked public (ZGW indicatieInternOfExtern = extern) are shown.
+
+Everything else follows from the case:
+
+* a **message** (notice) is visible when it is addressed to the principal (same branch
+  rule) and is about no case or about a case they may see;
+* a **document** or **document request** is visible with its case;
+* a **callback request** and a **feedback answer** are visible to their submitter only
+  (``Principal.submitter_key``): one branch's phone number is not another branch's;
+* a **permit** is a granted case of a permit type, so the case rule applies.
+
+The sign-in level rule: a case type may require a minimum level (Wmo and bijstand
+require DigiD 'substantieel' or eHerkenning EH3). Lists show such cases with a note;
+their details -- the case page, its messages, and acting on them (upload, callback,
+feedback, marking a message read) -- need the level. ``level_allows`` is that rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from portal.auth.principal import Principal, level_rank
+from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
+
+__all__ = [
+    "AssuranceTooLow",
+    "CaseAccess",
+    "callbacks_of",
+    "feedback_of",
+    "find_case",
+    "level_allows",
+    "notices_for",
+    "owned_by",
+    "valid_case_number",
+    "visible_case_ids",
+    "visible_cases",
+    "visible_notices",
+]
+
+
+class AssuranceTooLow(Exception):
+    """Signed in, but at a lower level than this case type requires. Answered with a page
+    that explains why and offers to sign in again at the right level (portal/errors.py)."""
+
+    def __init__(self, required_level: str | None) -> None:
+        super().__init__(required_level)
+        self.required_level = required_level
+
+
+def level_allows(principal: Principal, required_level: str | None) -> bool:
+    """The sign-in level rule: no requirement, or the principal's level is at least it
+    (DigiD and eHerkenning levels compared on one scale, see ``portal.auth.principal``)."""
+    return required_level is None or level_rank(principal.level) >= level_rank(required_level)
+
+
+def owned_by(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition: the case has a role that names this principal (see module docstring)."""
+    party: ColumnElement[bool]
+    if principal.kind == "resident" and principal.bsn:
+        party = col(Role.bsn) == principal.bsn
+    elif principal.kind == "business" and principal.kvk:
+        party = col(Role.kvk) == principal.kvk
+        if principal.branch_number:
+            party = and_(party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None)))
+    else:
+        return false()
+    return exists().where(col(Role.case_id) == col(Case.id), party)
+
+
+def notices_for(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition: a notice addressed to this principal (same branch rule as cases)."""
+    if principal.kind == "resident" and principal.bsn:
+        return col(Notice.recipient_bsn) == principal.bsn
+    if principal.kind == "business" and principal.kvk:
+        condition: ColumnElement[bool] = col(Notice.recipient_kvk) == principal.kvk
+        if principal.branch_number:
+            condition = and_(
+                condition,
+                or_(col(Notice.recipient_branch) == principal.branch_number, col(Notice.recipient_branch).is_(None)),
+            )
+        return condition
+    return false()
+
+
+def visible_cases(principal: Principal) -> Any:
+    """``select(Case, CaseType)`` limited to the cases this principal may see."""
+    return (
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(owned_by(principal), col(CaseType.is_public).is_(True))
+    )
+
+
+def visible_case_ids(principal: Principal) -> SelectOfScalar[int | None]:
+    """``select(Case.id)`` of the cases this principal may see (for IN sub-queries)."""
+    return select(col(Case.id)).join(CaseType, col(CaseType.id) == col(Case.case_type_id)).where(
+        owned_by(principal), col(CaseType.is_public).is_(True)
+    )
+
+
+def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Conditions: addressed to the principal, and about no case or about one of theirs."""
+    return (
+        notices_for(principal),
+        or_(col(Notice.case_id).is_(None), col(Notice.case_id).in_(visible_case_ids(principal))),
+    )
+
+
+def callbacks_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
+    """Condition: this principal's own callback requests about this case."""
+    return and_(col(CallbackRequest.case_id) == case_id, col(CallbackRequest.submitter) == principal.submitter_key)
+
+
+def feedback_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
+    """Condition: this principal's own feedback answers about this case."""
+    return and_(col(Feedback.case_id) == case_id, col(Feedback.submitter) == principal.submitter_key)
+
+
+_CASE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
+def valid_case_number(number: str | None) -> bool:
+    """A case number can only be letters, digits and hyphens (anything else finds nothing)."""
+    return bool(_CASE_NUMBER.fullmatch(number or ""))
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case the principal may see, its type, and whether their level opens its details."""
+
+    case: Case
+    case_type: CaseType
+    level_ok: bool
+
+    def require_level(self) -> CaseAccess:
+        """Raises AssuranceTooLow when the details need a higher sign-in level."""
+        if not self.level_ok:
+            raise AssuranceTooLow(self.case_type.min_assurance)
+        return self
+
+
+def find_case(db: Session, principal: Principal, number: str) -> CaseAccess | None:
+    """The case with this number, only if the principal may see it (one query); None for
+    a malformed number, an unknown one and someone else's alike."""
+    if not valid_case_number(number):
+        return None
+    found = db.exec(visible_cases(principal).where(Case.number == number)).first()
+    if found is None:
+        return None
+    case, case_type = found
+    return CaseAccess(case, case_type, level_allows(principal, case_type.min_assurance))

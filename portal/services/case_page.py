@@ -1,0 +1,263 @@
+"""The case page as one view model: ``build_case_page`` answers "not found", "level too
+low" or a ``CasePageView`` with everything the page shows already decided (labels as
+codes, flags, dates, the decision-date explanation, the banner and letter), built from
+the pure helpers in ``portal.domain``. Templates only choose the wording.
+
+Queries: at most ten, whatever the number of steps, messages, documents, suspensions or
+extensions (``tests/services/test_query_counts.py`` counts them):
+
+ 1. the case, its type and the municipality, authorised (``access.visible_cases``)
+ 2. the case type's steps with the case's status history
+ 3. suspensions          4. extensions (both read once: the date and the page share them)
+ 5. document requests    6. documents
+ 7. the principal's messages about the case
+ 8. the handler and their team
+ 9. the principal's callback request   10. the principal's feedback answers
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import and_
+from sqlmodel import Session, col, select
+
+from portal.auth.principal import Principal
+from portal.domain.case_kinds import CaseKind, case_kind
+from portal.domain.deadlines import DeadlineResult, compute_deadline
+from portal.domain.notices import Banner, NoticeOfDefault, banners_for, notice_of_default, rights_apply
+from portal.domain.outcome import Outcome, Remedy, outcome, remedy
+from portal.domain.steps import Step, progress
+from portal.i18n import localized
+from portal.models import (
+    CallbackRequest,
+    Case,
+    CaseType,
+    Document,
+    DocumentRequest,
+    Employee,
+    Extension,
+    Feedback,
+    Notice,
+    Organisation,
+    Role,
+    StatusHistory,
+    StatusType,
+    Suspension,
+    Team,
+)
+from portal.services.access import (
+    callbacks_of,
+    feedback_of,
+    level_allows,
+    notices_for,
+    valid_case_number,
+    visible_cases,
+)
+from portal.services.contact import callback_due
+from portal.services.deadlines import extension_periods, rules_for, suspension_due_dates, suspension_periods
+
+__all__ = ["CaseNotFound", "CasePageView", "Contact", "LevelTooLow", "build_case_page"]
+
+FeedbackContext = Literal["case_closed", "after_contact"]
+
+
+@dataclass(frozen=True)
+class CaseNotFound:
+    """No such case for this principal (unknown, malformed, someone else's: the same)."""
+
+
+@dataclass(frozen=True)
+class LevelTooLow:
+    """The case exists for this principal, but its details need a higher sign-in level."""
+
+    required_level: str | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The contact card: a named handler with direct details, or the team fallback."""
+
+    employee: Employee | None
+    team: Team | None
+    show_direct: bool
+    reason: Literal["shown", "not_assigned", "hidden"]
+
+
+@dataclass(frozen=True)
+class CasePageView:
+    """Everything the case page shows, already decided."""
+
+    case: Case
+    case_type: CaseType
+    organisation: Organisation | None
+    kind: CaseKind
+    is_closed: bool
+    is_decided: bool  # decided or closed: no decision date to wait for
+    steps: list[tuple[Step, StatusType]]
+    current_status: StatusType | None
+    next_step: StatusType | None
+    deadline: DeadlineResult
+    shows_service_norm: bool  # our own, shorter promise is still ahead of the legal date
+    banners: list[Banner]
+    letter: NoticeOfDefault | None
+    outcome: Outcome | None
+    remedy: Remedy | None
+    contact: Contact
+    extensions: list[Extension]
+    suspensions: list[Suspension]
+    open_requests: list[DocumentRequest]
+    documents: list[Document]
+    notices: list[Notice]
+    acknowledgement: Notice | None
+    callback: CallbackRequest | None
+    callback_due: datetime | None
+    feedback_context: FeedbackContext | None
+    feedback: dict[str, Feedback] = field(default_factory=dict)
+
+    @property
+    def feedback_given(self) -> Feedback | None:
+        return self.feedback.get(self.feedback_context) if self.feedback_context else None
+
+    def document(self, document_id: int | None) -> Document | None:
+        """One of this case's documents (for "we received ..."), or None."""
+        return next((document for document in self.documents if document.id == document_id), None)
+
+
+def build_case_page(
+    db: Session, principal: Principal, number: str, today: date
+) -> CasePageView | CaseNotFound | LevelTooLow:
+    """The case page for ``number`` as ``principal`` sees it on ``today``."""
+    if not valid_case_number(number):
+        return CaseNotFound()
+    found = db.exec(
+        visible_cases(principal)
+        .add_columns(Organisation)
+        .outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
+        .where(col(Case.number) == number)
+    ).first()
+    if found is None:
+        return CaseNotFound()
+    case, case_type, organisation = found
+    if not level_allows(principal, case_type.min_assurance):
+        return LevelTooLow(case_type.min_assurance)
+    return _view(db, principal, case, case_type, organisation, today)
+
+
+def _view(
+    db: Session, principal: Principal, case: Case, case_type: CaseType, organisation: Organisation | None, today: date
+) -> CasePageView:
+    kind = case_kind(case_type)
+    steps, current = _steps(db, case)
+    suspensions = list(db.exec(
+        select(Suspension).where(col(Suspension.case_id) == case.id).order_by(col(Suspension.requested_on), col(Suspension.id))
+    ).all())
+    extensions = list(db.exec(
+        select(Extension).where(col(Extension.case_id) == case.id).order_by(col(Extension.announced_on), col(Extension.id))
+    ).all())
+    requests = list(db.exec(
+        select(DocumentRequest).where(col(DocumentRequest.case_id) == case.id).order_by(col(DocumentRequest.requested_on))
+    ).all())
+    deadline = compute_deadline(
+        case.received_on, rules_for(case_type), suspension_periods(suspensions, suspension_due_dates(requests)),
+        extension_periods(extensions), today=today, decided_on=case.decided_on,
+    )
+    is_closed = case.closed_on is not None
+    decided = case.decided_on is not None or is_closed
+    letter = None
+    if rights_apply(deadline, decided=decided, dwangsom_applies=case_type.dwangsom_applies):
+        letter = notice_of_default(
+            deadline,
+            applicant_name=principal.display_name,
+            case_number=case.number,
+            # The letter is shown in the reader's language, so it quotes the title in it too.
+            case_title=localized(case, "title"),
+            letter_date=today,
+        )
+    documents = list(db.exec(
+        select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
+    ).all())
+    notices = list(db.exec(
+        select(Notice).where(col(Notice.case_id) == case.id, notices_for(principal))
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+    ).all())
+    callback = db.exec(
+        select(CallbackRequest).where(callbacks_of(principal, case.id))
+        .order_by(col(CallbackRequest.created_at).desc())
+    ).first()
+    feedback = {row.context: row for row in db.exec(select(Feedback).where(feedback_of(principal, case.id))).all()}
+    feedback_context: FeedbackContext | None = None
+    if is_closed:
+        feedback_context = "case_closed"
+    elif callback is not None and callback.handled_at is not None:
+        feedback_context = "after_contact"
+    return CasePageView(
+        case=case,
+        case_type=case_type,
+        organisation=organisation,
+        kind=kind,
+        is_closed=is_closed,
+        is_decided=decided,
+        steps=steps,
+        current_status=current,
+        next_step=next((status for step, status in steps if step.state == "to_come"), None),
+        deadline=deadline,
+        shows_service_norm=(
+            deadline.service_norm_date is not None and not decided and deadline.service_norm_date < deadline.deadline
+        ),
+        banners=banners_for(deadline, decided=decided, dwangsom_applies=case_type.dwangsom_applies),
+        letter=letter,
+        outcome=outcome(kind, case.result),
+        remedy=remedy(kind, case.result),
+        contact=_contact(db, case),
+        extensions=extensions,
+        suspensions=suspensions,
+        open_requests=[request for request in requests if request.fulfilled_on is None] if not is_closed else [],
+        documents=documents,
+        notices=notices,
+        acknowledgement=next((notice for notice in reversed(notices) if notice.kind == "acknowledgement"), None),
+        callback=callback,
+        callback_due=callback_due(callback) if callback is not None else None,
+        feedback_context=feedback_context,
+        feedback=feedback,
+    )
+
+
+def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], StatusType | None]:
+    """The case type's steps and the case's history, in one query (an outer join)."""
+    rows = db.exec(
+        select(StatusType, StatusHistory)
+        .outerjoin(StatusHistory, and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == case.id))
+        .where(col(StatusType.case_type_id) == case.case_type_id)
+        .order_by(col(StatusType.order))
+    ).all()
+    by_order: dict[int, StatusType] = {}
+    entries: list[tuple[int, date]] = []
+    for status, history in rows:
+        by_order[status.order] = status
+        if history is not None:
+            entries.append((status.order, history.set_at.date()))
+    types = list(by_order.values())
+    final = next((status.order for status in types if status.is_final), None)
+    steps = progress([status.order for status in types], entries, final_order=final)
+    current = next((by_order[step.order] for step in steps if step.is_current), None)
+    return [(step, by_order[step.order]) for step in steps], current
+
+
+def _contact(db: Session, case: Case) -> Contact:
+    found = db.exec(
+        select(Employee, Team)
+        .join(Role, col(Role.employee_id) == col(Employee.id))
+        .outerjoin(Team, col(Team.id) == col(Employee.team_id))
+        .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
+        .order_by(col(Role.id).desc())
+    ).first()
+    if found is None:
+        return Contact(None, None, False, "not_assigned")
+    handler, team = found
+    if not handler.show_direct_contact:
+        return Contact(handler, team, False, "hidden")
+    return Contact(handler, team, True, "shown")
+

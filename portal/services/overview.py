@@ -1,0 +1,285 @@
+"""The case overview ("Mijn zaken"): filtered, searched, keyset-paginated rows with their
+badges, in a fixed number of queries whatever the page holds. Who sees which case is
+decided in ``portal.services.access``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import case as sql_case
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from portal import clock
+from portal.auth.principal import Principal
+from portal.db import MAX_ID
+from portal.domain.case_kinds import CaseKind, case_kind
+from portal.domain.deadlines import compute_deadline
+from portal.models import Case, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
+from portal.services.access import level_allows, notices_for, owned_by, visible_cases
+from portal.services.deadlines import (
+    requests_with_due_dates,
+    extension_periods,
+    rules_for,
+    suspension_due_dates,
+    suspension_periods,
+)
+
+PAGE_SIZE = 25
+StatusFilter = Literal["open", "closed", "all"]
+STATUS_FILTERS: tuple[str, ...] = ("open", "closed", "all")
+MAX_SEARCH_LENGTH = 100
+
+
+# --------------------------------------------------------------------------- overview
+
+
+class FilterError(ValueError):
+    """A filter or page parameter that cannot be used; ``field`` says which one."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: the last row's (closed?, last activity, id)."""
+
+    closed: int
+    last_activity_at: datetime
+    case_id: int
+
+    def encode(self) -> str:
+        raw = f"{self.closed}|{self.last_activity_at.isoformat()}|{self.case_id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """Raises FilterError for anything that is not a cursor we made."""
+        try:
+            if len(text) > 120:
+                raise ValueError("too long")
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
+            closed, moment, case_id = raw.split("|")
+            cursor = cls(int(closed), datetime.fromisoformat(moment), int(case_id))
+        except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+            raise FilterError("na", "cursor") from error
+        if (cursor.closed not in (0, 1) or not 1 <= cursor.case_id <= MAX_ID
+                or cursor.last_activity_at.tzinfo is not None):
+            raise FilterError("na", "cursor")
+        return cursor
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    search: str = ""
+    type_code: str = ""
+    status: StatusFilter = "all"
+    cursor: Cursor | None = None
+
+    @classmethod
+    def parse(cls, search: str | None, type_code: str | None, status: str | None, cursor: str | None,
+              known_types: set[str]) -> tuple[CaseFilters, list[FilterError]]:
+        """Parse query parameters; bad ones are dropped and reported, never fatal."""
+        errors: list[FilterError] = []
+        # Control characters (NUL and the like) can never be part of a number or address.
+        visible = "".join(char for char in (search or "") if not unicodedata.category(char).startswith("C"))
+        clean_search = " ".join(visible.split())
+        if len(clean_search) > MAX_SEARCH_LENGTH:
+            errors.append(FilterError("zoek", "too_long"))
+            clean_search = ""
+        clean_type = (type_code or "").strip()
+        if clean_type and clean_type not in known_types:
+            errors.append(FilterError("type", "unknown"))
+            clean_type = ""
+        clean_status = (status or "all").strip() or "all"
+        if clean_status not in STATUS_FILTERS:
+            errors.append(FilterError("status", "unknown"))
+            clean_status = "all"
+        parsed_cursor = None
+        if cursor:
+            try:
+                parsed_cursor = Cursor.decode(cursor)
+            except FilterError as error:
+                errors.append(error)
+        return cls(clean_search, clean_type, clean_status, parsed_cursor), errors  # type: ignore[arg-type]
+
+    def query_params(self, **changes: str) -> dict[str, str]:
+        values = {"zoek": self.search, "type": self.type_code, "status": self.status if self.status != "all" else ""}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+class CaseFacts:
+    """What a row and a page both say about their case (``case`` and ``case_type``)."""
+
+    case: Case
+    case_type: CaseType
+
+    @property
+    def is_closed(self) -> bool:
+        return self.case.closed_on is not None
+
+    @property
+    def kind(self) -> CaseKind:
+        """Application, report or objection: which words the page uses."""
+        return case_kind(self.case_type)
+
+
+@dataclass(frozen=True)
+class CaseRow(CaseFacts):
+    """One line of the overview."""
+
+    case: Case
+    case_type: CaseType
+    current_step: StatusType | None
+    needs_action: bool
+    date_moved: bool
+    unread: bool
+    needs_higher_level: bool
+    decision_date: date | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    next_cursor: Cursor | None
+    is_first_page: bool
+
+
+def _closed_flag() -> ColumnElement[int]:
+    return sql_case((col(Case.closed_on).is_(None), 0), else_=1)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def case_types_for(db: Session, principal: Principal) -> list[CaseType]:
+    """The case types this principal has cases of (the type filter's options)."""
+    return list(db.exec(
+        select(CaseType)
+        .where(col(CaseType.is_public).is_(True), exists().where(col(Case.case_type_id) == col(CaseType.id), owned_by(principal)))
+        .order_by(col(CaseType.name_nl))
+    ).all())
+
+
+def list_cases(db: Session, principal: Principal, filters: CaseFilters, page_size: int = PAGE_SIZE) -> CasePage:
+    """One page of the principal's cases: open first (most recent activity first), then closed."""
+    query = visible_cases(principal)
+    conditions = []
+    if filters.search:
+        pattern = f"%{_escape_like(filters.search.lower())}%"
+        conditions.append(or_(
+            func.lower(col(Case.number)).like(pattern, escape="\\"),
+            func.lower(col(Case.address)).like(pattern, escape="\\"),
+            func.lower(col(Case.title_nl)).like(pattern, escape="\\"),
+            func.lower(col(Case.title_en)).like(pattern, escape="\\"),
+        ))
+    if filters.type_code:
+        conditions.append(col(CaseType.code) == filters.type_code)
+    if filters.status == "open":
+        conditions.append(col(Case.closed_on).is_(None))
+    elif filters.status == "closed":
+        conditions.append(col(Case.closed_on).is_not(None))
+    query = query.where(*conditions)
+
+    total = db.execute(
+        sa_select(func.count()).select_from(Case).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(owned_by(principal), col(CaseType.is_public).is_(True), *conditions)
+    ).scalar_one()
+
+    closed = _closed_flag()
+    if filters.cursor is not None:
+        c = filters.cursor
+        query = query.where(or_(
+            closed > c.closed,
+            and_(closed == c.closed, or_(
+                col(Case.last_activity_at) < c.last_activity_at,
+                and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
+            )),
+        ))
+    query = query.order_by(closed, col(Case.last_activity_at).desc(), col(Case.id).desc()).limit(page_size + 1)
+    found = list(db.exec(query).all())
+    has_more = len(found) > page_size
+    found = found[:page_size]
+    rows = _rows(db, principal, found)
+    next_cursor = None
+    if has_more and found:
+        last = found[-1][0]
+        next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id)
+    return CasePage(rows, total, next_cursor, filters.cursor is None)
+
+
+def _rows(db: Session, principal: Principal, found: list[tuple[Case, CaseType]]) -> list[CaseRow]:
+    """Badges for a page of cases in a few set-based queries (not one per row)."""
+    ids = [case.id for case, _type in found]
+    if not ids:
+        return []
+    needs_action = set(db.exec(
+        select(col(DocumentRequest.case_id)).where(col(DocumentRequest.case_id).in_(ids), col(DocumentRequest.fulfilled_on).is_(None))
+    ).all())
+    extended = set(db.exec(select(col(Extension.case_id)).where(col(Extension.case_id).in_(ids))).all())
+    unread = set(db.exec(
+        select(col(Notice.case_id)).where(col(Notice.case_id).in_(ids), col(Notice.read_at).is_(None), notices_for(principal))
+    ).all())
+    status_ids = {case.current_status_id for case, _type in found if case.current_status_id}
+    statuses = {
+        status.id: status
+        for status in db.exec(select(StatusType).where(col(StatusType.id).in_(status_ids))).all()
+    } if status_ids else {}
+    dates = _decision_dates(db, found)
+    return [
+        CaseRow(
+            case=case,
+            case_type=case_type,
+            current_step=statuses.get(case.current_status_id),
+            needs_action=case.id in needs_action and case.closed_on is None,
+            date_moved=case.id in extended and case.decided_on is None,
+            unread=case.id in unread,
+            needs_higher_level=not level_allows(principal, case_type.min_assurance),
+            decision_date=dates.get(case.id, case.legal_deadline_on),
+        )
+        for case, case_type in found
+    ]
+
+
+def _is_paused(case: Case) -> bool:
+    return bool(case.suspended) and case.closed_on is None and case.decided_on is None
+
+
+def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int | None, date]:
+    """The stored date, except while the term is paused: then it moves a day every day,
+    so we compute it now -- for all paused cases of the page in three queries."""
+    paused = [(case, case_type) for case, case_type in found if _is_paused(case)]
+    if not paused:
+        return {}
+    ids = [case.id for case, _type in paused]
+    suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
+    for row in db.exec(
+        select(Suspension).where(col(Suspension.case_id).in_(ids)).order_by(col(Suspension.requested_on), col(Suspension.id))
+    ).all():
+        suspensions[row.case_id].append(row)
+    extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
+    for extension in db.exec(
+        select(Extension).where(col(Extension.case_id).in_(ids)).order_by(col(Extension.announced_on), col(Extension.id))
+    ).all():
+        extensions[extension.case_id].append(extension)
+    due_dates = suspension_due_dates(requests_with_due_dates(db, ids))
+    today = clock.today()
+    return {
+        case.id: compute_deadline(
+            case.received_on, rules_for(case_type), suspension_periods(suspensions[case.id], due_dates),
+            extension_periods(extensions[case.id]), today=today, decided_on=case.decided_on,
+        ).deadline
+        for case, case_type in paused
+    }
