@@ -7,8 +7,8 @@ schema. The simulator now keeps them in a table of its own
 revision drops the old ``simulatorgrant`` table (it only ever held short-lived,
 one-time codes); downgrading recreates it empty, as revision 0002 left it.
 
-Revision ID: 0003_simulator_own_store
-Revises: 0002
+Revision ID: 0004_simulator_own_store
+Revises: 0003_outbox
 Create Date: 2026-11-29
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0003_simulator_own_store"
-down_revision = "0002"
+revision = "0004_simulator_own_store"
+down_revision = "0003_outbox"
 branch_labels = None
 depends_on = None
 
