@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -55,8 +55,8 @@ def prepare(database_url: str, cases: int) -> dict:
 
     from bench.generate import load
     from devtools.app import create_dev_app as create_app
-    from portal.config import Settings
     from devtools.demo import load_demo_data
+    from portal.config import Settings
     from tests.conftest import reset_database  # the same migration path as the tests
 
     started = time.perf_counter()
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("Set PORTAL_BENCH_DATABASE_URL to a PostgreSQL database of your own whose name contains "
                          "'bench' (its schema is dropped), e.g. postgresql+psycopg://portal:portal@127.0.0.1:5432/"
                          "portal_bench")
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%MZ")
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H%MZ")
     report: dict = {"started": started, "cases": cases, "machine": machine(database_url),
                     "load_before": [round(x, 2) for x in os.getloadavg()]}
     if args.reuse:

@@ -28,10 +28,10 @@ exactly as they were, as pg_restore does); on SQLite (the tests) with executeman
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, Table, text
@@ -40,8 +40,16 @@ from sqlmodel import Session, SQLModel, select
 from portal.clock import utcnow
 from portal.domain.deadlines import Term
 from portal.models import (
-    Case, CaseType, DocumentRequest, Employee, Extension, Notice, Role, StatusHistory,
-    StatusType, Suspension,
+    Case,
+    CaseType,
+    DocumentRequest,
+    Employee,
+    Extension,
+    Notice,
+    Role,
+    StatusHistory,
+    StatusType,
+    Suspension,
 )
 
 BENCH_BSN = "100000009"  # the resident with 50 cases (passes the 11-proef)
@@ -81,7 +89,7 @@ def bsn_from(seed: int) -> str:
     weights = (9, 8, 7, 6, 5, 4, 3, 2)
     while True:
         head = f"{seed % 10**8:08d}"
-        check = sum(w * int(c) for w, c in zip(weights, head)) % 11
+        check = sum(w * int(c) for w, c in zip(weights, head, strict=False)) % 11
         if check < 10 and head != "00000000":
             return head + str(check)
         seed += 1
@@ -219,7 +227,10 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
             })
         recipient = {"recipient_bsn": bsn, "recipient_kvk": kvk, "recipient_branch": None}
 
-        def notice(kind: str, day: date, subject: tuple[str, str], body: tuple[str, str]) -> tuple[str, tuple]:
+        # Called only within this iteration; the defaults bind this case's values explicitly.
+        def notice(kind: str, day: date, subject: tuple[str, str], body: tuple[str, str], *,
+                   case_id: int = case_id, recipient: dict = recipient, handler=handler,
+                   moments: list = moments) -> tuple[str, tuple]:
             created = datetime.combine(day, datetime.min.time()) + timedelta(hours=9 + rng.randrange(8))
             moments.append(created)
             return emit("notice", {
@@ -272,7 +283,8 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
         if closed:
             decided_on = min(today, received + timedelta(days=rng.randint(5, max(5, (deadline - received).days))))
             pick, cumulative = rng.random(), 0.0
-            for result, share in RESULTS_BY_SHARE:
+            for candidate, share in RESULTS_BY_SHARE:
+                result = candidate
                 cumulative += share
                 if pick < cumulative:
                     break
@@ -354,7 +366,7 @@ def load(engine: Engine, cases: int, seed: int = 14, today: date | None = None,
                     if buffers[name]:
                         table = SQLModel.metadata.tables[name]
                         columns = [column.name for column in table.columns]
-                        db.connection().execute(table.insert(), [dict(zip(columns, row)) for row in buffers[name]])
+                        db.connection().execute(table.insert(), [dict(zip(columns, row, strict=False)) for row in buffers[name]])
             counts = _buffered(rows, insert)
             db.commit()
             return counts

@@ -18,6 +18,7 @@ import re
 import sys
 import time
 from itertools import count
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import gevent
@@ -127,7 +128,7 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
 
 
 def main(argv: list[str]) -> int:
-    plan = json.loads(open(argv[0], encoding="utf-8").read())
+    plan = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     results = []
     silent = 0
     for scenario in plan["scenarios"]:

@@ -27,8 +27,8 @@ from sqlmodel import Session, SQLModel, delete, select
 from devtools.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
 from portal import clock
 from portal.domain.case_kinds import case_kind
-from portal.domain.notices import extension_notice_facts
 from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
+from portal.domain.notices import extension_notice_facts
 from portal.models import (
     Case,
     CaseType,

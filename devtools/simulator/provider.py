@@ -20,11 +20,10 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
-from typing import Annotated
 from urllib.parse import unquote, urlencode
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from joserfc import jwt
 from joserfc.errors import JoseError

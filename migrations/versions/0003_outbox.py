@@ -15,7 +15,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = "0003_outbox"
 down_revision = "0002"
 branch_labels = None

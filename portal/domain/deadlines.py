@@ -550,7 +550,10 @@ class _Track:
         return new
 
 
-def _event_order(event: Suspension | Extension) -> tuple:
+_EventKey = tuple[date, int, date, date, str, str]
+
+
+def _event_order(event: Suspension | Extension) -> _EventKey:
     """Date order; on one day requests before extensions; then by content, so the result
     never depends on the order the events were passed in."""
     if isinstance(event, Suspension):
@@ -690,7 +693,8 @@ def compute_deadline(
                      rules.legal_term.to_iso8601(), rules.legal_term),
     ]
     extension_index = 0
-    for event in sorted([*suspensions, *extensions], key=_event_order):
+    events: list[Suspension | Extension] = [*suspensions, *extensions]
+    for event in sorted(events, key=_event_order):
         if isinstance(event, Suspension):
             run.suspension(event)
         else:

@@ -86,7 +86,7 @@ _DECREE_OF_DAY: Mapping[date, RoyalDecree] = MappingProxyType(
 
 # Day -> the name shown in an explanation.
 ROYAL_DECREE_DAYS: Mapping[date, str] = MappingProxyType(
-    {day: "dag gelijkgesteld met een feestdag" for day in _DECREE_OF_DAY}
+    dict.fromkeys(_DECREE_OF_DAY, "dag gelijkgesteld met een feestdag")
 )
 
 

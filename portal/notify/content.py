@@ -24,8 +24,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from portal.clock import today
-from portal.i18n import _, current_language, format_date, format_money, in_language
 from portal.domain.deadlines import MAX_PENALTY_DAYS, penalty_amount
+from portal.i18n import _, current_language, format_date, format_money, in_language
 from portal.models import Case, CaseType, Delivery, Employee, Notice, Organisation, Role, Team
 
 SENSITIVE_LEVELS = frozenset({"substantieel", "hoog"})
@@ -173,17 +173,17 @@ def build_message(sources: Sources, delivery: Delivery, base_url: str) -> Messag
 def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
     organisation, team = sources.organisation, sources.team
     reply_to = team.email if team is not None and team.email else organisation.email
-    common = dict(
-        language=delivery.language,
-        sender_name=organisation.name,
-        sender_email=organisation.email,
-        reply_to=reply_to,
-        sign_off=_("Kind regards,") + "\n" + organisation.name,
-        contact=_("Do you have a question? Reply to this message or call %(phone)s.", phone=organisation.phone),
-        municipality_address=organisation.postal_address,
-        letter_date=format_date(today(), "short"),
-        greeting=_("Dear Sir or Madam,"),
-    )
+    common = {
+        "language": delivery.language,
+        "sender_name": organisation.name,
+        "sender_email": organisation.email,
+        "reply_to": reply_to,
+        "sign_off": _("Kind regards,") + "\n" + organisation.name,
+        "contact": _("Do you have a question? Reply to this message or call %(phone)s.", phone=organisation.phone),
+        "municipality_address": organisation.postal_address,
+        "letter_date": format_date(today(), "short"),
+        "greeting": _("Dear Sir or Madam,"),
+    }
     if delivery.purpose == "confirm_email":
         hours = json.loads(delivery.payload or "{}").get("hours", 24)
         message = Message(

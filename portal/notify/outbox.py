@@ -142,8 +142,8 @@ def renew(engine: Engine, delivery: Delivery, token: str, lease: timedelta) -> b
 
 def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) -> bool:
     with Session(engine) as db:
-        values = dict(status="sent", sent_at=utcnow(), provider_reference=reference[:200], claim_token=None,
-                      locked_until=None, last_error="")
+        values = {"status": "sent", "sent_at": utcnow(), "provider_reference": reference[:200], "claim_token": None,
+                      "locked_until": None, "last_error": ""}
         if delivery.purpose == "confirm_email":
             values["payload"] = ""
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
@@ -155,11 +155,11 @@ def settle_failure(engine: Engine, delivery: Delivery, token: str, reason: str, 
     """Back to 'pending' for another try at ``next_attempt_at``, or 'given_up' when None."""
     with Session(engine) as db:
         if next_attempt_at is None:
-            values = dict(status="given_up", given_up_at=utcnow(), claim_token=None, locked_until=None,
-                          last_error=reason[:500])
+            values = {"status": "given_up", "given_up_at": utcnow(), "claim_token": None, "locked_until": None,
+                          "last_error": reason[:500]}
         else:
-            values = dict(status="pending", next_attempt_at=next_attempt_at, claim_token=None, locked_until=None,
-                          last_error=reason[:500])
+            values = {"status": "pending", "next_attempt_at": next_attempt_at, "claim_token": None, "locked_until": None,
+                          "last_error": reason[:500]}
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
         db.commit()
         return result.rowcount == 1

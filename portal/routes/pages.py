@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 
 from portal.db import DbSession
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from sqlmodel import Session
 
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal

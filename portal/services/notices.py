@@ -73,8 +73,9 @@ def create_notice(
         facts=json.dumps(facts or {}, ensure_ascii=False),
         dedupe_key=dedupe_key,
         sender_employee_id=sender_employee_id,
-        **({"created_at": created_at} if created_at is not None else {}),
     )
+    if created_at is not None:  # history loaded with its own moment (the demo); else the model's default
+        notice.created_at = created_at
     db.add(notice)
     db.flush()
     if deliver:

@@ -24,8 +24,8 @@ from portal.domain.deadlines import compute_deadline
 from portal.models import Case, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
 from portal.services.access import level_allows, notices_for, owned_by, visible_cases
 from portal.services.deadlines import (
-    requests_with_due_dates,
     extension_periods,
+    requests_with_due_dates,
     rules_for,
     suspension_due_dates,
     suspension_periods,
