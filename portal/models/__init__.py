@@ -21,6 +21,7 @@ from portal.models.catalogue import (
     Team,
 )
 from portal.models.contact import CallbackRequest, Feedback, Notice
+from portal.models.zgw import ZgwNotification, ZgwPartySync
 
 __all__ = [
     "AuditLog",
@@ -43,4 +44,6 @@ __all__ = [
     "Suspension",
     "Team",
     "WebSession",
+    "ZgwNotification",
+    "ZgwPartySync",
 ]
