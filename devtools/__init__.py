@@ -1,0 +1,1 @@
+"""Development-only tools: not part of the product package."""
