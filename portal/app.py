@@ -16,6 +16,7 @@ from portal.errors import install_error_handlers
 from portal.i18n import LanguageMiddleware
 from portal.routes import ROUTERS
 from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from portal.zgw.runtime import create_runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.secret_key = settings.resolved_secret_key()
+    # Mirror mode (a ZGW case system) only with ZGW settings; otherwise None and nothing changes.
+    app.state.zgw = create_runtime(settings, app.state.engine)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

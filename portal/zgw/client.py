@@ -299,6 +299,10 @@ class ZgwClient:
             current = following
         raise ZgwError("invalid_body", url, "too many pages")
 
+    def open_stream(self, url: str) -> httpx.Response:
+        """A streaming GET whose body is not read yet; the caller must close it."""
+        return self._request("GET", url, stream=True)
+
     @contextmanager
     def stream(self, url: str) -> Iterator[httpx.Response]:
         """A streaming GET (document contents); the caller iterates ``iter_bytes()``."""

@@ -74,6 +74,14 @@ def _sign_in(client: TestClient, role: str) -> None:
         sign_in_staff(client, STAFF)
 
 
+def _url(row, db, app) -> str:
+    if not callable(row.url):
+        return row.url
+    if getattr(row.url, "wants_settings", False):
+        return row.url(db, app.state.settings)
+    return row.url(db)
+
+
 def _outcome(response) -> int | str:
     location = response.headers.get("location", "")
     if response.status_code == 303 and location.startswith("/inloggen?volgende="):
@@ -91,7 +99,7 @@ def test_access_matrix(app, role):
     problems = []
     with Session(app.state.engine) as db:
         for row in rows:
-            url = row.url(db) if callable(row.url) else row.url
+            url = _url(row, db, app)
             if row.method == "GET":
                 response = client.get(url, follow_redirects=False)
             else:
@@ -112,7 +120,7 @@ def test_every_unsafe_route_refuses_a_request_without_csrf_token(app):
         for row in ROWS:
             if row.method in ("GET", "HEAD", "OPTIONS"):
                 continue
-            url = row.url(db) if callable(row.url) else row.url
+            url = _url(row, db, app)
             if url.startswith(EXEMPT_PATHS):
                 continue  # server-to-server (client secret), checked in test_sign_in_failures
             response = client.request(row.method, url, data=row.data, follow_redirects=False)
