@@ -18,7 +18,8 @@ from devtools.fake_zgw.app import FakeZgw, create_fake_app, demo_fake
 from portal.config import Settings
 from portal.zgw.client import ZgwClient
 from tests.conftest import free_port
-from tests.isolated import demo_database
+from portal.demo import load_demo_data
+from tests.isolated import demo_database, migrate
 from tests.zgw.contract import ValidatingTransport
 
 TODAY = date(2026, 3, 2)
@@ -105,9 +106,65 @@ def zgw_client(live_fake: LiveFake, transport: ValidatingTransport) -> Iterator[
 
 
 @pytest.fixture()
-def mirror_engine(database_url: str, tmp_path) -> Iterator[Engine]:
-    with demo_database(database_url, tmp_path, TODAY) as engine:
-        yield engine
+def mirror_database_url(database_url: str, tmp_path) -> Iterator[str]:
+    """A migrated database of its own with the demo municipality, as a URL (the app
+    makes its own engine): a separate SQLite file, or a separate PostgreSQL schema."""
+    if database_url.startswith("postgresql"):
+        import secrets
+
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        schema = f"zgw_{secrets.token_hex(6)}"
+        admin = create_engine(database_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        engine = create_engine(url)
+        migrate(engine)
+        with Session(engine) as db:
+            load_demo_data(db, today=TODAY)
+        engine.dispose()
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        with demo_database(database_url, tmp_path, TODAY) as engine:
+            url = engine.url.render_as_string(hide_password=False)
+            yield url
+
+
+@pytest.fixture()
+def mirror_engine(mirror_database_url: str, tmp_path) -> Iterator[Engine]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(mirror_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def mirror_app(live_fake, mirror_database_url: str, transport, tmp_path):
+    """The portal in mirror mode against the live fake (its client validates every answer)."""
+    from portal.app import create_app
+
+    settings = zgw_settings(
+        live_fake.base_url,
+        var_dir=tmp_path,
+        database_url=mirror_database_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        simulator_enabled=True,
+    )
+    app = create_app(settings)
+    app.state.zgw.client.close()
+    app.state.zgw.client = ZgwClient.from_settings(settings, transport=transport)
+    app.state.zgw.client.sleep = lambda _seconds: None
+    yield app
+    app.state.zgw.close()
+    app.state.engine.dispose()
 
 
 @pytest.fixture()

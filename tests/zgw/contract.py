@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import yaml
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -40,7 +41,9 @@ def _spec_dict(api: str) -> dict:
 def openapi_for(api: str, base_url: str) -> OpenAPI:
     spec = copy.deepcopy(_spec_dict(api))
     spec["servers"] = [{"url": f"{base_url}/{api}/api/v1"}]
-    return OpenAPI.from_dict(spec)
+    # ZGW errors are application/problem+json: JSON, which openapi-core must be told.
+    config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    return OpenAPI.from_dict(spec, config=config)
 
 
 @dataclass
