@@ -72,13 +72,13 @@ def fake(live_fake: LiveFake) -> FakeZgw:
     return live_fake.reset()
 
 
-def zgw_settings(base_url: str, **overrides) -> Settings:
+def zgw_settings(fake_url: str, **overrides) -> Settings:
     values = dict(
         env="test",
-        zgw_zaken_url=f"{base_url}/zaken/api/v1",
-        zgw_catalogi_url=f"{base_url}/catalogi/api/v1",
-        zgw_documenten_url=f"{base_url}/documenten/api/v1",
-        zgw_notificaties_url=f"{base_url}/notificaties/api/v1",
+        zgw_zaken_url=f"{fake_url}/zaken/api/v1",
+        zgw_catalogi_url=f"{fake_url}/catalogi/api/v1",
+        zgw_documenten_url=f"{fake_url}/documenten/api/v1",
+        zgw_notificaties_url=f"{fake_url}/notificaties/api/v1",
         zgw_client_id="mijn-zaken",
         zgw_secret=SECRET,
         zgw_timeout_seconds=1.0,
