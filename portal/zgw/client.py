@@ -208,6 +208,8 @@ class ZgwClient:
                 raise ZgwError("timeout", url) from error
             except httpx.HTTPError as error:
                 raise ZgwError("connection", url, type(error).__name__) from error
+            except RuntimeError as error:  # the client was closed (the portal is shutting down)
+                raise ZgwError("connection", url, "client closed") from error
             if response.is_redirect:
                 target = urljoin(current, response.headers.get("location", ""))
                 response.close()
