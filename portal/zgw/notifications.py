@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -29,12 +29,15 @@ from portal.clock import utcnow
 from portal.models import Case, Document, ZgwNotification
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import zaken_for_document
-from portal.zgw.sync import sync_zaak
+from portal.zgw.sync import record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
 CHANNELS = ("zaken", "documenten")
 MAX_ATTEMPTS = 8
+# A claimed message is leased to one worker for this long; if that worker dies, another
+# picks the message up after the lease.
+LEASE = timedelta(minutes=5)
 
 
 class MessageError(ValueError):
@@ -144,8 +147,6 @@ def handle(db: Session, client: ZgwClient, row: ZgwNotification, allowed: frozen
     for zaak_url in _zaak_urls(db, client, row):
         if row.resource == "zaak" and row.action == "destroy":
             # Deleted in the case system: keep our copy (never silently missing), marked.
-            from portal.zgw.sync import record_failure
-
             record_failure(db, zaak_url, "removed")
             continue
         outcome = sync_zaak(db, client, zaak_url, allowed, today, cache)
@@ -156,8 +157,12 @@ def handle(db: Session, client: ZgwClient, row: ZgwNotification, allowed: frozen
 
 def process_pending(engine: Engine, client: ZgwClient, allowed: frozenset[str], limit: int = 50,
                     today: date | None = None) -> int:
-    """Handle up to ``limit`` stored messages; returns how many were handled. One
-    transaction per message: the claim (row lock on PostgreSQL) lasts until it is done."""
+    """Handle up to ``limit`` stored messages; returns how many were handled.
+
+    Claiming is one short transaction: the row is locked (``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL, so concurrent workers pass over it) and leased by moving
+    ``next_attempt_at`` ahead; the fetch runs after that commit, and the outcome is
+    written at the end."""
     done = 0
     for _ in range(limit):
         with Session(engine, expire_on_commit=False) as db:
@@ -165,12 +170,23 @@ def process_pending(engine: Engine, client: ZgwClient, allowed: frozenset[str], 
             if row is None:
                 break
             row_id = row.id
+            # The lease is a conditional update, so it is atomic on SQLite too: of two
+            # workers that read the same row, only one gets rowcount 1.
+            leased = db.exec(
+                update(ZgwNotification)
+                .where(ZgwNotification.id == row_id, ZgwNotification.processed_at.is_(None),
+                       ZgwNotification.next_attempt_at == row.next_attempt_at)
+                .values(next_attempt_at=utcnow() + LEASE)
+            ).rowcount
+            db.commit()
+            if leased != 1:
+                continue
             try:
                 error = handle(db, client, row, allowed, today or clock.today())
             except ZgwError as problem:
                 db.rollback()
                 error = problem.reason
-            row = db.get(ZgwNotification, row_id, with_for_update=db.get_bind().dialect.name == "postgresql")
+            row = db.get(ZgwNotification, row_id, populate_existing=True)
             row.attempts += 1
             row.last_error = error[:200]
             if not error or row.attempts >= MAX_ATTEMPTS:

@@ -77,6 +77,15 @@ def notice_read_of(case_number: str) -> Callable[[Session], str]:
     return lambda db: notice_of(case_number)(db) + "/gelezen"
 
 
+MATRIX_DOCUMENT_CASES: set[str] = set()
+
+
+def matrix_document_key(case_number: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"matrix:{case_number}".encode()).hexdigest()[:48]
+
+
 def document_of(case_number: str, via_case: str | None = None) -> Callable[..., str]:
     """The download URL of a (test) document of a case, stored on disk like an upload.
     ``via_case``: ask for it under another case's number (must find nothing)."""
@@ -87,7 +96,8 @@ def document_of(case_number: str, via_case: str | None = None) -> Callable[..., 
         from portal.models import Case, Document
 
         case = db.exec(select(Case).where(Case.number == case_number)).one()
-        key = hashlib.sha256(f"matrix:{case_number}".encode()).hexdigest()[:48]
+        key = matrix_document_key(case_number)
+        MATRIX_DOCUMENT_CASES.add(case_number)
         document = db.exec(select(Document).where(Document.storage_key == key)).first()
         if document is None:
             data = b"%PDF-1.4\n%%EOF\n"

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.routing import Mount
 
 from portal.auth.csrf import EXEMPT_PATHS
-from tests.auth.route_access import ROLES, ROWS, SIGN_IN
+from tests.auth.route_access import MATRIX_DOCUMENT_CASES, ROLES, ROWS, SIGN_IN, matrix_document_key
 from tests.auth_helpers import (
     BUSINESS_A, BUSINESS_A_BRANCH_STATION, RESIDENT_A, RESIDENT_B, STAFF, sign_in_business, sign_in_resident, sign_in_staff,
 )
@@ -72,6 +72,20 @@ def _sign_in(client: TestClient, role: str) -> None:
         sign_in_business(client, BUSINESS_A, branch=BUSINESS_A_BRANCH_STATION, level="EH3")
     elif role == "staff":
         sign_in_staff(client, STAFF)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_matrix_documents(app):
+    """The download rows store test documents; other tests count a case's documents."""
+    yield
+    from sqlalchemy import delete
+
+    from portal.models import Document
+
+    keys = [matrix_document_key(number) for number in MATRIX_DOCUMENT_CASES]
+    with Session(app.state.engine) as db:
+        db.exec(delete(Document).where(Document.storage_key.in_(keys)))
+        db.commit()
 
 
 def _url(row, db, app) -> str:

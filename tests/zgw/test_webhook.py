@@ -178,3 +178,24 @@ def test_readyz_reports_the_case_system_without_failing(web, mirror_app, fake):
     body = response.json()
     assert body["case_system"]["state"] in ("unavailable", "degraded")
     assert body["case_system"]["services"]["zaken"]["last_error"] == "http_5xx"
+
+
+def test_several_workers_handle_each_message_once(web, mirror_app, fake):
+    import threading
+
+    runtime = mirror_app.state.zgw
+    runtime.kick_worker = lambda: None
+    numbers = ["ZAAK-2026-0000101", "ZAAK-2026-0000102", "ZAAK-2026-0000103", "ZAAK-2026-0000104"]
+    for number in numbers:
+        assert web.post(PATH, json=message(fake, number), headers=AUTH).status_code == 204
+    handled = []
+    workers = [threading.Thread(target=lambda: handled.append(
+        process_pending(mirror_app.state.engine, runtime.client, runtime.allowed, today=TODAY))) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert sum(handled) == len(numbers)
+    with Session(mirror_app.state.engine) as db:
+        rows = db.exec(select(ZgwNotification)).all()
+    assert all(row.processed_at is not None and row.attempts == 1 for row in rows)
