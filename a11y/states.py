@@ -104,6 +104,8 @@ STATES: list[State] = [
 
     # --- resident A: Jan Jansen --------------------------------------------------------
     State("case-list", "resident-a", "/mijn-zaken", "My cases: overview"),
+    State("document-not-found", "resident-a", f"{CASE}101/documenten/999999",
+          "Error page: a document that is not in this case (the download route answers files otherwise)", status=404),
     State("case-list-filtered", "resident-a", "/mijn-zaken", "My cases: filter 'closed' applied (HTMX swap)",
           steps=(Step("check", "#status-closed"), Step("click", "form.case-filters button[type=submit]"),
                  Step("wait_for", "#case-results h2:focus")),
@@ -205,6 +207,7 @@ EXCLUDED_ROUTES: dict[str, str] = {
     "POST /simulator/{slug}/token": "OIDC token endpoint (server to server, no page).",
     "GET /simulator/{slug}/userinfo": "OIDC userinfo endpoint (server to server, no page).",
     "GET /simulator/{slug}/logout": "Redirects straight back to /uitgelogd, which state signed-out-page checks.",
+    "POST /api/zgw/notificaties": "Notificaties webhook: server to server, problem+json, no page.",
 }
 
 

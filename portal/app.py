@@ -27,6 +27,7 @@ from portal.security import (
 from portal.static_assets import HashedStaticFiles
 from portal.templating import environment
 from portal.timing import ServerTimingMiddleware, instrument
+from portal.zgw.runtime import create_runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     instrument(app.state.engine)  # database time per request, in the Server-Timing header
     app.state.secret_key = settings.resolved_secret_key()
+    # Mirror mode (a ZGW case system) only with ZGW settings; otherwise None and nothing changes.
+    app.state.zgw = create_runtime(settings, app.state.engine)
 
     static = HashedStaticFiles(directory=STATIC_DIR)
     app.mount("/static", static, name="static")

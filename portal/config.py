@@ -118,6 +118,39 @@ class Settings(BaseSettings):
     def effective_letter_dir(self) -> Path:
         return self.letter_dir or self.var_dir / "letters"
 
+    # Mirror a ZGW case system (Open Zaak). No Zaken URL = the portal is its own case store.
+    # Base URLs end in /api/v1; every resource the portal fetches must lie under one of them.
+    zgw_zaken_url: str | None = None
+    zgw_catalogi_url: str | None = None
+    zgw_documenten_url: str | None = None
+    zgw_notificaties_url: str | None = None
+    # ZGW JWT (HS256): one client id and secret, or one per service (the _ZAKEN_ etc. ones win).
+    zgw_client_id: str = "mijn-zaken"
+    zgw_secret: str | None = None
+    zgw_zaken_client_id: str | None = None
+    zgw_zaken_secret: str | None = None
+    zgw_catalogi_client_id: str | None = None
+    zgw_catalogi_secret: str | None = None
+    zgw_documenten_client_id: str | None = None
+    zgw_documenten_secret: str | None = None
+    zgw_notificaties_client_id: str | None = None
+    zgw_notificaties_secret: str | None = None
+    zgw_user_id: str = "mijn-zaken-portal"
+    zgw_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    zgw_retries: int = Field(default=2, ge=0, le=10)
+    zgw_backoff_seconds: float = Field(default=0.3, ge=0, le=30)
+    zgw_breaker_failures: int = Field(default=5, ge=1)
+    zgw_breaker_reset_seconds: float = Field(default=30.0, gt=0)
+    # Documents shared with the parties (ZGW vertrouwelijkheidaanduiding), comma separated.
+    # Never intern nor anything above zaakvertrouwelijk (refused at start-up).
+    zgw_document_confidentiality: str = "openbaar,beperkt_openbaar,zaakvertrouwelijk"
+    # The Authorization header Open Notificaties sends (the subscription's ``auth``).
+    zgw_webhook_auth: str | None = None
+    zgw_webhook_max_bytes: int = Field(default=16 * 1024, ge=1024)
+    zgw_callback_url: str | None = None
+    # A resident's cases are refreshed at sign-in when our copy is older than this.
+    zgw_sync_window_minutes: int = Field(default=15, ge=0)
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -142,6 +175,28 @@ class Settings(BaseSettings):
         return frozenset(name for name in names if name)
 
     @property
+    def zgw_enabled(self) -> bool:
+        return bool(self.zgw_zaken_url)
+
+    @property
+    def zgw_allowed_confidentiality(self) -> frozenset[str]:
+        """The document levels residents may open; refuses intern and anything above
+        zaakvertrouwelijk (those are not shared with the parties to the case)."""
+        allowed = {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"}
+        levels = frozenset(part.strip() for part in self.zgw_document_confidentiality.split(",") if part.strip())
+        refused = levels - allowed
+        if refused:
+            raise ConfigurationError(
+                "PORTAL_ZGW_DOCUMENT_CONFIDENTIALITY may only name openbaar, beperkt_openbaar and "
+                f"zaakvertrouwelijk; refused: {', '.join(sorted(refused))}"
+            )
+        return levels
+
+    @property
+    def effective_zgw_callback_url(self) -> str:
+        return self.zgw_callback_url or self.base_url.rstrip("/") + "/api/zgw/notificaties"
+
+    @property
     def cookie_secure(self) -> bool:
         return self.is_production or self.base_url.startswith("https://")
 
@@ -160,6 +215,13 @@ class Settings(BaseSettings):
             problems.append("PORTAL_SIMULATOR_ENABLED must be false: the login simulator is for development only")
         if not self.base_url.startswith("https://"):
             problems.append("PORTAL_BASE_URL must start with https:// in production")
+        if self.zgw_enabled:
+            if not (self.zgw_catalogi_url and self.zgw_documenten_url):
+                problems.append("PORTAL_ZGW_CATALOGI_URL and PORTAL_ZGW_DOCUMENTEN_URL are needed with PORTAL_ZGW_ZAKEN_URL")
+            if not self.zgw_secret and not self.zgw_zaken_secret:
+                problems.append("PORTAL_ZGW_SECRET (or one per service) is not set")
+            if not self.zgw_webhook_auth or len(self.zgw_webhook_auth) < 20:
+                problems.append("PORTAL_ZGW_WEBHOOK_AUTH must be set (at least 20 characters)")
         if problems:
             raise ConfigurationError(
                 "Refusing to start in production mode:\n- " + "\n- ".join(problems)

@@ -22,6 +22,7 @@ from portal.models.catalogue import (
 )
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
+from portal.models.zgw import ZgwNotification, ZgwPartySync
 
 __all__ = [
     "AuditLog",
@@ -46,4 +47,6 @@ __all__ = [
     "Suspension",
     "Team",
     "WebSession",
+    "ZgwNotification",
+    "ZgwPartySync",
 ]

@@ -55,6 +55,14 @@ class Case(ValidatedModel, table=True):
     confidentiality: str = Field(default="zaakvertrouwelijk", max_length=30)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     last_activity_at: NaiveDatetime = Field(default_factory=utcnow)
+    # Mirror mode (portal.zgw): when the copy was last refreshed from the case system, and
+    # why the last refresh failed (empty when it did not), so a page can say so.
+    zgw_synced_at: NaiveDatetime | None = None
+    zgw_sync_error: str = Field(default="", max_length=40)
+    zgw_sync_failed_at: NaiveDatetime | None = None
+    zgw_remote_deadline_on: date | None = Field(
+        default=None, description="uiterlijkeEinddatumAfdoening as the case system has it (ours is recomputed)"
+    )
 
     @validates("confidentiality")
     def _check_confidentiality(self, _key: str, value: str) -> str:
@@ -112,6 +120,7 @@ class StatusHistory(SQLModel, table=True):
     """ZGW Status: a step reached, with when."""
 
     id: int | None = Field(default=None, primary_key=True)
+    zgw_url: str | None = Field(default=None, max_length=1000, unique=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     status_type_id: int = Field(foreign_key="statustype.id")
     set_at: NaiveDatetime = Field(default_factory=utcnow)
@@ -176,3 +185,6 @@ class Document(SQLModel, table=True):
     storage_key: str = Field(max_length=300, unique=True)
     uploaded_at: NaiveDatetime = Field(default_factory=utcnow)
     uploaded_by: str = Field(max_length=20, description="'applicant' or 'municipality'")
+    # Mirror mode: the enkelvoudiginformatieobject and its contents (Documenten API).
+    zgw_url: str | None = Field(default=None, max_length=1000, unique=True)
+    zgw_download_url: str | None = Field(default=None, max_length=1000)

@@ -91,6 +91,7 @@ class StatusType(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_type_id: int = Field(foreign_key="casetype.id", index=True)
+    zgw_url: str | None = Field(default=None, max_length=1000, unique=True)
     order: int = Field(description="ZGW volgnummer")
     name_nl: str = Field(max_length=200)
     name_en: str = Field(max_length=200)

@@ -1,7 +1,7 @@
 """One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
 includes (and the accessibility crawl checks its coverage against)."""
 
-from portal.routes import auth, cases, health, inbox, pages, permits, staff
+from portal.routes import auth, cases, health, inbox, pages, permits, staff, zgw_webhook
 
 ROUTERS = [
     health.router,
@@ -11,4 +11,5 @@ ROUTERS = [
     inbox.router,
     permits.router,
     staff.router,
+    zgw_webhook.router,
 ]

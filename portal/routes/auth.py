@@ -182,6 +182,11 @@ async def callback(request: Request, slug: str):
         ratelimit.purge_old_attempts(db, settings)  # housekeeping: the table only needs the last window
 
     await _with_db(request, record_sign_in)
+    runtime = request.app.state.zgw
+    if runtime is not None and principal.kind in ("resident", "business"):
+        # Mirror mode: refresh their cases in the background if our copy is old; the
+        # first page shows what we have and says so.
+        await run_in_threadpool(runtime.refresh_after_sign_in, principal)
     return RedirectResponse(pending.get("next") or DEFAULT_NEXT[principal.kind], status_code=303)
 
 

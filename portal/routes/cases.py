@@ -7,8 +7,9 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlmodel import Session
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
 from portal import clock
@@ -22,6 +23,8 @@ from portal.services import documents as document_service
 from portal.services import overview as overview_service
 from portal.services.case_page import CaseNotFound, CasePageView, LevelTooLow, build_case_page
 from portal.templating import is_htmx, render
+from portal.zgw.client import ZgwError
+from portal.zgw.parties import sync_view
 
 router = APIRouter()
 
@@ -97,6 +100,7 @@ def overview(request: Request, principal: Applicant, db: DbSession):
     result = overview_service.list_cases(db, principal, filters)
     messages = filter_messages()
     context = {
+        "sync": sync_view(db, principal) if request.app.state.zgw is not None else None,
         "filters": filters,
         "case_types": types,
         "result": result,
@@ -146,6 +150,7 @@ def _page_context(request: Request, view: CasePageView, **extra) -> dict:
         "upload_errors": {},
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "received_document": None,
+        "mirror": request.app.state.zgw is not None,
     }
     context.update(extra)
     return context
@@ -157,6 +162,43 @@ def case_page(request: Request, number: str, principal: Applicant, db: DbSession
     # Only a document of this (authorised) case can be named here.
     received = view.document(parse_id(request.query_params.get("ontvangen")))
     return render(request, "pages/cases/detail.html", _page_context(request, view, received_document=received))
+
+
+@router.get("/mijn-zaken/{number}/documenten/{document_id}")
+def download_document(request: Request, number: str, document_id: str, principal: Applicant, db: DbSession):
+    """A document of one of the principal's cases, as a download: authorised through the
+    case (someone else's case or document: 404), streamed from local storage or the
+    Documenten API, never shown inline."""
+    case = _authorised(db, principal, number).case
+    parsed = parse_id(document_id)
+    document = document_service.find_document(db, case, parsed) if parsed is not None else None
+    if document is None:
+        raise HTTPException(status_code=404)
+    headers = {
+        "Content-Disposition": document_service.content_disposition(document.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    if document.zgw_url:
+        runtime = request.app.state.zgw
+        if runtime is None or not document.zgw_download_url:
+            raise HTTPException(status_code=404)
+        try:
+            upstream = runtime.client.open_stream(document.zgw_download_url)
+        except ZgwError as error:
+            raise HTTPException(status_code=404 if error.reason == "not_found" else 503) from error
+        return StreamingResponse(upstream.iter_bytes(), media_type=document.content_type, headers=headers,
+                                 background=BackgroundTask(upstream.close))
+    path = document_service.local_path(document, request.app.state.settings.effective_upload_dir)
+    if path is None:
+        raise HTTPException(status_code=404)
+
+    def chunks():
+        with path.open("rb") as handle:
+            while block := handle.read(64 * 1024):
+                yield block
+
+    return StreamingResponse(chunks(), media_type=document.content_type, headers=headers)
 
 
 @router.post("/mijn-zaken/{number}/documenten")

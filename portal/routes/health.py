@@ -19,7 +19,18 @@ def healthz() -> JSONResponse:
 
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
-    """Ready to serve: the database answers. 503 with a reason when it does not."""
-    if await run_in_threadpool(database_is_reachable, request.app.state.engine):
-        return JSONResponse({"status": "ready", "database": "ok"})
-    return JSONResponse({"status": "not ready", "database": "unreachable"}, status_code=503)
+    """Ready to serve: the database answers. 503 with a reason when it does not.
+
+    In mirror mode it also reports the case system (circuit breakers, waiting
+    notifications) without failing: the portal serves its copy when the case system is down.
+    """
+    if not await run_in_threadpool(database_is_reachable, request.app.state.engine):
+        return JSONResponse({"status": "not ready", "database": "unreachable"}, status_code=503)
+    body: dict = {"status": "ready", "database": "ok"}
+    runtime = getattr(request.app.state, "zgw", None)
+    if runtime is not None:
+        try:
+            body["case_system"] = await run_in_threadpool(runtime.state)
+        except Exception as error:  # reporting must not fail the readiness answer
+            body["case_system"] = {"state": "unknown", "error": type(error).__name__}
+    return JSONResponse(body)

@@ -183,3 +183,28 @@ def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: da
         )
     ).first()
     case.suspended = still_suspended is not None
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def find_document(db: Session, case: Case, document_id: int) -> Document | None:
+    """A document of this (already authorised) case; another case's id finds nothing."""
+    return db.exec(select(Document).where(Document.id == document_id, Document.case_id == case.id)).first()
+
+
+def local_path(document: Document, upload_dir: Path) -> Path | None:
+    """The stored file of a document uploaded through the portal, if it is there."""
+    if document.zgw_url or not re.fullmatch(r"[0-9a-f]{16,64}", document.storage_key):
+        return None
+    path = upload_dir / document.storage_key
+    return path if path.is_file() else None
+
+
+def content_disposition(filename: str) -> str:
+    """attachment, with an ASCII fallback name and the exact name in RFC 5987 form."""
+    from urllib.parse import quote
+
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "document"
+    ascii_name = re.sub(r'["\\;\r\n]', "_", ascii_name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

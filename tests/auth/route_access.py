@@ -77,6 +77,44 @@ def notice_read_of(case_number: str) -> Callable[[Session], str]:
     return lambda db: notice_of(case_number)(db) + "/gelezen"
 
 
+MATRIX_DOCUMENT_CASES: set[str] = set()
+
+
+def matrix_document_key(case_number: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"matrix:{case_number}".encode()).hexdigest()[:48]
+
+
+def document_of(case_number: str, via_case: str | None = None) -> Callable[..., str]:
+    """The download URL of a (test) document of a case, stored on disk like an upload.
+    ``via_case``: ask for it under another case's number (must find nothing)."""
+
+    def url(db: Session, settings) -> str:
+        import hashlib
+
+        from portal.models import Case, Document
+
+        case = db.exec(select(Case).where(Case.number == case_number)).one()
+        key = matrix_document_key(case_number)
+        MATRIX_DOCUMENT_CASES.add(case_number)
+        document = db.exec(select(Document).where(Document.storage_key == key)).first()
+        if document is None:
+            data = b"%PDF-1.4\n%%EOF\n"
+            folder = settings.effective_upload_dir
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / key).write_bytes(data)
+            document = Document(case_id=case.id, title="Besluit", filename="besluit.pdf", content_type="application/pdf",
+                                size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
+                                uploaded_by="municipality")
+            db.add(document)
+            db.commit()
+        return f"/mijn-zaken/{via_case or case_number}/documenten/{document.id}"
+
+    url.wants_settings = True  # type: ignore[attr-defined]
+    return url
+
+
 A_CASE = "/mijn-zaken/ZAAK-2026-0000101"
 B_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # Wmo: needs 'substantieel'
 BIZ_CASE = "/mijn-zaken/ZAAK-2026-0000404"  # company level
@@ -127,6 +165,20 @@ ROWS: list[Row] = [
     row("POST /mijn-zaken/{number}/documenten", BRANCH_CASE + "/documenten", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
     row("POST /mijn-zaken/{number}/terugbellen", BRANCH_CASE + "/terugbellen", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
     row("POST /mijn-zaken/{number}/feedback", BRANCH_CASE + "/feedback", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
+    # -- document downloads (issue 12): authorised per object; someone else's document is 404
+    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000101"),
+        **APPLICANT_ONLY, a=200, b=404, biz=404),
+    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000201"),
+        **APPLICANT_ONLY, a=404, b=200, biz=404),
+    # B's document asked for under A's own case number: A owns the case, not the document
+    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000201", via_case="ZAAK-2026-0000101"),
+        **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("GET /mijn-zaken/{number}/documenten/{document_id}", A_CASE + "/documenten/not-a-number",
+        **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000401"),
+        **APPLICANT_ONLY, a=404, b=404, biz=200, branch=404),
+    # -- the Notificaties webhook: server to server, off without ZGW settings (problem+json 404)
+    row("POST /api/zgw/notificaties", "/api/zgw/notificaties", all=404),
     # -- messages
     row("GET /berichten", "/berichten", **APPLICANT_ONLY, a=200, b=200, biz=200),
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000101"), **APPLICANT_ONLY, a=200, b=404, biz=404),

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from starlette.routing import Mount
 
 from portal.auth.csrf import EXEMPT_PATHS
-from tests.auth.route_access import ROLES, ROWS, SIGN_IN
+from tests.auth.route_access import MATRIX_DOCUMENT_CASES, ROLES, ROWS, SIGN_IN, matrix_document_key
 from tests.auth_helpers import (
     BUSINESS_A, BUSINESS_A_BRANCH_STATION, RESIDENT_A, RESIDENT_B, STAFF, sign_in_business, sign_in_resident, sign_in_staff,
 )
@@ -74,6 +74,28 @@ def _sign_in(client: TestClient, role: str) -> None:
         sign_in_staff(client, STAFF)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _remove_matrix_documents(app):
+    """The download rows store test documents; other tests count a case's documents."""
+    yield
+    from sqlalchemy import delete
+
+    from portal.models import Document
+
+    keys = [matrix_document_key(number) for number in MATRIX_DOCUMENT_CASES]
+    with Session(app.state.engine) as db:
+        db.exec(delete(Document).where(Document.storage_key.in_(keys)))
+        db.commit()
+
+
+def _url(row, db, app) -> str:
+    if not callable(row.url):
+        return row.url
+    if getattr(row.url, "wants_settings", False):
+        return row.url(db, app.state.settings)
+    return row.url(db)
+
+
 def _outcome(response) -> int | str:
     location = response.headers.get("location", "")
     if response.status_code == 303 and location.startswith("/inloggen?volgende="):
@@ -91,7 +113,7 @@ def test_access_matrix(app, role):
     problems = []
     with Session(app.state.engine) as db:
         for row in rows:
-            url = row.url(db) if callable(row.url) else row.url
+            url = _url(row, db, app)
             if row.method == "GET":
                 response = client.get(url, follow_redirects=False)
             else:
@@ -112,7 +134,7 @@ def test_every_unsafe_route_refuses_a_request_without_csrf_token(app):
         for row in ROWS:
             if row.method in ("GET", "HEAD", "OPTIONS"):
                 continue
-            url = row.url(db) if callable(row.url) else row.url
+            url = _url(row, db, app)
             if url.startswith(EXEMPT_PATHS):
                 continue  # server-to-server (client secret), checked in test_sign_in_failures
             response = client.request(row.method, url, data=row.data, follow_redirects=False)

@@ -1,0 +1,434 @@
+"""The fake ZGW case system: in-memory data shaped like the demo municipality, ZGW JWT
+checking, pagination, and faults on demand (slow, 5xx, invalid JSON, a schema-invalid
+body, a redirect to another host) so the portal's client can be tested against them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+RSIN = "001234560"
+NAMESPACE = uuid.UUID("6f1c1b3e-2b55-4d7a-9a53-0c1d2e3f4a5b")
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+RESULT_WORDS = {
+    "granted": "Verleend", "partly_granted": "Gedeeltelijk verleend", "refused": "Geweigerd",
+    "withdrawn": "Ingetrokken", "not_admissible": "Buiten behandeling", "completed": "Afgehandeld",
+}
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def _problem(status: int, title: str, code: str) -> JSONResponse:
+    return JSONResponse(
+        {"type": f"https://fake-zgw.example/fouten/{code}", "code": code, "title": title,
+         "status": status, "detail": title, "instance": f"urn:uuid:{uuid.uuid4()}"},
+        status_code=status, media_type="application/problem+json",
+    )
+
+
+@dataclass
+class Fault:
+    """One injected fault: ``kind`` on the next ``times`` requests whose path contains ``path``."""
+
+    path: str
+    kind: str  # slow, 500, 503, invalid_json, schema_invalid, redirect, 404
+    times: int = 1
+    seconds: float = 0.0
+
+
+@dataclass
+class FakeZgw:
+    base_url: str
+    secrets: dict[str, str] = field(default_factory=lambda: {"mijn-zaken": "fake-zgw-secret-for-development-only"})
+    page_size: int = 100
+    delay: float = 0.0
+    faults: list[Fault] = field(default_factory=list)
+    zaken: dict[str, dict[str, Any]] = field(default_factory=dict)
+    zaaktypen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statustypen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resultaattypen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statussen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rollen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resultaten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    zios: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documenten: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inhoud: dict[str, bytes] = field(default_factory=dict)
+    abonnementen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ addresses
+
+    def url(self, api: str, resource: str, ident: str) -> str:
+        return f"{self.base_url}/{api}/api/v1/{resource}/{ident}"
+
+    def api(self, api: str) -> str:
+        return f"{self.base_url}/{api}/api/v1"
+
+    # ------------------------------------------------------------------ building data
+
+    def add_zaaktype(self, code: str, spec: dict[str, Any]) -> str:
+        ident = _uuid("zaaktype", code)
+        url = self.url("catalogi", "zaaktypen", ident)
+        catalogus = self.url("catalogi", "catalogussen", _uuid("catalogus"))
+        steps = []
+        for order, step in enumerate(spec["steps"], start=1):
+            st_id = _uuid("statustype", code, str(order))
+            st_url = self.url("catalogi", "statustypen", st_id)
+            self.statustypen[st_id] = {
+                "url": st_url, "omschrijving": step["name_nl"], "omschrijvingGeneriek": "",
+                "statustekst": step["resident_text_nl"], "zaaktype": url, "catalogus": catalogus,
+                "zaaktypeIdentificatie": code, "volgnummer": order, "isEindstatus": step["is_final"],
+                "informeren": step["notify"], "doorlooptijd": None, "toelichting": None,
+                "checklistitemStatustype": [], "eigenschappen": [], "beginGeldigheid": None,
+                "eindeGeldigheid": None, "beginObject": None, "eindeObject": None, "zaakobjecttype": "",
+            }
+            steps.append(st_url)
+        results = []
+        for result, words in RESULT_WORDS.items():
+            rt_id = _uuid("resultaattype", code, result)
+            rt_url = self.url("catalogi", "resultaattypen", rt_id)
+            self.resultaattypen[rt_id] = {
+                "url": rt_url, "zaaktype": url, "zaaktypeIdentificatie": code, "omschrijving": words,
+                "resultaattypeomschrijving": "https://selectielijst.example/api/v1/resultaattypeomschrijvingen/1",
+                "omschrijvingGeneriek": words, "selectielijstklasse": "https://selectielijst.example/api/v1/resultaten/1",
+                "toelichting": "", "archiefnominatie": "blijvend_bewaren", "archiefactietermijn": "P10Y",
+                "brondatumArchiefprocedure": None, "procesobjectaard": "", "catalogus": catalogus,
+                "beginGeldigheid": None, "eindeGeldigheid": None, "beginObject": None, "eindeObject": None,
+                "indicatieSpecifiek": None, "procestermijn": None, "besluittypen": [],
+                "besluittypeOmschrijving": [], "informatieobjecttypen": [],
+                "informatieobjecttypeOmschrijving": [], "zaakobjecttypen": [],
+            }
+            results.append(rt_url)
+        self.zaaktypen[ident] = {
+            "url": url, "identificatie": code, "omschrijving": spec["name_nl"], "omschrijvingGeneriek": "",
+            "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "doel": spec.get("description_nl", "") or spec["name_nl"],
+            "aanleiding": "Aanvraag van een inwoner of bedrijf", "toelichting": "",
+            "indicatieInternOfExtern": "extern" if spec.get("is_public", True) else "intern",
+            "handelingInitiator": "aanvragen", "onderwerp": spec["name_nl"][:80], "handelingBehandelaar": "behandelen",
+            "doorlooptijd": spec["legal_term"], "servicenorm": spec.get("service_norm"),
+            "opschortingEnAanhoudingMogelijk": spec.get("suspension_allowed", True),
+            "verlengingMogelijk": spec.get("extension_allowed", False),
+            "verlengingstermijn": spec.get("max_extension"), "trefwoorden": [],
+            "publicatieIndicatie": False, "publicatietekst": "", "verantwoordingsrelatie": [],
+            "productenOfDiensten": [], "selectielijstProcestype": "",
+            "referentieproces": {"naam": spec["name_nl"][:80], "link": ""},
+            "verantwoordelijke": RSIN, "zaakobjecttypen": [], "broncatalogus": None, "bronzaaktype": None,
+            "catalogus": catalogus, "statustypen": steps, "resultaattypen": results, "eigenschappen": [],
+            "informatieobjecttypen": [], "roltypen": [], "besluittypen": [], "deelzaaktypen": [],
+            "gerelateerdeZaaktypen": [], "beginGeldigheid": "2025-01-01", "eindeGeldigheid": None,
+            "beginObject": None, "eindeObject": None, "versiedatum": "2025-01-01", "concept": False,
+        }
+        return url
+
+    def zaaktype_url(self, code: str) -> str:
+        return self.url("catalogi", "zaaktypen", _uuid("zaaktype", code))
+
+    def statustype_url(self, code: str, order: int) -> str:
+        return self.url("catalogi", "statustypen", _uuid("statustype", code, str(order)))
+
+    def add_zaak(self, number: str, code: str, title: str, received: date, *, confidentiality: str = "zaakvertrouwelijk") -> str:
+        ident = _uuid("zaak", number)
+        url = self.url("zaken", "zaken", ident)
+        zaaktype = self.zaaktypen[_uuid("zaaktype", code)]
+        weeks = {"P8W": 56, "P6W": 42, "P12W": 84, "P26W": 182, "P2W": 14}.get(zaaktype["doorlooptijd"], 56)
+        self.zaken[ident] = {
+            "url": url, "uuid": ident, "identificatie": number, "bronorganisatie": RSIN, "omschrijving": title,
+            "toelichting": "", "zaaktype": zaaktype["url"], "registratiedatum": received.isoformat(),
+            "verantwoordelijkeOrganisatie": RSIN, "startdatum": received.isoformat(), "einddatum": None,
+            "einddatumGepland": None,
+            # Like Open Zaak: start + doorlooptijd, not moved by a verlenging or holidays.
+            "uiterlijkeEinddatumAfdoening": (received + timedelta(days=weeks)).isoformat(),
+            "publicatiedatum": None, "communicatiekanaal": "", "productenOfDiensten": [],
+            "vertrouwelijkheidaanduiding": confidentiality, "betalingsindicatie": "",
+            "betalingsindicatieWeergave": "", "laatsteBetaaldatum": None,
+            "verlenging": None, "opschorting": {"indicatie": False, "reden": ""}, "selectielijstklasse": "",
+            "hoofdzaak": None, "deelzaken": [], "relevanteAndereZaken": [], "eigenschappen": [], "rollen": [],
+            "status": None, "zaakinformatieobjecten": [], "zaakobjecten": [], "kenmerken": [],
+            "archiefnominatie": None, "archiefstatus": "nog_te_archiveren", "archiefactiedatum": None,
+            "resultaat": None, "opdrachtgevendeOrganisatie": "", "processobjectaard": "",
+            "startdatumBewaartermijn": None, "processobject": None,
+        }
+        return url
+
+    def zaak(self, number: str) -> dict[str, Any]:
+        return self.zaken[_uuid("zaak", number)]
+
+    def set_status(self, number: str, order: int, at: datetime, note: str = "") -> str:
+        zaak = self.zaak(number)
+        code = self.zaaktypen[zaak["zaaktype"].rsplit("/", 1)[1]]["identificatie"]
+        ident = _uuid("status", number, str(order), at.isoformat())
+        url = self.url("zaken", "statussen", ident)
+        for status in self.statussen.values():
+            if status["zaak"] == zaak["url"]:
+                status["indicatieLaatstGezetteStatus"] = False
+        self.statussen[ident] = {
+            "url": url, "uuid": ident, "zaak": zaak["url"], "statustype": self.statustype_url(code, order),
+            "datumStatusGezet": at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+            "statustoelichting": note, "indicatieLaatstGezetteStatus": True,
+            "zaakinformatieobjecten": [],
+        }
+        zaak["status"] = url
+        return url
+
+    def add_rol(self, number: str, generic: str, kind: str, ident: dict[str, Any],
+                contact: dict[str, str] | None = None) -> str:
+        zaak = self.zaak(number)
+        rid = _uuid("rol", number, generic, json.dumps(ident, sort_keys=True))
+        url = self.url("zaken", "rollen", rid)
+        self.rollen[rid] = {
+            "url": url, "uuid": rid, "zaak": zaak["url"], "betrokkene": "", "betrokkeneType": kind,
+            "afwijkendeNaamBetrokkene": "", "roltype": self.url("catalogi", "roltypen", _uuid("roltype", generic)),
+            "omschrijving": generic, "omschrijvingGeneriek": generic, "roltoelichting": generic,
+            "registratiedatum": zaak["registratiedatum"] + "T08:00:00Z", "indicatieMachtiging": "",
+            "contactpersoonRol": contact, "statussen": [], "betrokkeneIdentificatie": ident,
+        }
+        zaak["rollen"].append(url)
+        return url
+
+    def set_result(self, number: str, result: str, text: str, closed: date | None) -> None:
+        zaak = self.zaak(number)
+        code = self.zaaktypen[zaak["zaaktype"].rsplit("/", 1)[1]]["identificatie"]
+        rid = _uuid("resultaat", number)
+        url = self.url("zaken", "resultaten", rid)
+        self.resultaten[rid] = {
+            "url": url, "uuid": rid, "zaak": zaak["url"],
+            "resultaattype": self.url("catalogi", "resultaattypen", _uuid("resultaattype", code, result)),
+            "toelichting": text[:1000],
+        }
+        zaak["resultaat"] = url
+        zaak["einddatum"] = closed.isoformat() if closed else None
+
+    def add_document(self, number: str, title: str, filename: str, confidentiality: str,
+                     content: bytes = PDF, created: date | None = None) -> str:
+        zaak = self.zaak(number)
+        did = _uuid("document", number, title)
+        url = self.url("documenten", "enkelvoudiginformatieobjecten", did)
+        self.documenten[did] = {
+            "url": url, "identificatie": f"DOC-{did[:8]}", "bronorganisatie": RSIN,
+            "creatiedatum": (created or date.fromisoformat(zaak["startdatum"])).isoformat(), "titel": title,
+            "vertrouwelijkheidaanduiding": confidentiality, "auteur": "Gemeente Voorbeeldstad",
+            "status": "definitief", "formaat": "application/pdf", "taal": "nld", "versie": 1,
+            "beginRegistratie": "2026-01-01T08:00:00Z", "bestandsnaam": filename,
+            "inhoud": f"{url}/download?versie=1", "bestandsomvang": len(content), "link": "",
+            "beschrijving": "", "ontvangstdatum": None, "verzenddatum": None, "indicatieGebruiksrecht": False,
+            "verschijningsvorm": "",
+            "informatieobjecttype": self.url("catalogi", "informatieobjecttypen", _uuid("iotype", "besluit")),
+            "locked": False, "bestandsdelen": [], "trefwoorden": [], "inhoudIsVervallen": False,
+        }
+        self.inhoud[did] = content
+        zid = _uuid("zio", number, did)
+        self.zios[zid] = {
+            "url": self.url("zaken", "zaakinformatieobjecten", zid), "uuid": zid, "informatieobject": url,
+            "zaak": zaak["url"], "aardRelatieWeergave": "Hoort bij, omgekeerd: kent", "titel": title,
+            "beschrijving": "", "registratiedatum": "2026-01-01T08:00:00Z", "vernietigingsdatum": None,
+            "status": None,
+        }
+        return url
+
+    # ------------------------------------------------------------------ auth and faults
+
+    def check_auth(self, request: Request) -> bool:
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            return False
+        token = header[len("Bearer "):]
+        for client_id, secret in self.secrets.items():
+            try:
+                claims = jwt.decode(token, OctKey.import_key(secret), algorithms=["HS256"]).claims
+            except (JoseError, ValueError):
+                continue
+            if claims.get("client_id") == client_id and abs(time.time() - int(claims.get("iat", 0))) < 300:
+                return True
+        return False
+
+    def take_fault(self, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.path in path and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+
+def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
+    """The fake filled with the demo municipality (same cases, people and steps)."""
+    from devtools.demo import BUSINESSES, CASES, EMPLOYEES, RESIDENTS
+    from devtools.demo_catalogue import CASE_TYPES
+
+    today = today or date.today()
+    fake = FakeZgw(base_url)
+    for spec in CASE_TYPES:
+        fake.add_zaaktype(spec["code"], spec)
+    employees = {employee["login_id"]: employee for employee in EMPLOYEES}
+    for spec in CASES:
+        received = today + timedelta(days=spec["received"])
+        number = spec["number"]
+        fake.add_zaak(number, spec["type"], spec["title_nl"], received)
+        for index, (order, offset) in enumerate(spec["steps"]):
+            moment = datetime.combine(today + timedelta(days=offset), clock_time(8 + index, 15 * (index % 4)))
+            fake.set_status(number, order, moment)
+        owner = spec["owner"]
+        if owner in RESIDENTS:
+            person = RESIDENTS[owner]
+            fake.add_rol(number, "initiator", "natuurlijk_persoon",
+                         {"inpBsn": person["bsn"], "geslachtsnaam": person["name"]},
+                         {"naam": person["name"], "emailadres": person["email"], "telefoonnummer": person["phone"], "functie": ""})
+        else:
+            company = BUSINESSES[owner]
+            fake.add_rol(number, "initiator", "vestiging",
+                         {"kvkNummer": company["kvk"], "vestigingsNummer": spec.get("branch") or "",
+                          "handelsnaam": [company["name"]]},
+                         {"naam": company["name"], "emailadres": company["email"], "telefoonnummer": company["phone"], "functie": ""})
+        if spec["handler"]:
+            employee = employees[spec["handler"]]
+            fake.add_rol(number, "behandelaar", "medewerker",
+                         {"identificatie": employee["login_id"], "achternaam": employee["name"]},
+                         {"naam": employee["name"], "emailadres": employee["email"],
+                          "telefoonnummer": employee["direct_phone"] if employee["show_direct_contact"] else "",
+                          "functie": employee["function_nl"]})
+        zaak = fake.zaak(number)
+        if "extension" in spec:
+            zaak["verlenging"] = {"reden": spec["extension"]["reason_nl"], "duur": spec["extension"]["duration"]}
+        if "suspension" in spec:
+            zaak["opschorting"] = {"indicatie": True, "reden": spec["suspension"]["reason_nl"]}
+        decision = spec.get("decision")
+        if decision:
+            closed = today + timedelta(days=decision["on"]) if decision["closed"] else None
+            fake.set_result(number, decision["result"], decision["text_nl"], closed)
+            fake.add_document(number, "Besluit", f"besluit-{number}.pdf", "zaakvertrouwelijk",
+                              created=today + timedelta(days=decision["on"]))
+            # Never shown to the resident: an internal memo (vertrouwelijkheidaanduiding intern).
+            fake.add_document(number, "Interne notitie", f"notitie-{number}.pdf", "intern")
+    return fake
+
+
+# ------------------------------------------------------------------ the web app
+
+
+def create_fake_app(fake: FakeZgw) -> Starlette:
+    def page(request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
+        try:
+            number = int(request.query_params.get("page", "1"))
+        except ValueError:
+            number = 0
+        size = fake.page_size
+        start = (number - 1) * size
+        chunk = items[start:start + size] if number >= 1 else []
+        base = str(request.url.remove_query_params("page"))
+        joiner = "&" if "?" in base else "?"
+        return {
+            "count": len(items),
+            "next": f"{base}{joiner}page={number + 1}" if start + size < len(items) else None,
+            "previous": f"{base}{joiner}page={number - 1}" if number > 1 else None,
+            "results": chunk,
+        }
+
+    def crs(response: Response) -> Response:
+        response.headers["Content-Crs"] = "EPSG:4326"
+        return response
+
+    def zaken_list(request: Request) -> dict[str, Any] | list | Response:
+        params = request.query_params
+        found = list(fake.zaken.values())
+        bsn = params.get("rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn")
+        branch = params.get("rol__betrokkeneIdentificatie__vestiging__vestigingsNummer")
+        if bsn or branch:
+            keys = [("inpBsn", bsn)] if bsn else [("vestigingsNummer", branch)]
+            zaak_urls = {rol["zaak"] for rol in fake.rollen.values()
+                         if any(rol["betrokkeneIdentificatie"].get(k) == v for k, v in keys)}
+            found = [zaak for zaak in found if zaak["url"] in zaak_urls]
+        return page(request, sorted(found, key=lambda zaak: zaak["identificatie"]))
+
+    def by_filter(items: dict[str, dict[str, Any]], request: Request, *names: str) -> list[dict[str, Any]]:
+        found = list(items.values())
+        for name in names:
+            value = request.query_params.get(name)
+            if value:
+                found = [item for item in found if item.get(name) == value]
+        return sorted(found, key=lambda item: item["url"])
+
+    routes_table: dict[tuple[str, str], Any] = {
+        ("zaken", "zaken"): zaken_list,
+        ("zaken", "statussen"): lambda r: page(r, by_filter(fake.statussen, r, "zaak")),
+        ("zaken", "rollen"): lambda r: page(r, by_filter(fake.rollen, r, "zaak")),
+        ("zaken", "zaakinformatieobjecten"): lambda r: by_filter(fake.zios, r, "zaak", "informatieobject"),
+        ("catalogi", "statustypen"): lambda r: page(r, by_filter(fake.statustypen, r, "zaaktype")),
+        ("notificaties", "abonnement"): lambda r: list(fake.abonnementen.values()),
+        ("notificaties", "kanaal"): lambda r: [
+            {"url": f"{fake.api('notificaties')}/kanaal/{_uuid('kanaal', name)}", "naam": name,
+             "documentatieLink": "", "filters": []} for name in ("zaken", "documenten")],
+    }
+    objects: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+        ("zaken", "zaken"): fake.zaken,
+        ("zaken", "statussen"): fake.statussen,
+        ("zaken", "rollen"): fake.rollen,
+        ("zaken", "resultaten"): fake.resultaten,
+        ("catalogi", "zaaktypen"): fake.zaaktypen,
+        ("catalogi", "statustypen"): fake.statustypen,
+        ("catalogi", "resultaattypen"): fake.resultaattypen,
+        ("documenten", "enkelvoudiginformatieobjecten"): fake.documenten,
+    }
+
+    async def handle(request: Request) -> Response:
+        api = request.path_params["api"]
+        rest = request.path_params["rest"].strip("/")
+        fake.requests.append(f"{request.method} /{api}/api/v1/{rest}")
+        if fake.delay:
+            await asyncio.sleep(fake.delay)
+        if not fake.check_auth(request):
+            return _problem(403, "Authenticatiegegevens zijn niet geldig.", "not_authenticated")
+        fault = fake.take_fault(f"/{api}/api/v1/{rest}")
+        if fault is not None:
+            if fault.kind == "slow":
+                await asyncio.sleep(fault.seconds)
+            elif fault.kind in ("500", "503"):
+                return _problem(int(fault.kind), "Er is een serverfout opgetreden.", "error")
+            elif fault.kind == "404":
+                return _problem(404, "Niet gevonden.", "not_found")
+            elif fault.kind == "invalid_json":
+                return Response("{not json", media_type="application/json")
+            elif fault.kind == "redirect":
+                return Response(status_code=302, headers={"Location": f"https://elsewhere.example/{rest}"})
+        parts = rest.split("/")
+        body: Any
+        if request.method == "POST" and (api, parts[0]) == ("notificaties", "abonnement"):
+            data = await request.json()
+            aid = _uuid("abonnement", data.get("callbackUrl", ""), str(len(fake.abonnementen)))
+            created = {"url": f"{fake.api('notificaties')}/abonnement/{aid}", **data}
+            fake.abonnementen[aid] = created
+            return JSONResponse(created, status_code=201)
+        if request.method != "GET":
+            return _problem(405, "Methode niet toegestaan.", "method_not_allowed")
+        if len(parts) == 1 and (api, parts[0]) in routes_table:
+            body = routes_table[(api, parts[0])](request)
+        elif len(parts) == 3 and parts[2] == "download" and parts[0] == "enkelvoudiginformatieobjecten":
+            content = fake.inhoud.get(parts[1])
+            if content is None:
+                return _problem(404, "Niet gevonden.", "not_found")
+            return Response(content, media_type="application/octet-stream")
+        elif len(parts) == 2 and (api, parts[0]) in objects:
+            body = objects[(api, parts[0])].get(parts[1])
+            if body is None:
+                return _problem(404, "Niet gevonden.", "not_found")
+        else:
+            return _problem(404, "Niet gevonden.", "not_found")
+        if fault is not None and fault.kind == "schema_invalid":
+            body = {"url": 12, "unexpected": True} if isinstance(body, dict) else {"results": "nope"}
+        return crs(JSONResponse(body))
+
+    return Starlette(routes=[Route("/{api:str}/api/v1/{rest:path}", handle, methods=["GET", "POST"])])

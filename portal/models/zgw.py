@@ -1,0 +1,42 @@
+"""Mirror mode bookkeeping: the Notificaties inbox and when each party was refreshed."""
+
+from __future__ import annotations
+
+from pydantic import NaiveDatetime
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from portal.clock import utcnow
+
+
+class ZgwNotification(SQLModel, table=True):
+    """A message from the Notificaties API, stored by the webhook and handled by the
+    worker (``portal.zgw.worker``). ``fingerprint`` (sha256 of the body) makes a
+    redelivered message one row."""
+
+    __table_args__ = (Index("ix_zgwnotification_pending", "processed_at", "next_attempt_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(max_length=64, unique=True)
+    channel: str = Field(max_length=20, description="kanaal: zaken or documenten")
+    resource: str = Field(max_length=50)
+    action: str = Field(max_length=50, description="actie")
+    main_object: str = Field(max_length=1000, description="hoofdObject")
+    resource_url: str = Field(max_length=1000)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: NaiveDatetime = Field(default_factory=utcnow)
+    next_attempt_at: NaiveDatetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    processed_at: NaiveDatetime | None = None
+    last_error: str = Field(default="", max_length=200)
+
+
+class ZgwPartySync(SQLModel, table=True):
+    """When a resident's (``bsn:…``) or business's (``kvk:…[:branch]``) cases were last
+    refreshed from the Zaken API, so sign-in refreshes only an old copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    party: str = Field(max_length=40, unique=True)
+    started_at: NaiveDatetime | None = None
+    synced_at: NaiveDatetime | None = None
+    error: str = Field(default="", max_length=40)

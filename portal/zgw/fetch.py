@@ -1,0 +1,88 @@
+"""Fetch a zaak and everything its page needs, as raw ZGW JSON (the "graph").
+
+No interpretation here: ``portal.zgw.mapping.map_zaak`` turns the graph into a snapshot.
+Catalogue objects (zaaktype, statustypen, resultaattypen) change rarely, so one sync run
+passes a ``cache`` dict and fetches each of them once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from portal.zgw.client import ZgwClient, ZgwError
+
+log = logging.getLogger("portal.zgw")
+
+
+def _cached(client: ZgwClient, cache: dict[str, Any], url: str) -> dict[str, Any]:
+    if url not in cache:
+        cache[url] = client.get_object(url)
+    return cache[url]
+
+
+def fetch_zaak_graph(client: ZgwClient, zaak_url: str, cache: dict[str, Any] | None = None) -> dict[str, Any]:
+    cache = {} if cache is None else cache
+    zaak = client.get_object(zaak_url)
+    zaaktype_url = zaak.get("zaaktype")
+    if not isinstance(zaaktype_url, str):
+        raise ZgwError("invalid_body", zaak_url, "zaaktype")
+    zaaktype = _cached(client, cache, zaaktype_url)
+    key = f"statustypen:{zaaktype_url}"
+    if key not in cache:
+        cache[key] = list(client.paginate(client.url("catalogi", "statustypen"), {"zaaktype": zaaktype_url}))
+    statussen = list(client.paginate(client.url("zaken", "statussen"), {"zaak": zaak_url}))
+    rollen = list(client.paginate(client.url("zaken", "rollen"), {"zaak": zaak_url}))
+    resultaat = resultaattype = None
+    if isinstance(zaak.get("resultaat"), str) and zaak["resultaat"]:
+        resultaat = client.get_object(zaak["resultaat"])
+        if isinstance(resultaat.get("resultaattype"), str):
+            resultaattype = _cached(client, cache, resultaat["resultaattype"])
+    documenten = []
+    for link in client.paginate(client.url("zaken", "zaakinformatieobjecten"), {"zaak": zaak_url}):
+        informatieobject = link.get("informatieobject")
+        try:
+            eio = client.get_object(informatieobject) if isinstance(informatieobject, str) else None
+        except ZgwError as error:
+            if error.reason not in ("not_found", "host_not_allowed"):
+                raise
+            # A link to a removed document, or one outside our Documenten API: not shown.
+            log.warning("Document %s of %s skipped: %s", informatieobject, zaak_url, error.reason)
+            continue
+        if eio is not None:
+            documenten.append({"link": link, "document": eio})
+    return {
+        "zaak": zaak,
+        "zaaktype": zaaktype,
+        "statustypen": cache[key],
+        "statussen": statussen,
+        "rollen": rollen,
+        "resultaat": resultaat,
+        "resultaattype": resultaattype,
+        "documenten": documenten,
+    }
+
+
+def find_zaak_urls(client: ZgwClient, *, bsn: str | None = None, branch_number: str | None = None) -> list[str]:
+    """The zaken where a rol names this person (BSN) or branch (vestigingsnummer).
+
+    Zaken API 1.5 has no filter on kvkNummer, so a company-wide eHerkenning login is
+    refreshed through the zaken we already mirror for it, notifications and reconciliation.
+    """
+    if bsn:
+        params = {"rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn": bsn}
+    elif branch_number:
+        params = {"rol__betrokkeneIdentificatie__vestiging__vestigingsNummer": branch_number}
+    else:
+        return []
+    urls = []
+    for zaak in client.paginate(client.url("zaken", "zaken"), params):
+        if isinstance(zaak.get("url"), str):
+            urls.append(zaak["url"])
+    return urls
+
+
+def zaken_for_document(client: ZgwClient, document_url: str) -> list[str]:
+    """The zaken a document (enkelvoudiginformatieobject) is linked to."""
+    links = client.paginate(client.url("zaken", "zaakinformatieobjecten"), {"informatieobject": document_url})
+    return [link["zaak"] for link in links if isinstance(link.get("zaak"), str)]

@@ -1,0 +1,138 @@
+"""Refreshing a resident's or business's cases: at sign-in (in the background, only when
+our copy is older than the window) and in the periodic reconciliation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from portal import clock
+from portal.auth.principal import Principal
+from portal.clock import utcnow
+from portal.models import Case, Role, ZgwPartySync
+from portal.zgw.client import ZgwClient, ZgwError
+from portal.zgw.fetch import find_zaak_urls
+from portal.zgw.sync import record_failure, sync_zaak
+
+log = logging.getLogger("portal.zgw")
+
+# A refresh that started longer ago than this is assumed to have died.
+RUNNING_FOR_AT_MOST = timedelta(minutes=5)
+
+
+def party_key(principal: Principal) -> str | None:
+    if principal.kind == "resident" and principal.bsn:
+        return f"bsn:{principal.bsn}"
+    if principal.kind == "business" and principal.kvk:
+        return f"kvk:{principal.kvk}" + (f":{principal.branch_number}" if principal.branch_number else "")
+    return None
+
+
+def party_state(db: Session, principal: Principal) -> ZgwPartySync | None:
+    key = party_key(principal)
+    return db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() if key else None
+
+
+def is_refreshing(state: ZgwPartySync | None) -> bool:
+    return (
+        state is not None and state.started_at is not None
+        and (state.synced_at is None or state.synced_at < state.started_at)
+        and utcnow() - state.started_at < RUNNING_FOR_AT_MOST
+    )
+
+
+def claim_refresh(db: Session, principal: Principal, window: timedelta) -> bool:
+    """Mark a refresh as started when the copy is older than ``window`` (and none runs)."""
+    key = party_key(principal)
+    if key is None:
+        return False
+    state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
+    now = utcnow()
+    if is_refreshing(state) or (state.synced_at is not None and now - state.synced_at < window):
+        return False
+    state.started_at = now
+    db.add(state)
+    db.commit()
+    return True
+
+
+def _mirrored_urls(db: Session, key: str) -> list[str]:
+    kind, _, rest = key.partition(":")
+    if kind == "bsn":
+        condition = Role.bsn == rest
+    else:
+        kvk, _, branch = rest.partition(":")
+        condition = Role.kvk == kvk
+        if branch:
+            condition = condition & ((Role.branch_number == branch) | Role.branch_number.is_(None))
+    return list(db.exec(
+        select(Case.zgw_url).join(Role, Role.case_id == Case.id).where(condition, Case.zgw_url.is_not(None)).distinct()
+    ).all())
+
+
+def refresh_party(engine: Engine, client: ZgwClient, key: str, allowed: frozenset[str],
+                  today: date | None = None) -> str:
+    """Refresh every zaak of one party. Returns "" or the reason something failed;
+    a zaak that cannot be fetched keeps its copy and is marked as not refreshed."""
+    today = today or clock.today()
+    kind, _, rest = key.partition(":")
+    failures: list[str] = []
+    with Session(engine, expire_on_commit=False) as db:
+        urls = set(_mirrored_urls(db, key))
+        try:
+            if kind == "bsn":
+                urls.update(find_zaak_urls(client, bsn=rest))
+            elif ":" in rest:
+                urls.update(find_zaak_urls(client, branch_number=rest.split(":", 1)[1]))
+        except ZgwError as error:
+            failures.append(error.reason)
+            for url in urls:
+                record_failure(db, url, error.reason)
+            urls = set()
+        cache: dict[str, Any] = {}
+        for url in sorted(urls):
+            outcome = sync_zaak(db, client, url, allowed, today, cache)
+            if isinstance(outcome, str):
+                failures.append(outcome)
+        state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
+        state.error = ",".join(sorted(set(failures)))[:40]
+        if not failures:
+            state.synced_at = utcnow()
+        else:
+            state.started_at = None
+        db.add(state)
+        db.commit()
+    return state.error
+
+
+def reconcile(engine: Engine, client: ZgwClient, allowed: frozenset[str], today: date | None = None) -> dict[str, int]:
+    """The periodic sweep that catches missed notifications: every party that signed in
+    before (finds new zaken) and every open mirrored case (finds changes)."""
+    today = today or clock.today()
+    with Session(engine) as db:
+        parties = list(db.exec(select(ZgwPartySync.party)).all())
+        open_cases = list(db.exec(select(Case.zgw_url).where(Case.zgw_url.is_not(None), Case.closed_on.is_(None))).all())
+    failed = 0
+    for key in parties:
+        failed += bool(refresh_party(engine, client, key, allowed, today))
+    cache: dict[str, Any] = {}
+    with Session(engine, expire_on_commit=False) as db:
+        for url in open_cases:
+            failed += isinstance(sync_zaak(db, client, url, allowed, today, cache), str)
+    return {"parties": len(parties), "cases": len(open_cases), "failed": failed}
+
+
+def sync_view(db: Session, principal: Principal) -> dict[str, Any]:
+    """What the overview says about freshness: refreshing, failed or fresh, and when."""
+    state = party_state(db, principal)
+    if state is None:
+        return {"state": "fresh", "synced_at": None}
+    if is_refreshing(state):
+        return {"state": "refreshing", "synced_at": state.synced_at}
+    if state.error:
+        return {"state": "failed", "synced_at": state.synced_at}
+    return {"state": "fresh", "synced_at": state.synced_at}

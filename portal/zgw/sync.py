@@ -1,0 +1,412 @@
+"""Write a ZGW snapshot into the portal's tables: the ONE place where a sync changes
+case tables (cases, roles, steps, statuses, suspensions, extensions, documents).
+
+NOTE for issue 11: once ``portal/services/changes/`` exists (set_status, extend, ...:
+audit row + notice + outbox in one transaction), re-point the status and extension
+branches of ``apply_snapshot`` at those functions, so a change found by a sync goes
+through the same path as one made in the staff console. Until then the notices are
+created here with ``portal.services.notices.create_case_notice`` (which writes the outbox rows).
+
+The legal decision date is not copied: it is recomputed by the deadline engine
+(``portal.services.deadlines.refresh_legal_deadline``) from what the case system says.
+A difference with the case system's ``uiterlijkeEinddatumAfdoening`` is logged and
+kept in ``Case.zgw_remote_deadline_on`` so staff can see it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from portal.clock import utcnow
+from portal.i18n import format_date
+from portal.i18n import gettext as _
+from portal.models import (
+    Case,
+    CaseType,
+    Document,
+    Employee,
+    Extension,
+    Organisation,
+    Role,
+    StatusHistory,
+    StatusType,
+    Suspension,
+)
+from portal.services.deadlines import deadline_for_case, refresh_legal_deadline
+from portal.services.notices import create_case_notice
+from portal.zgw.client import ZgwClient, ZgwError
+from portal.zgw.fetch import fetch_zaak_graph
+from portal.zgw.mapping import MappingError, ZaakSnapshot, map_zaak
+
+log = logging.getLogger("portal.zgw")
+
+# On the first import of a zaak, only a status set this recently is announced: connecting
+# a municipality must not send every resident a message about steps of months ago.
+FIRST_IMPORT_NOTICE_DAYS = 7
+
+
+class SyncConflict(Exception):
+    """The snapshot cannot be stored without overwriting something else."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class SyncOutcome:
+    case_id: int
+    created: bool = False
+    new_statuses: list[str] = field(default_factory=list)
+    extension_changed: bool = False
+    notices: int = 0
+    deadline: date | None = None
+    remote_deadline: date | None = None
+
+    @property
+    def deadline_differs(self) -> bool:
+        return self.remote_deadline is not None and self.remote_deadline != self.deadline
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+# ------------------------------------------------------------------ catalogue
+
+
+def _organisation(db: Session, rsin: str) -> Organisation:
+    found = db.exec(select(Organisation).where(Organisation.rsin == rsin)).first()
+    # The portal serves one municipality: a zaak of another bronorganisatie (a
+    # shared-service organisation) is shown under it.
+    found = found or db.exec(select(Organisation).order_by(Organisation.id)).first()
+    if found is None:
+        raise SyncConflict("no_organisation")
+    return found
+
+
+def _case_type(db: Session, snapshot: ZaakSnapshot, organisation: Organisation) -> tuple[CaseType, dict[str, StatusType]]:
+    snap = snapshot.case_type
+    case_type = db.exec(select(CaseType).where(CaseType.zgw_url == snap.url)).first()
+    if case_type is None:
+        case_type = db.exec(select(CaseType).where(CaseType.code == snap.code)).first()
+        if case_type is not None and case_type.zgw_url and case_type.zgw_url != snap.url:
+            # A new version of the zaaktype (Catalogi keeps versions under new URLs).
+            log.info("Case type %s now at %s", snap.code, snap.url)
+    if case_type is None:
+        case_type = CaseType(organisation_id=organisation.id, code=snap.code, name_nl=snap.name, name_en=snap.name)
+    case_type.zgw_url = snap.url
+    case_type.name_nl = snap.name
+    case_type.name_en = case_type.name_en or snap.name
+    if snap.description:
+        case_type.description_nl = snap.description
+    case_type.legal_term = snap.legal_term
+    case_type.service_norm = snap.service_norm
+    case_type.extension_allowed = snap.extension_allowed
+    case_type.max_extension = snap.max_extension
+    case_type.suspension_allowed = snap.suspension_allowed
+    case_type.is_public = snap.is_public
+    db.add(case_type)
+    db.flush()
+    steps: dict[str, StatusType] = {}
+    existing = list(db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id)).all())
+    for step in snap.status_types:
+        row = next((row for row in existing if row.zgw_url == step.url), None)
+        row = row or next((row for row in existing if row.zgw_url is None and row.order == step.order), None)
+        if row is None:
+            row = StatusType(case_type_id=case_type.id, order=step.order, name_nl=step.name, name_en=step.name)
+        row.zgw_url = step.url
+        row.order = step.order
+        row.name_nl = step.name
+        row.name_en = row.name_en or step.name
+        row.resident_text_nl = step.resident_text
+        row.resident_text_en = row.resident_text_en or step.resident_text
+        row.is_final = step.is_final
+        row.notify = step.notify
+        db.add(row)
+        steps[step.url] = row
+    db.flush()
+    return case_type, steps
+
+
+# ------------------------------------------------------------------ the case
+
+
+def _find_case(db: Session, snapshot: ZaakSnapshot) -> Case | None:
+    case = db.exec(select(Case).where(Case.zgw_url == snapshot.url)).first()
+    if case is not None:
+        return case
+    same_number = db.exec(select(Case).where(Case.number == snapshot.number)).first()
+    if same_number is None:
+        return None
+    if same_number.zgw_url is not None:
+        raise SyncConflict("number_taken")
+    # A case the portal kept itself before it was connected: from now on it is a mirror.
+    return same_number
+
+
+def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
+    db.exec(delete(Role).where(Role.case_id == case.id))
+    for role in snapshot.roles:
+        employee = None
+        if role.employee_login:
+            employee = db.exec(select(Employee).where(Employee.login_id == role.employee_login)).first()
+        db.add(Role(
+            case_id=case.id,
+            role_type=role.role_type,
+            bsn=role.bsn,
+            kvk=role.kvk,
+            branch_number=role.branch_number,
+            employee_id=employee.id if employee else None,
+            display_name=role.display_name,
+            email=role.email,
+            phone=role.phone,
+        ))
+
+
+def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusHistory]:
+    existing = list(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all())
+    seen, new = set(), []
+    for status in snapshot.statuses:
+        step = steps[status.status_type_url]
+        row = next((row for row in existing if row.zgw_url == status.url), None)
+        if row is None:
+            row = next((row for row in existing if row.zgw_url is None and row.status_type_id == step.id), None)
+            if row is None:
+                row = StatusHistory(case_id=case.id, status_type_id=step.id)
+                new.append(row)
+        row.zgw_url = status.url
+        row.status_type_id = step.id
+        row.set_at = status.set_at
+        row.note_nl = row.note_en = status.note
+        db.add(row)
+        seen.add(status.url)
+    for row in existing:
+        if row.zgw_url is not None and row.zgw_url not in seen:
+            db.delete(row)  # removed in the case system
+    current = snapshot.current_status
+    case.current_status_id = steps[current.status_type_url].id if current else None
+    return new
+
+
+def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> None:
+    """ZGW opschorting keeps no dates (domain notes §1), so we keep them: a suspension
+    starts the day we first see the indicatie and ends the day we see it cleared."""
+    open_rows = list(db.exec(
+        select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))
+    ).all())
+    if snapshot.suspended and not open_rows:
+        reason = snapshot.suspension_reason or "Opgeschort in het zaaksysteem"
+        db.add(Suspension(case_id=case.id, reason_nl=reason, reason_en=reason, requested_on=today))
+    elif not snapshot.suspended:
+        for row in open_rows:
+            row.resumed_on = max(today, row.requested_on)
+            db.add(row)
+    case.suspended = snapshot.suspended
+
+
+def _extension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> Extension | None:
+    """ZGW holds one verlenging (reden, duur) per zaak; we keep it as one Extension row,
+    announced on the day we first saw it. Returns the row when it is new or changed."""
+    if snapshot.extension is None:
+        return None
+    rows = list(db.exec(
+        select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
+    ).all())
+    latest = rows[-1] if rows else None
+    if latest is not None and latest.duration == snapshot.extension.duration and latest.reason_nl == snapshot.extension.reason:
+        return None
+    if latest is not None:
+        db.delete(latest)
+        db.flush()
+    before = deadline_for_case(db, case, today).deadline
+    row = Extension(
+        case_id=case.id,
+        reason_nl=snapshot.extension.reason,
+        reason_en=snapshot.extension.reason,
+        duration=snapshot.extension.duration,
+        announced_on=latest.announced_on if latest is not None else today,
+        previous_deadline_on=latest.previous_deadline_on if latest is not None else before,
+        new_deadline_on=before,
+    )
+    db.add(row)
+    db.flush()
+    row.new_deadline_on = deadline_for_case(db, case, today).deadline
+    db.add(row)
+    return row
+
+
+def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
+    existing = {row.zgw_url: row for row in db.exec(
+        select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))
+    ).all()}
+    for document in snapshot.documents:
+        row = existing.pop(document.url, None) or Document(
+            case_id=case.id,
+            zgw_url=document.url,
+            storage_key=f"zgw:{_key(document.url)}",
+            sha256="",
+            uploaded_by="municipality",
+            title=document.title,
+            filename=document.filename,
+            content_type=document.content_type,
+            size_bytes=document.size_bytes,
+        )
+        row.title = document.title
+        row.filename = document.filename
+        row.content_type = document.content_type
+        row.size_bytes = document.size_bytes
+        row.zgw_download_url = document.download_url or None
+        db.add(row)
+    for row in existing.values():
+        # Removed in the case system, or no longer shared (vertrouwelijkheidaanduiding).
+        db.delete(row)
+
+
+def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutcome:
+    """Upsert the case keyed on its zaak URL and everything under it; creates the notice
+    for a new status or a new/changed verlenging. Adds to the session; the caller commits.
+    Applying the same snapshot twice changes nothing the second time."""
+    organisation = _organisation(db, snapshot.rsin)
+    case_type, steps = _case_type(db, snapshot, organisation)
+    case = _find_case(db, snapshot)
+    created = case is None
+    if case is None:
+        case = Case(
+            number=snapshot.number,
+            case_type_id=case_type.id,
+            organisation_id=organisation.id,
+            title_nl=snapshot.title,
+            title_en=snapshot.title,
+            received_on=snapshot.received_on,
+        )
+    elif case.title_nl != snapshot.title:
+        case.title_en = snapshot.title
+    case.zgw_url = snapshot.url
+    case.number = snapshot.number
+    case.case_type_id = case_type.id
+    case.organisation_id = organisation.id
+    case.title_nl = snapshot.title
+    case.received_on = snapshot.received_on
+    case.closed_on = snapshot.closed_on
+    case.confidentiality = snapshot.confidentiality
+    case.result = snapshot.result
+    case.result_text_nl = case.result_text_en = snapshot.result_text
+    if snapshot.result is None:
+        case.decided_on = None
+    elif case.decided_on is None:
+        case.decided_on = snapshot.closed_on or today
+    case.zgw_remote_deadline_on = snapshot.remote_deadline_on
+    case.zgw_synced_at = utcnow()
+    case.zgw_sync_error = ""
+    case.zgw_sync_failed_at = None
+    db.add(case)
+    db.flush()
+
+    outcome = SyncOutcome(case.id, created=created, remote_deadline=snapshot.remote_deadline_on)
+    _roles(db, case, snapshot)
+    new_statuses = _statuses(db, case, snapshot, steps)
+    _suspension(db, case, snapshot, today)
+    db.flush()
+    extension = _extension(db, case, snapshot, today)
+    _documents(db, case, snapshot)
+    db.flush()
+    result = refresh_legal_deadline(db, case, today)
+    outcome.deadline = result.deadline
+    case.planned_end_on = snapshot.planned_end_on or result.service_norm_date or result.deadline
+    if outcome.deadline_differs:
+        log.warning(
+            "Case %s: the case system says uiterlijkeEinddatumAfdoening %s, the deadline engine %s",
+            case.number, snapshot.remote_deadline_on, result.deadline,
+        )
+    if created:
+        case.last_activity_at = max((row.set_at for row in new_statuses), default=utcnow())
+    elif new_statuses or extension is not None:
+        case.last_activity_at = utcnow()
+    db.add(case)
+
+    outcome.new_statuses = [row.zgw_url for row in new_statuses if row.zgw_url]
+    outcome.extension_changed = extension is not None
+    outcome.notices = _notices(db, case, snapshot, steps, new_statuses, extension, created, today)
+    return outcome
+
+
+# ------------------------------------------------------------------ notices
+
+
+def _notices(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType],
+             new_statuses: list[StatusHistory], extension: Extension | None, created: bool, today: date) -> int:
+    count = 0
+    current = snapshot.current_status
+    current_row = next((row for row in new_statuses if current and row.zgw_url == current.url), None)
+    if current_row is not None:
+        step = steps[current.status_type_url]
+        recent = (today - current.set_at.date()).days <= FIRST_IMPORT_NOTICE_DAYS
+        if step.notify and (not created or recent):
+            count += create_case_notice(
+                db, case, "status", f"zgw-status:{current.url}",
+                lambda: (
+                    _("New step in your case: %(step)s", step=step.name_nl),
+                    _("Your case '%(title)s' (case number %(number)s) has reached a new step: %(step)s.",
+                      title=case.title_nl, number=case.number, step=step.name_nl)
+                    + ("\n\n" + step.resident_text_nl if step.resident_text_nl else ""),
+                ),
+            ) is not None
+    if extension is not None:
+        source = db.get(CaseType, case.case_type_id).legal_source
+        count += create_case_notice(
+            db, case, "extension", f"zgw-extension:{case.zgw_url}:{extension.duration}:{_key(extension.reason_nl)}",
+            lambda: (
+                _("We need more time: %(title)s", title=case.title_nl),
+                _("We need more time to decide on your case '%(title)s' (case number %(number)s). "
+                  "The reason: %(reason)s\n\nWe will now decide by %(new)s at the latest, instead of %(old)s. "
+                  "The rules (%(source)s) say how much longer we may take. Open your case in Mijn Zaken to "
+                  "see how we worked out this date.",
+                  title=case.title_nl, number=case.number, reason=extension.reason_nl,
+                  new=format_date(extension.new_deadline_on), old=format_date(extension.previous_deadline_on),
+                  source=source),
+            ),
+            # What the e-mail, SMS and letter of an extension show (portal.notify.content).
+            facts={"old_date": extension.previous_deadline_on.isoformat() if extension.previous_deadline_on else None,
+                   "new_date": extension.new_deadline_on.isoformat() if extension.new_deadline_on else None,
+                   "reason_nl": extension.reason_nl, "reason_en": extension.reason_nl},
+        ) is not None
+    return count
+
+
+# ------------------------------------------------------------------ fetch + apply
+
+
+def record_failure(db: Session, zaak_url: str, reason: str) -> None:
+    """The copy stays as it is; the case says it could not be refreshed, and why."""
+    db.exec(update(Case).where(Case.zgw_url == zaak_url).values(
+        zgw_sync_error=reason[:40], zgw_sync_failed_at=utcnow()
+    ))
+    db.commit()
+
+
+def sync_zaak(db: Session, client: ZgwClient, zaak_url: str, allowed: frozenset[str], today: date,
+              cache: dict[str, Any] | None = None) -> SyncOutcome | str:
+    """Fetch, map and apply one zaak in one transaction. Returns the outcome, or the
+    reason it failed (then the stored copy is unchanged and marked as not refreshed)."""
+    try:
+        graph = fetch_zaak_graph(client, zaak_url, cache)
+        snapshot = map_zaak(graph, allowed)
+        if snapshot.url != zaak_url:
+            raise MappingError("zaak.url", "differs from the address we asked")
+        outcome = apply_snapshot(db, snapshot, today)
+        db.commit()
+        return outcome
+    except (ZgwError, MappingError, SyncConflict) as error:
+        db.rollback()
+        reason = error.reason
+        log.warning("Refreshing %s failed: %s", zaak_url, error)
+        record_failure(db, zaak_url, reason)
+        return reason
