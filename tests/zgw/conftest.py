@@ -149,7 +149,7 @@ def mirror_engine(mirror_database_url: str, tmp_path) -> Iterator[Engine]:
 @pytest.fixture()
 def mirror_app(live_fake, mirror_database_url: str, transport, tmp_path):
     """The portal in mirror mode against the live fake (its client validates every answer)."""
-    from portal.app import create_app
+    from devtools.app import create_dev_app as create_app
 
     settings = zgw_settings(
         live_fake.base_url,

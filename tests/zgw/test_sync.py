@@ -81,11 +81,13 @@ def test_an_extension_set_in_the_case_system_moves_the_date_and_tells_the_reside
 
 
 def test_the_case_systems_deadline_is_kept_and_a_difference_is_flagged(fake, zgw_client, mirror_db, caplog):
-    url = fake.zaak("ZAAK-2026-0000105")["url"]  # extended: the fake, like Open Zaak, does not move the date
+    # Extended in time: the fake, like Open Zaak, does not move the date; by law it moved six weeks.
+    # (0000105's extension came too late, so by law its date stays the one the case system has.)
+    url = fake.zaak("ZAAK-2026-0000101")["url"]
     with caplog.at_level("WARNING", logger="portal.zgw"):
         outcome = sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY)
     assert outcome.deadline_differs
-    case = _case(mirror_db, "ZAAK-2026-0000105")
+    case = _case(mirror_db, "ZAAK-2026-0000101")
     assert case.zgw_remote_deadline_on == outcome.remote_deadline != case.legal_deadline_on
     assert "uiterlijkeEinddatumAfdoening" in caplog.text
 
