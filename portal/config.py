@@ -75,6 +75,35 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     upload_dir: Path | None = None
 
+    # Notices that leave the portal (portal/notify). Defaults point at the local sinks that
+    # `make run` starts (devtools/notify_sink); production sets the real services.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    # A Notify-compatible API (GOV.UK Notify, NotifyNL). Without a key no SMS is sent:
+    # the SMS choice is then not offered on the preferences page.
+    notify_base_url: str = "http://127.0.0.1:8026"
+    notify_api_key: str | None = None
+    notify_timeout_seconds: float = Field(default=10, gt=0)
+    notify_sms_template_nl: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e01"
+    notify_sms_template_en: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e02"
+    letter_dir: Path | None = None
+    # The worker: how often it looks for work, how it retries.
+    worker_poll_seconds: float = Field(default=2, gt=0)
+    worker_batch_size: int = Field(default=20, ge=1)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_base_delay_seconds: float = Field(default=30, ge=0)
+    delivery_max_delay_seconds: float = Field(default=6 * 3600, ge=0)
+    delivery_lease_seconds: float = Field(default=120, gt=0)
+    email_confirmation_hours: int = Field(default=24, ge=1)
+
+    @property
+    def effective_letter_dir(self) -> Path:
+        return self.letter_dir or self.var_dir / "letters"
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"

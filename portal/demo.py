@@ -16,6 +16,7 @@ Run: ``python -m portal.demo`` (after ``alembic upgrade head``).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, TypeVar
 
@@ -25,6 +26,7 @@ from sqlmodel import Session, SQLModel, delete, select
 from portal import clock
 from portal.demo_catalogue import CASE_TYPES, EMPLOYEES, ORGANISATION, TEAMS
 from portal.domain.case_kinds import case_kind
+from portal.domain.notices import extension_notice_facts
 from portal.domain.deadlines import Term, add_months, apply_atw, compute_deadline
 from portal.models import (
     Case,
@@ -32,7 +34,6 @@ from portal.models import (
     DocumentRequest,
     Employee,
     Extension,
-    Notice,
     Organisation,
     RequiredDocument,
     Role,
@@ -41,7 +42,8 @@ from portal.models import (
     Suspension,
     Team,
 )
-from portal.services.deadlines import refresh_legal_deadline, rules_for
+from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
+from portal.services.notices import create_notice
 
 __all__ = ["BUSINESSES", "CASES", "EMPLOYEES", "RESIDENTS", "load_demo_data", "summary"]
 
@@ -477,7 +479,8 @@ class _CaseLoader:
         )
 
     def _notice(self, case: Case, spec: dict[str, Any], kind: str, suffix: str, day: date, hour: int,
-                subject: tuple[str, str], body: tuple[str, str], handler: Employee | None) -> datetime:
+                subject: tuple[str, str], body: tuple[str, str], handler: Employee | None,
+                facts: dict[str, Any] | None = None) -> datetime:
         owner = spec["owner"]
         recipient = (
             {"recipient_bsn": RESIDENTS[owner]["bsn"], "recipient_kvk": None, "recipient_branch": None}
@@ -487,14 +490,28 @@ class _CaseLoader:
         name = RESIDENTS[owner]["name"] if owner in RESIDENTS else BUSINESSES[owner]["name"]
         created = _moment(day, hour, 30)
         read_at = created + timedelta(hours=5) if (self.today - day).days > READ_AFTER_DAYS else None
-        _upsert(self.db, Notice, {"dedupe_key": f"demo:{case.number}:{suffix}"}, {
-            **recipient, "case_id": case.id, "kind": kind,
-            "subject_nl": subject[0], "subject_en": subject[1],
-            "body_nl": f"Beste {name},\n\n{body[0]}\n\nMet vriendelijke groet,\n{self.organisation.name}",
-            "body_en": f"Dear {name},\n\n{body[1]}\n\nKind regards,\n{self.organisation.name}",
+        values = {
+            "kind": kind,
+            "subject": subject,
+            "body": (f"Beste {name},\n\n{body[0]}\n\nMet vriendelijke groet,\n{self.organisation.name}",
+                     f"Dear {name},\n\n{body[1]}\n\nKind regards,\n{self.organisation.name}"),
             "sender_employee_id": handler.id if handler else None,
             "created_at": created,
-        }, create_only={"read_at": read_at})
+        }
+        # Created the one way every notice is (portal.services.notices.create_notice); the demo's
+        # notices are history, so they go to the inbox only and are not sent again on every load.
+        notice, new = create_notice(self.db, case=case, **recipient, **values, facts=facts,
+                                    dedupe_key=f"demo:{case.number}:{suffix}", deliver=False)
+        if new:
+            notice.read_at = read_at
+        else:  # a second load moves the dates to the new "today"
+            notice.subject_nl, notice.subject_en = values["subject"]
+            notice.body_nl, notice.body_en = values["body"]
+            notice.sender_employee_id = values["sender_employee_id"]
+            notice.created_at = created
+            notice.facts = json.dumps(facts or {}, ensure_ascii=False)
+        self.db.add(notice)
+        self.db.flush()
         return created
 
     def _notices(self, case: Case, spec: dict[str, Any], case_type: CaseType, handler: Employee | None,
@@ -549,6 +566,12 @@ class _CaseLoader:
             # Whole weeks in the demo's terms (P6W); the law's limit comes from the case type.
             weeks = Term.parse_iso8601(extension.duration).days // 7
             limit = Term.parse_iso8601(case_type.max_extension).days // 7
+            result = deadline_for_case(self.db, case, self.today)
+            facts = extension_notice_facts(
+                result.extension_checks[-1], case_number=case.number, reason_nl=extension.reason_nl,
+                reason_en=extension.reason_en, lawful_deadline=result.deadline,
+                dwangsom_applies=case_type.dwangsom_applies,
+            ) if result.extension_checks else None
             moments.append(self._notice(
                 case, spec, "extension", "extension", extension.announced_on, 11,
                 (f"We hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
@@ -561,7 +584,7 @@ class _CaseLoader:
                  f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
                  f"{_words(extension.previous_deadline_on, 'en')}: {weeks} weeks later. The law ({case_type.legal_source}) "
                  f"allows us to extend the time limit once, by at most {limit} weeks.\n\n{contact_en}"),
-                handler,
+                handler, facts,
             ))
 
         if case.decided_on is not None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -68,6 +70,17 @@ def set_language(language: str) -> None:
 
 def current_language() -> str:
     return _current_language.get()
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Translate in ``language`` for a while (a notice is written in the recipient's
+    language, not the language of the request or worker that sends it)."""
+    token = _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current_language.reset(token)
 
 
 def gettext(message: str, **variables: object) -> str:

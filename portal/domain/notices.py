@@ -38,6 +38,7 @@ __all__ = [
     "BannerKind",
     "NoticeOfDefault",
     "banners_for",
+    "extension_notice_facts",
     "notice_of_default",
     "rights_apply",
 ]
@@ -159,3 +160,38 @@ def notice_of_default(
         max_penalty=penalty_amount(MAX_PENALTY_DAYS),
         max_penalty_days=MAX_PENALTY_DAYS,
     )
+
+
+def extension_notice_facts(
+    check: ExtensionCheck,
+    *,
+    case_number: str,
+    reason_nl: str,
+    reason_en: str,
+    lawful_deadline: date,
+    dwangsom_applies: bool,
+) -> dict[str, object]:
+    """What the channel templates need for an extension notice (issue 13, item 4): the
+    reason, the old and the new date, and -- for an extension announced after the term
+    ended (Awb 4:14(3)) or longer than allowed (Omgevingswet 16.64 / case type) -- which
+    problem it has, the date that really counts, and whether the resident may send a
+    notice of default (Awb 4:17). JSON-ready (dates as ISO text)."""
+    if not check.announced_in_time:
+        problem: str | None = "late"
+        counts = check.previous_deadline
+    elif _TOO_LONG_CODES.intersection(check.problems):
+        problem = "too_long"
+        counts = lawful_deadline
+    else:
+        problem = None
+        counts = check.new_deadline
+    return {
+        "case_number": case_number,
+        "reason_nl": reason_nl,
+        "reason_en": reason_en,
+        "old_date": check.previous_deadline.isoformat(),
+        "new_date": check.new_deadline.isoformat(),
+        "problem": problem,
+        "counting_date": counts.isoformat(),
+        "dwangsom_applies": dwangsom_applies,
+    }

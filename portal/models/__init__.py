@@ -21,11 +21,15 @@ from portal.models.catalogue import (
     Team,
 )
 from portal.models.contact import CallbackRequest, Feedback, Notice
+from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
 
 __all__ = [
     "AuditLog",
     "CallbackRequest",
     "Case",
+    "ContactPreference",
+    "Delivery",
+    "EmailConfirmation",
     "CaseType",
     "Document",
     "DocumentRequest",

@@ -13,7 +13,7 @@ from portal.clock import utcnow
 
 NOTICE_KINDS = (
     "acknowledgement", "status", "extension", "suspension", "document_request",
-    "decision", "message",
+    "reminder", "decision", "deadline_passed", "message",
 )
 
 
@@ -41,6 +41,7 @@ class Notice(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     read_at: NaiveDatetime | None = None
     emailed_at: NaiveDatetime | None = None
+    facts: str = Field(default="{}", max_length=4000, description="JSON: what the channel templates need (see portal.notify.kinds)")
 
 
 class Feedback(SQLModel, table=True):

@@ -1,0 +1,1 @@
+"""Development-only tools. Nothing in ``portal`` imports this package."""

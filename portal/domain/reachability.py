@@ -1,0 +1,127 @@
+"""How we reach a resident or business: checked e-mail addresses and mobile numbers,
+the channels they chose, and which choice applies to a branch. Pure: no database.
+
+Rules:
+
+* The portal inbox is always on (issue 13); e-mail, SMS and letter are extra channels.
+  A form that chooses nothing at all is refused with a message that says the inbox
+  stays: "only the inbox" is a choice the resident makes explicitly.
+* E-mail goes only to a confirmed address (a link that expires); an address is checked
+  for its form here (one ``@``, a domain with a dot, no spaces or control characters,
+  RFC 5321 lengths: 64 for the local part, 254 in all).
+* SMS goes only to a mobile number. Dutch numbers are typed as 06 1234 5678,
+  +31 6 1234 5678 or 0031 6 1234 5678; international ones as +<country code>. The
+  number plan (libphonenumber's metadata, the ``phonenumbers`` package) decides whether
+  a number is a mobile one; the result is stored in E.164 (+31612345678).
+* A business chooses for the company; a branch inherits that unless it chose itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+import phonenumbers
+
+__all__ = [
+    "CHANNEL_CHOICES",
+    "ChannelChoice",
+    "ReachabilityError",
+    "check_channel_choice",
+    "normalise_email",
+    "normalise_mobile",
+    "preference_keys",
+    "recipient_key",
+]
+
+CHANNEL_CHOICES: Final = ("inbox", "email", "sms", "letter")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
+_MOBILE_TYPES: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+class ReachabilityError(ValueError):
+    """Refused input; ``code`` picks the translated message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_email(raw: str | None) -> str:
+    """The address trimmed, with the domain in lower case; ReachabilityError('email_missing'
+    / 'email_invalid') otherwise."""
+    value = (raw or "").strip()
+    if not value:
+        raise ReachabilityError("email_missing")
+    if len(value) > 254 or any(unicodedata.category(char).startswith("C") for char in value):
+        raise ReachabilityError("email_invalid")
+    if not _EMAIL.fullmatch(value):
+        raise ReachabilityError("email_invalid")
+    local, _, domain = value.rpartition("@")
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        raise ReachabilityError("email_invalid")
+    return f"{local}@{domain.lower()}"
+
+
+def normalise_mobile(raw: str | None) -> str:
+    """A mobile number in E.164, or ReachabilityError('phone_missing' / 'phone_invalid' /
+    'phone_not_mobile'). Numbers without a country code are read as Dutch."""
+    value = (raw or "").strip()
+    if not value:
+        raise ReachabilityError("phone_missing")
+    if len(value) > 30 or not re.fullmatch(r"\+?[0-9 ()./-]+", value):
+        raise ReachabilityError("phone_invalid")
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    try:
+        number = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException:
+        raise ReachabilityError("phone_invalid") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ReachabilityError("phone_invalid")
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise ReachabilityError("phone_not_mobile")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    email: bool
+    sms: bool
+    letter: bool
+
+    @property
+    def inbox_only(self) -> bool:
+        return not (self.email or self.sms or self.letter)
+
+
+def check_channel_choice(chosen: set[str] | frozenset[str]) -> ChannelChoice:
+    """The channels ticked on the form. Nothing ticked → 'no_channel' (the message says
+    the inbox stays and how to choose only the inbox); 'inbox' together with another
+    channel is fine (the inbox is always on). Unknown values → 'channel_unknown'."""
+    if not chosen:
+        raise ReachabilityError("no_channel")
+    if not set(chosen) <= set(CHANNEL_CHOICES):
+        raise ReachabilityError("channel_unknown")
+    return ChannelChoice(email="email" in chosen, sms="sms" in chosen, letter="letter" in chosen)
+
+
+def recipient_key(*, bsn: str | None = None, kvk: str | None = None, branch: str | None = None) -> str:
+    """The key a preference is stored under: 'bsn:…', 'kvk:…' or 'kvk:…:<branch>'."""
+    if bsn:
+        return f"bsn:{bsn}"
+    if kvk:
+        return f"kvk:{kvk}:{branch}" if branch else f"kvk:{kvk}"
+    raise ValueError("A recipient has a BSN or a KVK number")
+
+
+def preference_keys(*, bsn: str | None = None, kvk: str | None = None, branch: str | None = None) -> tuple[str, ...]:
+    """Where to look for the preference that applies, most specific first: a branch's own
+    choice, then the company's."""
+    if bsn:
+        return (recipient_key(bsn=bsn),)
+    if branch:
+        return (recipient_key(kvk=kvk, branch=branch), recipient_key(kvk=kvk))
+    return (recipient_key(kvk=kvk),)

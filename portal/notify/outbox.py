@@ -1,0 +1,207 @@
+"""The outbox: delivery rows written with the notice, claimed and settled by workers.
+
+Writing (``enqueue_for_notice``, ``enqueue_email_confirmation``) only adds rows to the
+caller's session: they are committed -- or rolled back -- with the change that caused
+them. Nothing is sent from a web request.
+
+Claiming works on both databases with one code path. A worker picks due rows with
+``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL: several workers never wait for or take
+each other's rows; SQLite ignores the clause and serialises writers instead), then marks
+them with its claim token and a lease in the same transaction, guarded by the same
+"due" condition so a row can only be claimed once. The send happens after that commit,
+outside any transaction; the result is written back only while the claim is still ours.
+A worker killed mid-send leaves its rows in 'sending'; when the lease runs out another
+worker sends them again with the same idempotency key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, and_, func, or_, update
+from sqlmodel import Session, select
+
+from portal.clock import utcnow
+from portal.domain.reachability import preference_keys
+from portal.models import ContactPreference, Delivery, Notice
+
+__all__ = [
+    "claim",
+    "enqueue_email_confirmation",
+    "enqueue_for_notice",
+    "given_up",
+    "preference_for",
+    "resend",
+    "settle_failure",
+    "settle_sent",
+]
+
+
+def preference_for(db: Session, *, bsn: str | None, kvk: str | None, branch: str | None) -> ContactPreference | None:
+    """The preference that applies: a branch's own, else the company's (or the person's)."""
+    for key in preference_keys(bsn=bsn, kvk=kvk, branch=branch):
+        found = db.exec(select(ContactPreference).where(ContactPreference.recipient_key == key)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _postal(preference: ContactPreference) -> str:
+    lines = [preference.postal_name, *preference.postal_address.splitlines()]
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+def enqueue_for_notice(db: Session, notice: Notice) -> list[Delivery]:
+    """One delivery per channel the recipient chose and can receive: e-mail only to a
+    confirmed address, SMS only to a checked mobile number, a letter only with a postal
+    address. The inbox needs no row (the notice itself is the inbox entry)."""
+    preference = preference_for(db, bsn=notice.recipient_bsn, kvk=notice.recipient_kvk, branch=notice.recipient_branch)
+    if preference is None:
+        return []
+    wanted = []
+    if preference.by_email and preference.email and preference.email_confirmed_at:
+        wanted.append(("email", preference.email))
+    if preference.by_sms and preference.phone:
+        wanted.append(("sms", preference.phone))
+    if preference.by_letter and preference.postal_address.strip():
+        wanted.append(("letter", _postal(preference)))
+    deliveries = []
+    for channel, address in wanted:
+        delivery = Delivery(
+            notice_id=notice.id,
+            channel=channel,
+            address=address,
+            language=preference.language,
+            idempotency_key=f"notice-{notice.id}-{channel}",
+        )
+        db.add(delivery)
+        deliveries.append(delivery)
+    return deliveries
+
+
+def enqueue_email_confirmation(db: Session, *, email: str, link: str, language: str, hours: int) -> Delivery:
+    """The e-mail with the confirmation link. The link is kept in the row only until it
+    is sent (only its hash is stored for checking)."""
+    delivery = Delivery(
+        purpose="confirm_email",
+        channel="email",
+        address=email,
+        language=language,
+        payload=json.dumps({"link": link, "hours": hours}),
+        idempotency_key=f"confirm-{secrets.token_hex(16)}",
+    )
+    db.add(delivery)
+    return delivery
+
+
+def _due(now: datetime):
+    """Pending and due, or claimed by a worker whose lease has run out."""
+    return or_(
+        and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+        and_(Delivery.status == "sending", Delivery.locked_until < now),
+    )
+
+
+def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None = None) -> tuple[str, list[Delivery]]:
+    """Claim up to ``limit`` due deliveries for this worker; returns (token, rows)."""
+    now = now or utcnow()
+    token = secrets.token_hex(16)
+    with Session(engine, expire_on_commit=False) as db:
+        ids = db.exec(
+            select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit).with_for_update(skip_locked=True)
+        ).all()
+        if not ids:
+            db.rollback()
+            return token, []
+        db.exec(
+            update(Delivery).where(Delivery.id.in_(ids), _due(now))
+            .values(status="sending", claim_token=token, locked_until=now + lease, attempts=Delivery.attempts + 1)
+        )
+        db.commit()
+        rows = db.exec(select(Delivery).where(Delivery.claim_token == token).order_by(Delivery.id)).all()
+    return token, list(rows)
+
+
+def _mine(delivery: Delivery, token: str):
+    return and_(Delivery.id == delivery.id, Delivery.claim_token == token, Delivery.status == "sending")
+
+
+def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) -> bool:
+    with Session(engine) as db:
+        values = dict(status="sent", sent_at=utcnow(), provider_reference=reference[:200], claim_token=None,
+                      locked_until=None, last_error="")
+        if delivery.purpose == "confirm_email":
+            values["payload"] = ""
+        result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
+        db.commit()
+        return result.rowcount == 1
+
+
+def settle_failure(engine: Engine, delivery: Delivery, token: str, reason: str, next_attempt_at: datetime | None) -> bool:
+    """Back to 'pending' for another try at ``next_attempt_at``, or 'given_up' when None."""
+    with Session(engine) as db:
+        if next_attempt_at is None:
+            values = dict(status="given_up", given_up_at=utcnow(), claim_token=None, locked_until=None,
+                          last_error=reason[:500])
+        else:
+            values = dict(status="pending", next_attempt_at=next_attempt_at, claim_token=None, locked_until=None,
+                          last_error=reason[:500])
+        result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
+        db.commit()
+        return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    delivery: Delivery
+    notice: Notice | None
+
+
+def given_up(db: Session, limit: int = 200) -> list[GivenUp]:
+    rows = db.exec(
+        select(Delivery, Notice).outerjoin(Notice, Notice.id == Delivery.notice_id)
+        .where(Delivery.status == "given_up").order_by(Delivery.given_up_at.desc(), Delivery.id.desc()).limit(limit)
+    ).all()
+    return [GivenUp(delivery, notice) for delivery, notice in rows]
+
+
+def resend(db: Session, delivery_id: int) -> Delivery | None:
+    """Put a given-up delivery back in the queue (staff). Keeps the idempotency key: the
+    earlier attempts did not arrive. None when there is no such given-up delivery.
+    A letter goes into the batch of the day it is written again. The caller commits (with its audit row)."""
+    delivery = db.exec(select(Delivery).where(Delivery.id == delivery_id, Delivery.status == "given_up")).first()
+    if delivery is None:
+        return None
+    delivery.status = "pending"
+    delivery.attempts = 0
+    delivery.next_attempt_at = utcnow()
+    delivery.given_up_at = None
+    if delivery.channel == "letter":
+        delivery.batch_date = ""  # the worker puts it in the batch of the day it is written
+    db.add(delivery)
+    return delivery
+
+
+def assign_batch(engine: Engine, delivery: Delivery, token: str, day: str) -> str:
+    """A letter's print batch is fixed at its first attempt, so a retry after a crash
+    rewrites the same file in the same folder instead of adding it to the next day's."""
+    with Session(engine) as db:
+        db.exec(update(Delivery).where(_mine(delivery, token), Delivery.batch_date == "").values(batch_date=day))
+        db.commit()
+        return db.exec(select(Delivery.batch_date).where(Delivery.id == delivery.id)).one()
+
+
+def open_batches(db: Session) -> set[str]:
+    """Batch days that still have letters waiting or being written."""
+    return set(db.exec(
+        select(Delivery.batch_date).where(Delivery.channel == "letter", Delivery.batch_date != "",
+                                          Delivery.status.in_(("pending", "sending")))
+    ).all())
+
+
+def counts(db: Session) -> dict[str, int]:
+    return dict(db.exec(select(Delivery.status, func.count()).group_by(Delivery.status)).all())

@@ -1,0 +1,117 @@
+"""The delivery worker: claims due deliveries, renders and sends them, and records the
+result with retries (exponential backoff with jitter) or gives up with the reason.
+
+Several workers may run against PostgreSQL (rows are claimed with SKIP LOCKED); on SQLite
+run one. ``run_once`` does one batch (tests call it directly); ``run_forever`` loops
+until asked to stop (SIGTERM/SIGINT finish the current batch first) and once an hour
+closes the letter batches of earlier days.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from portal.clock import today, utcnow
+from portal.config import Settings
+from portal.domain.delivery_retries import DeliveryFailure, next_step
+from portal.models import Delivery
+from portal.notify import outbox
+from portal.notify.channels import Channel, LetterChannel, channels_from_settings, close_batches
+from portal.notify.content import build_message, load_sources
+
+log = logging.getLogger("portal.worker")
+
+
+class Worker:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        channels: dict[str, Channel] | None = None,
+        random_fraction: Callable[[], float] = random.random,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.channels = channels if channels is not None else channels_from_settings(settings)
+        self.random_fraction = random_fraction
+        self.stop = threading.Event()
+
+    def run_once(self) -> int:
+        """Claim one batch and deliver it; returns how many deliveries were handled."""
+        token, batch = outbox.claim(
+            self.engine, limit=self.settings.worker_batch_size,
+            lease=timedelta(seconds=self.settings.delivery_lease_seconds),
+        )
+        for delivery in batch:
+            self._deliver(delivery, token)
+        return len(batch)
+
+    def _deliver(self, delivery: Delivery, token: str) -> None:
+        try:
+            channel = self.channels.get(delivery.channel)
+            if channel is None:
+                raise DeliveryFailure(f"Unknown channel {delivery.channel!r}", permanent=True)
+            if delivery.channel == "letter":
+                delivery.batch_date = outbox.assign_batch(self.engine, delivery, token, today().isoformat())
+            with Session(self.engine) as db:
+                message = build_message(load_sources(db, delivery), delivery, self.settings.base_url)
+            reference = channel.send(delivery, message)
+        except DeliveryFailure as failure:
+            self._failed(delivery, token, failure)
+            return
+        except Exception as error:  # a bug or unexpected answer: retry, and tell staff what it was
+            log.exception("Delivery %s failed unexpectedly", delivery.id)
+            self._failed(delivery, token, DeliveryFailure(f"Unexpected error: {type(error).__name__}: {error}"[:300],
+                                                          permanent=False))
+            return
+        if outbox.settle_sent(self.engine, delivery, token, reference):
+            log.info("Delivery %s sent by %s (%s)", delivery.id, delivery.channel, delivery.idempotency_key)
+
+    def _failed(self, delivery: Delivery, token: str, failure: DeliveryFailure) -> None:
+        outcome = next_step(
+            failure,
+            attempts=delivery.attempts,
+            max_attempts=self.settings.delivery_max_attempts,
+            now=utcnow(),
+            base_seconds=self.settings.delivery_base_delay_seconds,
+            cap_seconds=self.settings.delivery_max_delay_seconds,
+            random_fraction=self.random_fraction(),
+        )
+        outbox.settle_failure(self.engine, delivery, token, failure.reason, outcome.next_attempt_at)
+        log.warning("Delivery %s: %s (%s)", delivery.id, failure.reason,
+                    "given up" if outcome.next_attempt_at is None else f"retry at {outcome.next_attempt_at:%H:%M:%S}")
+
+    def close_letter_batches(self) -> list[str]:
+        letters = self.channels.get("letter")
+        if not isinstance(letters, LetterChannel):
+            return []
+        with Session(self.engine) as db:
+            still_open = outbox.open_batches(db)
+        return close_batches(letters.root, today().isoformat(), still_open)
+
+    def run_forever(self) -> None:
+        last_close = 0.0
+        while not self.stop.is_set():
+            try:
+                if time.monotonic() - last_close > 3600:
+                    self.close_letter_batches()
+                    last_close = time.monotonic()
+                handled = self.run_once()
+            except Exception:  # the database away for a moment: log, wait, go on
+                log.exception("Worker batch failed; trying again")
+                handled = 0
+            if not handled:
+                self.stop.wait(self.settings.worker_poll_seconds)
+
+    def install_signal_handlers(self) -> None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_args: self.stop.set())

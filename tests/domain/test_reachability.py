@@ -1,0 +1,84 @@
+"""E-mail addresses, mobile numbers, channel choices and branch inheritance (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.domain.reachability import (
+    ReachabilityError,
+    check_channel_choice,
+    normalise_email,
+    normalise_mobile,
+    preference_keys,
+)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("jan@example.org", "jan@example.org"),
+    ("  Jan.Jansen@Example.ORG ", "Jan.Jansen@example.org"),
+    ("a+b@sub.example.nl", "a+b@sub.example.nl"),
+])
+def test_good_addresses(raw, expected):
+    assert normalise_email(raw) == expected
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("", "email_missing"), (None, "email_missing"), ("   ", "email_missing"),
+    ("jan", "email_invalid"), ("jan@", "email_invalid"), ("@example.org", "email_invalid"),
+    ("jan@example", "email_invalid"), ("jan@@example.org", "email_invalid"), ("jan @example.org", "email_invalid"),
+    ("jan@exa\nmple.org", "email_invalid"), (".jan@example.org", "email_invalid"),
+    ("ja..n@example.org", "email_invalid"), ("jan@-example.org", "email_invalid"),
+    ("a" * 65 + "@example.org", "email_invalid"), ("jan@exa_mple.org", "email_invalid"),
+])
+def test_bad_addresses(raw, code):
+    with pytest.raises(ReachabilityError) as error:
+        normalise_email(raw)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("06 1234 5678", "+31612345678"), ("0612345678", "+31612345678"), ("06-12345678", "+31612345678"),
+    ("+31 6 1234 5678", "+31612345678"), ("0031612345678", "+31612345678"), ("+31 (0)6 12345678", "+31612345678"),
+    ("+44 7400 123456", "+447400123456"), ("+32 470 12 34 56", "+32470123456"),
+])
+def test_mobile_numbers_dutch_and_international(raw, expected):
+    assert normalise_mobile(raw) == expected
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("", "phone_missing"), (None, "phone_missing"),
+    ("020 555 1234", "phone_not_mobile"), ("+31 20 555 1234", "phone_not_mobile"), ("14 020", "phone_not_mobile"),
+    ("06 1234", "phone_invalid"), ("0612345678901", "phone_invalid"), ("06 1234 567a", "phone_invalid"),
+    ("+999 123456789", "phone_invalid"), ("+44 20 7946 0958", "phone_not_mobile"), ("1" * 40, "phone_invalid"),
+])
+def test_numbers_that_are_not_mobile_or_not_valid(raw, code):
+    with pytest.raises(ReachabilityError) as error:
+        normalise_mobile(raw)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize("chosen, expected", [
+    ({"inbox"}, (False, False, False, True)),
+    ({"email"}, (True, False, False, False)),
+    ({"inbox", "sms", "letter"}, (False, True, True, False)),
+])
+def test_channel_choice(chosen, expected):
+    choice = check_channel_choice(chosen)
+    assert (choice.email, choice.sms, choice.letter, choice.inbox_only) == expected
+
+
+@pytest.mark.parametrize("chosen, code", [(set(), "no_channel"), ({"fax"}, "channel_unknown"),
+                                          ({"email", "pigeon"}, "channel_unknown")])
+def test_refused_channel_choices(chosen, code):
+    with pytest.raises(ReachabilityError) as error:
+        check_channel_choice(chosen)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize("who, keys", [
+    ({"bsn": "999993653"}, ("bsn:999993653",)),
+    ({"kvk": "12345678"}, ("kvk:12345678",)),
+    ({"kvk": "12345678", "branch": "000012345678"}, ("kvk:12345678:000012345678", "kvk:12345678")),
+])
+def test_a_branch_looks_at_its_own_choice_then_the_company(who, keys):
+    assert preference_keys(**who) == keys
