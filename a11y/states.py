@@ -175,7 +175,9 @@ STATES: list[State] = [
     # --- resident B signed in at a lower level than her Wmo case needs ----------------
     State("assurance-too-low", "resident-b-midden", f"{CASE}201", "Case that needs DigiD substantieel", status=403),
     # --- resident C: Pieter de Vries ---------------------------------------------------------
-    *case_states("resident-c", {"301": "refused and closed", "302": "service norm shorter than the legal term"}),
+    *case_states("resident-c", {"301": "refused and closed", "302": "service norm shorter than the legal term",
+                                "303": "extended longer than the law allows, overdue",
+                                "304": "document asked for without a due date"}),
 
     # --- business A: Bakkerij De Korenschoof (whole business) -----------------------------
     State("case-list-business", "business-a", "/mijn-zaken", "My cases: business with branches"),

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(default=10, ge=1)
     login_rate_window_seconds: int = Field(default=300, ge=1)
 
+    # Decision dates: warn staff when Awb 4:14 extensions together are longer than this
+    # share of the case type's legal term (1.0 = longer than the term itself).
+    extension_warning_share: float = Field(default=1.0, gt=0)
+
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     upload_dir: Path | None = None

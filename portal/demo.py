@@ -1,6 +1,7 @@
-"""The demo municipality 'Gemeente Voorbeeldstad': catalogue, people and sixteen
+"""The demo municipality 'Gemeente Voorbeeldstad': catalogue, people and eighteen
 cases, each in a state the portal must handle (extended in time, extended too late,
-waiting for documents, overdue, granted, refused, expiring soon, ...).
+extended longer than the law allows, waiting for documents, asked for a document without
+a due date, overdue, granted, refused, expiring soon, ...).
 
 All dates are relative to the day of loading, so every state is real whenever the
 demo is loaded. Loading is idempotent: everything is looked up by its natural key
@@ -184,6 +185,32 @@ CASES: Final[list[dict[str, Any]]] = [
         "steps": [(1, -14), (2, -10)],
     },
     {
+        # Extended in time, but by 8 weeks where the Omgevingswet allows 6 (art. 16.64): only the
+        # 6 weeks count, so the case is overdue although the date we announced is still ahead.
+        "number": "ZAAK-2026-0000303", "owner": "C", "type": "omgevingsvergunning-regulier",
+        "title_nl": "Overkapping, Molenweg 4", "title_en": "Canopy, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad", "received": -105, "handler": "e.devries",
+        "steps": [(1, -105), (2, -98), (3, -60)],
+        "extension": {"announce_after_original": -7, "duration": "P8W",
+                      "reason_nl": ADVICE_REASON_NL, "reason_en": ADVICE_REASON_EN},
+    },
+    {
+        # A request for information without a due date: it does not pause the term
+        # (ABRvS 21 September 2016, ECLI:NL:RVS:2016:2527), so the date does not move.
+        "number": "ZAAK-2026-0000304", "owner": "C", "type": "kapvergunning",
+        "title_nl": "Walnoot voortuin, Molenweg 4", "title_en": "Walnut in front garden, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad", "received": -20, "handler": "e.devries",
+        "steps": [(1, -20), (2, -15)],
+        "suspension": {"requested": -6, "reason_nl": "Wij wachten op het bomenrapport.",
+                       "reason_en": "We are waiting for the tree report."},
+        "document_request": {"required": "Bomenrapport", "due": None,
+                             "title_nl": "Bomenrapport", "title_en": "Tree report",
+                             "explanation_nl": "U schrijft dat de walnoot ziek is. Laat dat onderzoeken door een "
+                                               "boomdeskundige en stuur ons het rapport.",
+                             "explanation_en": "You write that the walnut tree is diseased. Please have a tree "
+                                               "expert examine it and send us the report."},
+    },
+    {
         "number": "ZAAK-2026-0000401", "owner": "BA", "branch": "000012345678", "type": "exploitatievergunning-horeca",
         "title_nl": "Horecavergunning Marktstraat 5", "title_en": "Hospitality licence Marktstraat 5",
         "address": "Marktstraat 5, Voorbeeldstad", "received": -440, "handler": "e.devries",
@@ -344,7 +371,8 @@ class _CaseLoader:
             "address": spec["address"],
             "received_on": received,
             "created_at": _moment(received, 8, 5),
-            "suspended": "suspension" in spec,
+            # ZGW opschorting.indicatie: only a request with a due date suspends (Awb 4:15).
+            "suspended": "suspension" in spec and spec["document_request"]["due"] is not None,
             "decided_on": self.day(decision["on"]) if decision else None,
             "closed_on": self.day(decision["on"]) if decision and decision["closed"] else None,
             "result": decision["result"] if decision else None,
@@ -429,7 +457,7 @@ class _CaseLoader:
                  "explanation_en": r_spec["explanation_en"],
                  "required_document_id": required.id if required else None,
                  "suspension_id": suspension.id, "requested_on": suspension.requested_on,
-                 "due_on": self.day(r_spec["due"]), "fulfilled_on": None})
+                 "due_on": None if r_spec["due"] is None else self.day(r_spec["due"]), "fulfilled_on": None})
         return suspension
 
     def _extension(self, case: Case, spec: dict[str, Any], case_type: CaseType,
@@ -549,16 +577,7 @@ class _CaseLoader:
             moments.append(self._notice(
                 case, spec, "document_request", "document-request", suspension.requested_on, 10,
                 ("We hebben nog een document van u nodig", "We need one more document from you"),
-                (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben we nog een document van u nodig: "
-                 f"{request.title_nl}. {request.explanation_nl}\n\nStuur het document uiterlijk "
-                 f"{_words(request.due_on, 'nl')} via Mijn Zaken. Zolang we wachten, staat de tijd om te "
-                 f"beslissen stil (Algemene wet bestuursrecht, artikel 4:15). De datum waarop we uiterlijk "
-                 f"beslissen, schuift dus op met het aantal dagen dat we wachten.\n\n{contact_nl}",
-                 f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
-                 f"{request.title_en}. {request.explanation_en}\n\nPlease send it by {_words(request.due_on, 'en')} "
-                 f"through Mijn Zaken. While we wait, the time limit for our decision is paused (General "
-                 f"Administrative Law Act, Awb, article 4:15). So the date by which we must decide moves on by "
-                 f"the number of days we wait.\n\n{contact_en}"),
+                self._request_texts(case, request, noun_nl, noun_en, contact_nl, contact_en),
                 handler,
             ))
 
@@ -593,6 +612,28 @@ class _CaseLoader:
                 *self._decision_texts(case, noun_nl, noun_en), handler,
             ))
         return moments
+
+    @staticmethod
+    def _request_texts(case: Case, request: DocumentRequest, noun_nl: str, noun_en: str,
+                       contact_nl: str, contact_en: str) -> tuple[str, str]:
+        intro_nl = (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben we nog een document van u nodig: "
+                    f"{request.title_nl}. {request.explanation_nl}")
+        intro_en = (f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
+                    f"{request.title_en}. {request.explanation_en}")
+        if request.due_on is None:
+            # No due date, so no suspension (ECLI:NL:RVS:2016:2527): the letter promises no pause.
+            return (f"{intro_nl}\n\nStuur het document zo snel mogelijk via Mijn Zaken.\n\n{contact_nl}",
+                    f"{intro_en}\n\nPlease send it through Mijn Zaken as soon as you can.\n\n{contact_en}")
+        return (
+            f"{intro_nl}\n\nStuur het document uiterlijk {_words(request.due_on, 'nl')} via Mijn Zaken. Zolang "
+            f"we wachten, staat de tijd om te beslissen stil (Algemene wet bestuursrecht, artikel 4:15), tot "
+            f"uiterlijk die datum. De datum waarop we uiterlijk beslissen, schuift dus op met het aantal dagen "
+            f"dat we wachten.\n\n{contact_nl}",
+            f"{intro_en}\n\nPlease send it by {_words(request.due_on, 'en')} through Mijn Zaken. While we wait, "
+            f"the time limit for our decision is paused (General Administrative Law Act, Awb, article 4:15), "
+            f"until that date at the latest. So the date by which we must decide moves on by the number of days "
+            f"we wait.\n\n{contact_en}",
+        )
 
     def _decision_texts(self, case: Case, noun_nl: str, noun_en: str) -> tuple[tuple[str, str], tuple[str, str]]:
         if case.result == "completed":

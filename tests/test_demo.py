@@ -98,7 +98,7 @@ def test_loading_twice_creates_no_duplicates_and_changes_nothing(db: Session):
     assert row_counts(db) == before
     assert [(c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
             for c in db.exec(select(Case).order_by(Case.number))] == snapshot
-    assert before["case"] == 16 and before["casetype"] == 9 and before["employee"] == 5
+    assert before["case"] == 18 and before["casetype"] == 9 and before["employee"] == 5
 
 
 def test_the_demo_writes_nothing_to_the_audit_log(db: Session):
@@ -119,10 +119,10 @@ def test_python_m_portal_demo_loads_and_prints_the_logins(tmp_path):
                           check=True, capture_output=True, text=True, timeout=60)
     for login in ("999993653", "999990019", "123456782", "12345678", "000012345678", "87654321", "e.devries"):
         assert login in done.stdout
-    assert "16 cases" in done.stdout
+    assert "18 cases" in done.stdout
     engine = make_engine(Settings(env="test", var_dir=tmp_path, database_url=url))
     with Session(engine) as db:
-        assert db.exec(select(func.count()).select_from(Case)).one() == 16
+        assert db.exec(select(func.count()).select_from(Case)).one() == 18
     engine.dispose()
 
 
@@ -203,6 +203,7 @@ OWNERS = {
     "ZAAK-2026-0000105": ("999993653", None, None), "ZAAK-2026-0000201": ("999990019", None, None),
     "ZAAK-2026-0000202": ("999990019", None, None), "ZAAK-2026-0000203": ("999990019", None, None),
     "ZAAK-2026-0000301": ("123456782", None, None), "ZAAK-2026-0000302": ("123456782", None, None),
+    "ZAAK-2026-0000303": ("123456782", None, None), "ZAAK-2026-0000304": ("123456782", None, None),
     "ZAAK-2026-0000401": (None, "12345678", "000012345678"),
     "ZAAK-2026-0000402": (None, "12345678", "000023456789"),
     "ZAAK-2026-0000403": (None, "12345678", "000012345678"),
@@ -214,7 +215,8 @@ TYPES = {
     "ZAAK-2026-0000103": "parkeervergunning", "ZAAK-2026-0000104": "melding-openbare-ruimte",
     "ZAAK-2026-0000105": "omgevingsvergunning-regulier", "ZAAK-2026-0000201": "wmo-aanvraag",
     "ZAAK-2026-0000202": "bijstand", "ZAAK-2026-0000203": "bezwaar", "ZAAK-2026-0000301": "kapvergunning",
-    "ZAAK-2026-0000302": "evenementenvergunning", "ZAAK-2026-0000401": "exploitatievergunning-horeca",
+    "ZAAK-2026-0000302": "evenementenvergunning", "ZAAK-2026-0000303": "omgevingsvergunning-regulier",
+    "ZAAK-2026-0000304": "kapvergunning", "ZAAK-2026-0000401": "exploitatievergunning-horeca",
     "ZAAK-2026-0000402": "evenementenvergunning", "ZAAK-2026-0000403": "omgevingsvergunning-regulier",
     "ZAAK-2026-0000404": "parkeervergunning", "ZAAK-2026-0000501": "kapvergunning",
     "ZAAK-2026-0000502": "melding-openbare-ruimte",
@@ -223,14 +225,16 @@ HANDLERS = {
     "ZAAK-2026-0000101": "e.devries", "ZAAK-2026-0000102": None, "ZAAK-2026-0000103": "e.devries",
     "ZAAK-2026-0000104": "k.peters", "ZAAK-2026-0000105": "e.devries", "ZAAK-2026-0000201": "m.bakker",
     "ZAAK-2026-0000202": "l.smit", "ZAAK-2026-0000203": "s.jansen", "ZAAK-2026-0000301": "e.devries",
-    "ZAAK-2026-0000302": "e.devries", "ZAAK-2026-0000401": "e.devries", "ZAAK-2026-0000402": "e.devries",
+    "ZAAK-2026-0000302": "e.devries", "ZAAK-2026-0000303": "e.devries", "ZAAK-2026-0000304": "e.devries",
+    "ZAAK-2026-0000401": "e.devries", "ZAAK-2026-0000402": "e.devries",
     "ZAAK-2026-0000403": None, "ZAAK-2026-0000404": "e.devries", "ZAAK-2026-0000501": "e.devries",
     "ZAAK-2026-0000502": "k.peters",
 }
 DECIDED = {"ZAAK-2026-0000103": "granted", "ZAAK-2026-0000104": "completed", "ZAAK-2026-0000301": "refused",
            "ZAAK-2026-0000401": "granted", "ZAAK-2026-0000404": "granted"}
 WAITING = {"ZAAK-2026-0000201": "Verklaring van uw huisarts", "ZAAK-2026-0000501": "Bomenrapport"}
-EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105"}
+EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303"}
+OVERDUE = {"ZAAK-2026-0000105", "ZAAK-2026-0000202", "ZAAK-2026-0000303"}
 
 
 def test_every_case_has_its_owner_type_and_handler(db: Session):
@@ -267,9 +271,12 @@ def assert_spec_states(db: Session, today: date) -> None:
         assert history[-1].status_type_id == c.current_status_id, number
         assert history[0].set_at.date() == c.received_on <= today, number
         assert c.last_activity_at >= history[-1].set_at, number
-        # Only 0000202 is overdue; no case has a legal problem except the two below.
-        assert result.overdue is (number == "ZAAK-2026-0000202"), number
-        expected_problems = {"ZAAK-2026-0000105": ("extension_late",), "ZAAK-2026-0000202": ("overdue",)}
+        # Overdue: 0000202 (no decision), 0000105 (a late extension does not revive the term)
+        # and 0000303 (only the lawful 6 of the 8 weeks count); no other case has a legal problem.
+        assert result.overdue is (number in OVERDUE), number
+        expected_problems = {"ZAAK-2026-0000105": ("extension_late", "overdue"),
+                             "ZAAK-2026-0000202": ("overdue",),
+                             "ZAAK-2026-0000303": ("extension_too_long", "overdue")}
         assert result.problems == expected_problems.get(number, ()), number
         assert len(result.extension_checks) == (1 if number in EXTENDED else 0), number
 
@@ -289,7 +296,27 @@ def assert_spec_states(db: Session, today: date) -> None:
     [extension] = db.exec(select(Extension).where(Extension.case_id == c.id)).all()
     assert extension.announced_on == extension.previous_deadline_on + timedelta(days=3) <= today
     assert not results[c.number].extension_checks[0].announced_in_time
-    assert c.closed_on is None and c.legal_deadline_on > today
+    # The legal date stays the original one; the announced date is only "expected".
+    assert c.closed_on is None and c.legal_deadline_on == extension.previous_deadline_on < today
+    assert results[c.number].expected_date == extension.new_deadline_on > today
+
+    # 0000303: 8 weeks announced in time where 6 are allowed: overdue after the lawful 6 weeks.
+    c = case(db, "ZAAK-2026-0000303")
+    [extension] = db.exec(select(Extension).where(Extension.case_id == c.id)).all()
+    counted = Term(8, "weeks").add_to(c.received_on)
+    assert extension.duration == "P8W" and extension.announced_on < extension.previous_deadline_on
+    assert c.legal_deadline_on == apply_atw(c.received_on, counted + timedelta(weeks=6)) < today
+    assert results[c.number].expected_date == extension.new_deadline_on > today
+    assert results[c.number].lawful_extension_days == 42
+
+    # 0000304: a document request without a due date does not pause the term.
+    c = case(db, "ZAAK-2026-0000304")
+    [suspension] = db.exec(select(Suspension).where(Suspension.case_id == c.id)).all()
+    [request] = db.exec(select(DocumentRequest).where(DocumentRequest.case_id == c.id)).all()
+    assert (request.due_on, request.fulfilled_on, request.suspension_id) == (None, None, suspension.id)
+    assert c.legal_deadline_on == apply_atw(c.received_on, Term(8, "weeks").add_to(c.received_on))
+    assert not results[c.number].paused and results[c.number].suspended_days == 0
+    assert results[c.number].warnings == ("request_without_due_date",)
 
     # Just received, no handler yet.
     for number, days_ago in (("ZAAK-2026-0000102", 1), ("ZAAK-2026-0000403", 2)):
@@ -357,10 +384,14 @@ def test_every_case_has_the_notices_its_state_needs(db: Session):
     for number in OWNERS:
         expected = {"acknowledgement"}
         expected |= {"extension"} if number in EXTENDED else set()
-        expected |= {"document_request"} if number in WAITING else set()
+        expected |= {"document_request"} if number in {*WAITING, "ZAAK-2026-0000304"} else set()
         expected |= {"decision"} if number in DECIDED else set()
         found = notices(db, number)
         assert set(found) == expected, number
+        if number == "ZAAK-2026-0000304":
+            # No due date, so the letter promises no pause of the term.
+            body = found["document_request"].body_nl
+            assert "zo snel mogelijk" in body and "staat de tijd om te beslissen stil" not in body
         bsn, kvk, branch = OWNERS[number]
         for notice in found.values():
             assert (notice.recipient_bsn, notice.recipient_kvk, notice.recipient_branch) == (bsn, kvk, branch)

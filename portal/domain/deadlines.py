@@ -11,27 +11,45 @@ Counting rules, with sources:
   A term starts the day after receipt; N weeks ends on the same weekday N weeks after
   receipt, N days on receipt + N days, M months on the same day number M months later
   (the last day of the month when that day does not exist: 31 Jan + 1 month = 28/29 Feb).
-* Awb 4:15 -- the term is suspended from the day after the request for missing
-  information up to and including the day it is supplied: (resumed_on - requested_on)
-  days are added.
+* Awb 4:15(1) -- the term is suspended "met ingang van de dag na die waarop de aanvrager
+  is uitgenodigd de aanvraag aan te vullen tot de dag waarop de aanvraag is aangevuld of
+  de daarvoor gestelde termijn ongebruikt is verstreken". "tot" excludes the end day
+  ("tot en met" would include it): a request on 10 January answered on 20 January
+  suspends 11..19 January, 9 days. The suspension ends on the due date at the latest, and
+  a request that sets no due date does not suspend at all (ABRvS 21 September 2016,
+  ECLI:NL:RVS:2016:2527).
 * Awb 4:14 / Omgevingswet 16.64 -- an extension must be announced before the term ends;
   its length and number may be limited by the case type (Omgevingswet: once, at most
-  6 weeks).
-* Algemene termijnenwet art. 1 -- a term that ends on a Saturday, Sunday or holiday
-  ends on the next working day; art. 2 -- a term of at least three days contains at
-  least two working days.
+  6 weeks). Awb 4:14(3) asks for a "redelijke termijn": we warn staff (not a legal error)
+  when the extensions together are longer than a share of the original term.
+* Algemene termijnenwet art. 1(1) -- "Een in een wet gestelde termijn die op een
+  zaterdag, zondag of algemeen erkende feestdag eindigt, wordt verlengd tot en met de
+  eerstvolgende dag die niet een zaterdag, zondag of algemeen erkende feestdag is";
+  art. 2 -- a term of at least three days contains at least two working days; art. 3(3)
+  -- days equated with a holiday by Royal Decree (``holidays.ROYAL_DECREES``); art. 4 --
+  the Act does not apply to terms longer than 12 weeks, 90 days or 3 months (our reading
+  of art. 4, from docs/domain.md; the article's literal text is not quoted here because
+  it was not checked against wetten.overheid.nl). Decided per case type from its
+  statutory term (``atw_applies_to``).
 * Awb 4:17 -- the penalty (dwangsom) for not deciding in time.
 
-Design choice (documented because it changes dates): suspensions and extensions are
-added to the *counted* end of the term, not to the Atw-shifted one. The Atw extends only
-the end of a term; once a suspension or extension moves that end, the old shifted end is
-no longer the end of anything, so the Atw is applied again to the new end. Every date we
-report (each step's ``date_in_force`` and the final ``deadline``) is Atw-adjusted.
+How events are taken (docs/domain.md section 2, "order of events matters"): one pass in
+date order over all requests for information and extensions, whatever order they were
+stored in. Two dates come out:
 
-A second choice: the computation follows what was *recorded*. A late, too long or not
-allowed extension still moves the date the resident sees (it is what the municipality
-announced), and is reported in ``extension_checks`` / ``problems`` so staff get warned;
-whether it has legal effect is for a court to decide.
+* the **legal date** (``deadline``): moved only by what the law lets move it. An event
+  after the legal date in force has no legal effect (an extension announced after the
+  term ended does not revive it; a request after it does not suspend it), an extension
+  counts only up to the allowed length and number, a suspension only where the case type
+  allows it. The case is overdue from the day after the legal date.
+* the **expected date** (``expected_date``): what the municipality announced -- every
+  recorded extension in full, every suspension with a due date. Shown to the resident
+  only as "we now expect to decide by ...", never as the legal date.
+
+Suspensions and extensions are added to the *counted* end of the term, not to the
+Atw-shifted one: the Atw extends only the end of a term, and once that end moves the old
+shifted end is no longer the end of anything. Every date we report is Atw-adjusted where
+the Act applies.
 """
 
 from __future__ import annotations
@@ -44,10 +62,12 @@ from datetime import date, timedelta
 from typing import Final, Literal
 
 from portal.domain.holidays import (
+    LAST_DECREE_YEAR,
     ExtraDays,
     add_working_days,
     next_working_day_on_or_after,
     non_working_reason,
+    royal_decree,
     working_days_between,
 )
 
@@ -67,15 +87,21 @@ __all__ = [
     "TermUnit",
     "add_months",
     "apply_atw",
+    "atw_applies_to",
     "check_planned_extension",
     "compute_deadline",
     "dwangsom_start_date",
     "penalty_amount",
     "penalty_for_day",
+    "suspended_days",
 ]
 
 TermUnit = Literal["days", "weeks", "months"]
-StepKind = Literal["received", "legal_term", "suspension", "extension", "atw_shift"]
+StepKind = Literal["received", "legal_term", "suspension", "extension", "atw_shift", "atw_not_applicable"]
+# How an event affected the legal date (``DeadlineStep.effect``); "" = fully.
+StepEffect = Literal[
+    "", "no_due_date", "due_date_passed", "after_deadline", "not_allowed", "late", "too_long",
+]
 
 _UNITS: Final = ("months", "weeks", "days")
 _ISO_DURATION: Final = re.compile(
@@ -176,13 +202,20 @@ class Term:
 # --------------------------------------------------------------------------- rules
 
 
+# Awb 4:14(3) asks for a "redelijke termijn". We warn staff when the extensions together
+# are longer than this share of the original term (1.0: longer than the term itself).
+DEFAULT_REASONABLE_EXTENSION_SHARE: Final = 1.0
+
+
 @dataclass(frozen=True)
 class DeadlineRules:
     """The deadline rules of a case type (ZGW ZaakType: doorlooptijd, servicenorm, ...).
 
     ``legal_source`` is shown to residents ("8 weeks by law, Awb 4:13").
     ``max_extension`` limits the *total* of all extensions; ``max_extensions`` their
-    number (Omgevingswet 16.64: one). ``None`` means no limit.
+    number (Omgevingswet 16.64: one). ``None`` means no limit. Without a statutory
+    ``max_extension``, extensions longer together than ``reasonable_extension_share`` of
+    the legal term give staff a warning (``extension_unreasonably_long``); None: never.
     """
 
     legal_term: Term
@@ -195,6 +228,11 @@ class DeadlineRules:
     dwangsom_applies: bool = True
     extension_source: str = "Awb 4:14"
     suspension_source: str = "Awb 4:15"
+    reasonable_extension_share: float | None = DEFAULT_REASONABLE_EXTENSION_SHARE
+
+    @property
+    def atw_applies(self) -> bool:
+        return atw_applies_to(self.legal_term)
 
 
 # Awb 4:13(2): no statutory term -> a reasonable term of at most 8 weeks.
@@ -213,7 +251,8 @@ OMGEVINGSWET_REGULAR: Final = DeadlineRules(
 # Extensive procedure (afd. 3.4 Awb, used by the Omgevingswet): decide within 6 months
 # (Awb 3:18(1)), extendable once by at most 6 weeks. The article that allows the
 # extension is UNVERIFIED here (Awb 3:18(2) or the Omgevingswet itself): check before
-# showing it to residents.
+# showing it to residents. A 6-month term is longer than 3 months: the Atw does not
+# apply to it (Atw art. 4).
 OMGEVINGSWET_EXTENSIVE: Final = DeadlineRules(
     legal_term=Term(6, "months"),
     legal_source="Awb 3:18",
@@ -224,22 +263,69 @@ OMGEVINGSWET_EXTENSIVE: Final = DeadlineRules(
 )
 
 
+def atw_applies_to(term: Term) -> bool:
+    """Whether the Algemene termijnenwet applies to a term of this length (Atw art. 4).
+
+    Not to terms longer than 12 weeks, 90 days or 3 months, judged in the unit the term
+    is written in. A mixed term ("P1M2W") applies only if it can never be longer than
+    90 days (months counted as 31 days) -- our conservative reading, no case law.
+    """
+    units = {part.unit for part in term.components}
+    if units == {"months"}:
+        return term.months <= 3
+    if units == {"weeks"}:
+        return term.days <= 12 * 7
+    if units == {"days"}:
+        return term.days <= 90
+    return term.months * 31 + term.days <= 90
+
+
 @dataclass(frozen=True)
 class Suspension:
-    """A suspension for missing information (Awb 4:15).
+    """A request for missing information (Awb 4:15).
 
-    The term stops from the day after ``requested_on`` up to and including ``resumed_on``
-    (the day the information arrived, or the set period expired). ``resumed_on`` is None
-    while the municipality is still waiting.
+    ``due_on`` is the day by which the applicant must supply it (the "daarvoor gestelde
+    termijn"); None when the request set no period -- then it does not suspend the term
+    (ECLI:NL:RVS:2016:2527). It is keyword-only and required so every caller decides.
+    ``resumed_on`` is the day the information arrived; None while we are still waiting.
     """
 
     requested_on: date
     resumed_on: date | None
     reason: str = ""
+    due_on: date | None = field(kw_only=True)
 
     def __post_init__(self) -> None:
         if self.resumed_on is not None and self.resumed_on < self.requested_on:
             raise ValueError("A suspension cannot end before it was requested")
+        if self.due_on is not None and self.due_on < self.requested_on:
+            raise ValueError("A request cannot be due before it was made")
+
+    def resumes_on(self, today: date) -> date | None:
+        """The day the term runs again ("tot de dag waarop ..."), None if it never stopped.
+
+        The day the information arrived or the due date, whichever is first. While we are
+        still waiting (before the due date) it is computed as if it arrives ``today``.
+        """
+        if self.due_on is None:
+            return None
+        if self.resumed_on is not None:
+            return min(self.resumed_on, self.due_on)
+        return min(max(today, self.requested_on), self.due_on)
+
+    def is_open(self, today: date) -> bool:
+        """We are still waiting and the due date has not passed: the term stands still."""
+        return self.due_on is not None and self.resumed_on is None and today <= self.due_on
+
+
+def suspended_days(suspension: Suspension, today: date) -> frozenset[date]:
+    """The suspended days: from the day after the request up to, not including, the day
+    the term runs again (Awb 4:15(1), "met ingang van de dag na ... tot de dag waarop")."""
+    resumes = suspension.resumes_on(today)
+    if resumes is None:
+        return frozenset()
+    span = (resumes - suspension.requested_on).days - 1
+    return frozenset(suspension.requested_on + timedelta(days=i) for i in range(1, span + 1))
 
 
 @dataclass(frozen=True)
@@ -256,15 +342,18 @@ class Extension:
 
 @dataclass(frozen=True)
 class DeadlineStep:
-    """One line of the explanation, in order.
+    """One line of the explanation of the legal date, in date order.
 
     ``date_before``/``date_after`` are the counted dates (Awb counting, before the Atw);
-    ``date_in_force`` is ``date_after`` adjusted by the Atw, i.e. the deadline a reader
-    should see at this point. ``legal_source`` names the rule ("Awb 4:13", "Atw art. 1").
+    ``date_in_force`` is ``date_after`` adjusted by the Atw where it applies, i.e. the
+    legal date a reader should see at this point. ``legal_source`` names the rule.
     ``detail`` is the ISO term for legal_term/extension steps, the reason for a
     suspension/extension, and the reason the date moved for an atw_shift step (a Dutch
     holiday name, "zaterdag", "zondag", or "twee werkdagen" for Atw art. 2).
-    ``days`` is the number of days a suspension added (overlaps counted once).
+    ``days``: the days this step added to the legal date (suspended days, overlaps
+    counted once; the lawful part of an extension). ``effect``: "" when the event
+    counted in full, otherwise why it counted less or not at all (``StepEffect``).
+    ``decree``: the title of the Royal Decree whose day(s) moved an atw_shift step.
     """
 
     kind: StepKind
@@ -275,17 +364,23 @@ class DeadlineStep:
     detail: str = ""
     source: object | None = None
     days: int | None = None
+    effect: StepEffect = ""
+    decree: str = ""
 
 
 @dataclass(frozen=True)
 class ExtensionCheck:
-    """Whether one extension is lawful, and what it did to the deadline (both Atw-adjusted).
+    """Whether one extension is lawful, and what it did.
 
-    ``announced_in_time``: announced on or before the deadline in force just before it
+    ``announced_in_time``: announced on or before the legal date in force just before it
     (Awb 4:14(3): "before the term ends"; the deadline day itself is still in time).
     ``within_allowed_length``: all extensions up to this one together do not exceed the
     case type's maximum. ``allowed``: the case type allows extension at all.
     ``within_max_count``: this extension does not exceed the allowed number.
+    ``previous_deadline``: the legal date before it; ``new_deadline``: the date it
+    announced (the expected date after it); ``lawful_deadline``: the legal date after
+    it. ``days``/``lawful_days``: its length in days, and the part that counts by law.
+    ``unreasonably_long``: a staff warning, not a legal error (see DeadlineRules).
     """
 
     extension: Extension
@@ -295,6 +390,10 @@ class ExtensionCheck:
     within_max_count: bool
     previous_deadline: date
     new_deadline: date
+    lawful_deadline: date
+    days: int
+    lawful_days: int
+    unreasonably_long: bool = False
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -316,30 +415,36 @@ class ExtensionCheck:
 class DeadlineResult:
     """The decision date and how it came about.
 
-    * ``original_deadline``: receipt + legal term, Atw-adjusted.
-    * ``deadline``: after suspensions and extensions, Atw-adjusted.
-    * ``counted_deadline``: ``deadline`` before the Atw adjustment (the base for a new
-      extension); ``counted_before_extensions``: the counted date before any extension
-      (the base for the maximum total extension).
+    * ``deadline`` (also ``legal_date``): the legal decision date after every event that
+      has legal effect, Atw-adjusted where the Act applies. ``original_deadline``:
+      receipt + legal term, Atw-adjusted.
+    * ``expected_date``: the date the municipality announced (every recorded extension in
+      full); later than ``deadline`` after a late, too long or not allowed extension.
+    * ``counted_deadline``: ``deadline`` before the Atw adjustment.
     * ``service_norm_date``: the municipality's own promise (receipt + service norm +
       suspended days, moved to a working day), or None.
-    * ``paused``: a suspension is still open; ``deadline`` is then computed as if the
-      information arrived ``today``, i.e. "at least until ``deadline``".
-    * ``overdue``: not decided and ``today`` is after ``deadline``.
+    * ``paused``: a request is open and its due date has not passed; ``deadline`` is then
+      computed as if the information arrives ``today``, i.e. "at least until ``deadline``".
+    * ``overdue``: not decided and ``today`` is after ``deadline`` (the legal date).
       ``decided_late``: decided after ``deadline``.
     * ``working_days_left``: working days after ``today`` up to and including
-      ``deadline``: 0 on the day itself, negative when overdue (-1 = one working day
-      late; note a weekend after the deadline still gives 0, so use ``overdue`` for the
-      state), None once decided.
+      ``deadline``: 0 on the day itself, negative when overdue, None once decided.
+    * ``late_extension``: an extension was announced after the legal date had passed.
+      ``lawful_extension_days``: the days of extension that count by law.
+    * ``atw_applies``: the Algemene termijnenwet applies to this term (Atw art. 4).
+    * ``decree_sources``: titles of the Royal Decrees whose days moved the legal date.
+      ``beyond_decrees``: a date shown lies in a year no decree covers yet, so a later
+      decree may still move it.
     * ``problems``: stable codes (extension_*, suspension_not_allowed,
       suspension_after_deadline, overdue, decided_late); ``has_legal_problem`` = any.
+      ``warnings``: for staff only (extension_unreasonably_long, request_without_due_date).
     """
 
     received_on: date
     original_deadline: date
     deadline: date
+    expected_date: date
     counted_deadline: date
-    counted_before_extensions: date
     service_norm_date: date | None
     steps: tuple[DeadlineStep, ...]
     extension_checks: tuple[ExtensionCheck, ...]
@@ -350,7 +455,25 @@ class DeadlineResult:
     working_days_left: int | None
     problems: tuple[str, ...]
     has_legal_problem: bool
+    late_extension: bool = False
+    lawful_extension_days: int = 0
+    atw_applies: bool = True
+    decree_sources: tuple[str, ...] = ()
+    beyond_decrees: bool = False
+    warnings: tuple[str, ...] = ()
     extra_holidays: tuple[date, ...] = field(default=(), repr=False)
+    suspensions: tuple[Suspension, ...] = field(default=(), repr=False)
+    today: date | None = field(default=None, repr=False)
+    decided_on: date | None = field(default=None, repr=False)
+
+    @property
+    def legal_date(self) -> date:
+        return self.deadline
+
+    @property
+    def decree_source(self) -> str | None:
+        """The first Royal Decree that moved the legal date, for a one-line source."""
+        return self.decree_sources[0] if self.decree_sources else None
 
 
 # --------------------------------------------------------------------------- Atw
@@ -363,7 +486,8 @@ def apply_atw(received_on: date, counted_end: date, extra_holidays: ExtraDays = 
     Atw art. 2: a term of at least 3 days must contain at least two working days (counted
     from the day after receipt), so it ends no earlier than the second working day after
     receipt. Art. 2 is checked after art. 1, as the article itself says ("die door
-    toepassing van artikel 1 niet ten minste twee dagen bevat ...").
+    toepassing van artikel 1 niet ten minste twee dagen bevat ..."). The caller decides
+    whether the Act applies at all (art. 4).
     """
     end = next_working_day_on_or_after(counted_end, extra_holidays)
     if (counted_end - received_on).days >= 3:
@@ -371,10 +495,21 @@ def apply_atw(received_on: date, counted_end: date, extra_holidays: ExtraDays = 
     return end
 
 
-def _atw_step(
-    received_on: date, counted: date, in_force: date, extra: ExtraDays
-) -> DeadlineStep:
-    art2 = in_force != next_working_day_on_or_after(counted, extra)
+def _decrees_between(first: date, last: date) -> tuple[str, ...]:
+    """Titles of the Royal Decrees with a day in ``first`` .. ``last`` (both included)."""
+    titles: list[str] = []
+    day = first
+    while day <= last:
+        decree = royal_decree(day)
+        if decree is not None and decree.title not in titles:
+            titles.append(decree.title)
+        day += timedelta(days=1)
+    return tuple(titles)
+
+
+def _atw_step(received_on: date, counted: date, in_force: date, extra: ExtraDays) -> DeadlineStep:
+    art2 = next_working_day_on_or_after(counted, extra) != in_force
+    decrees = _decrees_between(counted, in_force - timedelta(days=1))
     return DeadlineStep(
         kind="atw_shift",
         date_before=counted,
@@ -382,122 +517,141 @@ def _atw_step(
         date_in_force=in_force,
         legal_source="Atw art. 2" if art2 else "Atw art. 1",
         detail="twee werkdagen" if art2 else (non_working_reason(counted, extra) or ""),
+        decree="; ".join(decrees),
     )
 
 
 # --------------------------------------------------------------------------- compute
 
 
-def _suspension_days(
-    suspensions: Sequence[Suspension], today: date
-) -> list[tuple[Suspension, frozenset[date]]]:
-    """Each suspension with the set of suspended days (day after request .. resumption)."""
-    result = []
-    for s in suspensions:
-        resumed = s.resumed_on if s.resumed_on is not None else max(today, s.requested_on)
-        span = (resumed - s.requested_on).days
-        days = frozenset(s.requested_on + timedelta(days=i) for i in range(1, span + 1))
-        result.append((s, days))
-    return result
+@dataclass
+class _Track:
+    """One running count of the term: the legal one or the expected one."""
+
+    counted: date
+    seen: set[date] = field(default_factory=set)
+    suspended: int = 0
+
+    def suspend(self, days: frozenset[date]) -> int:
+        new = len(days - self.seen)
+        self.seen |= days
+        self.counted += timedelta(days=new)
+        self.suspended += new
+        return new
 
 
-def _apply_suspensions(
-    received_on: date,
-    counted: date,
-    rules: DeadlineRules,
-    suspensions: Sequence[Suspension],
-    today: date,
-    extra: ExtraDays,
-) -> tuple[date, int, list[DeadlineStep], list[str]]:
-    """Add suspended days in order of request (Awb 4:15); overlapping days count once."""
-    steps: list[DeadlineStep] = []
-    problems: list[str] = []
-    seen: set[date] = set()
-    total = 0
-    ordered = sorted(suspensions, key=lambda s: s.requested_on)
-    for suspension, days in _suspension_days(ordered, today):
-        if not rules.suspension_allowed:
-            problems.append("suspension_not_allowed")
-        if suspension.requested_on > apply_atw(received_on, counted, extra):
-            problems.append("suspension_after_deadline")
-        new_days = len(days - seen)
-        seen |= days
-        before, counted = counted, counted + timedelta(days=new_days)
-        total += new_days
-        steps.append(DeadlineStep(
-            kind="suspension",
-            date_before=before,
-            date_after=counted,
-            date_in_force=apply_atw(received_on, counted, extra),
-            legal_source=rules.suspension_source,
-            detail=suspension.reason,
-            source=suspension,
-            days=new_days,
+def _event_order(event: Suspension | Extension) -> tuple:
+    """Date order; on one day requests before extensions; then by content, so the result
+    never depends on the order the events were passed in."""
+    if isinstance(event, Suspension):
+        return (event.requested_on, 0, event.due_on or date.max, event.resumed_on or date.max, "", event.reason)
+    return (event.announced_on, 1, date.max, date.max, event.duration.to_iso8601(), event.reason)
+
+
+class _Pass:
+    """The one chronological pass over all events (see the module docstring)."""
+
+    def __init__(self, received_on: date, rules: DeadlineRules, today: date, extra: frozenset[date]) -> None:
+        self.received_on = received_on
+        self.rules = rules
+        self.today = today
+        self.extra = extra
+        self.atw = rules.atw_applies
+        counted = rules.legal_term.add_to(received_on)
+        self.term_days = (counted - received_on).days
+        self.legal = _Track(counted)
+        self.expected = _Track(counted)
+        self.steps: list[DeadlineStep] = []
+        self.checks: list[ExtensionCheck] = []
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.extension_limit: int | None = None
+        self.recorded_extension_days = 0
+        self.lawful_extension_days = 0
+
+    def in_force(self, counted: date) -> date:
+        return apply_atw(self.received_on, counted, self.extra) if self.atw else counted
+
+    def suspension(self, s: Suspension) -> None:
+        days = suspended_days(s, self.today)
+        legal_in_force = self.in_force(self.legal.counted)
+        effect: StepEffect = ""
+        if s.due_on is None:
+            effect = "no_due_date"
+            self.warnings.append("request_without_due_date")
+        elif s.requested_on > legal_in_force:
+            effect = "after_deadline"
+            self.problems.append("suspension_after_deadline")
+        elif not self.rules.suspension_allowed:
+            effect = "not_allowed"
+            self.problems.append("suspension_not_allowed")
+        elif s.resumed_on is None and self.today > s.due_on or (
+            s.resumed_on is not None and s.resumed_on > s.due_on
+        ):
+            effect = "due_date_passed"
+        self.expected.suspend(days)
+        before = self.legal.counted
+        added = self.legal.suspend(days) if effect in ("", "due_date_passed") else 0
+        self.steps.append(DeadlineStep(
+            kind="suspension", date_before=before, date_after=self.legal.counted,
+            date_in_force=self.in_force(self.legal.counted), legal_source=self.rules.suspension_source,
+            detail=s.reason, source=s, days=added, effect=effect,
         ))
-    return counted, total, steps, problems
 
-
-def _check_extension(
-    received_on: date,
-    counted: date,
-    base: date,
-    rules: DeadlineRules,
-    extension: Extension,
-    index: int,
-    extra: ExtraDays,
-) -> tuple[date, ExtensionCheck]:
-    """Apply one extension to the counted date and check it (Awb 4:14, Omgevingswet 16.64)."""
-    previous = apply_atw(received_on, counted, extra)
-    new_counted = extension.duration.add_to(counted)
-    limit = rules.max_extension.add_to(base) if rules.max_extension is not None else None
-    check = ExtensionCheck(
-        extension=extension,
-        announced_in_time=extension.announced_on <= previous,
-        within_allowed_length=limit is None or new_counted <= limit,
-        allowed=rules.extension_allowed,
-        within_max_count=rules.max_extensions is None or index < rules.max_extensions,
-        previous_deadline=previous,
-        new_deadline=apply_atw(received_on, new_counted, extra),
-    )
-    return new_counted, check
-
-
-def _apply_extensions(
-    received_on: date,
-    counted: date,
-    rules: DeadlineRules,
-    extensions: Sequence[Extension],
-    extra: ExtraDays,
-) -> tuple[date, list[DeadlineStep], list[ExtensionCheck]]:
-    """Apply extensions in order of announcement, after all suspensions."""
-    base = counted
-    steps: list[DeadlineStep] = []
-    checks: list[ExtensionCheck] = []
-    for index, extension in enumerate(sorted(extensions, key=lambda e: e.announced_on)):
-        before = counted
-        counted, check = _check_extension(
-            received_on, counted, base, rules, extension, index, extra
+    def extension(self, e: Extension, index: int) -> None:
+        rules = self.rules
+        previous = self.in_force(self.legal.counted)
+        full_days = (e.duration.add_to(self.legal.counted) - self.legal.counted).days
+        if self.extension_limit is None and rules.max_extension is not None:
+            self.extension_limit = (rules.max_extension.add_to(self.legal.counted) - self.legal.counted).days
+        self.recorded_extension_days += full_days
+        in_time = e.announced_on <= previous
+        allowed = rules.extension_allowed
+        within_count = rules.max_extensions is None or index < rules.max_extensions
+        limit = self.extension_limit
+        within_length = limit is None or self.recorded_extension_days <= limit
+        if not (in_time and allowed and within_count):
+            lawful = 0
+        elif limit is None:
+            lawful = full_days
+        else:
+            lawful = max(0, min(full_days, limit - self.lawful_extension_days))
+        share = rules.reasonable_extension_share
+        unreasonable = (
+            rules.max_extension is None and share is not None
+            and self.recorded_extension_days > share * self.term_days
         )
-        checks.append(check)
-        steps.append(DeadlineStep(
-            kind="extension",
-            date_before=before,
-            date_after=counted,
-            date_in_force=check.new_deadline,
-            legal_source=rules.extension_source,
-            detail=extension.reason,
-            source=extension,
+        if unreasonable:
+            self.warnings.append("extension_unreasonably_long")
+        before = self.legal.counted
+        self.legal.counted += timedelta(days=lawful)
+        self.lawful_extension_days += lawful
+        self.expected.counted = e.duration.add_to(self.expected.counted)
+        check = ExtensionCheck(
+            extension=e, announced_in_time=in_time, within_allowed_length=within_length, allowed=allowed,
+            within_max_count=within_count, previous_deadline=previous,
+            new_deadline=self.in_force(self.expected.counted), lawful_deadline=self.in_force(self.legal.counted),
+            days=full_days, lawful_days=lawful, unreasonably_long=unreasonable,
+        )
+        self.checks.append(check)
+        effect: StepEffect = (
+            "late" if not in_time else "not_allowed" if not (allowed and within_count)
+            else "too_long" if lawful < full_days else ""
+        )
+        self.steps.append(DeadlineStep(
+            kind="extension", date_before=before, date_after=self.legal.counted,
+            date_in_force=check.lawful_deadline, legal_source=rules.extension_source,
+            detail=e.reason, source=e, days=lawful, effect=effect,
         ))
-    return counted, steps, checks
 
 
 def _service_norm_date(
-    received_on: date, rules: DeadlineRules, suspended_days: int, extra: ExtraDays
+    received_on: date, rules: DeadlineRules, suspended: int, extra: ExtraDays
 ) -> date | None:
-    """The municipality's own promise; it pauses with the legal term, moves to a working day."""
+    """The municipality's own promise; it pauses with the term, moves to a working day."""
     if rules.service_norm is None:
         return None
-    counted = rules.service_norm.add_to(received_on) + timedelta(days=suspended_days)
+    counted = rules.service_norm.add_to(received_on) + timedelta(days=suspended)
     return next_working_day_on_or_after(counted, extra)
 
 
@@ -514,47 +668,59 @@ def compute_deadline(
     """Compute the legal decision date of a case and explain every step (pure).
 
     ``today`` is a required keyword so the result never depends on the clock.
-    ``extra_holidays`` are additional Atw art. 3(3) days (Royal Decree) on top of
-    ``holidays.ROYAL_DECREE_DAYS``.
+    ``extra_holidays`` are additional Atw art. 3(3) days on top of
+    ``holidays.ROYAL_DECREES`` (e.g. a decree not yet in the data).
     """
     extra = frozenset(extra_holidays)
-    counted = rules.legal_term.add_to(received_on)
-    original = apply_atw(received_on, counted, extra)
-    steps = [
+    run = _Pass(received_on, rules, today, extra)
+    original = run.in_force(run.legal.counted)
+    run.steps += [
         DeadlineStep("received", None, received_on, received_on, ""),
-        DeadlineStep("legal_term", received_on, counted, original, rules.legal_source,
+        DeadlineStep("legal_term", received_on, run.legal.counted, original, rules.legal_source,
                      rules.legal_term.to_iso8601(), rules.legal_term),
     ]
-    counted, suspended, s_steps, problems = _apply_suspensions(
-        received_on, counted, rules, suspensions, today, extra
-    )
-    base = counted
-    counted, e_steps, checks = _apply_extensions(received_on, counted, rules, extensions, extra)
-    deadline = apply_atw(received_on, counted, extra)
-    steps += s_steps + e_steps
-    if deadline != counted:
-        steps.append(_atw_step(received_on, counted, deadline, extra))
+    extension_index = 0
+    for event in sorted([*suspensions, *extensions], key=_event_order):
+        if isinstance(event, Suspension):
+            run.suspension(event)
+        else:
+            run.extension(event, extension_index)
+            extension_index += 1
 
+    counted = run.legal.counted
+    deadline = run.in_force(counted)
+    if deadline != counted:
+        run.steps.append(_atw_step(received_on, counted, deadline, extra))
+    if not run.atw:
+        run.steps.append(DeadlineStep(
+            "atw_not_applicable", counted, counted, counted, "Atw art. 4", rules.legal_term.to_iso8601(),
+        ))
+    expected = max(run.in_force(run.expected.counted), deadline)
+
+    problems = run.problems
     overdue = decided_on is None and today > deadline
     decided_late = decided_on is not None and decided_on > deadline
-    for check in checks:
+    for check in run.checks:
         problems.extend(check.problems)
     if overdue:
         problems.append("overdue")
     if decided_late:
         problems.append("decided_late")
     unique_problems = tuple(dict.fromkeys(problems))
+    decrees = tuple(dict.fromkeys(
+        title for step in run.steps if step.decree for title in step.decree.split("; ")
+    ))
     return DeadlineResult(
         received_on=received_on,
         original_deadline=original,
         deadline=deadline,
+        expected_date=expected,
         counted_deadline=counted,
-        counted_before_extensions=base,
-        service_norm_date=_service_norm_date(received_on, rules, suspended, extra),
-        steps=tuple(steps),
-        extension_checks=tuple(checks),
-        suspended_days=suspended,
-        paused=any(s.resumed_on is None for s in suspensions),
+        service_norm_date=_service_norm_date(received_on, rules, run.expected.suspended, extra),
+        steps=tuple(run.steps),
+        extension_checks=tuple(run.checks),
+        suspended_days=run.legal.suspended,
+        paused=any(s.is_open(today) for s in suspensions) and decided_on is None,
         overdue=overdue,
         decided_late=decided_late,
         working_days_left=(
@@ -562,7 +728,16 @@ def compute_deadline(
         ),
         problems=unique_problems,
         has_legal_problem=bool(unique_problems),
+        late_extension=any(not check.announced_in_time for check in run.checks),
+        lawful_extension_days=run.lawful_extension_days,
+        atw_applies=run.atw,
+        decree_sources=decrees,
+        beyond_decrees=run.atw and max(deadline, expected).year > LAST_DECREE_YEAR,
+        warnings=tuple(dict.fromkeys(run.warnings)),
         extra_holidays=tuple(sorted(extra)),
+        suspensions=tuple(suspensions),
+        today=today,
+        decided_on=decided_on,
     )
 
 
@@ -577,19 +752,16 @@ def check_planned_extension(
     """Check an extension *before* it is recorded, so staff can be warned (Awb 4:14).
 
     ``current`` must be the result computed with ``existing_extensions``; the planned one
-    counts as the next extension (for ``max_extensions``) and adds to the total length.
+    is added to the same events and the whole pass is run again, so its check sees the
+    suspensions and extensions before it in date order.
     """
-    extension = Extension(announced_on, duration, reason)
-    _, check = _check_extension(
-        current.received_on,
-        current.counted_deadline,
-        current.counted_before_extensions,
-        rules,
-        extension,
-        len(existing_extensions),
-        current.extra_holidays,
+    planned = Extension(announced_on, duration, reason)
+    again = compute_deadline(
+        current.received_on, rules, current.suspensions, [*existing_extensions, planned],
+        today=current.today or announced_on, decided_on=current.decided_on,
+        extra_holidays=current.extra_holidays,
     )
-    return check
+    return next(check for check in reversed(again.extension_checks) if check.extension == planned)
 
 
 # --------------------------------------------------------------------------- dwangsom

@@ -14,7 +14,10 @@ from typing import Literal
 
 from portal.domain.deadlines import DeadlineResult, DeadlineRules
 
-AlertKind = Literal["overdue", "extension_problem", "announce_extension", "due_soon", "paused"]
+AlertKind = Literal[
+    "overdue", "extension_problem", "extension_unreasonable", "request_without_due_date",
+    "announce_extension", "due_soon", "paused",
+]
 
 # Ten working days (two weeks) leaves time to write and send an extension letter.
 WARN_WORKING_DAYS = 10
@@ -43,6 +46,11 @@ def handler_alerts(
         alerts.append(HandlerAlert("overdue", result.deadline))
     if any(not check.ok for check in result.extension_checks):
         alerts.append(HandlerAlert("extension_problem", result.deadline))
+    # Warnings, not legal errors (portal.domain.deadlines: DeadlineResult.warnings).
+    if "extension_unreasonably_long" in result.warnings:
+        alerts.append(HandlerAlert("extension_unreasonable", result.deadline))
+    if "request_without_due_date" in result.warnings:
+        alerts.append(HandlerAlert("request_without_due_date", result.deadline))
     if result.paused:
         alerts.append(HandlerAlert("paused", result.deadline))
     elif not result.overdue and result.working_days_left is not None and result.working_days_left <= warn_working_days:

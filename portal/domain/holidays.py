@@ -7,18 +7,22 @@ The holiday list is the Act's own (Atw art. 3), which differs from general-purpo
 holiday libraries: Goede Vrijdag counts (art. 3(2)) and 5 May counts *every* year, not
 only in lustrum years (art. 3(1)).
 
-Everything here is pure: no I/O, and the only "data" is ``ROYAL_DECREE_DAYS`` below.
+Everything here is pure: no I/O, and the only "data" is ``ROYAL_DECREES`` below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = [
+    "LAST_DECREE_YEAR",
+    "ROYAL_DECREES",
     "ROYAL_DECREE_DAYS",
+    "RoyalDecree",
     "ExtraDays",
     "add_working_days",
     "easter_sunday",
@@ -28,23 +32,68 @@ __all__ = [
     "legal_holidays",
     "next_working_day_on_or_after",
     "non_working_reason",
+    "royal_decree",
     "working_days_between",
 ]
 
 ExtraDays = Iterable[date] | Mapping[date, str]
 
-# Atw art. 3(3): "Bij koninklijk besluit kunnen ... dagen ... worden gelijkgesteld met
-# algemeen erkende feestdagen." The government equates extra days (typically the Friday
-# after Ascension Day, or a bridge day next to Christmas) by Royal Decree, published in
-# the Staatsblad, usually for three calendar years at a time. These dates are decided by
-# decree, not by a rule, so they are DATA: never compute them.
+# Atw art. 3(3): "Wij kunnen bepaalde dagen voor de toepassing van deze wet met de in het
+# eerste lid genoemde dagen gelijkstellen. Ons besluit wordt in de Staatscourant openbaar
+# gemaakt." The government equates extra days (the Friday after Ascension Day, a bridge
+# day next to New Year or Koningsdag) by Royal Decree, usually for three calendar years at
+# a time. These dates are decided by decree, not by a rule, so they are DATA: never
+# compute them.
 #
-# To add one: find the decree on https://wetten.overheid.nl or in the Staatsblad
-# ("Besluit ... gelijkstelling van dagen met algemeen erkende feestdagen"), add an entry
-# ``date(YYYY, M, D): "<Dutch description>  (Stb. YYYY, NNN)"`` and add a test that the
-# day is no longer a working day. Until an entry is verified against the Staatsblad,
-# leave it out; callers can pass extra days to every function (``extra_days=``).
-ROYAL_DECREE_DAYS: dict[date, str] = {}
+# To add the next decree: add ONE ``RoyalDecree(...)`` line below with the decree's title
+# exactly as published in the Staatscourant, the years it covers and its days, and add
+# its days to the table test in tests/domain/test_holidays.py. Callers can also pass
+# extra days to every function (``extra_days=``).
+
+
+@dataclass(frozen=True)
+class RoyalDecree:
+    """One published decree under Atw art. 3(3): its title (the source shown to
+    residents), the calendar years it covers, and the days it equates with a holiday."""
+
+    title: str
+    first_year: int
+    last_year: int
+    days: tuple[date, ...]
+
+    def __post_init__(self) -> None:
+        if any(not self.first_year <= d.year <= self.last_year for d in self.days):
+            raise ValueError(f"{self.title}: a day lies outside {self.first_year}-{self.last_year}")
+
+
+ROYAL_DECREES: tuple[RoyalDecree, ...] = (
+    RoyalDecree("Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
+                "en 30 mei 2025 met een algemeen erkende feestdag", 2023, 2025,
+                (date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30))),
+    RoyalDecree("Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
+                "en 26 mei 2028 met een algemeen erkende feestdag", 2026, 2028,
+                (date(2026, 1, 2), date(2026, 5, 15), date(2027, 5, 7), date(2028, 4, 28), date(2028, 5, 26))),
+)
+
+# The last calendar year for which a decree has been published: a term ending later may
+# still be moved by a decree that does not exist yet.
+LAST_DECREE_YEAR: int = max(decree.last_year for decree in ROYAL_DECREES)
+
+# Day -> the decree that equates it with a holiday (derived from ROYAL_DECREES).
+_DECREE_OF_DAY: Mapping[date, RoyalDecree] = MappingProxyType(
+    {day: decree for decree in ROYAL_DECREES for day in decree.days}
+)
+
+# Day -> the name shown in an explanation.
+ROYAL_DECREE_DAYS: Mapping[date, str] = MappingProxyType(
+    {day: "dag gelijkgesteld met een feestdag" for day in _DECREE_OF_DAY}
+)
+
+
+def royal_decree(d: date) -> RoyalDecree | None:
+    """The decree that equates ``d`` with a holiday (Atw art. 3(3)), or None."""
+    return _DECREE_OF_DAY.get(d)
+
 
 _SATURDAY, _SUNDAY = 5, 6
 

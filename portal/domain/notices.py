@@ -119,8 +119,8 @@ def banners_for(result: DeadlineResult, *, decided: bool, dwangsom_applies: bool
 class NoticeOfDefault:
     """The parameters of the ready-to-use notice-of-default letter (Awb 4:17).
 
-    ``term_ended_on`` is the last day of the term that was not met: the original date
-    when an extension came too late or was too long, otherwise the date in force.
+    ``term_ended_on`` is the last day of the term that was not met: the legal date
+    (the original date when an extension came too late).
     ``penalty_starts_on`` is when the penalty starts if the municipality receives the
     letter on ``letter_date`` (two weeks later); ``max_penalty`` is the legal maximum.
     """
@@ -145,9 +145,12 @@ def notice_of_default(
     case_title: str,
     letter_date: date,
 ) -> NoticeOfDefault:
-    """Letter parameters for a case where ``rights_apply`` is true."""
-    unlawful = [check for check in result.extension_checks if not check.announced_in_time]
-    term_ended_on = unlawful[0].previous_deadline if unlawful else result.deadline
+    """Letter parameters for a case where ``rights_apply`` is true.
+
+    The term that was not met is the legal date: a late extension does not move it, an
+    over-long one only by its lawful part (portal.domain.deadlines).
+    """
+    term_ended_on = result.deadline
     return NoticeOfDefault(
         applicant_name=applicant_name,
         case_number=case_number,

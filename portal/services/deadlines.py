@@ -12,11 +12,12 @@ from datetime import date
 from sqlmodel import Session, select
 
 from portal import clock
+from portal.config import get_settings
 from portal.domain.deadlines import DeadlineResult, DeadlineRules, Term, compute_deadline
 from portal.domain.deadlines import Extension as ExtensionPeriod
 from portal.domain.deadlines import Suspension as SuspensionPeriod
 from portal.i18n import localized
-from portal.models import Case, CaseType, Extension, Suspension
+from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
 __all__ = ["deadline_for_case", "refresh_legal_deadline", "rules_for"]
 
@@ -36,14 +37,30 @@ def rules_for(case_type: CaseType) -> DeadlineRules:
         extension_source=(
             case_type.legal_source if case_type.legal_source.startswith("Omgevingswet") else "Awb 4:14"
         ),
+        reasonable_extension_share=get_settings().extension_warning_share,
     )
 
 
 def _suspensions(db: Session, case_id: int) -> list[SuspensionPeriod]:
+    """Each stored suspension with its due date: the latest due date of the document
+    requests made with it (Awb 4:15: "de daarvoor gestelde termijn"). None when no
+    request set one -- then the request does not suspend the term (ECLI:NL:RVS:2016:2527)."""
     rows = db.exec(
         select(Suspension).where(Suspension.case_id == case_id).order_by(Suspension.requested_on, Suspension.id)
     ).all()
-    return [SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason")) for row in rows]
+    due: dict[int, date] = {}
+    for suspension_id, due_on in db.exec(
+        select(DocumentRequest.suspension_id, DocumentRequest.due_on).where(
+            DocumentRequest.case_id == case_id,
+            DocumentRequest.suspension_id.is_not(None),
+            DocumentRequest.due_on.is_not(None),
+        )
+    ).all():
+        due[suspension_id] = max(due.get(suspension_id, due_on), due_on)
+    return [
+        SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason"), due_on=due.get(row.id))
+        for row in rows
+    ]
 
 
 def _extensions(db: Session, case_id: int) -> list[ExtensionPeriod]:

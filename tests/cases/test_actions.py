@@ -83,7 +83,8 @@ def test_uploading_a_valid_pdf_ends_the_suspension_and_moves_the_deadline(fatima
     assert db.get(Suspension, suspension.id).resumed_on == today
     refreshed = db.get(Case, case.id)
     assert refreshed.suspended is False
-    paused_days = (today - suspension.requested_on).days
+    # Awb 4:15(1): the day after the request up to, not including, the day it arrived.
+    paused_days = (today - suspension.requested_on).days - 1
     expected = apply_atw(case.received_on, case.received_on + timedelta(weeks=2, days=paused_days))
     assert refreshed.legal_deadline_on == expected != original
 

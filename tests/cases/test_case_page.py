@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.i18n import format_date
-from portal.models import Case, Extension, Suspension
+from portal.models import Case, DocumentRequest, Extension, Suspension
 from tests.cases.conftest import text_of
 
 
@@ -115,20 +115,74 @@ def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan,
     text = text_of(html)
     banner = section(text, "We hebben de datum van het besluit te laat verschoven", "Hoe staat uw zaak ervoor")
     assert f"Oude datum {format_date(extension.previous_deadline_on)}" in banner
-    assert f"Nieuwe datum {format_date(extension.new_deadline_on)}" in banner
+    assert f"Nieuwe datum die we u gaven {format_date(extension.new_deadline_on)}" in banner
+    assert f"Datum die volgens de wet telt {format_date(extension.previous_deadline_on)}" in banner
     assert f"We hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
     assert "We hebben het u na die datum laten weten. Dat is onze fout." in banner
-    assert "Uw rechten" in banner and "ingebrekestelling" in banner and "dwangsom" in banner
+    assert ("Daarom telt de oude datum nog: we hadden uiterlijk "
+            f"{format_date(extension.previous_deadline_on)} moeten beslissen.") in banner
+    # A late extension does not revive the term (issue 9): overdue since the original date, and
+    # the announced date only as what we now expect.
+    date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
+    assert f"We hadden uiterlijk op {format_date(extension.previous_deadline_on)} moeten beslissen." in date_section
+    assert (f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen. Dat is later dan "
+            f"de wet toestaat. Volgens de wet telt de datum {format_date(extension.previous_deadline_on)}.") in date_section
+    assert "Dat hebben we u pas verteld toen de termijn al voorbij was." in date_section
+    assert "We hebben niet op tijd beslist" in text
+    # The rights and the letter come once, in the first banner: the term has passed (overdue).
+    overdue = section(text, "We hebben niet op tijd beslist", "We hebben de datum van het besluit te laat verschoven")
+    assert f"We hadden uiterlijk op {format_date(extension.previous_deadline_on)} moeten beslissen." in overdue
+    assert "Uw rechten" in overdue and "ingebrekestelling" in overdue and "dwangsom" in overdue
     today = clock.today()
-    assert f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in banner
-    assert "maximaal € 1.442 (42 dagen)" in banner
-    letter = section(banner, "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
+    assert f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in overdue
+    assert "maximaal € 1.442 (42 dagen)" in overdue
+    letter = section(overdue, "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
     assert "Jan Jansen" in letter and "Onderwerp: ingebrekestelling, zaak ZAAK-2026-0000105" in letter
     assert f"U had daar uiterlijk op {format_date(extension.previous_deadline_on, 'short')} over moeten beslissen" in letter
     assert "Ik stel u in gebreke." in letter
     # Impossible to miss: first thing after the case facts, announced as an alert.
     assert 'class="notice-banner notice-banner--error"' in html and 'role="alert"' in html
     assert text.index("te laat verschoven") < text.index("Hoe staat uw zaak ervoor")
+    assert text.index("We hebben niet op tijd beslist") < text.index("te laat verschoven")
+
+
+def test_0000303_over_long_extension_counts_only_the_lawful_part(pieter, db):
+    case = case_row(db, "ZAAK-2026-0000303")
+    extension = db.exec(select(Extension).where(Extension.case_id == case.id)).one()
+    lawful = case.legal_deadline_on
+    assert extension.duration == "P8W" and lawful < clock.today() < extension.new_deadline_on
+    text = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000303").text)
+    banner = section(text, "We hebben de datum van het besluit verder verschoven dan de wet toestaat",
+                     "Hoe staat uw zaak ervoor")
+    assert f"Nieuwe datum die we u gaven {format_date(extension.new_deadline_on)}" in banner
+    assert f"Datum die volgens de wet telt {format_date(lawful)}" in banner
+    assert f"Alleen de extra tijd die de wet toestaat, telt. Volgens de wet telt de datum {format_date(lawful)}." in banner
+    assert "We hebben niet op tijd beslist" in text and "Ik stel u in gebreke." in text
+    date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
+    assert f"We hadden uiterlijk op {format_date(lawful)} moeten beslissen." in date_section
+    assert f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen." in date_section
+    assert "De wet staat minder extra tijd toe: alleen 42 dagen tellen." in date_section
+    pieter.cookies.set("lang", "en")
+    try:
+        english = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000303").text)
+    finally:
+        pieter.cookies.delete("lang")
+    assert "The law allows less extra time: only 42 days count." in english
+    assert f"That is later than the law allows." in english
+
+
+def test_0000304_request_without_due_date_does_not_pause_the_term(pieter, db):
+    case = case_row(db, "ZAAK-2026-0000304")
+    request = db.exec(select(DocumentRequest).where(DocumentRequest.case_id == case.id)).one()
+    assert request.due_on is None
+    text = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000304").text)
+    assert "We wachten op informatie van u" not in text  # no "paused" banner: the term keeps running
+    need = section(text, "Wat we van u nodig hebben", "Wanneer we beslissen")
+    assert "Bomenrapport" in need  # the resident can still send it
+    date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
+    assert f"We beslissen uiterlijk op {format_date(case.legal_deadline_on)}." in date_section
+    assert "We hebben u geen datum gegeven waarvoor u die moest sturen. Dan staat de termijn niet stil" in date_section
+    assert "ECLI:NL:RVS:2016:2527" in date_section
 
 
 def test_0000201_waiting_for_documents_shows_what_we_need_and_the_upload_form(fatima, db):

@@ -32,16 +32,21 @@ def kinds(banners):
         ("quiet", {}, True, [], False),
         ("in-time-extension", {"extensions": [Extension(D(2026, 4, 20), Term(6, "weeks"), "advies")]}, True,
          [("extension_in_time", "warning", False)], False),
+        # A late extension does not revive the term: overdue since Tue 28 April (issue 9).
         ("late-extension", {"extensions": [Extension(D(2026, 5, 1), Term(6, "weeks"), "advies")], "today": D(2026, 5, 4)}, True,
-         [("extension_late", "error", True)], True),
+         [("overdue", "error", True), ("extension_late", "error", False)], True),
         ("late-extension-no-dwangsom", {"extensions": [Extension(D(2026, 5, 1), Term(6, "weeks"))], "today": D(2026, 5, 4)}, False,
-         [("extension_late", "error", False)], False),
+         [("overdue", "error", False), ("extension_late", "error", False)], False),
         ("too-long-extension", {"extensions": [Extension(D(2026, 4, 20), Term(10, "weeks"))]}, True,
          [("extension_too_long", "error", True)], False),
         ("overdue", {"rules": AWB_DEFAULT, "today": D(2026, 5, 12)}, True, [("overdue", "error", True)], True),
         ("overdue-and-late-extension", {"extensions": [Extension(D(2026, 5, 1), Term(1, "weeks"))], "today": D(2026, 6, 1)}, True,
          [("overdue", "error", True), ("extension_late", "error", False)], True),
-        ("paused", {"suspensions": [Suspension(D(2026, 3, 20), None, "huisarts")]}, True, [("paused", "info", False)], False),
+        ("paused", {"suspensions": [Suspension(D(2026, 3, 20), None, "huisarts", due_on=D(2026, 4, 3))]}, True,
+         [("paused", "info", False)], False),
+        # A request without a due date does not pause the term (ECLI:NL:RVS:2016:2527).
+        ("request-without-due-date", {"suspensions": [Suspension(D(2026, 3, 20), None, "huisarts", due_on=None)]}, True,
+         [], False),
     ],
 )
 def test_banners(label, kwargs, dwangsom, expected, letter):

@@ -41,11 +41,22 @@ def kinds(rules, today, suspensions=(), extensions=()):
         pytest.param(
             OMGEVINGSWET, date(2026, 3, 10), (),
             (Extension(date(2026, 3, 5), Term(6, "weeks"), "te laat"),),
-            ["extension_problem"], id="extension-announced-too-late",
+            # A late extension does not revive the term: overdue since Mon 2 March (issue 9).
+            ["overdue", "extension_problem"], id="extension-announced-too-late",
         ),
         pytest.param(
-            AWB, date(2026, 2, 25), (Suspension(date(2026, 2, 2), None, "stukken"),), (),
+            AWB, date(2026, 2, 25), (Suspension(date(2026, 2, 2), None, "stukken", due_on=date(2026, 3, 2)),), (),
             ["paused"], id="waiting-for-documents",
+        ),
+        # No due date: the term keeps running (ECLI:NL:RVS:2016:2527); staff must set one.
+        pytest.param(
+            AWB, date(2026, 2, 10), (Suspension(date(2026, 2, 2), None, "stukken", due_on=None),), (),
+            ["request_without_due_date"], id="request-without-due-date",
+        ),
+        # 20 weeks on an 8-week Awb term: lawful, but staff are warned (Awb 4:14 "redelijke termijn").
+        pytest.param(
+            AWB, date(2026, 2, 20), (), (Extension(date(2026, 2, 20), Term(20, "weeks"), "drukte"),),
+            ["extension_unreasonable"], id="extension-longer-than-the-term",
         ),
     ],
 )
@@ -56,5 +67,5 @@ def test_handler_alerts(rules, today, suspensions, extensions, expected):
 def test_urgency_orders_overdue_then_running_then_paused():
     overdue = compute_deadline(RECEIVED, AWB, today=date(2026, 3, 10))
     running = compute_deadline(date(2026, 2, 2), AWB, today=date(2026, 3, 10))
-    paused = compute_deadline(RECEIVED, AWB, (Suspension(date(2026, 1, 20), None, "x"),), today=date(2026, 3, 10))
+    paused = compute_deadline(RECEIVED, AWB, (Suspension(date(2026, 1, 20), None, "x", due_on=date(2026, 3, 31)),), today=date(2026, 3, 10))
     assert sorted([paused, running, overdue], key=urgency) == [overdue, running, paused]

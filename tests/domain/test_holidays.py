@@ -103,7 +103,9 @@ def test_kings_day(year, expected):
 @pytest.mark.parametrize(
     "day, working",
     [
-        pytest.param(date(2026, 1, 2), True, id="friday-after-new-year"),
+        pytest.param(date(2026, 1, 2), False, id="friday-after-new-year-by-decree"),
+        pytest.param(date(2027, 1, 1), False, id="new-year-2027-friday"),
+        pytest.param(date(2029, 1, 2), True, id="2-january-2029-no-decree"),
         pytest.param(date(2026, 1, 1), False, id="new-year-thursday"),
         pytest.param(date(2026, 1, 10), False, id="saturday"),
         pytest.param(date(2026, 1, 11), False, id="sunday"),
@@ -117,7 +119,8 @@ def test_kings_day(year, expected):
         pytest.param(date(2026, 5, 5), False, id="liberation-day-non-lustrum-2026"),
         pytest.param(date(2027, 5, 5), False, id="liberation-day-non-lustrum-2027"),
         pytest.param(date(2026, 5, 14), False, id="ascension"),
-        pytest.param(date(2026, 5, 15), True, id="friday-after-ascension-without-decree"),
+        pytest.param(date(2026, 5, 15), False, id="friday-after-ascension-by-decree"),
+        pytest.param(date(2029, 5, 11), True, id="friday-after-ascension-2029-without-decree"),
         pytest.param(date(2026, 5, 25), False, id="whit-monday"),
         pytest.param(date(2026, 12, 24), True, id="christmas-eve"),
         pytest.param(date(2026, 12, 25), False, id="christmas"),
@@ -129,18 +132,77 @@ def test_is_working_day(day, working):
 
 
 def test_extra_days_are_not_working_days():
-    friday = date(2026, 5, 15)
+    # 2029: no decree published yet; Ascension Thu 10 May 2029, the caller adds Fri 11 May.
+    friday = date(2029, 5, 11)
     assert is_working_day(friday, extra_days=[friday]) is False
     assert holiday_name(friday, {friday: "Vrijdag na Hemelvaart"}) == "Vrijdag na Hemelvaart"
-    assert next_working_day_on_or_after(date(2026, 5, 14), [friday]) == date(2026, 5, 18)
+    assert next_working_day_on_or_after(date(2029, 5, 10), [friday]) == date(2029, 5, 14)
 
 
-def test_royal_decree_days_are_data(monkeypatch):
-    assert holidays.ROYAL_DECREE_DAYS == {}
-    friday = date(2026, 5, 15)
-    monkeypatch.setitem(holidays.ROYAL_DECREE_DAYS, friday, "Vrijdag na Hemelvaart")
-    assert is_working_day(friday) is False
-    assert non_working_reason(friday) == "Vrijdag na Hemelvaart"
+# Atw art. 3(3): the days of the two published decrees, each checked on a printed calendar.
+# 2023-2025 decree: Fri 28 Apr 2023 (after Koningsdag Thu 27 Apr), Fri 19 May 2023 (after
+# Ascension Thu 18 May), Fri 10 May 2024 (after Ascension Thu 9 May), Fri 27 Dec 2024
+# (after Tweede Kerstdag Thu 26 Dec), Fri 30 May 2025 (after Ascension Thu 29 May).
+# 2026-2028 decree: Fri 2 Jan 2026 (after Nieuwjaarsdag Thu 1 Jan), Fri 15 May 2026 (after
+# Ascension Thu 14 May), Fri 7 May 2027 (after Ascension Thu 6 May), Fri 28 Apr 2028 (after
+# Koningsdag Thu 27 Apr), Fri 26 May 2028 (after Ascension Thu 25 May).
+DECREE_2023 = ("Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
+               "en 30 mei 2025 met een algemeen erkende feestdag")
+DECREE_2026 = ("Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
+               "en 26 mei 2028 met een algemeen erkende feestdag")
+
+
+@pytest.mark.parametrize(
+    "day, title",
+    [
+        pytest.param(date(2023, 4, 28), DECREE_2023, id="2023-04-28"),
+        pytest.param(date(2023, 5, 19), DECREE_2023, id="2023-05-19"),
+        pytest.param(date(2024, 5, 10), DECREE_2023, id="2024-05-10"),
+        pytest.param(date(2024, 12, 27), DECREE_2023, id="2024-12-27"),
+        pytest.param(date(2025, 5, 30), DECREE_2023, id="2025-05-30"),
+        pytest.param(date(2026, 1, 2), DECREE_2026, id="2026-01-02"),
+        pytest.param(date(2026, 5, 15), DECREE_2026, id="2026-05-15"),
+        pytest.param(date(2027, 5, 7), DECREE_2026, id="2027-05-07"),
+        pytest.param(date(2028, 4, 28), DECREE_2026, id="2028-04-28"),
+        pytest.param(date(2028, 5, 26), DECREE_2026, id="2028-05-26"),
+    ],
+)
+def test_royal_decree_days(day, title):
+    assert day.weekday() == 4  # every one of them is a Friday
+    assert is_working_day(day) is False
+    assert holidays.royal_decree(day).title == title
+    assert non_working_reason(day) == "dag gelijkgesteld met een feestdag"
+
+
+def test_royal_decree_days_are_exactly_the_published_ones():
+    assert sorted(holidays.ROYAL_DECREE_DAYS) == [
+        date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30),
+        date(2026, 1, 2), date(2026, 5, 15), date(2027, 5, 7), date(2028, 4, 28), date(2028, 5, 26),
+    ]
+    assert holidays.LAST_DECREE_YEAR == 2028
+    # Fridays after Ascension that no decree covers yet are working days.
+    assert is_working_day(date(2029, 5, 11)) is True
+    assert holidays.royal_decree(date(2026, 5, 14)) is None
+
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        # Fri 15 May 2026 is a decree day: Sat, Sun, so the next working day is Mon 18 May.
+        pytest.param(date(2026, 5, 15), date(2026, 5, 18), id="15-may-2026-to-monday"),
+        # Thu 1 Jan 2026 Nieuwjaarsdag, Fri 2 Jan decree day, weekend: Mon 5 Jan.
+        pytest.param(date(2026, 1, 1), date(2026, 1, 5), id="new-year-2026-to-monday-5-jan"),
+        # Thu 6 May 2027 Ascension, Fri 7 May decree day, weekend: Mon 10 May.
+        pytest.param(date(2027, 5, 6), date(2027, 5, 10), id="ascension-2027-to-monday"),
+    ],
+)
+def test_decree_days_move_the_next_working_day(day, expected):
+    assert next_working_day_on_or_after(day) == expected
+
+
+def test_a_decree_day_outside_its_years_is_refused():
+    with pytest.raises(ValueError):
+        holidays.RoyalDecree("Besluit", 2026, 2028, (date(2029, 5, 11),))
 
 
 @pytest.mark.parametrize(

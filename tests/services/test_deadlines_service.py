@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from portal import clock
 from portal.domain.deadlines import Term, apply_atw
 from portal.i18n import set_language
-from portal.models import Case, CaseType, Extension, Suspension
+from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
 from tests.isolated import demo_database
 
@@ -104,7 +104,10 @@ def test_0000105_extension_was_announced_too_late(db: Session):
     assert not check.announced_in_time
     assert check.extension.announced_on == check.previous_deadline + timedelta(days=3)
     assert "extension_late" in result.problems and result.has_legal_problem
-    assert not result.overdue  # the (late) extension still moved the date the resident sees
+    # A late extension does not revive the term: overdue since the original date (issue 9);
+    # the announced date is only the expected one.
+    assert result.overdue and result.late_extension
+    assert result.deadline == check.previous_deadline < TODAY < result.expected_date == check.new_deadline
 
 
 def test_0000202_is_overdue_without_a_decision(db: Session):
@@ -121,12 +124,58 @@ def test_0000201_is_paused_while_we_wait_for_the_gp_statement(db: Session):
     c = case(db, "ZAAK-2026-0000201")
     [suspension] = db.exec(select(Suspension).where(Suspension.case_id == c.id)).all()
     result = deadline_for_case(db, c, TODAY)
-    waited = (TODAY - suspension.requested_on).days
+    [request] = db.exec(select(DocumentRequest).where(DocumentRequest.suspension_id == suspension.id)).all()
+    # Awb 4:15(1): from the day after the request up to, not including, today (as if it arrives today).
+    waited = (TODAY - suspension.requested_on).days - 1
     assert result.paused and result.suspended_days == waited
     assert result.deadline == apply_atw(c.received_on, c.received_on + timedelta(weeks=2, days=waited))
+    assert result.suspensions[0].due_on == request.due_on  # the due date comes from the request
     # A week later the open suspension has pushed the date on by another week.
     later = deadline_for_case(db, c, TODAY + timedelta(days=7))
     assert later.suspended_days == waited + 7 and later.deadline >= result.deadline
+    # Unanswered after its due date: the suspension stopped on the due date.
+    after_due = deadline_for_case(db, c, request.due_on + timedelta(days=10))
+    assert not after_due.paused
+    assert after_due.suspended_days == (request.due_on - suspension.requested_on).days - 1
+
+
+def test_0000304_request_without_due_date_does_not_pause(db: Session):
+    c = case(db, "ZAAK-2026-0000304")
+    result = deadline_for_case(db, c, TODAY)
+    assert result.suspensions[0].due_on is None
+    assert not result.paused and result.suspended_days == 0
+    assert result.deadline == apply_atw(c.received_on, c.received_on + timedelta(weeks=8))
+    assert result.warnings == ("request_without_due_date",)
+
+
+def test_the_latest_due_date_of_the_requests_of_one_suspension_counts(engine: Engine):
+    with Session(engine) as db:
+        c = case(db, "ZAAK-2026-0000201")
+        [suspension] = db.exec(select(Suspension).where(Suspension.case_id == c.id)).all()
+        [first] = db.exec(select(DocumentRequest).where(DocumentRequest.suspension_id == suspension.id)).all()
+        later_due = first.due_on + timedelta(days=5)
+        db.add(DocumentRequest(case_id=c.id, suspension_id=suspension.id, title_nl="Tweede", title_en="Second",
+                               requested_on=suspension.requested_on, due_on=later_due))
+        db.add(DocumentRequest(case_id=c.id, suspension_id=suspension.id, title_nl="Derde", title_en="Third",
+                               requested_on=suspension.requested_on, due_on=None))
+        db.flush()
+        try:
+            assert deadline_for_case(db, c, TODAY).suspensions[0].due_on == later_due
+        finally:
+            db.rollback()
+
+
+def test_the_extension_warning_share_comes_from_the_settings(db: Session, monkeypatch):
+    from portal.config import get_settings
+
+    monkeypatch.setenv("PORTAL_EXTENSION_WARNING_SHARE", "0.25")
+    get_settings.cache_clear()
+    try:
+        assert rules_for(case_type(db, "bezwaar")).reasonable_extension_share == 0.25
+    finally:
+        monkeypatch.delenv("PORTAL_EXTENSION_WARNING_SHARE")
+        get_settings.cache_clear()
+    assert rules_for(case_type(db, "bezwaar")).reasonable_extension_share == 1.0
 
 
 def test_a_decided_case_is_not_overdue_and_not_late(db: Session):

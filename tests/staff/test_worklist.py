@@ -57,3 +57,22 @@ def test_english_worklist(client):
     client.cookies.set("lang", "en")
     html = worklist_html(client)
     assert "My worklist" in html and "Cases you handle" in html
+
+
+def row_of(html: str, number: str) -> str:
+    start = html.index(number)
+    return html[start:html.index("</tr>", start)]
+
+
+def test_worklist_uses_the_legal_date_and_the_staff_warnings(client):
+    html = worklist_html(client)
+    mine = html.split("Zaken zonder behandelaar", 1)[0]
+    # 0000105: the late extension did not revive the term; 0000303: only the lawful 6 weeks count.
+    for number in ("ZAAK-2026-0000105", "ZAAK-2026-0000303"):
+        row = row_of(mine, number)
+        assert "Beslisdatum is voorbij" in row and "Verlenging niet geldig" in row, number
+        assert "Alleen wat de wet toestaat, telt: de wettelijke datum is" in row, number
+    # 0000304: the request has no due date, so the term keeps running: staff must set one.
+    row = row_of(mine, "ZAAK-2026-0000304")
+    assert "Geef een uiterste datum" in row and "ECLI:NL:RVS:2016:2527" in row
+    assert "Wacht op de aanvrager" not in row
