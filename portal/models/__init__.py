@@ -20,10 +20,14 @@ from portal.models.catalogue import (
     StatusType,
     Team,
 )
+from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
 
 __all__ = [
+    "ApiClient",
+    "ApiIdempotency",
+    "StaffAlert",
     "AuditLog",
     "CallbackRequest",
     "Case",

@@ -55,6 +55,7 @@ class Case(ValidatedModel, table=True):
     confidentiality: str = Field(default="zaakvertrouwelijk", max_length=30)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     last_activity_at: NaiveDatetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, description="Optimistic lock: every change (portal.services.changes) adds one")
 
     @validates("confidentiality")
     def _check_confidentiality(self, _key: str, value: str) -> str:
@@ -133,6 +134,7 @@ class Extension(SQLModel, table=True):
     new_deadline_on: date
     recorded_at: NaiveDatetime = Field(default_factory=utcnow)
     recorded_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    late: bool = Field(default=False, description="Announced after the legal date, knowingly (Awb 4:14(3)): no legal effect")
 
 
 class Suspension(SQLModel, table=True):
@@ -176,3 +178,4 @@ class Document(SQLModel, table=True):
     storage_key: str = Field(max_length=300, unique=True)
     uploaded_at: NaiveDatetime = Field(default_factory=utcnow)
     uploaded_by: str = Field(max_length=20, description="'applicant' or 'municipality'")
+    is_decision_letter: bool = Field(default=False, description="The letter with the decision (record_decision)")
