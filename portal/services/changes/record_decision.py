@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from portal import clock
 from portal.i18n import _, format_date
+from portal.notify.content import N_
 from portal.models import Document, StatusHistory, StatusType
 from portal.models.cases import RESULTS
 from portal.services.changes.base import (
@@ -21,14 +22,13 @@ from portal.services.changes.base import (
 from portal.services.documents import UploadError, check_upload
 
 MAX_TEXT = 2000
+NOT_PDF = N_("The decision letter must be a PDF file.")
 LETTER_PROBLEMS = {
-    "missing": "Add the decision letter (a PDF file).",
-    "no_name": "Add the decision letter (a PDF file).",
-    "empty": "The decision letter is empty. Choose the right file.",
-    "too_large": "The decision letter is too large.",
-    "filename": "The file name of the decision letter cannot be used. Rename the file.",
-    "type": "The decision letter must be a PDF file.",
-    "mismatch": "The decision letter must be a PDF file.",
+    "missing": N_("Add the decision letter (a PDF file)."),
+    "no_name": N_("Add the decision letter (a PDF file)."),
+    "empty": N_("The decision letter is empty. Choose the right file."),
+    "too_large": N_("The decision letter is too large."),
+    "filename": N_("The file name of the decision letter cannot be used. Rename the file."),
 }
 
 
@@ -53,9 +53,10 @@ def record_decision(
             try:
                 checked = check_upload(letter_name, letter_data, max_bytes)
             except UploadError as problem:
-                raise ChangeRefused("letter", LETTER_PROBLEMS.get(problem.code, LETTER_PROBLEMS["type"])) from None
+                message = LETTER_PROBLEMS.get(problem.code, NOT_PDF)
+                raise ChangeRefused("letter", message) from None
             if checked.content_type != "application/pdf":
-                raise ChangeRefused("letter", LETTER_PROBLEMS["type"])
+                raise ChangeRefused("letter", NOT_PDF)
             upload_dir.mkdir(parents=True, exist_ok=True)
             storage_key = secrets.token_hex(24)
             stored = upload_dir / storage_key

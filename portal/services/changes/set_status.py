@@ -64,8 +64,7 @@ def set_status(
             raise ChangeRefused("status", "Choose one of the steps of this kind of case.")
         current = db.get(StatusType, case.current_status_id) if case.current_status_id else None
         if current is not None and status.order <= current.order:
-            raise ChangeRefused("status", "This step is not after the current step (%(step)s). Choose a later step.",
-                                step=current.name_en)
+            raise ChangeRefused("status", "This step is not after the current step. Choose a later step.")
         if status.is_final:
             raise ChangeRefused("status", "The last step is set when you record the decision.")
         if len(note_nl) > MAX_NOTE or len(note_en) > MAX_NOTE:
