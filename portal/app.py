@@ -11,6 +11,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from portal.api.v1 import create_api
 from portal.auth.csrf import csrf_protect
 from portal.auth.sessions import SessionMiddleware
 from portal.config import Settings, get_settings
@@ -51,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The case API: its own OpenAPI document at /api/v1/openapi.json and problem+json errors.
+    app.mount("/api/v1", create_api(app), name="api_v1")
     for router in ROUTERS:
         app.include_router(router)
     if settings.simulator_enabled:

@@ -4,7 +4,7 @@ through the API), with its applicant, first step and acknowledgement."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -20,6 +20,7 @@ from portal.services.deadlines import refresh_legal_deadline
 
 NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
 MAX_TITLE = 300
+OLDEST_YEARS = 10  # a request received longer ago than this is a typing error
 ROLE_FOR_PARTY = ("initiator", "mede_initiator", "belanghebbende")
 
 
@@ -63,6 +64,8 @@ def create_case(
         if received_on is None:
             raise ChangeRefused("received_on", "Enter the day we received the request.")
         check_not_future(received_on, today, "received_on")
+        if received_on < today - timedelta(days=365 * OLDEST_YEARS):
+            raise ChangeRefused("received_on", "This date is too long ago. Check the date.")
         bsn, kvk, branch_number = check_party(bsn, kvk, branch_number)
         if number is not None:
             if not NUMBER.fullmatch(number):

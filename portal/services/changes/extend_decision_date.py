@@ -26,6 +26,8 @@ from portal.services.changes.base import (
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
 
 MAX_REASON = 1000
+# Far beyond any law's maximum, so the engine is never asked about the year 9999.
+MAX_MONTHS, MAX_DAYS = 24, 730
 DURATION_CHOICES = ("P1W", "P2W", "P3W", "P4W", "P5W", "P6W", "P8W", "P3M")
 
 
@@ -45,7 +47,7 @@ def parse_duration(raw: str | None) -> Term:
         term = Term.parse_iso8601(raw or "")
     except ValueError:
         raise ChangeRefused("duration", "Choose how much longer you need.") from None
-    if term.months == 0 and term.days == 0:
+    if term.months == 0 and term.days == 0 or term.months > MAX_MONTHS or term.days > MAX_DAYS:
         raise ChangeRefused("duration", "Choose how much longer you need.")
     return term
 

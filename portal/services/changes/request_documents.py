@@ -7,7 +7,7 @@ portal refuses a request without one."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -21,6 +21,7 @@ from portal.services.deadlines import refresh_legal_deadline
 
 MAX_TITLE = 200
 MAX_EXPLANATION = 2000
+MAX_DUE_DAYS = 365
 
 
 def request_documents(
@@ -42,6 +43,8 @@ def request_documents(
             raise ChangeRefused("due_on", "Enter the date by which we need the document. Without a date the term does not stop (Awb article 4:15).")
         if due_on <= today:
             raise ChangeRefused("due_on", "The date by which we need the document must be after today.")
+        if due_on > today + timedelta(days=MAX_DUE_DAYS):
+            raise ChangeRefused("due_on", "This date is too far away: choose a date within a year.")
         suspension = None
         if case_type.suspension_allowed:
             suspension = db.exec(select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))).first()
