@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # Decision dates: warn staff when Awb 4:14 extensions together are longer than this
     # share of the case type's legal term (1.0 = longer than the term itself).
     extension_warning_share: float = Field(default=1.0, gt=0)
+    # Deadline watch (issue 11): warn handler and team lead when this many working days or
+    # fewer remain without a decision or extension; how often the worker looks.
+    deadline_warning_working_days: int = Field(default=10, ge=0, le=60)
+    deadline_watch_interval_seconds: float = Field(default=3600, gt=0)
 
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -168,3 +168,12 @@ def test_the_cli_creates_lists_and_revokes(api, api_engine, capsys, monkeypatch,
         assert api.get("/api/v1/cases/ZAAK-2026-0000101", headers=bearer(token)).status_code == 401
     finally:
         get_settings.cache_clear()
+
+
+def test_the_api_needs_no_csrf_token_but_a_bearer_token(api, tokens):
+    """CSRF protects cookie sessions; the API reads no cookie, so a POST with a bearer
+    token and no CSRF token works, and one with cookies but no token is refused (401)."""
+    body = {"case_type": "kapvergunning", "title_nl": "Eik", "received_on": TODAY.isoformat(), "bsn": JAN}
+    assert api.post("/api/v1/cases", json=body, headers=bearer(tokens["write"])).status_code == 201
+    api.cookies.set("mz_csrf", "x")
+    problem(api.post("/api/v1/cases", json=body), 401, "Authorization")
