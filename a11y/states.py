@@ -101,6 +101,9 @@ STATES: list[State] = [
           steps=(Step("set_value", "input[name=csrf_token]", "expired"), Step("fill", "#field-bsn", "999993653"),
                  Step("click", "button[name=action][value=sign_in]"), Step("wait_for", "h1"))),
     State("signed-out-page", "anonymous", "/uitgelogd", "Signed out"),
+    State("speed-index", "anonymous", "/hoe-snel-zijn-wij", "How fast are we: the kinds of cases"),
+    State("speed-case-type", "anonymous", "/hoe-snel-zijn-wij/kapvergunning", "How fast are we: one kind of case"),
+    State("speed-unknown", "anonymous", "/hoe-snel-zijn-wij/bestaat-niet", "How fast are we: unknown kind", status=404),
 
     # --- resident A: Jan Jansen --------------------------------------------------------
     State("case-list", "resident-a", "/mijn-zaken", "My cases: overview"),

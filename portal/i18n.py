@@ -27,7 +27,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from starlette.requests import Request
 
 from portal.clock import DUTCH_TIME, to_dutch_time
@@ -152,6 +152,14 @@ def format_money(amount: int | float | Decimal, currency: str = "EUR") -> str:
         pattern.frac_prec = (0, 0)
         return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
     return format_currency(amount, currency, locale=locale)
+
+
+def format_number(value: int | float | None, decimals: int = 1) -> str:
+    """56.0 → '56,0' (nl) / '56.0' (en)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0",
+                          locale=_BABEL_LOCALE[current_language()])
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -2,7 +2,7 @@
 includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import auth, health, pages
-from portal.routes import cases, inbox, permits, staff
+from portal.routes import cases, inbox, permits, speed, staff
 
 ROUTERS = [
     health.router,
@@ -12,4 +12,5 @@ ROUTERS = [
     inbox.router,
     permits.router,
     staff.router,
+    speed.router,
 ]

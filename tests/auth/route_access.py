@@ -89,6 +89,9 @@ ROWS: list[Row] = [
     # -- public pages
     row("GET /", "/", all=200),
     row("GET /contact", "/contact", all=200),
+    row("GET /hoe-snel-zijn-wij", "/hoe-snel-zijn-wij", all=200),
+    row("GET /hoe-snel-zijn-wij/{code}", "/hoe-snel-zijn-wij/kapvergunning", all=200),
+    row("GET /hoe-snel-zijn-wij/{code}", "/hoe-snel-zijn-wij/bestaat-niet", all=404),
     row("GET /toegankelijkheid", "/toegankelijkheid", all=200),
     row("GET /taal/{language}", "/taal/en?terug=/contact", all=303),
     row("GET /healthz", "/healthz", all=200),
