@@ -2,7 +2,7 @@
 includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import auth, health, pages
-from portal.routes import cases, inbox, permits, speed, staff
+from portal.routes import cases, console, inbox, permits, speed, staff
 
 ROUTERS = [
     health.router,
@@ -13,4 +13,5 @@ ROUTERS = [
     permits.router,
     staff.router,
     speed.router,
+    console.router,
 ]
