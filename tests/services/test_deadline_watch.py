@@ -87,8 +87,10 @@ def test_finds_exactly_the_right_cases_and_alerts_once(watch_engine, cases):
         by_case = {}
         for alert in alerts:
             by_case.setdefault(db.get(Case, alert.case_id).number, set()).add(alert.employee_id)
-        assert by_case["WATCH-soon"] == {eva.id, lead.id}   # handler and the team lead of her team
-        assert by_case["WATCH-passed"] == {lead.id}        # nobody handles it: the team leads
+        leads = set(db.exec(select(Employee.id).where(Employee.roles.contains("team_lead"))).all())
+        assert leads == {eva.id, lead.id}  # the demo's Eva is team lead of the permits team too
+        assert by_case["WATCH-soon"] == {eva.id, lead.id}   # handler and the team leads of her team
+        assert by_case["WATCH-passed"] == leads            # nobody handles it: every team lead
         assert unseen_alerts(db, lead.id) == len(found.at_risk) + len(found.passed)
         notices = db.exec(select(Notice).where(Notice.kind == "deadline_passed", Notice.dedupe_key.startswith("deadline_passed:"))).all()
         assert {db.get(Case, n.case_id).number for n in notices} == expected_passed
