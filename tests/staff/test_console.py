@@ -175,3 +175,24 @@ def test_administrator_manages_contact_details(console_app, console_engine):
         assert good.status_code == 303
         with Session(console_engine) as db:
             assert db.get(Employee, sanne.id).show_direct_contact is True
+
+
+def test_answer_a_callback_request(eva, console_engine):
+    from portal.models import CallbackRequest
+
+    case = new_case(console_engine)
+    with Session(console_engine) as db:
+        callback = CallbackRequest(case_id=case.id, submitter="bsn:999993653", phone="0612345678",
+                                   idempotency_key=f"console-{case.id}")
+        db.add(callback)
+        db.commit()
+        callback_id = callback.id
+    page = eva.get(f"/medewerker/zaken/{case.number}")
+    assert "0612345678" in page.text
+    answer = form(eva, case.number, "terugbellen", callback=str(callback_id), note_nl="We spraken u vandaag.")
+    assert answer.status_code == 303
+    again = form(eva, case.number, "terugbellen", callback=str(callback_id))
+    assert again.status_code == 404  # answered: no longer an open request on this case
+    with Session(console_engine) as db:
+        assert db.get(CallbackRequest, callback_id).handled_at is not None
+        assert db.exec(select(Notice).where(Notice.case_id == case.id, Notice.body_nl == "We spraken u vandaag.")).one()
