@@ -42,6 +42,7 @@ ROLES: dict[str, Role] = {
         Role("business-b", "business", "Hoveniersbedrijf Groen en Zonen (eHerkenning, KVK 87654321)",
              (("kvk", "87654321"),), "EH3"),
         Role("staff", "staff", "Eva de Vries, permit officer (staff sign-in)", (("login_id", "e.devries"),)),
+        Role("staff-admin", "staff", "Lisa Smit, administrator (staff sign-in)", (("login_id", "l.smit"),)),
     ]
 }
 

@@ -53,6 +53,7 @@ def expect(*names: str) -> frozenset[str]:
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOT_A_DOCUMENT = ("notities.txt", "text/plain", b"This is not a PDF, JPG or PNG file.")
 CASE = "/mijn-zaken/ZAAK-2026-0000"
+STAFF_CASE = "/medewerker/zaken/ZAAK-2026-0000302"
 SIGN_OUT = 'form[action="/uitloggen"] button'
 UPLOAD_BUTTON = "form.file-upload button[type=submit]"
 # The session-status answer that makes the page think 90 seconds are left.
@@ -101,6 +102,9 @@ STATES: list[State] = [
           steps=(Step("set_value", "input[name=csrf_token]", "expired"), Step("fill", "#field-bsn", "999993653"),
                  Step("click", "button[name=action][value=sign_in]"), Step("wait_for", "h1"))),
     State("signed-out-page", "anonymous", "/uitgelogd", "Signed out"),
+    State("speed-index", "anonymous", "/hoe-snel-zijn-wij", "How fast are we: the kinds of cases"),
+    State("speed-case-type", "anonymous", "/hoe-snel-zijn-wij/kapvergunning", "How fast are we: one kind of case"),
+    State("speed-unknown", "anonymous", "/hoe-snel-zijn-wij/bestaat-niet", "How fast are we: unknown kind", status=404),
 
     # --- resident A: Jan Jansen --------------------------------------------------------
     State("case-list", "resident-a", "/mijn-zaken", "My cases: overview"),
@@ -196,6 +200,47 @@ STATES: list[State] = [
     # --- staff ---------------------------------------------------------------------------------
     State("staff-home", "staff", "/", "Start page for an employee"),
     State("staff-worklist", "staff", "/medewerker", "Worklist of an employee, with decision-date warnings"),
+    State("staff-queue", "staff", "/medewerker/werkvoorraad", "Console: team work queue by deadline risk"),
+    State("staff-queue-filtered", "staff", "/medewerker/werkvoorraad?risico=overdue&soort=omgevingsvergunning-regulier",
+          "Console: work queue filtered (without JavaScript)"),
+    State("staff-case", "staff", STAFF_CASE, "Console: case page with every action"),
+    State("staff-case-other-team", "staff", "/medewerker/zaken/ZAAK-2026-0000201", "Console: another team's case",
+          status=404),
+    State("staff-status-preview", "staff", STAFF_CASE, "Console: status step with the resident's text previewed",
+          steps=(Step("click", "#status button[value=preview]"), Step("wait_for", "#status .resident-preview")),
+          covers=("POST /medewerker/zaken/{number}/status",)),
+    State("staff-extension-preview", "staff", STAFF_CASE, "Console: extension with the engine's new date (preview)",
+          steps=(Step("select", "#field-duration", "P2W"), Step("fill", "#field-reason_nl", "Advies nodig"),
+                 Step("click", "#extension button[value=preview]"), Step("wait_for", "#extension .resident-preview")),
+          covers=("POST /medewerker/zaken/{number}/verlenging",)),
+    State("staff-extension-refused", "staff", STAFF_CASE, "Console: extension refused (longer than allowed)",
+          steps=(Step("select", "#field-duration", "P8W"), Step("fill", "#field-reason_nl", "Druk"),
+                 Step("click", "#extension button[value=preview]"), Step("wait_for", ".error-summary")),
+          expect=expect("form-errors")),
+    State("staff-documents-refused", "staff", STAFF_CASE, "Console: document request without a due date",
+          steps=(Step("fill", "#field-title_nl", "Tekening"), Step("click", "#documents form button[type=submit]"),
+                 Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/documenten",)),
+    State("staff-message-refused", "staff", STAFF_CASE, "Console: message without a subject",
+          steps=(Step("remove_attribute", "#field-subject_nl", "required"), Step("click", "#message button[type=submit]"),
+                 Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/bericht",)),
+    State("staff-decision-refused", "staff", STAFF_CASE, "Console: decision without a result or letter",
+          steps=(Step("click", "#decision button[type=submit]"), Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/besluit",)),
+    State("staff-handler-refused", "staff", STAFF_CASE, "Console: assigning the handler who already has the case",
+          steps=(Step("click", "#handler button[type=submit]"), Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/behandelaar",)),
+    State("staff-resume-refused", "staff", "/medewerker/zaken/ZAAK-2026-0000501",
+          "Console: ending a suspension with a date in the future",
+          steps=(Step("fill", "#field-resumed_on", "2099-01-01"), Step("click", "#resumed button[type=submit]"),
+                 Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/hervatten",)),
+    State("staff-handlers", "staff-admin", "/medewerker/behandelaars", "Console: handlers' contact details (administrator)"),
+    State("staff-handlers-refused", "staff-admin", "/medewerker/behandelaars", "Console: contact details refused",
+          steps=(Step("fill", "form[action$='/1'] input[name=email]", "geen-adres"),
+                 Step("click", "form[action$='/1'] button[type=submit]"), Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /medewerker/behandelaars/{employee_id}",)),
 ]
 
 # Routes that are not pages a person looks at, with the reason.
@@ -208,6 +253,9 @@ EXCLUDED_ROUTES: dict[str, str] = {
     "GET /simulator/{slug}/userinfo": "OIDC userinfo endpoint (server to server, no page).",
     "GET /simulator/{slug}/logout": "Redirects straight back to /uitgelogd, which state signed-out-page checks.",
     "POST /api/zgw/notificaties": "Notificaties webhook: server to server, problem+json, no page.",
+    **dict.fromkeys(("GET /api/v1/cases/{number}", "GET /api/v1/openapi.json", "POST /api/v1/cases", *(f"POST /api/v1/cases/{{number}}/{part}" for part in ("decisions", "document-requests", "extensions", "handler", "messages", "parties", "statuses"))), "The case API (JSON for client systems with a bearer token, no page); tests/api checks it, " "schemathesis included."),
+    "POST /medewerker/zaken/{number}/terugbellen": "The form appears only when a resident asked for a call back "
+                                                    "(state callback-sent, run order dependent); tests/staff/test_console.py posts it.",
 }
 
 

@@ -62,7 +62,7 @@ EMPLOYEES: Final[list[dict[str, Any]]] = [
     {"login_id": "e.devries", "name": "Eva de Vries", "team": "Team Vergunningen",
      "function_nl": "Vergunningverlener", "function_en": "Permit officer",
      "email": "e.devries@voorbeeldstad.example", "direct_phone": "020 555 0101",
-     "show_direct_contact": True},
+     "show_direct_contact": True, "roles": "handler team_lead"},
     {"login_id": "m.bakker", "name": "Mohamed Bakker", "team": "Team Zorg en Welzijn",
      "function_nl": "Wmo-consulent", "function_en": "Wmo adviser",
      "email": "m.bakker@voorbeeldstad.example", "direct_phone": "020 555 0201",
@@ -80,7 +80,7 @@ EMPLOYEES: Final[list[dict[str, Any]]] = [
     {"login_id": "l.smit", "name": "Lisa Smit", "team": "Team Werk en Inkomen",
      "function_nl": "Consulent Werk en Inkomen", "function_en": "Income support adviser",
      "email": "l.smit@voorbeeldstad.example", "direct_phone": "020 555 0501",
-     "show_direct_contact": True},
+     "show_direct_contact": True, "roles": "handler administrator"},
 ]
 
 

@@ -11,6 +11,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
+from portal.api.v1 import create_api
 from portal.auth.csrf import csrf_protect
 from portal.auth.sessions import SessionMiddleware
 from portal.config import Settings, get_settings
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", static, name="static")
     # Templates link static files by content-hashed name (cached for a year, see static_assets.py).
     environment.globals["static_url"] = static.url
+    # The case API: its own OpenAPI document at /api/v1/openapi.json and problem+json errors.
+    app.mount("/api/v1", create_api(app), name="api_v1")
     for router in ROUTERS:
         app.include_router(router)
     install_error_handlers(app)

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     # (X-Forwarded-Proto); from anyone else those headers are ignored. Run uvicorn with
     # --no-proxy-headers: uvicorn's own handling trusts every local address.
     trusted_proxies: list[str] = []
+    # Deadline watch (issue 11): warn handler and team lead when this many working days or
+    # fewer remain without a decision or extension; how often the worker looks.
+    deadline_warning_working_days: int = Field(default=10, ge=0, le=60)
+    deadline_watch_interval_seconds: float = Field(default=3600, gt=0)
 
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -27,7 +27,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from starlette.requests import Request
 
 from portal.clock import DUTCH_TIME, to_dutch_time
@@ -171,6 +171,14 @@ def format_term(iso: str | None) -> str:
     return gettext(" and ").join(parts) if len(parts) > 1 else parts[0]
 
 
+def format_number(value: int | float | None, decimals: int = 1) -> str:
+    """56.0 → '56,0' (nl) / '56.0' (en)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0",
+                          locale=_BABEL_LOCALE[current_language()])
+
+
 def format_datetime(value: datetime | None) -> str:
     """A stored (naive UTC) moment in Dutch time: '12 januari 2026, 14:05'."""
     if value is None:
@@ -193,3 +201,20 @@ class LanguageMiddleware:
             scope["portal.language"] = language
             set_language(language)
         await self.app(scope, receive, send)
+
+
+def term_words(iso: str | None) -> str:
+    """'P8W' → '8 weken' / '8 weeks'; combined terms joined with 'en'/'and'."""
+    from portal.domain.deadlines import Term  # pure domain; imported here to keep i18n light at start-up
+
+    if not iso:
+        return ""
+    parts = []
+    for part in Term.parse_iso8601(iso).components:
+        if part.unit == "weeks":
+            parts.append(ngettext("%(num)d week", "%(num)d weeks", part.amount))
+        elif part.unit == "months":
+            parts.append(ngettext("%(num)d month", "%(num)d months", part.amount))
+        else:
+            parts.append(ngettext("%(num)d day", "%(num)d days", part.amount))
+    return gettext(" and ").join(parts) if len(parts) > 1 else parts[0]

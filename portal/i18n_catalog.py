@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 from portal.config import PROJECT_ROOT
 from portal.i18n import LOCALES_DIR
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}  # N_ marks ids translated later
+# N_ marks ids translated later; ChangeRefused(field, message_id, ...) is translated when read.
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "ChangeRefused": (2,)}
 METHOD_MAP = [
     ("portal/**.py", "python"),
     ("a11y/**.py", "python"),

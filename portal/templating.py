@@ -40,6 +40,7 @@ environment.install_gettext_callables(
 environment.globals.update(
     format_date=i18n.format_date,
     format_money=i18n.format_money,
+    format_number=i18n.format_number,
     format_datetime=i18n.format_datetime,
     format_term=i18n.format_term,
     localized=i18n.localized,

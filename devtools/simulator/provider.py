@@ -275,7 +275,8 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
         elif employee is None:
             errors.append(("login_id", _("There is no active employee with this login name. Check the login name.")))
         else:
-            claims = {"sub": employee.login_id, "preferred_username": employee.login_id, "name": employee.name}
+            claims = {"sub": employee.login_id, "preferred_username": employee.login_id, "name": employee.name,
+                      "roles": employee.roles.split()}
     return (claims if not errors else {}), errors
 
 

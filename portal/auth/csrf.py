@@ -19,8 +19,11 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Server-to-server endpoints authenticate otherwise (client secret, JWT), not with a cookie.
+# The case API (/api/v1) is a mounted sub-application that reads no cookie at all (bearer
+# tokens only, portal/api/v1.py), so this app-wide dependency never runs for it; no blanket
+# "/api/" exemption, so a cookie-authenticated route under /api/ could not slip through.
 EXEMPT_PATHS: tuple[str, ...] = (
-    "/simulator/digid/token", "/simulator/eherkenning/token", "/simulator/medewerker/token", "/api/",
+    "/simulator/digid/token", "/simulator/eherkenning/token", "/simulator/medewerker/token",
 )
 
 

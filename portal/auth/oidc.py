@@ -338,6 +338,7 @@ def normalise_level(value: Any, kind: str) -> str | None:
 def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=None) -> Principal:
     """Turn verified claims into a Principal; refuses claims that do not fit."""
     from portal.domain.identifiers import InvalidIdentifier, validate_bsn, validate_kvk, validate_vestigingsnummer
+    from portal.models.catalogue import STAFF_ROLES
 
     name = claims.get("name") if isinstance(claims.get("name"), str) else ""
     level = normalise_level(claims.get(provider.level_claim), provider.kind) if provider.level_claim else None
@@ -358,8 +359,12 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
     employee = staff_lookup(login_id) if staff_lookup and isinstance(login_id, str) else None
     if employee is None:
         raise SignInFailed("unknown_employee", "no active employee with this login id")
+    # Roles come from the staff identity provider's "roles" claim (issue 11); without it an
+    # employee is a handler. Unknown role names are ignored, never granted.
+    claimed = claims.get("roles")
+    roles = tuple(role for role in STAFF_ROLES if isinstance(claimed, list) and role in claimed) if claimed is not None else ("handler",)
     return Principal(kind="staff", subject=claims["sub"], employee_id=employee.id,
-                     display_name=employee.name, provider=provider.slug)
+                     display_name=employee.name, provider=provider.slug, roles=roles)
 
 
 def end_session_url(meta: dict, provider: ProviderConfig, settings: Settings) -> str | None:

@@ -42,6 +42,7 @@ class Principal:
     employee_id: int | None = None
     display_name: str = ""
     provider: str = ""
+    roles: tuple[str, ...] = ()  # staff: STAFF_ROLES from the identity provider's claim
 
     @property
     def audit_id(self) -> str:
@@ -70,4 +71,7 @@ class Principal:
     def from_dict(cls, data: dict | None) -> Principal | None:
         if not data:
             return None
-        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__ if key in data})
+        values = {key: data.get(key) for key in cls.__dataclass_fields__ if key in data}
+        if "roles" in values:
+            values["roles"] = tuple(values["roles"] or ())
+        return cls(**values)

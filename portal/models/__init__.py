@@ -21,10 +21,14 @@ from portal.models.catalogue import (
     Team,
 )
 from portal.models.contact import CallbackRequest, Feedback, Notice
+from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
 from portal.models.zgw import ZgwNotification, ZgwPartySync
 
 __all__ = [
+    "ApiClient",
+    "ApiIdempotency",
+    "StaffAlert",
     "AuditLog",
     "CallbackRequest",
     "Case",

@@ -63,6 +63,7 @@ class Case(ValidatedModel, table=True):
     zgw_remote_deadline_on: date | None = Field(
         default=None, description="uiterlijkeEinddatumAfdoening as the case system has it (ours is recomputed)"
     )
+    version: int = Field(default=1, description="Optimistic lock: every change (portal.services.changes) adds one")
 
     @validates("confidentiality")
     def _check_confidentiality(self, _key: str, value: str) -> str:
@@ -142,6 +143,7 @@ class Extension(SQLModel, table=True):
     new_deadline_on: date
     recorded_at: NaiveDatetime = Field(default_factory=utcnow)
     recorded_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    late: bool = Field(default=False, description="Announced after the legal date, knowingly (Awb 4:14(3)): no legal effect")
 
 
 class Suspension(SQLModel, table=True):
@@ -188,3 +190,4 @@ class Document(SQLModel, table=True):
     # Mirror mode: the enkelvoudiginformatieobject and its contents (Documenten API).
     zgw_url: str | None = Field(default=None, max_length=1000, unique=True)
     zgw_download_url: str | None = Field(default=None, max_length=1000)
+    is_decision_letter: bool = Field(default=False, description="The letter with the decision (record_decision)")

@@ -10,6 +10,10 @@ from sqlmodel import Field, SQLModel
 from portal.domain.identifiers import validate_rsin
 from portal.models.base import ValidatedModel
 
+# Staff roles (issue 11): a handler works cases of their team, a team lead also reassigns
+# them, an administrator manages handlers' contact details.
+STAFF_ROLES = ("handler", "team_lead", "administrator")
+
 
 class Organisation(ValidatedModel, table=True):
     """The municipality (ZGW: bronorganisatie)."""
@@ -55,6 +59,10 @@ class Employee(SQLModel, table=True):
     direct_phone: str = Field(default="", max_length=20)
     show_direct_contact: bool = True
     is_active: bool = True
+    roles: str = Field(
+        default="handler", max_length=100,
+        description="Space-separated STAFF_ROLES as the staff directory records them (the identity provider's claim)",
+    )
 
 
 class CaseType(SQLModel, table=True):

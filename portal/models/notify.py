@@ -12,7 +12,7 @@ from portal.clock import utcnow
 
 CHANNELS = ("email", "sms", "letter")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "given_up")
-PURPOSES = ("notice", "confirm_email")
+PURPOSES = ("notice", "confirm_email", "staff_alert")
 
 
 class ContactPreference(SQLModel, table=True):

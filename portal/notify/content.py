@@ -164,6 +164,37 @@ def _extension_parts(facts: dict, sensitive: bool, phone: str) -> tuple[list[str
     return paragraphs, rows, rights
 
 
+def _deadline_passed_rights(facts: dict, phone: str) -> list[str]:
+    """The resident's rights once the legal date has passed (Awb 4:17 where it applies)."""
+    if facts.get("dwangsom_applies"):
+        return [_(
+            "What can you do? Once that date has passed, you may send us a letter saying we are late "
+            "(a notice of default, Awb article 4:17). If we then still have not decided after two weeks, "
+            "we pay you money for every day we are later, at most %(amount)s for %(days)s days. "
+            "A letter you can use is ready in Mijn Zaken.",
+            amount=format_money(penalty_amount(MAX_PENALTY_DAYS)), days=MAX_PENALTY_DAYS)]
+    return [_("What can you do? Call us on %(phone)s. We will tell you what we are doing about it.", phone=phone)]
+
+
+def _staff_alert(delivery: Delivery, base_url: str, common: dict) -> Message:
+    facts = json.loads(delivery.payload or "{}")
+    number = facts.get("case_number", "")
+    if facts.get("kind") == "deadline_passed":
+        subject = _("Decision date passed: %(number)s", number=number)
+        lead = _("The decision date of case %(number)s (%(date)s) has passed without a decision.",
+                 number=number, date=_day(facts.get("deadline")))
+    else:
+        subject = _("Decision date at risk: %(number)s", number=number)
+        lead = _("Case %(number)s must be decided by %(date)s (%(days)s working days left). "
+                 "Decide, or announce an extension in time.",
+                 number=number, date=_day(facts.get("deadline")), days=facts.get("working_days_left", ""))
+    message = Message(subject=subject, paragraphs=[lead], link=f"{base_url}/medewerker/zaken/{number}",
+                      link_text=_("Open the case in the staff console"), case_number=number,
+                      **{**common, "greeting": _("Hello,")})
+    message.sms = ""
+    return message
+
+
 def build_message(sources: Sources, delivery: Delivery, base_url: str) -> Message:
     """The message for one delivery, in the delivery's language."""
     with in_language(delivery.language):
@@ -200,6 +231,9 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
         message.sms = ""
         return message
 
+    if delivery.purpose == "staff_alert":
+        return _staff_alert(delivery, base_url, common)
+
     notice, case, case_type = sources.notice, sources.case, sources.case_type
     if notice is None:
         raise LookupError("A notice delivery without its notice")
@@ -216,6 +250,9 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
     if notice.kind == "extension" and facts:
         extra, rows, rights = _extension_parts(facts, sensitive, organisation.phone)
         paragraphs.extend(extra)
+    if notice.kind == "deadline_passed" and facts.get("deadline"):
+        rows = [(_("Decision date"), _day(facts.get("deadline")))]
+        rights = _deadline_passed_rights(facts, organisation.phone)
     link = f"{base_url}/berichten/{notice.id}"
     body = notice.body_en if delivery.language == "en" and notice.body_en else notice.body_nl
     title = notice.subject_en if delivery.language == "en" and notice.subject_en else notice.subject_nl

@@ -16,6 +16,7 @@ worker sends them again with the same idempotency key.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from portal.models import ContactPreference, Delivery, Notice
 __all__ = [
     "claim",
     "enqueue_email_confirmation",
+    "enqueue_staff_alert",
     "enqueue_for_notice",
     "given_up",
     "preference_for",
@@ -92,6 +94,21 @@ def enqueue_email_confirmation(db: Session, *, email: str, link: str, language: 
         language=language,
         payload=json.dumps({"link": link, "hours": hours}),
         idempotency_key=f"confirm-{secrets.token_hex(16)}",
+    )
+    db.add(delivery)
+    return delivery
+
+
+def enqueue_staff_alert(db: Session, *, email: str, key: str, facts: dict) -> Delivery:
+    """An e-mail to an employee about a case at risk (the deadline watch). ``key`` is the
+    alert's dedupe key, so the e-mail is queued once however often the watch runs."""
+    delivery = Delivery(
+        purpose="staff_alert",
+        channel="email",
+        address=email,
+        language="nl",
+        payload=json.dumps(facts),
+        idempotency_key="staff-" + hashlib.sha256(key.encode()).hexdigest()[:58],
     )
     db.add(delivery)
     return delivery

@@ -101,13 +101,20 @@ class Worker:
             still_open = outbox.open_batches(db)
         return close_batches(letters.root, today().isoformat(), still_open)
 
-    def run_forever(self) -> None:
+    def run_forever(self, periodic: list[tuple[float, Callable[[], object]]] | None = None) -> None:
+        """``periodic``: (interval in seconds, task) pairs run between batches, e.g. the
+        deadline watch (portal.worker)."""
         last_close = 0.0
+        last_run = [0.0 for _ in periodic or []]
         while not self.stop.is_set():
             try:
                 if time.monotonic() - last_close > 3600:
                     self.close_letter_batches()
                     last_close = time.monotonic()
+                for index, (interval, task) in enumerate(periodic or []):
+                    if time.monotonic() - last_run[index] > interval:
+                        last_run[index] = time.monotonic()
+                        task()
                 handled = self.run_once()
             except Exception:  # the database away for a moment: log, wait, go on
                 log.exception("Worker batch failed; trying again")

@@ -1,7 +1,7 @@
 """One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
 includes (and the accessibility crawl checks its coverage against)."""
 
-from portal.routes import auth, cases, health, inbox, pages, permits, staff, zgw_webhook
+from portal.routes import auth, cases, console, health, inbox, pages, permits, speed, staff, zgw_webhook
 
 ROUTERS = [
     health.router,
@@ -12,4 +12,6 @@ ROUTERS = [
     permits.router,
     staff.router,
     zgw_webhook.router,
+    speed.router,
+    console.router,
 ]

@@ -116,6 +116,7 @@ def document_of(case_number: str, via_case: str | None = None) -> Callable[..., 
 
 
 A_CASE = "/mijn-zaken/ZAAK-2026-0000101"
+STAFF_CASE = "/medewerker/zaken/ZAAK-2026-0000"
 B_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # Wmo: needs 'substantieel'
 BIZ_CASE = "/mijn-zaken/ZAAK-2026-0000404"  # company level
 BRANCH_CASE = "/mijn-zaken/ZAAK-2026-0000401"  # branch 000012345678 (Marktstraat), not the branch login's
@@ -127,6 +128,9 @@ ROWS: list[Row] = [
     # -- public pages
     row("GET /", "/", all=200),
     row("GET /contact", "/contact", all=200),
+    row("GET /hoe-snel-zijn-wij", "/hoe-snel-zijn-wij", all=200),
+    row("GET /hoe-snel-zijn-wij/{code}", "/hoe-snel-zijn-wij/kapvergunning", all=200),
+    row("GET /hoe-snel-zijn-wij/{code}", "/hoe-snel-zijn-wij/bestaat-niet", all=404),
     row("GET /toegankelijkheid", "/toegankelijkheid", all=200),
     row("GET /taal/{language}", "/taal/en?terug=/contact", all=303),
     row("GET /healthz", "/healthz", all=200),
@@ -192,4 +196,22 @@ ROWS: list[Row] = [
     row("GET /mijn-vergunningen", "/mijn-vergunningen", **APPLICANT_ONLY, a=200, b=200, biz=200),
     # -- staff
     row("GET /medewerker", "/medewerker", anon=SIGN_IN, a=SIGN_IN, b=SIGN_IN, biz=SIGN_IN, staff=200),
+    # Staff console (issue 11). staff = Eva de Vries, handler and team lead of the permits team. Every
+    # POST below is refused by the change's own check (422, nothing stored) or is another team's case (404).
+    row("GET /medewerker/werkvoorraad", "/medewerker/werkvoorraad", all=SIGN_IN, staff=200),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}101", all=SIGN_IN, staff=200),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}201", all=SIGN_IN, staff=404),  # another team's
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}999", all=SIGN_IN, staff=404),
+    *[row(f"POST /medewerker/zaken/{{number}}/{action}", f"{STAFF_CASE}{number}/{action}", all=SIGN_IN,
+          staff=expected, data={"version": "1", **data})
+      for number, expected in (("101", 422), ("201", 404))
+      for action, data in (("status", {"status": "", "action": "save"}), ("behandelaar", {"employee": ""}),
+                           ("documenten", {"title_nl": "x", "due_on": ""}), ("hervatten", {"resumed_on": ""}),
+                           ("verlenging", {"duration": "", "reason_nl": "", "action": "preview"}),
+                           ("besluit", {"result": ""}), ("bericht", {"subject_nl": "", "body_nl": ""}))],
+    row("POST /medewerker/zaken/{number}/terugbellen", f"{STAFF_CASE}101/terugbellen", all=SIGN_IN, staff=404,
+        data={"version": "1", "callback": "999999"}),  # no such open callback request on this case
+    row("GET /medewerker/behandelaars", "/medewerker/behandelaars", all=SIGN_IN, staff=404),  # administrators only
+    row("POST /medewerker/behandelaars/{employee_id}", "/medewerker/behandelaars/1", all=SIGN_IN, staff=404,
+        data={"email": "x@example.nl"}),
 ]

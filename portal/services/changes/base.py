@@ -1,0 +1,176 @@
+"""What every change shares: who makes it, the refusal, the optimistic lock, the
+recipients of the resident notice, and the one commit at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import and_, exists, not_, or_, update
+from sqlmodel import Session, select
+
+from portal.clock import utcnow
+from portal.i18n import _, in_language
+from portal.models import Case, CaseType, Employee, Role
+from portal.services.audit import record
+from portal.services.notices import create_notice
+
+T = TypeVar("T")
+
+# Who receives the resident notice of a change: the applicants of the case.
+APPLICANT_ROLES = ("initiator", "mede_initiator")
+
+
+class ChangeRefused(Exception):
+    """A change that is not allowed. ``field`` names the form or API field it is about;
+    ``message`` is translated when it is read (so in the language of whoever reads it)."""
+
+    def __init__(self, field_name: str, message_id: str, **variables: object) -> None:
+        super().__init__(f"{field_name}: {message_id}")
+        self.field = field_name
+        self.message_id = message_id
+        self.variables = variables
+
+    @property
+    def message(self) -> str:
+        return _(self.message_id, **self.variables)
+
+
+class CaseNotFound(Exception):
+    """No such case, or not one this actor may change (the same answer: a 404)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change. ``team_id`` set: only cases of that team (a case belongs to the
+    team of its handler; a case without handler to every team). ``roles``: STAFF_ROLES for
+    staff; an API client or the system acts for the whole municipality."""
+
+    kind: str  # "staff", "api" or "system"
+    audit_id: str
+    employee_id: int | None = None
+    team_id: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    client_ip: str = ""
+
+    @property
+    def audit_kind(self) -> str:
+        return "staff" if self.kind == "staff" else "system"
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self.kind != "staff" or "team_lead" in self.roles
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.kind != "staff" or "administrator" in self.roles
+
+
+def case_in_reach(actor: Actor):
+    """SQL condition on Case: the actor may see and change it."""
+    if actor.team_id is None:
+        return Case.id.is_not(None)
+    handler_in_team = exists().where(
+        Role.case_id == Case.id, Role.role_type == "behandelaar",
+        Role.employee_id == Employee.id, Employee.team_id == actor.team_id,
+    )
+    any_handler = exists().where(Role.case_id == Case.id, Role.role_type == "behandelaar")
+    return or_(handler_in_team, not_(any_handler))
+
+
+def find_case(db: Session, actor: Actor, case_id: int) -> tuple[Case, CaseType]:
+    row = db.exec(
+        select(Case, CaseType).join(CaseType, CaseType.id == Case.case_type_id)
+        .where(Case.id == case_id, case_in_reach(actor))
+    ).first()
+    if row is None:
+        raise CaseNotFound(case_id)
+    return row
+
+
+def lock_case(db: Session, actor: Actor, case_id: int, version: int | None) -> tuple[Case, CaseType]:
+    """Find the case and take its optimistic lock: ``version`` must be the version the
+    form or client saw. The version goes up by one in this transaction; a change made
+    meanwhile by someone else makes the conditional update find nothing (refused)."""
+    case, case_type = find_case(db, actor, case_id)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ChangeRefused("version", "The form is incomplete. Open the case again and repeat your change.")
+    if version != case.version:
+        raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
+    result = db.execute(
+        update(Case).where(and_(Case.id == case.id, Case.version == version))
+        .values(version=Case.version + 1, last_activity_at=utcnow())
+    )
+    if result.rowcount != 1:
+        raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
+    db.refresh(case)
+    return case, case_type
+
+
+def refuse_if_closed(case: Case, field_name: str = "case") -> None:
+    if case.closed_on is not None or case.decided_on is not None:
+        raise ChangeRefused(field_name, "This case is closed: it can no longer be changed.")
+
+
+def both_languages(build: Callable[[], T]) -> tuple[T, T]:
+    """``build()`` once in Dutch and once in English (a notice keeps both)."""
+    with in_language("nl"):
+        dutch = build()
+    with in_language("en"):
+        english = build()
+    return dutch, english
+
+
+def notify_applicants(
+    db: Session, case: Case, actor: Actor, *, kind: str, subject: tuple[str, str], body: tuple[str, str],
+    facts: dict | None = None, action: str,
+) -> int:
+    """The resident notice of one change, to every applicant of the case; returns how many.
+    The dedupe key names the case version, so a retried request cannot add a second one."""
+    applicants = db.exec(
+        select(Role).where(Role.case_id == case.id, Role.role_type.in_(APPLICANT_ROLES)).order_by(Role.id)
+    ).all()
+    made = 0
+    for role in applicants:
+        if not (role.bsn or role.kvk):
+            continue
+        who = f"bsn:{role.bsn}" if role.bsn else f"kvk:{role.kvk}:{role.branch_number or ''}"
+        _notice, new = create_notice(
+            db, kind=kind, subject=subject, body=body, case=case,
+            recipient_bsn=role.bsn, recipient_kvk=None if role.bsn else role.kvk,
+            recipient_branch=None if role.bsn else role.branch_number,
+            facts={"case_number": case.number, **(facts or {})},
+            dedupe_key=f"change:{case.id}:{case.version}:{action}:{who}"[:200],
+            sender_employee_id=actor.employee_id,
+        )
+        made += int(new)
+    return made
+
+
+def audit(db: Session, actor: Actor, action: str, object_type: str, object_id: object, detail: dict) -> None:
+    record(db, actor.audit_kind, actor.audit_id, action, object_type, str(object_id),
+           client_ip=actor.client_ip, detail=detail, commit=False)
+
+
+@contextmanager
+def one_transaction(db: Session) -> Iterator[None]:
+    """Commit once when the change succeeds; roll everything back when it does not."""
+    try:
+        yield
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def check_not_future(value: date, today: date, field_name: str) -> None:
+    if value > today:
+        raise ChangeRefused(field_name, "This date is in the future. Use today's date or an earlier one.")
+
+
+def check_not_before_receipt(value: date, case: Case, field_name: str) -> None:
+    if value < case.received_on:
+        raise ChangeRefused(field_name, "This date is before the day we received the request.")
