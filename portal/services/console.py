@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.auth.principal import Principal
@@ -58,7 +59,7 @@ class QueueItem:
     can_extend: bool
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         order = RISKS.index(self.risk)
         if self.risk == "overdue":
             return (0, self.deadline.deadline, self.case.number)
@@ -86,10 +87,10 @@ def classify(result: DeadlineResult, warn_days: int) -> str:
 def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | None = None) -> list[QueueItem]:
     today = today or clock.today()
     warn_days = get_settings().deadline_warning_working_days
-    query = (select(Case, CaseType).join(CaseType, CaseType.id == Case.case_type_id)
-             .where(Case.closed_on.is_(None), Case.decided_on.is_(None), case_in_reach(actor)))
+    query = (select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+             .where(col(Case.closed_on).is_(None), col(Case.decided_on).is_(None), case_in_reach(actor)))
     if filters.case_type:
-        query = query.where(CaseType.code == filters.case_type)
+        query = query.where(col(CaseType.code) == filters.case_type)
     items = []
     for case, case_type in db.exec(query).all():
         handler = handler_of(db, case)
@@ -106,18 +107,18 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
 
 
 def handler_of(db: Session, case: Case) -> Employee | None:
-    return db.exec(select(Employee).join(Role, Role.employee_id == Employee.id)
-                   .where(Role.case_id == case.id, Role.role_type == "behandelaar").order_by(Role.id.desc())).first()
+    return db.exec(select(Employee).join(Role, col(Role.employee_id) == col(Employee.id))
+                   .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar").order_by(col(Role.id).desc())).first()
 
 
-def filter_choices(db: Session, actor: Actor) -> dict:
-    teams = select(Team).order_by(Team.name_nl)
-    people = select(Employee).where(Employee.is_active.is_(True)).order_by(Employee.name)
+def filter_choices(db: Session, actor: Actor) -> dict[str, Any]:
+    teams = select(Team).order_by(col(Team.name_nl))
+    people = select(Employee).where(col(Employee.is_active).is_(True)).order_by(col(Employee.name))
     if actor.team_id is not None:
-        teams = teams.where(Team.id == actor.team_id)
-        people = people.where(Employee.team_id == actor.team_id)
+        teams = teams.where(col(Team.id) == actor.team_id)
+        people = people.where(col(Employee.team_id) == actor.team_id)
     return {"teams": db.exec(teams).all(), "handlers": db.exec(people).all(),
-            "case_types": db.exec(select(CaseType).order_by(CaseType.name_nl)).all()}
+            "case_types": db.exec(select(CaseType).order_by(col(CaseType.name_nl))).all()}
 
 
 @dataclass(frozen=True)
@@ -136,32 +137,32 @@ class StaffCase:
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
-    row = db.exec(select(Case, CaseType).join(CaseType, CaseType.id == Case.case_type_id)
-                  .where(Case.number == number, case_in_reach(actor))).first()
+    row = db.exec(select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+                  .where(col(Case.number) == number, case_in_reach(actor))).first()
     if row is None:
         return None
     case, case_type = row
     result = deadline_for_case(db, case, today or clock.today())
     handler = handler_of(db, case)
-    colleagues = select(Employee).where(Employee.is_active.is_(True)).order_by(Employee.name)
+    colleagues = select(Employee).where(col(Employee.is_active).is_(True)).order_by(col(Employee.name))
     team = actor.team_id if actor.team_id is not None else (handler.team_id if handler else None)
     if team is not None:
-        colleagues = colleagues.where(Employee.team_id == team)
+        colleagues = colleagues.where(col(Employee.team_id) == team)
     return StaffCase(
         case=case, case_type=case_type, handler=handler, deadline=result,
         status=db.get(StatusType, case.current_status_id) if case.current_status_id else None,
         next_statuses=[s for s in allowed_next_statuses(db, case) if not s.is_final],
-        open_suspension=db.exec(select(Suspension).where(Suspension.case_id == case.id,
-                                                         Suspension.resumed_on.is_(None))).first(),
-        requests=list(db.exec(select(DocumentRequest).where(DocumentRequest.case_id == case.id)
-                              .order_by(DocumentRequest.requested_on)).all()),
-        callbacks=list(db.exec(select(CallbackRequest).where(CallbackRequest.case_id == case.id,
-                                                             CallbackRequest.handled_at.is_(None))).all()),
+        open_suspension=db.exec(select(Suspension).where(col(Suspension.case_id) == case.id,
+                                                         col(Suspension.resumed_on).is_(None))).first(),
+        requests=list(db.exec(select(DocumentRequest).where(col(DocumentRequest.case_id) == case.id)
+                              .order_by(col(DocumentRequest.requested_on))).all()),
+        callbacks=list(db.exec(select(CallbackRequest).where(col(CallbackRequest.case_id) == case.id,
+                                                             col(CallbackRequest.handled_at).is_(None))).all()),
         colleagues=list(db.exec(colleagues).all()),
         can_extend=can_still_extend(result, rules_for(case_type)),
     )
 
 
 def unseen_alert_count(db: Session, employee_id: int) -> int:
-    return len(db.exec(select(StaffAlert.id).where(StaffAlert.employee_id == employee_id,
-                                                   StaffAlert.seen_at.is_(None))).all())
+    return len(db.exec(select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id,
+                                                   col(StaffAlert.seen_at).is_(None))).all())

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.config import get_settings
@@ -32,7 +32,7 @@ from portal.domain.deadlines import DeadlineResult
 from portal.i18n import _, format_date
 from portal.models import Case, CaseType, Employee, Role, StaffAlert
 from portal.notify.outbox import enqueue_staff_alert
-from portal.services.changes.base import both_languages
+from portal.services.changes.base import both_languages, id_of
 from portal.services.deadlines import deadline_for_case, rules_for
 from portal.services.notices import create_notice
 
@@ -59,20 +59,20 @@ def risk_of(result: DeadlineResult, warn_days: int) -> str | None:
 def _people(db: Session, case: Case) -> list[Employee]:
     """The handler and the team leads of the handler's team (of every team when nobody
     handles the case yet), active ones only, each once."""
-    handler = db.exec(select(Employee).join(Role, Role.employee_id == Employee.id).where(
-        Role.case_id == case.id, Role.role_type == "behandelaar", Employee.is_active.is_(True))).first()
-    leads = select(Employee).where(Employee.is_active.is_(True), Employee.roles.contains("team_lead"))
+    handler = db.exec(select(Employee).join(Role, col(Role.employee_id) == col(Employee.id)).where(
+        col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))).first()
+    leads = select(Employee).where(col(Employee.is_active).is_(True), col(Employee.roles).contains("team_lead"))
     if handler is not None:
-        leads = leads.where(Employee.team_id == handler.team_id)
-    people = ([handler] if handler else []) + list(db.exec(leads.order_by(Employee.id)).all())
+        leads = leads.where(col(Employee.team_id) == handler.team_id)
+    people = ([handler] if handler else []) + list(db.exec(leads.order_by(col(Employee.id))).all())
     return list({person.id: person for person in people}.values())
 
 
 def _alert(db: Session, person: Employee, case: Case, kind: str, result: DeadlineResult) -> bool:
     key = f"{kind}:{case.id}:{result.deadline.isoformat()}:{person.id}"
-    if db.exec(select(StaffAlert.id).where(StaffAlert.dedupe_key == key)).first() is not None:
+    if db.exec(select(StaffAlert.id).where(col(StaffAlert.dedupe_key) == key)).first() is not None:
         return False
-    db.add(StaffAlert(employee_id=person.id, case_id=case.id, kind=kind, deadline_on=result.deadline, dedupe_key=key))
+    db.add(StaffAlert(employee_id=id_of(person), case_id=id_of(case), kind=kind, deadline_on=result.deadline, dedupe_key=key))
     if person.email:
         enqueue_staff_alert(db, email=person.email, key=key, facts={
             "kind": kind, "case_number": case.number, "deadline": result.deadline.isoformat(),
@@ -98,7 +98,7 @@ def _passed_notice(db: Session, case: Case, case_type: CaseType, result: Deadlin
 
     # The dedupe key names the case and the date, not the case version: created once.
     made = 0
-    for role in db.exec(select(Role).where(Role.case_id == case.id, Role.role_type.in_(("initiator", "mede_initiator")))).all():
+    for role in db.exec(select(Role).where(col(Role.case_id) == case.id, col(Role.role_type).in_(("initiator", "mede_initiator")))).all():
         if not (role.bsn or role.kvk):
             continue
         who = f"bsn:{role.bsn}" if role.bsn else f"kvk:{role.kvk}:{role.branch_number or ''}"
@@ -118,8 +118,8 @@ def run_deadline_watch(db: Session, today: date | None = None, warn_days: int | 
     today = today or clock.today()
     warn_days = get_settings().deadline_warning_working_days if warn_days is None else warn_days
     found = WatchResult()
-    rows = db.exec(select(Case, CaseType).join(CaseType, CaseType.id == Case.case_type_id).where(
-        Case.closed_on.is_(None), Case.decided_on.is_(None)).order_by(Case.id)).all()
+    rows = db.exec(select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id)).where(
+        col(Case.closed_on).is_(None), col(Case.decided_on).is_(None)).order_by(col(Case.id))).all()
     for case, case_type in rows:
         result = deadline_for_case(db, case, today)
         kind = risk_of(result, warn_days)
@@ -157,5 +157,5 @@ def _store(db: Session, case: Case, case_type: CaseType, kind: str, result: Dead
 
 def unseen_alerts(db: Session, employee_id: int) -> int:
     """The console badge."""
-    return len(db.exec(select(StaffAlert.id).where(StaffAlert.employee_id == employee_id,
-                                                   StaffAlert.seen_at.is_(None))).all())
+    return len(db.exec(select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id,
+                                                   col(StaffAlert.seen_at).is_(None))).all())

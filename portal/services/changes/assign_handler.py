@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.i18n import _, current_language
 from portal.models import Employee, Role, Team
@@ -11,6 +11,7 @@ from portal.services.changes.base import (
     ChangeRefused,
     audit,
     both_languages,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -32,14 +33,14 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
         if actor.team_id is not None and employee.team_id != actor.team_id:
             raise ChangeRefused("handler", "Choose someone from your own team.")
         role = db.exec(select(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar")
-                       .order_by(Role.id.desc())).first()
+                       .order_by(col(Role.id).desc())).first()
         previous = role.employee_id if role is not None else None
         if previous == employee.id:
             raise ChangeRefused("handler", "%(name)s already handles this case.", name=employee.name)
         if not actor.is_team_lead and (previous is not None or employee.id != actor.employee_id):
             raise ChangeRefused("handler", "Only a team lead can give a case to someone else.")
         if role is None:
-            role = Role(case_id=case.id, role_type="behandelaar")
+            role = Role(case_id=id_of(case), role_type="behandelaar")
         role.employee_id = employee.id
         role.display_name = employee.name
         db.add(role)

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import and_, exists, not_, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, not_, or_, update
+from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
 from portal.i18n import _, in_language
@@ -69,22 +69,35 @@ class Actor:
         return self.kind != "staff" or "administrator" in self.roles
 
 
-def case_in_reach(actor: Actor):
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The primary key of a row that is in the database (read from it, or added and
+    flushed): never None there."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} is not stored yet: it has no id")
+    return row.id
+
+
+def case_in_reach(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on Case: the actor may see and change it."""
     if actor.team_id is None:
-        return Case.id.is_not(None)
+        return col(Case.id).is_not(None)
     handler_in_team = exists().where(
-        Role.case_id == Case.id, Role.role_type == "behandelaar",
-        Role.employee_id == Employee.id, Employee.team_id == actor.team_id,
+        col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar",
+        col(Role.employee_id) == col(Employee.id), col(Employee.team_id) == actor.team_id,
     )
-    any_handler = exists().where(Role.case_id == Case.id, Role.role_type == "behandelaar")
+    any_handler = exists().where(col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar")
     return or_(handler_in_team, not_(any_handler))
 
 
 def find_case(db: Session, actor: Actor, case_id: int) -> tuple[Case, CaseType]:
     row = db.exec(
-        select(Case, CaseType).join(CaseType, CaseType.id == Case.case_type_id)
-        .where(Case.id == case_id, case_in_reach(actor))
+        select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Case.id) == case_id, case_in_reach(actor))
     ).first()
     if row is None:
         raise CaseNotFound(case_id)
@@ -101,10 +114,10 @@ def lock_case(db: Session, actor: Actor, case_id: int, version: int | None) -> t
     if version != case.version:
         raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
     result = db.execute(
-        update(Case).where(and_(Case.id == case.id, Case.version == version))
+        update(Case).where(and_(col(Case.id) == case.id, col(Case.version) == version))
         .values(version=Case.version + 1, last_activity_at=utcnow())
     )
-    if result.rowcount != 1:
+    if not isinstance(result, CursorResult) or result.rowcount != 1:
         raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
     db.refresh(case)
     return case, case_type
@@ -126,12 +139,12 @@ def both_languages(build: Callable[[], T]) -> tuple[T, T]:
 
 def notify_applicants(
     db: Session, case: Case, actor: Actor, *, kind: str, subject: tuple[str, str], body: tuple[str, str],
-    facts: dict | None = None, action: str,
+    facts: dict[str, object] | None = None, action: str,
 ) -> int:
     """The resident notice of one change, to every applicant of the case; returns how many.
     The dedupe key names the case version, so a retried request cannot add a second one."""
     applicants = db.exec(
-        select(Role).where(Role.case_id == case.id, Role.role_type.in_(APPLICANT_ROLES)).order_by(Role.id)
+        select(Role).where(col(Role.case_id) == case.id, col(Role.role_type).in_(APPLICANT_ROLES)).order_by(col(Role.id))
     ).all()
     made = 0
     for role in applicants:
@@ -150,7 +163,7 @@ def notify_applicants(
     return made
 
 
-def audit(db: Session, actor: Actor, action: str, object_type: str, object_id: object, detail: dict) -> None:
+def audit(db: Session, actor: Actor, action: str, object_type: str, object_id: object, detail: dict[str, Any]) -> None:
     record(db, actor.audit_kind, actor.audit_id, action, object_type, str(object_id),
            client_ip=actor.client_ip, detail=detail, commit=False)
 

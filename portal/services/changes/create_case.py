@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.domain.identifiers import validate_bsn, validate_kvk, validate_vestigingsnummer
@@ -19,6 +19,7 @@ from portal.services.changes.base import (
     audit,
     both_languages,
     check_not_future,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -79,18 +80,19 @@ def create_case(
                 raise ChangeRefused("number", "A case number has at most 40 letters, digits and dashes.")
             if db.exec(select(Case.id).where(Case.number == number)).first() is not None:
                 raise ChangeRefused("number", "A case with this number already exists.")
-        first = db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id).order_by(StatusType.order)).first()
+        first = db.exec(select(StatusType).where(col(StatusType.case_type_id) == case_type.id).order_by(col(StatusType.order))).first()
         case = Case(
-            number=number or _next_number(db, today), case_type_id=case_type.id, organisation_id=case_type.organisation_id,
+            number=number or _next_number(db, today), case_type_id=id_of(case_type), organisation_id=case_type.organisation_id,
             title_nl=title_nl, title_en=title_en or title_nl, address=address.strip(), received_on=received_on,
             current_status_id=first.id if first else None,
         )
         db.add(case)
         db.flush()
-        db.add(Role(case_id=case.id, role_type="initiator", bsn=bsn, kvk=kvk, branch_number=branch_number,
+        case_id = id_of(case)
+        db.add(Role(case_id=case_id, role_type="initiator", bsn=bsn, kvk=kvk, branch_number=branch_number,
                     display_name=display_name.strip()[:200]))
         if first is not None:
-            db.add(StatusHistory(case_id=case.id, status_type_id=first.id, set_by_employee_id=actor.employee_id))
+            db.add(StatusHistory(case_id=case_id, status_type_id=id_of(first), set_by_employee_id=actor.employee_id))
         db.flush()
         result = refresh_legal_deadline(db, case, today)
         subject = both_languages(lambda: _("We have received your request (%(number)s)", number=case.number))
@@ -115,7 +117,7 @@ def add_party(
                                                   Role.bsn == bsn if bsn else Role.kvk == kvk)).first()
         if duplicate is not None:
             raise ChangeRefused("bsn" if bsn else "kvk", "This party already has this role in the case.")
-        role = Role(case_id=case.id, role_type=role_type, bsn=bsn, kvk=kvk, branch_number=branch_number,
+        role = Role(case_id=id_of(case), role_type=role_type, bsn=bsn, kvk=kvk, branch_number=branch_number,
                     display_name=(display_name or "").strip()[:200])
         db.add(role)
         db.flush()

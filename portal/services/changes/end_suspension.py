@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.i18n import _, format_date
@@ -33,8 +33,8 @@ def end_suspension(
         case, _case_type = lock_case(db, actor, case_id, version)
         refuse_if_closed(case, "resumed_on")
         suspension = db.exec(
-            select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))
-            .order_by(Suspension.requested_on)
+            select(Suspension).where(col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None))
+            .order_by(col(Suspension.requested_on))
         ).first()
         if suspension is None:
             raise ChangeRefused("suspension", "The term of this case is not on hold.")
@@ -44,12 +44,12 @@ def end_suspension(
                                 date=format_date(suspension.requested_on))
         suspension.resumed_on = resumed_on
         db.add(suspension)
-        for request in db.exec(select(DocumentRequest).where(DocumentRequest.suspension_id == suspension.id,
-                                                             DocumentRequest.fulfilled_on.is_(None))).all():
+        for request in db.exec(select(DocumentRequest).where(col(DocumentRequest.suspension_id) == suspension.id,
+                                                             col(DocumentRequest.fulfilled_on).is_(None))).all():
             request.fulfilled_on = resumed_on
             db.add(request)
-        others = db.exec(select(Suspension.id).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None),
-                                                      Suspension.id != suspension.id)).first()
+        others = db.exec(select(Suspension.id).where(col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None),
+                                                      col(Suspension.id) != suspension.id)).first()
         case.suspended = others is not None
         db.add(case)
         db.flush()

@@ -25,6 +25,7 @@ from portal.services.changes.base import (
     audit,
     both_languages,
     find_case,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -120,7 +121,7 @@ def extend_decision_date(
             raise plan.refusal
         check = plan.check
         extension = Extension(
-            case_id=case.id, reason_nl=reason_nl, reason_en=reason_en or reason_nl, duration=plan.duration,
+            case_id=id_of(case), reason_nl=reason_nl, reason_en=reason_en or reason_nl, duration=plan.duration,
             announced_on=today, previous_deadline_on=check.previous_deadline, new_deadline_on=check.new_deadline,
             recorded_by_employee_id=actor.employee_id, late=plan.late,
         )

@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.i18n import _, format_date
@@ -22,6 +22,7 @@ from portal.services.changes.base import (
     both_languages,
     check_not_before_receipt,
     check_not_future,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -70,7 +71,7 @@ def record_decision(
             stored = upload_dir / storage_key
             stored.write_bytes(checked.data)
             letter = Document(
-                case_id=case.id, title="Besluit", filename=checked.filename, content_type=checked.content_type,
+                case_id=id_of(case), title="Besluit", filename=checked.filename, content_type=checked.content_type,
                 size_bytes=len(checked.data), sha256=hashlib.sha256(checked.data).hexdigest(),
                 storage_key=storage_key, uploaded_by="municipality", is_decision_letter=True,
             )
@@ -80,11 +81,11 @@ def record_decision(
             case.result_text_en = (text_en or text_nl).strip()
             case.decided_on = decided_on
             case.closed_on = decided_on
-            final = db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id,
-                                                     StatusType.is_final.is_(True)).order_by(StatusType.order)).first()
+            final = db.exec(select(StatusType).where(col(StatusType.case_type_id) == case.case_type_id,
+                                                     col(StatusType.is_final).is_(True)).order_by(col(StatusType.order))).first()
             if final is not None:
                 case.current_status_id = final.id
-                db.add(StatusHistory(case_id=case.id, status_type_id=final.id, set_by_employee_id=actor.employee_id))
+                db.add(StatusHistory(case_id=id_of(case), status_type_id=id_of(final), set_by_employee_id=actor.employee_id))
             db.add(case)
             db.flush()
             subject = both_languages(lambda: _("We have decided on your case %(number)s", number=case.number))
@@ -93,7 +94,7 @@ def record_decision(
                 "The letter also says what you can do if you do not agree.", date=format_date(decided_on)))
             notify_applicants(db, case, actor, kind="decision",
                               subject=subject,
-                              body=tuple(f"{b}\n\n{t}".strip() for b, t in zip(body, (case.result_text_nl, case.result_text_en), strict=False)),
+                              body=(f"{body[0]}\n\n{case.result_text_nl}".strip(), f"{body[1]}\n\n{case.result_text_en}".strip()),
                               facts={"result": result, "decided_on": decided_on.isoformat()}, action="decide")
             audit(db, actor, "case.decide", "case", case.number,
                   {"result": result, "decided_on": decided_on.isoformat(), "document_id": letter.id, "version": case.version})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.i18n import _, current_language, format_date
@@ -19,6 +19,7 @@ from portal.services.changes.base import (
     ChangeRefused,
     audit,
     both_languages,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -54,15 +55,15 @@ def request_documents(
             raise ChangeRefused("due_on", "This date is too far away: choose a date within a year.")
         suspension = None
         if case_type.suspension_allowed:
-            suspension = db.exec(select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))).first()
+            suspension = db.exec(select(Suspension).where(col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None))).first()
             if suspension is None:
-                suspension = Suspension(case_id=case.id, requested_on=today,
+                suspension = Suspension(case_id=id_of(case), requested_on=today,
                                         reason_nl=f"We wachten op: {title_nl}", reason_en=f"Waiting for: {title_en or title_nl}")
                 db.add(suspension)
                 db.flush()
             case.suspended = True
         request = DocumentRequest(
-            case_id=case.id, suspension_id=suspension.id if suspension else None,
+            case_id=id_of(case), suspension_id=suspension.id if suspension else None,
             title_nl=title_nl, title_en=title_en or title_nl,
             explanation_nl=explanation_nl.strip(), explanation_en=(explanation_en or explanation_nl).strip(),
             requested_on=today, due_on=due_on,

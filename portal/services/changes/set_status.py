@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from portal.i18n import _
 from portal.models import Case, StatusHistory, StatusType
@@ -14,6 +14,7 @@ from portal.services.changes.base import (
     ChangeRefused,
     audit,
     both_languages,
+    id_of,
     lock_case,
     notify_applicants,
     one_transaction,
@@ -56,7 +57,7 @@ def allowed_next_statuses(db: Session, case: Case) -> list[StatusType]:
     query = select(StatusType).where(StatusType.case_type_id == case.case_type_id)
     if current is not None:
         query = query.where(StatusType.order > current.order)
-    return list(db.exec(query.order_by(StatusType.order)).all())
+    return list(db.exec(query.order_by(col(StatusType.order))).all())
 
 
 def set_status(
@@ -76,7 +77,7 @@ def set_status(
             raise ChangeRefused("status", "The last step is set when you record the decision.")
         if len(note_nl) > MAX_NOTE or len(note_en) > MAX_NOTE:
             raise ChangeRefused("note_nl", "The explanation is too long: use at most %(max)s characters.", max=MAX_NOTE)
-        history = StatusHistory(case_id=case.id, status_type_id=status.id, note_nl=note_nl.strip(),
+        history = StatusHistory(case_id=id_of(case), status_type_id=id_of(status), note_nl=note_nl.strip(),
                                 note_en=note_en.strip(), set_by_employee_id=actor.employee_id)
         case.current_status_id = status.id
         db.add(history)
