@@ -26,7 +26,8 @@ def api_engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
 
 @pytest.fixture(scope="package")
 def api_app(settings, api_engine: Engine, migrated_database):
-    application = create_app(settings)
+    # schemathesis calls the app as host "testserver": a host this deployment answers to.
+    application = create_app(settings.model_copy(update={"allowed_hosts": ["testserver"]}))
     application.state.engine.dispose()
     application.state.engine = api_engine  # the API and the session middleware's purge use this one
     return application

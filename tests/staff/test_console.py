@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from portal import clock
 from devtools.app import create_dev_app as create_app
+from devtools.simulator.store import create_store
 from portal.models import Case, Employee, Extension, Notice, StatusHistory
 from portal.services.changes import Actor
 from portal.services.changes.create_case import create_case
@@ -35,6 +36,7 @@ def console_app(settings, console_engine, migrated_database):
     application = create_app(settings)
     application.state.engine.dispose()
     application.state.engine = console_engine
+    create_store(console_engine)  # the simulator keeps its sign-in codes in the database it is given
     return application
 
 
