@@ -20,6 +20,10 @@ LOST_CONTENT_JS = js_with_path("""() => {
                   wide: [], clipped: [], overflowing: []};
   const hiddenPattern = (el, cs, r) => r.width <= 2 || r.height <= 2
       || (cs.position === 'absolute' && cs.clip !== 'auto') || cs.clipPath.startsWith('inset(50%');
+  // Inside a visually hidden box (e.g. a stacked table's thead on small screens): the box
+  // clips it away, so its own rectangle says nothing about what a visitor sees.
+  const insideHidden = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (hiddenPattern(p, getComputedStyle(p), p.getBoundingClientRect())) return true; } return false; };
   const scrollsX = cs => cs.overflowX === 'auto' || cs.overflowX === 'scroll';
   const clips = v => v === 'hidden' || v === 'clip';
   const insideScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -30,7 +34,7 @@ LOST_CONTENT_JS = js_with_path("""() => {
     const cs = getComputedStyle(el);
     const r = el.getBoundingClientRect();
     if (hiddenPattern(el, cs, r)) continue;
-    if (el.closest('.visually-hidden')) continue;
+    if (el.closest('.visually-hidden') || insideHidden(el)) continue;
     const info = () => ({selector: cssPath(el), html: el.outerHTML.slice(0, 300)});
     if (r.right > vw + 1 && !insideScroller(el) && cs.position !== 'fixed') {
       // Report the innermost culprits only.

@@ -4,6 +4,11 @@ Signed double submit: a random value lives in an HttpOnly cookie; forms carry
 HMAC(secret, value) in a hidden field (HTMX sends it as the X-CSRF-Token header,
 see static/js/portal.js). An attacker can neither read the cookie nor compute
 the HMAC, and it works before sign-in too (the simulator and login forms).
+
+The token in a page is masked with a fresh random value for every response (mask, then
+token XOR mask). Pages are compressed and some echo what a visitor typed (a search), so
+an unchanging secret in them could be guessed byte by byte from the compressed sizes
+(BREACH); a masked token is different in every response.
 """
 
 from __future__ import annotations
@@ -50,9 +55,31 @@ def csrf_cookie_value(request: Request) -> str:
     return value
 
 
+MASK_BYTES = 32  # the signed token is a SHA-256 HMAC: 32 bytes
+
+
+def _mask(token_hex: str) -> str:
+    mask = secrets.token_bytes(MASK_BYTES)
+    return (mask + bytes(a ^ b for a, b in zip(mask, bytes.fromhex(token_hex), strict=True))).hex()
+
+
+def _unmask(sent: str) -> str | None:
+    """The signed token inside a masked one; None when ``sent`` cannot be one."""
+    if len(sent) != 4 * MASK_BYTES or any(c not in "0123456789abcdef" for c in sent):
+        return None
+    raw = bytes.fromhex(sent)
+    mask, masked = raw[:MASK_BYTES], raw[MASK_BYTES:]
+    return bytes(a ^ b for a, b in zip(mask, masked, strict=True)).hex()
+
+
 def csrf_token(request: Request) -> str:
-    """The value to put into a form's hidden field or the X-CSRF-Token header."""
-    return _sign(request.app.state.secret_key, csrf_cookie_value(request))
+    """The value to put into a form's hidden field or the X-CSRF-Token header: the signed
+    cookie value, masked afresh once per response (the page's forms share it)."""
+    token = request.scope.get("portal.csrf_masked")
+    if token is None:
+        token = _mask(_sign(request.app.state.secret_key, csrf_cookie_value(request)))
+        request.scope["portal.csrf_masked"] = token
+    return token
 
 
 async def csrf_protect(request: Request) -> None:
@@ -66,10 +93,11 @@ async def csrf_protect(request: Request) -> None:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
             sent = form.get(FIELD)
-    # A token is hex: anything else (non-ASCII bytes in a header or form field) is simply
-    # wrong, and must not reach compare_digest, which raises TypeError for non-ASCII str.
-    if not cookie or not isinstance(sent, str) or not sent.isascii() or not hmac.compare_digest(
-        sent, _sign(request.app.state.secret_key, cookie)
+    # A token is lowercase hex of a fixed length: anything else (non-ASCII bytes in a header or
+    # form field) is simply wrong, and must not reach compare_digest.
+    unmasked = _unmask(sent) if isinstance(sent, str) else None
+    if not cookie or unmasked is None or not hmac.compare_digest(
+        unmasked, _sign(request.app.state.secret_key, cookie)
     ):
         raise HTTPException(status_code=403, detail="csrf")
 

@@ -77,3 +77,18 @@ def test_production_sign_in_hsts_secure_cookie_and_no_simulator(production):
     cookie = next(value for value in callback.headers.get_list("set-cookie") if value.startswith("__Host-mz_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Jan Jansen" in client.get("/contact").text
+
+
+def test_the_csrf_token_is_masked_afresh_in_every_response_and_each_one_works(client):
+    """Compressed pages that echo a search term must not carry an unchanging secret (BREACH):
+    two responses carry different tokens, and both are accepted."""
+    import re
+
+    first = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/").text).group(1)
+    second = re.search(r'name="csrf-token" content="([0-9a-f]+)"', client.get("/contact").text).group(1)
+    assert first != second
+    for token in (first, second):
+        answer = client.post("/uitloggen", headers={"X-CSRF-Token": token}, follow_redirects=False)
+        assert answer.status_code != 403, answer.text[:300]
+    forged = "0" * len(first)
+    assert client.post("/uitloggen", headers={"X-CSRF-Token": forged}, follow_redirects=False).status_code == 403
