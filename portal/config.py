@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     # fewer remain without a decision or extension; how often the worker looks.
     deadline_warning_working_days: int = Field(default=10, ge=0, le=60)
     deadline_watch_interval_seconds: float = Field(default=3600, gt=0)
+    deadline_watch_enabled: bool = True
 
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = worker.engine
 
     def watch_deadlines() -> None:
+        if not settings.deadline_watch_enabled:
+            return
         with Session(engine, expire_on_commit=False) as db:
             found = run_deadline_watch(db, warn_days=settings.deadline_warning_working_days)
         logging.getLogger("portal.worker").info(

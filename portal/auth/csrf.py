@@ -29,6 +29,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # "/api/" exemption, so a cookie-authenticated route under /api/ could not slip through.
 EXEMPT_PATHS: tuple[str, ...] = (
     "/simulator/digid/token", "/simulator/eherkenning/token", "/simulator/medewerker/token",
+    # The ZGW Notificaties webhook: authenticated by the subscription's Authorization header.
+    "/api/zgw/notificaties",
 )
 
 

@@ -158,11 +158,11 @@ def post_status(request: Request, number: str, principal: Staff, db: DbSession, 
 
 @router.post("/medewerker/zaken/{number}/behandelaar")
 def post_handler(request: Request, number: str, principal: Staff, db: DbSession, version: Text = "",
-                 employee: Text = ""):
+                 handler: Text = ""):
     actor = _actor(request, db, principal)
     case_id = _case_id(db, actor, number)
-    return _after(request, db, actor, number, "handler", {"employee": employee},
-                  lambda: assign_handler(db, actor, case_id, _version(version), parse_id(employee)))
+    return _after(request, db, actor, number, "handler", {"handler": handler},
+                  lambda: assign_handler(db, actor, case_id, _version(version), parse_id(handler)))
 
 
 @router.post("/medewerker/zaken/{number}/documenten")

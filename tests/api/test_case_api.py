@@ -150,14 +150,14 @@ def test_idempotency_key(api, api_engine, tokens):
 
 
 def test_the_cli_creates_lists_and_revokes(api, api_engine, capsys, monkeypatch, settings, tokens):
-    monkeypatch.setenv("PORTAL_DATABASE_URL", str(api_engine.url.render_as_string(hide_password=False)))
+    from tests.subprocess_db import url_for_subprocess
+
+    monkeypatch.setenv("PORTAL_DATABASE_URL", url_for_subprocess(api_engine))
     monkeypatch.setenv("PORTAL_VAR_DIR", str(settings.var_dir))
     from portal.config import get_settings
 
     get_settings.cache_clear()
     try:
-        if api_engine.dialect.name == "postgresql":
-            pytest.xfail("isolated PostgreSQL schema is set per connection; the CLI is tested on SQLite")
         assert api_clients_cli(["create", "cli-test", "--scopes", "cases:read"]) == 0
         token = capsys.readouterr().out.strip().splitlines()[-1]
         assert api.get("/api/v1/cases/ZAAK-2026-0000101", headers=bearer(token)).status_code == 200

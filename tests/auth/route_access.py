@@ -205,7 +205,7 @@ ROWS: list[Row] = [
     *[row(f"POST /medewerker/zaken/{{number}}/{action}", f"{STAFF_CASE}{number}/{action}", all=SIGN_IN,
           staff=expected, data={"version": "1", **data})
       for number, expected in (("101", 422), ("201", 404))
-      for action, data in (("status", {"status": "", "action": "save"}), ("behandelaar", {"employee": ""}),
+      for action, data in (("status", {"status": "", "action": "save"}), ("behandelaar", {"handler": ""}),
                            ("documenten", {"title_nl": "x", "due_on": ""}), ("hervatten", {"resumed_on": ""}),
                            ("verlenging", {"duration": "", "reason_nl": "", "action": "preview"}),
                            ("besluit", {"result": ""}), ("bericht", {"subject_nl": "", "body_nl": ""}))],

@@ -37,7 +37,9 @@ def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: 
     env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": _database_url(engine),
            "PORTAL_VAR_DIR": str(tmp_path), "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_NOTIFY_BASE_URL": notify_url,
            "PORTAL_NOTIFY_API_KEY": API_KEY, "PORTAL_WORKER_POLL_SECONDS": "0.1", "PORTAL_WORKER_BATCH_SIZE": "10",
-           "PORTAL_DELIVERY_LEASE_SECONDS": lease, "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1"}
+           "PORTAL_DELIVERY_LEASE_SECONDS": lease, "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1",
+           # These tests count the outbox's deliveries; the deadline watch (issue 11) would add staff e-mails.
+           "PORTAL_DEADLINE_WATCH_ENABLED": "false"}
     # The log goes to a file: a pipe nobody reads while waiting for the other worker fills up
     # and stalls the worker writing to it.
     log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")

@@ -136,3 +136,23 @@ def test_two_workers_at_once_store_each_alert_and_notice_once(watch_engine, case
         assert len(mails) == len(set(mails)) > 0
     with Session(watch_engine) as db:  # and a third run adds nothing
         assert run_deadline_watch(db, today=TODAY, warn_days=10).alerts == 0
+
+
+def test_the_worker_runs_the_watch(watch_engine, cases, tmp_path):
+    """`python -m portal.worker --once` runs the deadline watch (with the real clock, so
+    every one of these cases is by then long past its date: alerts appear)."""
+    import os
+    import subprocess
+    import sys
+
+    from portal.config import PROJECT_ROOT
+
+    from tests.subprocess_db import url_for_subprocess
+
+    env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": url_for_subprocess(watch_engine),
+           "PORTAL_VAR_DIR": str(tmp_path), "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_SMTP_PORT": "1"}
+    done = subprocess.run([sys.executable, "-m", "portal.worker", "--once"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert "Deadline watch:" in done.stderr, done.stderr[-2000:]
+    with Session(watch_engine) as db:
+        assert db.exec(select(StaffAlert)).first() is not None

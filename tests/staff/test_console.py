@@ -151,7 +151,7 @@ def test_status_preview_shows_the_resident_text_then_saves(eva, console_engine):
     ("besluit", {"result": ""}, "result"),
     ("besluit", {"result": "granted"}, "letter"),
     ("hervatten", {"resumed_on": ""}, "suspension"),
-    ("behandelaar", {"employee": "999999"}, "handler"),
+    ("behandelaar", {"handler": "999999"}, "handler"),
 ])
 def test_each_refusal_is_shown_next_to_its_field(eva, console_engine, route, fields, field):
     case = new_case(console_engine)
