@@ -17,8 +17,7 @@ from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
 from portal.i18n import _, localized, term_words
-from portal.models import Employee
-from portal.models.cases import RESULTS
+from portal.services import employees as employee_service
 from portal.services.audit import client_ip, record
 from portal.services.changes import CaseNotFound, ChangeRefused
 from portal.services.changes.answer_callback import answer_callback
@@ -99,7 +98,7 @@ def _case_page(request: Request, db, actor, number: str, *, status_code: int = 2
     return render(request, "pages/staff/case.html", {
         "view": view, "form": form, "errors": errors, "error_for": dict(errors), "values": values or {},
         "done": done if done in DONE else None, "actor": actor,
-        "result_options": [(result, result_words().get(result, result)) for result in RESULTS],
+        "result_options": [(result, result_words().get(result, result)) for result in employee_service.DECISION_RESULTS],
         "status_options": [(step.id, localized(step, "name")) for step in view.next_statuses],
         "colleague_options": [(person.id, person.name) for person in view.colleagues],
         "durations": [(iso, term_words(iso)) for iso in DURATION_CHOICES], "preview": None, "plan": None, **extra,
@@ -256,10 +255,9 @@ def _admin(request: Request, db, principal: Principal):
 def _handlers_page(request: Request, db, *, status_code: int = 200, refused: ChangeRefused | None = None,
                    employee_id: int | None = None, values: dict | None = None):
     errors = [(refused.field, refused.message)] if refused else []
-    employees = db.exec(Employee.__table__.select().order_by(Employee.name)).all()
     done = request.query_params.get("gedaan")
     return render(request, "pages/staff/handlers.html", {
-        "employees": [db.get(Employee, row.id) for row in employees], "errors": errors, "error_for": dict(errors),
+        "employees": employee_service.all_employees(db), "errors": errors, "error_for": dict(errors),
         "failed_id": employee_id, "values": values or {}, "done": done == "contact",
     }, status_code=status_code)
 
@@ -275,7 +273,7 @@ def post_handler_contact(request: Request, employee_id: str, principal: Staff, d
                          direct_phone: Text = "", show_direct_contact: Text = ""):
     actor = _admin(request, db, principal)
     target = parse_id(employee_id)
-    if target is None or db.get(Employee, target) is None:
+    if target is None or employee_service.find_employee(db, target) is None:
         raise HTTPException(status_code=404)
     values = {"email": email, "direct_phone": direct_phone, "show_direct_contact": show_direct_contact == "ja"}
     try:
