@@ -201,20 +201,3 @@ class LanguageMiddleware:
             scope["portal.language"] = language
             set_language(language)
         await self.app(scope, receive, send)
-
-
-def term_words(iso: str | None) -> str:
-    """'P8W' → '8 weken' / '8 weeks'; combined terms joined with 'en'/'and'."""
-    from portal.domain.deadlines import Term  # pure domain; imported here to keep i18n light at start-up
-
-    if not iso:
-        return ""
-    parts = []
-    for part in Term.parse_iso8601(iso).components:
-        if part.unit == "weeks":
-            parts.append(ngettext("%(num)d week", "%(num)d weeks", part.amount))
-        elif part.unit == "months":
-            parts.append(ngettext("%(num)d month", "%(num)d months", part.amount))
-        else:
-            parts.append(ngettext("%(num)d day", "%(num)d days", part.amount))
-    return gettext(" and ").join(parts) if len(parts) > 1 else parts[0]

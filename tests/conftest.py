@@ -19,10 +19,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
+from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
 from devtools.app import create_dev_app
 from portal.config import PROJECT_ROOT, Settings
-
-from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
 
 
 def alembic_config(database_url: str) -> Config:

@@ -14,9 +14,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
+from devtools.demo import load_demo_data
 from portal.config import PROJECT_ROOT, Settings
 from portal.db import make_engine
-from devtools.demo import load_demo_data
 
 
 @contextmanager

@@ -78,7 +78,7 @@ ODD_HEADERS = [
     {"Authorization": "Basic !!!"},
     {"Authorization": "Bearer " + "a" * 3000},
     {"Cookie": "mz_session=" + "a" * 200 + "; mz_csrf=" + "b" * 200 + "; lang=xx"},
-    {"Cookie": "mz_session=\x7f; mz_csrf=".encode() + "é".encode("latin-1")},
+    {"Cookie": b"mz_session=\x7f; mz_csrf=" + "é".encode("latin-1")},
 ]
 
 
@@ -98,7 +98,7 @@ def _concrete_paths(route_path: str, owner_notice: int) -> list[str]:
     values = {"number": "ZAAK-2026-0000101", "notice_id": str(owner_notice), "language": "en"}
     slugs = ("digid", "eherkenning", "medewerker") if "{slug}" in route_path else ("",)
     return [
-        re.sub(r"\{(\w+)\}", lambda match: values.get(match.group(1), slug or "x"), route_path)
+        re.sub(r"\{(\w+)\}", lambda match, slug=slug: values.get(match.group(1), slug or "x"), route_path)
         for slug in slugs
     ]
 
@@ -166,10 +166,10 @@ def _requests(path: str, method: str, token: str, valid_form: dict[str, str]):
     if method == "GET":
         return
     for value in ODD_VALUES:
-        form = {name: value for name in FORM_NAMES} | {"csrf_token": token}
+        form = dict.fromkeys(FORM_NAMES, value) | {"csrf_token": token}
         yield f"{method} {path} form={value[:20]!r}", {"url": path, "data": form}
         if valid_form:
-            form = {name: value for name in FORM_NAMES} | valid_form | {"csrf_token": token}
+            form = dict.fromkeys(FORM_NAMES, value) | valid_form | {"csrf_token": token}
             form |= {name: value for name in FORM_NAMES if name not in valid_form}
             yield f"{method} {path} valid form, fields={value[:20]!r}", {"url": path, "data": form}
         files = {"bestand": (value[:200] or "", b"%PDF-1.4 odd", "application/pdf")}
@@ -179,7 +179,7 @@ def _requests(path: str, method: str, token: str, valid_form: dict[str, str]):
     body_cases = [
         ("empty body", b"", "application/x-www-form-urlencoded"),
         ("invalid utf-8 form", b"csrf_token=%ff%fe&verzoek=\xff\xfe", "application/x-www-form-urlencoded"),
-        ("form token not ascii", "csrf_token=%C3%A9%C3%A9".encode(), "application/x-www-form-urlencoded"),
+        ("form token not ascii", b"csrf_token=%C3%A9%C3%A9", "application/x-www-form-urlencoded"),
         ("multipart without boundary", b"--x\r\n", "multipart/form-data"),
         ("broken multipart", b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "multipart/form-data; boundary=x"),
         ("empty multipart", b"--x--\r\n", "multipart/form-data; boundary=x"),

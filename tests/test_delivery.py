@@ -7,8 +7,8 @@ from __future__ import annotations
 import gzip
 import re
 
-from portal.static_assets import IMMUTABLE, REVALIDATE, content_hash
 from portal.app import STATIC_DIR
+from portal.static_assets import IMMUTABLE, REVALIDATE, content_hash
 from scripts import trim_css
 from tests.auth_helpers import BUSINESS_A, sign_in_business
 

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
+from devtools.demo import load_demo_data
 from portal import clock
 from portal.config import PROJECT_ROOT
-from devtools.demo import load_demo_data
 from portal.domain.deadlines import Term, add_months, apply_atw
 from portal.i18n import format_date, set_language
 from portal.models import (

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
-from portal.i18n import _, localized, term_words
+from portal.i18n import _, format_term, localized
 from portal.services import employees as employee_service
 from portal.services.audit import client_ip, record
 from portal.services.changes import CaseNotFound, ChangeRefused
@@ -101,7 +101,7 @@ def _case_page(request: Request, db, actor, number: str, *, status_code: int = 2
         "result_options": [(result, result_words().get(result, result)) for result in employee_service.DECISION_RESULTS],
         "status_options": [(step.id, localized(step, "name")) for step in view.next_statuses],
         "colleague_options": [(person.id, person.name) for person in view.colleagues],
-        "durations": [(iso, term_words(iso)) for iso in DURATION_CHOICES], "preview": None, "plan": None, **extra,
+        "durations": [(iso, format_term(iso)) for iso in DURATION_CHOICES], "preview": None, "plan": None, **extra,
     }, status_code=status_code)
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from a11y.browser import DESKTOP_VIEWPORT
-from a11y.checks.journey import JourneyFailure, activate, give_feedback, open_case, sign_in_digid, sign_out, tab_to, upload
+from a11y.checks.journey import (
+    JourneyFailure,
+    activate,
+    give_feedback,
+    open_case,
+    sign_in_digid,
+    sign_out,
+    tab_to,
+    upload,
+)
 
 pytestmark = pytest.mark.browser
 

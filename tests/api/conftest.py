@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from devtools.app import create_dev_app as create_app
-from portal.services.api_clients import create_client, revoke_client
 from portal.clock import today
+from portal.services.api_clients import create_client, revoke_client
+from tests.isolated import demo_database
 
 TODAY = today()  # the API uses the real clock
-from tests.isolated import demo_database
 
 
 @pytest.fixture(scope="package")

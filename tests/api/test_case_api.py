@@ -13,8 +13,7 @@ from sqlmodel import Session, select
 
 from portal.api_clients import main as api_clients_cli
 from portal.models import ApiClient, Case, Notice
-from tests.api.conftest import bearer
-from tests.api.conftest import TODAY
+from tests.api.conftest import TODAY, bearer
 from tests.changes.conftest import JAN
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

@@ -8,14 +8,14 @@ to a broker (discovery, JWKS, token endpoint), and must refuse what it sends.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 import threading
 import time
 from urllib.parse import urlencode
 
-import hashlib
-import hmac
 import uvicorn
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey

@@ -14,7 +14,14 @@ from starlette.routing import Mount
 from portal.auth.csrf import EXEMPT_PATHS
 from tests.auth.route_access import MATRIX_DOCUMENT_CASES, ROLES, ROWS, SIGN_IN, matrix_document_key
 from tests.auth_helpers import (
-    BUSINESS_A, BUSINESS_A_BRANCH_STATION, RESIDENT_A, RESIDENT_B, STAFF, sign_in_business, sign_in_resident, sign_in_staff,
+    BUSINESS_A,
+    BUSINESS_A_BRANCH_STATION,
+    RESIDENT_A,
+    RESIDENT_B,
+    STAFF,
+    sign_in_business,
+    sign_in_resident,
+    sign_in_staff,
 )
 
 _addresses = (f"10.88.{n // 250}.{n % 250 + 1}" for n in itertools.count())

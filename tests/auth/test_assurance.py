@@ -11,7 +11,12 @@ import pytest
 from portal.auth.principal import Principal
 from portal.services.access import level_allows
 from tests.auth_helpers import (
-    RESIDENT_B, follow_callback, local, sign_in_resident, simulator_form, submit_simulator,
+    RESIDENT_B,
+    follow_callback,
+    local,
+    sign_in_resident,
+    simulator_form,
+    submit_simulator,
 )
 
 WMO_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # wmo-aanvraag, requires 'substantieel'

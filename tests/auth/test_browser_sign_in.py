@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.auth_helpers import (
-    BUSINESS_A, RESIDENT_A, browser_sign_in_business, browser_sign_in_resident, browser_sign_out,
+    BUSINESS_A,
+    RESIDENT_A,
+    browser_sign_in_business,
+    browser_sign_in_resident,
+    browser_sign_out,
 )
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from datetime import timedelta
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import expect
 from fastapi.testclient import TestClient
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from devtools.app import create_dev_app as create_app

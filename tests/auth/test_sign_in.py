@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from portal.auth.sessions import cookie_name
 from tests.auth_helpers import (
-    BUSINESS_A, BUSINESS_A_BRANCH_MARKT, RESIDENT_A, RESIDENT_B, sign_in_business, sign_in_resident, sign_in_staff, sign_out,
+    BUSINESS_A,
+    BUSINESS_A_BRANCH_MARKT,
+    RESIDENT_A,
+    RESIDENT_B,
+    sign_in_business,
+    sign_in_resident,
+    sign_in_staff,
+    sign_out,
 )
 
 

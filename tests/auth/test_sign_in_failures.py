@@ -16,13 +16,18 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from devtools.app import create_dev_app as create_app
+from devtools.simulator.store import SimulatorGrant
 from portal.auth import oidc
 from portal.auth.sessions import cookie_name
-from devtools.simulator.store import SimulatorGrant
 from portal.models import AuditLog
 from tests.auth.rogue_provider import CLIENT_ID, CLIENT_SECRET, RogueProvider
 from tests.auth_helpers import (
-    RESIDENT_A, follow_callback, local, sign_in_resident, simulator_form, start_sign_in, submit_simulator,
+    RESIDENT_A,
+    follow_callback,
+    local,
+    simulator_form,
+    start_sign_in,
+    submit_simulator,
 )
 from tests.conftest import free_port
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from bench.generate import BENCH_BSN, BENCH_KVK, Plan, Rows, bsn_from, load
 from devtools.app import create_dev_app as create_app
-from portal.config import Settings
 from devtools.demo import load_demo_data
+from portal.config import Settings
 from portal.domain.identifiers import is_valid_bsn, is_valid_kvk
 from portal.models import Case, Extension, Notice, Role, StatusHistory, Suspension
 from tests.auth_helpers import sign_in_business, sign_in_resident

@@ -15,8 +15,8 @@ from types import SimpleNamespace
 import pytest
 from sqlmodel import select
 
-from portal import clock
 from devtools.demo_catalogue import CASE_TYPES
+from portal import clock
 from portal.domain.case_kinds import case_kind
 from portal.i18n import format_date, format_money, set_language
 from portal.models import Case, DocumentRequest, Suspension

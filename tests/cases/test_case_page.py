@@ -168,7 +168,7 @@ def test_0000303_over_long_extension_counts_only_the_lawful_part(pieter, db):
     finally:
         pieter.cookies.delete("lang")
     assert "The law allows less extra time: by law we may only count 6 weeks of it." in english
-    assert f"That is later than the law allows." in english
+    assert "That is later than the law allows." in english
 
 
 def test_0000304_request_without_due_date_does_not_pause_the_term(pieter, db):

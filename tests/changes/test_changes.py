@@ -13,8 +13,16 @@ from sqlmodel import Session, select
 
 from portal.i18n import in_language
 from portal.models import (
-    AuditLog, CallbackRequest, Case, Delivery, Document, DocumentRequest, Employee, Extension, Notice, Role,
-    StatusHistory, StatusType, Suspension,
+    AuditLog,
+    CallbackRequest,
+    Case,
+    Delivery,
+    DocumentRequest,
+    Employee,
+    Notice,
+    Role,
+    StatusHistory,
+    StatusType,
 )
 from portal.services.changes import CaseNotFound, ChangeRefused
 from portal.services.changes.answer_callback import answer_callback
@@ -84,7 +92,7 @@ def test_create_case_registers_applicant_first_step_deadline_and_acknowledgement
     ({"number": "ZAAK-2026-0000101"}, "number"),
 ])
 def test_create_case_refusals(db, changes, field):
-    values = dict(case_type_code="kapvergunning", title_nl="Boom", received_on=TODAY, bsn=JAN, today=TODAY)
+    values = {"case_type_code": "kapvergunning", "title_nl": "Boom", "received_on": TODAY, "bsn": JAN, "today": TODAY}
     values.update(changes)
     count = len(db.exec(select(Case.id)).all())
     with pytest.raises(ChangeRefused) as caught:
@@ -201,7 +209,7 @@ def test_administrator_sets_contact_details_and_ja_tenzij(db):
 def test_contact_details_refusals(db, actor_roles, values, field):
     person = employee(db, "s.jansen")
     before = (person.email, person.direct_phone, person.show_direct_contact)
-    arguments = dict(employee_id=person.id, email="s.jansen@example.nl", direct_phone="", show_direct_contact=False)
+    arguments = {"employee_id": person.id, "email": "s.jansen@example.nl", "direct_phone": "", "show_direct_contact": False}
     arguments.update(values)
     employee_id = arguments.pop("employee_id")
     with pytest.raises(ChangeRefused) as caught:
@@ -243,7 +251,7 @@ def test_request_documents_suspends_the_term_and_end_suspension_resumes_it(db, c
     ({"explanation_nl": "x" * 2001}, "explanation_nl"),
 ])
 def test_request_documents_refusals(db, case, values, field):
-    arguments = dict(title_nl="Tekening", due_on=TODAY + timedelta(days=10), today=TODAY)
+    arguments = {"title_nl": "Tekening", "due_on": TODAY + timedelta(days=10), "today": TODAY}
     arguments.update(values)
     refused(db, case, lambda: request_documents(db, SYSTEM, case.id, case.version, **arguments), field)
 
@@ -341,8 +349,8 @@ def test_record_decision_closes_the_case_with_its_letter(db, case, tmp_path: Pat
     ({"text_nl": "x" * 2001}, "text_nl"),
 ])
 def test_record_decision_refusals(db, case, tmp_path: Path, values, field):
-    arguments = dict(result="granted", letter_name="besluit.pdf", letter_data=PDF, upload_dir=tmp_path,
-                     max_bytes=10_000, today=TODAY)
+    arguments = {"result": "granted", "letter_name": "besluit.pdf", "letter_data": PDF, "upload_dir": tmp_path,
+                     "max_bytes": 10_000, "today": TODAY}
     arguments.update(values)
     refused(db, case, lambda: record_decision(db, SYSTEM, case.id, case.version, **arguments), field)
     assert list(tmp_path.iterdir()) == []  # no file left behind

@@ -50,8 +50,8 @@ def engine(notify_engine: Engine) -> Engine:
 
 
 def worker_settings(tmp_path: Path, **changes) -> Settings:
-    values = dict(env="test", var_dir=tmp_path, secret_key="x" * 40, delivery_base_delay_seconds=0.05,
-                  delivery_max_delay_seconds=0.2, delivery_lease_seconds=30, letter_dir=tmp_path / "letters")
+    values = {"env": "test", "var_dir": tmp_path, "secret_key": "x" * 40, "delivery_base_delay_seconds": 0.05,
+                  "delivery_max_delay_seconds": 0.2, "delivery_lease_seconds": 30, "letter_dir": tmp_path / "letters"}
     values.update(changes)
     return Settings(**values)
 

@@ -21,8 +21,6 @@ from portal.models import Delivery, Notice
 from tests.notify.conftest import API_KEY, JAN, notice_for_jan, set_preference
 
 
-
-
 def _database_url(engine: Engine) -> str:
     """The URL a separate process needs to reach this (possibly schema-isolated) database."""
     url = engine.url.render_as_string(hide_password=False)

@@ -146,7 +146,6 @@ def test_the_worker_runs_the_watch(watch_engine, cases, tmp_path):
     import sys
 
     from portal.config import PROJECT_ROOT
-
     from tests.subprocess_db import url_for_subprocess
 
     env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": url_for_subprocess(watch_engine),

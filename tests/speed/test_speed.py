@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from portal import clock
 from devtools.app import create_dev_app as create_app
+from portal import clock
 from portal.domain.speed import Callback, DecidedCase, Share, median, speed_figures
 from portal.models import CallbackRequest, Case, CaseType, Extension, Feedback, Organisation, Role, StatusType
 from portal.services.speed import figures_for

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from portal import clock
 from devtools.app import create_dev_app as create_app
 from devtools.simulator.store import create_store
+from portal import clock
 from portal.models import Case, Employee, Extension, Notice, StatusHistory
 from portal.services.changes import Actor
 from portal.services.changes.create_case import create_case

@@ -14,11 +14,11 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from devtools.demo import load_demo_data
 from devtools.fake_zgw.app import FakeZgw, create_fake_app, demo_fake
 from portal.config import Settings
 from portal.zgw.client import ZgwClient
 from tests.conftest import free_port
-from devtools.demo import load_demo_data
 from tests.isolated import demo_database, migrate
 from tests.zgw.contract import ValidatingTransport
 
@@ -73,19 +73,19 @@ def fake(live_fake: LiveFake) -> FakeZgw:
 
 
 def zgw_settings(fake_url: str, **overrides) -> Settings:
-    values = dict(
-        env="test",
-        zgw_zaken_url=f"{fake_url}/zaken/api/v1",
-        zgw_catalogi_url=f"{fake_url}/catalogi/api/v1",
-        zgw_documenten_url=f"{fake_url}/documenten/api/v1",
-        zgw_notificaties_url=f"{fake_url}/notificaties/api/v1",
-        zgw_client_id="mijn-zaken",
-        zgw_secret=SECRET,
-        zgw_timeout_seconds=1.0,
-        zgw_retries=2,
-        zgw_backoff_seconds=0.01,
-        zgw_webhook_auth="Token test-webhook-secret-0123456789",
-    )
+    values = {
+        "env": "test",
+        "zgw_zaken_url": f"{fake_url}/zaken/api/v1",
+        "zgw_catalogi_url": f"{fake_url}/catalogi/api/v1",
+        "zgw_documenten_url": f"{fake_url}/documenten/api/v1",
+        "zgw_notificaties_url": f"{fake_url}/notificaties/api/v1",
+        "zgw_client_id": "mijn-zaken",
+        "zgw_secret": SECRET,
+        "zgw_timeout_seconds": 1.0,
+        "zgw_retries": 2,
+        "zgw_backoff_seconds": 0.01,
+        "zgw_webhook_auth": "Token test-webhook-secret-0123456789",
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -8,7 +8,6 @@ import copy
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx

@@ -21,8 +21,8 @@ def test_the_document_allow_list_never_includes_intern_or_higher():
 
 
 def test_production_mirror_mode_needs_secrets_and_the_webhook_header():
-    base = dict(env="production", secret_key="x" * 40, database_url="postgresql+psycopg://a@b/c",
-                simulator_enabled=False, base_url="https://mijnzaken.example", zgw_zaken_url="https://oz.example/zaken/api/v1")
+    base = {"env": "production", "secret_key": "x" * 40, "database_url": "postgresql+psycopg://a@b/c",
+                "simulator_enabled": False, "base_url": "https://mijnzaken.example", "zgw_zaken_url": "https://oz.example/zaken/api/v1"}
     with pytest.raises(ConfigurationError) as error:
         Settings(**base).check_production()
     message = str(error.value)

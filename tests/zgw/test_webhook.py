@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from portal.models import Case, Notice, StatusHistory, ZgwNotification
+from portal.zgw.client import ZgwError
 from portal.zgw.notifications import process_pending
 from portal.zgw.subscription import ensure_subscription
 from tests.zgw.conftest import TODAY, zgw_settings
@@ -171,7 +172,7 @@ def test_readyz_reports_the_case_system_without_failing(web, mirror_app, fake):
     fake.faults.append(Fault("/zaken/api/v1/", "500", times=100))
     runtime = mirror_app.state.zgw
     for _ in range(3):
-        with pytest.raises(Exception):
+        with pytest.raises(ZgwError):
             runtime.client.get_object(fake.zaak("ZAAK-2026-0000101")["url"])
     response = web.get("/readyz")
     assert response.status_code == 200

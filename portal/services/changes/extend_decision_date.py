@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from portal import clock
 from portal.domain.deadlines import ExtensionCheck, Term, check_planned_extension
-from portal.i18n import _, format_date, term_words
+from portal.i18n import _, format_date, format_term
 from portal.models import Case, CaseType, Extension
 from portal.services.changes.base import (
     Actor,
@@ -83,7 +83,7 @@ def _refusal(check: ExtensionCheck, case_type: CaseType, confirm_late: bool) -> 
                              count=case_type.max_extensions or 0)
     if "extension_too_long" in problems:
         return ChangeRefused("duration", "This is longer than the law allows for this kind of case: at most %(max)s in total. Choose a shorter time.",
-                             max=term_words(case_type.max_extension))
+                             max=format_term(case_type.max_extension))
     if "extension_late" in problems and not confirm_late:
         return ChangeRefused("confirm_late",
                              "The decision date (%(date)s) has passed. An extension now does not move it (Awb article 4:14). "
