@@ -42,9 +42,9 @@ serve-production: setup
 		--http httptools --no-proxy-headers --no-access-log
 
 # ruff (lint), mypy --strict on portal/domain and portal/services, the import-linter
-# contracts in pyproject.toml. Tests are not in ruff's scope yet (see README).
+# contracts in pyproject.toml.
 lint: setup
-	$(UV) run ruff check portal devtools a11y bench scripts migrations
+	$(UV) run ruff check portal devtools a11y bench scripts migrations tests
 	$(UV) run mypy
 	$(UV) run lint-imports
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from portal.config import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
-RUFF_PATHS = ("portal", "devtools", "a11y", "bench", "scripts", "migrations")
+RUFF_PATHS = ("portal", "devtools", "a11y", "bench", "scripts", "migrations", "tests")
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:
