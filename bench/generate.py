@@ -275,6 +275,7 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                 "announced_on": announced, "previous_deadline_on": previous, "new_deadline_on": deadline,
                 "recorded_at": datetime.combine(announced, datetime.min.time()) + timedelta(hours=11),
                 "recorded_by_employee_id": handler.id if handler else None,
+                "late": False,  # announced before the term ended
             })
             yield notice("extension", announced, (f"We hebben meer tijd nodig: {title_nl}", f"We need more time: {title_en}"),
                          (f"We beslissen nu uiterlijk op {deadline.isoformat()}.", f"We will now decide by {deadline.isoformat()}."))
@@ -307,6 +308,8 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
             "confidentiality": "zaakvertrouwelijk",
             "created_at": datetime.combine(received, datetime.min.time()) + timedelta(hours=8),
             "last_activity_at": max(moments),
+            "version": 1,  # optimistic lock of the change services
+            "zgw_sync_error": "",  # own case store: never refreshed from a case system
         })
         yield emit("role", {"id": new_id("role"), "case_id": case_id, "role_type": "initiator", "bsn": bsn, "kvk": kvk,
                             "branch_number": None, "employee_id": None, "display_name": "", "email": "", "phone": ""})
