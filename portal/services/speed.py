@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -17,8 +18,15 @@ def public_case_types(db: Session) -> list[CaseType]:
     return list(db.exec(select(CaseType).where(col(CaseType.is_public).is_(True)).order_by(col(CaseType.name_nl))).all())
 
 
+# Case type codes are letters, digits, dots, hyphens and underscores (omgevingsvergunning-regulier,
+# or a case system's zaaktype identificatie).
+# Anything else cannot be one: not found, without asking the database (PostgreSQL refuses
+# text with a NUL byte outright, which would otherwise be a server error).
+_CASE_TYPE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,49}")
+
+
 def find_case_type(db: Session, code: str) -> CaseType | None:
-    if not isinstance(code, str) or len(code) > 50:
+    if not isinstance(code, str) or not _CASE_TYPE_CODE.fullmatch(code):
         return None
     return db.exec(select(CaseType).where(col(CaseType.code) == code, col(CaseType.is_public).is_(True))).first()
 
