@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 import portal.models  # noqa: F401  (registers every table)
 from portal.config import get_settings
 from portal.db import make_engine
+from portal.models.cases import managed_by_migration_only
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -31,6 +32,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_object=managed_by_migration_only,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -55,6 +57,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=managed_by_migration_only,
     )
     with context.begin_transaction():
         context.run_migrations()

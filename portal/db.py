@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Boolean, Engine, event, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
 from portal.config import Settings
@@ -24,6 +27,33 @@ def parse_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value <= MAX_ID else None
+
+
+class among(FunctionElement[bool]):  # noqa: N801 -- used like a SQL function
+    """``among(column, scalar_subquery)``: the column's value is one of the sub-query's.
+
+    PostgreSQL gets ``column = ANY(ARRAY(subquery))``: the sub-query runs once (an
+    InitPlan) and the outer query looks the values up by index. Written as ``IN`` or
+    ``EXISTS``, the planner turns it into a semi-join that scans the whole outer table
+    whenever the sub-query returns more than a few hundred rows (a business with 5,000
+    cases among a million). Other databases (SQLite) get plain ``IN``, which they already
+    run this way."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "among"
+
+
+@compiles(among)
+def _among_in(element: among, compiler: SQLCompiler, **kw: object) -> str:
+    column, values = list(element.clauses)
+    return f"{compiler.process(column, **kw)} IN {compiler.process(values, **kw)}"
+
+
+@compiles(among, "postgresql")
+def _among_any(element: among, compiler: SQLCompiler, **kw: object) -> str:
+    column, values = list(element.clauses)
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(values, **kw)})"
 
 
 def make_engine(settings: Settings) -> Engine:

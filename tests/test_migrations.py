@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401  (registers every table)
 from portal.config import PROJECT_ROOT
+from portal.models.cases import managed_by_migration_only
 from tests.isolated import _alembic, isolated_database, migrate
 
 
@@ -57,7 +58,7 @@ def test_upgrade_downgrade_upgrade(engine: Engine):
 def test_models_and_migrations_agree(engine: Engine):
     migrate(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": managed_by_migration_only})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == [], f"Models and migrations differ; add a migration: {differences}"
 
@@ -83,3 +84,35 @@ def test_migrated_schema_stores_naive_utc_timestamps(engine: Engine):
         stored = datetime.fromisoformat(stored)
     assert stored.tzinfo is None
     assert stored == moment
+
+
+def test_search_text_is_the_expression_the_trigram_index_holds(engine: Engine):
+    """Migration 0007 indexes overview.search_text() with trigrams on PostgreSQL. If the
+    two expressions drift apart the index silently stops serving the search: compare the
+    SQL, and on PostgreSQL ask the planner (sequential scans off) whether it uses it."""
+    from sqlalchemy.dialects import postgresql
+
+    from portal.services.overview import search_text
+
+    migration = _load_migration("0007_overview_indexes")
+    rendered = str(search_text().compile(dialect=postgresql.dialect()))
+    assert rendered.replace('"case".', "") == migration.SEARCH_TEXT
+    if engine.dialect.name != "postgresql":
+        return  # SQLite has no trigram index; its search is tested in tests/cases
+    migrate(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+            f"""EXPLAIN SELECT id FROM "case" WHERE {rendered} LIKE %(pattern)s""", {"pattern": "%zaak-2026-00012%"}))
+    assert "ix_case_search_trgm" in plan, plan
+
+
+def _load_migration(name: str):
+    import importlib.util
+
+    path = PROJECT_ROOT / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,7 +6,7 @@ from __future__ import annotations
 # Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
 # UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
 from pydantic import NaiveDatetime
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -24,6 +24,11 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notice_bsn", "recipient_bsn", "created_at"),
         Index("ix_notice_kvk", "recipient_kvk", "created_at"),
+        # The header's unread count on every page: only the unread few are indexed.
+        Index("ix_notice_unread_bsn", "recipient_bsn",
+              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
+        Index("ix_notice_unread_kvk", "recipient_kvk", "recipient_branch",
+              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -92,12 +92,13 @@ def feedback_messages() -> dict[str, str]:
 @router.get("/mijn-zaken")
 def overview(request: Request, principal: Applicant, db: DbSession):
     params = request.query_params
-    types = overview_service.case_types_for(db, principal)
+    counted = overview_service.tally(db, principal)
+    types = counted.case_types
     filters, errors = overview_service.CaseFilters.parse(
         params.get("zoek"), params.get("type"), params.get("status"), params.get("na"),
         {case_type.code for case_type in types},
     )
-    result = overview_service.list_cases(db, principal, filters)
+    result = overview_service.list_cases(db, principal, filters, counted)
     messages = filter_messages()
     context = {
         "sync": sync_view(db, principal) if request.app.state.zgw is not None else None,

@@ -8,6 +8,7 @@ The resident marks it read with a button (a POST; HTMX swaps just that message).
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -15,7 +16,9 @@ from fastapi.responses import RedirectResponse
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id, request_db
+from portal.i18n import gettext as _
 from portal.services import notices as notice_service
+from portal.services.paging import PageLinkError
 from portal.templating import context_processors, is_htmx, on_event_loop, render
 
 router = APIRouter()
@@ -52,8 +55,16 @@ def _notice_id(raw: str) -> int:
 
 @router.get("/berichten")
 def inbox(request: Request, principal: Applicant, db: DbSession):
-    items = notice_service.list_notices(db, principal)
-    return render(request, "pages/inbox/list.html", {"items": items})
+    link_error = None
+    try:
+        page = notice_service.list_notices(db, principal, request.query_params.get("na"))
+    except PageLinkError:
+        link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
+        page = notice_service.list_notices(db, principal)
+    return render(request, "pages/inbox/list.html", {
+        "items": page.items, "link_error": link_error, "is_first_page": page.is_first_page,
+        "next_url": "/berichten?" + urlencode({"na": page.next_link}) if page.next_link else None,
+    }, status_code=400 if link_error else 200)
 
 
 @router.get("/berichten/{notice_id}")

@@ -7,6 +7,7 @@ rather than a 404: the address is real, it is just meant for businesses.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 
@@ -14,7 +15,9 @@ from portal import clock
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
+from portal.i18n import gettext as _
 from portal.services import permits as permit_service
+from portal.services.paging import PageLinkError
 from portal.templating import render
 
 router = APIRouter()
@@ -25,6 +28,15 @@ def permits(request: Request, principal: Annotated[Principal, Depends(require_ap
             db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
-    rows = permit_service.list_permits(db, principal, clock.today())
-    return render(request, "pages/permits/list.html", {"rows": rows, "today": clock.today(),
-                                                       "soon_days": permit_service.EXPIRES_SOON_DAYS})
+    after = request.query_params.get("na")
+    link_error = None
+    try:
+        page = permit_service.list_permits(db, principal, clock.today(), after)
+    except PageLinkError:
+        link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
+        page = permit_service.list_permits(db, principal, clock.today())
+    return render(request, "pages/permits/list.html", {
+        "rows": page.rows, "today": clock.today(), "soon_days": permit_service.EXPIRES_SOON_DAYS,
+        "link_error": link_error, "is_first_page": page.is_first_page,
+        "next_url": "/mijn-vergunningen?" + urlencode({"na": page.next_link}) if page.next_link else None,
+    }, status_code=400 if link_error else 200)

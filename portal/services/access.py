@@ -37,9 +37,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from portal.auth.principal import Principal, level_rank
+from portal.db import among
 from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
 
 __all__ = [
@@ -52,7 +52,8 @@ __all__ = [
     "notices_for",
     "owned_by",
     "valid_case_number",
-    "visible_case_ids",
+    "among_owned",
+    "join_notice_cases",
     "visible_cases",
     "visible_notices",
 ]
@@ -73,18 +74,38 @@ def level_allows(principal: Principal, required_level: str | None) -> bool:
     return required_level is None or level_rank(principal.level) >= level_rank(required_level)
 
 
-def owned_by(principal: Principal) -> ColumnElement[bool]:
-    """SQL condition: the case has a role that names this principal (see module docstring)."""
+def _party(principal: Principal) -> ColumnElement[bool] | None:
+    """SQL condition on Role: it names this principal (see module docstring)."""
     party: ColumnElement[bool]
     if principal.kind == "resident" and principal.bsn:
-        party = col(Role.bsn) == principal.bsn
-    elif principal.kind == "business" and principal.kvk:
+        return col(Role.bsn) == principal.bsn
+    if principal.kind == "business" and principal.kvk:
         party = col(Role.kvk) == principal.kvk
         if principal.branch_number:
             party = and_(party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None)))
-    else:
+        return party
+    return None
+
+
+def owned_by(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition: the case has a role that names this principal. Correlated per case:
+    the right form for one case (a case page, a message about a case)."""
+    party = _party(principal)
+    if party is None:
         return false()
     return exists().where(col(Role.case_id) == col(Case.id), party)
+
+
+def among_owned(principal: Principal) -> ColumnElement[bool]:
+    """The same rule as ``owned_by``, in the form for lists: the principal's case ids are
+    collected first from the role index, then only those cases are read. (As a correlated
+    EXISTS, PostgreSQL hashes and scans every case in the table -- about 30 ms per query
+    at 100,000 cases and ten times that at a million; this way it costs what the
+    principal's own cases cost. See ``portal.db.among``.)"""
+    party = _party(principal)
+    if party is None:
+        return false()
+    return among(col(Case.id), select(col(Role.case_id)).where(party).scalar_subquery())
 
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:
@@ -102,27 +123,36 @@ def notices_for(principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
-def visible_cases(principal: Principal) -> Any:
-    """``select(Case, CaseType)`` limited to the cases this principal may see."""
+def visible_cases(principal: Principal, *, listing: bool = False) -> Any:
+    """``select(Case, CaseType)`` limited to the cases this principal may see; ``listing``
+    for a query that reads many of them (see ``among_owned``)."""
     return (
         select(Case, CaseType)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(owned_by(principal), col(CaseType.is_public).is_(True))
-    )
-
-
-def visible_case_ids(principal: Principal) -> SelectOfScalar[int | None]:
-    """``select(Case.id)`` of the cases this principal may see (for IN sub-queries)."""
-    return select(col(Case.id)).join(CaseType, col(CaseType.id) == col(Case.case_type_id)).where(
-        owned_by(principal), col(CaseType.is_public).is_(True)
+        .where(among_owned(principal) if listing else owned_by(principal), col(CaseType.is_public).is_(True))
     )
 
 
 def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Conditions: addressed to the principal, and about no case or about one of theirs."""
+    """Conditions: addressed to the principal, and about no case or about one of theirs.
+    The query must outer-join the message's Case and CaseType (``join_notice_cases``).
+    The role is looked up per message, so counting five unread messages looks at five
+    cases, not at every case the business has."""
+    party = _party(principal)
+    if party is None:
+        return false(), false()
+    its_case = and_(
+        col(CaseType.is_public).is_(True),
+        exists().where(col(Role.case_id) == col(Notice.case_id), party),
+    )
+    return notices_for(principal), or_(col(Notice.case_id).is_(None), its_case)
+
+
+def join_notice_cases(query: Any) -> Any:
+    """Outer-join a notice query to the message's case and case type (see ``visible_notices``)."""
     return (
-        notices_for(principal),
-        or_(col(Notice.case_id).is_(None), col(Notice.case_id).in_(visible_case_ids(principal))),
+        query.outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
     )
 
 

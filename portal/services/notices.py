@@ -15,20 +15,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
+from portal.db import MAX_ID
 from portal.i18n import current_language, set_language
 from portal.i18n import gettext as _
 from portal.models import Case, CaseType, Notice, Role
 from portal.models.contact import NOTICE_KINDS
 from portal.notify.outbox import enqueue_for_notice
-from portal.services.access import AssuranceTooLow, level_allows, visible_notices
+from portal.services import paging
+from portal.services.access import AssuranceTooLow, join_notice_cases, level_allows, visible_notices
 from portal.services.organisation import get_organisation
-
-INBOX_LIMIT = 200
 
 
 def create_notice(
@@ -101,30 +101,51 @@ class InboxItem:
         return self.case_type.min_assurance if self.case_type is not None else None
 
 
-def list_notices(db: Session, principal: Principal, limit: int = INBOX_LIMIT) -> list[InboxItem]:
-    """Newest first, unread and read together (the page marks the unread ones)."""
-    rows = db.exec(
-        select(Notice, Case, CaseType)
-        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
-        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(*visible_notices(principal))
-        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
-        .limit(limit)
-    ).all()
-    return [
+@dataclass(frozen=True)
+class InboxPage:
+    items: list[InboxItem]
+    next_link: str | None
+    is_first_page: bool
+
+
+def _older_than(link: str) -> ColumnElement[bool]:
+    """Messages after the one a page link names (newest first). PageLinkError when not ours."""
+    moment, notice_id = paging.decode(link, 2)
+    try:
+        last_at, last_id = datetime.fromisoformat(moment), int(notice_id)
+    except ValueError as error:
+        raise paging.PageLinkError(link[:20]) from error
+    if last_at.tzinfo is not None or not 1 <= last_id <= MAX_ID:
+        raise paging.PageLinkError(link[:20])
+    return or_(col(Notice.created_at) < last_at,
+               and_(col(Notice.created_at) == last_at, col(Notice.id) < last_id))
+
+
+def list_notices(db: Session, principal: Principal, after: str | None = None,
+                 page_size: int = paging.PAGE_SIZE) -> InboxPage:
+    """A page of messages, newest first, unread and read together (the page marks the
+    unread ones); ``after`` is the link to the next page. Raises PageLinkError."""
+    query = join_notice_cases(select(Notice, Case, CaseType)).where(*visible_notices(principal))
+    if after:
+        query = query.where(_older_than(after))
+    rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
+    items = [
         InboxItem(notice, case, case_type,
                   level_allows(principal, case_type.min_assurance if case_type is not None else None))
-        for notice, case, case_type in rows
+        for notice, case, case_type in rows[:page_size]
     ]
+    next_link = None
+    if len(rows) > page_size:
+        last = items[-1].notice
+        next_link = paging.encode(last.created_at.isoformat(), str(last.id))
+    return InboxPage(items, next_link, not after)
 
 
 def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem | None:
     """One notice the principal may see, or None. Raises AssuranceTooLow when it is about a
     case whose type needs a higher sign-in level than the principal has."""
     row = db.exec(
-        select(Notice, Case, CaseType)
-        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
-        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        join_notice_cases(select(Notice, Case, CaseType))
         .where(col(Notice.id) == notice_id, *visible_notices(principal))
     ).first()
     if row is None:
@@ -136,9 +157,11 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
 
 
 def unread_count(db: Session, principal: Principal) -> int:
-    return db.exec(
-        select(func.count()).select_from(Notice).where(col(Notice.read_at).is_(None), *visible_notices(principal))
+    count: int = db.exec(
+        join_notice_cases(select(func.count()).select_from(Notice))
+        .where(col(Notice.read_at).is_(None), *visible_notices(principal))
     ).one()
+    return count
 
 
 def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:

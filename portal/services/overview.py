@@ -4,14 +4,12 @@ decided in ``portal.services.access``."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -22,7 +20,8 @@ from portal.db import MAX_ID
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import compute_deadline
 from portal.models import Case, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
-from portal.services.access import level_allows, notices_for, owned_by, visible_cases
+from portal.services import paging
+from portal.services.access import among_owned, level_allows, notices_for, visible_cases
 from portal.services.deadlines import (
     extension_periods,
     requests_with_due_dates,
@@ -31,7 +30,7 @@ from portal.services.deadlines import (
     suspension_periods,
 )
 
-PAGE_SIZE = 25
+PAGE_SIZE = paging.PAGE_SIZE
 StatusFilter = Literal["open", "closed", "all"]
 STATUS_FILTERS: tuple[str, ...] = ("open", "closed", "all")
 MAX_SEARCH_LENGTH = 100
@@ -58,19 +57,15 @@ class Cursor:
     case_id: int
 
     def encode(self) -> str:
-        raw = f"{self.closed}|{self.last_activity_at.isoformat()}|{self.case_id}"
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return paging.encode(str(self.closed), self.last_activity_at.isoformat(), str(self.case_id))
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
         """Raises FilterError for anything that is not a cursor we made."""
         try:
-            if len(text) > 120:
-                raise ValueError("too long")
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
-            closed, moment, case_id = raw.split("|")
+            closed, moment, case_id = paging.decode(text, 3)
             cursor = cls(int(closed), datetime.fromisoformat(moment), int(case_id))
-        except (ValueError, UnicodeDecodeError, binascii.Error) as error:
+        except ValueError as error:  # PageLinkError is one
             raise FilterError("na", "cursor") from error
         if (cursor.closed not in (0, 1) or not 1 <= cursor.case_id <= MAX_ID
                 or cursor.last_activity_at.tzinfo is not None):
@@ -164,39 +159,72 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def case_types_for(db: Session, principal: Principal) -> list[CaseType]:
-    """The case types this principal has cases of (the type filter's options)."""
-    return list(db.exec(
-        select(CaseType)
-        .where(col(CaseType.is_public).is_(True), exists().where(col(Case.case_type_id) == col(CaseType.id), owned_by(principal)))
-        .order_by(col(CaseType.name_nl))
-    ).all())
+def search_text() -> ColumnElement[str]:
+    """What a search looks in: number, address and both titles as one lower-case text.
+    Migration 0007 indexes exactly this expression with trigrams on PostgreSQL, so keep
+    the two the same (the separators are literal SQL, not parameters, for that reason)."""
+    space: ColumnElement[str] = literal_column("' '")
+    return func.lower(
+        col(Case.number) + space + col(Case.address) + space + col(Case.title_nl) + space + col(Case.title_en)
+    )
 
 
-def list_cases(db: Session, principal: Principal, filters: CaseFilters, page_size: int = PAGE_SIZE) -> CasePage:
-    """One page of the principal's cases: open first (most recent activity first), then closed."""
-    query = visible_cases(principal)
-    conditions = []
+@dataclass(frozen=True)
+class Tally:
+    """How many cases the principal has per public case type, open and closed: the type
+    filter's options and the count of an unsearched page, from one query."""
+
+    counts: dict[tuple[int, int], int]
+    case_types: list[CaseType]
+
+    def total(self, filters: CaseFilters) -> int:
+        """The number of cases the filters (without search) leave."""
+        wanted = next((case_type.id for case_type in self.case_types if case_type.code == filters.type_code), None)
+        closed_wanted = 1 if filters.status == "closed" else 0
+        return sum(
+            count for (type_id, closed), count in self.counts.items()
+            if (not filters.type_code or type_id == wanted) and (filters.status == "all" or closed == closed_wanted)
+        )
+
+
+def tally(db: Session, principal: Principal) -> Tally:
+    """One query over the principal's own cases (see ``access.among_owned``)."""
+    closed = _closed_flag()
+    rows = db.exec(
+        select(CaseType, closed, func.count())
+        .join(Case, col(Case.case_type_id) == col(CaseType.id))
+        .where(among_owned(principal), col(CaseType.is_public).is_(True))
+        .group_by(col(CaseType.id), closed)
+    ).all()
+    types = {case_type.id: case_type for case_type, _closed, _count in rows}
+    return Tally(
+        {(case_type.id or 0, closed_flag): count for case_type, closed_flag, count in rows},
+        sorted(types.values(), key=lambda case_type: case_type.name_nl),
+    )
+
+
+def list_cases(db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None,
+               page_size: int = PAGE_SIZE) -> CasePage:
+    """One page of the principal's cases: open first (most recent activity first), then
+    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.search:
-        pattern = f"%{_escape_like(filters.search.lower())}%"
-        conditions.append(or_(
-            func.lower(col(Case.number)).like(pattern, escape="\\"),
-            func.lower(col(Case.address)).like(pattern, escape="\\"),
-            func.lower(col(Case.title_nl)).like(pattern, escape="\\"),
-            func.lower(col(Case.title_en)).like(pattern, escape="\\"),
-        ))
+        conditions.append(search_text().like(f"%{_escape_like(filters.search.lower())}%", escape="\\"))
     if filters.type_code:
         conditions.append(col(CaseType.code) == filters.type_code)
     if filters.status == "open":
         conditions.append(col(Case.closed_on).is_(None))
     elif filters.status == "closed":
         conditions.append(col(Case.closed_on).is_not(None))
-    query = query.where(*conditions)
+    query = visible_cases(principal, listing=True).where(*conditions)
 
-    total = db.execute(
-        sa_select(func.count()).select_from(Case).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(owned_by(principal), col(CaseType.is_public).is_(True), *conditions)
-    ).scalar_one()
+    if counted is not None and not filters.search:
+        total = counted.total(filters)
+    else:
+        total = db.execute(
+            sa_select(func.count()).select_from(Case).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+            .where(among_owned(principal), col(CaseType.is_public).is_(True), *conditions)
+        ).scalar_one()
 
     closed = _closed_flag()
     if filters.cursor is not None:

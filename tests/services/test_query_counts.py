@@ -7,18 +7,23 @@ Runs on an isolated demo database (tests/isolated.py): the test adds rows to a c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
+from devtools.app import create_dev_app
 from portal import clock
 from portal.auth.principal import Principal
+from portal.config import Settings
 from portal.models import (
     Case,
+    CaseType,
     Document,
     DocumentRequest,
     Extension,
@@ -30,6 +35,7 @@ from portal.models import (
 )
 from portal.services.case_page import CasePageView, build_case_page
 from portal.services.overview import CaseFilters, list_cases
+from tests.auth_helpers import BUSINESS_A, sign_in_business, sign_in_resident, sign_out
 from tests.isolated import demo_database
 
 TODAY = clock.today()
@@ -142,3 +148,95 @@ def test_the_overview_query_count_does_not_grow_with_the_number_of_cases(engine:
     after, rows_after = overview_queries(engine)
     assert rows_after == rows_before + 12
     assert after == before, f"{before} queries for {rows_before} rows, {after} for {rows_after}"
+
+
+# --------------------------------------------------------------------------- whole pages
+
+
+def _database_url(engine: Engine) -> str:
+    """The URL of this (possibly schema-isolated) database, for an app of its own."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+        return f"{url}?options=-csearch_path%3D{schema}"
+    return url
+
+
+def add_permits(engine: Engine, start: int, count: int) -> None:
+    """``count`` more granted permits of business A, each with an unread message."""
+    with Session(engine) as db:
+        permit_type = db.exec(select(CaseType).where(CaseType.is_permit.is_(True), CaseType.is_public.is_(True))).first()
+        organisation_id = db.exec(select(Case.organisation_id)).first()
+        for index in range(start, start + count):
+            case = Case(number=f"ZAAK-QP-{index:04d}", case_type_id=permit_type.id, organisation_id=organisation_id,
+                        title_nl=f"Vergunning {index}", title_en=f"Permit {index}",
+                        received_on=TODAY - timedelta(days=90 + index), decided_on=TODAY - timedelta(days=30),
+                        closed_on=TODAY - timedelta(days=30), result="granted",
+                        valid_from=TODAY - timedelta(days=30), valid_until=TODAY + timedelta(days=index))
+            db.add(case)
+            db.flush()
+            db.add(Role(case_id=case.id, role_type="initiator", kvk=BUSINESS_A))
+            db.add(Notice(case_id=case.id, recipient_kvk=BUSINESS_A, kind="decision", subject_nl="Besluit",
+                          subject_en="Decision", body_nl="Tekst", body_en="Text"))
+        db.commit()
+
+
+@contextmanager
+def page_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    app = create_dev_app(settings.model_copy(update={"database_url": _database_url(engine)}))
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            yield client
+    finally:
+        app.state.engine.dispose()
+
+
+def statements_per_page(client: TestClient, paths: list[str]) -> dict[str, int]:
+    """SQL statements of each request, session lookup and header count included."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    counts = {}
+    for path in paths:
+        with counting(engine) as statements:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[path] = len(statements)
+    return counts
+
+
+def next_link(client: TestClient, path: str) -> str:
+    found = re.search(r'href="([^"]*na=[^"]+)" [^>]*rel="next"|href="([^"]*na=[^"]+)"', client.get(path).text)
+    assert found, f"{path} has no next page"
+    return (found.group(1) or found.group(2)).replace("&amp;", "&")
+
+
+def test_signed_in_pages_run_as_many_statements_for_many_cases_as_for_few(engine: Engine, settings: Settings):
+    """Every page a signed-in resident or business opens, measured per HTTP request: the
+    overview (first and next page, search, filter, HTMX partial), the inbox (first and next
+    page), the permits (first and next page) and a case page."""
+    add_cases(engine, 100, 30)  # more than a page of cases and of messages for resident A
+    add_permits(engine, 0, 30)  # more than a page of permits for business A
+    with page_client(engine, settings) as client:
+        sign_in_resident(client, BSN, level="substantieel")
+        resident_paths = ["/mijn-zaken", "/mijn-zaken?status=open", "/mijn-zaken?zoek=zaak",
+                          "/berichten", "/mijn-zaken/ZAAK-QC-0100"]
+        resident_paths += [next_link(client, "/mijn-zaken"), next_link(client, "/berichten")]
+        before = statements_per_page(client, resident_paths)
+        sign_out(client)
+        sign_in_business(client, BUSINESS_A, level="EH3")
+        business_paths = ["/mijn-zaken", "/mijn-vergunningen", "/berichten", next_link(client, "/mijn-vergunningen")]
+        business_before = statements_per_page(client, business_paths)
+        sign_out(client)
+
+        add_cases(engine, 200, 60)
+        add_permits(engine, 100, 60)
+
+        sign_in_resident(client, BSN, level="substantieel")
+        after = statements_per_page(client, resident_paths)
+        sign_out(client)
+        sign_in_business(client, BUSINESS_A, level="EH3")
+        business_after = statements_per_page(client, business_paths)
+    assert after == before, f"resident: {before} statements with fewer cases, {after} with more"
+    assert business_after == business_before, f"business: {business_before} with fewer, {business_after} with more"
+    # And a page stays a handful of statements (the budget the issue asks of the case page).
+    assert max(before.values()) <= CASE_PAGE_BUDGET + 3, before
