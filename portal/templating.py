@@ -28,6 +28,9 @@ environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates change with a deploy (a restart), never while serving: no stat() of every
+    # template file on every render.
+    auto_reload=False,
 )
 # Jinja's new-style gettext fills in (and escapes) the %(name)s placeholders itself, so
 # the callables it wraps only look the text up. (i18n.ngettext fills in %(num)s already,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -236,48 +236,46 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, counted:
                 and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
             )),
         ))
+    query = _with_badges(query, principal)
     query = query.order_by(closed, col(Case.last_activity_at).desc(), col(Case.id).desc()).limit(page_size + 1)
     found = list(db.exec(query).all())
     has_more = len(found) > page_size
-    found = found[:page_size]
-    rows = _rows(db, principal, found)
+    rows = _rows(db, principal, found[:page_size])
     next_cursor = None
-    if has_more and found:
-        last = found[-1][0]
-        next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id)
+    if has_more and rows:
+        last = rows[-1].case
+        next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id or 0)
     return CasePage(rows, total, next_cursor, filters.cursor is None)
 
 
-def _rows(db: Session, principal: Principal, found: list[tuple[Case, CaseType]]) -> list[CaseRow]:
-    """Badges for a page of cases in a few set-based queries (not one per row)."""
-    ids = [case.id for case, _type in found]
-    if not ids:
-        return []
-    needs_action = set(db.exec(
-        select(col(DocumentRequest.case_id)).where(col(DocumentRequest.case_id).in_(ids), col(DocumentRequest.fulfilled_on).is_(None))
-    ).all())
-    extended = set(db.exec(select(col(Extension.case_id)).where(col(Extension.case_id).in_(ids))).all())
-    unread = set(db.exec(
-        select(col(Notice.case_id)).where(col(Notice.case_id).in_(ids), col(Notice.read_at).is_(None), notices_for(principal))
-    ).all())
-    status_ids = {case.current_status_id for case, _type in found if case.current_status_id}
-    statuses = {
-        status.id: status
-        for status in db.exec(select(StatusType).where(col(StatusType.id).in_(status_ids))).all()
-    } if status_ids else {}
-    dates = _decision_dates(db, found)
+def _with_badges(query: Any, principal: Principal) -> Any:
+    """The row's current step and its badges, in the page query itself: correlated
+    sub-queries that PostgreSQL evaluates for the rows of the page only (after the
+    LIMIT), so a page is one round trip however many cases come before it."""
+    open_request = exists().where(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
+    extended = exists().where(col(Extension.case_id) == col(Case.id))
+    unread = exists().where(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
+    return (
+        query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id))
+        .add_columns(StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread"))
+    )
+
+
+def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
+    """The page's rows from (case, type, step, needs action, extended, unread) tuples."""
+    dates = _decision_dates(db, [(case, case_type) for case, case_type, *_rest in found])
     return [
         CaseRow(
             case=case,
             case_type=case_type,
-            current_step=statuses.get(case.current_status_id),
-            needs_action=case.id in needs_action and case.closed_on is None,
-            date_moved=case.id in extended and case.decided_on is None,
-            unread=case.id in unread,
+            current_step=step,
+            needs_action=bool(needs_action) and case.closed_on is None,
+            date_moved=bool(extended) and case.decided_on is None,
+            unread=bool(unread),
             needs_higher_level=not level_allows(principal, case_type.min_assurance),
             decision_date=dates.get(case.id, case.legal_deadline_on),
         )
-        for case, case_type in found
+        for case, case_type, step, needs_action, extended, unread in found
     ]
 
 
