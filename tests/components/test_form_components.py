@@ -65,7 +65,7 @@ def test_the_component_ties_label_hint_and_error_to_its_controls(example, error,
         assert any(message in attrs["aria-describedby"].split() for attrs in described)
         text = re.sub(r"<[^>]+>", "", html)
         assert PREFIX[language] + ERROR in text
-        if macro in ("text_field", "textarea", "file_input"):
+        if macro in ("text_field", "textarea", "file_input", "select", "checkbox"):
             assert all(attrs.get("aria-invalid") == "true" for _tag, attrs in controls)
     else:
         assert "aria-invalid" not in html and "-error" not in html
@@ -110,3 +110,24 @@ def test_every_example_has_no_axe_violations(browser, live_server):
     finally:
         context.close()
     assert problems == []
+
+
+def test_an_error_shown_elsewhere_is_referenced_and_marks_the_field_invalid():
+    """The overview's filter errors are listed in its results region (swapped by HTMX);
+    the fields point at them."""
+    set_language("nl")
+    html = environment.from_string(
+        '{% from "components/form_field.html" import text_field, select, radios %}'
+        '{{ text_field("zoek", "Zoeken", hint="Zaaknummer", error_ref="filter-error-zoek") }}'
+        '{{ select("type", "Soort", [("A", "A")], error_ref="filter-error-type") }}'
+        '{{ radios("status", "Status", [("open", "Open")], error_ref="filter-error-status") }}'
+        '{{ text_field("plain", "Gewoon") }}'
+    ).render()
+    found = dict((attrs.get("id"), attrs) for _tag, attrs in elements(html) if attrs.get("id"))
+    assert found["field-zoek"]["aria-describedby"].split() == ["field-zoek-hint", "filter-error-zoek"]
+    assert found["field-zoek"]["aria-invalid"] == "true"
+    assert found["field-type"]["aria-describedby"] == "filter-error-type" and found["field-type"]["aria-invalid"] == "true"
+    # A fieldset is never aria-invalid (not allowed on the group); it gets the id the error summary links to.
+    assert found["field-status"]["aria-describedby"] == "filter-error-status"
+    assert "aria-invalid" not in found["field-status"]
+    assert "aria-describedby" not in found["field-plain"] and "aria-invalid" not in found["field-plain"]
