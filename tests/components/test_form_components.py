@@ -123,7 +123,7 @@ def test_an_error_shown_elsewhere_is_referenced_and_marks_the_field_invalid():
         '{{ radios("status", "Status", [("open", "Open")], error_ref="filter-error-status") }}'
         '{{ text_field("plain", "Gewoon") }}'
     ).render()
-    found = dict((attrs.get("id"), attrs) for _tag, attrs in elements(html) if attrs.get("id"))
+    found = {attrs["id"]: attrs for _tag, attrs in elements(html) if attrs.get("id")}
     assert found["field-zoek"]["aria-describedby"].split() == ["field-zoek-hint", "filter-error-zoek"]
     assert found["field-zoek"]["aria-invalid"] == "true"
     assert found["field-type"]["aria-describedby"] == "filter-error-type" and found["field-type"]["aria-invalid"] == "true"
