@@ -32,6 +32,7 @@ from portal.domain.notices import extension_notice_facts
 from portal.models import (
     Case,
     CaseType,
+    ContactPreference,
     DocumentRequest,
     Employee,
     Extension,
@@ -674,6 +675,31 @@ class _CaseLoader:
 # --------------------------------------------------------------------------- entry points
 
 
+# How some demo people want to be reached ('Hoe wij u bereiken'), so a notice made in the
+# demo (a staff change in the console) leaves the portal: e-mail to the mail sink, SMS to
+# the fake Notify, a letter into var/letters/. Pieter de Vries keeps only the inbox.
+# E-mail addresses count as confirmed. Added after the cases, so the demo's own history
+# sends nothing; a person who changed their choice in the demo keeps it on a reload.
+CONTACT_PREFERENCES: Final[list[dict[str, Any]]] = [
+    {"recipient_key": "bsn:999993653", "language": "nl", "by_email": True, "by_sms": True,
+     "email": "jan.jansen@example.org", "phone": "+31612345678",
+     "postal_name": "J. Jansen", "postal_address": "Dorpsstraat 1\n3511 AA Utrecht"},
+    {"recipient_key": "bsn:999990019", "language": "en", "by_letter": True, "by_email": True,
+     "email": "f.elamrani@example.org", "postal_name": "F. el Amrani",
+     "postal_address": "Kanaalweg 12\n3526 KL Utrecht"},
+    {"recipient_key": "kvk:12345678", "language": "nl", "by_email": True, "email": "info@korenschoof.example"},
+    {"recipient_key": "kvk:12345678:000012345678", "language": "nl", "by_sms": True, "phone": "+31623456789"},
+]
+
+
+def _load_contact_preferences(db: Session) -> None:
+    for values in CONTACT_PREFERENCES:
+        if db.exec(select(ContactPreference).where(ContactPreference.recipient_key == values["recipient_key"])).first():
+            continue
+        confirmed = clock.utcnow() if values.get("email") else None
+        db.add(ContactPreference(**values, email_confirmed_at=confirmed))
+
+
 def load_demo_data(db: Session, today: date | None = None) -> None:
     """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
     today = today or clock.today()
@@ -681,6 +707,8 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     loader = _CaseLoader(db, today, organisation, teams, employees, case_types)
     for spec in CASES:
         loader.load(spec)
+    db.commit()
+    _load_contact_preferences(db)
     db.commit()
 
 
