@@ -1,7 +1,20 @@
 """One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
 includes (and the accessibility crawl checks its coverage against)."""
 
-from portal.routes import auth, cases, console, deliveries, health, inbox, pages, permits, reachability, speed, staff, zgw_webhook
+from portal.routes import (
+    auth,
+    cases,
+    console,
+    deliveries,
+    health,
+    inbox,
+    pages,
+    permits,
+    reachability,
+    speed,
+    staff,
+    zgw_webhook,
+)
 
 ROUTERS = [
     health.router,

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
-from portal.services import deliveries as service
 from portal.i18n import _
+from portal.services import deliveries as service
 from portal.services.audit import client_ip
 from portal.templating import render
 
