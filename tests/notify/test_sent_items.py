@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import smtplib
 
-from sqlmodel import Session
-
 from devtools.notify_sink.mail import MailSink
 from portal.models import Delivery
 from portal.notify.channels import LetterChannel, build_email
