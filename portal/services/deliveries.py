@@ -83,8 +83,8 @@ def resend_delivery(db: Session, principal: Principal, delivery_id: int, client_
 
 def _example_facts(kind: str, today: date) -> dict[str, object]:
     if kind == "extension":
-        return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie",
-                "reason_en": "we are waiting for advice from the design review committee",
+        return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie.",
+                "reason_en": "we are waiting for advice from the design review committee.",
                 "old_date": (today + timedelta(days=10)).isoformat(), "new_date": (today + timedelta(days=52)).isoformat(),
                 "problem": None, "counting_date": (today + timedelta(days=52)).isoformat(), "dwangsom_applies": True}
     if kind == "deadline_passed":
