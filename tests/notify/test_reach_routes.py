@@ -187,3 +187,10 @@ def test_a_branch_inherits_the_company_choice_until_it_sets_its_own(client, clea
     answer = post(client, {}, path=PAGE + "/bedrijfskeuze")
     assert answer.status_code == 303
     assert preference(clean, f"kvk:{BUSINESS_A}:{BUSINESS_A_BRANCH_MARKT}") is None
+
+
+def test_the_confirmation_token_is_never_logged():
+    from portal.errors import path_for_log
+
+    assert path_for_log("/e-mailadres-bevestigen/abc123secret") == "/e-mailadres-bevestigen/…"
+    assert path_for_log("/mijn-zaken") == "/mijn-zaken"
