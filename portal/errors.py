@@ -100,6 +100,23 @@ def path_for_log(path: str) -> str:
     return path
 
 
+class SecretPathFilter(logging.Filter):
+    """For uvicorn's access log (on in development): its records carry the path as the
+    third argument (client, method, path, http version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], path_for_log(args[2]), *args[3:])
+        return True
+
+
+def hide_secret_paths_in_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(item, SecretPathFilter) for item in access.filters):
+        access.addFilter(SecretPathFilter())
+
+
 def busy_page(request: Request, headers: dict | None = None):
     """All database connections stayed busy for the pool timeout: say so with a 503 and
     when to try again, instead of a 500 or a hang."""

@@ -194,3 +194,15 @@ def test_the_confirmation_token_is_never_logged():
 
     assert path_for_log("/e-mailadres-bevestigen/abc123secret") == "/e-mailadres-bevestigen/…"
     assert path_for_log("/mijn-zaken") == "/mijn-zaken"
+
+
+def test_the_access_log_hides_the_token(app, caplog):
+    import logging
+
+    from portal.errors import SecretPathFilter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:1", "GET", "/e-mailadres-bevestigen/geheim-token", "1.1", 200), None)
+    assert SecretPathFilter().filter(record)
+    assert "geheim-token" not in record.getMessage()
+    assert any(isinstance(item, SecretPathFilter) for item in logging.getLogger("uvicorn.access").filters)
