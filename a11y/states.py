@@ -270,6 +270,8 @@ STATES: list[State] = [
     State("staff-template-extension", "staff", "/medewerker/berichtsjablonen/extension",
           "Console: the extension notice by e-mail, SMS and letter, Dutch and English",
           covers=("GET /medewerker/berichtsjablonen/{kind}/{language}/brief.pdf",)),
+    State("staff-template-extension-late", "staff", "/medewerker/berichtsjablonen/extension?voorbeeld=late",
+          "Console: the extension notice announced too late, with what the resident may do"),
     State("staff-resend", "staff", "/medewerker/verzending", "Console: a message sent again (if one was given up)",
           steps=(Step("click", "form[action$='/opnieuw'] button"), Step("wait_for", ".alert--ok")),
           languages=("nl",), changes_data=True, covers=("POST /medewerker/verzending/{delivery_id}/opnieuw",)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.auth.dependencies import require_staff
@@ -61,21 +61,26 @@ def templates(request: Request, principal: Staff, db: DbSession):
     return render(request, "pages/staff/templates.html", {"kinds": service.KINDS_IN_ORDER, "kind_names": kind_names()})
 
 
+Variant = Annotated[str, Query(alias="voorbeeld", max_length=20)]
+
+
 @router.get(TEMPLATES + "/{kind}")
-def template_kind(request: Request, kind: str, principal: Staff, db: DbSession):
+def template_kind(request: Request, kind: str, principal: Staff, db: DbSession, variant: Variant = ""):
     _employee(db, principal)
     base_url = request.app.state.settings.base_url
-    previews = [service.preview(db, kind, language, base_url) for language in service.LANGUAGES]
+    previews = [service.preview(db, kind, language, base_url, variant) for language in service.LANGUAGES]
     if any(item is None for item in previews):
         raise HTTPException(status_code=404)
     return render(request, "pages/staff/template_kind.html", {"kind": kind, "previews": previews,
-                                                               "kind_names": kind_names()})
+                                                               "kind_names": kind_names(), "variant": variant,
+                                                               "variants": service.VARIANTS.get(kind, ())})
 
 
 @router.get(TEMPLATES + "/{kind}/{language}/brief.pdf")
-def template_letter(kind: str, language: str, principal: Staff, db: DbSession, request: Request):
+def template_letter(kind: str, language: str, principal: Staff, db: DbSession, request: Request,
+                    variant: Variant = ""):
     _employee(db, principal)
-    pdf = service.letter_preview(db, kind, language, request.app.state.settings.base_url)
+    pdf = service.letter_preview(db, kind, language, request.app.state.settings.base_url, variant)
     if pdf is None:
         raise HTTPException(status_code=404)
     return Response(pdf, media_type="application/pdf",

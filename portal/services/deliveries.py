@@ -20,7 +20,7 @@ from portal.notify.channels import render_email, render_email_body, render_lette
 from portal.notify.content import KINDS, Message, Sources, build_message
 from portal.services.audit import record
 
-__all__ = ["GivenUpRow", "KINDS_IN_ORDER", "Preview", "given_up_deliveries", "is_active_staff", "letter_preview",
+__all__ = ["VARIANTS", "GivenUpRow", "KINDS_IN_ORDER", "Preview", "given_up_deliveries", "is_active_staff", "letter_preview",
            "preview", "resend_delivery"]
 
 LANGUAGES = ("nl", "en")
@@ -81,7 +81,17 @@ def resend_delivery(db: Session, principal: Principal, delivery_id: int, client_
 # --------------------------------------------------------------------------- template preview
 
 
-def _example_facts(kind: str, today: date) -> dict[str, object]:
+# Variants of a kind with other example facts: {kind: (variant, ...)}.
+VARIANTS: dict[str, tuple[str, ...]] = {"extension": ("late",)}
+
+
+def _example_facts(kind: str, today: date, variant: str = "") -> dict[str, object]:
+    if kind == "extension" and variant == "late":
+        old = (today - timedelta(days=3)).isoformat()
+        return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie.",
+                "reason_en": "we are waiting for advice from the design review committee.",
+                "old_date": old, "new_date": (today + timedelta(days=39)).isoformat(), "problem": "late",
+                "counting_date": old, "dwangsom_applies": True}
     if kind == "extension":
         return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie.",
                 "reason_en": "we are waiting for advice from the design review committee.",
@@ -104,7 +114,8 @@ class Preview:
     sms: str
 
 
-def _message(db: Session, kind: str, language: str, base_url: str, channel: str = "email") -> Message:
+def _message(db: Session, kind: str, language: str, base_url: str, channel: str = "email",
+             variant: str = "") -> Message:
     organisation = db.exec(select(Organisation).order_by(col(Organisation.id))).first()
     if organisation is None:
         raise LookupError("No municipality is configured")
@@ -115,23 +126,27 @@ def _message(db: Session, kind: str, language: str, base_url: str, channel: str 
     notice = Notice(id=0, case_id=0, kind=kind, subject_nl="Voorbeeldbericht", subject_en="Example message",
                     body_nl="Dit is de tekst van het bericht zoals die in Mijn Zaken staat.",
                     body_en="This is the text of the message as it is in Mijn Zaken.",
-                    facts=json.dumps(_example_facts(kind, today)))
+                    facts=json.dumps(_example_facts(kind, today, variant)))
     delivery = Delivery(notice_id=0, channel=channel, language=language, idempotency_key="preview",
                         address="J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad")
     return build_message(Sources(notice, case, None, organisation, None), delivery, base_url)
 
 
-def preview(db: Session, kind: str, language: str, base_url: str) -> Preview | None:
-    """One kind in one language on e-mail (text and HTML) and SMS; None for an unknown
-    kind or language."""
-    if kind not in KINDS or language not in LANGUAGES:
+def _known(kind: str, language: str, variant: str) -> bool:
+    return kind in KINDS and language in LANGUAGES and (not variant or variant in VARIANTS.get(kind, ()))
+
+
+def preview(db: Session, kind: str, language: str, base_url: str, variant: str = "") -> Preview | None:
+    """One kind (or one of its VARIANTS) in one language on e-mail (text and HTML) and
+    SMS; None for an unknown kind, language or variant."""
+    if not _known(kind, language, variant):
         return None
-    message = _message(db, kind, language, base_url)
+    message = _message(db, kind, language, base_url, variant=variant)
     text, html = render_email(message)
     return Preview(kind, language, message.subject, text, html, render_email_body(message, 4), message.sms)
 
 
-def letter_preview(db: Session, kind: str, language: str, base_url: str) -> bytes | None:
-    if kind not in KINDS or language not in LANGUAGES:
+def letter_preview(db: Session, kind: str, language: str, base_url: str, variant: str = "") -> bytes | None:
+    if not _known(kind, language, variant):
         return None
-    return render_letter_pdf(_message(db, kind, language, base_url, channel="letter"))
+    return render_letter_pdf(_message(db, kind, language, base_url, channel="letter", variant=variant))

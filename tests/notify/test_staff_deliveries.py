@@ -127,3 +127,14 @@ def test_the_letter_preview_is_a_pdf_in_the_chosen_language(client):
         assert reader.trailer["/Root"]["/Lang"] == language
     assert client.get("/medewerker/berichtsjablonen/onbekend").status_code == 404
     assert client.get("/medewerker/berichtsjablonen/extension/de/brief.pdf").status_code == 404
+
+
+def test_the_extension_has_a_late_example_that_says_what_the_resident_may_do(client):
+    sign_in_staff(client, STAFF)
+    page = client.get("/medewerker/berichtsjablonen/extension?voorbeeld=late")
+    assert page.status_code == 200
+    assert "4:14" in page.text and "4:17" in page.text
+    assert "/medewerker/berichtsjablonen/extension/nl/brief.pdf?voorbeeld=late" in page.text
+    assert client.get("/medewerker/berichtsjablonen/extension/en/brief.pdf?voorbeeld=late").status_code == 200
+    assert client.get("/medewerker/berichtsjablonen/status?voorbeeld=late").status_code == 404
+    assert client.get("/medewerker/berichtsjablonen/extension?voorbeeld=onbekend").status_code == 404
