@@ -29,6 +29,7 @@ run: demo-data
 	@echo "Mijn Zaken runs on http://127.0.0.1:8000  (stop with Ctrl+C)"
 	@echo "Sign in with the demo logins listed above (login simulator)."
 	@echo "Notices leave through the local mail sink (smtp://127.0.0.1:8025) and fake Notify (http://127.0.0.1:8026); see var/sink/ and var/letters/."
+	@echo "What was sent (e-mail, SMS, letters): http://127.0.0.1:8000/simulator/verzonden"
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run python -m devtools.notify_sink & SINK=$$!; \
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run python -m portal.worker & WORKER=$$!; \
 	trap 'kill $$SINK $$WORKER 2>/dev/null' EXIT INT TERM; \

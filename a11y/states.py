@@ -54,6 +54,8 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOT_A_DOCUMENT = ("notities.txt", "text/plain", b"This is not a PDF, JPG or PNG file.")
 CASE = "/mijn-zaken/ZAAK-2026-0000"
 STAFF_CASE = "/medewerker/zaken/ZAAK-2026-0000302"
+CONFIRM = "/e-mailadres-bevestigen/"
+DEMO_TOKEN = "demo-bevestig-pieter-de-vries-0000000000000"  # devtools.demo.DEMO_CONFIRMATION_TOKEN
 SIGN_OUT = 'form[action="/uitloggen"] button'
 UPLOAD_BUTTON = "form.file-upload button[type=submit]"
 # The session-status answer that makes the page think 90 seconds are left.
@@ -102,6 +104,15 @@ STATES: list[State] = [
           steps=(Step("set_value", "input[name=csrf_token]", "expired"), Step("fill", "#field-bsn", "999993653"),
                  Step("click", "button[name=action][value=sign_in]"), Step("wait_for", "h1"))),
     State("signed-out-page", "anonymous", "/uitgelogd", "Signed out"),
+    State("email-confirm-valid", "anonymous", CONFIRM + DEMO_TOKEN, "E-mail confirmation link: confirm button"),
+    State("email-confirm-expired", "anonymous", CONFIRM + "demo-verlopen-pieter-de-vries-000000000000",
+          "E-mail confirmation link: expired", status=410),
+    State("email-confirm-unknown", "anonymous", CONFIRM + "onbekende-link", "E-mail confirmation link: unknown",
+          status=404),
+    State("email-confirmed", "anonymous", CONFIRM + DEMO_TOKEN, "E-mail confirmation link: address confirmed",
+          steps=(Step("click", "form[action='/e-mailadres-bevestigen'] button"), Step("wait_for", "a[href='/hoe-wij-u-bereiken']")),
+          languages=("nl",), changes_data=True, covers=("POST /e-mailadres-bevestigen",)),
+    State("simulator-sent-items", "anonymous", "/simulator/verzonden", "Login simulator: sent items (e-mail, SMS, letters)"),
     State("speed-index", "anonymous", "/hoe-snel-zijn-wij", "How fast are we: the kinds of cases"),
     State("speed-case-type", "anonymous", "/hoe-snel-zijn-wij/kapvergunning", "How fast are we: one kind of case"),
     State("speed-unknown", "anonymous", "/hoe-snel-zijn-wij/bestaat-niet", "How fast are we: unknown kind", status=404),
@@ -192,8 +203,26 @@ STATES: list[State] = [
                                 "403": "just received", "404": "company-level parking permit"}),
     State("inbox-business", "business-a", "/berichten", "Messages of a business"),
     # --- business A, signed in for one branch ---------------------------------------------
+    State("reach-branch", "business-a-branch", "/hoe-wij-u-bereiken", "How we reach you: a branch with its own choice"),
+    State("reach-branch-inherits", "business-a-branch", "/hoe-wij-u-bereiken",
+          "How we reach you: the branch goes back to the company's choice",
+          steps=(Step("click", "form[action$='/bedrijfskeuze'] button"), Step("wait_for", ".alert--ok")),
+          languages=("nl",), changes_data=True, covers=("POST /hoe-wij-u-bereiken/bedrijfskeuze",)),
     State("case-list-branch", "business-a-branch", "/mijn-zaken", "My cases: signed in for one branch"),
     # --- business B: Hoveniersbedrijf Groen en Zonen --------------------------------------
+    State("reach-empty", "business-b", "/hoe-wij-u-bereiken", "How we reach you: nothing chosen yet (inbox only)"),
+    State("reach-errors", "business-b", "/hoe-wij-u-bereiken",
+          "How we reach you: e-mail, SMS and letter chosen with a wrong address and number and no postal address",
+          steps=(Step("check", "#field-channel-email"), Step("check", "#field-channel-sms"),
+                 Step("check", "#field-channel-letter"), Step("fill", "#field-email", "info@"),
+                 Step("fill", "#field-phone", "020 555 9876"), Step("click", "form.reach-form button[type=submit]"),
+                 Step("wait_for", ".error-summary")),
+          expect=expect("form-errors"), covers=("POST /hoe-wij-u-bereiken",)),
+    State("reach-pending", "business-b", "/hoe-wij-u-bereiken",
+          "How we reach you: saved, a link sent to the new e-mail address",
+          steps=(Step("check", "#field-channel-email"), Step("fill", "#field-email", "info@groenenzonen.example"),
+                 Step("click", "form.reach-form button[type=submit]"), Step("wait_for", ".alert--ok")),
+          languages=("nl",), changes_data=True),
     State("permits-none", "business-b", "/mijn-vergunningen", "My permits: none yet"),
     *case_states("business-b", {"501": "waiting for documents", "502": "report in progress"}),
 
@@ -236,6 +265,16 @@ STATES: list[State] = [
           steps=(Step("fill", "#field-resumed_on", "2099-01-01"), Step("click", "#resumed button[type=submit]"),
                  Step("wait_for", ".error-summary")),
           expect=expect("form-errors"), covers=("POST /medewerker/zaken/{number}/hervatten",)),
+    State("staff-given-up", "staff", "/medewerker/verzending", "Console: messages we could not deliver, with 'send again'"),
+    State("staff-templates", "staff", "/medewerker/berichtsjablonen", "Console: the kinds of notice templates"),
+    State("staff-template-extension", "staff", "/medewerker/berichtsjablonen/extension",
+          "Console: the extension notice by e-mail, SMS and letter, Dutch and English",
+          covers=("GET /medewerker/berichtsjablonen/{kind}/{language}/brief.pdf",)),
+    State("staff-template-extension-late", "staff", "/medewerker/berichtsjablonen/extension?voorbeeld=late",
+          "Console: the extension notice announced too late, with what the resident may do"),
+    State("staff-resend", "staff", "/medewerker/verzending", "Console: a message sent again (if one was given up)",
+          steps=(Step("click", "form[action$='/opnieuw'] button"), Step("wait_for", ".alert--ok")),
+          languages=("nl",), changes_data=True, covers=("POST /medewerker/verzending/{delivery_id}/opnieuw",)),
     State("staff-handlers", "staff-admin", "/medewerker/behandelaars", "Console: handlers' contact details (administrator)"),
     State("staff-handlers-refused", "staff-admin", "/medewerker/behandelaars", "Console: contact details refused",
           steps=(Step("fill", "form[action$='/1'] input[name=email]", "geen-adres"),
@@ -254,6 +293,11 @@ EXCLUDED_ROUTES: dict[str, str] = {
     "GET /simulator/{slug}/logout": "Redirects straight back to /uitgelogd, which state signed-out-page checks.",
     "POST /api/zgw/notificaties": "Notificaties webhook: server to server, problem+json, no page.",
     **dict.fromkeys(("GET /api/v1/cases/{number}", "GET /api/v1/openapi.json", "POST /api/v1/cases", *(f"POST /api/v1/cases/{{number}}/{part}" for part in ("decisions", "document-requests", "extensions", "handler", "messages", "parties", "statuses"))), "The case API (JSON for client systems with a bearer token, no page); tests/api checks it, " "schemathesis included."),
+    "GET /simulator/verzonden/brieven/{batch}/{name}": "A letter PDF from the print batch (not a web page); the letter's "
+                                                        "tags, title and language are checked in tests/notify.",
+    "GET /simulator/verzonden/e-mail/{name}": "An e-mail as the mail sink received it (the mail program's view, "
+                                              "sandboxed); its body is the same macro the staff template preview "
+                                              "shows, which state staff-template-extension checks.",
     "POST /medewerker/zaken/{number}/terugbellen": "The form appears only when a resident asked for a call back "
                                                     "(state callback-sent, run order dependent); tests/staff/test_console.py posts it.",
 }

@@ -32,9 +32,13 @@ from portal.domain.notices import extension_notice_facts
 from portal.models import (
     Case,
     CaseType,
+    ContactPreference,
+    Delivery,
     DocumentRequest,
+    EmailConfirmation,
     Employee,
     Extension,
+    Notice,
     Organisation,
     RequiredDocument,
     Role,
@@ -674,6 +678,74 @@ class _CaseLoader:
 # --------------------------------------------------------------------------- entry points
 
 
+# How some demo people want to be reached ('Hoe wij u bereiken'), so a notice made in the
+# demo (a staff change in the console) leaves the portal: e-mail to the mail sink, SMS to
+# the fake Notify, a letter into var/letters/. Pieter de Vries keeps only the inbox.
+# E-mail addresses count as confirmed. Added after the cases, so the demo's own history
+# sends nothing; a person who changed their choice in the demo keeps it on a reload.
+CONTACT_PREFERENCES: Final[list[dict[str, Any]]] = [
+    {"recipient_key": "bsn:999993653", "language": "nl", "by_email": True, "by_sms": True,
+     "email": "jan.jansen@example.org", "phone": "+31612345678",
+     "postal_name": "J. Jansen", "postal_address": "Dorpsstraat 1\n3511 AA Utrecht"},
+    {"recipient_key": "bsn:999990019", "language": "en", "by_letter": True, "by_email": True,
+     "email": "f.elamrani@example.org", "postal_name": "F. el Amrani",
+     "postal_address": "Kanaalweg 12\n3526 KL Utrecht"},
+    {"recipient_key": "kvk:12345678", "language": "nl", "by_email": True, "email": "info@korenschoof.example"},
+    {"recipient_key": "kvk:12345678:000012345678", "language": "nl", "by_sms": True, "phone": "+31623456789"},
+    {"recipient_key": "bsn:123456782", "language": "nl", "pending_email": "pieter.devries@example.org"},
+]
+
+# Pieter de Vries has just given an e-mail address: its confirmation link is waiting, and
+# an older link has expired. Known tokens, so the demo and the accessibility crawl can
+# open both pages (development data only; a real link's token is random and never stored).
+DEMO_CONFIRMATION_TOKEN: Final = "demo-bevestig-pieter-de-vries-0000000000000"
+DEMO_EXPIRED_TOKEN: Final = "demo-verlopen-pieter-de-vries-000000000000"
+
+
+def _load_demo_confirmations(db: Session) -> None:
+    """Put Pieter's waiting and expired links back as they were (on every load)."""
+    import hashlib
+
+    now = clock.utcnow()
+    key = "bsn:123456782"
+    links = [(DEMO_CONFIRMATION_TOKEN, "pieter.devries@example.org", now + timedelta(days=3650)),
+             (DEMO_EXPIRED_TOKEN, "p.devries@example.org", now - timedelta(days=2))]
+    for token, email, expires in links:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = db.exec(select(EmailConfirmation).where(EmailConfirmation.token_hash == digest)).first()
+        row = row or EmailConfirmation(recipient_key=key, email=email, token_hash=digest, expires_at=expires)
+        row.used_at, row.expires_at = None, expires
+        db.add(row)
+    preference = db.exec(select(ContactPreference).where(ContactPreference.recipient_key == key)).first()
+    if preference is not None:
+        preference.pending_email, preference.email, preference.email_confirmed_at = links[0][1], None, None
+        db.add(preference)
+
+
+def _load_contact_preferences(db: Session) -> None:
+    for values in CONTACT_PREFERENCES:
+        if db.exec(select(ContactPreference).where(ContactPreference.recipient_key == values["recipient_key"])).first():
+            continue
+        confirmed = clock.utcnow() if values.get("email") else None
+        db.add(ContactPreference(**values, email_confirmed_at=confirmed))
+
+
+def _load_given_up_delivery(db: Session) -> None:
+    """One e-mail the outbox gave up on (an old address of Jan's), so staff see the
+    'messages we could not deliver' page with something to send again. Created once."""
+    key = "demo-given-up-jan-1"
+    if db.exec(select(Delivery).where(Delivery.idempotency_key == key)).first() is not None:
+        return
+    notice = db.exec(select(Notice).where(Notice.recipient_bsn == RESIDENTS["A"]["bsn"])
+                     .order_by(Notice.created_at.desc(), Notice.id.desc())).first()
+    if notice is None:
+        return
+    now = clock.utcnow()
+    db.add(Delivery(notice_id=notice.id, channel="email", address="jan.jansen@oud.example", language="nl",
+                    idempotency_key=key, status="given_up", attempts=1, next_attempt_at=now, given_up_at=now,
+                    last_error="Mail server answered 550: 5.1.1 Mailbox does not exist"))
+
+
 def load_demo_data(db: Session, today: date | None = None) -> None:
     """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
     today = today or clock.today()
@@ -681,6 +753,11 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     loader = _CaseLoader(db, today, organisation, teams, employees, case_types)
     for spec in CASES:
         loader.load(spec)
+    db.commit()
+    _load_contact_preferences(db)
+    db.commit()
+    _load_demo_confirmations(db)
+    _load_given_up_delivery(db)
     db.commit()
 
 

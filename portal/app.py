@@ -16,7 +16,7 @@ from portal.auth.csrf import csrf_protect
 from portal.auth.sessions import SessionMiddleware
 from portal.config import Settings, get_settings
 from portal.db import make_engine
-from portal.errors import install_error_handlers
+from portal.errors import hide_secret_paths_in_access_log, install_error_handlers
 from portal.i18n import LanguageMiddleware
 from portal.routes import ROUTERS
 from portal.security import (
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    hide_secret_paths_in_access_log()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

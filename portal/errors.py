@@ -83,15 +83,43 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = security_headers(request.app.state.settings)
         if isinstance(exc, PoolTimeout):  # raised in a middleware (loading the session)
             return busy_page(request, headers)
-        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        log.exception("Unhandled error on %s %s", request.method, path_for_log(request.url.path))
         return error_page(request, 500, headers=headers)
 
 
 BUSY_RETRY_SECONDS = 5
 
+# Paths whose last part is a secret (the e-mail confirmation link's token): never logged.
+SECRET_PATHS = ("/e-mailadres-bevestigen/",)
+
+
+def path_for_log(path: str) -> str:
+    for prefix in SECRET_PATHS:
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return prefix + "…"
+    return path
+
+
+class SecretPathFilter(logging.Filter):
+    """For uvicorn's access log (on in development): its records carry the path as the
+    third argument (client, method, path, http version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], path_for_log(args[2]), *args[3:])
+        return True
+
+
+def hide_secret_paths_in_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(item, SecretPathFilter) for item in access.filters):
+        access.addFilter(SecretPathFilter())
+
 
 def busy_page(request: Request, headers: dict | None = None):
     """All database connections stayed busy for the pool timeout: say so with a 503 and
     when to try again, instead of a 500 or a hang."""
-    log.warning("No database connection free within the pool timeout on %s %s", request.method, request.url.path)
+    log.warning("No database connection free within the pool timeout on %s %s", request.method,
+                path_for_log(request.url.path))
     return error_page(request, 503, headers={**(headers or {}), "Retry-After": str(BUSY_RETRY_SECONDS)})

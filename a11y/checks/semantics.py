@@ -42,6 +42,9 @@ SEMANTICS_JS = js_with_path(r"""() => {
   for (const el of document.querySelectorAll('input')) {
     if (!el.checkVisibility()) continue;
     const type = (el.getAttribute('type') || 'text').toLowerCase();
+    // 1.3.5 is about fields a person types their own details into; a checkbox or radio
+    // button (say, "by e-mail") takes no autocomplete token.
+    if (['checkbox', 'radio', 'hidden', 'submit', 'button', 'reset', 'file', 'image'].includes(type)) continue;
     const about = type === 'email' || type === 'tel' || personal.test(el.name || '') || personal.test(el.id || '');
     const ac = norm(el.getAttribute('autocomplete'));
     if (about && (!ac || ac === 'off' || ac === 'on')) out.inputPurpose.push(info(el));

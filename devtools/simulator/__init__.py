@@ -19,6 +19,7 @@ def mount_simulator(app: FastAPI) -> None:
     """Adds the simulator's routes under /simulator (see provider.py), its templates
     (``simulator/*.html``, rendered with the portal's layout) and its own table."""
     from devtools.simulator.provider import router
+    from devtools.simulator.sent_items import router as sent_items_router
     from devtools.simulator.store import create_store
 
     loader = environment.loader
@@ -28,3 +29,4 @@ def mount_simulator(app: FastAPI) -> None:
         environment.loader = ChoiceLoader([loader, FileSystemLoader(TEMPLATES_DIR)]) if loader else FileSystemLoader(TEMPLATES_DIR)
     create_store(app.state.engine)
     app.include_router(router)
+    app.include_router(sent_items_router)

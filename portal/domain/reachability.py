@@ -29,7 +29,10 @@ __all__ = [
     "CHANNEL_CHOICES",
     "ChannelChoice",
     "ReachabilityError",
+    "PreferenceForm",
+    "CheckedPreferences",
     "check_channel_choice",
+    "check_preference_form",
     "normalise_email",
     "normalise_mobile",
     "preference_keys",
@@ -125,3 +128,92 @@ def preference_keys(*, bsn: str | None = None, kvk: str | None = None, branch: s
     if branch:
         return (recipient_key(kvk=kvk, branch=branch), recipient_key(kvk=kvk))
     return (recipient_key(kvk=kvk),)
+
+
+@dataclass(frozen=True)
+class PreferenceForm:
+    """What the 'How we reach you' form sent, as typed. ``current_email`` and
+    ``pending_email`` are what is stored now (the confirmed address and the one waiting
+    for its link)."""
+
+    channels: frozenset[str]
+    language: str
+    email: str
+    phone: str
+    postal_name: str
+    postal_address: str
+    current_email: str | None = None
+    pending_email: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedPreferences:
+    language: str
+    choice: ChannelChoice
+    email: str | None          # the address on the form, normalised; None when emptied
+    new_email: bool            # neither the confirmed nor the waiting address: needs a link first
+    phone: str | None          # E.164
+    postal_name: str
+    postal_address: str
+
+
+LANGUAGES: Final = ("nl", "en")
+_MAX_ADDRESS_LINES: Final = 5
+
+
+def _clean_lines(raw: str) -> str:
+    return "\n".join(line.strip() for line in raw.replace("\r\n", "\n").split("\n") if line.strip())
+
+
+def check_preference_form(form: PreferenceForm) -> tuple[CheckedPreferences | None, list[tuple[str, str]]]:
+    """The form checked as a whole: (result, []) or (None, [(field, code), ...]).
+
+    Nothing ticked is a valid choice here: the inbox is always on, so it means "only the
+    inbox" (the page says so). The e-mail channel needs an address that is confirmed or
+    waiting for its link (a new address on the same form counts: it is sent a link);
+    SMS needs a mobile number; a letter needs a name and a postal address."""
+    errors: list[tuple[str, str]] = []
+    choice = ChannelChoice(email=False, sms=False, letter=False)
+    try:
+        choice = check_channel_choice(set(form.channels) | {"inbox"})
+    except ReachabilityError as error:
+        errors.append(("channels", error.code))
+    language = form.language if form.language in LANGUAGES else ""
+    if not language:
+        errors.append(("language", "language_unknown"))
+
+    email: str | None = None
+    if form.email.strip():
+        try:
+            email = normalise_email(form.email)
+        except ReachabilityError as error:
+            errors.append(("email", error.code))
+    elif choice.email:
+        errors.append(("email", "email_needed"))
+
+    phone: str | None = None
+    if form.phone.strip():
+        try:
+            phone = normalise_mobile(form.phone)
+        except ReachabilityError as error:
+            errors.append(("phone", error.code))
+    elif choice.sms:
+        errors.append(("phone", "phone_needed"))
+
+    name = " ".join(form.postal_name.split())
+    address = _clean_lines(form.postal_address)
+    if len(name) > 200 or any(unicodedata.category(char) == "Cc" for char in name):
+        errors.append(("postal_name", "postal_name_invalid"))
+    elif choice.letter and not name:
+        errors.append(("postal_name", "postal_name_needed"))
+    if len(address) > 500 or len(address.splitlines()) > _MAX_ADDRESS_LINES or any(
+            unicodedata.category(char) == "Cc" and char != "\n" for char in address):
+        errors.append(("postal_address", "postal_address_invalid"))
+    elif choice.letter and not address:
+        errors.append(("postal_address", "postal_address_needed"))
+
+    if errors:
+        return None, errors
+    new_email = email is not None and email not in (form.current_email, form.pending_email)
+    return CheckedPreferences(language=language, choice=choice, email=email, new_email=new_email, phone=phone,
+                              postal_name=name, postal_address=address), []

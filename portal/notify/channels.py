@@ -31,7 +31,7 @@ from portal.notify.content import Message
 from portal.templating import environment
 
 __all__ = ["Channel", "EmailChannel", "LetterChannel", "SmsChannel", "channels_from_settings", "render_email",
-           "render_letter_pdf"]
+           "render_email_body", "render_letter_pdf"]
 
 
 class Channel(Protocol):
@@ -44,6 +44,15 @@ def render_email(message: Message) -> tuple[str, str]:
         text = environment.get_template("notify/email_text.html").render(m=message).strip() + "\n"
         html = environment.get_template("notify/email.html").render(m=message)
     return text, html
+
+
+def render_email_body(message: Message, heading_level: int = 2) -> str:
+    """The e-mail's body only (no document around it), in the message's language: for
+    pages that show a message inside their own (staff preview, the simulator's sent items)."""
+    with in_language(message.language):
+        template = environment.from_string(
+            '{% from "notify/_message.html" import message_body %}{{ message_body(m, heading_level) }}')
+        return template.render(m=message, heading_level=heading_level)
 
 
 def build_email(delivery: Delivery, message: Message) -> EmailMessage:

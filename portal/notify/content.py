@@ -267,18 +267,19 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
         full_text=[title, *body.split("\n\n")],
         **common,
     )
-    message.sms = _sms(message, organisation.name)
+    message.sms = _sms(message, organisation.name, organisation.phone)
     if delivery.channel == "letter":
         message.address_lines = [line.strip() for line in delivery.address.splitlines() if line.strip()]
     return message
 
 
-def _sms(message: Message, sender: str) -> str:
-    """Short: what changed, the dates, where to read more, how to answer."""
+def _sms(message: Message, sender: str, phone: str) -> str:
+    """Short: what changed, the dates, where to read more, how to answer (by phone: a
+    text message from Notify cannot be answered by text)."""
     parts = [f"{sender}:", message.paragraphs[0]]
     parts.extend(f"{label}: {value}." for label, value in message.facts)
     if message.rights:
         parts.append(_("You may have rights because of this; read more in Mijn Zaken."))
     parts.append(_("Read more: %(link)s", link=message.link))
-    parts.append(message.contact)
+    parts.append(_("Questions? Call %(phone)s.", phone=phone))
     return " ".join(parts)

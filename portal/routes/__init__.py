@@ -1,7 +1,20 @@
 """One module per area. Each exposes ``router``; ``ROUTERS`` is the list the app
 includes (and the accessibility crawl checks its coverage against)."""
 
-from portal.routes import auth, cases, console, health, inbox, pages, permits, speed, staff, zgw_webhook
+from portal.routes import (
+    auth,
+    cases,
+    console,
+    deliveries,
+    health,
+    inbox,
+    pages,
+    permits,
+    reachability,
+    speed,
+    staff,
+    zgw_webhook,
+)
 
 ROUTERS = [
     health.router,
@@ -14,4 +27,6 @@ ROUTERS = [
     zgw_webhook.router,
     speed.router,
     console.router,
+    reachability.router,
+    deliveries.router,
 ]

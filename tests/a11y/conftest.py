@@ -48,7 +48,18 @@ def demo_data_restored(app, settings):
     afterwards, so other tests still find every case in its spec state."""
     from sqlmodel import Session, delete, select
 
-    from portal.models import CallbackRequest, Case, Document, DocumentRequest, Feedback, Notice, Suspension
+    from portal.models import (
+        CallbackRequest,
+        Case,
+        ContactPreference,
+        Delivery,
+        Document,
+        DocumentRequest,
+        EmailConfirmation,
+        Feedback,
+        Notice,
+        Suspension,
+    )
 
     def highest(db, model) -> int:
         return max(db.exec(select(model.id)).all(), default=0)
@@ -60,6 +71,11 @@ def demo_data_restored(app, settings):
                            if hasattr(case, "status_type_id") else None) for case in db.exec(select(Case)).all()}
         requests = {r.id: r.fulfilled_on for r in db.exec(select(DocumentRequest)).all()}
         suspensions = {s.id: s.resumed_on for s in db.exec(select(Suspension)).all()}
+        # 'How we reach you', confirmation links and a re-sent delivery (issue 13).
+        preferences = [row.model_dump() for row in db.exec(select(ContactPreference)).all()]
+        links = {row.id: row.used_at for row in db.exec(select(EmailConfirmation)).all()}
+        link_mark, delivery_mark = max(links, default=0), highest(db, Delivery)
+        given_up = {row.id: row.model_dump() for row in db.exec(select(Delivery).where(Delivery.status == "given_up")).all()}
     yield
     with Session(app.state.engine, expire_on_commit=False) as db:
         for document in db.exec(select(Document).where(Document.id > marks[Document])).all():
@@ -84,6 +100,21 @@ def demo_data_restored(app, settings):
             if suspension.id in suspensions:
                 suspension.resumed_on = suspensions[suspension.id]
                 db.add(suspension)
+        db.exec(delete(ContactPreference))
+        db.exec(delete(EmailConfirmation).where(EmailConfirmation.id > link_mark))
+        db.exec(delete(Delivery).where(Delivery.id > delivery_mark))
+        db.commit()
+        for values in preferences:
+            db.add(ContactPreference(**values))
+        for link in db.exec(select(EmailConfirmation)).all():
+            link.used_at = links[link.id]
+            db.add(link)
+        for delivery_id, values in given_up.items():
+            row = db.get(Delivery, delivery_id)
+            if row is not None:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                db.add(row)
         db.commit()
 
 

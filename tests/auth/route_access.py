@@ -214,4 +214,30 @@ ROWS: list[Row] = [
     row("GET /medewerker/behandelaars", "/medewerker/behandelaars", all=SIGN_IN, staff=404),  # administrators only
     row("POST /medewerker/behandelaars/{employee_id}", "/medewerker/behandelaars/1", all=SIGN_IN, staff=404,
         data={"email": "x@example.nl"}),
+    # -- how we reach you (issue 13). Each applicant sees and changes only their own choice; the POST
+    # below is refused by the form check (422, nothing stored); going back to the company's choice is a
+    # no-op for anyone but a branch with a choice of its own (the Stationsweg branch has none).
+    row("GET /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    row("POST /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=422, b=422, biz=422,
+        data={"language": "de"}),
+    row("POST /hoe-wij-u-bereiken/bedrijfskeuze", "/hoe-wij-u-bereiken/bedrijfskeuze", **APPLICANT_ONLY,
+        a=303, b=303, biz=303),
+    # The confirmation link needs no sign-in (the token is the proof); unknown 404, expired 410.
+    row("GET /e-mailadres-bevestigen/{token}", "/e-mailadres-bevestigen/onbekend", all=404),
+    row("GET /e-mailadres-bevestigen/{token}", "/e-mailadres-bevestigen/demo-verlopen-pieter-de-vries-000000000000",
+        all=410),
+    row("POST /e-mailadres-bevestigen", "/e-mailadres-bevestigen", all=404, data={"token": "onbekend"}),
+    # Staff only: given-up deliveries and the template preview.
+    row("GET /medewerker/verzending", "/medewerker/verzending", all=SIGN_IN, staff=200),
+    row("POST /medewerker/verzending/{delivery_id}/opnieuw", "/medewerker/verzending/999999/opnieuw", all=SIGN_IN,
+        staff=404),
+    row("GET /medewerker/berichtsjablonen", "/medewerker/berichtsjablonen", all=SIGN_IN, staff=200),
+    row("GET /medewerker/berichtsjablonen/{kind}", "/medewerker/berichtsjablonen/extension", all=SIGN_IN, staff=200),
+    row("GET /medewerker/berichtsjablonen/{kind}", "/medewerker/berichtsjablonen/onbekend", all=SIGN_IN, staff=404),
+    row("GET /medewerker/berichtsjablonen/{kind}/{language}/brief.pdf", "/medewerker/berichtsjablonen/decision/en/brief.pdf",
+        all=SIGN_IN, staff=200),
+    # The simulator's sent items: a development tool, mounted only with the simulator (never in production).
+    row("GET /simulator/verzonden", "/simulator/verzonden", all=200),
+    row("GET /simulator/verzonden/brieven/{batch}/{name}", "/simulator/verzonden/brieven/2026-01-01/x.pdf", all=404),
+    row("GET /simulator/verzonden/e-mail/{name}", "/simulator/verzonden/e-mail/99999.eml", all=404),
 ]

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from portal.clock import utcnow
 from portal.models import AuditLog, Case, ContactPreference, Delivery, Employee, Notice
@@ -25,6 +25,8 @@ SYSTEM = Actor(kind="system", audit_id="test")
 def changes_engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
     with demo_database(database_url, tmp_path_factory.mktemp("changes"), TODAY) as engine:
         with Session(engine) as db:
+            # Only Jan, by e-mail only (the demo gives others channels too): one delivery per notice.
+            db.exec(delete(ContactPreference))
             db.add(ContactPreference(recipient_key=f"bsn:{JAN}", by_email=True, email="jan@example.nl",
                                      email_confirmed_at=utcnow()))
             db.commit()

@@ -82,3 +82,64 @@ def test_refused_channel_choices(chosen, code):
 ])
 def test_a_branch_looks_at_its_own_choice_then_the_company(who, keys):
     assert preference_keys(**who) == keys
+
+
+# --------------------------------------------------------------------------- the whole form
+
+from portal.domain.reachability import PreferenceForm, check_preference_form  # noqa: E402
+
+
+def _form(**changes) -> PreferenceForm:
+    values = {"channels": frozenset(), "language": "nl", "email": "", "phone": "", "postal_name": "",
+              "postal_address": ""}
+    values.update(changes)
+    return PreferenceForm(**values)
+
+
+@pytest.mark.parametrize("changes, errors", [
+    ({"channels": frozenset({"email"})}, [("email", "email_needed")]),
+    ({"channels": frozenset({"sms"})}, [("phone", "phone_needed")]),
+    ({"channels": frozenset({"letter"})}, [("postal_name", "postal_name_needed"),
+                                           ("postal_address", "postal_address_needed")]),
+    ({"channels": frozenset({"letter"}), "postal_name": "J. Jansen"}, [("postal_address", "postal_address_needed")]),
+    ({"email": "jan@"}, [("email", "email_invalid")]),
+    ({"phone": "020 555 1234"}, [("phone", "phone_not_mobile")]),
+    ({"phone": "06 12"}, [("phone", "phone_invalid")]),
+    ({"channels": frozenset({"fax"})}, [("channels", "channel_unknown")]),
+    ({"language": "de"}, [("language", "language_unknown")]),
+    ({"postal_address": "\n".join("line" for _ in range(6))}, [("postal_address", "postal_address_invalid")]),
+    ({"postal_name": "x" * 201}, [("postal_name", "postal_name_invalid")]),
+])
+def test_form_refusals_name_the_field(changes, errors):
+    result, found = check_preference_form(_form(**changes))
+    assert result is None
+    assert found == errors
+
+
+def test_nothing_ticked_means_only_the_inbox():
+    result, errors = check_preference_form(_form())
+    assert errors == [] and result is not None
+    assert result.choice.inbox_only
+
+
+@pytest.mark.parametrize("current, pending, typed, new", [
+    (None, None, "jan@example.org", True),
+    ("jan@example.org", None, "jan@Example.org", False),   # the same address (domain in lower case)
+    ("jan@example.org", "nieuw@example.org", "nieuw@example.org", False),  # already waiting for its link
+    ("jan@example.org", None, "ander@example.org", True),
+])
+def test_a_new_address_needs_a_link(current, pending, typed, new):
+    result, errors = check_preference_form(_form(channels=frozenset({"email"}), email=typed, current_email=current,
+                                                 pending_email=pending))
+    assert errors == [] and result is not None
+    assert result.new_email is new
+
+
+def test_a_full_choice_is_normalised():
+    result, errors = check_preference_form(_form(
+        channels=frozenset({"email", "sms", "letter"}), language="en", email=" Jan@Example.ORG ",
+        phone="06 1234 5678", postal_name="  J.  Jansen ", postal_address="Dorpsstraat 1\r\n\r\n1234 AB  Utrecht \n"))
+    assert errors == []
+    assert result.email == "Jan@example.org" and result.phone == "+31612345678"
+    assert result.postal_name == "J. Jansen" and result.postal_address == "Dorpsstraat 1\n1234 AB  Utrecht"
+    assert (result.choice.email, result.choice.sms, result.choice.letter) == (True, True, True)

@@ -52,6 +52,7 @@ def test_a_late_extension_says_reason_dates_and_what_the_resident_may_do(engine,
         assert message.facts and any(value for _, value in message.facts)
         assert date.fromisoformat(iso).strftime("%Y") in text
     assert LATE_CASE in message.sms and "/berichten/" in message.sms
+    assert message.sms.endswith(("Bel 14 0123.", "Call 14 0123."))  # answered by phone: an SMS reply goes nowhere
     assert "999993653" not in text + html + message.sms
 
 

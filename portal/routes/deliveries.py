@@ -1,0 +1,87 @@
+"""Staff: deliveries the outbox gave up on, sending one again, and the preview of every
+notice template. Thin: authorise (an active employee), call
+``portal.services.deliveries``, render."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from portal.auth.dependencies import require_staff
+from portal.auth.principal import Principal
+from portal.db import DbSession, parse_id
+from portal.i18n import _
+from portal.services import deliveries as service
+from portal.services.audit import client_ip
+from portal.templating import render
+
+router = APIRouter()
+Staff = Annotated[Principal, Depends(require_staff)]
+GIVEN_UP = "/medewerker/verzending"
+TEMPLATES = "/medewerker/berichtsjablonen"
+
+
+def kind_names() -> dict[str, str]:
+    return {
+        "acknowledgement": _("Request received"), "status": _("New step in the case"),
+        "suspension": _("Term on hold"), "document_request": _("Document requested"),
+        "reminder": _("Reminder: document still needed"), "extension": _("Decision date extended"),
+        "decision": _("Decision made"), "deadline_passed": _("Decision date passed"),
+        "message": _("Other message"),
+    }
+
+
+def _employee(db, principal: Principal) -> None:
+    if not service.is_active_staff(db, principal):
+        raise HTTPException(status_code=403)
+
+
+@router.get(GIVEN_UP)
+def given_up(request: Request, principal: Staff, db: DbSession):
+    _employee(db, principal)
+    rows = service.given_up_deliveries(db, principal, client_ip(request))
+    done = request.query_params.get("opnieuw")
+    return render(request, "pages/staff/given_up.html", {"rows": rows, "done": parse_id(done) if done else None})
+
+
+@router.post(GIVEN_UP + "/{delivery_id}/opnieuw")
+def resend(request: Request, delivery_id: str, principal: Staff, db: DbSession):
+    _employee(db, principal)
+    number = parse_id(delivery_id)
+    if number is None or not service.resend_delivery(db, principal, number, client_ip(request)):
+        raise HTTPException(status_code=404)
+    return RedirectResponse(f"{GIVEN_UP}?opnieuw={number}", status_code=303)
+
+
+@router.get(TEMPLATES)
+def templates(request: Request, principal: Staff, db: DbSession):
+    _employee(db, principal)
+    return render(request, "pages/staff/templates.html", {"kinds": service.KINDS_IN_ORDER, "kind_names": kind_names()})
+
+
+Variant = Annotated[str, Query(alias="voorbeeld", max_length=20)]
+
+
+@router.get(TEMPLATES + "/{kind}")
+def template_kind(request: Request, kind: str, principal: Staff, db: DbSession, variant: Variant = ""):
+    _employee(db, principal)
+    base_url = request.app.state.settings.base_url
+    previews = [service.preview(db, kind, language, base_url, variant) for language in service.LANGUAGES]
+    if any(item is None for item in previews):
+        raise HTTPException(status_code=404)
+    return render(request, "pages/staff/template_kind.html", {"kind": kind, "previews": previews,
+                                                               "kind_names": kind_names(), "variant": variant,
+                                                               "variants": service.VARIANTS.get(kind, ())})
+
+
+@router.get(TEMPLATES + "/{kind}/{language}/brief.pdf")
+def template_letter(kind: str, language: str, principal: Staff, db: DbSession, request: Request,
+                    variant: Variant = ""):
+    _employee(db, principal)
+    pdf = service.letter_preview(db, kind, language, request.app.state.settings.base_url, variant)
+    if pdf is None:
+        raise HTTPException(status_code=404)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="voorbeeld-{kind}-{language}.pdf"'})
