@@ -251,6 +251,8 @@ def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         row.zgw_download_url = document.download_url or None
         db.add(row)
     for row in existing.values():
+        if row.zgw_upload_state == "pending":
+            continue  # a resident's upload being linked to the zaak right now (portal.zgw.uploads)
         # Removed in the case system, or no longer shared (vertrouwelijkheidaanduiding).
         db.delete(row)
 

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from devtools.fake_zgw.app import Fault
+from portal.i18n import format_date
 from portal.models import Case, Document
 from portal.zgw.sync import sync_zaak
-from portal.i18n import format_date
 from tests.auth_helpers import RESIDENT_A, sign_in_resident, sign_in_staff
 from tests.zgw.conftest import TODAY
 
