@@ -285,7 +285,9 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     case.closed_on = snapshot.closed_on
     case.confidentiality = snapshot.confidentiality
     case.result = snapshot.result
-    case.result_text_nl = case.result_text_en = snapshot.result_text
+    if case.result_text_nl != snapshot.result_text:
+        # The case system has Dutch only: no English text (the page shows the Dutch one, marked lang="nl").
+        case.result_text_nl, case.result_text_en = snapshot.result_text, ""
     if snapshot.result is None:
         case.decided_on = None
     elif case.decided_on is None:
