@@ -44,7 +44,7 @@ from portal.services.changes.set_status import record_status
 from portal.services.deadlines import refresh_legal_deadline
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import fetch_zaak_graph
-from portal.zgw.mapping import MappingError, ZaakSnapshot, map_zaak
+from portal.zgw.mapping import MappingError, StatusSnapshot, ZaakSnapshot, map_zaak
 
 log = logging.getLogger("portal.zgw")
 
@@ -172,11 +172,12 @@ def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         ))
 
 
-def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[Any]:
+def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusSnapshot]:
     """Update the statuses we already have; return the new ones (oldest first), which
     ``apply_snapshot`` records through ``record_status``."""
     existing = list(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all())
-    seen, new = set(), []
+    seen: set[str] = set()
+    new: list[StatusSnapshot] = []
     for status in snapshot.statuses:
         step = steps[status.status_type_url]
         row = next((row for row in existing if row.zgw_url == status.url), None)
