@@ -7,7 +7,7 @@ export PORTAL_CHROMIUM
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
 
-.PHONY: run test lint format-check setup chromium migrate demo-data bench serve-production
+.PHONY: run run-mirror test lint format-check setup chromium migrate demo-data bench serve-production
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install -q uv
@@ -34,6 +34,22 @@ run: demo-data
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run python -m portal.worker & WORKER=$$!; \
 	trap 'kill $$SINK $$WORKER 2>/dev/null' EXIT INT TERM; \
 	PORTAL_NOTIFY_API_KEY=$${PORTAL_NOTIFY_API_KEY:-$(DEV_NOTIFY_KEY)} $(UV) run uvicorn devtools.main:app --host 127.0.0.1 --port 8000 --http httptools --no-proxy-headers
+
+# The same demo in mirror mode: the app's process also serves a fake ZGW case system
+# (devtools/fake_zgw, the demo municipality) on port 8001, and the ZGW settings point at it.
+# DEV_FAKE_ZGW_DELAY=2 slows every answer of the fake case system by 2 s.
+FAKE_ZGW := http://127.0.0.1:8001
+run-mirror: export DEV_FAKE_ZGW_PORT = 8001
+run-mirror: export PORTAL_ZGW_ZAKEN_URL = $(FAKE_ZGW)/zaken/api/v1
+run-mirror: export PORTAL_ZGW_CATALOGI_URL = $(FAKE_ZGW)/catalogi/api/v1
+run-mirror: export PORTAL_ZGW_DOCUMENTEN_URL = $(FAKE_ZGW)/documenten/api/v1
+run-mirror: export PORTAL_ZGW_NOTIFICATIES_URL = $(FAKE_ZGW)/notificaties/api/v1
+run-mirror: export PORTAL_ZGW_CLIENT_ID = mijn-zaken
+run-mirror: export PORTAL_ZGW_SECRET = fake-zgw-secret-for-development-only
+run-mirror: export PORTAL_ZGW_WEBHOOK_AUTH = Token fake-zgw-webhook-for-development-only
+run-mirror: export PORTAL_ZGW_UPLOAD_INFORMATIEOBJECTTYPE = $(FAKE_ZGW)/catalogi/api/v1/informatieobjecttypen/bijlage-aanvrager
+run-mirror: export PORTAL_ZGW_RECONCILE_INTERVAL_MINUTES ?= 5
+run-mirror: run
 
 # Production: several workers, httptools (sets TCP_NODELAY, so answers on a kept-alive
 # connection are not held back ~40 ms), PORTAL_ENV=production and its settings (README).

@@ -17,7 +17,7 @@ from pathlib import Path
 from a11y import coverage, report
 from a11y.crawl import RoleAuth, audit
 from a11y.roles import ROLES, manual_sign_in
-from a11y.states import STATES, State
+from a11y.states import MIRROR_STATES, STATES, State
 
 
 class UsageError(Exception):
@@ -50,14 +50,14 @@ def statement_data(result, summary: dict) -> dict:
 
 
 def command_audit(args) -> int:
-    states = STATES
+    states = STATES + MIRROR_STATES if args.mirror else STATES
     if args.role:
         unknown = set(args.role) - set(ROLES)
         if unknown:
             raise UsageError(f"Unknown role(s): {', '.join(sorted(unknown))}. Known: {', '.join(ROLES)}")
         states = [s for s in states if s.role in args.role]
     if args.state:
-        unknown = set(args.state) - {s.id for s in STATES}
+        unknown = set(args.state) - {s.id for s in states}
         if unknown:
             raise UsageError(f"Unknown state(s): {', '.join(sorted(unknown))}. See: python -m a11y list")
         states = [s for s in states if s.id in args.state]
@@ -120,6 +120,9 @@ def command_list(args) -> int:
     print("\nStates:")
     for state in STATES:
         print(f"  {state.role:<12} {state.id:<36} {state.path}  ({', '.join(state.languages)})")
+    print("\nStates of a portal in mirror mode (--mirror):")
+    for state in MIRROR_STATES:
+        print(f"  {state.role:<12} {state.id:<36} {state.path}  ({', '.join(state.languages)})")
     entries = coverage.criteria()
     automated = sum(1 for c in entries if c["automation"] != "none")
     print(f"\nCoverage: {len(entries)} WCAG 2.1 A/AA criteria, {automated} partly automated, "
@@ -147,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-changes", action="store_true",
                      help="also run states that store something (upload a document, ask for a call back, give "
                           "feedback, mark a message read); only on a test or demo portal")
+    run.add_argument("--mirror", action="store_true",
+                     help="the portal mirrors a ZGW case system: also check its stale-data states")
     run.add_argument("--no-screenshots", action="store_true")
     run.add_argument("--statement", metavar="FILE",
                      help="also write the date and result for the accessibility statement (portal/accessibility_statement.json)")

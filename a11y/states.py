@@ -282,6 +282,20 @@ STATES: list[State] = [
           expect=expect("form-errors"), covers=("POST /medewerker/behandelaars/{employee_id}",)),
 ]
 
+
+# States that exist only when the portal mirrors a ZGW case system (issue 12), with the case
+# system down: the pages show the portal's own copy with "last updated on …" and say a case
+# could not be refreshed. Crawled by ``python -m a11y audit --mirror`` against a portal in
+# mirror mode, and in tests/zgw/test_browser.py against one whose fake case system answers 503.
+MIRROR_STATES: list[State] = [
+    State("mirror-overview-case-system-down", "resident-a", "/mijn-zaken",
+          "My cases, mirror mode, case system down: our copy with 'last updated on' and a case marked not refreshed"),
+    State("mirror-case-not-refreshed", "resident-a", f"{CASE}101",
+          "Case page, mirror mode: a case that could not be refreshed, with when it was last updated"),
+    State("mirror-case-last-updated", "resident-a", f"{CASE}104",
+          "Case page, mirror mode, case system down: another case shown from our copy"),
+]
+
 # Routes that are not pages a person looks at, with the reason.
 EXCLUDED_ROUTES: dict[str, str] = {
     "GET /healthz": "Liveness probe for monitoring: plain JSON, no page.",

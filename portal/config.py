@@ -155,6 +155,11 @@ class Settings(BaseSettings):
     zgw_callback_url: str | None = None
     # A resident's cases are refreshed at sign-in when our copy is older than this.
     zgw_sync_window_minutes: int = Field(default=15, ge=0)
+    # The worker's reconciliation (catches missed notifications); 0 switches it off.
+    zgw_reconcile_interval_minutes: int = Field(default=60, ge=0)
+    # The informatieobjecttype (Catalogi API URL) of a resident's upload in the Documenten
+    # API; without it uploads stay in the portal only.
+    zgw_upload_informatieobjecttype: str | None = None
 
     @property
     def is_production(self) -> bool:

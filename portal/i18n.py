@@ -131,6 +131,15 @@ def localized(obj: object, field: str) -> str:
     return value or ""
 
 
+def localized_language(obj: object, field: str) -> str:
+    """The language ``localized(obj, field)`` is in: the page's, or "nl" when it fell back
+    to Dutch (e.g. a text from the case system, which only has Dutch), so the template can
+    mark it with ``lang="nl"`` (WCAG 3.1.2)."""
+    if current_language() != "nl" and not getattr(obj, f"{field}_{current_language()}", ""):
+        return "nl"
+    return current_language()
+
+
 def format_date(value: date | None, style: str = "long") -> str:
     """Dates in words, as residents read them: 'maandag 12 januari 2026'.
     ``style='short'`` gives '12 januari 2026'."""

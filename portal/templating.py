@@ -47,6 +47,7 @@ environment.globals.update(
     format_datetime=i18n.format_datetime,
     format_term=i18n.format_term,
     localized=i18n.localized,
+    localized_language=i18n.localized_language,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,
     level_in_scale=level_in_scale,

@@ -1,5 +1,10 @@
 """``python -m portal.worker``: deliver the outbox (e-mail, SMS, letters) and run the deadline watch until stopped.
 
+In mirror mode (ZGW settings) it also handles stored notifications, sends residents'
+uploads to the Documenten API (retrying while the case system is down) and runs the
+reconciliation every ``PORTAL_ZGW_RECONCILE_INTERVAL_MINUTES`` (one worker per interval,
+however many run: ``portal.zgw.jobs``).
+
 ``--once`` handles what is due now and exits (cron, tests). Settings come from the
 same ``PORTAL_`` environment variables as the web app (portal/config.py)."""
 
@@ -7,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -14,6 +20,7 @@ from portal.config import get_settings
 from portal.db import make_engine
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
+from portal.zgw.mirror_work import MirrorWork
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,16 +42,26 @@ def main(argv: list[str] | None = None) -> int:
             "Deadline watch: %d at risk, %d passed, %d new alerts, %d new notices",
             len(found.at_risk), len(found.passed), found.alerts, found.notices)
 
-    if arguments.once:
-        watch_deadlines()
-        while worker.run_once():
-            pass
-        worker.close_letter_batches()
+    mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
+    try:
+        if arguments.once:
+            watch_deadlines()
+            if mirror is not None:
+                mirror.run()
+            while worker.run_once():
+                pass
+            worker.close_letter_batches()
+            return 0
+        worker.install_signal_handlers()
+        logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
+        periodic: list[tuple[float, Callable[[], object]]] = [(settings.deadline_watch_interval_seconds, watch_deadlines)]
+        if mirror is not None:
+            periodic.append((mirror.POLL_SECONDS, mirror.run))
+        worker.run_forever(periodic=periodic)
         return 0
-    worker.install_signal_handlers()
-    logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
-    worker.run_forever(periodic=[(settings.deadline_watch_interval_seconds, watch_deadlines)])
-    return 0
+    finally:
+        if mirror is not None:
+            mirror.close()
 
 
 if __name__ == "__main__":

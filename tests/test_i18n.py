@@ -169,3 +169,17 @@ def test_localized_picks_the_language_and_falls_back_to_dutch(language):
     assert localized(Thing(), "text") == "Alleen Nederlands"
     language("nl")
     assert localized(Thing(), "name") == "Kapvergunning"
+
+
+def test_localized_language_says_when_a_text_fell_back_to_dutch():
+    from types import SimpleNamespace
+
+    from portal.i18n import in_language, localized_language
+
+    only_dutch = SimpleNamespace(result_text_nl="Verleend.", result_text_en="")
+    both = SimpleNamespace(result_text_nl="Verleend.", result_text_en="Granted.")
+    with in_language("en"):
+        assert localized_language(only_dutch, "result_text") == "nl"
+        assert localized_language(both, "result_text") == "en"
+    with in_language("nl"):
+        assert localized_language(only_dutch, "result_text") == "nl"

@@ -5,6 +5,7 @@ body, a redirect to another host) so the portal's client can be tested against t
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 import uuid
@@ -42,6 +43,16 @@ def _problem(status: int, title: str, code: str) -> JSONResponse:
     )
 
 
+def _invalid(name: str, code: str) -> JSONResponse:
+    """A 400 ValidatieFout (ZGW: problem+json with ``invalidParams``)."""
+    return JSONResponse(
+        {"type": "https://fake-zgw.example/fouten/ValidationError/", "code": "invalid",
+         "title": "Invalid input.", "status": 400, "detail": "", "instance": f"urn:uuid:{uuid.uuid4()}",
+         "invalidParams": [{"name": name, "code": code, "reason": "Ongeldige invoer."}]},
+        status_code=400, media_type="application/problem+json",
+    )
+
+
 @dataclass
 class Fault:
     """One injected fault: ``kind`` on the next ``times`` requests whose path contains ``path``."""
@@ -71,6 +82,7 @@ class FakeZgw:
     inhoud: dict[str, bytes] = field(default_factory=dict)
     abonnementen: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    last_document_post: list[bytes] = field(default_factory=list)
 
     # ------------------------------------------------------------------ addresses
 
@@ -79,6 +91,12 @@ class FakeZgw:
 
     def api(self, api: str) -> str:
         return f"{self.base_url}/{api}/api/v1"
+
+    @property
+    def upload_informatieobjecttype(self) -> str:
+        """The informatieobjecttype the portal gives a resident's upload (its setting
+        PORTAL_ZGW_UPLOAD_INFORMATIEOBJECTTYPE points here)."""
+        return self.url("catalogi", "informatieobjecttypen", _uuid("iotype", "bijlage-aanvrager"))
 
     # ------------------------------------------------------------------ building data
 
@@ -240,6 +258,57 @@ class FakeZgw:
             "status": None,
         }
         return url
+
+    # ------------------------------------------------------------------ created by the portal
+
+    def create_document(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        """POST enkelvoudiginformatieobjecten (base64 ``inhoud``); None when refused."""
+        required = ("bronorganisatie", "creatiedatum", "titel", "auteur", "taal", "informatieobjecttype")
+        if any(not isinstance(data.get(key), str) or not data[key] for key in required):
+            return None
+        if not data["informatieobjecttype"].startswith(self.api("catalogi") + "/informatieobjecttypen/"):
+            return None  # Open Zaak checks the type exists in its catalogue
+        try:
+            content = base64.b64decode(data.get("inhoud") or "", validate=True)
+        except ValueError:
+            return None
+        did = str(uuid.uuid4())
+        url = self.url("documenten", "enkelvoudiginformatieobjecten", did)
+        self.documenten[did] = {
+            "url": url, "identificatie": f"DOC-{did[:8]}", "bronorganisatie": data["bronorganisatie"],
+            "creatiedatum": data["creatiedatum"], "titel": data["titel"],
+            "vertrouwelijkheidaanduiding": data.get("vertrouwelijkheidaanduiding") or "openbaar",
+            "auteur": data["auteur"], "status": data.get("status", ""), "formaat": data.get("formaat", ""),
+            "taal": data["taal"], "versie": 1, "beginRegistratie": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "bestandsnaam": data.get("bestandsnaam", ""), "inhoud": f"{url}/download?versie=1",
+            "bestandsomvang": len(content), "link": "", "beschrijving": data.get("beschrijving", ""),
+            "ontvangstdatum": data.get("ontvangstdatum"), "verzenddatum": None,
+            "indicatieGebruiksrecht": data.get("indicatieGebruiksrecht"), "verschijningsvorm": "",
+            "informatieobjecttype": data["informatieobjecttype"], "locked": False, "bestandsdelen": [],
+            "trefwoorden": [], "inhoudIsVervallen": False,
+        }
+        self.inhoud[did] = content
+        return self.documenten[did]
+
+    def link_document(self, data: dict[str, Any]) -> dict[str, Any] | str:
+        """POST zaakinformatieobjecten; the problem code when refused."""
+        zaak, document = data.get("zaak"), data.get("informatieobject")
+        if not any(item["url"] == zaak for item in self.zaken.values()):
+            return "invalid-zaak"
+        found = next((item for item in self.documenten.values() if item["url"] == document), None)
+        if found is None:
+            return "invalid-informatieobject"
+        if any(zio["zaak"] == zaak and zio["informatieobject"] == document for zio in self.zios.values()):
+            return "unique"
+        zid = str(uuid.uuid4())
+        self.zios[zid] = {
+            "url": self.url("zaken", "zaakinformatieobjecten", zid), "uuid": zid, "informatieobject": document,
+            "zaak": zaak, "aardRelatieWeergave": "Hoort bij, omgekeerd: kent",
+            "titel": str(data.get("titel") or found["titel"])[:200], "beschrijving": str(data.get("beschrijving") or ""),
+            "registratiedatum": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "vernietigingsdatum": None,
+            "status": None,
+        }
+        return self.zios[zid]
 
     # ------------------------------------------------------------------ auth and faults
 
@@ -412,6 +481,23 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             created = {"url": f"{fake.api('notificaties')}/abonnement/{aid}", **data}
             fake.abonnementen[aid] = created
             return JSONResponse(created, status_code=201)
+        if request.method == "POST" and (api, parts[0]) == ("documenten", "enkelvoudiginformatieobjecten") and len(parts) == 1:
+            fake.last_document_post[:] = [await request.body()]
+            try:
+                created_document = fake.create_document(await request.json())
+            except ValueError:
+                created_document = None
+            if created_document is None:
+                return _invalid("inhoud", "invalid")
+            return JSONResponse(created_document, status_code=201, headers={"Location": created_document["url"]})
+        if request.method == "POST" and (api, parts[0]) == ("zaken", "zaakinformatieobjecten") and len(parts) == 1:
+            try:
+                linked = fake.link_document(await request.json())
+            except ValueError:
+                linked = "invalid"
+            if isinstance(linked, str):
+                return _invalid("informatieobject" if "informatieobject" in linked else "zaak", linked)
+            return crs(JSONResponse(linked, status_code=201, headers={"Location": linked["url"]}))
         if request.method != "GET":
             return _problem(405, "Methode niet toegestaan.", "method_not_allowed")
         if len(parts) == 1 and (api, parts[0]) in routes_table:

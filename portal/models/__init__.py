@@ -23,7 +23,7 @@ from portal.models.catalogue import (
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
-from portal.models.zgw import ZgwNotification, ZgwPartySync
+from portal.models.zgw import ZgwJob, ZgwNotification, ZgwPartySync
 
 __all__ = [
     "ApiClient",
@@ -51,6 +51,7 @@ __all__ = [
     "Suspension",
     "Team",
     "WebSession",
+    "ZgwJob",
     "ZgwNotification",
     "ZgwPartySync",
 ]

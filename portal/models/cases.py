@@ -187,6 +187,8 @@ class DocumentRequest(SQLModel, table=True):
 class Document(SQLModel, table=True):
     """A document in a case: uploaded by the applicant or added by the municipality."""
 
+    __table_args__ = (Index("ix_document_zgw_upload", "zgw_upload_state", "zgw_upload_next_at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     document_request_id: int | None = Field(default=None, foreign_key="documentrequest.id")
@@ -202,3 +204,9 @@ class Document(SQLModel, table=True):
     zgw_url: str | None = Field(default=None, max_length=1000, unique=True)
     zgw_download_url: str | None = Field(default=None, max_length=1000)
     is_decision_letter: bool = Field(default=False, description="The letter with the decision (record_decision)")
+    # Mirror mode: a resident's upload on its way to the Documenten API (portal.zgw.uploads).
+    # "" (not going anywhere), "pending" (kept here, sent by the worker), "sent", "failed".
+    zgw_upload_state: str = Field(default="", max_length=10)
+    zgw_upload_attempts: int = 0
+    zgw_upload_next_at: NaiveDatetime | None = None
+    zgw_upload_error: str = Field(default="", max_length=40)

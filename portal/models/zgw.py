@@ -40,3 +40,15 @@ class ZgwPartySync(SQLModel, table=True):
     started_at: NaiveDatetime | None = None
     synced_at: NaiveDatetime | None = None
     error: str = Field(default="", max_length=40)
+
+
+class ZgwJob(SQLModel, table=True):
+    """Periodic mirror work shared by every worker (``portal.zgw.jobs``): a worker runs
+    the job when it is due and it moves ``due_at`` ahead first, with a conditional UPDATE,
+    so of several workers (PostgreSQL or SQLite) exactly one runs it per interval."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    due_at: NaiveDatetime = Field(default_factory=utcnow)
+    started_at: NaiveDatetime | None = None
+    finished_at: NaiveDatetime | None = None
+    result: str = Field(default="", max_length=200)

@@ -224,13 +224,17 @@ def upload_document(request: Request, number: str, principal: Applicant, db: DbS
             status = 413 if problem.code == "too_large" else 400
         else:
             try:
+                zgw = request.app.state.zgw
                 document = document_service.store_upload(
-                    db, case, document_request, checked, settings.effective_upload_dir, clock.today()
+                    db, case, document_request, checked, settings.effective_upload_dir, clock.today(),
+                    to_case_system=zgw is not None,
                 )
             except document_service.UploadError as problem:  # fulfilled by a simultaneous upload
                 error = problem.code
                 status = 409
             else:
+                if zgw is not None and document.zgw_upload_state == "pending":
+                    zgw.kick_uploads()  # in the background; the worker retries what fails
                 return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
     message = upload_messages(settings.upload_max_bytes)[error]
     # A request fulfilled meanwhile is no longer on the page: show its message at the top.

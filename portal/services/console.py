@@ -134,6 +134,9 @@ class StaffCase:
     callbacks: list[CallbackRequest]
     colleagues: list[Employee]
     can_extend: bool
+    # Mirror mode: the case system's uiterlijkeEinddatumAfdoening, when it differs from
+    # the legal date the deadline engine works out (None when they agree or not mirrored).
+    remote_deadline: date | None = None
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
@@ -160,6 +163,8 @@ def staff_case(db: Session, actor: Actor, number: str, today: date | None = None
                                                              col(CallbackRequest.handled_at).is_(None))).all()),
         colleagues=list(db.exec(colleagues).all()),
         can_extend=can_still_extend(result, rules_for(case_type)),
+        remote_deadline=(case.zgw_remote_deadline_on
+                         if case.zgw_remote_deadline_on and case.zgw_remote_deadline_on != result.deadline else None),
     )
 
 

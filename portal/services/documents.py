@@ -118,10 +118,13 @@ def store_upload(
     checked: CheckedFile,
     upload_dir: Path,
     today: date,
+    to_case_system: bool = False,
 ) -> Document:
     """Store the file and fulfil the request; ends the request's suspension when no other
     request of that suspension is still open, and recomputes the decision date. Raises
-    UploadError("request") when the request was fulfilled meanwhile (nothing is stored)."""
+    UploadError("request") when the request was fulfilled meanwhile (nothing is stored).
+    ``to_case_system`` (mirror mode): a mirrored case's upload is also marked "pending"
+    for the Documenten API (``portal.zgw.uploads`` sends it; the file stays here)."""
     upload_dir.mkdir(parents=True, exist_ok=True)
     storage_key = secrets.token_hex(24)
     path = upload_dir / storage_key
@@ -137,6 +140,7 @@ def store_upload(
             sha256=hashlib.sha256(checked.data).hexdigest(),
             storage_key=storage_key,
             uploaded_by="applicant",
+            zgw_upload_state="pending" if to_case_system and case.zgw_url else "",
         )
         # Claim the request atomically: of several uploads for one request sent at the same
         # moment, exactly one finds it still open; the others store nothing.

@@ -19,6 +19,7 @@ from portal.config import Settings
 from portal.zgw.client import ZgwClient
 from portal.zgw.notifications import pending_count, process_pending
 from portal.zgw.parties import claim_refresh, party_key, refresh_party
+from portal.zgw.uploads import push_pending
 
 log = logging.getLogger("portal.zgw")
 
@@ -60,6 +61,12 @@ class ZgwRuntime:
     def kick_worker(self) -> Future:
         """Handle stored notifications now (the webhook calls this after answering)."""
         return self._submit(process_pending, self.engine, self.client, self.allowed)
+
+    def kick_uploads(self) -> Future:
+        """Send waiting uploads to the Documenten API now (after a resident's upload);
+        the worker retries what fails."""
+        return self._submit(push_pending, self.engine, self.client, self.settings.effective_upload_dir,
+                            self.settings.zgw_upload_informatieobjecttype)
 
     def state(self) -> dict[str, Any]:
         breakers = self.client.state()

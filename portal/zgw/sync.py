@@ -1,11 +1,11 @@
 """Write a ZGW snapshot into the portal's tables: the ONE place where a sync changes
 case tables (cases, roles, steps, statuses, suspensions, extensions, documents).
 
-NOTE for issue 11: once ``portal/services/changes/`` exists (set_status, extend, ...:
-audit row + notice + outbox in one transaction), re-point the status and extension
-branches of ``apply_snapshot`` at those functions, so a change found by a sync goes
-through the same path as one made in the staff console. Until then the notices are
-created here with ``portal.services.notices.create_case_notice`` (which writes the outbox rows).
+A new status or a new/changed verlenging goes through the same functions as a change
+made in the staff console (``portal.services.changes``: ``record_status``,
+``record_extension``, with the actor ``CASE_SYSTEM``): the same validation, the case's
+version lock, the audit row and the resident notice with its outbox rows, all in the
+transaction that applies the zaak.
 
 The legal decision date is not copied: it is recomputed by the deadline engine
 (``portal.services.deadlines.refresh_legal_deadline``) from what the case system says.
@@ -21,29 +21,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from portal.clock import utcnow
-from portal.i18n import format_date
-from portal.i18n import gettext as _
 from portal.models import (
     Case,
     CaseType,
     Document,
     Employee,
     Extension,
+    Notice,
     Organisation,
     Role,
     StatusHistory,
     StatusType,
     Suspension,
 )
-from portal.services.deadlines import deadline_for_case, refresh_legal_deadline
-from portal.services.notices import create_case_notice
+from portal.services.changes.base import CASE_SYSTEM, ChangeRefused, lock_case
+from portal.services.changes.extend_decision_date import record_extension
+from portal.services.changes.set_status import record_status
+from portal.services.deadlines import refresh_legal_deadline
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import fetch_zaak_graph
-from portal.zgw.mapping import MappingError, ZaakSnapshot, map_zaak
+from portal.zgw.mapping import MappingError, StatusSnapshot, ZaakSnapshot, map_zaak
 
 log = logging.getLogger("portal.zgw")
 
@@ -171,17 +172,21 @@ def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         ))
 
 
-def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusHistory]:
+def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusSnapshot]:
+    """Update the statuses we already have; return the new ones (oldest first), which
+    ``apply_snapshot`` records through ``record_status``."""
     existing = list(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all())
-    seen, new = set(), []
+    seen: set[str] = set()
+    new: list[StatusSnapshot] = []
     for status in snapshot.statuses:
         step = steps[status.status_type_url]
         row = next((row for row in existing if row.zgw_url == status.url), None)
         if row is None:
             row = next((row for row in existing if row.zgw_url is None and row.status_type_id == step.id), None)
             if row is None:
-                row = StatusHistory(case_id=case.id, status_type_id=step.id)
-                new.append(row)
+                new.append(status)
+                seen.add(status.url)
+                continue
         row.zgw_url = status.url
         row.status_type_id = step.id
         row.set_at = status.set_at
@@ -191,9 +196,7 @@ def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, 
     for row in existing:
         if row.zgw_url is not None and row.zgw_url not in seen:
             db.delete(row)  # removed in the case system
-    current = snapshot.current_status
-    case.current_status_id = steps[current.status_type_url].id if current else None
-    return new
+    return sorted(new, key=lambda status: status.set_at)
 
 
 def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> None:
@@ -212,35 +215,18 @@ def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) ->
     case.suspended = snapshot.suspended
 
 
-def _extension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> Extension | None:
-    """ZGW holds one verlenging (reden, duur) per zaak; we keep it as one Extension row,
-    announced on the day we first saw it. Returns the row when it is new or changed."""
+def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot) -> tuple[bool, Extension | None]:
+    """ZGW holds one verlenging (reden, duur) per zaak; we keep it as one Extension row.
+    Returns (new or changed?, the row it replaces)."""
     if snapshot.extension is None:
-        return None
+        return False, None
     rows = list(db.exec(
         select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
     ).all())
     latest = rows[-1] if rows else None
     if latest is not None and latest.duration == snapshot.extension.duration and latest.reason_nl == snapshot.extension.reason:
-        return None
-    if latest is not None:
-        db.delete(latest)
-        db.flush()
-    before = deadline_for_case(db, case, today).deadline
-    row = Extension(
-        case_id=case.id,
-        reason_nl=snapshot.extension.reason,
-        reason_en=snapshot.extension.reason,
-        duration=snapshot.extension.duration,
-        announced_on=latest.announced_on if latest is not None else today,
-        previous_deadline_on=latest.previous_deadline_on if latest is not None else before,
-        new_deadline_on=before,
-    )
-    db.add(row)
-    db.flush()
-    row.new_deadline_on = deadline_for_case(db, case, today).deadline
-    db.add(row)
-    return row
+        return False, None
+    return True, latest
 
 
 def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
@@ -266,6 +252,8 @@ def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         row.zgw_download_url = document.download_url or None
         db.add(row)
     for row in existing.values():
+        if row.zgw_upload_state == "pending":
+            continue  # a resident's upload being linked to the zaak right now (portal.zgw.uploads)
         # Removed in the case system, or no longer shared (vertrouwelijkheidaanduiding).
         db.delete(row)
 
@@ -298,7 +286,9 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     case.closed_on = snapshot.closed_on
     case.confidentiality = snapshot.confidentiality
     case.result = snapshot.result
-    case.result_text_nl = case.result_text_en = snapshot.result_text
+    if case.result_text_nl != snapshot.result_text:
+        # The case system has Dutch only: no English text (the page shows the Dutch one, marked lang="nl").
+        case.result_text_nl, case.result_text_en = snapshot.result_text, ""
     if snapshot.result is None:
         case.decided_on = None
     elif case.decided_on is None:
@@ -311,11 +301,30 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     db.flush()
 
     outcome = SyncOutcome(case.id, created=created, remote_deadline=snapshot.remote_deadline_on)
+    notices_before = _notice_count(db, case)
     _roles(db, case, snapshot)
     new_statuses = _statuses(db, case, snapshot, steps)
     _suspension(db, case, snapshot, today)
     db.flush()
-    extension = _extension(db, case, snapshot, today)
+    current = snapshot.current_status
+    for status in new_statuses:
+        # On the first import of a zaak only a recent step is announced: connecting a
+        # municipality must not send every resident a message about steps of months ago.
+        recent = (today - status.set_at.date()).days <= FIRST_IMPORT_NOTICE_DAYS
+        is_current = current is not None and status.url == current.url
+        case, _locked_type = lock_case(db, CASE_SYSTEM, case.id, case.version)
+        record_status(db, CASE_SYSTEM, case, steps[status.status_type_url], note_nl=status.note,
+                      note_en=status.note, set_at=status.set_at, zgw_url=status.url,
+                      announce=is_current and (not created or recent))
+    case.current_status_id = steps[current.status_type_url].id if current else None
+    db.add(case)
+    db.flush()
+    extension_changed, replaces = _changed_extension(db, case, snapshot)
+    if extension_changed and snapshot.extension is not None:
+        case, case_type = lock_case(db, CASE_SYSTEM, case.id, case.version)
+        record_extension(db, CASE_SYSTEM, case, case_type, duration=snapshot.extension.duration,
+                         reason_nl=snapshot.extension.reason, reason_en=snapshot.extension.reason,
+                         today=today, replaces=replaces)
     _documents(db, case, snapshot)
     db.flush()
     result = refresh_legal_deadline(db, case, today)
@@ -327,58 +336,20 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
             case.number, snapshot.remote_deadline_on, result.deadline,
         )
     if created:
-        case.last_activity_at = max((row.set_at for row in new_statuses), default=utcnow())
-    elif new_statuses or extension is not None:
+        case.last_activity_at = max((status.set_at for status in new_statuses), default=utcnow())
+    elif new_statuses or extension_changed:
         case.last_activity_at = utcnow()
     db.add(case)
+    db.flush()
 
-    outcome.new_statuses = [row.zgw_url for row in new_statuses if row.zgw_url]
-    outcome.extension_changed = extension is not None
-    outcome.notices = _notices(db, case, snapshot, steps, new_statuses, extension, created, today)
+    outcome.new_statuses = [status.url for status in new_statuses]
+    outcome.extension_changed = extension_changed
+    outcome.notices = _notice_count(db, case) - notices_before
     return outcome
 
 
-# ------------------------------------------------------------------ notices
-
-
-def _notices(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType],
-             new_statuses: list[StatusHistory], extension: Extension | None, created: bool, today: date) -> int:
-    count = 0
-    current = snapshot.current_status
-    current_row = next((row for row in new_statuses if current and row.zgw_url == current.url), None)
-    if current_row is not None:
-        step = steps[current.status_type_url]
-        recent = (today - current.set_at.date()).days <= FIRST_IMPORT_NOTICE_DAYS
-        if step.notify and (not created or recent):
-            count += create_case_notice(
-                db, case, "status", f"zgw-status:{current.url}",
-                lambda: (
-                    _("New step in your case: %(step)s", step=step.name_nl),
-                    _("Your case '%(title)s' (case number %(number)s) has reached a new step: %(step)s.",
-                      title=case.title_nl, number=case.number, step=step.name_nl)
-                    + ("\n\n" + step.resident_text_nl if step.resident_text_nl else ""),
-                ),
-            ) is not None
-    if extension is not None:
-        source = db.get(CaseType, case.case_type_id).legal_source
-        count += create_case_notice(
-            db, case, "extension", f"zgw-extension:{case.zgw_url}:{extension.duration}:{_key(extension.reason_nl)}",
-            lambda: (
-                _("We need more time: %(title)s", title=case.title_nl),
-                _("We need more time to decide on your case '%(title)s' (case number %(number)s). "
-                  "The reason: %(reason)s\n\nWe will now decide by %(new)s at the latest, instead of %(old)s. "
-                  "The rules (%(source)s) say how much longer we may take. Open your case in Mijn Zaken to "
-                  "see how we worked out this date.",
-                  title=case.title_nl, number=case.number, reason=extension.reason_nl,
-                  new=format_date(extension.new_deadline_on), old=format_date(extension.previous_deadline_on),
-                  source=source),
-            ),
-            # What the e-mail, SMS and letter of an extension show (portal.notify.content).
-            facts={"old_date": extension.previous_deadline_on.isoformat() if extension.previous_deadline_on else None,
-                   "new_date": extension.new_deadline_on.isoformat() if extension.new_deadline_on else None,
-                   "reason_nl": extension.reason_nl, "reason_en": extension.reason_nl},
-        ) is not None
-    return count
+def _notice_count(db: Session, case: Case) -> int:
+    return int(db.exec(select(func.count()).select_from(Notice).where(Notice.case_id == case.id)).one())
 
 
 # ------------------------------------------------------------------ fetch + apply
@@ -404,6 +375,14 @@ def sync_zaak(db: Session, client: ZgwClient, zaak_url: str, allowed: frozenset[
         outcome = apply_snapshot(db, snapshot, today)
         db.commit()
         return outcome
+    except ChangeRefused as refused:
+        db.rollback()
+        # Another worker changed the case meanwhile (its version moved on): the message
+        # is retried, and the fetched state wins then.
+        reason = "conflict" if refused.field == "version" else f"refused:{refused.field}"
+        log.warning("Refreshing %s was refused: %s", zaak_url, refused)
+        record_failure(db, zaak_url, reason)
+        return reason
     except (ZgwError, MappingError, SyncConflict) as error:
         db.rollback()
         reason = error.reason

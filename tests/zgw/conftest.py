@@ -85,6 +85,7 @@ def zgw_settings(fake_url: str, **overrides) -> Settings:
         "zgw_retries": 2,
         "zgw_backoff_seconds": 0.01,
         "zgw_webhook_auth": "Token test-webhook-secret-0123456789",
+        "zgw_upload_informatieobjecttype": FakeZgw(fake_url).upload_informatieobjecttype,
     }
     values.update(overrides)
     return Settings(**values)

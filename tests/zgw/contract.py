@@ -98,18 +98,28 @@ def check(base_url: str, request: httpx.Request, response: httpx.Response) -> Ch
         data=response.content,
         content_type=response.headers.get("content-type", ""),
     )
+    if request.method in ("POST", "PUT", "PATCH"):
+        # What the portal writes to the case system is checked too (its request body).
+        try:
+            openapi.validate_request(wrapped_request)
+        except Exception as error:  # noqa: BLE001 - every kind means "refused"
+            _explain(error, result.errors, "request ")
     try:
         openapi.validate_response(wrapped_request, wrapped_response)
     except Exception as error:  # openapi-core raises a family of errors; all mean "refused"
-        cause = error.__cause__ or error
-        schema_errors = getattr(cause, "schema_errors", None)
-        if schema_errors:
-            for problem in schema_errors:
-                path = "/".join(str(part) for part in problem.absolute_path)
-                result.errors.append(f"{path}: {problem.message}"[:300])
-        else:
-            result.errors.append(f"{type(error).__name__}: {cause}"[:300])
+        _explain(error, result.errors)
     return result
+
+
+def _explain(error: Exception, errors: list[str], prefix: str = "") -> None:
+    cause = error.__cause__ or error
+    schema_errors = getattr(cause, "schema_errors", None)
+    if schema_errors:
+        for problem in schema_errors:
+            path = "/".join(str(part) for part in problem.absolute_path)
+            errors.append(f"{prefix}{path}: {problem.message}"[:300])
+    else:
+        errors.append(f"{prefix}{type(error).__name__}: {cause}"[:300])
 
 
 class ValidatingTransport(httpx.BaseTransport):

@@ -94,3 +94,52 @@ def test_stale_data_states_are_accessible(browser, mirror_server, mirror_app, fa
     finally:
         fake.delay = 0
         context.close()
+
+
+def test_the_accessibility_crawl_covers_the_stale_data_states(browser, mirror_server, mirror_app, fake):
+    """a11y.states.MIRROR_STATES through the shared crawl (axe and the scripted checks, Dutch
+    and English) against a portal whose case system answers 503 to everything."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from a11y.crawl import Crawler
+    from a11y.states import MIRROR_STATES
+    from portal.clock import utcnow
+    from portal.models import ZgwPartySync
+    from portal.zgw.parties import refresh_party
+
+    runtime = mirror_app.state.zgw
+    assert refresh_party(mirror_app.state.engine, runtime.client, f"bsn:{RESIDENT_A}", runtime.allowed, TODAY) == ""
+    fake.faults.append(Fault("/api/v1/", "503", times=100_000))  # the case system is down
+    with Session(mirror_app.state.engine, expire_on_commit=False) as db:
+        assert sync_zaak(db, runtime.client, fake.zaak("ZAAK-2026-0000101")["url"], runtime.allowed, TODAY) == "http_5xx"
+        # the last refresh at sign-in failed; the next is not due yet (so the pages are as they stay)
+        state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == f"bsn:{RESIDENT_A}")).one()
+        state.synced_at, state.started_at, state.error = utcnow(), utcnow() - timedelta(minutes=1), "http_5xx"
+        db.add(state)
+        db.commit()
+    try:
+        audit = Crawler(browser, mirror_server).run(MIRROR_STATES)
+    finally:
+        fake.faults.clear()
+    errors = [(r.state, r.language, f.description) for r, f in audit.findings("error")]
+    assert not errors, errors
+    violations = [(r.state, r.language, f.check, [n.selector for n in f.nodes][:3]) for r, f in audit.findings("violation")]
+    assert not violations, violations
+    assert {(r.state, r.language) for r in audit.results} == {(s.id, lang) for s in MIRROR_STATES for lang in ("nl", "en")}
+    assert all(r.tab_stops and r.tab_stops >= 4 for r in audit.results if r.tab_stops is not None)
+    # and the states are the stale-data ones (the crawl visited what we meant)
+    with browser.new_context(base_url=mirror_server, locale="nl-NL") as context:
+        page = context.new_page()
+        browser_sign_in_resident(page, RESIDENT_A, next_path="/mijn-zaken")
+        fake.faults.append(Fault("/api/v1/", "503", times=100_000))
+        page.goto("/mijn-zaken")
+        note = page.locator("#sync-note").inner_text()
+        assert "Wij konden de nieuwste informatie niet" in note or "niet ophalen" in note, note
+        assert "Niet bijgewerkt: misschien niet actueel" in page.content()
+        page.goto("/mijn-zaken/ZAAK-2026-0000101")
+        assert "Sommige informatie is misschien niet actueel" in page.locator("#sync-note").inner_text()
+        page.goto("/mijn-zaken/ZAAK-2026-0000104")
+        assert page.locator("#sync-note").count() == 1
+        fake.faults.clear()

@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from devtools.fake_zgw.app import Fault
+from portal.i18n import format_date
 from portal.models import Case, Document
 from portal.zgw.sync import sync_zaak
-from tests.auth_helpers import RESIDENT_A, sign_in_resident
+from tests.auth_helpers import RESIDENT_A, sign_in_resident, sign_in_staff
 from tests.zgw.conftest import TODAY
 
 
@@ -42,7 +43,7 @@ def test_sign_in_refreshes_in_the_background_and_pages_say_how_fresh_they_are(mi
         assert "Bijgewerkt op" in case_page.text
         assert "In behandeling" in case_page.text or "stap" in case_page.text
         inbox = client.get("/berichten")
-        assert "Nieuwe stap in uw zaak" in inbox.text
+        assert "is in een nieuwe stap" in inbox.text  # the console's notice (one path)
 
 
 def test_a_slow_case_system_does_not_slow_the_first_page(mirror_app, fake):
@@ -104,3 +105,25 @@ def test_a_document_downloads_from_the_documenten_api_as_an_attachment(mirror_ap
         with Session(mirror_app.state.engine) as db:
             titles = {row.title for row in db.exec(select(Document).where(Document.case_id == case.id)).all()}
         assert "Interne notitie" not in titles
+
+
+def test_staff_see_when_the_case_systems_decision_date_differs(mirror_app, fake):
+    """The console case page names both dates when uiterlijkeEinddatumAfdoening differs
+    from the legal date the deadline engine works out, and explains them."""
+    client_zgw = mirror_app.state.zgw.client
+    with Session(mirror_app.state.engine, expire_on_commit=False) as db:
+        differs = sync_zaak(db, client_zgw, fake.zaak("ZAAK-2026-0000101")["url"], mirror_app.state.zgw.allowed, TODAY)
+        first = sync_zaak(db, client_zgw, fake.zaak("ZAAK-2026-0000102")["url"], mirror_app.state.zgw.allowed, TODAY)
+        fake.zaak("ZAAK-2026-0000102")["uiterlijkeEinddatumAfdoening"] = first.deadline.isoformat()
+        agrees = sync_zaak(db, client_zgw, fake.zaak("ZAAK-2026-0000102")["url"], mirror_app.state.zgw.allowed, TODAY)
+    assert differs.deadline_differs and not agrees.deadline_differs
+    with TestClient(mirror_app, base_url="http://127.0.0.1") as client:
+        sign_in_staff(client, "e.devries")
+        page = client.get("/medewerker/zaken/ZAAK-2026-0000101")
+        assert page.status_code == 200
+        text = " ".join(page.text.split())
+        assert "Datum in het zaaksysteem" in text and "Wijkt af van de wettelijke datum" in text
+        assert format_date(differs.deadline) in text and format_date(differs.remote_deadline) in text
+        assert "rekent het portaal zelf uit" in text and "uiterlijkeEinddatumAfdoening" in text
+        same = client.get("/medewerker/zaken/ZAAK-2026-0000102")
+        assert same.status_code == 200 and "Datum in het zaaksysteem" not in same.text

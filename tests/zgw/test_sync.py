@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from devtools.fake_zgw.app import Fault
 from portal.models import Case, Document, Extension, Notice, Role, StatusHistory, Suspension
@@ -49,8 +49,9 @@ def test_a_new_status_creates_one_notice_and_a_second_sync_changes_nothing(fake,
     case = _case(mirror_db, "ZAAK-2026-0000102")
     [notice] = _notices(mirror_db, case, "status")
     assert notice.recipient_bsn == "999993653"
-    assert "Beste Jan Jansen" in notice.body_nl and "Dear Jan Jansen" in notice.body_en
-    assert "nieuwe stap" in notice.body_nl.lower() or "stap" in notice.subject_nl.lower()
+    # the console's text (portal.services.changes.set_status): one path for both
+    assert notice.body_nl.startswith("Nieuwe stap: In behandeling.") and notice.body_en.startswith("New step:")
+    assert "Uw aanvraag is compleet." in notice.body_nl
     again = sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY)
     assert again.new_statuses == [] and again.notices == 0
     assert len(_notices(mirror_db, case, "status")) == 1
@@ -149,3 +150,54 @@ def test_a_zaak_whose_number_belongs_to_another_mirrored_zaak_is_refused(fake, z
     fake.add_zaak("ZAAK-2026-0000101-B", "kapvergunning", "x", TODAY)
     fake.zaak("ZAAK-2026-0000101-B")["identificatie"] = "ZAAK-2026-0000101"
     assert sync_zaak(mirror_db, zgw_client, fake.zaak("ZAAK-2026-0000101-B")["url"], ALLOWED, TODAY) == "number_taken"
+
+
+def test_a_sync_found_extension_takes_the_consoles_path(fake, zgw_client, mirror_db):
+    """One path: an extension found in the case system gives the same notice kind and
+    text, the same outbox rows and the same audit row as one recorded in the console."""
+    from portal.models import AuditLog, ContactPreference, Delivery, Employee
+    from portal.services.changes.base import Actor
+    from portal.services.changes.extend_decision_date import extend_decision_date
+
+    fake.add_zaak("ZAAK-2026-0000998", "kapvergunning", "Eik voortuin", TODAY - timedelta(days=3))
+    fake.set_status("ZAAK-2026-0000998", 1, datetime(2026, 2, 27, 9, 0))
+    fake.add_rol("ZAAK-2026-0000998", "initiator", "natuurlijk_persoon", {"inpBsn": "999993653", "geslachtsnaam": "Jansen"})
+    mirror_db.exec(delete(ContactPreference).where(ContactPreference.recipient_key == "bsn:999993653"))
+    mirror_db.add(ContactPreference(recipient_key="bsn:999993653", by_email=True, email="jan@example.nl",
+                                    email_confirmed_at=datetime(2026, 1, 1), by_sms=True, phone="+31612345678",
+                                    by_letter=True, postal_name="Jan Jansen", postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad"))
+    mirror_db.commit()
+    for number in ("ZAAK-2026-0000102", "ZAAK-2026-0000998"):
+        assert not isinstance(sync_zaak(mirror_db, zgw_client, fake.zaak(number)["url"], ALLOWED, TODAY), str)
+
+    # the console: Eva de Vries extends 0000998
+    console_case = _case(mirror_db, "ZAAK-2026-0000998")
+    eva = mirror_db.exec(select(Employee).where(Employee.login_id == "e.devries")).one()
+    staff = Actor(kind="staff", audit_id="staff:e.devries", employee_id=eva.id, roles=frozenset({"case_handler"}))
+    extend_decision_date(mirror_db, staff, console_case.id, console_case.version, duration="P6W",
+                         reason_nl="We wachten op advies van de bomendeskundige.", today=TODAY)
+    # the case system: 0000102 gets a verlenging, found by the sync
+    fake.zaak("ZAAK-2026-0000102")["verlenging"] = {"reden": "We wachten op advies van de bomendeskundige.", "duur": "P6W"}
+    synced = sync_zaak(mirror_db, zgw_client, fake.zaak("ZAAK-2026-0000102")["url"], ALLOWED, TODAY)
+    assert synced.extension_changed and synced.notices == 1
+    sync_case = _case(mirror_db, "ZAAK-2026-0000102")
+
+    def trace(case):
+        [notice] = _notices(mirror_db, case, "extension")
+        channels = sorted(row.channel for row in mirror_db.exec(select(Delivery).where(Delivery.notice_id == notice.id)))
+        [entry] = mirror_db.exec(select(AuditLog).where(AuditLog.action == "case.extend",
+                                                        AuditLog.object_id == case.number)).all()
+        [extension] = mirror_db.exec(select(Extension).where(Extension.case_id == case.id)).all()
+        body = notice.body_nl.replace(case.number, "N")
+        return notice, channels, entry, extension, body
+
+    console, synced_trace = trace(console_case), trace(sync_case)
+    assert console[0].kind == synced_trace[0].kind == "extension"
+    assert console[0].subject_nl.replace("0000998", "X") == synced_trace[0].subject_nl.replace("0000102", "X")
+    assert console[1] == synced_trace[1] == ["email", "letter", "sms"]  # the same channels in the outbox
+    assert console[4].split("\n\n")[0][:40] == synced_trace[4].split("\n\n")[0][:40]  # same sentence, own date
+    assert (console[2].actor_kind, console[2].actor_id) == ("staff", "staff:e.devries")
+    assert (synced_trace[2].actor_kind, synced_trace[2].actor_id) == ("system", "zaaksysteem")
+    assert set(console[2].detail) <= set(synced_trace[2].detail)
+    assert synced_trace[3].duration == console[3].duration == "P6W" and not synced_trace[3].late
+    assert sync_case.version > 1  # the case system's change took the case's lock too

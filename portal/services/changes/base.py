@@ -49,7 +49,7 @@ class Actor:
     team of its handler; a case without handler to every team). ``roles``: STAFF_ROLES for
     staff; an API client or the system acts for the whole municipality."""
 
-    kind: str  # "staff", "api" or "system"
+    kind: str  # "staff", "api", "system" or "case_system" (the ZGW sync)
     audit_id: str
     employee_id: int | None = None
     team_id: int | None = None
@@ -61,12 +61,23 @@ class Actor:
         return "staff" if self.kind == "staff" else "system"
 
     @property
+    def is_case_system(self) -> bool:
+        """The ZGW case system (a change found by the sync): it is the source of truth, so
+        the console's rules about people's work (step order, closed cases, confirming a
+        late extension) are recorded, never refused."""
+        return self.kind == "case_system"
+
+    @property
     def is_team_lead(self) -> bool:
         return self.kind != "staff" or "team_lead" in self.roles
 
     @property
     def is_administrator(self) -> bool:
         return self.kind != "staff" or "administrator" in self.roles
+
+
+# The actor of every change the ZGW sync finds in the case system.
+CASE_SYSTEM = Actor(kind="case_system", audit_id="zaaksysteem")
 
 
 class _Stored(Protocol):

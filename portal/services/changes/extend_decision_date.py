@@ -108,50 +108,84 @@ def extend_decision_date(
     today = today or clock.today()
     with one_transaction(db):
         case, case_type = lock_case(db, actor, case_id, version)
-        refuse_if_closed(case, "duration")
-        reason_nl, reason_en = (reason_nl or "").strip(), (reason_en or "").strip()
-        plan = plan_extension(db, case, case_type, duration, reason_nl, confirm_late, today)
-        if plan.refusal is not None and plan.refusal.field == "duration":
-            raise plan.refusal
-        if not reason_nl:
-            raise ChangeRefused("reason_nl", "Say why you need more time. The resident reads this reason.")
-        if len(reason_nl) > MAX_REASON or len(reason_en) > MAX_REASON:
-            raise ChangeRefused("reason_nl", "The reason is too long: use at most %(max)s characters.", max=MAX_REASON)
-        if plan.refusal is not None:
-            raise plan.refusal
-        check = plan.check
-        extension = Extension(
-            case_id=id_of(case), reason_nl=reason_nl, reason_en=reason_en or reason_nl, duration=plan.duration,
-            announced_on=today, previous_deadline_on=check.previous_deadline, new_deadline_on=check.new_deadline,
-            recorded_by_employee_id=actor.employee_id, late=plan.late,
-        )
-        db.add(extension)
+        extension = record_extension(db, actor, case, case_type, duration=duration, reason_nl=reason_nl,
+                                     reason_en=reason_en, confirm_late=confirm_late, today=today)
+    return extension
+
+
+def record_extension(
+    db: Session, actor: Actor, case: Case, case_type: CaseType, *, duration: str | None, reason_nl: str,
+    reason_en: str = "", confirm_late: bool = False, today: date, replaces: Extension | None = None,
+) -> Extension:
+    """Validate and write one extension, its audit row and the resident notice (with its
+    outbox rows) in the caller's transaction, on a case the caller has locked
+    (``lock_case``). The console and the API reach it through ``extend_decision_date``;
+    the ZGW sync calls it directly, inside the transaction that applies a zaak.
+
+    For the case system (``actor.is_case_system``) the extension has already happened:
+    the engine's problems are recorded in the audit row (and a late one is marked late)
+    rather than refused. ``replaces``: ZGW keeps one verlenging per zaak, so a changed
+    verlenging replaces our row for it, keeping the day it was first announced."""
+    announced_on = today
+    if replaces is not None:
+        announced_on = replaces.announced_on
+        db.delete(replaces)
         db.flush()
-        result = refresh_legal_deadline(db, case, today)
-        rules = rules_for(case_type)
-        facts = {
-            "old_date": check.previous_deadline.isoformat(), "new_date": check.new_deadline.isoformat(),
-            "reason_nl": extension.reason_nl, "reason_en": extension.reason_en,
-            "counting_date": result.deadline.isoformat(), "dwangsom_applies": rules.dwangsom_applies,
-        }
+    if not actor.is_case_system:
+        refuse_if_closed(case, "duration")
+    reason_nl, reason_en = (reason_nl or "").strip(), (reason_en or "").strip()
+    if actor.is_case_system:
+        if not reason_nl:
+            reason_nl, reason_en = both_languages(lambda: _("Extended in the case system."))
+        reason_nl, reason_en = reason_nl[:MAX_REASON], reason_en[:MAX_REASON]
+        confirm_late = True
+    plan = plan_extension(db, case, case_type, duration, reason_nl, confirm_late, announced_on)
+    if plan.refusal is not None and plan.refusal.field == "duration" and not actor.is_case_system:
+        raise plan.refusal
+    if not reason_nl:
+        raise ChangeRefused("reason_nl", "Say why you need more time. The resident reads this reason.")
+    if len(reason_nl) > MAX_REASON or len(reason_en) > MAX_REASON:
+        raise ChangeRefused("reason_nl", "The reason is too long: use at most %(max)s characters.", max=MAX_REASON)
+    if plan.refusal is not None and not actor.is_case_system:
+        raise plan.refusal
+    check = plan.check
+    extension = Extension(
+        case_id=id_of(case), reason_nl=reason_nl, reason_en=reason_en or reason_nl, duration=plan.duration,
+        announced_on=announced_on, previous_deadline_on=check.previous_deadline, new_deadline_on=check.new_deadline,
+        recorded_by_employee_id=actor.employee_id, late=plan.late,
+    )
+    db.add(extension)
+    db.flush()
+    result = refresh_legal_deadline(db, case, today)
+    rules = rules_for(case_type)
+    facts = {
+        "old_date": check.previous_deadline.isoformat(), "new_date": check.new_deadline.isoformat(),
+        "reason_nl": extension.reason_nl, "reason_en": extension.reason_en,
+        "counting_date": result.deadline.isoformat(), "dwangsom_applies": rules.dwangsom_applies,
+    }
+    if plan.late:
+        facts["problem"] = "late"
+    subject = both_languages(lambda: _("We need more time to decide (%(number)s)", number=case.number))
+
+    def body() -> str:
+        lines = [_("We need more time to decide on your case. We now expect to decide by %(date)s.",
+                   date=format_date(check.new_deadline))]
         if plan.late:
-            facts["problem"] = "late"
-        subject = both_languages(lambda: _("We need more time to decide (%(number)s)", number=case.number))
+            lines.append(_("We told you this too late: the decision date had already passed on %(date)s. "
+                           "So that date still counts (Awb article 4:14). You may send us a notice of default (Awb article 4:17).",
+                           date=format_date(check.previous_deadline)))
+        return "\n\n".join(lines)
 
-        def body() -> str:
-            lines = [_("We need more time to decide on your case. We now expect to decide by %(date)s.",
-                       date=format_date(check.new_deadline))]
-            if plan.late:
-                lines.append(_("We told you this too late: the decision date had already passed on %(date)s. "
-                               "So that date still counts (Awb article 4:14). You may send us a notice of default (Awb article 4:17).",
-                               date=format_date(check.previous_deadline)))
-            return "\n\n".join(lines)
-
-        dutch, english = both_languages(body)
-        notify_applicants(db, case, actor, kind="extension", subject=subject,
-                          body=(f"{dutch}\n\n{extension.reason_nl}", f"{english}\n\n{extension.reason_en}"),
-                          facts=facts, action="extend")
-        audit(db, actor, "case.extend", "case", case.number,
-              {"extension_id": extension.id, "duration": plan.duration, "late": plan.late,
-               "new_deadline": check.new_deadline.isoformat(), "version": case.version})
+    dutch, english = both_languages(body)
+    notify_applicants(db, case, actor, kind="extension", subject=subject,
+                      body=(f"{dutch}\n\n{extension.reason_nl}", f"{english}\n\n{extension.reason_en}"),
+                      facts=facts, action="extend")
+    detail: dict[str, object] = {
+        "extension_id": extension.id, "duration": plan.duration, "late": plan.late,
+        "new_deadline": check.new_deadline.isoformat(), "version": case.version,
+    }
+    if actor.is_case_system:
+        detail["problems"] = sorted(check.problems)
+        detail["replaces"] = replaces is not None
+    audit(db, actor, "case.extend", "case", case.number, detail)
     return extension
