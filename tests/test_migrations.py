@@ -87,14 +87,14 @@ def test_migrated_schema_stores_naive_utc_timestamps(engine: Engine):
 
 
 def test_search_text_is_the_expression_the_trigram_index_holds(engine: Engine):
-    """Migration 0007 indexes overview.search_text() with trigrams on PostgreSQL. If the
+    """Migration 0008 indexes overview.search_text() with trigrams on PostgreSQL. If the
     two expressions drift apart the index silently stops serving the search: compare the
     SQL, and on PostgreSQL ask the planner (sequential scans off) whether it uses it."""
     from sqlalchemy.dialects import postgresql
 
     from portal.services.overview import search_text
 
-    migration = _load_migration("0007_overview_indexes")
+    migration = _load_migration("0008_overview_indexes")
     rendered = str(search_text().compile(dialect=postgresql.dialect()))
     assert rendered.replace('"case".', "") == migration.SEARCH_TEXT
     if engine.dialect.name != "postgresql":

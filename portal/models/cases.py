@@ -28,7 +28,7 @@ RESULTS = ("granted", "partly_granted", "refused", "withdrawn", "not_admissible"
 
 
 # Indexes only a migration makes, because they depend on the database: the trigram index
-# of the overview's search (PostgreSQL with pg_trgm, migration 0007). Autogenerate and the
+# of the overview's search (PostgreSQL with pg_trgm, migration 0008). Autogenerate and the
 # models-and-migrations test leave them alone (``managed_by_migration_only``).
 MIGRATION_ONLY_INDEXES = frozenset({"ix_case_search_trgm"})
 

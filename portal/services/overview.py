@@ -161,7 +161,7 @@ def _escape_like(text: str) -> str:
 
 def search_text() -> ColumnElement[str]:
     """What a search looks in: number, address and both titles as one lower-case text.
-    Migration 0007 indexes exactly this expression with trigrams on PostgreSQL, so keep
+    Migration 0008 indexes exactly this expression with trigrams on PostgreSQL, so keep
     the two the same (the separators are literal SQL, not parameters, for that reason)."""
     space: ColumnElement[str] = literal_column("' '")
     return func.lower(

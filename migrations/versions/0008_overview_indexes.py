@@ -7,8 +7,8 @@ same expression serves ``LIKE '%...%'``. pg_trgm ships with PostgreSQL and is a 
 extension (PostgreSQL 13+), so the database owner may create it. Where it cannot be
 created, search still works, without the index, and the migration says so.
 
-Revision ID: 0007_overview_indexes
-Revises: 0006_case_changes
+Revision ID: 0008_overview_indexes
+Revises: 0007_zgw_uploads_jobs
 Create Date: 2026-11-29
 """
 
@@ -19,8 +19,8 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_overview_indexes'
-down_revision = '0006_case_changes'
+revision = '0008_overview_indexes'
+down_revision = '0007_zgw_uploads_jobs'
 branch_labels = None
 depends_on = None
 
