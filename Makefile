@@ -7,7 +7,7 @@ export PORTAL_CHROMIUM
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
 
-.PHONY: run run-mirror test lint format-check setup chromium migrate demo-data bench serve-production
+.PHONY: run run-mirror test lint format setup chromium migrate demo-data bench serve-production
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install -q uv
@@ -58,16 +58,17 @@ serve-production: setup
 	$(UV) run uvicorn portal.main:app --host $${HOST:-127.0.0.1} --port $${PORT:-8000} --workers $${WORKERS:-2} \
 		--http httptools --no-proxy-headers --no-access-log
 
-# ruff (lint), mypy --strict on portal/domain and portal/services, the import-linter
-# contracts in pyproject.toml.
+# ruff (lint and format), mypy --strict on portal/domain and portal/services, the
+# import-linter contracts in pyproject.toml. `make format` rewrites what the check refuses.
 lint: setup
 	$(UV) run ruff check portal devtools a11y bench scripts migrations tests
+	$(UV) run ruff format --check portal devtools a11y bench scripts migrations tests
 	$(UV) run mypy
 	$(UV) run lint-imports
 
-# Joins `lint` once the code base has had its one formatting pass (`ruff format`).
-format-check: setup
-	$(UV) run ruff format --check portal devtools a11y bench scripts migrations tests
+format: setup
+	$(UV) run ruff format portal devtools a11y bench scripts migrations tests
+	$(UV) run ruff check --fix portal devtools a11y bench scripts migrations tests
 
 test: setup chromium lint
 	$(UV) run pytest $(PYTEST_ARGS)

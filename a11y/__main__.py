@@ -29,7 +29,9 @@ def _storage_states(values: list[str]) -> dict[str, str]:
     for value in values:
         role, sep, path = value.partition("=")
         if not sep or role not in ROLES or not path:
-            raise UsageError(f"--storage-state must look like ROLE=FILE with ROLE one of {', '.join(ROLES)}; got {value!r}")
+            raise UsageError(
+                f"--storage-state must look like ROLE=FILE with ROLE one of {', '.join(ROLES)}; got {value!r}"
+            )
         if not Path(path).is_file():
             raise UsageError(f"--storage-state {role}: file {path} does not exist")
         found[role] = path
@@ -63,8 +65,11 @@ def command_audit(args) -> int:
         states = [s for s in states if s.id in args.state]
     if args.page:
         languages = tuple(args.lang or ["nl"])
-        extra = [State(f"page-{index}", "anonymous", path, f"Extra page {path}", languages=languages)
-                 for index, path in enumerate(args.page, start=1) if path.startswith("/")]
+        extra = [
+            State(f"page-{index}", "anonymous", path, f"Extra page {path}", languages=languages)
+            for index, path in enumerate(args.page, start=1)
+            if path.startswith("/")
+        ]
         if len(extra) != len(args.page):
             raise UsageError("--page takes a path that starts with /, e.g. --page /contact")
         states = extra if args.only_pages else states + extra
@@ -78,15 +83,24 @@ def command_audit(args) -> int:
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     progress = (lambda message: print(message, file=sys.stderr)) if args.verbose else None
-    result = audit(args.base_url, states, auth=auth, languages=tuple(args.lang) if args.lang else None,
-                   out_dir=out_dir, screenshots=not args.no_screenshots, progress=progress)
+    result = audit(
+        args.base_url,
+        states,
+        auth=auth,
+        languages=tuple(args.lang) if args.lang else None,
+        out_dir=out_dir,
+        screenshots=not args.no_screenshots,
+        progress=progress,
+    )
     json_path, html_path = report.write(result, out_dir)
     summary = report.summary(result)
     if args.statement:
         Path(args.statement).write_text(json.dumps(statement_data(result, summary), indent=2) + "\n", encoding="utf-8")
-    print(f"{summary['states']} states checked in {result.seconds} s: {summary['violations']} violations, "
-          f"{summary['errors']} states not checked, {summary['warnings']} warnings, "
-          f"{summary['needs_review']} items that need review.")
+    print(
+        f"{summary['states']} states checked in {result.seconds} s: {summary['violations']} violations, "
+        f"{summary['errors']} states not checked, {summary['warnings']} warnings, "
+        f"{summary['needs_review']} items that need review."
+    )
     print(f"Report: {html_path}  (data: {json_path})")
     return 0 if summary["passed"] and summary["errors"] == 0 else 1
 
@@ -99,8 +113,10 @@ def command_login(args) -> int:
     role = ROLES.get(args.role)
     if role is None or role.kind is None:
         raise UsageError(f"--role must be one of {', '.join(r for r in ROLES if ROLES[r].kind)}")
-    print(f"A browser window opens at {args.base_url}/inloggen. Sign in as: {role.description}.\n"
-          f"The window closes by itself once you are signed in (you have {args.timeout} seconds).")
+    print(
+        f"A browser window opens at {args.base_url}/inloggen. Sign in as: {role.description}.\n"
+        f"The window closes by itself once you are signed in (you have {args.timeout} seconds)."
+    )
     with sync_playwright() as playwright:
         browser = launch(playwright, headless=False)
         context = browser.new_context(base_url=args.base_url)
@@ -108,8 +124,10 @@ def command_login(args) -> int:
         manual_sign_in(page, args.base_url.rstrip("/"), role, timeout_seconds=args.timeout)
         context.storage_state(path=args.out)
         browser.close()
-    print(f"Saved the signed-in state to {args.out}. Use it with: --storage-state {role.id}={args.out}\n"
-          "Keep this file secret and delete it after the audit: it is a live session.")
+    print(
+        f"Saved the signed-in state to {args.out}. Use it with: --storage-state {role.id}={args.out}\n"
+        "Keep this file secret and delete it after the audit: it is a live session."
+    )
     return 0
 
 
@@ -125,13 +143,17 @@ def command_list(args) -> int:
         print(f"  {state.role:<12} {state.id:<36} {state.path}  ({', '.join(state.languages)})")
     entries = coverage.criteria()
     automated = sum(1 for c in entries if c["automation"] != "none")
-    print(f"\nCoverage: {len(entries)} WCAG 2.1 A/AA criteria, {automated} partly automated, "
-          f"{len(entries) - automated} manual only (details in the HTML report).")
+    print(
+        f"\nCoverage: {len(entries)} WCAG 2.1 A/AA criteria, {automated} partly automated, "
+        f"{len(entries) - automated} manual only (details in the HTML report)."
+    )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m a11y", description="Accessibility audit (WCAG 2.1 AA) of a Mijn Zaken portal.")
+    main = argparse.ArgumentParser(
+        prog="python -m a11y", description="Accessibility audit (WCAG 2.1 AA) of a Mijn Zaken portal."
+    )
     commands = main.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("audit", help="crawl every page and state, write report.json and report.html")
@@ -140,21 +162,39 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--role", action="append", help="only these roles (repeatable); default: all")
     run.add_argument("--state", action="append", help="only these state ids (repeatable)")
     run.add_argument("--lang", action="append", choices=["nl", "en"], help="only these languages (repeatable)")
-    run.add_argument("--storage-state", action="append", metavar="ROLE=FILE",
-                     help="signed-in browser state for a role, made with `python -m a11y login` (repeatable)")
-    run.add_argument("--no-simulator", action="store_true",
-                     help="the deployment has no login simulator: check signed-in roles only with --storage-state")
-    run.add_argument("--page", action="append", metavar="PATH",
-                     help="also check this page (anonymous), e.g. the municipality's own pages (repeatable)")
+    run.add_argument(
+        "--storage-state",
+        action="append",
+        metavar="ROLE=FILE",
+        help="signed-in browser state for a role, made with `python -m a11y login` (repeatable)",
+    )
+    run.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="the deployment has no login simulator: check signed-in roles only with --storage-state",
+    )
+    run.add_argument(
+        "--page",
+        action="append",
+        metavar="PATH",
+        help="also check this page (anonymous), e.g. the municipality's own pages (repeatable)",
+    )
     run.add_argument("--only-pages", action="store_true", help="check only the --page pages, not the built-in states")
-    run.add_argument("--allow-changes", action="store_true",
-                     help="also run states that store something (upload a document, ask for a call back, give "
-                          "feedback, mark a message read); only on a test or demo portal")
-    run.add_argument("--mirror", action="store_true",
-                     help="the portal mirrors a ZGW case system: also check its stale-data states")
+    run.add_argument(
+        "--allow-changes",
+        action="store_true",
+        help="also run states that store something (upload a document, ask for a call back, give "
+        "feedback, mark a message read); only on a test or demo portal",
+    )
+    run.add_argument(
+        "--mirror", action="store_true", help="the portal mirrors a ZGW case system: also check its stale-data states"
+    )
     run.add_argument("--no-screenshots", action="store_true")
-    run.add_argument("--statement", metavar="FILE",
-                     help="also write the date and result for the accessibility statement (portal/accessibility_statement.json)")
+    run.add_argument(
+        "--statement",
+        metavar="FILE",
+        help="also write the date and result for the accessibility statement (portal/accessibility_statement.json)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="print each state as it is checked")
     run.set_defaults(func=command_audit)
 

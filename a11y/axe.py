@@ -103,7 +103,8 @@ def _nodes(result: dict) -> list:
     for item in result["nodes"]:
         target = " >>> ".join(" ".join(part) if isinstance(part, list) else part for part in item["target"])
         summary = item.get("failureSummary") or "; ".join(
-            check["message"] for key in ("any", "all", "none") for check in item.get(key, []) if check.get("message"))
+            check["message"] for key in ("any", "all", "none") for check in item.get(key, []) if check.get("message")
+        )
         nodes.append(node(target, item.get("html", ""), summary))
     return nodes
 
@@ -113,35 +114,42 @@ def run(page) -> list[Finding]:
     'best-practice' give warnings; what axe could not decide ("incomplete": e.g. text on
     a background image) is reported as needs review, for the auditor to look at."""
     inject(page)
-    results = runner().run(page, options={
-        "runOnly": {"type": "tag", "values": WCAG_TAGS + WARNING_TAGS},
-        "resultTypes": ["violations", "incomplete"],
-    })
+    results = runner().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS + WARNING_TAGS},
+            "resultTypes": ["violations", "incomplete"],
+        },
+    )
     engine = results.get("testEngine", {}).get("version")
     if engine != AXE_VERSION:
         raise RuntimeError(f"axe-core {engine} ran, but the suite is pinned to {AXE_VERSION}")
     findings = []
     for result in results["violations"]:
         is_wcag = any(tag in WCAG_TAGS for tag in result["tags"])
-        findings.append(Finding(
-            check=f"axe:{result['id']}",
-            kind=VIOLATION if is_wcag else WARNING,
-            criteria=criteria_from_tags(result["tags"]),
-            description=result["help"],
-            help=result["description"],
-            impact=result["impact"],
-            help_url=result["helpUrl"],
-            nodes=_nodes(result),
-        ))
+        findings.append(
+            Finding(
+                check=f"axe:{result['id']}",
+                kind=VIOLATION if is_wcag else WARNING,
+                criteria=criteria_from_tags(result["tags"]),
+                description=result["help"],
+                help=result["description"],
+                impact=result["impact"],
+                help_url=result["helpUrl"],
+                nodes=_nodes(result),
+            )
+        )
     for result in results["incomplete"]:
-        findings.append(Finding(
-            check=f"axe:{result['id']}",
-            kind=NEEDS_REVIEW,
-            criteria=criteria_from_tags(result["tags"]),
-            description=f"Needs review: axe could not decide this automatically. {result['help']}",
-            help=result["description"],
-            impact=result.get("impact"),
-            help_url=result["helpUrl"],
-            nodes=_nodes(result),
-        ))
+        findings.append(
+            Finding(
+                check=f"axe:{result['id']}",
+                kind=NEEDS_REVIEW,
+                criteria=criteria_from_tags(result["tags"]),
+                description=f"Needs review: axe could not decide this automatically. {result['help']}",
+                help=result["description"],
+                impact=result.get("impact"),
+                help_url=result["helpUrl"],
+                nodes=_nodes(result),
+            )
+        )
     return findings

@@ -13,15 +13,23 @@ CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 # As root the sandbox must be off; without the networking flags Chromium keeps trying
 # to reach the internet (see docs/toolchain.md).
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 
 
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set PORTAL_CHROMIUM")
+        raise RuntimeError(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or set PORTAL_CHROMIUM"
+        )
     return CHROMIUM
 
 

@@ -133,10 +133,18 @@ def run_step(page, step: Step) -> None:
 
 
 class Crawler:
-    def __init__(self, browser, base_url: str, *, auth: dict[str, RoleAuth] | None = None,
-                 languages: tuple[str, ...] | None = None, checks: list[str] | None = None,
-                 out_dir: Path | None = None, screenshots: bool = True,
-                 progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        browser,
+        base_url: str,
+        *,
+        auth: dict[str, RoleAuth] | None = None,
+        languages: tuple[str, ...] | None = None,
+        checks: list[str] | None = None,
+        out_dir: Path | None = None,
+        screenshots: bool = True,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.browser = browser
         self.base_url = base_url.rstrip("/")
         self.auth = auth or {}
@@ -172,8 +180,9 @@ class Crawler:
 
     def run(self, states: list[State]) -> AuditResult:
         started = time.monotonic()
-        audit = AuditResult(base_url=self.base_url, started=datetime.now(UTC).isoformat(timespec="seconds"),
-                            axe_version=axe.AXE_VERSION)
+        audit = AuditResult(
+            base_url=self.base_url, started=datetime.now(UTC).isoformat(timespec="seconds"), axe_version=axe.AXE_VERSION
+        )
         self._form_error_states = {s.id for s in states if "form-errors" in s.expect}
         roles = list(dict.fromkeys(state.role for state in states))
         for role_id in roles:
@@ -185,8 +194,9 @@ class Crawler:
                 try:
                     context, page = self.new_context(role)
                 except Exception as exc:  # sign-in failed: every state of the role is an error
-                    audit.results += [self._error(s, lang, f"Could not sign in: {exc}") for s in shared
-                                      for lang in self._languages(s)]
+                    audit.results += [
+                        self._error(s, lang, f"Could not sign in: {exc}") for s in shared for lang in self._languages(s)
+                    ]
                 else:
                     try:
                         for state in shared:
@@ -216,9 +226,22 @@ class Crawler:
         return chosen or state.languages[:1]
 
     def _error(self, state: State, language: str, message: str) -> StateResult:
-        return StateResult(state.id, state.role, language, state.description, self.base_url + state.path,
-                           findings=[Finding("crawl", ERROR, [], message, "Make the state reachable again, "
-                                             "or update a11y/states.py if the page changed.")])
+        return StateResult(
+            state.id,
+            state.role,
+            language,
+            state.description,
+            self.base_url + state.path,
+            findings=[
+                Finding(
+                    "crawl",
+                    ERROR,
+                    [],
+                    message,
+                    "Make the state reachable again, or update a11y/states.py if the page changed.",
+                )
+            ],
+        )
 
     def visit(self, context, page, state: State, language: str) -> StateResult:
         began = time.monotonic()
@@ -233,9 +256,16 @@ class Crawler:
             response = page.goto(url, wait_until="load")
             result.status = response.status if response else None
             if result.status != state.status:
-                result.findings.append(Finding(
-                    "crawl", ERROR, [], f"{state.path} answered {result.status}, expected {state.status}.",
-                    "Check the page still exists and the demo data is loaded.", nodes=[node(url)]))
+                result.findings.append(
+                    Finding(
+                        "crawl",
+                        ERROR,
+                        [],
+                        f"{state.path} answered {result.status}, expected {state.status}.",
+                        "Check the page still exists and the demo data is loaded.",
+                        nodes=[node(url)],
+                    )
+                )
                 return result
             lap = time.monotonic()
             result.timings["load"] = round(lap - began, 3)
@@ -244,8 +274,13 @@ class Crawler:
                 run_step(page, step)
             navigated = bool(state.steps) and not page.evaluate(SAME_DOCUMENT_JS)
             result.url = page.url
-            ctx = CheckContext(state.id, state.result_language or language, state.expect,
-                               interacted=bool(state.steps), navigated_by_steps=navigated)
+            ctx = CheckContext(
+                state.id,
+                state.result_language or language,
+                state.expect,
+                interacted=bool(state.steps),
+                navigated_by_steps=navigated,
+            )
             lap = self._lap(result, "steps", lap)
             result.findings += axe.run(page)
             lap = self._lap(result, "axe", lap)
@@ -257,8 +292,16 @@ class Crawler:
             if self.screenshots and result.findings:
                 result.screenshot = self._screenshot(page, state, language, result)
         except Exception as exc:  # any failure to reach or check the state is reported, never hidden
-            result.findings.append(Finding("crawl", ERROR, [], f"The state could not be checked: {exc}".strip()[:1000],
-                                           "Fix the state's steps in a11y/states.py or the page.", nodes=[node(url)]))
+            result.findings.append(
+                Finding(
+                    "crawl",
+                    ERROR,
+                    [],
+                    f"The state could not be checked: {exc}".strip()[:1000],
+                    "Fix the state's steps in a11y/states.py or the page.",
+                    nodes=[node(url)],
+                )
+            )
         finally:
             result.seconds = round(time.monotonic() - began, 2)
         return result

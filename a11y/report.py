@@ -55,14 +55,22 @@ def write_json(audit: AuditResult, path: Path) -> Path:
 
 
 def render_html(audit: AuditResult) -> str:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
+    )
     data = to_dict(audit)
     with_findings = [r for r in audit.results if r.findings]
     clean = [r for r in audit.results if not r.findings]
     return environment.get_template("report.html").render(
-        data=data, summary=data["summary"], with_findings=with_findings, clean=clean,
-        criteria=coverage.criteria(), checks=CHECKS, VIOLATION=VIOLATION, WARNING=WARNING, ERROR=ERROR,
+        data=data,
+        summary=data["summary"],
+        with_findings=with_findings,
+        clean=clean,
+        criteria=coverage.criteria(),
+        checks=CHECKS,
+        VIOLATION=VIOLATION,
+        WARNING=WARNING,
+        ERROR=ERROR,
         NEEDS_REVIEW=NEEDS_REVIEW,
     )
 

@@ -15,7 +15,7 @@ SIGNED_IN_MARK = 'form[action="/uitloggen"]'  # the header's sign-out button
 @dataclass(frozen=True)
 class Role:
     id: str
-    kind: str | None          # None (anonymous), resident, business, staff
+    kind: str | None  # None (anonymous), resident, business, staff
     description: str
     fields: tuple[tuple[str, str], ...] = ()  # simulator form fields: (name, value)
     level: str | None = None
@@ -30,17 +30,42 @@ ROLES: dict[str, Role] = {
     for role in [
         Role("anonymous", None, "Not signed in"),
         Role("resident-a", "resident", "Jan Jansen (DigiD, BSN 999993653)", (("bsn", "999993653"),), "midden"),
-        Role("resident-b", "resident", "Fatima el Amrani (DigiD substantieel, BSN 999990019)",
-             (("bsn", "999990019"),), "substantieel"),
-        Role("resident-b-midden", "resident", "Fatima el Amrani at DigiD level midden (too low for her Wmo case)",
-             (("bsn", "999990019"),), "midden"),
+        Role(
+            "resident-b",
+            "resident",
+            "Fatima el Amrani (DigiD substantieel, BSN 999990019)",
+            (("bsn", "999990019"),),
+            "substantieel",
+        ),
+        Role(
+            "resident-b-midden",
+            "resident",
+            "Fatima el Amrani at DigiD level midden (too low for her Wmo case)",
+            (("bsn", "999990019"),),
+            "midden",
+        ),
         Role("resident-c", "resident", "Pieter de Vries (DigiD, BSN 123456782)", (("bsn", "123456782"),), "midden"),
-        Role("business-a", "business", "Bakkerij De Korenschoof B.V. (eHerkenning, KVK 12345678, whole business)",
-             (("kvk", "12345678"),), "EH3"),
-        Role("business-a-branch", "business", "Bakkerij De Korenschoof B.V., branch 000012345678 (Marktstraat 5)",
-             (("kvk", "12345678"), ("branch", "000012345678")), "EH3"),
-        Role("business-b", "business", "Hoveniersbedrijf Groen en Zonen (eHerkenning, KVK 87654321)",
-             (("kvk", "87654321"),), "EH3"),
+        Role(
+            "business-a",
+            "business",
+            "Bakkerij De Korenschoof B.V. (eHerkenning, KVK 12345678, whole business)",
+            (("kvk", "12345678"),),
+            "EH3",
+        ),
+        Role(
+            "business-a-branch",
+            "business",
+            "Bakkerij De Korenschoof B.V., branch 000012345678 (Marktstraat 5)",
+            (("kvk", "12345678"), ("branch", "000012345678")),
+            "EH3",
+        ),
+        Role(
+            "business-b",
+            "business",
+            "Hoveniersbedrijf Groen en Zonen (eHerkenning, KVK 87654321)",
+            (("kvk", "87654321"),),
+            "EH3",
+        ),
         Role("staff", "staff", "Eva de Vries, permit officer (staff sign-in)", (("login_id", "e.devries"),)),
         Role("staff-admin", "staff", "Lisa Smit, administrator (staff sign-in)", (("login_id", "l.smit"),)),
     ]
@@ -55,8 +80,10 @@ def simulator_sign_in(page, base_url: str, role: Role) -> None:
     """Sign in through the portal's own sign-in start and the login simulator's form."""
     page.goto(f"{base_url}/inloggen/{role.slug}")
     if "/simulator/" not in page.url:
-        raise SignInError(f"{role.id}: /inloggen/{role.slug} did not lead to the login simulator (at {page.url}); "
-                          "on a real deployment use --storage-state")
+        raise SignInError(
+            f"{role.id}: /inloggen/{role.slug} did not lead to the login simulator (at {page.url}); "
+            "on a real deployment use --storage-state"
+        )
     for name, value in role.fields:
         page.fill(f"#field-{name}", value)
     if role.level:

@@ -39,8 +39,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
-PAGES = ("overview, first page", "overview, next page", "overview, search", "overview, filter",
-         "overview, HTMX partial", "case page", "inbox", "permits")
+PAGES = (
+    "overview, first page",
+    "overview, next page",
+    "overview, search",
+    "overview, filter",
+    "overview, HTMX partial",
+    "case page",
+    "inbox",
+    "permits",
+)
 
 
 def free_port() -> int:
@@ -61,8 +69,9 @@ def prepare(database_url: str, cases: int) -> dict:
 
     started = time.perf_counter()
     reset_database(database_url)
-    app = create_app(Settings(env="test", database_url=database_url, var_dir=Path(tempfile.mkdtemp()),
-                              secret_key=SECRET))
+    app = create_app(
+        Settings(env="test", database_url=database_url, var_dir=Path(tempfile.mkdtemp()), secret_key=SECRET)
+    )
     with Session(app.state.engine) as db:
         load_demo_data(db)
     counts = load(app.state.engine, cases, progress=lambda message: print(f"  {message}", flush=True))
@@ -73,14 +82,39 @@ def prepare(database_url: str, cases: int) -> dict:
 def start_server(database_url: str, var_dir: Path, floor_file: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORTAL_ENV": "development", "PORTAL_DATABASE_URL": database_url,
-           "PORTAL_SECRET_KEY": SECRET, "PORTAL_BASE_URL": base_url, "PORTAL_VAR_DIR": str(var_dir),
-           "PORTAL_SIMULATOR_ENABLED": "true", "PORTAL_LOGIN_RATE_LIMIT": "100000",
-           "BENCH_FLOOR_FILE": str(floor_file)}
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_SECRET_KEY": SECRET,
+        "PORTAL_BASE_URL": base_url,
+        "PORTAL_VAR_DIR": str(var_dir),
+        "PORTAL_SIMULATOR_ENABLED": "true",
+        "PORTAL_LOGIN_RATE_LIMIT": "100000",
+        "BENCH_FLOOR_FILE": str(floor_file),
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.serve:app", "--factory", "--workers", "2", "--http", "httptools",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.serve:app",
+            "--factory",
+            "--workers",
+            "2",
+            "--http",
+            "httptools",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 180  # a busy 2-core machine can take a minute to import twice
     while time.monotonic() < deadline:
         try:
@@ -129,8 +163,10 @@ def scenarios_for(base_url: str, who: str, cookies: list[dict[str, str]]) -> tup
         "permits": ("/mijn-vergunningen", {}),
     }
     label = "business, 5,000 cases" if who == "business" else "resident, 50 cases"
-    scenarios = [{"name": f"{who}: {page}", "who": label, "page": page, "path": path, "headers": headers,
-                  "cookies": cookies} for page, (path, headers) in paths.items()]
+    scenarios = [
+        {"name": f"{who}: {page}", "who": label, "page": page, "path": path, "headers": headers, "cookies": cookies}
+        for page, (path, headers) in paths.items()
+    ]
     return scenarios, first.text, total
 
 
@@ -167,15 +203,27 @@ def worker_memory(server: subprocess.Popen) -> list[dict[str, float]]:
 def machine(database_url: str) -> dict:
     from sqlalchemy import create_engine, text
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     engine = create_engine(database_url)
     with engine.connect() as connection:
         version = connection.execute(text("SHOW server_version")).scalar()
     engine.dispose()
     memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
-            "postgresql": version, "kernel": platform.release()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "python": platform.python_version(),
+        "postgresql": version,
+        "kernel": platform.release(),
+    }
 
 
 def _ms(value: float | None) -> str:
@@ -195,19 +243,28 @@ def markdown(report: dict) -> str:
         floor = next(r for r in level["results"] if r["page"] == "floor, with session")
         for r in level["results"]:
             if r.get("skipped"):
-                lines.append(f"| {r['page']} | {r['who']} | {r['users']} | — | — | — | — | — | — | — | "
-                             f"not measured: {r['skipped']} |")
+                lines.append(
+                    f"| {r['page']} | {r['who']} | {r['users']} | — | — | — | — | — | — | — | "
+                    f"not measured: {r['skipped']} |"
+                )
                 continue
-            ratio_p50 = (f"{r['p50_ms'] / floor['p50_ms']:.1f}×" if r["p50_ms"] is not None and floor.get("p50_ms")
-                         else "—")
+            ratio_p50 = (
+                f"{r['p50_ms'] / floor['p50_ms']:.1f}×" if r["p50_ms"] is not None and floor.get("p50_ms") else "—"
+            )
             ratio_rps = f"{r['rps'] / floor['rps']:.0%}" if floor.get("rps") else "—"
-            lines.append(f"| {r['page']} | {r['who']} | {r['users']} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | "
-                         f"{_ms(r['p95_ms'])} | {_ms(r['p99_ms'])} | {r['errors']} | {_ms(r['db_ms_mean'])} | "
-                         f"{ratio_p50} | {ratio_rps} |")
+            lines.append(
+                f"| {r['page']} | {r['who']} | {r['users']} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | "
+                f"{_ms(r['p95_ms'])} | {_ms(r['p99_ms'])} | {r['errors']} | {_ms(r['db_ms_mean'])} | "
+                f"{ratio_p50} | {ratio_rps} |"
+            )
     lines.append("")
-    lines.append("Memory per worker (RSS after each level / peak): " + "; ".join(
-        f"{level['users']} users: " + ", ".join(f"{w['rss_mb']:.0f}/{w['peak_mb']:.0f} MB" for w in level["memory"])
-        for level in report["levels"]))
+    lines.append(
+        "Memory per worker (RSS after each level / peak): "
+        + "; ".join(
+            f"{level['users']} users: " + ", ".join(f"{w['rss_mb']:.0f}/{w['peak_mb']:.0f} MB" for w in level["memory"])
+            for level in report["levels"]
+        )
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -223,12 +280,18 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(level) for level in args.levels.split(",")]
     database_url = os.environ.get("PORTAL_BENCH_DATABASE_URL", "")
     if not database_url.startswith("postgresql") or "bench" not in database_url.rsplit("/", 1)[-1]:
-        raise SystemExit("Set PORTAL_BENCH_DATABASE_URL to a PostgreSQL database of your own whose name contains "
-                         "'bench' (its schema is dropped), e.g. postgresql+psycopg://portal:portal@127.0.0.1:5432/"
-                         "portal_bench")
+        raise SystemExit(
+            "Set PORTAL_BENCH_DATABASE_URL to a PostgreSQL database of your own whose name contains "
+            "'bench' (its schema is dropped), e.g. postgresql+psycopg://portal:portal@127.0.0.1:5432/"
+            "portal_bench"
+        )
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H%MZ")
-    report: dict = {"started": started, "cases": cases, "machine": machine(database_url),
-                    "load_before": [round(x, 2) for x in os.getloadavg()]}
+    report: dict = {
+        "started": started,
+        "cases": cases,
+        "machine": machine(database_url),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+    }
     if args.reuse:
         from sqlalchemy import create_engine, text
 
@@ -256,20 +319,35 @@ def main(argv: list[str] | None = None) -> int:
         floor_file.write_text(floor_page)  # read by each worker on its first floor request
         floor = [
             {"name": "floor", "who": "", "page": "floor, no session", "path": "/bench/floor", "cookies": []},
-            {"name": "floor+session", "who": "", "page": "floor, with session", "path": "/bench/floor",
-             "cookies": business},
+            {
+                "name": "floor+session",
+                "who": "",
+                "page": "floor, with session",
+                "path": "/bench/floor",
+                "cookies": business,
+            },
         ]
         report["levels"] = []
         for level in levels:
             plan_file, result_file = var_dir / f"plan-{level}.json", var_dir / f"result-{level}.json"
-            plan = {"host": base_url, "users": level, "seconds": args.seconds, "max_requests": args.max_requests,
-                    "scenarios": floor + business_scenarios + resident_scenarios}
+            plan = {
+                "host": base_url,
+                "users": level,
+                "seconds": args.seconds,
+                "max_requests": args.max_requests,
+                "scenarios": floor + business_scenarios + resident_scenarios,
+            }
             plan_file.write_text(json.dumps(plan))
             print(f"{level} concurrent users:", flush=True)
-            subprocess.run([sys.executable, "-m", "bench.load", str(plan_file), str(result_file)], cwd=ROOT,
-                           check=True, timeout=60 + len(plan["scenarios"]) * (args.seconds + 70))
-            report["levels"].append({"users": level, "results": json.loads(result_file.read_text()),
-                                     "memory": worker_memory(server)})
+            subprocess.run(
+                [sys.executable, "-m", "bench.load", str(plan_file), str(result_file)],
+                cwd=ROOT,
+                check=True,
+                timeout=60 + len(plan["scenarios"]) * (args.seconds + 70),
+            )
+            report["levels"].append(
+                {"users": level, "results": json.loads(result_file.read_text()), "memory": worker_memory(server)}
+            )
             RESULTS.mkdir(exist_ok=True)
             (RESULTS / f"{started}.json").write_text(json.dumps(report, indent=1))  # kept if a later level hangs
     finally:

@@ -46,8 +46,14 @@ def main() -> None:
     from portal.config import Settings
     from tests.auth_helpers import sign_in_business, sign_in_resident
 
-    app = create_dev_app(Settings(env="test", database_url=url, var_dir=Path(tempfile.mkdtemp()),
-                                  secret_key="explain-secret-key-that-is-long-enough-0123"))
+    app = create_dev_app(
+        Settings(
+            env="test",
+            database_url=url,
+            var_dir=Path(tempfile.mkdtemp()),
+            secret_key="explain-secret-key-that-is-long-enough-0123",
+        )
+    )
     engine = app.state.engine
     recorded: list[tuple[str, object]] = []
     recording = [False]
@@ -94,8 +100,10 @@ def main() -> None:
                     if args.plans:
                         lines.extend("        " + line for line in plan)
                 conn.rollback()
-            print(f"== {who}: {name} {path} -> {response.status_code}, {len(recorded)} statements, "
-                  f"{total:.1f} ms in PostgreSQL")
+            print(
+                f"== {who}: {name} {path} -> {response.status_code}, {len(recorded)} statements, "
+                f"{total:.1f} ms in PostgreSQL"
+            )
             print("\n".join(lines))
     _ = text
 

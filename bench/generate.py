@@ -66,8 +66,20 @@ SHARE_WITH_HANDLER = 0.9
 READ_AFTER_DAYS = 7
 YEARS_BACK = 5
 
-STREETS = ("Kerkstraat", "Dorpsstraat", "Molenweg", "Stationsweg", "Industrieweg", "Schoolstraat",
-           "Julianastraat", "Beatrixlaan", "Marktplein", "Nieuwe Gracht", "Havenkade", "Parklaan")
+STREETS = (
+    "Kerkstraat",
+    "Dorpsstraat",
+    "Molenweg",
+    "Stationsweg",
+    "Industrieweg",
+    "Schoolstraat",
+    "Julianastraat",
+    "Beatrixlaan",
+    "Marktplein",
+    "Nieuwe Gracht",
+    "Havenkade",
+    "Parklaan",
+)
 TITLES = {  # per case type code: (nl, en)
     "omgevingsvergunning-regulier": ("Dakkapel plaatsen", "Build a dormer"),
     "kapvergunning": ("Boom kappen in de tuin", "Fell a tree in the garden"),
@@ -79,8 +91,13 @@ TITLES = {  # per case type code: (nl, en)
     "bezwaar": ("Bezwaar tegen besluit", "Objection to a decision"),
     "melding-openbare-ruimte": ("Kapotte lantaarnpaal", "Broken street light"),
 }
-RESULTS_BY_SHARE = (("granted", 0.7), ("partly_granted", 0.08), ("refused", 0.1), ("withdrawn", 0.07),
-                    ("not_admissible", 0.05))
+RESULTS_BY_SHARE = (
+    ("granted", 0.7),
+    ("partly_granted", 0.08),
+    ("refused", 0.1),
+    ("withdrawn", 0.07),
+    ("not_admissible", 0.05),
+)
 
 
 def bsn_from(seed: int) -> str:
@@ -114,8 +131,13 @@ class Plan:
         scale = cases / FULL_CASES
         business_cases = min(BUSINESS_CASES, max(1, cases // 4))
         resident_cases = min(RESIDENT_CASES, max(1, cases // 20))
-        return cls(cases=cases, residents=max(1, round(200_000 * scale)), businesses=max(1, round(20_000 * scale)),
-                   resident_cases=resident_cases, business_cases=business_cases)
+        return cls(
+            cases=cases,
+            residents=max(1, round(200_000 * scale)),
+            businesses=max(1, round(20_000 * scale)),
+            resident_cases=resident_cases,
+            business_cases=business_cases,
+        )
 
 
 @dataclass
@@ -132,8 +154,9 @@ class Rows:
     def __init__(self, model: type[SQLModel]) -> None:
         self.table: Table = model.__table__  # type: ignore[attr-defined]
         self.columns = [column.name for column in self.table.columns]
-        self.required = {column.name for column in self.table.columns
-                         if not column.nullable and column.server_default is None}
+        self.required = {
+            column.name for column in self.table.columns if not column.nullable and column.server_default is None
+        }
 
     def row(self, values: dict[str, Any]) -> tuple:
         unknown = values.keys() - set(self.columns)
@@ -168,14 +191,17 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
 
     case_types = db.exec(select(CaseType).where(CaseType.is_public.is_(True)).order_by(CaseType.id)).all()
     steps: dict[int, list[StatusType]] = {
-        case_type.id: list(db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id)
-                                   .order_by(StatusType.order)).all())
+        case_type.id: list(
+            db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id).order_by(StatusType.order)).all()
+        )
         for case_type in case_types
     }
     employees = db.exec(select(Employee).order_by(Employee.id)).all()
     organisation_id = case_types[0].organisation_id
-    next_id = {name: (db.exec(text(f'SELECT COALESCE(MAX(id), 0) FROM "{name}"')).one()[0]) + 1  # type: ignore[call-overload]
-               for name in builders}
+    next_id = {
+        name: (db.exec(text(f'SELECT COALESCE(MAX(id), 0) FROM "{name}"')).one()[0]) + 1  # type: ignore[call-overload]
+        for name in builders
+    }
     resident_types = [t for t in case_types if t.code not in ("exploitatievergunning-horeca", "evenementenvergunning")]
     business_types = [t for t in case_types if t.code not in ("wmo-aanvraag", "bijstand", "parkeervergunning")]
 
@@ -217,68 +243,140 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
         span = max(1, min(age, term_days)) if closed else max(1, age)
         for position, status_type in enumerate(type_steps[:reached]):
             offset = 0 if position == 0 else int(span * position / max(1, reached - 1 if closed else reached))
-            moment = datetime.combine(received + timedelta(days=min(offset, age)), datetime.min.time()) \
-                + timedelta(hours=8 + position, minutes=rng.randrange(60))
+            moment = datetime.combine(received + timedelta(days=min(offset, age)), datetime.min.time()) + timedelta(
+                hours=8 + position, minutes=rng.randrange(60)
+            )
             moments.append(moment)
-            yield emit("statushistory", {
-                "id": new_id("statushistory"), "case_id": case_id, "status_type_id": status_type.id,
-                "set_at": moment, "note_nl": "", "note_en": "",
-                "set_by_employee_id": handler.id if handler and position else None,
-            })
+            yield emit(
+                "statushistory",
+                {
+                    "id": new_id("statushistory"),
+                    "case_id": case_id,
+                    "status_type_id": status_type.id,
+                    "set_at": moment,
+                    "note_nl": "",
+                    "note_en": "",
+                    "set_by_employee_id": handler.id if handler and position else None,
+                },
+            )
         recipient = {"recipient_bsn": bsn, "recipient_kvk": kvk, "recipient_branch": None}
 
         # Called only within this iteration; the defaults bind this case's values explicitly.
-        def notice(kind: str, day: date, subject: tuple[str, str], body: tuple[str, str], *,
-                   case_id: int = case_id, recipient: dict = recipient, handler=handler,
-                   moments: list = moments) -> tuple[str, tuple]:
+        def notice(
+            kind: str,
+            day: date,
+            subject: tuple[str, str],
+            body: tuple[str, str],
+            *,
+            case_id: int = case_id,
+            recipient: dict = recipient,
+            handler=handler,
+            moments: list = moments,
+        ) -> tuple[str, tuple]:
             created = datetime.combine(day, datetime.min.time()) + timedelta(hours=9 + rng.randrange(8))
             moments.append(created)
-            return emit("notice", {
-                "id": new_id("notice"), "case_id": case_id, **recipient, "kind": kind,
-                "subject_nl": subject[0], "subject_en": subject[1], "body_nl": body[0], "body_en": body[1],
-                "sender_employee_id": handler.id if handler else None, "dedupe_key": None,
-                "created_at": created,
-                "read_at": created + timedelta(hours=5) if (today - day).days > READ_AFTER_DAYS else None,
-                "emailed_at": None,
-                "facts": "{}",  # what channel templates need; history loaded here is never delivered
-            })
+            return emit(
+                "notice",
+                {
+                    "id": new_id("notice"),
+                    "case_id": case_id,
+                    **recipient,
+                    "kind": kind,
+                    "subject_nl": subject[0],
+                    "subject_en": subject[1],
+                    "body_nl": body[0],
+                    "body_en": body[1],
+                    "sender_employee_id": handler.id if handler else None,
+                    "dedupe_key": None,
+                    "created_at": created,
+                    "read_at": created + timedelta(hours=5) if (today - day).days > READ_AFTER_DAYS else None,
+                    "emailed_at": None,
+                    "facts": "{}",  # what channel templates need; history loaded here is never delivered
+                },
+            )
 
         number = f"ZAAK-{received.year}-{1_000_000 + case_id:07d}"  # clear of the demo numbers
         title_nl, title_en = TITLES.get(case_type.code, ("Aanvraag", "Application"))
-        yield notice("acknowledgement", received, (f"Ontvangstbevestiging: {title_nl}", f"Acknowledgement of receipt: {title_en}"),
-                     (f"We hebben uw aanvraag ontvangen. Uw zaaknummer is {number}.",
-                      f"We received your application. Your case number is {number}."))
+        yield notice(
+            "acknowledgement",
+            received,
+            (f"Ontvangstbevestiging: {title_nl}", f"Acknowledgement of receipt: {title_en}"),
+            (
+                f"We hebben uw aanvraag ontvangen. Uw zaaknummer is {number}.",
+                f"We received your application. Your case number is {number}.",
+            ),
+        )
         if suspended_ever:
             requested = received + timedelta(days=min(age, rng.randint(3, 14)))
             resumed = None if suspended_now else requested + timedelta(days=rng.randint(3, 28))
             suspension_id = new_id("suspension")
-            yield emit("suspension", {"id": suspension_id, "case_id": case_id, "reason_nl": "Document ontbreekt",
-                                      "reason_en": "A document is missing", "requested_on": requested, "resumed_on": resumed})
-            yield emit("documentrequest", {
-                "id": new_id("documentrequest"), "case_id": case_id, "required_document_id": None,
-                "suspension_id": suspension_id, "title_nl": "Situatietekening", "title_en": "Site drawing",
-                "explanation_nl": "", "explanation_en": "", "requested_on": requested,
-                "due_on": requested + timedelta(days=14), "fulfilled_on": resumed,
-            })
-            yield notice("document_request", requested, ("We hebben nog een document van u nodig", "We need one more document from you"),
-                         ("Stuur ons de situatietekening (Algemene wet bestuursrecht, artikel 4:15).",
-                          "Please send us the site drawing (General Administrative Law Act, article 4:15)."))
+            yield emit(
+                "suspension",
+                {
+                    "id": suspension_id,
+                    "case_id": case_id,
+                    "reason_nl": "Document ontbreekt",
+                    "reason_en": "A document is missing",
+                    "requested_on": requested,
+                    "resumed_on": resumed,
+                },
+            )
+            yield emit(
+                "documentrequest",
+                {
+                    "id": new_id("documentrequest"),
+                    "case_id": case_id,
+                    "required_document_id": None,
+                    "suspension_id": suspension_id,
+                    "title_nl": "Situatietekening",
+                    "title_en": "Site drawing",
+                    "explanation_nl": "",
+                    "explanation_en": "",
+                    "requested_on": requested,
+                    "due_on": requested + timedelta(days=14),
+                    "fulfilled_on": resumed,
+                },
+            )
+            yield notice(
+                "document_request",
+                requested,
+                ("We hebben nog een document van u nodig", "We need one more document from you"),
+                (
+                    "Stuur ons de situatietekening (Algemene wet bestuursrecht, artikel 4:15).",
+                    "Please send us the site drawing (General Administrative Law Act, article 4:15).",
+                ),
+            )
             deadline += timedelta(days=((resumed or today) - requested).days)
         if extended:
             duration = case_type.max_extension
             previous = deadline
             deadline = deadline + timedelta(days=_weeks(duration))
             announced = max(received, previous - timedelta(days=rng.randint(1, 7)))
-            yield emit("extension", {
-                "id": new_id("extension"), "case_id": case_id, "reason_nl": "Advies van een andere dienst nodig",
-                "reason_en": "Advice from another service is needed", "duration": duration,
-                "announced_on": announced, "previous_deadline_on": previous, "new_deadline_on": deadline,
-                "recorded_at": datetime.combine(announced, datetime.min.time()) + timedelta(hours=11),
-                "recorded_by_employee_id": handler.id if handler else None,
-                "late": False,  # announced before the term ended
-            })
-            yield notice("extension", announced, (f"We hebben meer tijd nodig: {title_nl}", f"We need more time: {title_en}"),
-                         (f"We beslissen nu uiterlijk op {deadline.isoformat()}.", f"We will now decide by {deadline.isoformat()}."))
+            yield emit(
+                "extension",
+                {
+                    "id": new_id("extension"),
+                    "case_id": case_id,
+                    "reason_nl": "Advies van een andere dienst nodig",
+                    "reason_en": "Advice from another service is needed",
+                    "duration": duration,
+                    "announced_on": announced,
+                    "previous_deadline_on": previous,
+                    "new_deadline_on": deadline,
+                    "recorded_at": datetime.combine(announced, datetime.min.time()) + timedelta(hours=11),
+                    "recorded_by_employee_id": handler.id if handler else None,
+                    "late": False,  # announced before the term ended
+                },
+            )
+            yield notice(
+                "extension",
+                announced,
+                (f"We hebben meer tijd nodig: {title_nl}", f"We need more time: {title_en}"),
+                (
+                    f"We beslissen nu uiterlijk op {deadline.isoformat()}.",
+                    f"We will now decide by {deadline.isoformat()}.",
+                ),
+            )
         decided_on = result = None
         valid_from = valid_until = None
         if closed:
@@ -293,39 +391,86 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                 result = "completed"
             if case_type.is_permit and result in ("granted", "partly_granted"):
                 valid_from, valid_until = decided_on, decided_on + timedelta(days=365 * rng.choice((1, 2, 5)) - 1)
-            yield notice("decision", decided_on, (f"Besluit: {title_nl}", f"Decision: {title_en}"),
-                         ("Wij hebben een besluit genomen. U vindt het besluit in Mijn Zaken.",
-                          "We have made a decision. You find it in Mijn Zaken."))
+            yield notice(
+                "decision",
+                decided_on,
+                (f"Besluit: {title_nl}", f"Decision: {title_en}"),
+                (
+                    "Wij hebben een besluit genomen. U vindt het besluit in Mijn Zaken.",
+                    "We have made a decision. You find it in Mijn Zaken.",
+                ),
+            )
         street = rng.choice(STREETS)
-        yield emit("case", {
-            "id": case_id, "number": number, "zgw_url": None, "case_type_id": case_type.id,
-            "organisation_id": organisation_id, "title_nl": title_nl, "title_en": title_en,
-            "address": f"{street} {rng.randint(1, 250)}, Voorbeeldstad", "received_on": received,
-            "planned_end_on": deadline, "legal_deadline_on": deadline, "closed_on": decided_on if closed else None,
-            "current_status_id": type_steps[reached - 1].id if type_steps else None, "suspended": suspended_now,
-            "result": result if closed else None, "result_text_nl": "", "result_text_en": "",
-            "decided_on": decided_on, "valid_from": valid_from, "valid_until": valid_until,
-            "confidentiality": "zaakvertrouwelijk",
-            "created_at": datetime.combine(received, datetime.min.time()) + timedelta(hours=8),
-            "last_activity_at": max(moments),
-            "version": 1,  # optimistic lock of the change services
-            "zgw_sync_error": "",  # own case store: never refreshed from a case system
-        })
-        yield emit("role", {"id": new_id("role"), "case_id": case_id, "role_type": "initiator", "bsn": bsn, "kvk": kvk,
-                            "branch_number": None, "employee_id": None, "display_name": "", "email": "", "phone": ""})
+        yield emit(
+            "case",
+            {
+                "id": case_id,
+                "number": number,
+                "zgw_url": None,
+                "case_type_id": case_type.id,
+                "organisation_id": organisation_id,
+                "title_nl": title_nl,
+                "title_en": title_en,
+                "address": f"{street} {rng.randint(1, 250)}, Voorbeeldstad",
+                "received_on": received,
+                "planned_end_on": deadline,
+                "legal_deadline_on": deadline,
+                "closed_on": decided_on if closed else None,
+                "current_status_id": type_steps[reached - 1].id if type_steps else None,
+                "suspended": suspended_now,
+                "result": result if closed else None,
+                "result_text_nl": "",
+                "result_text_en": "",
+                "decided_on": decided_on,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "confidentiality": "zaakvertrouwelijk",
+                "created_at": datetime.combine(received, datetime.min.time()) + timedelta(hours=8),
+                "last_activity_at": max(moments),
+                "version": 1,  # optimistic lock of the change services
+                "zgw_sync_error": "",  # own case store: never refreshed from a case system
+            },
+        )
+        yield emit(
+            "role",
+            {
+                "id": new_id("role"),
+                "case_id": case_id,
+                "role_type": "initiator",
+                "bsn": bsn,
+                "kvk": kvk,
+                "branch_number": None,
+                "employee_id": None,
+                "display_name": "",
+                "email": "",
+                "phone": "",
+            },
+        )
         if handler:
-            yield emit("role", {"id": new_id("role"), "case_id": case_id, "role_type": "behandelaar", "bsn": None,
-                                "kvk": None, "branch_number": None, "employee_id": handler.id,
-                                "display_name": handler.name, "email": handler.email,
-                                "phone": handler.direct_phone if handler.show_direct_contact else ""})
+            yield emit(
+                "role",
+                {
+                    "id": new_id("role"),
+                    "case_id": case_id,
+                    "role_type": "behandelaar",
+                    "bsn": None,
+                    "kvk": None,
+                    "branch_number": None,
+                    "employee_id": handler.id,
+                    "display_name": handler.name,
+                    "email": handler.email,
+                    "phone": handler.direct_phone if handler.show_direct_contact else "",
+                },
+            )
 
 
 # Parents before children, so SQLite (foreign keys on) accepts every batch.
 ORDER = ("case", "role", "statushistory", "suspension", "documentrequest", "extension", "notice")
 
 
-def _buffered(rows: Iterator[tuple[str, tuple]], flush: Callable[[dict[str, list[tuple]]], None],
-              batch: int = 20_000) -> Counts:
+def _buffered(
+    rows: Iterator[tuple[str, tuple]], flush: Callable[[dict[str, list[tuple]]], None], batch: int = 20_000
+) -> Counts:
     counts = Counts()
     buffers: dict[str, list[tuple]] = {name: [] for name in ORDER}
     pending = 0
@@ -344,13 +489,20 @@ def _buffered(rows: Iterator[tuple[str, tuple]], flush: Callable[[dict[str, list
 def _postgres_constraints(connection) -> tuple[list[str], list[str], list[str]]:
     """(drop statements, create statements) for the foreign keys and plain indexes of our tables."""
     names = list(ORDER)
-    fks = connection.execute(text(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND conrelid::regclass::text = ANY(:names)"), {"names": [f'"{n}"' for n in names] + names}).all()
-    indexes = connection.execute(text(
-        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-        "AND i.tablename = ANY(:names) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"),
-        {"names": names}).all()
+    fks = connection.execute(
+        text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(:names)"
+        ),
+        {"names": [f'"{n}"' for n in names] + names},
+    ).all()
+    indexes = connection.execute(
+        text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = ANY(:names) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        ),
+        {"names": names},
+    ).all()
     drops = [f'ALTER TABLE {table} DROP CONSTRAINT "{name}"' for table, name, _ in fks]
     drops += [f'DROP INDEX "{name}"' for name, _ in indexes]
     creates = [definition for _, definition in indexes]
@@ -358,18 +510,27 @@ def _postgres_constraints(connection) -> tuple[list[str], list[str], list[str]]:
     return drops, creates, names
 
 
-def load(engine: Engine, cases: int, seed: int = 14, today: date | None = None,
-         progress: Callable[[str], None] = lambda _message: None) -> Counts:
+def load(
+    engine: Engine,
+    cases: int,
+    seed: int = 14,
+    today: date | None = None,
+    progress: Callable[[str], None] = lambda _message: None,
+) -> Counts:
     """Generate ``cases`` cases into the database behind ``engine`` (demo catalogue loaded)."""
     with Session(engine) as db:
         rows = generate(db, cases, seed=seed, today=today)
         if engine.dialect.name != "postgresql":
+
             def insert(buffers: dict[str, list[tuple]]) -> None:
                 for name in ORDER:
                     if buffers[name]:
                         table = SQLModel.metadata.tables[name]
                         columns = [column.name for column in table.columns]
-                        db.connection().execute(table.insert(), [dict(zip(columns, row, strict=False)) for row in buffers[name]])
+                        db.connection().execute(
+                            table.insert(), [dict(zip(columns, row, strict=False)) for row in buffers[name]]
+                        )
+
             counts = _buffered(rows, insert)
             db.commit()
             return counts
@@ -399,8 +560,11 @@ def load(engine: Engine, cases: int, seed: int = 14, today: date | None = None,
         for statement in creates:
             connection.execute(text(statement))
         for name in names:  # ids were given explicitly: move the sequences on
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"))
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{name}\"))"
+                )
+            )
         db.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         progress("ANALYZE")

@@ -60,8 +60,9 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
             headers = dict(scenario.get("headers", {}))
             if self.cookie:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookie.items())
-            with self.client.get(scenario["path"], headers=headers, name=scenario["name"],
-                                 catch_response=True) as response:
+            with self.client.get(
+                scenario["path"], headers=headers, name=scenario["name"], catch_response=True
+            ) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")
                 elif scenario.get("expect") and scenario["expect"] not in (response.text or ""):
@@ -97,7 +98,11 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
     while True:
         elapsed = time.perf_counter() - window_start
         done_so_far = answered()
-        if done_so_far >= max_requests or elapsed >= MAX_WINDOW_SECONDS or (elapsed >= seconds and done_so_far >= minimum):
+        if (
+            done_so_far >= max_requests
+            or elapsed >= MAX_WINDOW_SECONDS
+            or (elapsed >= seconds and done_so_far >= minimum)
+        ):
             break
         gevent.sleep(0.05)
     window_end = time.perf_counter()
@@ -118,10 +123,18 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
     done = len(samples)
     errors = sum(failures.values())
     return {
-        "name": scenario["name"], "who": scenario.get("who", ""), "page": scenario.get("page", ""),
-        "path": scenario["path"], "users": users, "seconds": round(elapsed, 2), "requests": done, "errors": errors,
-        "error_kinds": failures, "rps": round(in_window / elapsed, 1) if elapsed else 0.0,
-        "p50_ms": percentile(samples, 0.50), "p95_ms": percentile(samples, 0.95),
+        "name": scenario["name"],
+        "who": scenario.get("who", ""),
+        "page": scenario.get("page", ""),
+        "path": scenario["path"],
+        "users": users,
+        "seconds": round(elapsed, 2),
+        "requests": done,
+        "errors": errors,
+        "error_kinds": failures,
+        "rps": round(in_window / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": percentile(samples, 0.50),
+        "p95_ms": percentile(samples, 0.95),
         "p99_ms": percentile(samples, 0.99),
         "db_ms_mean": round(sum(dbs) / len(dbs), 2) if dbs else None,
     }
@@ -135,15 +148,28 @@ def main(argv: list[str]) -> int:
         if silent >= 2:
             # Two pages in a row without a single answer: the server has stopped answering.
             # Waiting out every remaining page would take minutes and show the same.
-            results.append({"name": scenario["name"], "who": scenario.get("who", ""), "page": scenario.get("page", ""),
-                            "path": scenario["path"], "users": plan["users"], "skipped": "server stopped answering"})
-            print(f"  {plan['users']:>3} users  {scenario['name']:44} skipped: the server stopped answering", flush=True)
+            results.append(
+                {
+                    "name": scenario["name"],
+                    "who": scenario.get("who", ""),
+                    "page": scenario.get("page", ""),
+                    "path": scenario["path"],
+                    "users": plan["users"],
+                    "skipped": "server stopped answering",
+                }
+            )
+            print(
+                f"  {plan['users']:>3} users  {scenario['name']:44} skipped: the server stopped answering", flush=True
+            )
             continue
         result = run_scenario(plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"])
         results.append(result)
         silent = silent + 1 if result["requests"] == 0 else 0
-        print(f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
-              f"p99 {result['p99_ms'] or 0:>8.1f} ms  errors {result['errors']}", flush=True)
+        print(
+            f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
+            f"p99 {result['p99_ms'] or 0:>8.1f} ms  errors {result['errors']}",
+            flush=True,
+        )
     with open(argv[1], "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=1)
     return 0

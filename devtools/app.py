@@ -31,4 +31,3 @@ def create_dev_app(settings: Settings | None = None) -> FastAPI:
 
         mount_simulator(app)
     return app
-

@@ -62,11 +62,20 @@ RESIDENTS: Final[dict[str, dict[str, str]]] = {
     "C": {"bsn": "123456782", "name": "Pieter de Vries", "email": "pieter.devries@example.org", "phone": ""},
 }
 BUSINESSES: Final[dict[str, dict[str, Any]]] = {
-    "BA": {"kvk": "12345678", "name": "Bakkerij De Korenschoof B.V.", "email": "info@korenschoof.example",
-           "phone": "020 555 1234",
-           "branches": {"000012345678": "Marktstraat 5", "000023456789": "Stationsweg 20"}},
-    "BB": {"kvk": "87654321", "name": "Hoveniersbedrijf Groen en Zonen", "email": "info@groenenzonen.example",
-           "phone": "020 555 9876", "branches": {}},
+    "BA": {
+        "kvk": "12345678",
+        "name": "Bakkerij De Korenschoof B.V.",
+        "email": "info@korenschoof.example",
+        "phone": "020 555 1234",
+        "branches": {"000012345678": "Marktstraat 5", "000023456789": "Stationsweg 20"},
+    },
+    "BB": {
+        "kvk": "87654321",
+        "name": "Hoveniersbedrijf Groen en Zonen",
+        "email": "info@groenenzonen.example",
+        "phone": "020 555 9876",
+        "branches": {},
+    },
 }
 
 # Which team handles a case type (used when no handler is assigned yet).
@@ -98,172 +107,323 @@ ADVICE_REASON_EN = (
 
 CASES: Final[list[dict[str, Any]]] = [
     {
-        "number": "ZAAK-2026-0000101", "owner": "A", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Dakkapel, Kerkstraat 12", "title_en": "Dormer window, Kerkstraat 12",
-        "address": "Kerkstraat 12, Voorbeeldstad", "received": -60, "handler": "e.devries",
+        "number": "ZAAK-2026-0000101",
+        "owner": "A",
+        "type": "omgevingsvergunning-regulier",
+        "title_nl": "Dakkapel, Kerkstraat 12",
+        "title_en": "Dormer window, Kerkstraat 12",
+        "address": "Kerkstraat 12, Voorbeeldstad",
+        "received": -60,
+        "handler": "e.devries",
         "steps": [(1, -60), (2, -53), (3, -20)],
-        "extension": {"announce_after_original": -7, "duration": "P6W",
-                      "reason_nl": ADVICE_REASON_NL, "reason_en": ADVICE_REASON_EN},
+        "extension": {
+            "announce_after_original": -7,
+            "duration": "P6W",
+            "reason_nl": ADVICE_REASON_NL,
+            "reason_en": ADVICE_REASON_EN,
+        },
     },
     {
-        "number": "ZAAK-2026-0000102", "owner": "A", "type": "kapvergunning",
-        "title_nl": "Eik in voortuin, Eikenlaan 3", "title_en": "Oak in front garden, Eikenlaan 3",
-        "address": "Eikenlaan 3, Voorbeeldstad", "received": -1, "handler": None,
+        "number": "ZAAK-2026-0000102",
+        "owner": "A",
+        "type": "kapvergunning",
+        "title_nl": "Eik in voortuin, Eikenlaan 3",
+        "title_en": "Oak in front garden, Eikenlaan 3",
+        "address": "Eikenlaan 3, Voorbeeldstad",
+        "received": -1,
+        "handler": None,
         "steps": [(1, -1)],
     },
     {
-        "number": "ZAAK-2026-0000103", "owner": "A", "type": "parkeervergunning",
-        "title_nl": "Bewonersvergunning zone B", "title_en": "Residents' parking permit zone B",
-        "address": "Kerkstraat 12, Voorbeeldstad", "received": -35, "handler": "e.devries",
+        "number": "ZAAK-2026-0000103",
+        "owner": "A",
+        "type": "parkeervergunning",
+        "title_nl": "Bewonersvergunning zone B",
+        "title_en": "Residents' parking permit zone B",
+        "address": "Kerkstraat 12, Voorbeeldstad",
+        "received": -35,
+        "handler": "e.devries",
         "steps": [(1, -35), (2, -33), (3, -25), (4, -25)],
-        "decision": {"on": -25, "result": "granted", "closed": True, "valid_from": -25, "valid_years": 1,
-                     "text_nl": "U krijgt een bewonersvergunning voor parkeerzone B, voor één auto. "
-                                "Uw kenteken staat in ons systeem.",
-                     "text_en": "You have been granted a residents' parking permit for zone B, for one car. "
-                                "Your registration number is in our system."},
+        "decision": {
+            "on": -25,
+            "result": "granted",
+            "closed": True,
+            "valid_from": -25,
+            "valid_years": 1,
+            "text_nl": "U krijgt een bewonersvergunning voor parkeerzone B, voor één auto. "
+            "Uw kenteken staat in ons systeem.",
+            "text_en": "You have been granted a residents' parking permit for zone B, for one car. "
+            "Your registration number is in our system.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000104", "owner": "A", "type": "melding-openbare-ruimte",
-        "title_nl": "Losse stoeptegel, Dorpsstraat 8", "title_en": "Loose paving stone, Dorpsstraat 8",
-        "address": "Dorpsstraat 8, Voorbeeldstad", "received": -20, "handler": "k.peters",
+        "number": "ZAAK-2026-0000104",
+        "owner": "A",
+        "type": "melding-openbare-ruimte",
+        "title_nl": "Losse stoeptegel, Dorpsstraat 8",
+        "title_en": "Loose paving stone, Dorpsstraat 8",
+        "address": "Dorpsstraat 8, Voorbeeldstad",
+        "received": -20,
+        "handler": "k.peters",
         "steps": [(1, -20), (2, -19), (3, -18), (4, -16)],
-        "decision": {"on": -16, "result": "completed", "closed": True,
-                     "text_nl": "Onze ploeg heeft de losse stoeptegel weer vastgelegd. Bedankt voor uw melding.",
-                     "text_en": "Our crew has fixed the loose paving stone. Thank you for your report."},
+        "decision": {
+            "on": -16,
+            "result": "completed",
+            "closed": True,
+            "text_nl": "Onze ploeg heeft de losse stoeptegel weer vastgelegd. Bedankt voor uw melding.",
+            "text_en": "Our crew has fixed the loose paving stone. Thank you for your report.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000105", "owner": "A", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Uitbouw, Kerkstraat 12", "title_en": "Extension at the back, Kerkstraat 12",
-        "address": "Kerkstraat 12, Voorbeeldstad", "received": -70, "handler": "e.devries",
+        "number": "ZAAK-2026-0000105",
+        "owner": "A",
+        "type": "omgevingsvergunning-regulier",
+        "title_nl": "Uitbouw, Kerkstraat 12",
+        "title_en": "Extension at the back, Kerkstraat 12",
+        "address": "Kerkstraat 12, Voorbeeldstad",
+        "received": -70,
+        "handler": "e.devries",
         "steps": [(1, -70), (2, -62), (3, -40)],
         # Announced three days after the original term ended: not allowed (Omgevingswet 16.64).
-        "extension": {"announce_after_original": 3, "duration": "P6W",
-                      "reason_nl": "Het advies van de commissie ruimtelijke kwaliteit over de uitbouw is nog niet binnen.",
-                      "reason_en": "We have not yet received the spatial quality committee's advice on the rear extension."},
+        "extension": {
+            "announce_after_original": 3,
+            "duration": "P6W",
+            "reason_nl": "Het advies van de commissie ruimtelijke kwaliteit over de uitbouw is nog niet binnen.",
+            "reason_en": "We have not yet received the spatial quality committee's advice on the rear extension.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000201", "owner": "B", "type": "wmo-aanvraag",
-        "title_nl": "Hulp bij het huishouden", "title_en": "Help with housekeeping",
-        "address": "", "received": -10, "handler": "m.bakker",
+        "number": "ZAAK-2026-0000201",
+        "owner": "B",
+        "type": "wmo-aanvraag",
+        "title_nl": "Hulp bij het huishouden",
+        "title_en": "Help with housekeeping",
+        "address": "",
+        "received": -10,
+        "handler": "m.bakker",
         "steps": [(1, -10), (2, -8)],
-        "suspension": {"requested": -5, "reason_nl": "Wij wachten op de verklaring van uw huisarts.",
-                       "reason_en": "We are waiting for the statement from your GP."},
-        "document_request": {"required": "Verklaring van uw huisarts", "due": 9,
-                             "title_nl": "Verklaring van uw huisarts", "title_en": "Statement from your GP",
-                             "explanation_nl": "Uw huisarts schrijft hierin welke klachten u heeft en wat u daardoor "
-                                               "niet meer zelf kunt in huis. Zonder deze verklaring kunnen we niet beslissen.",
-                             "explanation_en": "Your GP describes your health problems and which household tasks you "
-                                               "can no longer do yourself. We cannot decide without this statement."},
+        "suspension": {
+            "requested": -5,
+            "reason_nl": "Wij wachten op de verklaring van uw huisarts.",
+            "reason_en": "We are waiting for the statement from your GP.",
+        },
+        "document_request": {
+            "required": "Verklaring van uw huisarts",
+            "due": 9,
+            "title_nl": "Verklaring van uw huisarts",
+            "title_en": "Statement from your GP",
+            "explanation_nl": "Uw huisarts schrijft hierin welke klachten u heeft en wat u daardoor "
+            "niet meer zelf kunt in huis. Zonder deze verklaring kunnen we niet beslissen.",
+            "explanation_en": "Your GP describes your health problems and which household tasks you "
+            "can no longer do yourself. We cannot decide without this statement.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000202", "owner": "B", "type": "bijstand",
-        "title_nl": "Bijstandsuitkering", "title_en": "Social assistance benefit",
-        "address": "", "received": -70, "handler": "l.smit",
+        "number": "ZAAK-2026-0000202",
+        "owner": "B",
+        "type": "bijstand",
+        "title_nl": "Bijstandsuitkering",
+        "title_en": "Social assistance benefit",
+        "address": "",
+        "received": -70,
+        "handler": "l.smit",
         "steps": [(1, -70), (2, -63), (3, -49)],
     },
     {
-        "number": "ZAAK-2026-0000203", "owner": "B", "type": "bezwaar",
-        "title_nl": "Bezwaar tegen besluit parkeervergunning", "title_en": "Objection to parking permit decision",
-        "address": "", "received": -20, "handler": "s.jansen",
+        "number": "ZAAK-2026-0000203",
+        "owner": "B",
+        "type": "bezwaar",
+        "title_nl": "Bezwaar tegen besluit parkeervergunning",
+        "title_en": "Objection to parking permit decision",
+        "address": "",
+        "received": -20,
+        "handler": "s.jansen",
         "steps": [(1, -20), (2, -15)],
     },
     {
-        "number": "ZAAK-2026-0000301", "owner": "C", "type": "kapvergunning",
-        "title_nl": "Beuk achtertuin, Molenweg 4", "title_en": "Beech in back garden, Molenweg 4",
-        "address": "Molenweg 4, Voorbeeldstad", "received": -80, "handler": "e.devries",
+        "number": "ZAAK-2026-0000301",
+        "owner": "C",
+        "type": "kapvergunning",
+        "title_nl": "Beuk achtertuin, Molenweg 4",
+        "title_en": "Beech in back garden, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad",
+        "received": -80,
+        "handler": "e.devries",
         "steps": [(1, -80), (2, -75), (3, -50), (4, -30)],
-        "decision": {"on": -30, "result": "refused", "closed": True,
-                     "text_nl": "U krijgt geen vergunning om de beuk te kappen. Onze boomdeskundige heeft de boom "
-                                "bekeken: de beuk is gezond en staat op de lijst van waardevolle bomen van de gemeente. "
-                                "Er is geen reden die zwaarder weegt, zoals gevaar of schade aan uw huis. U mag de boom "
-                                "wel laten snoeien.",
-                     "text_en": "You have not been granted a permit to fell the beech. Our tree expert inspected the "
-                                "tree: it is healthy and is on the municipality's list of valuable trees. There is no "
-                                "reason that outweighs this, such as danger or damage to your house. You may have the "
-                                "tree pruned."},
+        "decision": {
+            "on": -30,
+            "result": "refused",
+            "closed": True,
+            "text_nl": "U krijgt geen vergunning om de beuk te kappen. Onze boomdeskundige heeft de boom "
+            "bekeken: de beuk is gezond en staat op de lijst van waardevolle bomen van de gemeente. "
+            "Er is geen reden die zwaarder weegt, zoals gevaar of schade aan uw huis. U mag de boom "
+            "wel laten snoeien.",
+            "text_en": "You have not been granted a permit to fell the beech. Our tree expert inspected the "
+            "tree: it is healthy and is on the municipality's list of valuable trees. There is no "
+            "reason that outweighs this, such as danger or damage to your house. You may have the "
+            "tree pruned.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000302", "owner": "C", "type": "evenementenvergunning",
-        "title_nl": "Buurtfeest Molenweg", "title_en": "Street party Molenweg",
-        "address": "Molenweg, Voorbeeldstad", "received": -14, "handler": "e.devries",
+        "number": "ZAAK-2026-0000302",
+        "owner": "C",
+        "type": "evenementenvergunning",
+        "title_nl": "Buurtfeest Molenweg",
+        "title_en": "Street party Molenweg",
+        "address": "Molenweg, Voorbeeldstad",
+        "received": -14,
+        "handler": "e.devries",
         "steps": [(1, -14), (2, -10)],
     },
     {
         # Extended in time, but by 8 weeks where the Omgevingswet allows 6 (art. 16.64): only the
         # 6 weeks count, so the case is overdue although the date we announced is still ahead.
-        "number": "ZAAK-2026-0000303", "owner": "C", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Overkapping, Molenweg 4", "title_en": "Canopy, Molenweg 4",
-        "address": "Molenweg 4, Voorbeeldstad", "received": -105, "handler": "e.devries",
+        "number": "ZAAK-2026-0000303",
+        "owner": "C",
+        "type": "omgevingsvergunning-regulier",
+        "title_nl": "Overkapping, Molenweg 4",
+        "title_en": "Canopy, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad",
+        "received": -105,
+        "handler": "e.devries",
         "steps": [(1, -105), (2, -98), (3, -60)],
-        "extension": {"announce_after_original": -7, "duration": "P8W",
-                      "reason_nl": ADVICE_REASON_NL, "reason_en": ADVICE_REASON_EN},
+        "extension": {
+            "announce_after_original": -7,
+            "duration": "P8W",
+            "reason_nl": ADVICE_REASON_NL,
+            "reason_en": ADVICE_REASON_EN,
+        },
     },
     {
         # A request for information without a due date: it does not pause the term
         # (ABRvS 21 September 2016, ECLI:NL:RVS:2016:2527), so the date does not move.
-        "number": "ZAAK-2026-0000304", "owner": "C", "type": "kapvergunning",
-        "title_nl": "Walnoot voortuin, Molenweg 4", "title_en": "Walnut in front garden, Molenweg 4",
-        "address": "Molenweg 4, Voorbeeldstad", "received": -20, "handler": "e.devries",
+        "number": "ZAAK-2026-0000304",
+        "owner": "C",
+        "type": "kapvergunning",
+        "title_nl": "Walnoot voortuin, Molenweg 4",
+        "title_en": "Walnut in front garden, Molenweg 4",
+        "address": "Molenweg 4, Voorbeeldstad",
+        "received": -20,
+        "handler": "e.devries",
         "steps": [(1, -20), (2, -15)],
-        "suspension": {"requested": -6, "reason_nl": "Wij wachten op het bomenrapport.",
-                       "reason_en": "We are waiting for the tree report."},
-        "document_request": {"required": "Bomenrapport", "due": None,
-                             "title_nl": "Bomenrapport", "title_en": "Tree report",
-                             "explanation_nl": "U schrijft dat de walnoot ziek is. Laat dat onderzoeken door een "
-                                               "boomdeskundige en stuur ons het rapport.",
-                             "explanation_en": "You write that the walnut tree is diseased. Please have a tree "
-                                               "expert examine it and send us the report."},
+        "suspension": {
+            "requested": -6,
+            "reason_nl": "Wij wachten op het bomenrapport.",
+            "reason_en": "We are waiting for the tree report.",
+        },
+        "document_request": {
+            "required": "Bomenrapport",
+            "due": None,
+            "title_nl": "Bomenrapport",
+            "title_en": "Tree report",
+            "explanation_nl": "U schrijft dat de walnoot ziek is. Laat dat onderzoeken door een "
+            "boomdeskundige en stuur ons het rapport.",
+            "explanation_en": "You write that the walnut tree is diseased. Please have a tree "
+            "expert examine it and send us the report.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000401", "owner": "BA", "branch": "000012345678", "type": "exploitatievergunning-horeca",
-        "title_nl": "Horecavergunning Marktstraat 5", "title_en": "Hospitality licence Marktstraat 5",
-        "address": "Marktstraat 5, Voorbeeldstad", "received": -440, "handler": "e.devries",
+        "number": "ZAAK-2026-0000401",
+        "owner": "BA",
+        "branch": "000012345678",
+        "type": "exploitatievergunning-horeca",
+        "title_nl": "Horecavergunning Marktstraat 5",
+        "title_en": "Hospitality licence Marktstraat 5",
+        "address": "Marktstraat 5, Voorbeeldstad",
+        "received": -440,
+        "handler": "e.devries",
         "steps": [(1, -440), (2, -435), (3, -420), (4, -392)],
-        "decision": {"on": -392, "result": "granted", "closed": True, "valid_from": -391, "valid_until": 21,
-                     "text_nl": "U krijgt een exploitatievergunning voor de lunchroom op Marktstraat 5, met "
-                                "openingstijden van 7.00 tot 18.00 uur.",
-                     "text_en": "You have been granted an operating licence for the lunchroom at Marktstraat 5, "
-                                "open from 7 am to 6 pm."},
+        "decision": {
+            "on": -392,
+            "result": "granted",
+            "closed": True,
+            "valid_from": -391,
+            "valid_until": 21,
+            "text_nl": "U krijgt een exploitatievergunning voor de lunchroom op Marktstraat 5, met "
+            "openingstijden van 7.00 tot 18.00 uur.",
+            "text_en": "You have been granted an operating licence for the lunchroom at Marktstraat 5, "
+            "open from 7 am to 6 pm.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000402", "owner": "BA", "branch": "000023456789", "type": "evenementenvergunning",
-        "title_nl": "Proeverij Stationsweg", "title_en": "Tasting event Stationsweg",
-        "address": "Stationsweg 20, Voorbeeldstad", "received": -21, "handler": "e.devries",
+        "number": "ZAAK-2026-0000402",
+        "owner": "BA",
+        "branch": "000023456789",
+        "type": "evenementenvergunning",
+        "title_nl": "Proeverij Stationsweg",
+        "title_en": "Tasting event Stationsweg",
+        "address": "Stationsweg 20, Voorbeeldstad",
+        "received": -21,
+        "handler": "e.devries",
         "steps": [(1, -21), (2, -18), (3, -7)],
     },
     {
-        "number": "ZAAK-2026-0000403", "owner": "BA", "branch": "000012345678", "type": "omgevingsvergunning-regulier",
-        "title_nl": "Terras en gevelreclame Marktstraat 5", "title_en": "Terrace and shop sign Marktstraat 5",
-        "address": "Marktstraat 5, Voorbeeldstad", "received": -2, "handler": None,
+        "number": "ZAAK-2026-0000403",
+        "owner": "BA",
+        "branch": "000012345678",
+        "type": "omgevingsvergunning-regulier",
+        "title_nl": "Terras en gevelreclame Marktstraat 5",
+        "title_en": "Terrace and shop sign Marktstraat 5",
+        "address": "Marktstraat 5, Voorbeeldstad",
+        "received": -2,
+        "handler": None,
         "steps": [(1, -2)],
     },
     {
-        "number": "ZAAK-2026-0000404", "owner": "BA", "type": "parkeervergunning",
-        "title_nl": "Bedrijfsvergunning bestelbus", "title_en": "Business parking permit for delivery van",
-        "address": "Marktstraat 5, Voorbeeldstad", "received": -40, "handler": "e.devries",
+        "number": "ZAAK-2026-0000404",
+        "owner": "BA",
+        "type": "parkeervergunning",
+        "title_nl": "Bedrijfsvergunning bestelbus",
+        "title_en": "Business parking permit for delivery van",
+        "address": "Marktstraat 5, Voorbeeldstad",
+        "received": -40,
+        "handler": "e.devries",
         "steps": [(1, -40), (2, -38), (3, -30), (4, -30)],
-        "decision": {"on": -30, "result": "granted", "closed": True, "valid_from": -29, "valid_years": 1,
-                     "text_nl": "U krijgt een bedrijfsvergunning voor één bestelbus in parkeerzone A.",
-                     "text_en": "You have been granted a business parking permit for one delivery van in zone A."},
+        "decision": {
+            "on": -30,
+            "result": "granted",
+            "closed": True,
+            "valid_from": -29,
+            "valid_years": 1,
+            "text_nl": "U krijgt een bedrijfsvergunning voor één bestelbus in parkeerzone A.",
+            "text_en": "You have been granted a business parking permit for one delivery van in zone A.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000501", "owner": "BB", "type": "kapvergunning",
-        "title_nl": "Kap drie populieren, Industrieweg", "title_en": "Felling three poplars, Industrieweg",
-        "address": "Industrieweg, Voorbeeldstad", "received": -21, "handler": "e.devries",
+        "number": "ZAAK-2026-0000501",
+        "owner": "BB",
+        "type": "kapvergunning",
+        "title_nl": "Kap drie populieren, Industrieweg",
+        "title_en": "Felling three poplars, Industrieweg",
+        "address": "Industrieweg, Voorbeeldstad",
+        "received": -21,
+        "handler": "e.devries",
         "steps": [(1, -21), (2, -14)],
-        "suspension": {"requested": -7, "reason_nl": "Wij wachten op het bomenrapport.",
-                       "reason_en": "We are waiting for the tree report."},
-        "document_request": {"required": "Bomenrapport", "due": 7,
-                             "title_nl": "Bomenrapport", "title_en": "Tree report",
-                             "explanation_nl": "U schrijft dat de populieren ziek zijn. Laat dat onderzoeken door een "
-                                               "boomdeskundige en stuur ons het rapport.",
-                             "explanation_en": "You write that the poplars are diseased. Please have a tree expert "
-                                               "examine them and send us the report."},
+        "suspension": {
+            "requested": -7,
+            "reason_nl": "Wij wachten op het bomenrapport.",
+            "reason_en": "We are waiting for the tree report.",
+        },
+        "document_request": {
+            "required": "Bomenrapport",
+            "due": 7,
+            "title_nl": "Bomenrapport",
+            "title_en": "Tree report",
+            "explanation_nl": "U schrijft dat de populieren ziek zijn. Laat dat onderzoeken door een "
+            "boomdeskundige en stuur ons het rapport.",
+            "explanation_en": "You write that the poplars are diseased. Please have a tree expert "
+            "examine them and send us the report.",
+        },
     },
     {
-        "number": "ZAAK-2026-0000502", "owner": "BB", "type": "melding-openbare-ruimte",
-        "title_nl": "Kapotte lantaarnpaal, Industrieweg", "title_en": "Broken street light, Industrieweg",
-        "address": "Industrieweg 14, Voorbeeldstad", "received": -3, "handler": "k.peters",
+        "number": "ZAAK-2026-0000502",
+        "owner": "BB",
+        "type": "melding-openbare-ruimte",
+        "title_nl": "Kapotte lantaarnpaal, Industrieweg",
+        "title_en": "Broken street light, Industrieweg",
+        "address": "Industrieweg 14, Voorbeeldstad",
+        "received": -3,
+        "handler": "k.peters",
         "steps": [(1, -3), (2, -2), (3, -1)],
     },
 ]
@@ -274,8 +434,9 @@ READ_AFTER_DAYS: Final = 7
 # --------------------------------------------------------------------------- helpers
 
 
-def _upsert(db: Session, model: type[M], key: dict[str, Any], values: dict[str, Any],
-            create_only: dict[str, Any] | None = None) -> M:
+def _upsert(
+    db: Session, model: type[M], key: dict[str, Any], values: dict[str, Any], create_only: dict[str, Any] | None = None
+) -> M:
     """Find a row by its natural key and update it, or create it."""
     statement = select(model)
     for name, value in key.items():
@@ -316,13 +477,16 @@ def _noun(case_type: CaseType) -> tuple[str, str]:
 # --------------------------------------------------------------------------- catalogue
 
 
-def _load_catalogue(db: Session) -> tuple[Organisation, dict[str, Team], dict[str, Employee],
-                                           dict[str, CaseType]]:
+def _load_catalogue(db: Session) -> tuple[Organisation, dict[str, Team], dict[str, Employee], dict[str, CaseType]]:
     org_values = {k: v for k, v in ORGANISATION.items() if k != "rsin"}
     organisation = _upsert(db, Organisation, {"rsin": ORGANISATION["rsin"]}, org_values)
     teams = {
-        spec["name_nl"]: _upsert(db, Team, {"organisation_id": organisation.id, "name_nl": spec["name_nl"]},
-                                 {k: v for k, v in spec.items() if k != "name_nl"})
+        spec["name_nl"]: _upsert(
+            db,
+            Team,
+            {"organisation_id": organisation.id, "name_nl": spec["name_nl"]},
+            {k: v for k, v in spec.items() if k != "name_nl"},
+        )
         for spec in TEAMS
     }
     employees = {}
@@ -338,8 +502,12 @@ def _load_catalogue(db: Session) -> tuple[Organisation, dict[str, Team], dict[st
         for order, step in enumerate(spec["steps"], start=1):
             _upsert(db, StatusType, {"case_type_id": case_type.id, "order": order}, step)
         for document in spec["documents"]:
-            _upsert(db, RequiredDocument, {"case_type_id": case_type.id, "name_nl": document["name_nl"]},
-                    {k: v for k, v in document.items() if k != "name_nl"})
+            _upsert(
+                db,
+                RequiredDocument,
+                {"case_type_id": case_type.id, "name_nl": document["name_nl"]},
+                {k: v for k, v in document.items() if k != "name_nl"},
+            )
         case_types[spec["code"]] = case_type
     return organisation, teams, employees, case_types
 
@@ -350,8 +518,15 @@ def _load_catalogue(db: Session) -> tuple[Organisation, dict[str, Team], dict[st
 class _CaseLoader:
     """Writes one case from its spec: roles, steps, suspension, extension, decision, notices."""
 
-    def __init__(self, db: Session, today: date, organisation: Organisation, teams: dict[str, Team],
-                 employees: dict[str, Employee], case_types: dict[str, CaseType]) -> None:
+    def __init__(
+        self,
+        db: Session,
+        today: date,
+        organisation: Organisation,
+        teams: dict[str, Team],
+        employees: dict[str, Employee],
+        case_types: dict[str, CaseType],
+    ) -> None:
         self.db = db
         self.today = today
         self.organisation = organisation
@@ -390,7 +565,8 @@ class _CaseLoader:
             valid_from = self.day(decision["valid_from"])
             values["valid_from"] = valid_from
             values["valid_until"] = (
-                self.day(decision["valid_until"]) if "valid_until" in decision
+                self.day(decision["valid_until"])
+                if "valid_until" in decision
                 else add_months(valid_from, 12 * decision["valid_years"]) - timedelta(days=1)
             )
         case = _upsert(db, Case, {"number": spec["number"]}, values)
@@ -418,29 +594,51 @@ class _CaseLoader:
         else:
             person = BUSINESSES[owner]
             identity = {"bsn": None, "kvk": person["kvk"], "branch_number": spec.get("branch")}
-        _upsert(self.db, Role, {"case_id": case.id, "role_type": "initiator"},
-                {**identity, "employee_id": None, "display_name": person["name"],
-                 "email": person["email"], "phone": person["phone"]})
+        _upsert(
+            self.db,
+            Role,
+            {"case_id": case.id, "role_type": "initiator"},
+            {
+                **identity,
+                "employee_id": None,
+                "display_name": person["name"],
+                "email": person["email"],
+                "phone": person["phone"],
+            },
+        )
         if handler is None:
             # "Just received, no handler yet" is part of the spec: undo an assignment made while demoing.
             self.db.exec(delete(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar"))
             return
-        _upsert(self.db, Role, {"case_id": case.id, "role_type": "behandelaar"},
-                {"bsn": None, "kvk": None, "branch_number": None, "employee_id": handler.id,
-                 "display_name": handler.name, "email": handler.email,
-                 "phone": handler.direct_phone if handler.show_direct_contact else ""})
+        _upsert(
+            self.db,
+            Role,
+            {"case_id": case.id, "role_type": "behandelaar"},
+            {
+                "bsn": None,
+                "kvk": None,
+                "branch_number": None,
+                "employee_id": handler.id,
+                "display_name": handler.name,
+                "email": handler.email,
+                "phone": handler.direct_phone if handler.show_direct_contact else "",
+            },
+        )
 
     def _steps(self, case: Case, spec: dict[str, Any], handler: Employee | None) -> list[datetime]:
         moments = []
         status_types = {
-            st.order: st
-            for st in self.db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id))
+            st.order: st for st in self.db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id))
         }
         for index, (order, offset) in enumerate(spec["steps"]):
             status_type = status_types[order]
             moment = _moment(self.day(offset), 8 + index, 15 * (index % 4))
-            _upsert(self.db, StatusHistory, {"case_id": case.id, "status_type_id": status_type.id},
-                    {"set_at": moment, "set_by_employee_id": handler.id if handler and order > 1 else None})
+            _upsert(
+                self.db,
+                StatusHistory,
+                {"case_id": case.id, "status_type_id": status_type.id},
+                {"set_at": moment, "set_by_employee_id": handler.id if handler and order > 1 else None},
+            )
             moments.append(moment)
             case.current_status_id = status_type.id
         return moments
@@ -449,23 +647,38 @@ class _CaseLoader:
         if "suspension" not in spec:
             return None
         s_spec = spec["suspension"]
-        suspension = _upsert(self.db, Suspension, {"case_id": case.id, "reason_nl": s_spec["reason_nl"]},
-                             {"reason_en": s_spec["reason_en"], "requested_on": self.day(s_spec["requested"]),
-                              "resumed_on": None})
+        suspension = _upsert(
+            self.db,
+            Suspension,
+            {"case_id": case.id, "reason_nl": s_spec["reason_nl"]},
+            {"reason_en": s_spec["reason_en"], "requested_on": self.day(s_spec["requested"]), "resumed_on": None},
+        )
         r_spec = spec["document_request"]
-        required = self.db.exec(select(RequiredDocument).where(
-            RequiredDocument.case_type_id == case.case_type_id, RequiredDocument.name_nl == r_spec["required"]
-        )).first()
-        _upsert(self.db, DocumentRequest, {"case_id": case.id, "title_nl": r_spec["title_nl"]},
-                {"title_en": r_spec["title_en"], "explanation_nl": r_spec["explanation_nl"],
-                 "explanation_en": r_spec["explanation_en"],
-                 "required_document_id": required.id if required else None,
-                 "suspension_id": suspension.id, "requested_on": suspension.requested_on,
-                 "due_on": None if r_spec["due"] is None else self.day(r_spec["due"]), "fulfilled_on": None})
+        required = self.db.exec(
+            select(RequiredDocument).where(
+                RequiredDocument.case_type_id == case.case_type_id, RequiredDocument.name_nl == r_spec["required"]
+            )
+        ).first()
+        _upsert(
+            self.db,
+            DocumentRequest,
+            {"case_id": case.id, "title_nl": r_spec["title_nl"]},
+            {
+                "title_en": r_spec["title_en"],
+                "explanation_nl": r_spec["explanation_nl"],
+                "explanation_en": r_spec["explanation_en"],
+                "required_document_id": required.id if required else None,
+                "suspension_id": suspension.id,
+                "requested_on": suspension.requested_on,
+                "due_on": None if r_spec["due"] is None else self.day(r_spec["due"]),
+                "fulfilled_on": None,
+            },
+        )
         return suspension
 
-    def _extension(self, case: Case, spec: dict[str, Any], case_type: CaseType,
-                   handler: Employee | None) -> Extension | None:
+    def _extension(
+        self, case: Case, spec: dict[str, Any], case_type: CaseType, handler: Employee | None
+    ) -> Extension | None:
         if "extension" not in spec:
             return None
         e_spec = spec["extension"]
@@ -473,14 +686,19 @@ class _CaseLoader:
         counted = rules.legal_term.add_to(case.received_on)
         original = apply_atw(case.received_on, counted)
         duration = Term.parse_iso8601(e_spec["duration"])
-        return _upsert(self.db, Extension, {"case_id": case.id, "reason_nl": e_spec["reason_nl"]}, {
-            "reason_en": e_spec["reason_en"],
-            "duration": e_spec["duration"],
-            "announced_on": original + timedelta(days=e_spec["announce_after_original"]),
-            "previous_deadline_on": original,
-            "new_deadline_on": apply_atw(case.received_on, duration.add_to(counted)),
-            "recorded_by_employee_id": handler.id if handler else None,
-        })
+        return _upsert(
+            self.db,
+            Extension,
+            {"case_id": case.id, "reason_nl": e_spec["reason_nl"]},
+            {
+                "reason_en": e_spec["reason_en"],
+                "duration": e_spec["duration"],
+                "announced_on": original + timedelta(days=e_spec["announce_after_original"]),
+                "previous_deadline_on": original,
+                "new_deadline_on": apply_atw(case.received_on, duration.add_to(counted)),
+                "recorded_by_employee_id": handler.id if handler else None,
+            },
+        )
 
     # ----------------------------------------------------------------- notices
 
@@ -510,14 +728,28 @@ class _CaseLoader:
             f"{who_en} Do you have a question? Reply to this message or call {phone} and ask for the {team.name_en}.",
         )
 
-    def _notice(self, case: Case, spec: dict[str, Any], kind: str, suffix: str, day: date, hour: int,
-                subject: tuple[str, str], body: tuple[str, str], handler: Employee | None,
-                facts: dict[str, Any] | None = None) -> datetime:
+    def _notice(
+        self,
+        case: Case,
+        spec: dict[str, Any],
+        kind: str,
+        suffix: str,
+        day: date,
+        hour: int,
+        subject: tuple[str, str],
+        body: tuple[str, str],
+        handler: Employee | None,
+        facts: dict[str, Any] | None = None,
+    ) -> datetime:
         owner = spec["owner"]
         recipient = (
             {"recipient_bsn": RESIDENTS[owner]["bsn"], "recipient_kvk": None, "recipient_branch": None}
-            if owner in RESIDENTS else
-            {"recipient_bsn": None, "recipient_kvk": BUSINESSES[owner]["kvk"], "recipient_branch": spec.get("branch")}
+            if owner in RESIDENTS
+            else {
+                "recipient_bsn": None,
+                "recipient_kvk": BUSINESSES[owner]["kvk"],
+                "recipient_branch": spec.get("branch"),
+            }
         )
         name = RESIDENTS[owner]["name"] if owner in RESIDENTS else BUSINESSES[owner]["name"]
         created = _moment(day, hour, 30)
@@ -525,15 +757,24 @@ class _CaseLoader:
         values = {
             "kind": kind,
             "subject": subject,
-            "body": (f"Beste {name},\n\n{body[0]}\n\nMet vriendelijke groet,\n{self.organisation.name}",
-                     f"Dear {name},\n\n{body[1]}\n\nKind regards,\n{self.organisation.name}"),
+            "body": (
+                f"Beste {name},\n\n{body[0]}\n\nMet vriendelijke groet,\n{self.organisation.name}",
+                f"Dear {name},\n\n{body[1]}\n\nKind regards,\n{self.organisation.name}",
+            ),
             "sender_employee_id": handler.id if handler else None,
             "created_at": created,
         }
         # Created the one way every notice is (portal.services.notices.create_notice); the demo's
         # notices are history, so they go to the inbox only and are not sent again on every load.
-        notice, new = create_notice(self.db, case=case, **recipient, **values, facts=facts,
-                                    dedupe_key=f"demo:{case.number}:{suffix}", deliver=False)
+        notice, new = create_notice(
+            self.db,
+            case=case,
+            **recipient,
+            **values,
+            facts=facts,
+            dedupe_key=f"demo:{case.number}:{suffix}",
+            deliver=False,
+        )
         if new:
             notice.read_at = read_at
         else:  # a second load moves the dates to the new "today"
@@ -546,8 +787,15 @@ class _CaseLoader:
         self.db.flush()
         return created
 
-    def _notices(self, case: Case, spec: dict[str, Any], case_type: CaseType, handler: Employee | None,
-                 suspension: Suspension | None, extension: Extension | None) -> list[datetime]:
+    def _notices(
+        self,
+        case: Case,
+        spec: dict[str, Any],
+        case_type: CaseType,
+        handler: Employee | None,
+        suspension: Suspension | None,
+        extension: Extension | None,
+    ) -> list[datetime]:
         noun_nl, noun_en = _noun(case_type)
         contact_nl, contact_en = self._contact_lines(case_type, handler)
         moments = []
@@ -556,78 +804,129 @@ class _CaseLoader:
         at_receipt = compute_deadline(case.received_on, rules_for(case_type), today=case.received_on)
         expected = at_receipt.service_norm_date or at_receipt.original_deadline
         if at_receipt.service_norm_date:
-            why_nl = (f"Dat is onze eigen belofte. Volgens de regels ({case_type.legal_source}) moeten we "
-                      f"uiterlijk {_words(at_receipt.original_deadline, 'nl')} beslissen.")
-            why_en = (f"That is our own promise. The rules ({case_type.legal_source}) say we must decide by "
-                      f"{_words(at_receipt.original_deadline, 'en')} at the latest.")
+            why_nl = (
+                f"Dat is onze eigen belofte. Volgens de regels ({case_type.legal_source}) moeten we "
+                f"uiterlijk {_words(at_receipt.original_deadline, 'nl')} beslissen."
+            )
+            why_en = (
+                f"That is our own promise. The rules ({case_type.legal_source}) say we must decide by "
+                f"{_words(at_receipt.original_deadline, 'en')} at the latest."
+            )
         else:
             why_nl = f"Die datum volgt uit de regels ({case_type.legal_source})."
             why_en = f"That date follows from the rules ({case_type.legal_source})."
-        moments.append(self._notice(
-            case, spec, "acknowledgement", "ack", case.received_on, 9,
-            (f"Ontvangstbevestiging: {case.title_nl}", f"Acknowledgement of receipt: {case.title_en}"),
-            (f"We hebben uw {noun_nl} '{case.title_nl}' ontvangen op {_words(case.received_on, 'nl')}. "
-             f"Uw zaaknummer is {case.number}.\n\nU krijgt uiterlijk {_words(expected, 'nl')} antwoord van ons. "
-             f"{why_nl}\n\n{contact_nl}",
-             f"We received your {noun_en} '{case.title_en}' on {_words(case.received_on, 'en')}. "
-             f"Your case number is {case.number}.\n\nYou will hear from us by {_words(expected, 'en')} at the "
-             f"latest. {why_en}\n\n{contact_en}"),
-            handler,
-        ))
+        moments.append(
+            self._notice(
+                case,
+                spec,
+                "acknowledgement",
+                "ack",
+                case.received_on,
+                9,
+                (f"Ontvangstbevestiging: {case.title_nl}", f"Acknowledgement of receipt: {case.title_en}"),
+                (
+                    f"We hebben uw {noun_nl} '{case.title_nl}' ontvangen op {_words(case.received_on, 'nl')}. "
+                    f"Uw zaaknummer is {case.number}.\n\nU krijgt uiterlijk {_words(expected, 'nl')} antwoord van ons. "
+                    f"{why_nl}\n\n{contact_nl}",
+                    f"We received your {noun_en} '{case.title_en}' on {_words(case.received_on, 'en')}. "
+                    f"Your case number is {case.number}.\n\nYou will hear from us by {_words(expected, 'en')} at the "
+                    f"latest. {why_en}\n\n{contact_en}",
+                ),
+                handler,
+            )
+        )
 
         if suspension is not None:
-            request = self.db.exec(select(DocumentRequest).where(
-                DocumentRequest.suspension_id == suspension.id)).one()
-            moments.append(self._notice(
-                case, spec, "document_request", "document-request", suspension.requested_on, 10,
-                ("We hebben nog een document van u nodig", "We need one more document from you"),
-                self._request_texts(case, request, noun_nl, noun_en, contact_nl, contact_en),
-                handler,
-            ))
+            request = self.db.exec(select(DocumentRequest).where(DocumentRequest.suspension_id == suspension.id)).one()
+            moments.append(
+                self._notice(
+                    case,
+                    spec,
+                    "document_request",
+                    "document-request",
+                    suspension.requested_on,
+                    10,
+                    ("We hebben nog een document van u nodig", "We need one more document from you"),
+                    self._request_texts(case, request, noun_nl, noun_en, contact_nl, contact_en),
+                    handler,
+                )
+            )
 
         if extension is not None:
             # Whole weeks in the demo's terms (P6W); the law's limit comes from the case type.
             weeks = Term.parse_iso8601(extension.duration).days // 7
             limit = Term.parse_iso8601(case_type.max_extension).days // 7
             result = deadline_for_case(self.db, case, self.today)
-            facts = extension_notice_facts(
-                result.extension_checks[-1], case_number=case.number, reason_nl=extension.reason_nl,
-                reason_en=extension.reason_en, lawful_deadline=result.deadline,
-                dwangsom_applies=case_type.dwangsom_applies,
-            ) if result.extension_checks else None
-            moments.append(self._notice(
-                case, spec, "extension", "extension", extension.announced_on, 11,
-                (f"We hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
-                (f"We hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
-                 f"{extension.reason_nl}\n\nWe beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
-                 f"in plaats van {_words(extension.previous_deadline_on, 'nl')}: {weeks} weken later. Volgens de wet "
-                 f"({case_type.legal_source}) mogen we de termijn één keer met maximaal {limit} weken verlengen."
-                 f"\n\n{contact_nl}",
-                 f"We need more time to decide on your {noun_en} '{case.title_en}'. {extension.reason_en}"
-                 f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
-                 f"{_words(extension.previous_deadline_on, 'en')}: {weeks} weeks later. The law ({case_type.legal_source}) "
-                 f"allows us to extend the time limit once, by at most {limit} weeks.\n\n{contact_en}"),
-                handler, facts,
-            ))
+            facts = (
+                extension_notice_facts(
+                    result.extension_checks[-1],
+                    case_number=case.number,
+                    reason_nl=extension.reason_nl,
+                    reason_en=extension.reason_en,
+                    lawful_deadline=result.deadline,
+                    dwangsom_applies=case_type.dwangsom_applies,
+                )
+                if result.extension_checks
+                else None
+            )
+            moments.append(
+                self._notice(
+                    case,
+                    spec,
+                    "extension",
+                    "extension",
+                    extension.announced_on,
+                    11,
+                    (f"We hebben meer tijd nodig: {case.title_nl}", f"We need more time: {case.title_en}"),
+                    (
+                        f"We hebben meer tijd nodig om te beslissen over uw {noun_nl} '{case.title_nl}'. "
+                        f"{extension.reason_nl}\n\nWe beslissen nu uiterlijk {_words(extension.new_deadline_on, 'nl')}, "
+                        f"in plaats van {_words(extension.previous_deadline_on, 'nl')}: {weeks} weken later. Volgens de wet "
+                        f"({case_type.legal_source}) mogen we de termijn één keer met maximaal {limit} weken verlengen."
+                        f"\n\n{contact_nl}",
+                        f"We need more time to decide on your {noun_en} '{case.title_en}'. {extension.reason_en}"
+                        f"\n\nWe will now decide by {_words(extension.new_deadline_on, 'en')} at the latest, instead of "
+                        f"{_words(extension.previous_deadline_on, 'en')}: {weeks} weeks later. The law ({case_type.legal_source}) "
+                        f"allows us to extend the time limit once, by at most {limit} weeks.\n\n{contact_en}",
+                    ),
+                    handler,
+                    facts,
+                )
+            )
 
         if case.decided_on is not None:
-            moments.append(self._notice(
-                case, spec, "decision", "decision", case.decided_on, 14,
-                *self._decision_texts(case, noun_nl, noun_en), handler,
-            ))
+            moments.append(
+                self._notice(
+                    case,
+                    spec,
+                    "decision",
+                    "decision",
+                    case.decided_on,
+                    14,
+                    *self._decision_texts(case, noun_nl, noun_en),
+                    handler,
+                )
+            )
         return moments
 
     @staticmethod
-    def _request_texts(case: Case, request: DocumentRequest, noun_nl: str, noun_en: str,
-                       contact_nl: str, contact_en: str) -> tuple[str, str]:
-        intro_nl = (f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben we nog een document van u nodig: "
-                    f"{request.title_nl}. {request.explanation_nl}")
-        intro_en = (f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
-                    f"{request.title_en}. {request.explanation_en}")
+    def _request_texts(
+        case: Case, request: DocumentRequest, noun_nl: str, noun_en: str, contact_nl: str, contact_en: str
+    ) -> tuple[str, str]:
+        intro_nl = (
+            f"Om uw {noun_nl} '{case.title_nl}' te behandelen, hebben we nog een document van u nodig: "
+            f"{request.title_nl}. {request.explanation_nl}"
+        )
+        intro_en = (
+            f"To handle your {noun_en} '{case.title_en}', we need one more document from you: "
+            f"{request.title_en}. {request.explanation_en}"
+        )
         if request.due_on is None:
             # No due date, so no suspension (ECLI:NL:RVS:2016:2527): the letter promises no pause.
-            return (f"{intro_nl}\n\nStuur het document zo snel mogelijk via Mijn Zaken.\n\n{contact_nl}",
-                    f"{intro_en}\n\nPlease send it through Mijn Zaken as soon as you can.\n\n{contact_en}")
+            return (
+                f"{intro_nl}\n\nStuur het document zo snel mogelijk via Mijn Zaken.\n\n{contact_nl}",
+                f"{intro_en}\n\nPlease send it through Mijn Zaken as soon as you can.\n\n{contact_en}",
+            )
         return (
             f"{intro_nl}\n\nStuur het document uiterlijk {_words(request.due_on, 'nl')} via Mijn Zaken. Zolang "
             f"we wachten, staat de tijd om te beslissen stil (Algemene wet bestuursrecht, artikel 4:15), tot "
@@ -643,35 +942,49 @@ class _CaseLoader:
         if case.result == "completed":
             return (
                 (f"Uw melding is afgehandeld: {case.title_nl}", f"Your report has been resolved: {case.title_en}"),
-                (f"Uw melding '{case.title_nl}' is afgehandeld. {case.result_text_nl}",
-                 f"Your report '{case.title_en}' has been resolved. {case.result_text_en}"),
+                (
+                    f"Uw melding '{case.title_nl}' is afgehandeld. {case.result_text_nl}",
+                    f"Your report '{case.title_en}' has been resolved. {case.result_text_en}",
+                ),
             )
-        objection_nl = ("Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken "
-                        "(Algemene wet bestuursrecht, artikel 6:7). Dat betekent: u vraagt ons om het besluit "
-                        "opnieuw te bekijken. Hoe u dat doet, staat in de brief bij dit bericht.")
-        objection_en = ("Do you disagree with this decision? Then you can object within 6 weeks (General "
-                        "Administrative Law Act, Awb, article 6:7). This means you ask us to look at the decision "
-                        "again. The letter with this message explains how.")
+        objection_nl = (
+            "Bent u het niet eens met dit besluit? Dan kunt u binnen 6 weken bezwaar maken "
+            "(Algemene wet bestuursrecht, artikel 6:7). Dat betekent: u vraagt ons om het besluit "
+            "opnieuw te bekijken. Hoe u dat doet, staat in de brief bij dit bericht."
+        )
+        objection_en = (
+            "Do you disagree with this decision? Then you can object within 6 weeks (General "
+            "Administrative Law Act, Awb, article 6:7). This means you ask us to look at the decision "
+            "again. The letter with this message explains how."
+        )
         if case.result == "granted":
             validity_nl = validity_en = ""
             if case.valid_from and case.valid_until:
-                validity_nl = (f" De vergunning geldt van {_words(case.valid_from, 'nl')} tot en met "
-                               f"{_words(case.valid_until, 'nl')}.")
-                validity_en = (f" The permit is valid from {_words(case.valid_from, 'en')} up to and including "
-                               f"{_words(case.valid_until, 'en')}.")
+                validity_nl = (
+                    f" De vergunning geldt van {_words(case.valid_from, 'nl')} tot en met "
+                    f"{_words(case.valid_until, 'nl')}."
+                )
+                validity_en = (
+                    f" The permit is valid from {_words(case.valid_from, 'en')} up to and including "
+                    f"{_words(case.valid_until, 'en')}."
+                )
             return (
                 (f"Besluit: uw {noun_nl} is toegekend", f"Decision: your {noun_en} has been granted"),
-                (f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning. "
-                 f"{case.result_text_nl}{validity_nl}\n\n{objection_nl}",
-                 f"We have decided on your {noun_en} '{case.title_en}': the permit has been granted. "
-                 f"{case.result_text_en}{validity_en}\n\n{objection_en}"),
+                (
+                    f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning. "
+                    f"{case.result_text_nl}{validity_nl}\n\n{objection_nl}",
+                    f"We have decided on your {noun_en} '{case.title_en}': the permit has been granted. "
+                    f"{case.result_text_en}{validity_en}\n\n{objection_en}",
+                ),
             )
         return (
             (f"Besluit: uw {noun_nl} is afgewezen", f"Decision: your {noun_en} has been refused"),
-            (f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning niet. "
-             f"{case.result_text_nl}\n\n{objection_nl}",
-             f"We have decided on your {noun_en} '{case.title_en}': the permit has been refused. "
-             f"{case.result_text_en}\n\n{objection_en}"),
+            (
+                f"We hebben besloten over uw {noun_nl} '{case.title_nl}': u krijgt de vergunning niet. "
+                f"{case.result_text_nl}\n\n{objection_nl}",
+                f"We have decided on your {noun_en} '{case.title_en}': the permit has been refused. "
+                f"{case.result_text_en}\n\n{objection_en}",
+            ),
         )
 
 
@@ -684,12 +997,25 @@ class _CaseLoader:
 # E-mail addresses count as confirmed. Added after the cases, so the demo's own history
 # sends nothing; a person who changed their choice in the demo keeps it on a reload.
 CONTACT_PREFERENCES: Final[list[dict[str, Any]]] = [
-    {"recipient_key": "bsn:999993653", "language": "nl", "by_email": True, "by_sms": True,
-     "email": "jan.jansen@example.org", "phone": "+31612345678",
-     "postal_name": "J. Jansen", "postal_address": "Dorpsstraat 1\n3511 AA Utrecht"},
-    {"recipient_key": "bsn:999990019", "language": "en", "by_letter": True, "by_email": True,
-     "email": "f.elamrani@example.org", "postal_name": "F. el Amrani",
-     "postal_address": "Kanaalweg 12\n3526 KL Utrecht"},
+    {
+        "recipient_key": "bsn:999993653",
+        "language": "nl",
+        "by_email": True,
+        "by_sms": True,
+        "email": "jan.jansen@example.org",
+        "phone": "+31612345678",
+        "postal_name": "J. Jansen",
+        "postal_address": "Dorpsstraat 1\n3511 AA Utrecht",
+    },
+    {
+        "recipient_key": "bsn:999990019",
+        "language": "en",
+        "by_letter": True,
+        "by_email": True,
+        "email": "f.elamrani@example.org",
+        "postal_name": "F. el Amrani",
+        "postal_address": "Kanaalweg 12\n3526 KL Utrecht",
+    },
     {"recipient_key": "kvk:12345678", "language": "nl", "by_email": True, "email": "info@korenschoof.example"},
     {"recipient_key": "kvk:12345678:000012345678", "language": "nl", "by_sms": True, "phone": "+31623456789"},
     {"recipient_key": "bsn:123456782", "language": "nl", "pending_email": "pieter.devries@example.org"},
@@ -708,8 +1034,10 @@ def _load_demo_confirmations(db: Session) -> None:
 
     now = clock.utcnow()
     key = "bsn:123456782"
-    links = [(DEMO_CONFIRMATION_TOKEN, "pieter.devries@example.org", now + timedelta(days=3650)),
-             (DEMO_EXPIRED_TOKEN, "p.devries@example.org", now - timedelta(days=2))]
+    links = [
+        (DEMO_CONFIRMATION_TOKEN, "pieter.devries@example.org", now + timedelta(days=3650)),
+        (DEMO_EXPIRED_TOKEN, "p.devries@example.org", now - timedelta(days=2)),
+    ]
     for token, email, expires in links:
         digest = hashlib.sha256(token.encode()).hexdigest()
         row = db.exec(select(EmailConfirmation).where(EmailConfirmation.token_hash == digest)).first()
@@ -736,14 +1064,28 @@ def _load_given_up_delivery(db: Session) -> None:
     key = "demo-given-up-jan-1"
     if db.exec(select(Delivery).where(Delivery.idempotency_key == key)).first() is not None:
         return
-    notice = db.exec(select(Notice).where(Notice.recipient_bsn == RESIDENTS["A"]["bsn"])
-                     .order_by(Notice.created_at.desc(), Notice.id.desc())).first()
+    notice = db.exec(
+        select(Notice)
+        .where(Notice.recipient_bsn == RESIDENTS["A"]["bsn"])
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+    ).first()
     if notice is None:
         return
     now = clock.utcnow()
-    db.add(Delivery(notice_id=notice.id, channel="email", address="jan.jansen@oud.example", language="nl",
-                    idempotency_key=key, status="given_up", attempts=1, next_attempt_at=now, given_up_at=now,
-                    last_error="Mail server answered 550: 5.1.1 Mailbox does not exist"))
+    db.add(
+        Delivery(
+            notice_id=notice.id,
+            channel="email",
+            address="jan.jansen@oud.example",
+            language="nl",
+            idempotency_key=key,
+            status="given_up",
+            attempts=1,
+            next_attempt_at=now,
+            given_up_at=now,
+            last_error="Mail server answered 550: 5.1.1 Mailbox does not exist",
+        )
+    )
 
 
 def load_demo_data(db: Session, today: date | None = None) -> None:
@@ -763,16 +1105,22 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
 
 def summary() -> str:
     """The demo logins, for ``python -m devtools.demo`` and ``make run``."""
-    lines = [f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
-             f"{len(CASE_TYPES)} case types, {len(CASES)} cases.", "", "Demo logins (login simulator):"]
+    lines = [
+        f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
+        f"{len(CASE_TYPES)} case types, {len(CASES)} cases.",
+        "",
+        "Demo logins (login simulator):",
+    ]
     for person in RESIDENTS.values():
         count = sum(1 for spec in CASES if RESIDENTS.get(spec["owner"]) is person)
         lines.append(f"  DigiD        BSN {person['bsn']}  {person['name']} ({count} cases)")
     for key, business in BUSINESSES.items():
         count = sum(1 for spec in CASES if spec["owner"] == key)
         branches = ", ".join(f"{number} {street}" for number, street in business["branches"].items())
-        lines.append(f"  eHerkenning  KVK {business['kvk']}  {business['name']} ({count} cases)"
-                     + (f"; branches {branches}" if branches else ""))
+        lines.append(
+            f"  eHerkenning  KVK {business['kvk']}  {business['name']} ({count} cases)"
+            + (f"; branches {branches}" if branches else "")
+        )
     for employee in EMPLOYEES:
         lines.append(f"  Staff        {employee['login_id']:<10}  {employee['name']}, {employee['function_en']}")
     lines.append("  (Wmo and social assistance cases need DigiD level substantieel.)")

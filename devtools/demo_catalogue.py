@@ -45,63 +45,123 @@ ORGANISATION: Final[dict[str, Any]] = {
 
 # Natural key: name_nl.
 TEAMS: Final[list[dict[str, str]]] = [
-    {"name_nl": "Team Vergunningen", "name_en": "Permits team",
-     "email": "vergunningen@voorbeeldstad.example", "phone": "020 555 0100"},
-    {"name_nl": "Team Zorg en Welzijn", "name_en": "Care and Wellbeing team",
-     "email": "zorg@voorbeeldstad.example", "phone": "020 555 0200"},
-    {"name_nl": "Team Juridische Zaken", "name_en": "Legal Affairs team",
-     "email": "bezwaar@voorbeeldstad.example", "phone": ""},
-    {"name_nl": "Team Buitenruimte", "name_en": "Public Space team",
-     "email": "buitenruimte@voorbeeldstad.example", "phone": "020 555 0400"},
-    {"name_nl": "Team Werk en Inkomen", "name_en": "Work and Income team",
-     "email": "werkeninkomen@voorbeeldstad.example", "phone": "020 555 0500"},
+    {
+        "name_nl": "Team Vergunningen",
+        "name_en": "Permits team",
+        "email": "vergunningen@voorbeeldstad.example",
+        "phone": "020 555 0100",
+    },
+    {
+        "name_nl": "Team Zorg en Welzijn",
+        "name_en": "Care and Wellbeing team",
+        "email": "zorg@voorbeeldstad.example",
+        "phone": "020 555 0200",
+    },
+    {
+        "name_nl": "Team Juridische Zaken",
+        "name_en": "Legal Affairs team",
+        "email": "bezwaar@voorbeeldstad.example",
+        "phone": "",
+    },
+    {
+        "name_nl": "Team Buitenruimte",
+        "name_en": "Public Space team",
+        "email": "buitenruimte@voorbeeldstad.example",
+        "phone": "020 555 0400",
+    },
+    {
+        "name_nl": "Team Werk en Inkomen",
+        "name_en": "Work and Income team",
+        "email": "werkeninkomen@voorbeeldstad.example",
+        "phone": "020 555 0500",
+    },
 ]
 
 # Natural key: login_id. ``team`` refers to TEAMS[*]["name_nl"].
 EMPLOYEES: Final[list[dict[str, Any]]] = [
-    {"login_id": "e.devries", "name": "Eva de Vries", "team": "Team Vergunningen",
-     "function_nl": "Vergunningverlener", "function_en": "Permit officer",
-     "email": "e.devries@voorbeeldstad.example", "direct_phone": "020 555 0101",
-     "show_direct_contact": True, "roles": "handler team_lead"},
-    {"login_id": "m.bakker", "name": "Mohamed Bakker", "team": "Team Zorg en Welzijn",
-     "function_nl": "Wmo-consulent", "function_en": "Wmo adviser",
-     "email": "m.bakker@voorbeeldstad.example", "direct_phone": "020 555 0201",
-     "show_direct_contact": True},
+    {
+        "login_id": "e.devries",
+        "name": "Eva de Vries",
+        "team": "Team Vergunningen",
+        "function_nl": "Vergunningverlener",
+        "function_en": "Permit officer",
+        "email": "e.devries@voorbeeldstad.example",
+        "direct_phone": "020 555 0101",
+        "show_direct_contact": True,
+        "roles": "handler team_lead",
+    },
+    {
+        "login_id": "m.bakker",
+        "name": "Mohamed Bakker",
+        "team": "Team Zorg en Welzijn",
+        "function_nl": "Wmo-consulent",
+        "function_en": "Wmo adviser",
+        "email": "m.bakker@voorbeeldstad.example",
+        "direct_phone": "020 555 0201",
+        "show_direct_contact": True,
+    },
     # "Ja, tenzij" (Den Haag, proposal 3): she chose not to show her direct line; the
     # number is stored for colleagues but must never reach a resident's screen.
-    {"login_id": "s.jansen", "name": "Sanne Jansen", "team": "Team Juridische Zaken",
-     "function_nl": "Jurist bezwaarschriften", "function_en": "Objections lawyer",
-     "email": "s.jansen@voorbeeldstad.example", "direct_phone": "020 555 0301",
-     "show_direct_contact": False},
-    {"login_id": "k.peters", "name": "Kees Peters", "team": "Team Buitenruimte",
-     "function_nl": "Medewerker buitenruimte", "function_en": "Public space officer",
-     "email": "k.peters@voorbeeldstad.example", "direct_phone": "020 555 0401",
-     "show_direct_contact": True},
-    {"login_id": "l.smit", "name": "Lisa Smit", "team": "Team Werk en Inkomen",
-     "function_nl": "Consulent Werk en Inkomen", "function_en": "Income support adviser",
-     "email": "l.smit@voorbeeldstad.example", "direct_phone": "020 555 0501",
-     "show_direct_contact": True, "roles": "handler administrator"},
+    {
+        "login_id": "s.jansen",
+        "name": "Sanne Jansen",
+        "team": "Team Juridische Zaken",
+        "function_nl": "Jurist bezwaarschriften",
+        "function_en": "Objections lawyer",
+        "email": "s.jansen@voorbeeldstad.example",
+        "direct_phone": "020 555 0301",
+        "show_direct_contact": False,
+    },
+    {
+        "login_id": "k.peters",
+        "name": "Kees Peters",
+        "team": "Team Buitenruimte",
+        "function_nl": "Medewerker buitenruimte",
+        "function_en": "Public space officer",
+        "email": "k.peters@voorbeeldstad.example",
+        "direct_phone": "020 555 0401",
+        "show_direct_contact": True,
+    },
+    {
+        "login_id": "l.smit",
+        "name": "Lisa Smit",
+        "team": "Team Werk en Inkomen",
+        "function_nl": "Consulent Werk en Inkomen",
+        "function_en": "Income support adviser",
+        "email": "l.smit@voorbeeldstad.example",
+        "direct_phone": "020 555 0501",
+        "show_direct_contact": True,
+        "roles": "handler administrator",
+    },
 ]
 
 
-def _step(name_nl: str, name_en: str, text_nl: str, text_en: str, *, final: bool = False,
-          notify: bool = True) -> dict[str, Any]:
-    return {"name_nl": name_nl, "name_en": name_en, "resident_text_nl": text_nl,
-            "resident_text_en": text_en, "is_final": final, "notify": notify}
+def _step(
+    name_nl: str, name_en: str, text_nl: str, text_en: str, *, final: bool = False, notify: bool = True
+) -> dict[str, Any]:
+    return {
+        "name_nl": name_nl,
+        "name_en": name_en,
+        "resident_text_nl": text_nl,
+        "resident_text_en": text_en,
+        "is_final": final,
+        "notify": notify,
+    }
 
 
 def _doc(name_nl: str, name_en: str, description_nl: str, description_en: str) -> dict[str, str]:
-    return {"name_nl": name_nl, "name_en": name_en,
-            "description_nl": description_nl, "description_en": description_en}
+    return {"name_nl": name_nl, "name_en": name_en, "description_nl": description_nl, "description_en": description_en}
 
 
 RECEIVED_APPLICATION = _step(
-    "Ontvangen", "Received",
+    "Ontvangen",
+    "Received",
     "We hebben uw aanvraag ontvangen. We kijken nu of alle gegevens compleet zijn.",
     "We have received your application. We are now checking that everything is complete.",
 )
 DECISION_MADE = _step(
-    "Besluit genomen", "Decision made",
+    "Besluit genomen",
+    "Decision made",
     "In deze stap nemen we een besluit over uw aanvraag. U krijgt het besluit in uw berichten. "
     "Daarin staat ook wat u kunt doen als u het er niet mee eens bent.",
     "In this step we make a decision on your application. You receive the decision in your messages. "
@@ -141,28 +201,43 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": True,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "Uw aanvraag is compleet. Een vergunningverlener kijkt of uw plan past binnen "
-                  "de regels voor uw straat en wijk.",
-                  "Your application is complete. A permit officer checks whether your plan "
-                  "fits the rules for your street and neighbourhood."),
-            _step("Advies gevraagd", "Advice requested",
-                  "We vragen advies aan de commissie ruimtelijke kwaliteit. Deze commissie "
-                  "kijkt of uw plan past bij hoe de straat eruitziet. Dit duurt meestal 2 tot 4 weken.",
-                  "We ask the spatial quality committee for advice. This committee checks whether "
-                  "your plan suits the look of the street. This usually takes 2 to 4 weeks."),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Uw aanvraag is compleet. Een vergunningverlener kijkt of uw plan past binnen "
+                "de regels voor uw straat en wijk.",
+                "Your application is complete. A permit officer checks whether your plan "
+                "fits the rules for your street and neighbourhood.",
+            ),
+            _step(
+                "Advies gevraagd",
+                "Advice requested",
+                "We vragen advies aan de commissie ruimtelijke kwaliteit. Deze commissie "
+                "kijkt of uw plan past bij hoe de straat eruitziet. Dit duurt meestal 2 tot 4 weken.",
+                "We ask the spatial quality committee for advice. This committee checks whether "
+                "your plan suits the look of the street. This usually takes 2 to 4 weeks.",
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Bouwtekening", "Building drawing",
-                 "Een tekening van de huidige en de nieuwe situatie, met de maten.",
-                 "A drawing of the current and the new situation, with measurements."),
-            _doc("Situatietekening", "Site plan",
-                 "Een kaart waarop staat waar op uw perceel u gaat bouwen.",
-                 "A map showing where on your plot you will build."),
-            _doc("Foto's van de huidige situatie", "Photos of the current situation",
-                 "Twee of drie foto's van de plek waar u gaat bouwen.",
-                 "Two or three photos of the place where you will build."),
+            _doc(
+                "Bouwtekening",
+                "Building drawing",
+                "Een tekening van de huidige en de nieuwe situatie, met de maten.",
+                "A drawing of the current and the new situation, with measurements.",
+            ),
+            _doc(
+                "Situatietekening",
+                "Site plan",
+                "Een kaart waarop staat waar op uw perceel u gaat bouwen.",
+                "A map showing where on your plot you will build.",
+            ),
+            _doc(
+                "Foto's van de huidige situatie",
+                "Photos of the current situation",
+                "Twee of drie foto's van de plek waar u gaat bouwen.",
+                "Two or three photos of the place where you will build.",
+            ),
         ],
     },
     {
@@ -191,28 +266,43 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": True,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "Een vergunningverlener bekijkt uw aanvraag. We kijken of de boom waardevol is voor "
-                  "de buurt en of er een goede reden is om hem te kappen.",
-                  "A permit officer is looking at your application. We check whether the tree is "
-                  "valuable to the neighbourhood and whether there is a good reason to fell it."),
-            _step("Boom bekeken", "Tree inspected",
-                  "Onze boomdeskundige bekijkt de boom. U hoeft daarvoor niet thuis te zijn. "
-                  "We gebruiken het advies van de boomdeskundige voor ons besluit.",
-                  "Our tree expert inspects the tree. You do not need to be at home for this. "
-                  "We use the expert's advice for our decision."),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Een vergunningverlener bekijkt uw aanvraag. We kijken of de boom waardevol is voor "
+                "de buurt en of er een goede reden is om hem te kappen.",
+                "A permit officer is looking at your application. We check whether the tree is "
+                "valuable to the neighbourhood and whether there is a good reason to fell it.",
+            ),
+            _step(
+                "Boom bekeken",
+                "Tree inspected",
+                "Onze boomdeskundige bekijkt de boom. U hoeft daarvoor niet thuis te zijn. "
+                "We gebruiken het advies van de boomdeskundige voor ons besluit.",
+                "Our tree expert inspects the tree. You do not need to be at home for this. "
+                "We use the expert's advice for our decision.",
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Foto van de boom", "Photo of the tree",
-                 "Een foto waarop de hele boom te zien is.",
-                 "A photo showing the whole tree."),
-            _doc("Kaart met de plek van de boom", "Map showing where the tree is",
-                 "Een tekening of kaart waarop staat waar de boom staat.",
-                 "A drawing or map showing where the tree stands."),
-            _doc("Bomenrapport", "Tree report",
-                 "Alleen nodig als u de boom wilt kappen omdat hij ziek of gevaarlijk is.",
-                 "Only needed if you want to fell the tree because it is diseased or dangerous."),
+            _doc(
+                "Foto van de boom",
+                "Photo of the tree",
+                "Een foto waarop de hele boom te zien is.",
+                "A photo showing the whole tree.",
+            ),
+            _doc(
+                "Kaart met de plek van de boom",
+                "Map showing where the tree is",
+                "Een tekening of kaart waarop staat waar de boom staat.",
+                "A drawing or map showing where the tree stands.",
+            ),
+            _doc(
+                "Bomenrapport",
+                "Tree report",
+                "Alleen nodig als u de boom wilt kappen omdat hij ziek of gevaarlijk is.",
+                "Only needed if you want to fell the tree because it is diseased or dangerous.",
+            ),
         ],
     },
     {
@@ -241,25 +331,36 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": True,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "Een vergunningverlener bekijkt uw plan voor het evenement: de plek, de tijden, "
-                  "het geluid en de veiligheid.",
-                  "A permit officer is looking at your plan for the event: the place, the times, the "
-                  "noise and safety."),
-            _step("Advies hulpdiensten", "Advice from emergency services",
-                  "We vragen politie, brandweer en de GHOR (geneeskundige hulp) om advies over de "
-                  "veiligheid van uw evenement.",
-                  "We are asking the police, fire service and medical emergency services for advice on "
-                  "the safety of your event."),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Een vergunningverlener bekijkt uw plan voor het evenement: de plek, de tijden, "
+                "het geluid en de veiligheid.",
+                "A permit officer is looking at your plan for the event: the place, the times, the noise and safety.",
+            ),
+            _step(
+                "Advies hulpdiensten",
+                "Advice from emergency services",
+                "We vragen politie, brandweer en de GHOR (geneeskundige hulp) om advies over de "
+                "veiligheid van uw evenement.",
+                "We are asking the police, fire service and medical emergency services for advice on "
+                "the safety of your event.",
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Plattegrond van het evenement", "Map of the event",
-                 "Een tekening met de plek van tenten, podium, kramen en nooduitgangen.",
-                 "A drawing showing tents, stage, stalls and emergency exits."),
-            _doc("Veiligheidsplan", "Safety plan",
-                 "Alleen nodig bij meer dan 500 bezoekers tegelijk.",
-                 "Only needed for more than 500 visitors at the same time."),
+            _doc(
+                "Plattegrond van het evenement",
+                "Map of the event",
+                "Een tekening met de plek van tenten, podium, kramen en nooduitgangen.",
+                "A drawing showing tents, stage, stalls and emergency exits.",
+            ),
+            _doc(
+                "Veiligheidsplan",
+                "Safety plan",
+                "Alleen nodig bij meer dan 500 bezoekers tegelijk.",
+                "Only needed for more than 500 visitors at the same time.",
+            ),
         ],
     },
     {
@@ -288,24 +389,36 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": True,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "We controleren uw adres en uw kenteken. En we kijken of er in uw zone nog plek is.",
-                  "We are checking your address and your registration number, and whether there is "
-                  "still room in your zone."),
-            _step("Besluit genomen", "Decision made",
-                  "In deze stap nemen we een besluit. U krijgt het besluit in uw berichten.",
-                  "In this step we make a decision. You receive the decision in your messages."),
-            _step("Afgerond", "Completed",
-                  "We zetten uw vergunning in ons systeem. De parkeercontrole ziet dan uw kenteken. "
-                  "U hoeft niets achter de voorruit te leggen.",
-                  "We put your permit in our system. Parking wardens can then see your registration number. "
-                  "You do not need to put anything behind the windscreen.",
-                  final=True),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "We controleren uw adres en uw kenteken. En we kijken of er in uw zone nog plek is.",
+                "We are checking your address and your registration number, and whether there is "
+                "still room in your zone.",
+            ),
+            _step(
+                "Besluit genomen",
+                "Decision made",
+                "In deze stap nemen we een besluit. U krijgt het besluit in uw berichten.",
+                "In this step we make a decision. You receive the decision in your messages.",
+            ),
+            _step(
+                "Afgerond",
+                "Completed",
+                "We zetten uw vergunning in ons systeem. De parkeercontrole ziet dan uw kenteken. "
+                "U hoeft niets achter de voorruit te leggen.",
+                "We put your permit in our system. Parking wardens can then see your registration number. "
+                "You do not need to put anything behind the windscreen.",
+                final=True,
+            ),
         ],
         "documents": [
-            _doc("Kentekenbewijs", "Vehicle registration certificate",
-                 "Een kopie of foto van het kentekenbewijs (deel 1).",
-                 "A copy or photo of the registration certificate (part 1)."),
+            _doc(
+                "Kentekenbewijs",
+                "Vehicle registration certificate",
+                "Een kopie of foto van het kentekenbewijs (deel 1).",
+                "A copy or photo of the registration certificate (part 1).",
+            ),
         ],
     },
     {
@@ -317,8 +430,7 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
             "We beslissen binnen 8 weken."
         ),
         "description_en": (
-            "To open or take over a café, restaurant, lunchroom or bakery with seating. "
-            "We decide within 8 weeks."
+            "To open or take over a café, restaurant, lunchroom or bakery with seating. We decide within 8 weeks."
         ),
         "legal_basis_nl": "Algemene plaatselijke verordening Voorbeeldstad, artikel 2:28; Algemene wet bestuursrecht, artikel 4:13",
         "legal_basis_en": "General Local Bylaw (APV) of Voorbeeldstad, article 2:28; General Administrative Law Act (Awb), article 4:13",
@@ -334,26 +446,41 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": True,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "Een vergunningverlener bekijkt uw aanvraag en hoe de ruimte is ingericht.",
-                  "A permit officer is looking at your application and the layout of your premises."),
-            _step("Bibob-toets en advies politie", "Integrity screening and police advice",
-                  "We vragen de politie om advies. We doen ook een Bibob-toets: we kijken of niemand "
-                  "de vergunning kan gebruiken voor misdaad. Dat doen we bij elke horecazaak.",
-                  "We are asking the police for advice. We also carry out an integrity screening (Bibob) "
-                  "to make sure the licence cannot be used for crime. We do this for every hospitality business."),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Een vergunningverlener bekijkt uw aanvraag en hoe de ruimte is ingericht.",
+                "A permit officer is looking at your application and the layout of your premises.",
+            ),
+            _step(
+                "Bibob-toets en advies politie",
+                "Integrity screening and police advice",
+                "We vragen de politie om advies. We doen ook een Bibob-toets: we kijken of niemand "
+                "de vergunning kan gebruiken voor misdaad. Dat doen we bij elke horecazaak.",
+                "We are asking the police for advice. We also carry out an integrity screening (Bibob) "
+                "to make sure the licence cannot be used for crime. We do this for every hospitality business.",
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Plattegrond van de zaak", "Floor plan of the premises",
-                 "Een tekening van de ruimte met de zitplaatsen en de uitgangen.",
-                 "A drawing of the premises with the seating and the exits."),
-            _doc("Huurcontract of koopakte", "Lease or deed of purchase",
-                 "Bewijs dat u de ruimte mag gebruiken.",
-                 "Proof that you may use the premises."),
-            _doc("Verklaring Sociale Hygiëne", "Social Hygiene certificate",
-                 "Van minstens één leidinggevende.",
-                 "Of at least one manager."),
+            _doc(
+                "Plattegrond van de zaak",
+                "Floor plan of the premises",
+                "Een tekening van de ruimte met de zitplaatsen en de uitgangen.",
+                "A drawing of the premises with the seating and the exits.",
+            ),
+            _doc(
+                "Huurcontract of koopakte",
+                "Lease or deed of purchase",
+                "Bewijs dat u de ruimte mag gebruiken.",
+                "Proof that you may use the premises.",
+            ),
+            _doc(
+                "Verklaring Sociale Hygiëne",
+                "Social Hygiene certificate",
+                "Van minstens één leidinggevende.",
+                "Of at least one manager.",
+            ),
         ],
     },
     {
@@ -384,26 +511,38 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": False,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("In behandeling", "Being assessed",
-                  "Uw Wmo-consulent bekijkt uw aanvraag en het verslag van uw gesprek. "
-                  "We kijken welke hulp het beste bij u past.",
-                  "Your Wmo adviser is looking at your application and the report of your conversation. "
-                  "We are working out which help suits you best."),
-            _step("Advies ingewonnen", "Advice obtained",
-                  "We vragen een onafhankelijke arts of ergotherapeut om advies. Een ergotherapeut helpt "
-                  "mensen om dagelijkse dingen zelf te blijven doen. Deze persoon neemt misschien contact met u op.",
-                  "We ask an independent doctor or occupational therapist for advice. An occupational "
-                  "therapist helps people to keep doing everyday tasks themselves. This person may contact you.",
-                  notify=False),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Uw Wmo-consulent bekijkt uw aanvraag en het verslag van uw gesprek. "
+                "We kijken welke hulp het beste bij u past.",
+                "Your Wmo adviser is looking at your application and the report of your conversation. "
+                "We are working out which help suits you best.",
+            ),
+            _step(
+                "Advies ingewonnen",
+                "Advice obtained",
+                "We vragen een onafhankelijke arts of ergotherapeut om advies. Een ergotherapeut helpt "
+                "mensen om dagelijkse dingen zelf te blijven doen. Deze persoon neemt misschien contact met u op.",
+                "We ask an independent doctor or occupational therapist for advice. An occupational "
+                "therapist helps people to keep doing everyday tasks themselves. This person may contact you.",
+                notify=False,
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Verslag van het gesprek", "Report of the conversation",
-                 "Dit verslag krijgt u van uw Wmo-consulent. U tekent het voor gezien.",
-                 "Your Wmo adviser gives you this report. You sign it to confirm you have read it."),
-            _doc("Verklaring van uw huisarts", "Statement from your GP",
-                 "Alleen als we daarom vragen. Uw huisarts schrijft hierin welke beperkingen u heeft.",
-                 "Only if we ask for it. Your GP describes your limitations in it."),
+            _doc(
+                "Verslag van het gesprek",
+                "Report of the conversation",
+                "Dit verslag krijgt u van uw Wmo-consulent. U tekent het voor gezien.",
+                "Your Wmo adviser gives you this report. You sign it to confirm you have read it.",
+            ),
+            _doc(
+                "Verklaring van uw huisarts",
+                "Statement from your GP",
+                "Alleen als we daarom vragen. Uw huisarts schrijft hierin welke beperkingen u heeft.",
+                "Only if we ask for it. Your GP describes your limitations in it.",
+            ),
         ],
     },
     {
@@ -432,26 +571,41 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "is_permit": False,
         "steps": [
             RECEIVED_APPLICATION,
-            _step("Gesprek gepland", "Meeting scheduled",
-                  "We plannen een gesprek met u. In het gesprek bespreken we uw situatie en "
-                  "welke papieren we nog nodig hebben.",
-                  "We schedule a meeting with you. In the meeting we discuss your situation and which "
-                  "papers we still need."),
-            _step("In behandeling", "Being assessed",
-                  "We controleren uw gegevens, zoals uw inkomen, uw bankrekening en uw woonsituatie.",
-                  "We are checking your details, such as your income, bank account and living situation."),
+            _step(
+                "Gesprek gepland",
+                "Meeting scheduled",
+                "We plannen een gesprek met u. In het gesprek bespreken we uw situatie en "
+                "welke papieren we nog nodig hebben.",
+                "We schedule a meeting with you. In the meeting we discuss your situation and which "
+                "papers we still need.",
+            ),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "We controleren uw gegevens, zoals uw inkomen, uw bankrekening en uw woonsituatie.",
+                "We are checking your details, such as your income, bank account and living situation.",
+            ),
             DECISION_MADE,
         ],
         "documents": [
-            _doc("Bankafschriften van de laatste 3 maanden", "Bank statements for the last 3 months",
-                 "Van al uw rekeningen, ook spaarrekeningen.",
-                 "For all your accounts, including savings accounts."),
-            _doc("Huurcontract", "Rental agreement",
-                 "Of een andere verklaring waar u woont.",
-                 "Or another statement showing where you live."),
-            _doc("Identiteitsbewijs", "Proof of identity",
-                 "U laat dit zien tijdens het gesprek. U hoeft het niet te uploaden.",
-                 "You show it at the meeting. You do not need to upload it."),
+            _doc(
+                "Bankafschriften van de laatste 3 maanden",
+                "Bank statements for the last 3 months",
+                "Van al uw rekeningen, ook spaarrekeningen.",
+                "For all your accounts, including savings accounts.",
+            ),
+            _doc(
+                "Huurcontract",
+                "Rental agreement",
+                "Of een andere verklaring waar u woont.",
+                "Or another statement showing where you live.",
+            ),
+            _doc(
+                "Identiteitsbewijs",
+                "Proof of identity",
+                "U laat dit zien tijdens het gesprek. U hoeft het niet te uploaden.",
+                "You show it at the meeting. You do not need to upload it.",
+            ),
         ],
     },
     {
@@ -482,30 +636,45 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "min_assurance": "midden",
         "is_permit": False,
         "steps": [
-            _step("Ontvangen", "Received",
-                  "We hebben uw bezwaar ontvangen. We kijken nu of alle gegevens compleet zijn.",
-                  "We have received your objection. We are now checking that everything is complete."),
-            _step("In behandeling", "Being assessed",
-                  "Een jurist bekijkt uw bezwaar en het besluit waar het over gaat. Misschien belt "
-                  "de jurist u om te kijken of we samen een oplossing vinden.",
-                  "A lawyer is looking at your objection and the decision it is about. The lawyer may "
-                  "call you to see whether we can find a solution together."),
-            _step("Hoorzitting", "Hearing",
-                  "We nodigen u uit voor een hoorzitting. Dat is een gesprek waarin u vertelt waarom "
-                  "u het niet eens bent met het besluit. U mag iemand meenemen.",
-                  "We invite you to a hearing. This is a meeting where you explain why you disagree "
-                  "with the decision. You may bring someone with you."),
-            _step("Besluit op bezwaar", "Decision on the objection",
-                  "In deze stap nemen we een besluit over uw bezwaar. U krijgt het besluit in uw berichten. "
-                  "Daarin staat ook of u daarna naar de rechter kunt (in beroep gaan).",
-                  "In this step we decide on your objection. You receive the decision in your messages. "
-                  "It also says whether you can then go to court (appeal).",
-                  final=True),
+            _step(
+                "Ontvangen",
+                "Received",
+                "We hebben uw bezwaar ontvangen. We kijken nu of alle gegevens compleet zijn.",
+                "We have received your objection. We are now checking that everything is complete.",
+            ),
+            _step(
+                "In behandeling",
+                "Being assessed",
+                "Een jurist bekijkt uw bezwaar en het besluit waar het over gaat. Misschien belt "
+                "de jurist u om te kijken of we samen een oplossing vinden.",
+                "A lawyer is looking at your objection and the decision it is about. The lawyer may "
+                "call you to see whether we can find a solution together.",
+            ),
+            _step(
+                "Hoorzitting",
+                "Hearing",
+                "We nodigen u uit voor een hoorzitting. Dat is een gesprek waarin u vertelt waarom "
+                "u het niet eens bent met het besluit. U mag iemand meenemen.",
+                "We invite you to a hearing. This is a meeting where you explain why you disagree "
+                "with the decision. You may bring someone with you.",
+            ),
+            _step(
+                "Besluit op bezwaar",
+                "Decision on the objection",
+                "In deze stap nemen we een besluit over uw bezwaar. U krijgt het besluit in uw berichten. "
+                "Daarin staat ook of u daarna naar de rechter kunt (in beroep gaan).",
+                "In this step we decide on your objection. You receive the decision in your messages. "
+                "It also says whether you can then go to court (appeal).",
+                final=True,
+            ),
         ],
         "documents": [
-            _doc("Kopie van het besluit", "Copy of the decision",
-                 "Het besluit waar u het niet mee eens bent.",
-                 "The decision you do not agree with."),
+            _doc(
+                "Kopie van het besluit",
+                "Copy of the decision",
+                "Het besluit waar u het niet mee eens bent.",
+                "The decision you do not agree with.",
+            ),
         ],
     },
     {
@@ -543,26 +712,41 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
         "min_assurance": "midden",
         "is_permit": False,
         "steps": [
-            _step("Ontvangen", "Received",
-                  "We hebben uw melding ontvangen. Bedankt dat u het ons laat weten.",
-                  "We have received your report. Thank you for letting us know."),
-            _step("Bekeken", "Inspected",
-                  "Een medewerker bekijkt de plek. Daarna weten we wat er moet gebeuren.",
-                  "An officer inspects the location. Then we know what needs to be done."),
-            _step("Ingepland", "Scheduled",
-                  "We plannen het werk in. Onze ploeg of een aannemer komt het probleem oplossen.",
-                  "We schedule the work. Our crew or a contractor comes to fix the problem."),
-            _step("Afgehandeld", "Resolved",
-                  "Onze ploeg of een aannemer lost het probleem op. Klopt er daarna toch iets niet? "
-                  "Doe dan een nieuwe melding.",
-                  "Our crew or a contractor fixes the problem. Is something still wrong after that? "
-                  "Please make a new report.",
-                  final=True),
+            _step(
+                "Ontvangen",
+                "Received",
+                "We hebben uw melding ontvangen. Bedankt dat u het ons laat weten.",
+                "We have received your report. Thank you for letting us know.",
+            ),
+            _step(
+                "Bekeken",
+                "Inspected",
+                "Een medewerker bekijkt de plek. Daarna weten we wat er moet gebeuren.",
+                "An officer inspects the location. Then we know what needs to be done.",
+            ),
+            _step(
+                "Ingepland",
+                "Scheduled",
+                "We plannen het werk in. Onze ploeg of een aannemer komt het probleem oplossen.",
+                "We schedule the work. Our crew or a contractor comes to fix the problem.",
+            ),
+            _step(
+                "Afgehandeld",
+                "Resolved",
+                "Onze ploeg of een aannemer lost het probleem op. Klopt er daarna toch iets niet? "
+                "Doe dan een nieuwe melding.",
+                "Our crew or a contractor fixes the problem. Is something still wrong after that? "
+                "Please make a new report.",
+                final=True,
+            ),
         ],
         "documents": [
-            _doc("Foto", "Photo",
-                 "Een foto van het probleem helpt ons, maar is niet verplicht.",
-                 "A photo of the problem helps us, but is not required."),
+            _doc(
+                "Foto",
+                "Photo",
+                "Een foto van het probleem helpt ons, maar is niet verplicht.",
+                "A photo of the problem helps us, but is not required.",
+            ),
         ],
     },
 ]

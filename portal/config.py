@@ -227,15 +227,15 @@ class Settings(BaseSettings):
             problems.append("PORTAL_BASE_URL must start with https:// in production")
         if self.zgw_enabled:
             if not (self.zgw_catalogi_url and self.zgw_documenten_url):
-                problems.append("PORTAL_ZGW_CATALOGI_URL and PORTAL_ZGW_DOCUMENTEN_URL are needed with PORTAL_ZGW_ZAKEN_URL")
+                problems.append(
+                    "PORTAL_ZGW_CATALOGI_URL and PORTAL_ZGW_DOCUMENTEN_URL are needed with PORTAL_ZGW_ZAKEN_URL"
+                )
             if not self.zgw_secret and not self.zgw_zaken_secret:
                 problems.append("PORTAL_ZGW_SECRET (or one per service) is not set")
             if not self.zgw_webhook_auth or len(self.zgw_webhook_auth) < 20:
                 problems.append("PORTAL_ZGW_WEBHOOK_AUTH must be set (at least 20 characters)")
         if problems:
-            raise ConfigurationError(
-                "Refusing to start in production mode:\n- " + "\n- ".join(problems)
-            )
+            raise ConfigurationError("Refusing to start in production mode:\n- " + "\n- ".join(problems))
 
     def resolved_secret_key(self) -> str:
         """The signing key. In development it is generated once into var/ so

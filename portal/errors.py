@@ -28,15 +28,32 @@ def error_texts(status_code: int, detail: str | None = None) -> tuple[str, str]:
             _("For your safety we could not process this form. Go back, reload the page and try again."),
         )
     texts = {
-        400: (_("Something went wrong with your request"), _("We could not understand the request. Check the address or go back and try again.")),
+        400: (
+            _("Something went wrong with your request"),
+            _("We could not understand the request. Check the address or go back and try again."),
+        ),
         401: (_("Please sign in"), _("You need to sign in to see this page.")),
         403: (_("You do not have access to this page"), _("This page is not available for your account.")),
-        404: (_("Page not found"), _("We cannot find this page. Perhaps the address is not correct, or the page has moved. If you typed a case number, check it.")),
+        404: (
+            _("Page not found"),
+            _(
+                "We cannot find this page. Perhaps the address is not correct, or the page has moved. If you typed a case number, check it."
+            ),
+        ),
         405: (_("This action is not possible here"), _("This page cannot be used this way. Go back and try again.")),
-        413: (_("The file is too large"), _("The file you sent is larger than we can accept. Make the file smaller and try again.")),
-        422: (_("We could not process your request"), _("Some information in the request is not valid. Go back and check what you filled in.")),
+        413: (
+            _("The file is too large"),
+            _("The file you sent is larger than we can accept. Make the file smaller and try again."),
+        ),
+        422: (
+            _("We could not process your request"),
+            _("Some information in the request is not valid. Go back and check what you filled in."),
+        ),
         429: (_("Too many attempts"), _("You tried too often in a short time. Wait a few minutes and try again.")),
-        500: (_("Sorry, something went wrong on our side"), _("Please try again later. If it keeps happening, call us.")),
+        500: (
+            _("Sorry, something went wrong on our side"),
+            _("Please try again later. If it keeps happening, call us."),
+        ),
         503: (_("This service is not available right now"), _("Please try again later.")),
     }
     return texts.get(status_code, texts[500] if status_code >= 500 else texts[400])
@@ -120,6 +137,7 @@ def hide_secret_paths_in_access_log() -> None:
 def busy_page(request: Request, headers: dict | None = None):
     """All database connections stayed busy for the pool timeout: say so with a 503 and
     when to try again, instead of a 500 or a hang."""
-    log.warning("No database connection free within the pool timeout on %s %s", request.method,
-                path_for_log(request.url.path))
+    log.warning(
+        "No database connection free within the pool timeout on %s %s", request.method, path_for_log(request.url.path)
+    )
     return error_page(request, 503, headers={**(headers or {}), "Retry-After": str(BUSY_RETRY_SECONDS)})

@@ -184,8 +184,9 @@ def format_number(value: int | float | None, decimals: int = 1) -> str:
     """56.0 → '56,0' (nl) / '56.0' (en)."""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0",
-                          locale=_BABEL_LOCALE[current_language()])
+    return format_decimal(
+        value, format="#,##0." + "0" * decimals if decimals else "#,##0", locale=_BABEL_LOCALE[current_language()]
+    )
 
 
 def format_datetime(value: datetime | None) -> str:

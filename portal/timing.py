@@ -35,8 +35,10 @@ class RequestTiming:
     def header(self, now: float) -> str:
         total = (now - self.started) * 1000
         db = self.db_seconds * 1000
-        return (f'total;dur={total:.1f}, db;dur={db:.1f};desc="{self.statements} statements", '
-                f"app;dur={max(0.0, total - db):.1f}")
+        return (
+            f'total;dur={total:.1f}, db;dur={db:.1f};desc="{self.statements} statements", '
+            f"app;dur={max(0.0, total - db):.1f}"
+        )
 
 
 _current: ContextVar[RequestTiming | None] = ContextVar("portal_request_timing", default=None)

@@ -40,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
             found = run_deadline_watch(db, warn_days=settings.deadline_warning_working_days)
         logging.getLogger("portal.worker").info(
             "Deadline watch: %d at risk, %d passed, %d new alerts, %d new notices",
-            len(found.at_risk), len(found.passed), found.alerts, found.notices)
+            len(found.at_risk),
+            len(found.passed),
+            found.alerts,
+            found.notices,
+        )
 
     mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
     try:
@@ -54,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         worker.install_signal_handlers()
         logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
-        periodic: list[tuple[float, Callable[[], object]]] = [(settings.deadline_watch_interval_seconds, watch_deadlines)]
+        periodic: list[tuple[float, Callable[[], object]]] = [
+            (settings.deadline_watch_interval_seconds, watch_deadlines)
+        ]
         if mirror is not None:
             periodic.append((mirror.POLL_SECONDS, mirror.run))
         worker.run_forever(periodic=periodic)

@@ -12,7 +12,11 @@ used = set(messages_in_code())
 for po_file in sorted((LOCALES_DIR / "nl" / "LC_MESSAGES").glob("*.po")):
     with po_file.open("rb") as handle:
         catalog = read_po(handle, locale="nl_NL")
-    unused = [message.id for message in catalog if message.id and (message.id[0] if isinstance(message.id, tuple) else message.id) not in used]
+    unused = [
+        message.id
+        for message in catalog
+        if message.id and (message.id[0] if isinstance(message.id, tuple) else message.id) not in used
+    ]
     for msgid in unused:
         del catalog[msgid]
     if unused:

@@ -53,8 +53,11 @@ def used_classes(sources: list[tuple[Path, str]] = SCANNED) -> tuple[set[str], l
             text = path.read_text(encoding="utf-8")
             for built in DYNAMIC.findall(text):
                 parts = re.split(r"\{\{[^}]*\}\}", built)
-                patterns.append(re.compile("".join(re.escape(part) + "[A-Za-z0-9_-]+" for part in parts[:-1])
-                                           + re.escape(parts[-1]) + "$"))
+                patterns.append(
+                    re.compile(
+                        "".join(re.escape(part) + "[A-Za-z0-9_-]+" for part in parts[:-1]) + re.escape(parts[-1]) + "$"
+                    )
+                )
             names.update(CLASS.findall(DYNAMIC.sub(" ", text)))
     return names, patterns
 
@@ -79,14 +82,18 @@ def _trim(rules: list, names: set[str], patterns: list[re.Pattern[str]]) -> list
     out: list[str] = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            kept = [selector for selector in _split_selectors(rule.prelude)
-                    if all(_is_used(name, names, patterns) for name in SELECTOR_CLASS.findall(NEGATION.sub("", selector)))]
+            kept = [
+                selector
+                for selector in _split_selectors(rule.prelude)
+                if all(_is_used(name, names, patterns) for name in SELECTOR_CLASS.findall(NEGATION.sub("", selector)))
+            ]
             if kept:
                 body = " ".join(tinycss2.serialize(rule.content).split())
                 out.append(f"{','.join(kept)}{{{body}}}")
         elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
-            inner = _trim(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
-                          names, patterns)
+            inner = _trim(
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), names, patterns
+            )
             if inner:
                 prelude = " ".join(tinycss2.serialize(rule.prelude).split())
                 out.append(f"@{rule.at_keyword} {prelude}{{{''.join(inner)}}}")

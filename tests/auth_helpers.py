@@ -49,8 +49,12 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "form" and not self._done and (attributes.get("method") or "").lower() == "post" \
-                and "/simulator/" in (attributes.get("action") or ""):
+        if (
+            tag == "form"
+            and not self._done
+            and (attributes.get("method") or "").lower() == "post"
+            and "/simulator/" in (attributes.get("action") or "")
+        ):
             self._in_form = True
             self.action = attributes.get("action")
         elif tag == "input" and self._in_form and attributes.get("name"):
@@ -138,6 +142,7 @@ def sign_out(client):
 
 # -- Playwright ---------------------------------------------------------------------------------
 
+
 def _browser_sign_in(page, slug: str, fill, next_path: str | None):
     query = f"?{urlencode({'volgende': next_path})}" if next_path else ""
     page.goto(f"/inloggen/{slug}{query}")
@@ -155,7 +160,9 @@ def browser_sign_in_resident(page, bsn: str, level: str = "midden", next_path: s
     _browser_sign_in(page, "digid", fill, next_path)
 
 
-def browser_sign_in_business(page, kvk: str, branch: str | None = None, level: str = "EH3", next_path: str | None = None):
+def browser_sign_in_business(
+    page, kvk: str, branch: str | None = None, level: str = "EH3", next_path: str | None = None
+):
     def fill():
         page.fill("#field-kvk", kvk)
         page.fill("#field-branch", branch or "")

@@ -56,18 +56,68 @@ ODD_VALUES = [
 RAW_ENCODED = ["%ff", "%ED%A0%80", "%C0%AF", "%"]
 
 QUERY_NAMES = [
-    "volgende", "niveau", "terug", "bij", "zoek", "type", "status", "na", "ontvangen",
-    "state", "code", "error", "iss", "post_logout_redirect_uri", "client_id", "redirect_uri",
-    "response_type", "scope", "code_challenge", "code_challenge_method", "acr_values",
+    "volgende",
+    "niveau",
+    "terug",
+    "bij",
+    "zoek",
+    "type",
+    "status",
+    "na",
+    "ontvangen",
+    "state",
+    "code",
+    "error",
+    "iss",
+    "post_logout_redirect_uri",
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "code_challenge",
+    "code_challenge_method",
+    "acr_values",
 ]
 FORM_NAMES = [
-    "verzoek", "bestand", "telefoon", "moment", "vraag", "sleutel", "geholpen", "toelichting",
-    "volgende", "bsn", "kvk", "branch", "level", "login_id", "action", "client_id", "client_secret",
-    "grant_type", "code", "code_verifier", "redirect_uri", "response_type", "scope", "state", "nonce",
-    "code_challenge", "code_challenge_method",
+    "verzoek",
+    "bestand",
+    "telefoon",
+    "moment",
+    "vraag",
+    "sleutel",
+    "geholpen",
+    "toelichting",
+    "volgende",
+    "bsn",
+    "kvk",
+    "branch",
+    "level",
+    "login_id",
+    "action",
+    "client_id",
+    "client_secret",
+    "grant_type",
+    "code",
+    "code_verifier",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
 ]
-OIDC_FIELDS = {"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
-               "code_challenge_method", "acr_values"}
+OIDC_FIELDS = {
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "acr_values",
+}
 ODD_HEADERS = [
     {"X-CSRF-Token": "é".encode("latin-1") * 10},  # header bytes beyond ASCII
     {"X-CSRF-Token": "x" * 5000},
@@ -110,8 +160,17 @@ def _send(client: TestClient, db: Session, address: str, method: str, **kwargs):
     response = client.request(method, follow_redirects=False, **kwargs)
     if response.status_code == 429:
         db.exec(delete(LoginAttempt).where(LoginAttempt.key == ratelimit.ip_key(address)))
-        db.exec(delete(LoginAttempt).where(LoginAttempt.key.in_(
-            [key for value in ODD_VALUES for key in ratelimit.attempt_keys(address, value, client.app.state.secret_key)])))
+        db.exec(
+            delete(LoginAttempt).where(
+                LoginAttempt.key.in_(
+                    [
+                        key
+                        for value in ODD_VALUES
+                        for key in ratelimit.attempt_keys(address, value, client.app.state.secret_key)
+                    ]
+                )
+            )
+        )
         db.commit()
         response = client.request(method, follow_redirects=False, **kwargs)
     return response
@@ -121,7 +180,9 @@ def _csrf(client: TestClient) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', client.get("/contact").text).group(1)
 
 
-def _check(client: TestClient, saved: list, response, label: str, english_titles: set[str], problems: list[str]) -> None:
+def _check(
+    client: TestClient, saved: list, response, label: str, english_titles: set[str], problems: list[str]
+) -> None:
     # Every request starts from the same cookies: an odd Cookie header must not replace the
     # CSRF cookie for the rest of the run, nor /taal/en switch the later pages to English.
     client.cookies.jar.clear()
@@ -136,7 +197,9 @@ def _check(client: TestClient, saved: list, response, label: str, english_titles
     html = response.text
     if '<html lang="nl"' not in html:
         problems.append(f"{label}: {status} page is not in Dutch")
-    elif "Error code:" in html or any(f"<h1 class=\"utrecht-heading-1\">{title}</h1>" in html for title in english_titles):
+    elif "Error code:" in html or any(
+        f'<h1 class="utrecht-heading-1">{title}</h1>' in html for title in english_titles
+    ):
         problems.append(f"{label}: {status} error page is not translated")
 
 
@@ -148,9 +211,11 @@ def _requests(path: str, method: str, token: str, valid_form: dict[str, str]):
     for value in ODD_VALUES:
         if len(value) > 1000:  # a few parameters at a time: a URL has a length limit
             for start in range(0, len(QUERY_NAMES), 8):
-                query = "&".join(f"{name}={quote(value, safe='')}" for name in QUERY_NAMES[start:start + 8])
-                yield f"{method} {path} {QUERY_NAMES[start]}…={value[:20]!r}…", {
-                    "url": f"{path}?{query}", "headers": base_headers}
+                query = "&".join(f"{name}={quote(value, safe='')}" for name in QUERY_NAMES[start : start + 8])
+                yield (
+                    f"{method} {path} {QUERY_NAMES[start]}…={value[:20]!r}…",
+                    {"url": f"{path}?{query}", "headers": base_headers},
+                )
             continue
         query = "&".join(f"{name}={quote(value, safe='')}" for name in QUERY_NAMES)
         yield f"{method} {path} query={value[:20]!r}", {"url": f"{path}?{query}", "headers": base_headers}
@@ -173,15 +238,24 @@ def _requests(path: str, method: str, token: str, valid_form: dict[str, str]):
             form |= {name: value for name in FORM_NAMES if name not in valid_form}
             yield f"{method} {path} valid form, fields={value[:20]!r}", {"url": path, "data": form}
         files = {"bestand": (value[:200] or "", b"%PDF-1.4 odd", "application/pdf")}
-        yield f"{method} {path} multipart name={value[:20]!r}", {
-            "url": path, "data": {name: value for name in FORM_NAMES if name != "bestand"} | {"csrf_token": token},
-            "files": files}
+        yield (
+            f"{method} {path} multipart name={value[:20]!r}",
+            {
+                "url": path,
+                "data": {name: value for name in FORM_NAMES if name != "bestand"} | {"csrf_token": token},
+                "files": files,
+            },
+        )
     body_cases = [
         ("empty body", b"", "application/x-www-form-urlencoded"),
         ("invalid utf-8 form", b"csrf_token=%ff%fe&verzoek=\xff\xfe", "application/x-www-form-urlencoded"),
         ("form token not ascii", b"csrf_token=%C3%A9%C3%A9", "application/x-www-form-urlencoded"),
         ("multipart without boundary", b"--x\r\n", "multipart/form-data"),
-        ("broken multipart", b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "multipart/form-data; boundary=x"),
+        (
+            "broken multipart",
+            b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nno end',
+            "multipart/form-data; boundary=x",
+        ),
         ("empty multipart", b"--x--\r\n", "multipart/form-data; boundary=x"),
         ("json", b'{"csrf_token": 1}', "application/json"),
         ("text", b"\x00\x01\x02", "text/plain"),
@@ -190,8 +264,10 @@ def _requests(path: str, method: str, token: str, valid_form: dict[str, str]):
     for label, body, content_type in body_cases:
         headers = {"Content-Type": content_type} if content_type else {}
         yield f"{method} {path} {label}", {"url": path, "content": body, "headers": headers}
-        yield f"{method} {path} {label} + header token", {"url": path, "content": body,
-                                                          "headers": {**headers, "X-CSRF-Token": token}}
+        yield (
+            f"{method} {path} {label} + header token",
+            {"url": path, "content": body, "headers": {**headers, "X-CSRF-Token": token}},
+        )
 
 
 def _path_variants(route_path: str):
@@ -215,13 +291,13 @@ def test_no_route_answers_bad_input_with_a_server_error(app, who):
     valid_forms = {}
     for slug in ("digid", "eherkenning", "medewerker"):
         action, fields = simulator_form(start_sign_in(client, slug).text)
-        valid_forms[action] = {name: value for name, value in fields.items() if name in OIDC_FIELDS} | {"action": "sign_in"}
+        valid_forms[action] = {name: value for name, value in fields.items() if name in OIDC_FIELDS} | {
+            "action": "sign_in"
+        }
     token = _csrf(client)
     saved = list(client.cookies.jar)
     with Session(app.state.engine) as db:
-        owner_notice = db.exec(
-            select(Notice.id).where(Notice.recipient_bsn == RESIDENT_A).order_by(Notice.id)
-        ).first()
+        owner_notice = db.exec(select(Notice.id).where(Notice.recipient_bsn == RESIDENT_A).order_by(Notice.id)).first()
         routes = sorted(app_routes(app), key=lambda route: route == "POST /uitloggen")  # sign out last
         problems: list[str] = []
         for route in routes:
@@ -232,7 +308,13 @@ def test_no_route_answers_bad_input_with_a_server_error(app, who):
                     _check(client, saved, response, label, english_titles, problems)
             if "{" in route_path:
                 for _pattern, odd_path in _path_variants(route_path):
-                    response = _send(client, db, address, method, url=odd_path,
-                                     headers={"X-CSRF-Token": token} if method != "GET" else {})
+                    response = _send(
+                        client,
+                        db,
+                        address,
+                        method,
+                        url=odd_path,
+                        headers={"X-CSRF-Token": token} if method != "GET" else {},
+                    )
                     _check(client, saved, response, f"{method} {odd_path[:80]}", english_titles, problems)
     assert not problems, f"{len(problems)} bad answers:\n" + "\n".join(problems[:80])

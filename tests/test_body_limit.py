@@ -16,8 +16,9 @@ def small_client(settings, app):
 
 def test_declared_body_over_the_limit_gets_the_413_page(small_client):
     body = b"x" * (1000 + BodySizeLimitMiddleware.FORM_OVERHEAD + 1)
-    response = small_client.post("/mijn-zaken/ZAAK-2026-0000201/documenten", content=body,
-                                 headers={"content-type": "application/octet-stream"})
+    response = small_client.post(
+        "/mijn-zaken/ZAAK-2026-0000201/documenten", content=body, headers={"content-type": "application/octet-stream"}
+    )
     assert response.status_code == 413
     assert "Het bestand is te groot" in response.text
 
@@ -27,8 +28,11 @@ def test_streamed_body_without_length_is_cut_off(small_client):
         for _ in range(40):
             yield b"y" * 65536
 
-    response = small_client.post("/mijn-zaken/ZAAK-2026-0000201/documenten", content=chunks(),
-                                 headers={"content-type": "multipart/form-data; boundary=abc"})
+    response = small_client.post(
+        "/mijn-zaken/ZAAK-2026-0000201/documenten",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=abc"},
+    )
     assert response.status_code == 413
     assert "Het bestand is te groot" in response.text
 

@@ -26,13 +26,17 @@ def production(tmp_path, **overrides) -> Settings:
     return Settings(**values)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"secret_key": None}, "PORTAL_SECRET_KEY is not set"),
-    ({"secret_key": "too-short"}, "PORTAL_SECRET_KEY is shorter than 32 characters"),
-    ({"database_url": None}, "PORTAL_DATABASE_URL is not set"),
-    ({"simulator_enabled": True}, "PORTAL_SIMULATOR_ENABLED must be false"),
-    ({"base_url": "http://mijnzaken.voorbeeldstad.example"}, "PORTAL_BASE_URL must start with https://"),
-], ids=["no-secret", "short-secret", "no-database", "simulator-on", "no-https"])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"secret_key": None}, "PORTAL_SECRET_KEY is not set"),
+        ({"secret_key": "too-short"}, "PORTAL_SECRET_KEY is shorter than 32 characters"),
+        ({"database_url": None}, "PORTAL_DATABASE_URL is not set"),
+        ({"simulator_enabled": True}, "PORTAL_SIMULATOR_ENABLED must be false"),
+        ({"base_url": "http://mijnzaken.voorbeeldstad.example"}, "PORTAL_BASE_URL must start with https://"),
+    ],
+    ids=["no-secret", "short-secret", "no-database", "simulator-on", "no-https"],
+)
 def test_production_refuses_to_start(tmp_path, overrides, message):
     with pytest.raises(ConfigurationError) as raised:
         create_app(production(tmp_path, **overrides))
@@ -44,8 +48,9 @@ def test_production_refuses_to_start(tmp_path, overrides, message):
 
 
 def test_production_lists_every_problem_at_once(tmp_path):
-    settings = production(tmp_path, secret_key=None, database_url=None, simulator_enabled=True,
-                          base_url="http://127.0.0.1:8000")
+    settings = production(
+        tmp_path, secret_key=None, database_url=None, simulator_enabled=True, base_url="http://127.0.0.1:8000"
+    )
     with pytest.raises(ConfigurationError) as raised:
         settings.check_production()
     assert str(raised.value).count("\n- ") == 4
@@ -76,8 +81,12 @@ def test_the_app_refuses_to_start_from_the_environment(tmp_path, monkeypatch):
             create_app()
     finally:
         get_settings.cache_clear()  # later callers read the restored environment
-    for problem in ("PORTAL_SECRET_KEY is not set", "PORTAL_DATABASE_URL is not set",
-                    "PORTAL_SIMULATOR_ENABLED must be false", "PORTAL_BASE_URL must start with https://"):
+    for problem in (
+        "PORTAL_SECRET_KEY is not set",
+        "PORTAL_DATABASE_URL is not set",
+        "PORTAL_SIMULATOR_ENABLED must be false",
+        "PORTAL_BASE_URL must start with https://",
+    ):
         assert problem in str(raised.value)
     assert not (tmp_path / "secret_key").exists()
 

@@ -57,8 +57,14 @@ def test_many_more_concurrent_signed_in_requests_than_connections_all_succeed(sm
     app, base_url = small_pool_server
     resident = _signed_in_cookie(base_url, settings, sign_in_resident, RESIDENT_A)
     business = _signed_in_cookie(base_url, settings, sign_in_business, BUSINESS_B)
-    pages = [("/mijn-zaken", resident), ("/berichten", resident), ("/mijn-zaken", business),
-             ("/berichten", business), ("/mijn-vergunningen", business), ("/contact", resident)]
+    pages = [
+        ("/mijn-zaken", resident),
+        ("/berichten", resident),
+        ("/mijn-zaken", business),
+        ("/berichten", business),
+        ("/mijn-vergunningen", business),
+        ("/contact", resident),
+    ]
     jobs = [pages[index % len(pages)] for index in range(12 * POOL)]
 
     def fetch(job):
@@ -87,6 +93,7 @@ def test_with_the_pool_empty_a_signed_in_request_gets_a_503_page_and_the_worker_
     held = [app.state.engine.connect() for _ in range(POOL)]  # someone else holds every connection
     order: list[str] = []
     try:
+
         def signed_in_request():
             with httpx.Client(base_url=base_url, cookies=resident, timeout=60) as client:
                 response = client.get("/mijn-zaken/bestaat-niet")

@@ -12,8 +12,10 @@ from portal.static_assets import IMMUTABLE, REVALIDATE, content_hash
 from scripts import trim_css
 from tests.auth_helpers import BUSINESS_A, sign_in_business
 
-TIMING = re.compile(r'^total;dur=(?P<total>[0-9.]+), db;dur=(?P<db>[0-9.]+);desc="(?P<n>[0-9]+) statements", '
-                    r"app;dur=(?P<app>[0-9.]+)$")
+TIMING = re.compile(
+    r'^total;dur=(?P<total>[0-9.]+), db;dur=(?P<db>[0-9.]+);desc="(?P<n>[0-9]+) statements", '
+    r"app;dur=(?P<app>[0-9.]+)$"
+)
 
 
 def timing(response) -> dict[str, float]:
@@ -95,10 +97,12 @@ def test_trimming_keeps_what_a_template_builds(tmp_path):
     template = tmp_path / "t.html"
     template.write_text('<b class="utrecht-button utrecht-button--{{ kind }}-action">')
     css = tmp_path / "lib.css"
-    css.write_text("/** @license EUPL-1.2 */\n.utrecht-button{a:1}.utrecht-button--primary-action{b:2}"
-                   ".utrecht-button--primary-action:not(.utrecht-button--disabled):hover{c:3}"
-                   ".utrecht-badge{d:4}.utrecht-button,.utrecht-badge{e:5}"
-                   "@media (min-width: 1px){.utrecht-badge{f:6}.utrecht-button{g:7}}")
+    css.write_text(
+        "/** @license EUPL-1.2 */\n.utrecht-button{a:1}.utrecht-button--primary-action{b:2}"
+        ".utrecht-button--primary-action:not(.utrecht-button--disabled):hover{c:3}"
+        ".utrecht-badge{d:4}.utrecht-button,.utrecht-badge{e:5}"
+        "@media (min-width: 1px){.utrecht-badge{f:6}.utrecht-button{g:7}}"
+    )
     out = trim_css.build(css, [(tmp_path, "*.html")])
     assert "{a:1}" in out and "{b:2}" in out and "{c:3}" in out and "{g:7}" in out
     assert "{d:4}" not in out and "{f:6}" not in out

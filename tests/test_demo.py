@@ -43,8 +43,15 @@ from tests.isolated import demo_database, migrate
 
 TODAY = clock.today()
 CASE_TYPE_CODES = {
-    "omgevingsvergunning-regulier", "kapvergunning", "evenementenvergunning", "parkeervergunning",
-    "exploitatievergunning-horeca", "wmo-aanvraag", "bijstand", "bezwaar", "melding-openbare-ruimte",
+    "omgevingsvergunning-regulier",
+    "kapvergunning",
+    "evenementenvergunning",
+    "parkeervergunning",
+    "exploitatievergunning-horeca",
+    "wmo-aanvraag",
+    "bijstand",
+    "bezwaar",
+    "melding-openbare-ruimte",
 }
 # Days that stress the Atw (Christmas, New Year, Easter Monday 2027, King's Day, 5 May + Ascension).
 OTHER_DAYS = [date(2026, 12, 24), date(2027, 1, 1), date(2027, 3, 29), date(2027, 4, 27), date(2027, 5, 6)]
@@ -91,13 +98,17 @@ def handler_login(db: Session, c: Case) -> str | None:
 
 def test_loading_twice_creates_no_duplicates_and_changes_nothing(db: Session):
     before = row_counts(db)
-    snapshot = [(c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
-                for c in db.exec(select(Case).order_by(Case.number))]
+    snapshot = [
+        (c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
+        for c in db.exec(select(Case).order_by(Case.number))
+    ]
     load_demo_data(db, today=TODAY)
     db.expire_all()
     assert row_counts(db) == before
-    assert [(c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
-            for c in db.exec(select(Case).order_by(Case.number))] == snapshot
+    assert [
+        (c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
+        for c in db.exec(select(Case).order_by(Case.number))
+    ] == snapshot
     assert before["case"] == 18 and before["casetype"] == 9 and before["employee"] == 5
 
 
@@ -115,8 +126,15 @@ def test_python_m_devtools_demo_loads_and_prints_the_logins(tmp_path):
     migrate(engine)
     engine.dispose()
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_VAR_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "devtools.demo"], cwd=PROJECT_ROOT, env=env,
-                          check=True, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "devtools.demo"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     for login in ("999993653", "999990019", "123456782", "12345678", "000012345678", "87654321", "e.devries"):
         assert login in done.stdout
     assert "18 cases" in done.stdout
@@ -132,7 +150,11 @@ def test_python_m_devtools_demo_loads_and_prints_the_logins(tmp_path):
 def test_organisation_contact_details_in_both_languages(db: Session):
     org = db.exec(select(Organisation)).one()
     assert (org.name, org.rsin, org.phone, org.email) == (
-        "Gemeente Voorbeeldstad", "001234560", "14 0123", "info@voorbeeldstad.example")
+        "Gemeente Voorbeeldstad",
+        "001234560",
+        "14 0123",
+        "info@voorbeeldstad.example",
+    )
     assert "Stationsplein 2" in org.digital_help_nl and "dinsdag en donderdag" in org.digital_help_nl
     assert "Stationsplein 2" in org.digital_help_en and "Tuesday and Thursday" in org.digital_help_en
     assert "14 0123" in org.opening_hours_nl and "Monday" in org.opening_hours_en
@@ -153,8 +175,9 @@ def test_nine_case_types_with_steps_and_documents(db: Session):
     types = {t.code: t for t in db.exec(select(CaseType))}
     assert set(types) == CASE_TYPE_CODES
     for case_type in types.values():
-        steps = list(db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id)
-                             .order_by(StatusType.order)))
+        steps = list(
+            db.exec(select(StatusType).where(StatusType.case_type_id == case_type.id).order_by(StatusType.order))
+        )
         assert 4 <= len(steps) <= 6, case_type.code
         assert [s.order for s in steps] == list(range(1, len(steps) + 1))
         assert [s.is_final for s in steps] == [False] * (len(steps) - 1) + [True], case_type.code
@@ -167,17 +190,20 @@ def test_nine_case_types_with_steps_and_documents(db: Session):
         Term.parse_iso8601(case_type.legal_term)  # every term parses
 
 
-@pytest.mark.parametrize(("code", "term", "norm", "extension", "source", "level"), [
-    ("omgevingsvergunning-regulier", "P8W", None, "P6W", "Omgevingswet 16.64", "midden"),
-    ("kapvergunning", "P8W", None, "P6W", "Awb 4:13", "midden"),
-    ("evenementenvergunning", "P8W", "P6W", "P6W", "Awb 4:13", "midden"),
-    ("parkeervergunning", "P8W", "P2W", "P4W", "Awb 4:13", "midden"),
-    ("exploitatievergunning-horeca", "P8W", None, "P8W", "Awb 4:13", "midden"),
-    ("wmo-aanvraag", "P2W", None, "P4W", "Wmo 2015 art. 2.3.5", "substantieel"),
-    ("bijstand", "P8W", None, "P4W", "Participatiewet art. 44", "substantieel"),
-    ("bezwaar", "P6W", None, "P6W", "Awb 7:10", "midden"),
-    ("melding-openbare-ruimte", "P2W", "P1W", None, "Servicenormen Voorbeeldstad", "midden"),
-])
+@pytest.mark.parametrize(
+    ("code", "term", "norm", "extension", "source", "level"),
+    [
+        ("omgevingsvergunning-regulier", "P8W", None, "P6W", "Omgevingswet 16.64", "midden"),
+        ("kapvergunning", "P8W", None, "P6W", "Awb 4:13", "midden"),
+        ("evenementenvergunning", "P8W", "P6W", "P6W", "Awb 4:13", "midden"),
+        ("parkeervergunning", "P8W", "P2W", "P4W", "Awb 4:13", "midden"),
+        ("exploitatievergunning-horeca", "P8W", None, "P8W", "Awb 4:13", "midden"),
+        ("wmo-aanvraag", "P2W", None, "P4W", "Wmo 2015 art. 2.3.5", "substantieel"),
+        ("bijstand", "P8W", None, "P4W", "Participatiewet art. 44", "substantieel"),
+        ("bezwaar", "P6W", None, "P6W", "Awb 7:10", "midden"),
+        ("melding-openbare-ruimte", "P2W", "P1W", None, "Servicenormen Voorbeeldstad", "midden"),
+    ],
+)
 def test_case_type_terms(db: Session, code, term, norm, extension, source, level):
     case_type = db.exec(select(CaseType).where(CaseType.code == code)).one()
     assert (case_type.legal_term, case_type.service_norm, case_type.max_extension) == (term, norm, extension)
@@ -191,47 +217,83 @@ def test_omgevingsvergunning_allows_one_extension_and_melding_is_no_decision(db:
     melding = db.exec(select(CaseType).where(CaseType.code == "melding-openbare-ruimte")).one()
     assert melding.dwangsom_applies is False and melding.is_permit is False
     assert {t.code for t in db.exec(select(CaseType).where(CaseType.is_permit))} == {
-        "omgevingsvergunning-regulier", "kapvergunning", "evenementenvergunning", "parkeervergunning",
-        "exploitatievergunning-horeca"}
+        "omgevingsvergunning-regulier",
+        "kapvergunning",
+        "evenementenvergunning",
+        "parkeervergunning",
+        "exploitatievergunning-horeca",
+    }
 
 
 # --------------------------------------------------------------------------- cases
 
 OWNERS = {
-    "ZAAK-2026-0000101": ("999993653", None, None), "ZAAK-2026-0000102": ("999993653", None, None),
-    "ZAAK-2026-0000103": ("999993653", None, None), "ZAAK-2026-0000104": ("999993653", None, None),
-    "ZAAK-2026-0000105": ("999993653", None, None), "ZAAK-2026-0000201": ("999990019", None, None),
-    "ZAAK-2026-0000202": ("999990019", None, None), "ZAAK-2026-0000203": ("999990019", None, None),
-    "ZAAK-2026-0000301": ("123456782", None, None), "ZAAK-2026-0000302": ("123456782", None, None),
-    "ZAAK-2026-0000303": ("123456782", None, None), "ZAAK-2026-0000304": ("123456782", None, None),
+    "ZAAK-2026-0000101": ("999993653", None, None),
+    "ZAAK-2026-0000102": ("999993653", None, None),
+    "ZAAK-2026-0000103": ("999993653", None, None),
+    "ZAAK-2026-0000104": ("999993653", None, None),
+    "ZAAK-2026-0000105": ("999993653", None, None),
+    "ZAAK-2026-0000201": ("999990019", None, None),
+    "ZAAK-2026-0000202": ("999990019", None, None),
+    "ZAAK-2026-0000203": ("999990019", None, None),
+    "ZAAK-2026-0000301": ("123456782", None, None),
+    "ZAAK-2026-0000302": ("123456782", None, None),
+    "ZAAK-2026-0000303": ("123456782", None, None),
+    "ZAAK-2026-0000304": ("123456782", None, None),
     "ZAAK-2026-0000401": (None, "12345678", "000012345678"),
     "ZAAK-2026-0000402": (None, "12345678", "000023456789"),
     "ZAAK-2026-0000403": (None, "12345678", "000012345678"),
     "ZAAK-2026-0000404": (None, "12345678", None),
-    "ZAAK-2026-0000501": (None, "87654321", None), "ZAAK-2026-0000502": (None, "87654321", None),
+    "ZAAK-2026-0000501": (None, "87654321", None),
+    "ZAAK-2026-0000502": (None, "87654321", None),
 }
 TYPES = {
-    "ZAAK-2026-0000101": "omgevingsvergunning-regulier", "ZAAK-2026-0000102": "kapvergunning",
-    "ZAAK-2026-0000103": "parkeervergunning", "ZAAK-2026-0000104": "melding-openbare-ruimte",
-    "ZAAK-2026-0000105": "omgevingsvergunning-regulier", "ZAAK-2026-0000201": "wmo-aanvraag",
-    "ZAAK-2026-0000202": "bijstand", "ZAAK-2026-0000203": "bezwaar", "ZAAK-2026-0000301": "kapvergunning",
-    "ZAAK-2026-0000302": "evenementenvergunning", "ZAAK-2026-0000303": "omgevingsvergunning-regulier",
-    "ZAAK-2026-0000304": "kapvergunning", "ZAAK-2026-0000401": "exploitatievergunning-horeca",
-    "ZAAK-2026-0000402": "evenementenvergunning", "ZAAK-2026-0000403": "omgevingsvergunning-regulier",
-    "ZAAK-2026-0000404": "parkeervergunning", "ZAAK-2026-0000501": "kapvergunning",
+    "ZAAK-2026-0000101": "omgevingsvergunning-regulier",
+    "ZAAK-2026-0000102": "kapvergunning",
+    "ZAAK-2026-0000103": "parkeervergunning",
+    "ZAAK-2026-0000104": "melding-openbare-ruimte",
+    "ZAAK-2026-0000105": "omgevingsvergunning-regulier",
+    "ZAAK-2026-0000201": "wmo-aanvraag",
+    "ZAAK-2026-0000202": "bijstand",
+    "ZAAK-2026-0000203": "bezwaar",
+    "ZAAK-2026-0000301": "kapvergunning",
+    "ZAAK-2026-0000302": "evenementenvergunning",
+    "ZAAK-2026-0000303": "omgevingsvergunning-regulier",
+    "ZAAK-2026-0000304": "kapvergunning",
+    "ZAAK-2026-0000401": "exploitatievergunning-horeca",
+    "ZAAK-2026-0000402": "evenementenvergunning",
+    "ZAAK-2026-0000403": "omgevingsvergunning-regulier",
+    "ZAAK-2026-0000404": "parkeervergunning",
+    "ZAAK-2026-0000501": "kapvergunning",
     "ZAAK-2026-0000502": "melding-openbare-ruimte",
 }
 HANDLERS = {
-    "ZAAK-2026-0000101": "e.devries", "ZAAK-2026-0000102": None, "ZAAK-2026-0000103": "e.devries",
-    "ZAAK-2026-0000104": "k.peters", "ZAAK-2026-0000105": "e.devries", "ZAAK-2026-0000201": "m.bakker",
-    "ZAAK-2026-0000202": "l.smit", "ZAAK-2026-0000203": "s.jansen", "ZAAK-2026-0000301": "e.devries",
-    "ZAAK-2026-0000302": "e.devries", "ZAAK-2026-0000303": "e.devries", "ZAAK-2026-0000304": "e.devries",
-    "ZAAK-2026-0000401": "e.devries", "ZAAK-2026-0000402": "e.devries",
-    "ZAAK-2026-0000403": None, "ZAAK-2026-0000404": "e.devries", "ZAAK-2026-0000501": "e.devries",
+    "ZAAK-2026-0000101": "e.devries",
+    "ZAAK-2026-0000102": None,
+    "ZAAK-2026-0000103": "e.devries",
+    "ZAAK-2026-0000104": "k.peters",
+    "ZAAK-2026-0000105": "e.devries",
+    "ZAAK-2026-0000201": "m.bakker",
+    "ZAAK-2026-0000202": "l.smit",
+    "ZAAK-2026-0000203": "s.jansen",
+    "ZAAK-2026-0000301": "e.devries",
+    "ZAAK-2026-0000302": "e.devries",
+    "ZAAK-2026-0000303": "e.devries",
+    "ZAAK-2026-0000304": "e.devries",
+    "ZAAK-2026-0000401": "e.devries",
+    "ZAAK-2026-0000402": "e.devries",
+    "ZAAK-2026-0000403": None,
+    "ZAAK-2026-0000404": "e.devries",
+    "ZAAK-2026-0000501": "e.devries",
     "ZAAK-2026-0000502": "k.peters",
 }
-DECIDED = {"ZAAK-2026-0000103": "granted", "ZAAK-2026-0000104": "completed", "ZAAK-2026-0000301": "refused",
-           "ZAAK-2026-0000401": "granted", "ZAAK-2026-0000404": "granted"}
+DECIDED = {
+    "ZAAK-2026-0000103": "granted",
+    "ZAAK-2026-0000104": "completed",
+    "ZAAK-2026-0000301": "refused",
+    "ZAAK-2026-0000401": "granted",
+    "ZAAK-2026-0000404": "granted",
+}
 WAITING = {"ZAAK-2026-0000201": "Verklaring van uw huisarts", "ZAAK-2026-0000501": "Bomenrapport"}
 EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303"}
 OVERDUE = {"ZAAK-2026-0000105", "ZAAK-2026-0000202", "ZAAK-2026-0000303"}
@@ -266,17 +328,20 @@ def assert_spec_states(db: Session, today: date) -> None:
         assert (c.decided_on is not None) == (number in DECIDED), number
         assert c.suspended is (number in WAITING), number
         assert current_status(db, c).is_final is (number in DECIDED), number
-        history = db.exec(select(StatusHistory).where(StatusHistory.case_id == c.id)
-                          .order_by(StatusHistory.set_at)).all()
+        history = db.exec(
+            select(StatusHistory).where(StatusHistory.case_id == c.id).order_by(StatusHistory.set_at)
+        ).all()
         assert history[-1].status_type_id == c.current_status_id, number
         assert history[0].set_at.date() == c.received_on <= today, number
         assert c.last_activity_at >= history[-1].set_at, number
         # Overdue: 0000202 (no decision), 0000105 (a late extension does not revive the term)
         # and 0000303 (only the lawful 6 of the 8 weeks count); no other case has a legal problem.
         assert result.overdue is (number in OVERDUE), number
-        expected_problems = {"ZAAK-2026-0000105": ("extension_late", "overdue"),
-                             "ZAAK-2026-0000202": ("overdue",),
-                             "ZAAK-2026-0000303": ("extension_too_long", "overdue")}
+        expected_problems = {
+            "ZAAK-2026-0000105": ("extension_late", "overdue"),
+            "ZAAK-2026-0000202": ("overdue",),
+            "ZAAK-2026-0000303": ("extension_too_long", "overdue"),
+        }
         assert result.problems == expected_problems.get(number, ()), number
         assert len(result.extension_checks) == (1 if number in EXTENDED else 0), number
 

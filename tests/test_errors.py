@@ -138,8 +138,9 @@ def test_a_broken_form_upload_gives_400(client, language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_malformed_query_parameter_gives_422(client, language):
-    response = client.get("/taal/en", params={"terug": "/" + "a" * 2001}, headers={"Accept-Language": language},
-                          follow_redirects=False)
+    response = client.get(
+        "/taal/en", params={"terug": "/" + "a" * 2001}, headers={"Accept-Language": language}, follow_redirects=False
+    )
     assert_error_page(response, 422, 422, language)
 
 

@@ -37,7 +37,9 @@ def unreachable_databases(tmp_path) -> dict[str, str]:
 @pytest.mark.parametrize("kind", ["postgresql-closed-port", "sqlite-missing-folder"])
 def test_readyz_is_503_with_a_reason_when_the_database_is_down(tmp_path, kind):
     settings = Settings(
-        env="test", var_dir=tmp_path / "var", database_url=unreachable_databases(tmp_path)[kind],
+        env="test",
+        var_dir=tmp_path / "var",
+        database_url=unreachable_databases(tmp_path)[kind],
         secret_key="test-secret-key-that-is-long-enough-0123456789",
     )
     app = create_app(settings)

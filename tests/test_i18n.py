@@ -42,7 +42,8 @@ def test_every_message_in_code_and_templates_has_a_dutch_translation(used):
     translated = dutch_translations()
     missing = {msgid: where for msgid, where in used.items() if msgid not in translated}
     assert missing == {}, "Messages without Dutch (run `python -m portal.i18n_catalog`):\n" + "\n".join(
-        f"{where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda item: item[1]))
+        f"{where}: {msgid!r}" for msgid, where in sorted(missing.items(), key=lambda item: item[1])
+    )
     assert len(used) > 100  # the extraction really found the code and the templates
 
 
@@ -98,26 +99,29 @@ def test_gettext_translates_and_fills_placeholders(language):
 # --------------------------------------------------------------------------- negotiation
 
 
-@pytest.mark.parametrize(("cookie", "accept_language", "expected"), [
-    (None, None, "nl"),                              # nothing known: Dutch
-    (None, "", "nl"),
-    (None, "en", "en"),
-    (None, "EN-us", "en"),                           # tags are case-insensitive
-    (None, "en-GB,en;q=0.9", "en"),
-    (None, "nl-BE,nl;q=0.9,en;q=0.8", "nl"),
-    (None, "de-DE,de;q=0.9,en;q=0.8", "en"),         # first language we have, by quality
-    (None, "de-DE,fr;q=0.8", "nl"),                  # none we have: Dutch
-    (None, "en;q=0.5,nl;q=0.9", "nl"),               # quality wins over order
-    (None, "fr, en;q=0.1", "en"),
-    (None, "en;q=abc, nl;q=0.5", "nl"),              # a broken quality counts as 0
-    (None, "*", "nl"),
-    (None, "en;q=0", "nl"),                          # q=0 means "not wanted"
-    (None, "en;q=0, de", "nl"),
-    ("en", "nl", "en"),                              # the chosen language (cookie) wins
-    ("nl", "en", "nl"),
-    ("xx", "en", "en"),                              # an unknown cookie is ignored
-    ("<script>", None, "nl"),
-])
+@pytest.mark.parametrize(
+    ("cookie", "accept_language", "expected"),
+    [
+        (None, None, "nl"),  # nothing known: Dutch
+        (None, "", "nl"),
+        (None, "en", "en"),
+        (None, "EN-us", "en"),  # tags are case-insensitive
+        (None, "en-GB,en;q=0.9", "en"),
+        (None, "nl-BE,nl;q=0.9,en;q=0.8", "nl"),
+        (None, "de-DE,de;q=0.9,en;q=0.8", "en"),  # first language we have, by quality
+        (None, "de-DE,fr;q=0.8", "nl"),  # none we have: Dutch
+        (None, "en;q=0.5,nl;q=0.9", "nl"),  # quality wins over order
+        (None, "fr, en;q=0.1", "en"),
+        (None, "en;q=abc, nl;q=0.5", "nl"),  # a broken quality counts as 0
+        (None, "*", "nl"),
+        (None, "en;q=0", "nl"),  # q=0 means "not wanted"
+        (None, "en;q=0, de", "nl"),
+        ("en", "nl", "en"),  # the chosen language (cookie) wins
+        ("nl", "en", "nl"),
+        ("xx", "en", "en"),  # an unknown cookie is ignored
+        ("<script>", None, "nl"),
+    ],
+)
 def test_pick_language(cookie, accept_language, expected):
     assert pick_language(cookie, accept_language) == expected
 
@@ -131,13 +135,16 @@ def test_the_page_is_served_in_the_negotiated_language(client, accept_language, 
 # --------------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize(("lang", "day", "long", "short"), [
-    ("nl", date(2026, 1, 12), "maandag 12 januari 2026", "12 januari 2026"),
-    ("en", date(2026, 1, 12), "Monday 12 January 2026", "12 January 2026"),
-    ("nl", date(2026, 4, 27), "maandag 27 april 2026", "27 april 2026"),
-    ("en", date(2026, 5, 5), "Tuesday 5 May 2026", "5 May 2026"),
-    ("nl", date(2027, 3, 31), "woensdag 31 maart 2027", "31 maart 2027"),
-])
+@pytest.mark.parametrize(
+    ("lang", "day", "long", "short"),
+    [
+        ("nl", date(2026, 1, 12), "maandag 12 januari 2026", "12 januari 2026"),
+        ("en", date(2026, 1, 12), "Monday 12 January 2026", "12 January 2026"),
+        ("nl", date(2026, 4, 27), "maandag 27 april 2026", "27 april 2026"),
+        ("en", date(2026, 5, 5), "Tuesday 5 May 2026", "5 May 2026"),
+        ("nl", date(2027, 3, 31), "woensdag 31 maart 2027", "31 maart 2027"),
+    ],
+)
 def test_dates_in_words(language, lang, day, long, short):
     language(lang)
     assert format_date(day) == long
@@ -149,11 +156,14 @@ def test_no_date_gives_no_text(language):
     assert format_date(None) == "" and format_datetime(None) == ""
 
 
-@pytest.mark.parametrize(("lang", "utc", "text"), [
-    ("nl", datetime(2026, 1, 12, 13, 5), "12 januari 2026, 14:05"),     # winter: UTC+1
-    ("nl", datetime(2026, 7, 1, 12, 0), "1 juli 2026, 14:00"),          # summer: UTC+2
-    ("en", datetime(2026, 12, 31, 23, 30), "1 January 2027, 00:30"),    # crosses the year in NL
-])
+@pytest.mark.parametrize(
+    ("lang", "utc", "text"),
+    [
+        ("nl", datetime(2026, 1, 12, 13, 5), "12 januari 2026, 14:05"),  # winter: UTC+1
+        ("nl", datetime(2026, 7, 1, 12, 0), "1 juli 2026, 14:00"),  # summer: UTC+2
+        ("en", datetime(2026, 12, 31, 23, 30), "1 January 2027, 00:30"),  # crosses the year in NL
+    ],
+)
 def test_stored_utc_moments_are_shown_in_dutch_time(language, lang, utc, text):
     language(lang)
     assert format_datetime(utc) == text

@@ -58,7 +58,9 @@ def test_upgrade_downgrade_upgrade(engine: Engine):
 def test_models_and_migrations_agree(engine: Engine):
     migrate(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": managed_by_migration_only})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": managed_by_migration_only}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == [], f"Models and migrations differ; add a migration: {differences}"
 
@@ -77,9 +79,9 @@ def test_migrated_schema_stores_naive_utc_timestamps(engine: Engine):
     with Session(engine) as session:
         session.add(LoginAttempt(key="ip:192.0.2.1", at=moment))
         session.commit()
-        stored = session.connection().execute(
-            text("SELECT at FROM loginattempt WHERE key = 'ip:192.0.2.1'")
-        ).scalar_one()
+        stored = (
+            session.connection().execute(text("SELECT at FROM loginattempt WHERE key = 'ip:192.0.2.1'")).scalar_one()
+        )
     if isinstance(stored, str):  # SQLite returns the text it stored
         stored = datetime.fromisoformat(stored)
     assert stored.tzinfo is None
@@ -102,8 +104,12 @@ def test_search_text_is_the_expression_the_trigram_index_holds(engine: Engine):
     migrate(engine)
     with engine.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")
-        plan = "\n".join(row[0] for row in connection.exec_driver_sql(
-            f"""EXPLAIN SELECT id FROM "case" WHERE {rendered} LIKE %(pattern)s""", {"pattern": "%zaak-2026-00012%"}))
+        plan = "\n".join(
+            row[0]
+            for row in connection.exec_driver_sql(
+                f"""EXPLAIN SELECT id FROM "case" WHERE {rendered} LIKE %(pattern)s""", {"pattern": "%zaak-2026-00012%"}
+            )
+        )
     assert "ix_case_search_trgm" in plan, plan
 
 

@@ -10,16 +10,19 @@ from portal.domain.identifiers import InvalidIdentifier
 from portal.models import Case, Organisation, Role
 
 
-@pytest.mark.parametrize(("field", "value", "code", "message"), [
-    ("bsn", "123456789", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),   # fails the 11-proef
-    ("bsn", "12345678", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),    # 8 digits
-    ("bsn", "000000000", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),
-    ("bsn", "１２３４５６７８２", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),  # full-width digits
-    ("kvk", "1234567", "kvk_invalid", "Not a valid KVK number (8 digits)."),
-    ("kvk", "1234567a", "kvk_invalid", "Not a valid KVK number (8 digits)."),
-    ("branch_number", "12345678", "vestiging_invalid", "Not a valid vestigingsnummer (12 digits)."),
-    ("branch_number", "000000000000", "vestiging_invalid", "Not a valid vestigingsnummer (12 digits)."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code", "message"),
+    [
+        ("bsn", "123456789", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),  # fails the 11-proef
+        ("bsn", "12345678", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),  # 8 digits
+        ("bsn", "000000000", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),
+        ("bsn", "１２３４５６７８２", "bsn_invalid", "Not a valid BSN (9 digits, 11-proef)."),  # full-width digits
+        ("kvk", "1234567", "kvk_invalid", "Not a valid KVK number (8 digits)."),
+        ("kvk", "1234567a", "kvk_invalid", "Not a valid KVK number (8 digits)."),
+        ("branch_number", "12345678", "vestiging_invalid", "Not a valid vestigingsnummer (12 digits)."),
+        ("branch_number", "000000000000", "vestiging_invalid", "Not a valid vestigingsnummer (12 digits)."),
+    ],
+)
 def test_role_refuses_bad_identifiers(field, value, code, message):
     with pytest.raises(InvalidIdentifier) as raised:
         Role(case_id=1, role_type="initiator", **{field: value})
@@ -43,8 +46,14 @@ def test_identifiers_are_stored_without_the_separators_people_type():
 @pytest.mark.parametrize("rsin", ["001234561", "12345678", "abcdefghi", ""])
 def test_organisation_refuses_a_bad_rsin(rsin):
     with pytest.raises(InvalidIdentifier, match=r"Not a valid RSIN \(9 digits, 11-proef\)\.") as raised:
-        Organisation(name="Gemeente X", rsin=rsin, phone="14 0000", email="x@example.org",
-                     visiting_address="x", postal_address="x")
+        Organisation(
+            name="Gemeente X",
+            rsin=rsin,
+            phone="14 0000",
+            email="x@example.org",
+            visiting_address="x",
+            postal_address="x",
+        )
     assert raised.value.code == "rsin_invalid"
 
 
@@ -56,8 +65,15 @@ def test_unknown_role_type_is_refused():
 @pytest.mark.parametrize("level", ["secret", "Openbaar", ""])
 def test_unknown_confidentiality_is_refused(level):
     with pytest.raises(ValueError, match=f"Unknown confidentiality level {level!r}"):
-        Case(number="ZAAK-X", case_type_id=1, organisation_id=1, title_nl="x", title_en="x",
-             received_on="2026-01-05", confidentiality=level)
+        Case(
+            number="ZAAK-X",
+            case_type_id=1,
+            organisation_id=1,
+            title_nl="x",
+            title_en="x",
+            received_on="2026-01-05",
+            confidentiality=level,
+        )
 
 
 def test_unknown_result_is_refused_and_none_is_allowed():

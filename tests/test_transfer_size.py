@@ -23,9 +23,14 @@ class Wire:
         self.cdp.send("Network.enable")
         self.urls: dict[str, str] = {}
         self.bytes: dict[str, int] = {}
-        self.cdp.on("Network.responseReceived", lambda event: self.urls.__setitem__(event["requestId"], event["response"]["url"]))
-        self.cdp.on("Network.loadingFinished",
-                    lambda event: self.bytes.__setitem__(event["requestId"], int(event["encodedDataLength"])))
+        self.cdp.on(
+            "Network.responseReceived",
+            lambda event: self.urls.__setitem__(event["requestId"], event["response"]["url"]),
+        )
+        self.cdp.on(
+            "Network.loadingFinished",
+            lambda event: self.bytes.__setitem__(event["requestId"], int(event["encodedDataLength"])),
+        )
 
     def visit(self, page, path: str) -> tuple[int, list[str]]:
         self.urls.clear()
@@ -57,8 +62,10 @@ def test_first_and_repeat_visits_stay_small(browser, live_server):
         for size, urls in ((overview_again, fetched), (overview_again2, fetched2)):
             assert not [url for url in urls if "/static/" in url], f"static files fetched again: {urls}"
             assert size <= REPEAT_VISIT_LIMIT, f"repeat visit {size:,} bytes: {urls}"
-        print(f"\ntransfer: home first {first:,} B, repeat {again:,} B; overview first {overview_first:,} B, "
-              f"inbox {overview_again:,} B, overview again {overview_again2:,} B")
+        print(
+            f"\ntransfer: home first {first:,} B, repeat {again:,} B; overview first {overview_first:,} B, "
+            f"inbox {overview_again:,} B, overview again {overview_again2:,} B"
+        )
     finally:
         context.close()
 
@@ -78,8 +85,10 @@ def test_trimmed_css_renders_exactly_like_the_full_library(browser, live_server,
             page.unroute("**/component-library.used.*.css")
             page.goto(path)
             trimmed = page.screenshot(full_page=True, animations="disabled", caret="hide")
-            page.route("**/component-library.used.*.css",
-                       lambda route: route.fulfill(body=full, content_type="text/css", status=200))
+            page.route(
+                "**/component-library.used.*.css",
+                lambda route: route.fulfill(body=full, content_type="text/css", status=200),
+            )
             page.goto(path)
             original = page.screenshot(full_page=True, animations="disabled", caret="hide")
             if trimmed != original:

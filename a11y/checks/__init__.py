@@ -23,11 +23,19 @@ CHECKS: dict[str, Check] = {
     for check in [
         Check("page-title", ("2.4.2",), titles.page_title, "Every page has a descriptive title."),
         Check("unique-title", ("2.4.2",), None, "Different pages have different titles (over the whole crawl)."),
-        Check("page-language", ("3.1.1", "3.1.2"), language.language, "<html lang> is the chosen language; "
-              "blocks of text in the other language carry their own lang (3.1.2)."),
+        Check(
+            "page-language",
+            ("3.1.1", "3.1.2"),
+            language.language,
+            "<html lang> is the chosen language; blocks of text in the other language carry their own lang (3.1.2).",
+        ),
         Check("language-of-parts", ("3.1.2",), None, "Reported by page-language."),
-        Check("keyboard", ("2.1.1", "2.1.2", "2.4.3", "2.4.7", "2.4.1", "3.2.1"), keyboard.keyboard,
-              "Tab through the page: every element reached, no trap, focus visible, order follows the DOM, skip link works."),
+        Check(
+            "keyboard",
+            ("2.1.1", "2.1.2", "2.4.3", "2.4.7", "2.4.1", "3.2.1"),
+            keyboard.keyboard,
+            "Tab through the page: every element reached, no trap, focus visible, order follows the DOM, skip link works.",
+        ),
         Check("keyboard-trap", ("2.1.2",), None, "Reported by keyboard."),
         Check("keyboard-reach", ("2.1.1",), None, "Reported by keyboard."),
         Check("focus-visible", ("2.4.7",), None, "Reported by keyboard."),
@@ -38,27 +46,55 @@ CHECKS: dict[str, Check] = {
         Check("text-spacing", ("1.4.12",), layout.text_spacing, "With WCAG text-spacing overrides nothing is lost."),
         Check("resize-text", ("1.4.4",), layout.resize_text, "With text at 200% nothing is lost and text grows."),
         Check("orientation", ("1.3.4",), layout.orientation, "Content shows in portrait and landscape."),
-        Check("error-identification", ("3.3.1", "3.3.3", "1.3.1"), forms.error_identification,
-              "Wrong fields have a linked, specific error text; summary links work; focus goes to the errors."),
+        Check(
+            "error-identification",
+            ("3.3.1", "3.3.3", "1.3.1"),
+            forms.error_identification,
+            "Wrong fields have a linked, specific error text; summary links work; focus goes to the errors.",
+        ),
         Check("error-suggestion", ("3.3.3",), None, "Reported by error-identification."),
         Check("error-summary-links", ("3.3.1",), None, "Reported by error-identification."),
         Check("error-focus", ("3.3.1", "2.4.3"), None, "Reported by error-identification."),
         Check("status-message", ("4.1.3",), dynamic.status_message, "After a swap the news is in a live region."),
         Check("focus-after-swap", ("2.4.3",), dynamic.focus_after_swap, "After a swap focus is not lost."),
-        Check("timeout-warning", ("2.2.1", "4.1.2"), dynamic.timeout_dialog,
-              "The session-timeout warning is a labelled dialog that takes focus and can extend the session."),
-        Check("semantics", ("2.5.3", "1.3.5", "1.4.11", "2.4.4"), semantics.semantics,
-              "Visible text is in the accessible name; personal fields have autocomplete; field borders 3:1; "
-              "no 'read more' links."),
+        Check(
+            "timeout-warning",
+            ("2.2.1", "4.1.2"),
+            dynamic.timeout_dialog,
+            "The session-timeout warning is a labelled dialog that takes focus and can extend the session.",
+        ),
+        Check(
+            "semantics",
+            ("2.5.3", "1.3.5", "1.4.11", "2.4.4"),
+            semantics.semantics,
+            "Visible text is in the accessible name; personal fields have autocomplete; field borders 3:1; "
+            "no 'read more' links.",
+        ),
         Check("label-in-name", ("2.5.3",), None, "Reported by semantics."),
         Check("input-purpose", ("1.3.5",), None, "Reported by semantics."),
         Check("non-text-contrast", ("1.4.11",), None, "Reported by semantics."),
         Check("link-purpose", ("2.4.4",), None, "Reported by semantics (a warning)."),
-        Check("keyboard-journey", ("2.1.1", "2.1.2"), None,
-              "Sign in, open a case, upload, give feedback and sign out with the keyboard only."),
+        Check(
+            "keyboard-journey",
+            ("2.1.1", "2.1.2"),
+            None,
+            "Sign in, open a case, upload, give feedback and sign out with the keyboard only.",
+        ),
     ]
 }
 
 # The per-state checks, in the order they run (cheap, non-mutating checks first).
-STATE_CHECKS = ["page-title", "page-language", "semantics", "error-identification", "status-message", "focus-after-swap",
-                "timeout-warning", "keyboard", "reflow", "text-spacing", "resize-text", "orientation"]
+STATE_CHECKS = [
+    "page-title",
+    "page-language",
+    "semantics",
+    "error-identification",
+    "status-message",
+    "focus-after-swap",
+    "timeout-warning",
+    "keyboard",
+    "reflow",
+    "text-spacing",
+    "resize-text",
+    "orientation",
+]

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 @dataclass
 class CheckContext:
     state_id: str
-    language: str                 # the language the page should be in: "nl" or "en"
+    language: str  # the language the page should be in: "nl" or "en"
     expect: frozenset[str] = frozenset()  # e.g. {"form-errors", "announcement", "dialog"}
-    interacted: bool = False      # steps were run in the page after loading it
+    interacted: bool = False  # steps were run in the page after loading it
     navigated_by_steps: bool = False  # the steps loaded a new document (a normal form post)
     extra: dict = field(default_factory=dict)
 

@@ -40,13 +40,18 @@ def status_message(page, ctx: CheckContext) -> list[Finding]:
         page.wait_for_function(f"({LIVE_TEXT_JS})().length > 0", timeout=2000)
         return []
     except Exception:  # Playwright TimeoutError: nothing was announced
-        return [Finding(
-            check="status-message", kind=VIOLATION, criteria=["4.1.3"],
-            description="After the content changed, nothing was put in a live region, so screen-reader users "
-                        "are not told what happened.",
-            help="Put a short message in the page's aria-live region (data-announce on the swapped content).",
-            impact="serious", nodes=[node("#live-region")],
-        )]
+        return [
+            Finding(
+                check="status-message",
+                kind=VIOLATION,
+                criteria=["4.1.3"],
+                description="After the content changed, nothing was put in a live region, so screen-reader users "
+                "are not told what happened.",
+                help="Put a short message in the page's aria-live region (data-announce on the swapped content).",
+                impact="serious",
+                nodes=[node("#live-region")],
+            )
+        ]
 
 
 def focus_after_swap(page, ctx: CheckContext) -> list[Finding]:
@@ -54,14 +59,19 @@ def focus_after_swap(page, ctx: CheckContext) -> list[Finding]:
         return []
     active = page.evaluate(FOCUS_JS)
     if active is None or not active["visible"]:
-        return [Finding(
-            check="focus-after-swap", kind=VIOLATION, criteria=["2.4.3"],
-            description="After the interaction, keyboard focus was lost (it is on the page itself), "
-                        "so keyboard users must start again from the top.",
-            help="After a swap, move focus to the new content's heading or keep it on the control that was used "
-                 "(data-focus-after-swap).",
-            impact="serious", nodes=[node(active["selector"] if active else "body")],
-        )]
+        return [
+            Finding(
+                check="focus-after-swap",
+                kind=VIOLATION,
+                criteria=["2.4.3"],
+                description="After the interaction, keyboard focus was lost (it is on the page itself), "
+                "so keyboard users must start again from the top.",
+                help="After a swap, move focus to the new content's heading or keep it on the control that was used "
+                "(data-focus-after-swap).",
+                impact="serious",
+                nodes=[node(active["selector"] if active else "body")],
+            )
+        ]
     return []
 
 
@@ -94,14 +104,21 @@ def timeout_dialog(page, ctx: CheckContext) -> list[Finding]:
         if not dialog["buttons"]:
             problems.append("The dialog has no button to stay signed in.")
     warning_seconds = page.evaluate(
-        "() => { const m = document.querySelector('meta[name=session-warning-seconds]'); return m ? Number(m.content) : null; }")
+        "() => { const m = document.querySelector('meta[name=session-warning-seconds]'); return m ? Number(m.content) : null; }"
+    )
     if warning_seconds is not None and warning_seconds < 20:
         problems.append(f"The warning comes only {warning_seconds} seconds before the end; WCAG asks for at least 20.")
     if problems:
-        return [Finding(
-            check="timeout-warning", kind=VIOLATION, criteria=["2.2.1"], description=" ".join(problems),
-            help="Warn at least 20 seconds before the session ends, in a labelled dialog that takes focus, "
-                 "with a button that extends the session.",
-            impact="serious", nodes=[node(dialog["selector"], dialog["html"]) if dialog else node("body")],
-        )]
+        return [
+            Finding(
+                check="timeout-warning",
+                kind=VIOLATION,
+                criteria=["2.2.1"],
+                description=" ".join(problems),
+                help="Warn at least 20 seconds before the session ends, in a labelled dialog that takes focus, "
+                "with a button that extends the session.",
+                impact="serious",
+                nodes=[node(dialog["selector"], dialog["html"]) if dialog else node("body")],
+            )
+        ]
     return []

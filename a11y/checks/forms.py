@@ -45,42 +45,69 @@ def error_identification(page, ctx: CheckContext) -> list[Finding]:
     findings = []
     unlinked = [f for f in data["fields"] if not f["text"]]
     if unlinked:
-        findings.append(Finding(
-            check="error-identification", kind=VIOLATION, criteria=["3.3.1", "1.3.1"],
-            description="A field is marked as wrong, but no error text is linked to it.",
-            help="Put the error text in an element with an id and reference it from the field with aria-describedby.",
-            impact="serious", nodes=[node(f["selector"], f["html"]) for f in unlinked[:8]],
-        ))
-    vague = [f for f in data["fields"] if f["text"] and (len(f["text"]) < 12 or f["text"].strip(" .:!").lower() in VAGUE)]
+        findings.append(
+            Finding(
+                check="error-identification",
+                kind=VIOLATION,
+                criteria=["3.3.1", "1.3.1"],
+                description="A field is marked as wrong, but no error text is linked to it.",
+                help="Put the error text in an element with an id and reference it from the field with aria-describedby.",
+                impact="serious",
+                nodes=[node(f["selector"], f["html"]) for f in unlinked[:8]],
+            )
+        )
+    vague = [
+        f for f in data["fields"] if f["text"] and (len(f["text"]) < 12 or f["text"].strip(" .:!").lower() in VAGUE)
+    ]
     if vague:
-        findings.append(Finding(
-            check="error-suggestion", kind=VIOLATION, criteria=["3.3.3"],
-            description="An error text does not say what is wrong or how to fix it.",
-            help="Say what to do, e.g. 'Enter a date like 12 3 2026' instead of 'Invalid'.",
-            impact="moderate", nodes=[node(f["selector"], f["html"], f["text"]) for f in vague[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="error-suggestion",
+                kind=VIOLATION,
+                criteria=["3.3.3"],
+                description="An error text does not say what is wrong or how to fix it.",
+                help="Say what to do, e.g. 'Enter a date like 12 3 2026' instead of 'Invalid'.",
+                impact="moderate",
+                nodes=[node(f["selector"], f["html"], f["text"]) for f in vague[:8]],
+            )
+        )
     broken = [link for link in data["links"] if not link["ok"] or not link["field"]]
     if broken:
-        findings.append(Finding(
-            check="error-summary-links", kind=VIOLATION, criteria=["3.3.1", "2.4.4"],
-            description="A link in the error summary does not lead to the field it is about.",
-            help="Link each error to the id of its field (href=\"#field-name\").",
-            impact="serious", nodes=[node(link["selector"], link["html"]) for link in broken[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="error-summary-links",
+                kind=VIOLATION,
+                criteria=["3.3.1", "2.4.4"],
+                description="A link in the error summary does not lead to the field it is about.",
+                help='Link each error to the id of its field (href="#field-name").',
+                impact="serious",
+                nodes=[node(link["selector"], link["html"]) for link in broken[:8]],
+            )
+        )
     if "form-errors" in ctx.expect:
         if not data["fields"] and not data["visibleErrorText"]:
-            findings.append(Finding(
-                check="error-identification", kind=VIOLATION, criteria=["3.3.1"],
-                description="This state submits a form with mistakes, but no error is shown or marked on a field.",
-                help="Show an error summary and mark each wrong field with aria-invalid and a linked error text.",
-                impact="serious", nodes=[node("form")],
-            ))
+            findings.append(
+                Finding(
+                    check="error-identification",
+                    kind=VIOLATION,
+                    criteria=["3.3.1"],
+                    description="This state submits a form with mistakes, but no error is shown or marked on a field.",
+                    help="Show an error summary and mark each wrong field with aria-invalid and a linked error text.",
+                    impact="serious",
+                    nodes=[node("form")],
+                )
+            )
         elif not data["focusOk"]:
-            findings.append(Finding(
-                check="error-focus", kind=VIOLATION, criteria=["3.3.1", "2.4.3"],
-                description="After a failed submit, focus is not on the error summary or the wrong field, "
-                            "so keyboard and screen-reader users do not learn about the errors.",
-                help="Move focus to the error summary (data-autofocus with tabindex=\"-1\").",
-                impact="serious", nodes=[node("form")],
-            ))
+            findings.append(
+                Finding(
+                    check="error-focus",
+                    kind=VIOLATION,
+                    criteria=["3.3.1", "2.4.3"],
+                    description="After a failed submit, focus is not on the error summary or the wrong field, "
+                    "so keyboard and screen-reader users do not learn about the errors.",
+                    help='Move focus to the error summary (data-autofocus with tabindex="-1").',
+                    impact="serious",
+                    nodes=[node("form")],
+                )
+            )
     return findings

@@ -35,13 +35,29 @@ def tab_to(page, selector: str, what: str, max_tabs: int = 80) -> None:
         current = page.evaluate(ACTIVE_JS)
         stuck = stuck + 1 if current == previous else 0
         if stuck >= 2:
-            raise JourneyFailure(Finding(
-                "keyboard-journey", VIOLATION, ["2.1.2"], f"Keyboard focus got stuck before reaching {what}.",
-                "Do not catch the Tab key.", "critical", nodes=[node(selector, current)]))
+            raise JourneyFailure(
+                Finding(
+                    "keyboard-journey",
+                    VIOLATION,
+                    ["2.1.2"],
+                    f"Keyboard focus got stuck before reaching {what}.",
+                    "Do not catch the Tab key.",
+                    "critical",
+                    nodes=[node(selector, current)],
+                )
+            )
         previous = current
-    raise JourneyFailure(Finding(
-        "keyboard-journey", VIOLATION, ["2.1.1"], f"{what} cannot be reached with the Tab key ({page.url}).",
-        "Make it a real link, button or form field in the Tab order.", "critical", nodes=[node(selector)]))
+    raise JourneyFailure(
+        Finding(
+            "keyboard-journey",
+            VIOLATION,
+            ["2.1.1"],
+            f"{what} cannot be reached with the Tab key ({page.url}).",
+            "Make it a real link, button or form field in the Tab order.",
+            "critical",
+            nodes=[node(selector)],
+        )
+    )
 
 
 def activate(page, selector: str, what: str, key: str = "Enter") -> None:
@@ -64,7 +80,10 @@ def sign_in_digid(page, base_url: str, bsn: str, level: str) -> None:
     steps = levels.index(level) - levels.index(focused)
     for _ in range(abs(steps)):
         page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
-    if not page.evaluate("() => document.activeElement.checked") or page.evaluate("() => document.activeElement.value") != level:
+    if (
+        not page.evaluate("() => document.activeElement.checked")
+        or page.evaluate("() => document.activeElement.value") != level
+    ):
         page.keyboard.press("Space")
     activate(page, "button[name=action][value=sign_in]", "the 'Sign in' button")
     page.wait_for_selector(SIGNED_IN_MARK)
@@ -88,10 +107,17 @@ def upload(page, path_or_file: dict) -> None:
         except Exception:  # Playwright TimeoutError: try the other key
             continue
     if chooser is None:
-        raise JourneyFailure(Finding(
-            "keyboard-journey", VIOLATION, ["2.1.1"], "The file field does not open a file chooser with Space or Enter.",
-            "Use a native <input type=file>, or a button that opens it on Space and Enter.", "critical",
-            nodes=[node("form.file-upload input[type=file]")]))
+        raise JourneyFailure(
+            Finding(
+                "keyboard-journey",
+                VIOLATION,
+                ["2.1.1"],
+                "The file field does not open a file chooser with Space or Enter.",
+                "Use a native <input type=file>, or a button that opens it on Space and Enter.",
+                "critical",
+                nodes=[node("form.file-upload input[type=file]")],
+            )
+        )
     chooser.set_files(files=[path_or_file])
     activate(page, "form.file-upload button[type=submit]", "the 'Send document' button")
     page.wait_for_url("**ontvangen=**")

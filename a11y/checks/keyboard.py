@@ -133,53 +133,76 @@ def walk(page, ctx: CheckContext) -> list[Finding]:
 
     findings: list[Finding] = []
     if page.url.split("#")[0] != start_url.split("#")[0]:
-        findings.append(Finding(
-            check="on-focus", kind=VIOLATION, criteria=["3.2.1"],
-            description=f"Only pressing Tab loaded another page ({page.url}).",
-            help="Never navigate or submit on focus; wait for the user to activate the control.",
-            impact="serious", nodes=[node(visited[-1]["selector"], visited[-1]["html"]) if visited else node("body")],
-        ))
+        findings.append(
+            Finding(
+                check="on-focus",
+                kind=VIOLATION,
+                criteria=["3.2.1"],
+                description=f"Only pressing Tab loaded another page ({page.url}).",
+                help="Never navigate or submit on focus; wait for the user to activate the control.",
+                impact="serious",
+                nodes=[node(visited[-1]["selector"], visited[-1]["html"]) if visited else node("body")],
+            )
+        )
         return findings
     if trapped is not None:
-        findings.append(Finding(
-            check="keyboard-trap", kind=VIOLATION, criteria=["2.1.2"],
-            description="Keyboard focus is trapped: pressing Tab keeps returning to the same elements "
-                        f"({len(seen)} of {len(stops)} reachable elements visited).",
-            help="Never catch the Tab key or move focus back on blur; if a dialog keeps focus inside, "
-                 "it must close with Escape.",
-            impact="critical", nodes=[node(trapped["selector"], trapped["html"], "focus returned here")],
-        ))
+        findings.append(
+            Finding(
+                check="keyboard-trap",
+                kind=VIOLATION,
+                criteria=["2.1.2"],
+                description="Keyboard focus is trapped: pressing Tab keeps returning to the same elements "
+                f"({len(seen)} of {len(stops)} reachable elements visited).",
+                help="Never catch the Tab key or move focus back on blur; if a dialog keeps focus inside, "
+                "it must close with Escape.",
+                impact="critical",
+                nodes=[node(trapped["selector"], trapped["html"], "focus returned here")],
+            )
+        )
     reached = {v["k"] for v in visited if v["k"] is not None}
     missing = [stop for stop in stops if stop["k"] not in reached]
     if missing and trapped is None:
-        findings.append(Finding(
-            check="keyboard-reach", kind=VIOLATION, criteria=["2.1.1"],
-            description="Some interactive elements cannot be reached with the Tab key.",
-            help="Use real links and buttons, and do not remove elements from the Tab order.",
-            impact="serious", nodes=[node(s["selector"], s["html"]) for s in missing[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="keyboard-reach",
+                kind=VIOLATION,
+                criteria=["2.1.1"],
+                description="Some interactive elements cannot be reached with the Tab key.",
+                help="Use real links and buttons, and do not remove elements from the Tab order.",
+                impact="serious",
+                nodes=[node(s["selector"], s["html"]) for s in missing[:8]],
+            )
+        )
     invisible = [v for v in visited if v["k"] is not None and v["style"] == by_k[v["k"]]["style"]]
     if invisible:
-        findings.append(Finding(
-            check="focus-visible", kind=VIOLATION, criteria=["2.4.7"],
-            description="These elements look the same with and without keyboard focus.",
-            help="Give every focusable element a clear :focus-visible style (outline of at least 2 px with contrast).",
-            impact="serious", nodes=[node(v["selector"], v["html"]) for v in invisible[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="focus-visible",
+                kind=VIOLATION,
+                criteria=["2.4.7"],
+                description="These elements look the same with and without keyboard focus.",
+                help="Give every focusable element a clear :focus-visible style (outline of at least 2 px with contrast).",
+                impact="serious",
+                nodes=[node(v["selector"], v["html"]) for v in invisible[:8]],
+            )
+        )
     positive = [s for s in stops if s["positive"]]
     order = [v["k"] for v in visited if v["k"] is not None]
     if positive or order != sorted(order):
         out_of_order = [by_k[k] for i, k in enumerate(order) if i and k < order[i - 1]]
-        findings.append(Finding(
-            check="focus-order", kind=VIOLATION, criteria=["2.4.3"],
-            description="The Tab order does not follow the reading order of the page.",
-            help="Remove positive tabindex values and put elements in the DOM in the order they are read.",
-            impact="serious", nodes=[node(s["selector"], s["html"]) for s in (positive + out_of_order)[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="focus-order",
+                kind=VIOLATION,
+                criteria=["2.4.3"],
+                description="The Tab order does not follow the reading order of the page.",
+                help="Remove positive tabindex values and put elements in the DOM in the order they are read.",
+                impact="serious",
+                nodes=[node(s["selector"], s["html"]) for s in (positive + out_of_order)[:8]],
+            )
+        )
     ctx.extra["tab_stops"] = len(visited)
     return findings
-
-
 
 
 def _repeats(log: list[dict]) -> bool:
@@ -213,16 +236,23 @@ def skip_link(page, ctx: CheckContext) -> list[Finding]:
         else:
             page.keyboard.press("Tab")
             if not page.evaluate(FOCUS_IN_JS, first["id"]) and page.evaluate(
-                "id => !!document.getElementById(id).querySelector('a[href], button, input, select, textarea')", first["id"]
+                "id => !!document.getElementById(id).querySelector('a[href], button, input, select, textarea')",
+                first["id"],
             ):
                 problem = "After the skip link, the next Tab does not go to the main content."
     if problem:
-        return [Finding(
-            check="skip-link", kind=VIOLATION, criteria=["2.4.1"], description=problem,
-            help="Make the first focusable element a 'Skip to main content' link to the main element, "
-                 "and give that element tabindex=\"-1\" so it takes focus.",
-            impact="serious", nodes=[node("body", first.get("html", ""))],
-        )]
+        return [
+            Finding(
+                check="skip-link",
+                kind=VIOLATION,
+                criteria=["2.4.1"],
+                description=problem,
+                help="Make the first focusable element a 'Skip to main content' link to the main element, "
+                'and give that element tabindex="-1" so it takes focus.',
+                impact="serious",
+                nodes=[node("body", first.get("html", ""))],
+            )
+        ]
     return []
 
 

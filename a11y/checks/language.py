@@ -13,12 +13,87 @@ from a11y.checks.context import CheckContext, js_with_path
 from a11y.findings import VIOLATION, Finding, node
 
 STOPWORDS = {
-    "nl": {"de", "het", "een", "en", "van", "is", "op", "te", "dat", "niet", "u", "uw", "wij", "we", "met", "voor",
-           "bij", "naar", "ook", "of", "zijn", "wordt", "worden", "heeft", "hebben", "deze", "dit", "als", "om",
-           "kunt", "nog", "wat", "hoe", "waarom", "geen", "maar", "over", "uit", "door"},
-    "en": {"the", "and", "of", "to", "is", "your", "you", "we", "with", "for", "not", "by", "at", "this", "that",
-           "are", "be", "has", "have", "will", "can", "from", "our", "what", "how", "why", "no", "but", "about",
-           "which", "when", "it", "an", "or", "was", "were", "do", "does"},
+    "nl": {
+        "de",
+        "het",
+        "een",
+        "en",
+        "van",
+        "is",
+        "op",
+        "te",
+        "dat",
+        "niet",
+        "u",
+        "uw",
+        "wij",
+        "we",
+        "met",
+        "voor",
+        "bij",
+        "naar",
+        "ook",
+        "of",
+        "zijn",
+        "wordt",
+        "worden",
+        "heeft",
+        "hebben",
+        "deze",
+        "dit",
+        "als",
+        "om",
+        "kunt",
+        "nog",
+        "wat",
+        "hoe",
+        "waarom",
+        "geen",
+        "maar",
+        "over",
+        "uit",
+        "door",
+    },
+    "en": {
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "your",
+        "you",
+        "we",
+        "with",
+        "for",
+        "not",
+        "by",
+        "at",
+        "this",
+        "that",
+        "are",
+        "be",
+        "has",
+        "have",
+        "will",
+        "can",
+        "from",
+        "our",
+        "what",
+        "how",
+        "why",
+        "no",
+        "but",
+        "about",
+        "which",
+        "when",
+        "it",
+        "an",
+        "or",
+        "was",
+        "were",
+        "do",
+        "does",
+    },
 }
 WORD = re.compile(r"[a-zà-ÿ]+")
 
@@ -58,27 +133,45 @@ def language(page, ctx: CheckContext) -> list[Finding]:
     findings = []
     page_lang = data["lang"].split("-")[0].lower()
     if page_lang != ctx.language:
-        findings.append(Finding(
-            check="page-language", kind=VIOLATION, criteria=["3.1.1"],
-            description=f"The page says it is in '{data['lang'] or '(none)'}', but it should be '{ctx.language}'.",
-            help="Set <html lang> to the language of the page.", impact="serious", nodes=[node("html")],
-        ))
+        findings.append(
+            Finding(
+                check="page-language",
+                kind=VIOLATION,
+                criteria=["3.1.1"],
+                description=f"The page says it is in '{data['lang'] or '(none)'}', but it should be '{ctx.language}'.",
+                help="Set <html lang> to the language of the page.",
+                impact="serious",
+                nodes=[node("html")],
+            )
+        )
     wrong = []
     for block in data["blocks"]:
         guessed = guess_language(block["text"])
         declared = (block["lang"] or data["lang"]).split("-")[0].lower()
         if guessed and guessed != declared:
-            wrong.append(node(block["selector"], "", f"looks like '{guessed}', marked '{declared}': {block['text'][:120]}"))
+            wrong.append(
+                node(block["selector"], "", f"looks like '{guessed}', marked '{declared}': {block['text'][:120]}")
+            )
     for switch in data["switches"]:
         if switch["lang"].split("-")[0].lower() != switch["hreflang"].split("-")[0].lower():
-            wrong.append(node(switch["selector"], switch["html"],
-                              f"links to '{switch['hreflang']}' content but is marked '{switch['lang']}'"))
+            wrong.append(
+                node(
+                    switch["selector"],
+                    switch["html"],
+                    f"links to '{switch['hreflang']}' content but is marked '{switch['lang']}'",
+                )
+            )
     if wrong:
-        findings.append(Finding(
-            check="language-of-parts", kind=VIOLATION, criteria=["3.1.2"],
-            description="Text in another language than the page is not marked with its own lang attribute "
-                        "(or it was not translated).",
-            help="Translate the text, or mark it with lang=\"nl\" / lang=\"en\" so screen readers pronounce it right.",
-            impact="moderate", nodes=wrong[:8],
-        ))
+        findings.append(
+            Finding(
+                check="language-of-parts",
+                kind=VIOLATION,
+                criteria=["3.1.2"],
+                description="Text in another language than the page is not marked with its own lang attribute "
+                "(or it was not translated).",
+                help='Translate the text, or mark it with lang="nl" / lang="en" so screen readers pronounce it right.',
+                impact="moderate",
+                nodes=wrong[:8],
+            )
+        )
     return findings

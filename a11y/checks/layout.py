@@ -63,7 +63,9 @@ TEXT_200_CSS = "html { font-size: 200% !important; }"
 
 ADD_SHEET_JS = """css => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; window.__a11ySheet = sheet; }"""
-REMOVE_SHEET_JS = """() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== window.__a11ySheet); }"""
+REMOVE_SHEET_JS = (
+    """() => { document.adoptedStyleSheets = document.adoptedStyleSheets.filter(s => s !== window.__a11ySheet); }"""
+)
 
 FONT_SIZES_JS = js_with_path("""() => {
   const sizes = [];
@@ -114,28 +116,49 @@ BROKEN_WORDS_JS = js_with_path("""() => {
 def _lost_content_findings(result: dict, check: str, criteria: list[str], situation: str, fix: str) -> list[Finding]:
     findings = []
     if result["hscroll"] or result["wide"]:
-        findings.append(Finding(
-            check=check, kind=VIOLATION, criteria=criteria,
-            description=f"{situation}: the page is {result['scrollWidth']} px wide in a {result['viewport']} px window, "
-                        "so visitors must scroll sideways or miss content.",
-            help=fix, impact="serious",
-            nodes=[node(w["selector"], w["html"], f"right edge at {w['right']} px") for w in result["wide"]]
-            or [node("html", "", f"scroll width {result['scrollWidth']} px")],
-        ))
+        findings.append(
+            Finding(
+                check=check,
+                kind=VIOLATION,
+                criteria=criteria,
+                description=f"{situation}: the page is {result['scrollWidth']} px wide in a {result['viewport']} px window, "
+                "so visitors must scroll sideways or miss content.",
+                help=fix,
+                impact="serious",
+                nodes=[node(w["selector"], w["html"], f"right edge at {w['right']} px") for w in result["wide"]]
+                or [node("html", "", f"scroll width {result['scrollWidth']} px")],
+            )
+        )
     if result["clipped"]:
-        findings.append(Finding(
-            check=check, kind=VIOLATION, criteria=criteria,
-            description=f"{situation}: a box cuts off its content (overflow hidden).",
-            help=fix, impact="serious",
-            nodes=[node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px") for c in result["clipped"]],
-        ))
+        findings.append(
+            Finding(
+                check=check,
+                kind=VIOLATION,
+                criteria=criteria,
+                description=f"{situation}: a box cuts off its content (overflow hidden).",
+                help=fix,
+                impact="serious",
+                nodes=[
+                    node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px")
+                    for c in result["clipped"]
+                ],
+            )
+        )
     if result["overflowing"]:
-        findings.append(Finding(
-            check=check, kind=VIOLATION, criteria=criteria,
-            description=f"{situation}: text runs out of a box with a fixed height and overlaps other content.",
-            help=fix, impact="serious",
-            nodes=[node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px") for c in result["overflowing"]],
-        ))
+        findings.append(
+            Finding(
+                check=check,
+                kind=VIOLATION,
+                criteria=criteria,
+                description=f"{situation}: text runs out of a box with a fixed height and overlaps other content.",
+                help=fix,
+                impact="serious",
+                nodes=[
+                    node(c["selector"], c["html"], f"content {c['scroll']} px, box {c['client']} px")
+                    for c in result["overflowing"]
+                ],
+            )
+        )
     return findings
 
 
@@ -148,18 +171,26 @@ def reflow(page, ctx: CheckContext) -> list[Finding]:
     finally:
         page.set_viewport_size(DESKTOP_VIEWPORT)
     findings = _lost_content_findings(
-        result, "reflow", ["1.4.10"], "At 320 CSS px wide",
-        "Let content wrap: no fixed widths in px, use max-width and flexible layouts; put wide tables in a scroll box.")
+        result,
+        "reflow",
+        ["1.4.10"],
+        "At 320 CSS px wide",
+        "Let content wrap: no fixed widths in px, use max-width and flexible layouts; put wide tables in a scroll box.",
+    )
     if broken:
-        findings.append(Finding(
-            check="reflow-broken-words", kind=VIOLATION, criteria=["1.4.10"],
-            description="At 320 CSS px wide, words are broken inside the word over two lines "
-                        "(a column or box squeezed too narrow), so they cannot be read as words.",
-            help="Stack the columns on small screens (a table becomes one block per row, with its labels) "
-                 "instead of squeezing them; do not force word-break.",
-            impact="serious",
-            nodes=[node(b["selector"], b["html"], f"broken word: {b['word']}") for b in broken],
-        ))
+        findings.append(
+            Finding(
+                check="reflow-broken-words",
+                kind=VIOLATION,
+                criteria=["1.4.10"],
+                description="At 320 CSS px wide, words are broken inside the word over two lines "
+                "(a column or box squeezed too narrow), so they cannot be read as words.",
+                help="Stack the columns on small screens (a table becomes one block per row, with its labels) "
+                "instead of squeezing them; do not force word-break.",
+                impact="serious",
+                nodes=[node(b["selector"], b["html"], f"broken word: {b['word']}") for b in broken],
+            )
+        )
     return findings
 
 
@@ -171,8 +202,12 @@ def text_spacing(page, ctx: CheckContext) -> list[Finding]:
     finally:
         page.evaluate(REMOVE_SHEET_JS)
     return _lost_content_findings(
-        result, "text-spacing", ["1.4.12"], "With increased text spacing (line 1.5, letters 0.12em, words 0.16em)",
-        "Do not give text boxes a fixed height or overflow: hidden; let them grow with their text.")
+        result,
+        "text-spacing",
+        ["1.4.12"],
+        "With increased text spacing (line 1.5, letters 0.12em, words 0.16em)",
+        "Do not give text boxes a fixed height or overflow: hidden; let them grow with their text.",
+    )
 
 
 def resize_text(page, ctx: CheckContext) -> list[Finding]:
@@ -185,16 +220,25 @@ def resize_text(page, ctx: CheckContext) -> list[Finding]:
     finally:
         page.evaluate(REMOVE_SHEET_JS)
     findings = _lost_content_findings(
-        result, "resize-text", ["1.4.4"], "With text at 200%",
-        "Size text and boxes in rem/em, not px, and let boxes grow with their text.")
+        result,
+        "resize-text",
+        ["1.4.4"],
+        "With text at 200%",
+        "Size text and boxes in rem/em, not px, and let boxes grow with their text.",
+    )
     fixed = [sel for sel, size in before.items() if sel in after and size > 0 and after[sel] < size * 1.5]
     if fixed:
-        findings.append(Finding(
-            check="resize-text", kind=WARNING, criteria=["1.4.4"],
-            description="Some text does not grow when the visitor makes text larger (font size set in px).",
-            help="Set font sizes in rem or em so they follow the visitor's text-size setting.",
-            impact="moderate", nodes=[node(sel) for sel in fixed[:8]],
-        ))
+        findings.append(
+            Finding(
+                check="resize-text",
+                kind=WARNING,
+                criteria=["1.4.4"],
+                description="Some text does not grow when the visitor makes text larger (font size set in px).",
+                help="Set font sizes in rem or em so they follow the visitor's text-size setting.",
+                impact="moderate",
+                nodes=[node(sel) for sel in fixed[:8]],
+            )
+        )
     return findings
 
 
@@ -215,11 +259,16 @@ def orientation(page, ctx: CheckContext) -> list[Finding]:
     portrait, landscape = results["portrait"], results["landscape"]
     longest = max(portrait["text"], landscape["text"], 1)
     if not (portrait["visible"] and landscape["visible"]) or min(portrait["text"], landscape["text"]) < 0.9 * longest:
-        return [Finding(
-            check="orientation", kind=VIOLATION, criteria=["1.3.4"],
-            description="The main content is hidden or shorter in one screen orientation "
-                        f"(portrait: {portrait['text']} characters, landscape: {landscape['text']}).",
-            help="Do not hide content with orientation media queries; the page must work in both orientations.",
-            impact="serious", nodes=[node("main")],
-        )]
+        return [
+            Finding(
+                check="orientation",
+                kind=VIOLATION,
+                criteria=["1.3.4"],
+                description="The main content is hidden or shorter in one screen orientation "
+                f"(portrait: {portrait['text']} characters, landscape: {landscape['text']}).",
+                help="Do not hide content with orientation media queries; the page must work in both orientations.",
+                impact="serious",
+                nodes=[node("main")],
+            )
+        ]
     return []

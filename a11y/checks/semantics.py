@@ -76,26 +76,53 @@ def semantics(page, ctx: CheckContext) -> list[Finding]:
     data = page.evaluate(SEMANTICS_JS)
     findings = []
     if data["labelInName"]:
-        findings.append(Finding(
-            "label-in-name", VIOLATION, ["2.5.3"], "The accessible name of a control does not contain its visible text, "
-            "so speech-control users cannot say what they see.",
-            "Start aria-label with the visible text, or drop aria-label and let the visible text be the name.",
-            "serious", nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["labelInName"]]))
+        findings.append(
+            Finding(
+                "label-in-name",
+                VIOLATION,
+                ["2.5.3"],
+                "The accessible name of a control does not contain its visible text, "
+                "so speech-control users cannot say what they see.",
+                "Start aria-label with the visible text, or drop aria-label and let the visible text be the name.",
+                "serious",
+                nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["labelInName"]],
+            )
+        )
     if data["inputPurpose"]:
-        findings.append(Finding(
-            "input-purpose", VIOLATION, ["1.3.5"], "A field for the visitor's own e-mail address or phone number "
-            "does not say so with autocomplete.",
-            "Add autocomplete=\"email\" or autocomplete=\"tel\" so browsers and assistive tools can fill it in.",
-            "moderate", nodes=[node(n["selector"], n["html"]) for n in data["inputPurpose"]]))
+        findings.append(
+            Finding(
+                "input-purpose",
+                VIOLATION,
+                ["1.3.5"],
+                "A field for the visitor's own e-mail address or phone number does not say so with autocomplete.",
+                'Add autocomplete="email" or autocomplete="tel" so browsers and assistive tools can fill it in.',
+                "moderate",
+                nodes=[node(n["selector"], n["html"]) for n in data["inputPurpose"]],
+            )
+        )
     if data["contrast"]:
-        findings.append(Finding(
-            "non-text-contrast", VIOLATION, ["1.4.11"], "The border of a form field has too little contrast (less than 3:1) "
-            "with its surroundings, so people with low vision cannot find the field.",
-            "Give fields a border of at least 3:1 contrast, e.g. #6b6b6b on white.",
-            "serious", nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["contrast"]]))
+        findings.append(
+            Finding(
+                "non-text-contrast",
+                VIOLATION,
+                ["1.4.11"],
+                "The border of a form field has too little contrast (less than 3:1) "
+                "with its surroundings, so people with low vision cannot find the field.",
+                "Give fields a border of at least 3:1 contrast, e.g. #6b6b6b on white.",
+                "serious",
+                nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["contrast"]],
+            )
+        )
     if data["vagueLinks"]:
-        findings.append(Finding(
-            "link-purpose", WARNING, ["2.4.4"], "A link only says something like 'here' or 'read more'.",
-            "Let the link text say where it goes, e.g. 'Read more about the decision date'.",
-            "moderate", nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["vagueLinks"]]))
+        findings.append(
+            Finding(
+                "link-purpose",
+                WARNING,
+                ["2.4.4"],
+                "A link only says something like 'here' or 'read more'.",
+                "Let the link text say where it goes, e.g. 'Read more about the decision date'.",
+                "moderate",
+                nodes=[node(n["selector"], n["html"], n["summary"]) for n in data["vagueLinks"]],
+            )
+        )
     return findings

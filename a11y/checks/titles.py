@@ -12,12 +12,17 @@ def page_title(page, ctx: CheckContext) -> list[Finding]:
     ctx.extra["title"] = title
     first_part = title.split("|")[0].strip()
     if len(first_part) < 3:
-        return [Finding(
-            check="page-title", kind=VIOLATION, criteria=["2.4.2"],
-            description=f"The page title '{title}' does not say what is on the page.",
-            help="Start the <title> with what this page is about, then the site name.",
-            impact="serious", nodes=[node("title", f"<title>{title}</title>")],
-        )]
+        return [
+            Finding(
+                check="page-title",
+                kind=VIOLATION,
+                criteria=["2.4.2"],
+                description=f"The page title '{title}' does not say what is on the page.",
+                help="Start the <title> with what this page is about, then the site name.",
+                impact="serious",
+                nodes=[node("title", f"<title>{title}</title>")],
+            )
+        ]
     return []
 
 
@@ -32,10 +37,18 @@ def duplicate_titles(pages: list[tuple[str, str, str]]) -> list[tuple[str, Findi
     findings = []
     for title, paths in by_title.items():
         if len(paths) > 1:
-            findings.append((first_state[title], Finding(
-                check="unique-title", kind=VIOLATION, criteria=["2.4.2"],
-                description=f"{len(paths)} different pages share the title '{title}': {', '.join(sorted(paths))}.",
-                help="Make each page's title unique, e.g. include the case number or the step of the form.",
-                impact="moderate", nodes=[node("title", f"<title>{title}</title>")],
-            )))
+            findings.append(
+                (
+                    first_state[title],
+                    Finding(
+                        check="unique-title",
+                        kind=VIOLATION,
+                        criteria=["2.4.2"],
+                        description=f"{len(paths)} different pages share the title '{title}': {', '.join(sorted(paths))}.",
+                        help="Make each page's title unique, e.g. include the case number or the step of the form.",
+                        impact="moderate",
+                        nodes=[node("title", f"<title>{title}</title>")],
+                    ),
+                )
+            )
     return findings

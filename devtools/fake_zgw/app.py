@@ -26,8 +26,12 @@ RSIN = "001234560"
 NAMESPACE = uuid.UUID("6f1c1b3e-2b55-4d7a-9a53-0c1d2e3f4a5b")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 RESULT_WORDS = {
-    "granted": "Verleend", "partly_granted": "Gedeeltelijk verleend", "refused": "Geweigerd",
-    "withdrawn": "Ingetrokken", "not_admissible": "Buiten behandeling", "completed": "Afgehandeld",
+    "granted": "Verleend",
+    "partly_granted": "Gedeeltelijk verleend",
+    "refused": "Geweigerd",
+    "withdrawn": "Ingetrokken",
+    "not_admissible": "Buiten behandeling",
+    "completed": "Afgehandeld",
 }
 
 
@@ -37,19 +41,33 @@ def _uuid(*parts: str) -> str:
 
 def _problem(status: int, title: str, code: str) -> JSONResponse:
     return JSONResponse(
-        {"type": f"https://fake-zgw.example/fouten/{code}", "code": code, "title": title,
-         "status": status, "detail": title, "instance": f"urn:uuid:{uuid.uuid4()}"},
-        status_code=status, media_type="application/problem+json",
+        {
+            "type": f"https://fake-zgw.example/fouten/{code}",
+            "code": code,
+            "title": title,
+            "status": status,
+            "detail": title,
+            "instance": f"urn:uuid:{uuid.uuid4()}",
+        },
+        status_code=status,
+        media_type="application/problem+json",
     )
 
 
 def _invalid(name: str, code: str) -> JSONResponse:
     """A 400 ValidatieFout (ZGW: problem+json with ``invalidParams``)."""
     return JSONResponse(
-        {"type": "https://fake-zgw.example/fouten/ValidationError/", "code": "invalid",
-         "title": "Invalid input.", "status": 400, "detail": "", "instance": f"urn:uuid:{uuid.uuid4()}",
-         "invalidParams": [{"name": name, "code": code, "reason": "Ongeldige invoer."}]},
-        status_code=400, media_type="application/problem+json",
+        {
+            "type": "https://fake-zgw.example/fouten/ValidationError/",
+            "code": "invalid",
+            "title": "Invalid input.",
+            "status": 400,
+            "detail": "",
+            "instance": f"urn:uuid:{uuid.uuid4()}",
+            "invalidParams": [{"name": name, "code": code, "reason": "Ongeldige invoer."}],
+        },
+        status_code=400,
+        media_type="application/problem+json",
     )
 
 
@@ -109,12 +127,25 @@ class FakeZgw:
             st_id = _uuid("statustype", code, str(order))
             st_url = self.url("catalogi", "statustypen", st_id)
             self.statustypen[st_id] = {
-                "url": st_url, "omschrijving": step["name_nl"], "omschrijvingGeneriek": "",
-                "statustekst": step["resident_text_nl"], "zaaktype": url, "catalogus": catalogus,
-                "zaaktypeIdentificatie": code, "volgnummer": order, "isEindstatus": step["is_final"],
-                "informeren": step["notify"], "doorlooptijd": None, "toelichting": None,
-                "checklistitemStatustype": [], "eigenschappen": [], "beginGeldigheid": None,
-                "eindeGeldigheid": None, "beginObject": None, "eindeObject": None, "zaakobjecttype": "",
+                "url": st_url,
+                "omschrijving": step["name_nl"],
+                "omschrijvingGeneriek": "",
+                "statustekst": step["resident_text_nl"],
+                "zaaktype": url,
+                "catalogus": catalogus,
+                "zaaktypeIdentificatie": code,
+                "volgnummer": order,
+                "isEindstatus": step["is_final"],
+                "informeren": step["notify"],
+                "doorlooptijd": None,
+                "toelichting": None,
+                "checklistitemStatustype": [],
+                "eigenschappen": [],
+                "beginGeldigheid": None,
+                "eindeGeldigheid": None,
+                "beginObject": None,
+                "eindeObject": None,
+                "zaakobjecttype": "",
             }
             steps.append(st_url)
         results = []
@@ -122,35 +153,76 @@ class FakeZgw:
             rt_id = _uuid("resultaattype", code, result)
             rt_url = self.url("catalogi", "resultaattypen", rt_id)
             self.resultaattypen[rt_id] = {
-                "url": rt_url, "zaaktype": url, "zaaktypeIdentificatie": code, "omschrijving": words,
+                "url": rt_url,
+                "zaaktype": url,
+                "zaaktypeIdentificatie": code,
+                "omschrijving": words,
                 "resultaattypeomschrijving": "https://selectielijst.example/api/v1/resultaattypeomschrijvingen/1",
-                "omschrijvingGeneriek": words, "selectielijstklasse": "https://selectielijst.example/api/v1/resultaten/1",
-                "toelichting": "", "archiefnominatie": "blijvend_bewaren", "archiefactietermijn": "P10Y",
-                "brondatumArchiefprocedure": None, "procesobjectaard": "", "catalogus": catalogus,
-                "beginGeldigheid": None, "eindeGeldigheid": None, "beginObject": None, "eindeObject": None,
-                "indicatieSpecifiek": None, "procestermijn": None, "besluittypen": [],
-                "besluittypeOmschrijving": [], "informatieobjecttypen": [],
-                "informatieobjecttypeOmschrijving": [], "zaakobjecttypen": [],
+                "omschrijvingGeneriek": words,
+                "selectielijstklasse": "https://selectielijst.example/api/v1/resultaten/1",
+                "toelichting": "",
+                "archiefnominatie": "blijvend_bewaren",
+                "archiefactietermijn": "P10Y",
+                "brondatumArchiefprocedure": None,
+                "procesobjectaard": "",
+                "catalogus": catalogus,
+                "beginGeldigheid": None,
+                "eindeGeldigheid": None,
+                "beginObject": None,
+                "eindeObject": None,
+                "indicatieSpecifiek": None,
+                "procestermijn": None,
+                "besluittypen": [],
+                "besluittypeOmschrijving": [],
+                "informatieobjecttypen": [],
+                "informatieobjecttypeOmschrijving": [],
+                "zaakobjecttypen": [],
             }
             results.append(rt_url)
         self.zaaktypen[ident] = {
-            "url": url, "identificatie": code, "omschrijving": spec["name_nl"], "omschrijvingGeneriek": "",
-            "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "doel": spec.get("description_nl", "") or spec["name_nl"],
-            "aanleiding": "Aanvraag van een inwoner of bedrijf", "toelichting": "",
+            "url": url,
+            "identificatie": code,
+            "omschrijving": spec["name_nl"],
+            "omschrijvingGeneriek": "",
+            "vertrouwelijkheidaanduiding": "zaakvertrouwelijk",
+            "doel": spec.get("description_nl", "") or spec["name_nl"],
+            "aanleiding": "Aanvraag van een inwoner of bedrijf",
+            "toelichting": "",
             "indicatieInternOfExtern": "extern" if spec.get("is_public", True) else "intern",
-            "handelingInitiator": "aanvragen", "onderwerp": spec["name_nl"][:80], "handelingBehandelaar": "behandelen",
-            "doorlooptijd": spec["legal_term"], "servicenorm": spec.get("service_norm"),
+            "handelingInitiator": "aanvragen",
+            "onderwerp": spec["name_nl"][:80],
+            "handelingBehandelaar": "behandelen",
+            "doorlooptijd": spec["legal_term"],
+            "servicenorm": spec.get("service_norm"),
             "opschortingEnAanhoudingMogelijk": spec.get("suspension_allowed", True),
             "verlengingMogelijk": spec.get("extension_allowed", False),
-            "verlengingstermijn": spec.get("max_extension"), "trefwoorden": [],
-            "publicatieIndicatie": False, "publicatietekst": "", "verantwoordingsrelatie": [],
-            "productenOfDiensten": [], "selectielijstProcestype": "",
+            "verlengingstermijn": spec.get("max_extension"),
+            "trefwoorden": [],
+            "publicatieIndicatie": False,
+            "publicatietekst": "",
+            "verantwoordingsrelatie": [],
+            "productenOfDiensten": [],
+            "selectielijstProcestype": "",
             "referentieproces": {"naam": spec["name_nl"][:80], "link": ""},
-            "verantwoordelijke": RSIN, "zaakobjecttypen": [], "broncatalogus": None, "bronzaaktype": None,
-            "catalogus": catalogus, "statustypen": steps, "resultaattypen": results, "eigenschappen": [],
-            "informatieobjecttypen": [], "roltypen": [], "besluittypen": [], "deelzaaktypen": [],
-            "gerelateerdeZaaktypen": [], "beginGeldigheid": "2025-01-01", "eindeGeldigheid": None,
-            "beginObject": None, "eindeObject": None, "versiedatum": "2025-01-01", "concept": False,
+            "verantwoordelijke": RSIN,
+            "zaakobjecttypen": [],
+            "broncatalogus": None,
+            "bronzaaktype": None,
+            "catalogus": catalogus,
+            "statustypen": steps,
+            "resultaattypen": results,
+            "eigenschappen": [],
+            "informatieobjecttypen": [],
+            "roltypen": [],
+            "besluittypen": [],
+            "deelzaaktypen": [],
+            "gerelateerdeZaaktypen": [],
+            "beginGeldigheid": "2025-01-01",
+            "eindeGeldigheid": None,
+            "beginObject": None,
+            "eindeObject": None,
+            "versiedatum": "2025-01-01",
+            "concept": False,
         }
         return url
 
@@ -160,27 +232,55 @@ class FakeZgw:
     def statustype_url(self, code: str, order: int) -> str:
         return self.url("catalogi", "statustypen", _uuid("statustype", code, str(order)))
 
-    def add_zaak(self, number: str, code: str, title: str, received: date, *, confidentiality: str = "zaakvertrouwelijk") -> str:
+    def add_zaak(
+        self, number: str, code: str, title: str, received: date, *, confidentiality: str = "zaakvertrouwelijk"
+    ) -> str:
         ident = _uuid("zaak", number)
         url = self.url("zaken", "zaken", ident)
         zaaktype = self.zaaktypen[_uuid("zaaktype", code)]
         weeks = {"P8W": 56, "P6W": 42, "P12W": 84, "P26W": 182, "P2W": 14}.get(zaaktype["doorlooptijd"], 56)
         self.zaken[ident] = {
-            "url": url, "uuid": ident, "identificatie": number, "bronorganisatie": RSIN, "omschrijving": title,
-            "toelichting": "", "zaaktype": zaaktype["url"], "registratiedatum": received.isoformat(),
-            "verantwoordelijkeOrganisatie": RSIN, "startdatum": received.isoformat(), "einddatum": None,
+            "url": url,
+            "uuid": ident,
+            "identificatie": number,
+            "bronorganisatie": RSIN,
+            "omschrijving": title,
+            "toelichting": "",
+            "zaaktype": zaaktype["url"],
+            "registratiedatum": received.isoformat(),
+            "verantwoordelijkeOrganisatie": RSIN,
+            "startdatum": received.isoformat(),
+            "einddatum": None,
             "einddatumGepland": None,
             # Like Open Zaak: start + doorlooptijd, not moved by a verlenging or holidays.
             "uiterlijkeEinddatumAfdoening": (received + timedelta(days=weeks)).isoformat(),
-            "publicatiedatum": None, "communicatiekanaal": "", "productenOfDiensten": [],
-            "vertrouwelijkheidaanduiding": confidentiality, "betalingsindicatie": "",
-            "betalingsindicatieWeergave": "", "laatsteBetaaldatum": None,
-            "verlenging": None, "opschorting": {"indicatie": False, "reden": ""}, "selectielijstklasse": "",
-            "hoofdzaak": None, "deelzaken": [], "relevanteAndereZaken": [], "eigenschappen": [], "rollen": [],
-            "status": None, "zaakinformatieobjecten": [], "zaakobjecten": [], "kenmerken": [],
-            "archiefnominatie": None, "archiefstatus": "nog_te_archiveren", "archiefactiedatum": None,
-            "resultaat": None, "opdrachtgevendeOrganisatie": "", "processobjectaard": "",
-            "startdatumBewaartermijn": None, "processobject": None,
+            "publicatiedatum": None,
+            "communicatiekanaal": "",
+            "productenOfDiensten": [],
+            "vertrouwelijkheidaanduiding": confidentiality,
+            "betalingsindicatie": "",
+            "betalingsindicatieWeergave": "",
+            "laatsteBetaaldatum": None,
+            "verlenging": None,
+            "opschorting": {"indicatie": False, "reden": ""},
+            "selectielijstklasse": "",
+            "hoofdzaak": None,
+            "deelzaken": [],
+            "relevanteAndereZaken": [],
+            "eigenschappen": [],
+            "rollen": [],
+            "status": None,
+            "zaakinformatieobjecten": [],
+            "zaakobjecten": [],
+            "kenmerken": [],
+            "archiefnominatie": None,
+            "archiefstatus": "nog_te_archiveren",
+            "archiefactiedatum": None,
+            "resultaat": None,
+            "opdrachtgevendeOrganisatie": "",
+            "processobjectaard": "",
+            "startdatumBewaartermijn": None,
+            "processobject": None,
         }
         return url
 
@@ -196,25 +296,40 @@ class FakeZgw:
             if status["zaak"] == zaak["url"]:
                 status["indicatieLaatstGezetteStatus"] = False
         self.statussen[ident] = {
-            "url": url, "uuid": ident, "zaak": zaak["url"], "statustype": self.statustype_url(code, order),
+            "url": url,
+            "uuid": ident,
+            "zaak": zaak["url"],
+            "statustype": self.statustype_url(code, order),
             "datumStatusGezet": at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
-            "statustoelichting": note, "indicatieLaatstGezetteStatus": True,
+            "statustoelichting": note,
+            "indicatieLaatstGezetteStatus": True,
             "zaakinformatieobjecten": [],
         }
         zaak["status"] = url
         return url
 
-    def add_rol(self, number: str, generic: str, kind: str, ident: dict[str, Any],
-                contact: dict[str, str] | None = None) -> str:
+    def add_rol(
+        self, number: str, generic: str, kind: str, ident: dict[str, Any], contact: dict[str, str] | None = None
+    ) -> str:
         zaak = self.zaak(number)
         rid = _uuid("rol", number, generic, json.dumps(ident, sort_keys=True))
         url = self.url("zaken", "rollen", rid)
         self.rollen[rid] = {
-            "url": url, "uuid": rid, "zaak": zaak["url"], "betrokkene": "", "betrokkeneType": kind,
-            "afwijkendeNaamBetrokkene": "", "roltype": self.url("catalogi", "roltypen", _uuid("roltype", generic)),
-            "omschrijving": generic, "omschrijvingGeneriek": generic, "roltoelichting": generic,
-            "registratiedatum": zaak["registratiedatum"] + "T08:00:00Z", "indicatieMachtiging": "",
-            "contactpersoonRol": contact, "statussen": [], "betrokkeneIdentificatie": ident,
+            "url": url,
+            "uuid": rid,
+            "zaak": zaak["url"],
+            "betrokkene": "",
+            "betrokkeneType": kind,
+            "afwijkendeNaamBetrokkene": "",
+            "roltype": self.url("catalogi", "roltypen", _uuid("roltype", generic)),
+            "omschrijving": generic,
+            "omschrijvingGeneriek": generic,
+            "roltoelichting": generic,
+            "registratiedatum": zaak["registratiedatum"] + "T08:00:00Z",
+            "indicatieMachtiging": "",
+            "contactpersoonRol": contact,
+            "statussen": [],
+            "betrokkeneIdentificatie": ident,
         }
         zaak["rollen"].append(url)
         return url
@@ -225,36 +340,67 @@ class FakeZgw:
         rid = _uuid("resultaat", number)
         url = self.url("zaken", "resultaten", rid)
         self.resultaten[rid] = {
-            "url": url, "uuid": rid, "zaak": zaak["url"],
+            "url": url,
+            "uuid": rid,
+            "zaak": zaak["url"],
             "resultaattype": self.url("catalogi", "resultaattypen", _uuid("resultaattype", code, result)),
             "toelichting": text[:1000],
         }
         zaak["resultaat"] = url
         zaak["einddatum"] = closed.isoformat() if closed else None
 
-    def add_document(self, number: str, title: str, filename: str, confidentiality: str,
-                     content: bytes = PDF, created: date | None = None) -> str:
+    def add_document(
+        self,
+        number: str,
+        title: str,
+        filename: str,
+        confidentiality: str,
+        content: bytes = PDF,
+        created: date | None = None,
+    ) -> str:
         zaak = self.zaak(number)
         did = _uuid("document", number, title)
         url = self.url("documenten", "enkelvoudiginformatieobjecten", did)
         self.documenten[did] = {
-            "url": url, "identificatie": f"DOC-{did[:8]}", "bronorganisatie": RSIN,
-            "creatiedatum": (created or date.fromisoformat(zaak["startdatum"])).isoformat(), "titel": title,
-            "vertrouwelijkheidaanduiding": confidentiality, "auteur": "Gemeente Voorbeeldstad",
-            "status": "definitief", "formaat": "application/pdf", "taal": "nld", "versie": 1,
-            "beginRegistratie": "2026-01-01T08:00:00Z", "bestandsnaam": filename,
-            "inhoud": f"{url}/download?versie=1", "bestandsomvang": len(content), "link": "",
-            "beschrijving": "", "ontvangstdatum": None, "verzenddatum": None, "indicatieGebruiksrecht": False,
+            "url": url,
+            "identificatie": f"DOC-{did[:8]}",
+            "bronorganisatie": RSIN,
+            "creatiedatum": (created or date.fromisoformat(zaak["startdatum"])).isoformat(),
+            "titel": title,
+            "vertrouwelijkheidaanduiding": confidentiality,
+            "auteur": "Gemeente Voorbeeldstad",
+            "status": "definitief",
+            "formaat": "application/pdf",
+            "taal": "nld",
+            "versie": 1,
+            "beginRegistratie": "2026-01-01T08:00:00Z",
+            "bestandsnaam": filename,
+            "inhoud": f"{url}/download?versie=1",
+            "bestandsomvang": len(content),
+            "link": "",
+            "beschrijving": "",
+            "ontvangstdatum": None,
+            "verzenddatum": None,
+            "indicatieGebruiksrecht": False,
             "verschijningsvorm": "",
             "informatieobjecttype": self.url("catalogi", "informatieobjecttypen", _uuid("iotype", "besluit")),
-            "locked": False, "bestandsdelen": [], "trefwoorden": [], "inhoudIsVervallen": False,
+            "locked": False,
+            "bestandsdelen": [],
+            "trefwoorden": [],
+            "inhoudIsVervallen": False,
         }
         self.inhoud[did] = content
         zid = _uuid("zio", number, did)
         self.zios[zid] = {
-            "url": self.url("zaken", "zaakinformatieobjecten", zid), "uuid": zid, "informatieobject": url,
-            "zaak": zaak["url"], "aardRelatieWeergave": "Hoort bij, omgekeerd: kent", "titel": title,
-            "beschrijving": "", "registratiedatum": "2026-01-01T08:00:00Z", "vernietigingsdatum": None,
+            "url": self.url("zaken", "zaakinformatieobjecten", zid),
+            "uuid": zid,
+            "informatieobject": url,
+            "zaak": zaak["url"],
+            "aardRelatieWeergave": "Hoort bij, omgekeerd: kent",
+            "titel": title,
+            "beschrijving": "",
+            "registratiedatum": "2026-01-01T08:00:00Z",
+            "vernietigingsdatum": None,
             "status": None,
         }
         return url
@@ -275,17 +421,32 @@ class FakeZgw:
         did = str(uuid.uuid4())
         url = self.url("documenten", "enkelvoudiginformatieobjecten", did)
         self.documenten[did] = {
-            "url": url, "identificatie": f"DOC-{did[:8]}", "bronorganisatie": data["bronorganisatie"],
-            "creatiedatum": data["creatiedatum"], "titel": data["titel"],
+            "url": url,
+            "identificatie": f"DOC-{did[:8]}",
+            "bronorganisatie": data["bronorganisatie"],
+            "creatiedatum": data["creatiedatum"],
+            "titel": data["titel"],
             "vertrouwelijkheidaanduiding": data.get("vertrouwelijkheidaanduiding") or "openbaar",
-            "auteur": data["auteur"], "status": data.get("status", ""), "formaat": data.get("formaat", ""),
-            "taal": data["taal"], "versie": 1, "beginRegistratie": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "bestandsnaam": data.get("bestandsnaam", ""), "inhoud": f"{url}/download?versie=1",
-            "bestandsomvang": len(content), "link": "", "beschrijving": data.get("beschrijving", ""),
-            "ontvangstdatum": data.get("ontvangstdatum"), "verzenddatum": None,
-            "indicatieGebruiksrecht": data.get("indicatieGebruiksrecht"), "verschijningsvorm": "",
-            "informatieobjecttype": data["informatieobjecttype"], "locked": False, "bestandsdelen": [],
-            "trefwoorden": [], "inhoudIsVervallen": False,
+            "auteur": data["auteur"],
+            "status": data.get("status", ""),
+            "formaat": data.get("formaat", ""),
+            "taal": data["taal"],
+            "versie": 1,
+            "beginRegistratie": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "bestandsnaam": data.get("bestandsnaam", ""),
+            "inhoud": f"{url}/download?versie=1",
+            "bestandsomvang": len(content),
+            "link": "",
+            "beschrijving": data.get("beschrijving", ""),
+            "ontvangstdatum": data.get("ontvangstdatum"),
+            "verzenddatum": None,
+            "indicatieGebruiksrecht": data.get("indicatieGebruiksrecht"),
+            "verschijningsvorm": "",
+            "informatieobjecttype": data["informatieobjecttype"],
+            "locked": False,
+            "bestandsdelen": [],
+            "trefwoorden": [],
+            "inhoudIsVervallen": False,
         }
         self.inhoud[did] = content
         return self.documenten[did]
@@ -302,10 +463,15 @@ class FakeZgw:
             return "unique"
         zid = str(uuid.uuid4())
         self.zios[zid] = {
-            "url": self.url("zaken", "zaakinformatieobjecten", zid), "uuid": zid, "informatieobject": document,
-            "zaak": zaak, "aardRelatieWeergave": "Hoort bij, omgekeerd: kent",
-            "titel": str(data.get("titel") or found["titel"])[:200], "beschrijving": str(data.get("beschrijving") or ""),
-            "registratiedatum": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "vernietigingsdatum": None,
+            "url": self.url("zaken", "zaakinformatieobjecten", zid),
+            "uuid": zid,
+            "informatieobject": document,
+            "zaak": zaak,
+            "aardRelatieWeergave": "Hoort bij, omgekeerd: kent",
+            "titel": str(data.get("titel") or found["titel"])[:200],
+            "beschrijving": str(data.get("beschrijving") or ""),
+            "registratiedatum": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "vernietigingsdatum": None,
             "status": None,
         }
         return self.zios[zid]
@@ -316,7 +482,7 @@ class FakeZgw:
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer "):
             return False
-        token = header[len("Bearer "):]
+        token = header[len("Bearer ") :]
         for client_id, secret in self.secrets.items():
             try:
                 claims = jwt.decode(token, OctKey.import_key(secret), algorithms=["HS256"]).claims
@@ -354,22 +520,50 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
         owner = spec["owner"]
         if owner in RESIDENTS:
             person = RESIDENTS[owner]
-            fake.add_rol(number, "initiator", "natuurlijk_persoon",
-                         {"inpBsn": person["bsn"], "geslachtsnaam": person["name"]},
-                         {"naam": person["name"], "emailadres": person["email"], "telefoonnummer": person["phone"], "functie": ""})
+            fake.add_rol(
+                number,
+                "initiator",
+                "natuurlijk_persoon",
+                {"inpBsn": person["bsn"], "geslachtsnaam": person["name"]},
+                {
+                    "naam": person["name"],
+                    "emailadres": person["email"],
+                    "telefoonnummer": person["phone"],
+                    "functie": "",
+                },
+            )
         else:
             company = BUSINESSES[owner]
-            fake.add_rol(number, "initiator", "vestiging",
-                         {"kvkNummer": company["kvk"], "vestigingsNummer": spec.get("branch") or "",
-                          "handelsnaam": [company["name"]]},
-                         {"naam": company["name"], "emailadres": company["email"], "telefoonnummer": company["phone"], "functie": ""})
+            fake.add_rol(
+                number,
+                "initiator",
+                "vestiging",
+                {
+                    "kvkNummer": company["kvk"],
+                    "vestigingsNummer": spec.get("branch") or "",
+                    "handelsnaam": [company["name"]],
+                },
+                {
+                    "naam": company["name"],
+                    "emailadres": company["email"],
+                    "telefoonnummer": company["phone"],
+                    "functie": "",
+                },
+            )
         if spec["handler"]:
             employee = employees[spec["handler"]]
-            fake.add_rol(number, "behandelaar", "medewerker",
-                         {"identificatie": employee["login_id"], "achternaam": employee["name"]},
-                         {"naam": employee["name"], "emailadres": employee["email"],
-                          "telefoonnummer": employee["direct_phone"] if employee["show_direct_contact"] else "",
-                          "functie": employee["function_nl"]})
+            fake.add_rol(
+                number,
+                "behandelaar",
+                "medewerker",
+                {"identificatie": employee["login_id"], "achternaam": employee["name"]},
+                {
+                    "naam": employee["name"],
+                    "emailadres": employee["email"],
+                    "telefoonnummer": employee["direct_phone"] if employee["show_direct_contact"] else "",
+                    "functie": employee["function_nl"],
+                },
+            )
         zaak = fake.zaak(number)
         if "extension" in spec:
             zaak["verlenging"] = {"reden": spec["extension"]["reason_nl"], "duur": spec["extension"]["duration"]}
@@ -379,8 +573,13 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
         if decision:
             closed = today + timedelta(days=decision["on"]) if decision["closed"] else None
             fake.set_result(number, decision["result"], decision["text_nl"], closed)
-            fake.add_document(number, "Besluit", f"besluit-{number}.pdf", "zaakvertrouwelijk",
-                              created=today + timedelta(days=decision["on"]))
+            fake.add_document(
+                number,
+                "Besluit",
+                f"besluit-{number}.pdf",
+                "zaakvertrouwelijk",
+                created=today + timedelta(days=decision["on"]),
+            )
             # Never shown to the resident: an internal memo (vertrouwelijkheidaanduiding intern).
             fake.add_document(number, "Interne notitie", f"notitie-{number}.pdf", "intern")
     return fake
@@ -397,7 +596,7 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             number = 0
         size = fake.page_size
         start = (number - 1) * size
-        chunk = items[start:start + size] if number >= 1 else []
+        chunk = items[start : start + size] if number >= 1 else []
         base = str(request.url.remove_query_params("page"))
         joiner = "&" if "?" in base else "?"
         return {
@@ -418,8 +617,11 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
         branch = params.get("rol__betrokkeneIdentificatie__vestiging__vestigingsNummer")
         if bsn or branch:
             keys = [("inpBsn", bsn)] if bsn else [("vestigingsNummer", branch)]
-            zaak_urls = {rol["zaak"] for rol in fake.rollen.values()
-                         if any(rol["betrokkeneIdentificatie"].get(k) == v for k, v in keys)}
+            zaak_urls = {
+                rol["zaak"]
+                for rol in fake.rollen.values()
+                if any(rol["betrokkeneIdentificatie"].get(k) == v for k, v in keys)
+            }
             found = [zaak for zaak in found if zaak["url"] in zaak_urls]
         return page(request, sorted(found, key=lambda zaak: zaak["identificatie"]))
 
@@ -439,8 +641,14 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
         ("catalogi", "statustypen"): lambda r: page(r, by_filter(fake.statustypen, r, "zaaktype")),
         ("notificaties", "abonnement"): lambda r: list(fake.abonnementen.values()),
         ("notificaties", "kanaal"): lambda r: [
-            {"url": f"{fake.api('notificaties')}/kanaal/{_uuid('kanaal', name)}", "naam": name,
-             "documentatieLink": "", "filters": []} for name in ("zaken", "documenten")],
+            {
+                "url": f"{fake.api('notificaties')}/kanaal/{_uuid('kanaal', name)}",
+                "naam": name,
+                "documentatieLink": "",
+                "filters": [],
+            }
+            for name in ("zaken", "documenten")
+        ],
     }
     objects: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         ("zaken", "zaken"): fake.zaken,
@@ -481,7 +689,11 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             created = {"url": f"{fake.api('notificaties')}/abonnement/{aid}", **data}
             fake.abonnementen[aid] = created
             return JSONResponse(created, status_code=201)
-        if request.method == "POST" and (api, parts[0]) == ("documenten", "enkelvoudiginformatieobjecten") and len(parts) == 1:
+        if (
+            request.method == "POST"
+            and (api, parts[0]) == ("documenten", "enkelvoudiginformatieobjecten")
+            and len(parts) == 1
+        ):
             fake.last_document_post[:] = [await request.body()]
             try:
                 created_document = fake.create_document(await request.json())

@@ -25,6 +25,9 @@ def start_fake_zgw(port: int, delay: float = 0.0) -> FakeZgw:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError(f"The fake ZGW case system did not start on port {port}")
         time.sleep(0.05)
-    print(f"Fake ZGW case system on http://127.0.0.1:{port} (the demo municipality; {delay:.1f} s added to every answer)",
-          file=sys.stderr, flush=True)
+    print(
+        f"Fake ZGW case system on http://127.0.0.1:{port} (the demo municipality; {delay:.1f} s added to every answer)",
+        file=sys.stderr,
+        flush=True,
+    )
     return fake

@@ -49,8 +49,8 @@ class FakeNotify:
     api_key: str
     directory: Path | None = None
     behaviour: Behaviour = field(default_factory=Behaviour)
-    requests: list[dict] = field(default_factory=list)        # every request that passed the JWT check
-    sent: dict[str, dict] = field(default_factory=dict)       # reference (or id) -> notification
+    requests: list[dict] = field(default_factory=list)  # every request that passed the JWT check
+    sent: dict[str, dict] = field(default_factory=dict)  # reference (or id) -> notification
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def app(self) -> Starlette:
@@ -79,7 +79,9 @@ class FakeNotify:
         if self.behaviour.delay_seconds:
             await asyncio.sleep(self.behaviour.delay_seconds)
         if failure == 429:
-            return self._error(429, "RateLimitError", "Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds")
+            return self._error(
+                429, "RateLimitError", "Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds"
+            )
         if failure:
             return self._error(failure, "Exception", "Internal server error")
         template = TEMPLATES.get(body.get("template_id", ""))
@@ -92,18 +94,26 @@ class FakeNotify:
         with self._lock:
             known = self.sent.get(reference)
             if known is None:
-                known = {"id": str(uuid.uuid4()), "reference": body.get("reference"),
-                         "content": {"body": content, "from_number": "Gemeente"},
-                         "phone_number": body["phone_number"], "template": {"id": body["template_id"], "version": 1},
-                         "received_at": time.time()}
+                known = {
+                    "id": str(uuid.uuid4()),
+                    "reference": body.get("reference"),
+                    "content": {"body": content, "from_number": "Gemeente"},
+                    "phone_number": body["phone_number"],
+                    "template": {"id": body["template_id"], "version": 1},
+                    "received_at": time.time(),
+                }
                 self.sent[reference] = known
                 if self.directory is not None:
                     self.directory.mkdir(parents=True, exist_ok=True)
                     with (self.directory / "sms.jsonl").open("a") as handle:
                         handle.write(json.dumps(known, ensure_ascii=False) + "\n")
-        answer = {"id": known["id"], "reference": known["reference"], "content": known["content"],
-                  "uri": f"{request.base_url}v2/notifications/{known['id']}",
-                  "template": {**known["template"], "uri": ""}}
+        answer = {
+            "id": known["id"],
+            "reference": known["reference"],
+            "content": known["content"],
+            "uri": f"{request.base_url}v2/notifications/{known['id']}",
+            "template": {**known["template"], "uri": ""},
+        }
         return JSONResponse(answer, 201)
 
 

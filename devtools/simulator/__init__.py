@@ -23,10 +23,13 @@ def mount_simulator(app: FastAPI) -> None:
     from devtools.simulator.store import create_store
 
     loader = environment.loader
-    if not (isinstance(loader, ChoiceLoader) and any(
-        isinstance(item, FileSystemLoader) and str(TEMPLATES_DIR) in item.searchpath for item in loader.loaders
-    )):
-        environment.loader = ChoiceLoader([loader, FileSystemLoader(TEMPLATES_DIR)]) if loader else FileSystemLoader(TEMPLATES_DIR)
+    if not (
+        isinstance(loader, ChoiceLoader)
+        and any(isinstance(item, FileSystemLoader) and str(TEMPLATES_DIR) in item.searchpath for item in loader.loaders)
+    ):
+        environment.loader = (
+            ChoiceLoader([loader, FileSystemLoader(TEMPLATES_DIR)]) if loader else FileSystemLoader(TEMPLATES_DIR)
+        )
     create_store(app.state.engine)
     app.include_router(router)
     app.include_router(sent_items_router)

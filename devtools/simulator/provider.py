@@ -29,7 +29,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwt import JWTClaimsRegistry
 from sqlalchemy import update
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from devtools.simulator import people
 from devtools.simulator.keys import public_jwks, signing_key
@@ -50,8 +50,17 @@ router = APIRouter(prefix="/simulator")
 
 CODE_LIFETIME = timedelta(minutes=2)
 TOKEN_LIFETIME_SECONDS = 300
-OIDC_PARAMS = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-               "code_challenge", "code_challenge_method", "acr_values")
+OIDC_PARAMS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "acr_values",
+)
 DEFAULT_LEVEL = {"digid": "midden", "eherkenning": "EH3", "medewerker": None}
 LEVELS = {"digid": DIGID_LEVELS, "eherkenning": EHERKENNING_LEVELS, "medewerker": ()}
 CLIENT_ERROR_PAGE = "simulator/client_error.html"
@@ -66,7 +75,9 @@ def _client(request: Request, slug: str) -> tuple[str, str]:
     settings = _settings(request)
     name = PROVIDERS[slug]
     client_id = getattr(settings, f"{name}_client_id")
-    secret = getattr(settings, f"{name}_client_secret") or simulator_client_secret(request.app.state.secret_key, client_id)
+    secret = getattr(settings, f"{name}_client_secret") or simulator_client_secret(
+        request.app.state.secret_key, client_id
+    )
     return client_id, secret
 
 
@@ -84,29 +95,32 @@ def _hash(code: str) -> str:
 
 # -- discovery and keys ----------------------------------------------------------------------
 
+
 @router.get("/{slug}/.well-known/openid-configuration")
 def discovery(request: Request, slug: str):
     if not _known_slug(slug):
         _not_found()
     issuer = simulator_issuer(_settings(request), slug)
     levels = list(LEVELS[slug])
-    return JSONResponse({
-        "issuer": issuer,
-        "authorization_endpoint": f"{issuer}/authorize",
-        "token_endpoint": f"{issuer}/token",
-        "userinfo_endpoint": f"{issuer}/userinfo",
-        "jwks_uri": f"{issuer}/jwks",
-        "end_session_endpoint": f"{issuer}/logout",
-        "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "scopes_supported": ["openid", "profile"],
-        "acr_values_supported": levels,
-        "claims_supported": ["sub", "name", "acr", *_claim_names(request, slug)],
-    })
+    return JSONResponse(
+        {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/authorize",
+            "token_endpoint": f"{issuer}/token",
+            "userinfo_endpoint": f"{issuer}/userinfo",
+            "jwks_uri": f"{issuer}/jwks",
+            "end_session_endpoint": f"{issuer}/logout",
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "scopes_supported": ["openid", "profile"],
+            "acr_values_supported": levels,
+            "claims_supported": ["sub", "name", "acr", *_claim_names(request, slug)],
+        }
+    )
 
 
 @router.get("/{slug}/jwks")
@@ -126,6 +140,7 @@ def _claim_names(request: Request, slug: str) -> list[str]:
 
 
 # -- authorize -------------------------------------------------------------------------------
+
 
 def _authorize_params(source) -> dict[str, str]:
     return {name: str(source.get(name) or "")[:1000] for name in OIDC_PARAMS}
@@ -208,25 +223,53 @@ async def authorize_decide(request: Request, slug: str, db: DbSession):
     try:
         ratelimit.check(db, settings, keys)
     except ratelimit.TooManyAttempts as exc:
-        audit.record(db, "anonymous", "", "sign_in_rate_limited", client_ip=address, detail={"provider": slug, "where": "simulator"})
-        return render(request, "pages/auth/too_many_attempts.html", {"minutes": max(1, (exc.retry_after_seconds + 59) // 60)},
-                      status_code=429, headers={"Retry-After": str(exc.retry_after_seconds)})
+        audit.record(
+            db,
+            "anonymous",
+            "",
+            "sign_in_rate_limited",
+            client_ip=address,
+            detail={"provider": slug, "where": "simulator"},
+        )
+        return render(
+            request,
+            "pages/auth/too_many_attempts.html",
+            {"minutes": max(1, (exc.retry_after_seconds + 59) // 60)},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after_seconds)},
+        )
     claims, errors = _claims_from_form(slug, values, db, settings)
     if errors:
         ratelimit.record_failure(db, keys)
-        audit.record(db, "anonymous", "", "sign_in_failed", client_ip=address,
-                     detail={"provider": slug, "reason": "simulator_form_invalid", "fields": [field for field, _msg in errors]})
+        audit.record(
+            db,
+            "anonymous",
+            "",
+            "sign_in_failed",
+            client_ip=address,
+            detail={"provider": slug, "reason": "simulator_form_invalid", "fields": [field for field, _msg in errors]},
+        )
         return render(request, _template(slug), _page_context(slug, params, values, errors, db), status_code=422)
     code = secrets.token_urlsafe(32)
     # Housekeeping: codes live two minutes; drop those long gone.
     db.exec(delete(SimulatorGrant).where(SimulatorGrant.expires_at < utcnow() - timedelta(hours=1)))
-    db.add(SimulatorGrant(
-        code_hash=_hash(code), client_id=params["client_id"], redirect_uri=params["redirect_uri"],
-        scope=params["scope"], nonce=params["nonce"] or None, code_challenge=params["code_challenge"],
-        code_challenge_method=params["code_challenge_method"], claims=claims, expires_at=utcnow() + CODE_LIFETIME,
-    ))
+    db.add(
+        SimulatorGrant(
+            code_hash=_hash(code),
+            client_id=params["client_id"],
+            redirect_uri=params["redirect_uri"],
+            scope=params["scope"],
+            nonce=params["nonce"] or None,
+            code_challenge=params["code_challenge"],
+            code_challenge_method=params["code_challenge_method"],
+            claims=claims,
+            expires_at=utcnow() + CODE_LIFETIME,
+        )
+    )
     db.commit()
-    return RedirectResponse(f"{params['redirect_uri']}?{urlencode({'code': code, 'state': params['state']})}", status_code=303)
+    return RedirectResponse(
+        f"{params['redirect_uri']}?{urlencode({'code': code, 'state': params['state']})}", status_code=303
+    )
 
 
 def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[dict, list[tuple[str, str]]]:
@@ -241,10 +284,22 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
             try:
                 bsn = validate_bsn(values["bsn"])
             except InvalidIdentifier:
-                errors.insert(0, ("bsn", _("This is not a valid citizen service number (BSN). A BSN has 9 digits and must pass the 11-check. Check the number.")))
+                errors.insert(
+                    0,
+                    (
+                        "bsn",
+                        _(
+                            "This is not a valid citizen service number (BSN). A BSN has 9 digits and must pass the 11-check. Check the number."
+                        ),
+                    ),
+                )
             else:
-                claims = {"sub": f"bsn-{hashlib.sha256(bsn.encode()).hexdigest()[:16]}", settings.digid_bsn_claim: bsn,
-                          "name": people.RESIDENTS.get(bsn, ""), "acr": values["level"]}
+                claims = {
+                    "sub": f"bsn-{hashlib.sha256(bsn.encode()).hexdigest()[:16]}",
+                    settings.digid_bsn_claim: bsn,
+                    "name": people.RESIDENTS.get(bsn, ""),
+                    "acr": values["level"],
+                }
     elif slug == "eherkenning":
         field_errors: list[tuple[str, str]] = []
         kvk = branch = None
@@ -259,32 +314,50 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
             try:
                 branch = validate_vestigingsnummer(values["branch"])
             except InvalidIdentifier:
-                field_errors.append(("branch", _("A branch number has exactly 12 digits. Check the number, or leave it empty.")))
+                field_errors.append(
+                    ("branch", _("A branch number has exactly 12 digits. Check the number, or leave it empty."))
+                )
         errors[:0] = field_errors
         if not field_errors:
-            claims = {"sub": f"kvk-{kvk}" + (f"-{branch}" if branch else ""), settings.eherkenning_kvk_claim: kvk,
-                      "name": people.BUSINESSES.get(kvk, ""), "acr": values["level"]}
+            claims = {
+                "sub": f"kvk-{kvk}" + (f"-{branch}" if branch else ""),
+                settings.eherkenning_kvk_claim: kvk,
+                "name": people.BUSINESSES.get(kvk, ""),
+                "acr": values["level"],
+            }
             if branch:
                 claims[settings.eherkenning_branch_claim] = branch
     else:
         login_id = values["login_id"].strip()
         # A login name is printable text; a NUL byte would even make PostgreSQL refuse the query.
-        employee = db.exec(select(Employee).where(Employee.login_id == login_id, Employee.is_active == True)).first() if login_id and login_id.isprintable() else None  # noqa: E712
+        employee = (
+            db.exec(select(Employee).where(Employee.login_id == login_id, col(Employee.is_active).is_(True))).first()
+            if login_id and login_id.isprintable()
+            else None
+        )
         if not login_id:
             errors.append(("login_id", _("Enter your login name.")))
         elif employee is None:
             errors.append(("login_id", _("There is no active employee with this login name. Check the login name.")))
         else:
-            claims = {"sub": employee.login_id, "preferred_username": employee.login_id, "name": employee.name,
-                      "roles": employee.roles.split()}
+            claims = {
+                "sub": employee.login_id,
+                "preferred_username": employee.login_id,
+                "name": employee.name,
+                "roles": employee.roles.split(),
+            }
     return (claims if not errors else {}), errors
 
 
 # -- token and userinfo ----------------------------------------------------------------------
 
+
 def _token_error(error: str, description: str, status_code: int = 400) -> JSONResponse:
-    return JSONResponse({"error": error, "error_description": description}, status_code=status_code,
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _client_credentials(request: Request, form) -> tuple[str, str]:
@@ -327,18 +400,34 @@ async def token(request: Request, slug: str, db: DbSession):
     if grant.client_id != client_id or grant.redirect_uri != str(form.get("redirect_uri") or ""):
         return _token_error("invalid_grant", "code was issued to another client or redirect_uri")
     verifier = str(form.get("code_verifier") or "")
-    if not (43 <= len(verifier) <= 128) or not hmac.compare_digest(create_s256_code_challenge(verifier), grant.code_challenge or ""):
+    if not (43 <= len(verifier) <= 128) or not hmac.compare_digest(
+        create_s256_code_challenge(verifier), grant.code_challenge or ""
+    ):
         return _token_error("invalid_grant", "PKCE verification failed")
     issuer = simulator_issuer(_settings(request), slug)
     key = signing_key(_settings(request).var_dir)
     issued_at = int(time.time())
     header = {"alg": "RS256", "kid": key.kid}
-    id_claims = {**grant.claims, "iss": issuer, "aud": client_id, "iat": issued_at, "nbf": issued_at,
-                 "exp": issued_at + TOKEN_LIFETIME_SECONDS, "auth_time": issued_at}
+    id_claims = {
+        **grant.claims,
+        "iss": issuer,
+        "aud": client_id,
+        "iat": issued_at,
+        "nbf": issued_at,
+        "exp": issued_at + TOKEN_LIFETIME_SECONDS,
+        "auth_time": issued_at,
+    }
     if grant.nonce:
         id_claims["nonce"] = grant.nonce
-    access_claims = {**grant.claims, "iss": issuer, "aud": f"{issuer}/userinfo", "client_id": client_id,
-                     "iat": issued_at, "exp": issued_at + TOKEN_LIFETIME_SECONDS, "scope": grant.scope}
+    access_claims = {
+        **grant.claims,
+        "iss": issuer,
+        "aud": f"{issuer}/userinfo",
+        "client_id": client_id,
+        "iat": issued_at,
+        "exp": issued_at + TOKEN_LIFETIME_SECONDS,
+        "scope": grant.scope,
+    }
     return JSONResponse(
         {
             "access_token": jwt.encode({**header, "typ": "at+jwt"}, access_claims, key),
@@ -361,16 +450,23 @@ def userinfo(request: Request, slug: str):
     issuer = simulator_issuer(_settings(request), slug)
     try:
         decoded = jwt.decode(header[7:].strip(), signing_key(_settings(request).var_dir), algorithms=["RS256"])
-        JWTClaimsRegistry(iss={"essential": True, "value": issuer}, aud={"essential": True, "value": f"{issuer}/userinfo"},
-                          exp={"essential": True}).validate(decoded.claims)
+        JWTClaimsRegistry(
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": f"{issuer}/userinfo"},
+            exp={"essential": True},
+        ).validate(decoded.claims)
     except (JoseError, ValueError) as exc:
-        return JSONResponse({"error": "invalid_token", "error_description": str(exc)[:200]}, status_code=401,
-                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        return JSONResponse(
+            {"error": "invalid_token", "error_description": str(exc)[:200]},
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     technical = {"iss", "aud", "iat", "exp", "nbf", "client_id", "scope", "auth_time"}
     return JSONResponse({key: value for key, value in decoded.claims.items() if key not in technical})
 
 
 # -- end session -----------------------------------------------------------------------------
+
 
 @router.get("/{slug}/logout")
 def end_session(request: Request, slug: str):

@@ -78,11 +78,18 @@ def mails(root: Path) -> list[SentMail]:
     for path in paths:
         message = _parse(path)
         plain = message.get_body(("plain",))
-        found.append(SentMail(path.name, str(message["Subject"] or ""), str(message["From"] or ""),
-                              str(message["Reply-To"] or ""), str(message["To"] or ""),
-                              str(message["Content-Language"] or ""),
-                              plain.get_content() if plain is not None else "",  # type: ignore[union-attr]
-                              message.get_body(("html",)) is not None))
+        found.append(
+            SentMail(
+                path.name,
+                str(message["Subject"] or ""),
+                str(message["From"] or ""),
+                str(message["Reply-To"] or ""),
+                str(message["To"] or ""),
+                str(message["Content-Language"] or ""),
+                plain.get_content() if plain is not None else "",  # type: ignore[union-attr]
+                message.get_body(("html",)) is not None,
+            )
+        )
     return found
 
 
@@ -97,9 +104,14 @@ def texts(root: Path) -> list[SentSms]:
         except json.JSONDecodeError:
             continue
         moment = item.get("received_at")
-        found.append(SentSms(item.get("phone_number", ""), (item.get("content") or {}).get("body", ""),
-                             item.get("reference") or "",
-                             datetime.fromtimestamp(moment, UTC).replace(tzinfo=None) if moment else None))
+        found.append(
+            SentSms(
+                item.get("phone_number", ""),
+                (item.get("content") or {}).get("body", ""),
+                item.get("reference") or "",
+                datetime.fromtimestamp(moment, UTC).replace(tzinfo=None) if moment else None,
+            )
+        )
     return list(reversed(found))
 
 
@@ -107,15 +119,24 @@ def letters(root: Path) -> list[SentLetter]:
     found: list[SentLetter] = []
     if not root.is_dir():
         return found
-    for batch in sorted((path for path in root.iterdir() if path.is_dir() and _BATCH.fullmatch(path.name)),
-                        reverse=True):
+    for batch in sorted(
+        (path for path in root.iterdir() if path.is_dir() and _BATCH.fullmatch(path.name)), reverse=True
+    ):
         ready = (batch / "READY").exists()
         for meta in sorted(batch.glob("*.json"), reverse=True):
             if meta.name == "manifest.json":
                 continue
             entry = json.loads(meta.read_text(encoding="utf-8"))
-            found.append(SentLetter(batch.name, entry.get("file", ""), entry.get("case_number", ""),
-                                    entry.get("address", []), entry.get("language", ""), ready))
+            found.append(
+                SentLetter(
+                    batch.name,
+                    entry.get("file", ""),
+                    entry.get("case_number", ""),
+                    entry.get("address", []),
+                    entry.get("language", ""),
+                    ready,
+                )
+            )
             if len(found) >= MAX_ITEMS:
                 return found
     return found
@@ -124,10 +145,17 @@ def letters(root: Path) -> list[SentLetter]:
 @router.get("")
 def sent_items(request: Request):
     root = sink_dir(request)
-    return render(request, "simulator/sent.html", {
-        "mails": mails(root), "texts": texts(root), "letters": letters(letter_dir(request)),
-        "sink_root": root, "letter_root": letter_dir(request),
-    })
+    return render(
+        request,
+        "simulator/sent.html",
+        {
+            "mails": mails(root),
+            "texts": texts(root),
+            "letters": letters(letter_dir(request)),
+            "sink_root": root,
+            "letter_root": letter_dir(request),
+        },
+    )
 
 
 @router.get("/e-mail/{name}")
@@ -141,8 +169,10 @@ def mail_html(request: Request, name: str):
     if html is None:
         raise HTTPException(status_code=404)
     # As a mail program shows it: no scripts, no forms, its own origin (sandbox).
-    return HTMLResponse(html.get_content(),  # type: ignore[union-attr]
-                        headers={"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"})
+    return HTMLResponse(
+        html.get_content(),  # type: ignore[union-attr]
+        headers={"Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'"},
+    )
 
 
 @router.get("/brieven/{batch}/{name}")

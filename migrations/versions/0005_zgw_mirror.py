@@ -23,8 +23,9 @@ URL = sqlmodel.sql.sqltypes.AutoString(length=1000)
 def upgrade() -> None:
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.add_column(sa.Column("zgw_synced_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("zgw_sync_error", sqlmodel.sql.sqltypes.AutoString(length=40),
-                                      nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("zgw_sync_error", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False, server_default="")
+        )
         batch_op.add_column(sa.Column("zgw_sync_failed_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("zgw_remote_deadline_on", sa.Date(), nullable=True))
     with op.batch_alter_table("case", schema=None) as batch_op:

@@ -22,12 +22,18 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("document", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("zgw_upload_state", sqlmodel.sql.sqltypes.AutoString(length=10),
-                                      nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column(
+                "zgw_upload_state", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False, server_default=""
+            )
+        )
         batch_op.add_column(sa.Column("zgw_upload_attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("zgw_upload_next_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("zgw_upload_error", sqlmodel.sql.sqltypes.AutoString(length=40),
-                                      nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column(
+                "zgw_upload_error", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False, server_default=""
+            )
+        )
         batch_op.create_index("ix_document_zgw_upload", ["zgw_upload_state", "zgw_upload_next_at"], unique=False)
     op.create_table(
         "zgwjob",

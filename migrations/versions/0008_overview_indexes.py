@@ -19,8 +19,8 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_overview_indexes'
-down_revision = '0007_zgw_uploads_jobs'
+revision = "0008_overview_indexes"
+down_revision = "0007_zgw_uploads_jobs"
 branch_labels = None
 depends_on = None
 
@@ -31,16 +31,26 @@ SEARCH_TEXT = "lower(number || ' ' || address || ' ' || title_nl || ' ' || title
 
 
 def upgrade() -> None:
-    op.create_index('ix_notice_unread_bsn', 'notice', ['recipient_bsn'],
-                    sqlite_where=sa.text('read_at IS NULL'), postgresql_where=sa.text('read_at IS NULL'))
-    op.create_index('ix_notice_unread_kvk', 'notice', ['recipient_kvk', 'recipient_branch'],
-                    sqlite_where=sa.text('read_at IS NULL'), postgresql_where=sa.text('read_at IS NULL'))
+    op.create_index(
+        "ix_notice_unread_bsn",
+        "notice",
+        ["recipient_bsn"],
+        sqlite_where=sa.text("read_at IS NULL"),
+        postgresql_where=sa.text("read_at IS NULL"),
+    )
+    op.create_index(
+        "ix_notice_unread_kvk",
+        "notice",
+        ["recipient_kvk", "recipient_branch"],
+        sqlite_where=sa.text("read_at IS NULL"),
+        postgresql_where=sa.text("read_at IS NULL"),
+    )
     bind = op.get_bind()
-    if bind.dialect.name != 'postgresql':
+    if bind.dialect.name != "postgresql":
         return
     savepoint = bind.begin_nested()
     try:
-        bind.exec_driver_sql('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+        bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except sa.exc.DBAPIError as error:
         savepoint.rollback()
         log.warning("Search stays without an index: could not create extension pg_trgm (%s)", error.orig)
@@ -49,15 +59,14 @@ def upgrade() -> None:
     # The extension lives in one schema per database; name it, as the portal's own schema
     # (search_path) may be another one.
     schema = bind.exec_driver_sql(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'"
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
     ).scalar_one()
     opclass = f'"{schema}".gin_trgm_ops'
     bind.exec_driver_sql(f'CREATE INDEX ix_case_search_trgm ON "case" USING gin (({SEARCH_TEXT}) {opclass})')
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('DROP INDEX IF EXISTS ix_case_search_trgm')
-    op.drop_index('ix_notice_unread_kvk', table_name='notice')
-    op.drop_index('ix_notice_unread_bsn', table_name='notice')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_case_search_trgm")
+    op.drop_index("ix_notice_unread_kvk", table_name="notice")
+    op.drop_index("ix_notice_unread_bsn", table_name="notice")

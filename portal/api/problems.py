@@ -39,20 +39,36 @@ class ApiProblem(Exception):
         self.status, self.detail, self.field, self.headers = status, detail, field, headers
 
 
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          409: "Conflict", 413: "Payload too large", 415: "Unsupported media type", 422: "Unprocessable content",
-          500: "Internal server error"}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    500: "Internal server error",
+}
 
 
 def problem_body(status: int, detail: str, field: str | None = None, errors: list[dict] | None = None) -> dict:
-    return Problem(title=TITLES.get(status, "Error"), status=status, detail=detail, field=field,
-                   errors=[FieldProblem(**error) for error in errors or []]).model_dump()
+    return Problem(
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        field=field,
+        errors=[FieldProblem(**error) for error in errors or []],
+    ).model_dump()
 
 
-def problem_response(status: int, detail: str, field: str | None = None, headers: dict | None = None,
-                     errors: list[dict] | None = None) -> JSONResponse:
-    return JSONResponse(problem_body(status, detail, field, errors), status_code=status, media_type=PROBLEM,
-                        headers=headers)
+def problem_response(
+    status: int, detail: str, field: str | None = None, headers: dict | None = None, errors: list[dict] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, field, errors), status_code=status, media_type=PROBLEM, headers=headers
+    )
 
 
 def refusal(error: ChangeRefused | CaseNotFound) -> tuple[int, dict]:
@@ -71,11 +87,17 @@ def _field(location: tuple) -> str:
 def install_problem_handlers(api: FastAPI) -> None:
     @api.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError):
-        errors = [{"field": "body" if item.get("type") == "json_invalid" else _field(tuple(item.get("loc", ()))),
-                   "message": str(item.get("msg", ""))[:300]} for item in error.errors()]
+        errors = [
+            {
+                "field": "body" if item.get("type") == "json_invalid" else _field(tuple(item.get("loc", ()))),
+                "message": str(item.get("msg", ""))[:300],
+            }
+            for item in error.errors()
+        ]
         first = errors[0]["field"] if errors else "body"
-        return problem_response(422, _("The request is not valid: check the field %(field)s.", field=first),
-                                first, errors=errors)
+        return problem_response(
+            422, _("The request is not valid: check the field %(field)s.", field=first), first, errors=errors
+        )
 
     @api.exception_handler(ApiProblem)
     async def refused(_request: Request, error: ApiProblem):
@@ -93,10 +115,16 @@ def install_problem_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException):
-        detail = error.detail if isinstance(error.detail, str) and error.status_code != 404 else TITLES.get(error.status_code, "Error")
+        detail = (
+            error.detail
+            if isinstance(error.detail, str) and error.status_code != 404
+            else TITLES.get(error.status_code, "Error")
+        )
         return problem_response(error.status_code, detail, headers=getattr(error, "headers", None))
 
     @api.exception_handler(Exception)
-    async def unexpected(_request: Request, error: Exception):  # pragma: no cover - a bug; the schemathesis test hunts them
+    async def unexpected(
+        _request: Request, error: Exception
+    ):  # pragma: no cover - a bug; the schemathesis test hunts them
         log.exception("Unexpected error in the case API", exc_info=error)
         return problem_response(500, "Something went wrong on our side.")

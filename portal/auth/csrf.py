@@ -28,7 +28,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # tokens only, portal/api/v1.py), so this app-wide dependency never runs for it; no blanket
 # "/api/" exemption, so a cookie-authenticated route under /api/ could not slip through.
 EXEMPT_PATHS: tuple[str, ...] = (
-    "/simulator/digid/token", "/simulator/eherkenning/token", "/simulator/medewerker/token",
+    "/simulator/digid/token",
+    "/simulator/eherkenning/token",
+    "/simulator/medewerker/token",
     # The ZGW Notificaties webhook: authenticated by the subscription's Authorization header.
     "/api/zgw/notificaties",
 )
@@ -98,8 +100,5 @@ async def csrf_protect(request: Request) -> None:
     # A token is lowercase hex of a fixed length: anything else (non-ASCII bytes in a header or
     # form field) is simply wrong, and must not reach compare_digest.
     unmasked = _unmask(sent) if isinstance(sent, str) else None
-    if not cookie or unmasked is None or not hmac.compare_digest(
-        unmasked, _sign(request.app.state.secret_key, cookie)
-    ):
+    if not cookie or unmasked is None or not hmac.compare_digest(unmasked, _sign(request.app.state.secret_key, cookie)):
         raise HTTPException(status_code=403, detail="csrf")
-

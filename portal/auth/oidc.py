@@ -124,8 +124,13 @@ def provider_config(settings: Settings, secret_key: str, slug: str) -> ProviderC
             "level_claim": settings.eherkenning_level_claim,
         }
     return ProviderConfig(
-        slug=slug, kind=PROVIDER_KIND[slug], discovery_url=discovery_url, client_id=client_id,
-        client_secret=client_secret or "", is_simulator=is_simulator, **claims,
+        slug=slug,
+        kind=PROVIDER_KIND[slug],
+        discovery_url=discovery_url,
+        client_id=client_id,
+        client_secret=client_secret or "",
+        is_simulator=is_simulator,
+        **claims,
     )
 
 
@@ -198,21 +203,31 @@ def forget_cached_metadata() -> None:
 
 # -- the flow ------------------------------------------------------------------------------
 
-async def start(app: FastAPI, settings: Settings, provider: ProviderConfig, session, next_path: str, level: str | None) -> str:
+
+async def start(
+    app: FastAPI, settings: Settings, provider: ProviderConfig, session, next_path: str, level: str | None
+) -> str:
     """Remember state, nonce and PKCE verifier in the session; return the URL to send the user to."""
     meta = await metadata(app, provider)
     state = generate_token(32)
     nonce = generate_token(32)
     verifier = generate_token(64)
     pending = {
-        key: value for key, value in (session.get(PENDING_KEY) or {}).items()
+        key: value
+        for key, value in (session.get(PENDING_KEY) or {}).items()
         if value.get("at", 0) > time.time() - PENDING_MAX_AGE_SECONDS
     }
     # Several tabs may start a sign-in; keep the newest few.
     for old in sorted(pending, key=lambda key: pending[key]["at"])[: max(0, len(pending) - MAX_PENDING + 1)]:
         pending.pop(old)
-    pending[state] = {"provider": provider.slug, "nonce": nonce, "verifier": verifier, "next": next_path,
-                      "level": level, "at": time.time()}
+    pending[state] = {
+        "provider": provider.slug,
+        "nonce": nonce,
+        "verifier": verifier,
+        "next": next_path,
+        "level": level,
+        "at": time.time(),
+    }
     session[PENDING_KEY] = pending
     params = {
         "response_type": "code",
@@ -345,14 +360,22 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
     try:
         if provider.kind == "resident":
             bsn = validate_bsn(str(claims.get(provider.identifier_claim) or ""))
-            return Principal(kind="resident", subject=claims["sub"], level=level, bsn=bsn,
-                             display_name=name, provider=provider.slug)
+            return Principal(
+                kind="resident", subject=claims["sub"], level=level, bsn=bsn, display_name=name, provider=provider.slug
+            )
         if provider.kind == "business":
             kvk = validate_kvk(str(claims.get(provider.identifier_claim) or ""))
             raw_branch = claims.get(provider.branch_claim) if provider.branch_claim else None
             branch = validate_vestigingsnummer(str(raw_branch)) if raw_branch else None
-            return Principal(kind="business", subject=claims["sub"], level=level, kvk=kvk,
-                             branch_number=branch, display_name=name, provider=provider.slug)
+            return Principal(
+                kind="business",
+                subject=claims["sub"],
+                level=level,
+                kvk=kvk,
+                branch_number=branch,
+                display_name=name,
+                provider=provider.slug,
+            )
     except InvalidIdentifier as exc:
         raise SignInFailed("identifier_invalid", f"{provider.identifier_claim}: {exc.code}") from exc
     login_id = claims.get("preferred_username") or claims.get("sub")
@@ -362,9 +385,19 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
     # Roles come from the staff identity provider's "roles" claim (issue 11); without it an
     # employee is a handler. Unknown role names are ignored, never granted.
     claimed = claims.get("roles")
-    roles = tuple(role for role in STAFF_ROLES if isinstance(claimed, list) and role in claimed) if claimed is not None else ("handler",)
-    return Principal(kind="staff", subject=claims["sub"], employee_id=employee.id,
-                     display_name=employee.name, provider=provider.slug, roles=roles)
+    roles = (
+        tuple(role for role in STAFF_ROLES if isinstance(claimed, list) and role in claimed)
+        if claimed is not None
+        else ("handler",)
+    )
+    return Principal(
+        kind="staff",
+        subject=claims["sub"],
+        employee_id=employee.id,
+        display_name=employee.name,
+        provider=provider.slug,
+        roles=roles,
+    )
 
 
 def end_session_url(meta: dict, provider: ProviderConfig, settings: Settings) -> str | None:

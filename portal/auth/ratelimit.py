@@ -56,7 +56,9 @@ def check(db: Session, settings: Settings, keys: list[str]) -> None:
     for key in keys:
         count, oldest = db.exec(
             select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(
-                LoginAttempt.key == key, LoginAttempt.at >= since, LoginAttempt.success == False  # noqa: E712
+                LoginAttempt.key == key,
+                LoginAttempt.at >= since,
+                LoginAttempt.success == False,  # noqa: E712
             )
         ).one()
         if count >= settings.login_rate_limit:

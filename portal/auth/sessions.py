@@ -222,4 +222,3 @@ def purge_expired_sessions(db: Session, settings: Settings) -> int:
     )
     db.commit()
     return result.rowcount or 0
-

@@ -100,7 +100,13 @@ TermUnit = Literal["days", "weeks", "months"]
 StepKind = Literal["received", "legal_term", "suspension", "extension", "atw_shift", "atw_not_applicable"]
 # How an event affected the legal date (``DeadlineStep.effect``); "" = fully.
 StepEffect = Literal[
-    "", "no_due_date", "due_date_passed", "after_deadline", "not_allowed", "late", "too_long",
+    "",
+    "no_due_date",
+    "due_date_passed",
+    "after_deadline",
+    "not_allowed",
+    "late",
+    "too_long",
 ]
 
 _UNITS: Final = ("months", "weeks", "days")
@@ -189,11 +195,7 @@ class Term:
     @property
     def days(self) -> int:
         """The week and day components as days (a week is always 7 days)."""
-        return sum(
-            t.amount * (7 if t.unit == "weeks" else 1)
-            for t in self.components
-            if t.unit != "months"
-        )
+        return sum(t.amount * (7 if t.unit == "weeks" else 1) for t in self.components if t.unit != "months")
 
     def add_to(self, d: date) -> date:
         """The day the term ends when counted from event day ``d`` (Awb counting).
@@ -598,18 +600,24 @@ class _Pass:
         elif not self.rules.suspension_allowed:
             effect = "not_allowed"
             self.problems.append("suspension_not_allowed")
-        elif s.resumed_on is None and self.today > s.due_on or (
-            s.resumed_on is not None and s.resumed_on > s.due_on
-        ):
+        elif s.resumed_on is None and self.today > s.due_on or (s.resumed_on is not None and s.resumed_on > s.due_on):
             effect = "due_date_passed"
         self.expected.suspend(days)
         before = self.legal.counted
         added = self.legal.suspend(days) if effect in ("", "due_date_passed") else 0
-        self.steps.append(DeadlineStep(
-            kind="suspension", date_before=before, date_after=self.legal.counted,
-            date_in_force=self.in_force(self.legal.counted), legal_source=self.rules.suspension_source,
-            detail=s.reason, source=s, days=added, effect=effect,
-        ))
+        self.steps.append(
+            DeadlineStep(
+                kind="suspension",
+                date_before=before,
+                date_after=self.legal.counted,
+                date_in_force=self.in_force(self.legal.counted),
+                legal_source=self.rules.suspension_source,
+                detail=s.reason,
+                source=s,
+                days=added,
+                effect=effect,
+            )
+        )
 
     def extension(self, e: Extension, index: int) -> None:
         rules = self.rules
@@ -631,8 +639,7 @@ class _Pass:
             lawful = max(0, min(full_days, limit - self.lawful_extension_days))
         share = rules.reasonable_extension_share
         unreasonable = (
-            rules.max_extension is None and share is not None
-            and self.recorded_extension_days > share * self.term_days
+            rules.max_extension is None and share is not None and self.recorded_extension_days > share * self.term_days
         )
         if unreasonable:
             self.warnings.append("extension_unreasonably_long")
@@ -641,26 +648,44 @@ class _Pass:
         self.lawful_extension_days += lawful
         self.expected.counted = e.duration.add_to(self.expected.counted)
         check = ExtensionCheck(
-            extension=e, announced_in_time=in_time, within_allowed_length=within_length, allowed=allowed,
-            within_max_count=within_count, previous_deadline=previous,
-            new_deadline=self.in_force(self.expected.counted), lawful_deadline=self.in_force(self.legal.counted),
-            days=full_days, lawful_days=lawful, unreasonably_long=unreasonable,
+            extension=e,
+            announced_in_time=in_time,
+            within_allowed_length=within_length,
+            allowed=allowed,
+            within_max_count=within_count,
+            previous_deadline=previous,
+            new_deadline=self.in_force(self.expected.counted),
+            lawful_deadline=self.in_force(self.legal.counted),
+            days=full_days,
+            lawful_days=lawful,
+            unreasonably_long=unreasonable,
         )
         self.checks.append(check)
         effect: StepEffect = (
-            "late" if not in_time else "not_allowed" if not (allowed and within_count)
-            else "too_long" if lawful < full_days else ""
+            "late"
+            if not in_time
+            else "not_allowed"
+            if not (allowed and within_count)
+            else "too_long"
+            if lawful < full_days
+            else ""
         )
-        self.steps.append(DeadlineStep(
-            kind="extension", date_before=before, date_after=self.legal.counted,
-            date_in_force=check.lawful_deadline, legal_source=rules.extension_source,
-            detail=e.reason, source=e, days=lawful, effect=effect,
-        ))
+        self.steps.append(
+            DeadlineStep(
+                kind="extension",
+                date_before=before,
+                date_after=self.legal.counted,
+                date_in_force=check.lawful_deadline,
+                legal_source=rules.extension_source,
+                detail=e.reason,
+                source=e,
+                days=lawful,
+                effect=effect,
+            )
+        )
 
 
-def _service_norm_date(
-    received_on: date, rules: DeadlineRules, suspended: int, extra: ExtraDays
-) -> date | None:
+def _service_norm_date(received_on: date, rules: DeadlineRules, suspended: int, extra: ExtraDays) -> date | None:
     """The municipality's own promise; it pauses with the term, moves to a working day."""
     if rules.service_norm is None:
         return None
@@ -689,8 +714,15 @@ def compute_deadline(
     original = run.in_force(run.legal.counted)
     run.steps += [
         DeadlineStep("received", None, received_on, received_on, ""),
-        DeadlineStep("legal_term", received_on, run.legal.counted, original, rules.legal_source,
-                     rules.legal_term.to_iso8601(), rules.legal_term),
+        DeadlineStep(
+            "legal_term",
+            received_on,
+            run.legal.counted,
+            original,
+            rules.legal_source,
+            rules.legal_term.to_iso8601(),
+            rules.legal_term,
+        ),
     ]
     extension_index = 0
     events: list[Suspension | Extension] = [*suspensions, *extensions]
@@ -706,9 +738,16 @@ def compute_deadline(
     if deadline != counted:
         run.steps.append(_atw_step(received_on, counted, deadline, extra))
     if not run.atw:
-        run.steps.append(DeadlineStep(
-            "atw_not_applicable", counted, counted, counted, "Atw art. 4", rules.legal_term.to_iso8601(),
-        ))
+        run.steps.append(
+            DeadlineStep(
+                "atw_not_applicable",
+                counted,
+                counted,
+                counted,
+                "Atw art. 4",
+                rules.legal_term.to_iso8601(),
+            )
+        )
     expected = max(run.in_force(run.expected.counted), deadline)
 
     problems = run.problems
@@ -721,9 +760,7 @@ def compute_deadline(
     if decided_late:
         problems.append("decided_late")
     unique_problems = tuple(dict.fromkeys(problems))
-    decrees = tuple(dict.fromkeys(
-        title for step in run.steps if step.decree for title in step.decree.split("; ")
-    ))
+    decrees = tuple(dict.fromkeys(title for step in run.steps if step.decree for title in step.decree.split("; ")))
     return DeadlineResult(
         received_on=received_on,
         original_deadline=original,
@@ -737,9 +774,7 @@ def compute_deadline(
         paused=any(s.is_open(today) for s in suspensions) and decided_on is None,
         overdue=overdue,
         decided_late=decided_late,
-        working_days_left=(
-            None if decided_on is not None else working_days_between(today, deadline, extra)
-        ),
+        working_days_left=(None if decided_on is not None else working_days_between(today, deadline, extra)),
         problems=unique_problems,
         has_legal_problem=bool(unique_problems),
         late_extension=any(not check.announced_in_time for check in run.checks),
@@ -771,8 +806,12 @@ def check_planned_extension(
     """
     planned = Extension(announced_on, duration, reason)
     again = compute_deadline(
-        current.received_on, rules, current.suspensions, [*existing_extensions, planned],
-        today=current.today or announced_on, decided_on=current.decided_on,
+        current.received_on,
+        rules,
+        current.suspensions,
+        [*existing_extensions, planned],
+        today=current.today or announced_on,
+        decided_on=current.decided_on,
         extra_holidays=current.extra_holidays,
     )
     return next(check for check in reversed(again.extension_checks) if check.extension == planned)

@@ -15,8 +15,13 @@ from typing import Literal
 from portal.domain.deadlines import DeadlineResult, DeadlineRules
 
 AlertKind = Literal[
-    "overdue", "extension_problem", "extension_unreasonable", "request_without_due_date",
-    "announce_extension", "due_soon", "paused",
+    "overdue",
+    "extension_problem",
+    "extension_unreasonable",
+    "request_without_due_date",
+    "announce_extension",
+    "due_soon",
+    "paused",
 ]
 
 # Ten working days (two weeks) leaves time to write and send an extension letter.

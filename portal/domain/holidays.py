@@ -67,12 +67,20 @@ class RoyalDecree:
 
 
 ROYAL_DECREES: tuple[RoyalDecree, ...] = (
-    RoyalDecree("Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
-                "en 30 mei 2025 met een algemeen erkende feestdag", 2023, 2025,
-                (date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30))),
-    RoyalDecree("Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
-                "en 26 mei 2028 met een algemeen erkende feestdag", 2026, 2028,
-                (date(2026, 1, 2), date(2026, 5, 15), date(2027, 5, 7), date(2028, 4, 28), date(2028, 5, 26))),
+    RoyalDecree(
+        "Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
+        "en 30 mei 2025 met een algemeen erkende feestdag",
+        2023,
+        2025,
+        (date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30)),
+    ),
+    RoyalDecree(
+        "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
+        "en 26 mei 2028 met een algemeen erkende feestdag",
+        2026,
+        2028,
+        (date(2026, 1, 2), date(2026, 5, 15), date(2027, 5, 7), date(2028, 4, 28), date(2028, 5, 26)),
+    ),
 )
 
 # The last calendar year for which a decree has been published: a term ending later may

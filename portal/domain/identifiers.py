@@ -120,6 +120,4 @@ def validate_kvk(value: str | None) -> str:
 
 def validate_vestigingsnummer(value: str | None) -> str:
     """Normalise and check a vestigingsnummer; return 12 digits or raise "vestiging_invalid"."""
-    return _validate(
-        value, is_valid_vestigingsnummer, "vestiging_invalid", "vestigingsnummer (12 digits)"
-    )
+    return _validate(value, is_valid_vestigingsnummer, "vestiging_invalid", "vestigingsnummer (12 digits)")

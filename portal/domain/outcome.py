@@ -18,8 +18,15 @@ from typing import Literal
 __all__ = ["Outcome", "Remedy", "outcome", "remedy"]
 
 Outcome = Literal[
-    "upheld", "partly_upheld", "not_upheld",  # an objection (gegrond / deels gegrond / ongegrond)
-    "granted", "partly_granted", "refused", "withdrawn", "not_admissible", "completed",
+    "upheld",
+    "partly_upheld",
+    "not_upheld",  # an objection (gegrond / deels gegrond / ongegrond)
+    "granted",
+    "partly_granted",
+    "refused",
+    "withdrawn",
+    "not_admissible",
+    "completed",
 ]
 Remedy = Literal["court", "objection"]
 

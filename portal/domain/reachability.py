@@ -40,7 +40,9 @@ __all__ = [
 ]
 
 CHANNEL_CHOICES: Final = ("inbox", "email", "sms", "letter")
-_EMAIL = re.compile(r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
+_EMAIL = re.compile(
+    r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
 _MOBILE_TYPES: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
@@ -150,9 +152,9 @@ class PreferenceForm:
 class CheckedPreferences:
     language: str
     choice: ChannelChoice
-    email: str | None          # the address on the form, normalised; None when emptied
-    new_email: bool            # neither the confirmed nor the waiting address: needs a link first
-    phone: str | None          # E.164
+    email: str | None  # the address on the form, normalised; None when emptied
+    new_email: bool  # neither the confirmed nor the waiting address: needs a link first
+    phone: str | None  # E.164
     postal_name: str
     postal_address: str
 
@@ -206,8 +208,11 @@ def check_preference_form(form: PreferenceForm) -> tuple[CheckedPreferences | No
         errors.append(("postal_name", "postal_name_invalid"))
     elif choice.letter and not name:
         errors.append(("postal_name", "postal_name_needed"))
-    if len(address) > 500 or len(address.splitlines()) > _MAX_ADDRESS_LINES or any(
-            unicodedata.category(char) == "Cc" and char != "\n" for char in address):
+    if (
+        len(address) > 500
+        or len(address.splitlines()) > _MAX_ADDRESS_LINES
+        or any(unicodedata.category(char) == "Cc" and char != "\n" for char in address)
+    ):
         errors.append(("postal_address", "postal_address_invalid"))
     elif choice.letter and not address:
         errors.append(("postal_address", "postal_address_needed"))
@@ -215,5 +220,12 @@ def check_preference_form(form: PreferenceForm) -> tuple[CheckedPreferences | No
     if errors:
         return None, errors
     new_email = email is not None and email not in (form.current_email, form.pending_email)
-    return CheckedPreferences(language=language, choice=choice, email=email, new_email=new_email, phone=phone,
-                              postal_name=name, postal_address=address), []
+    return CheckedPreferences(
+        language=language,
+        choice=choice,
+        email=email,
+        new_email=new_email,
+        phone=phone,
+        postal_name=name,
+        postal_address=address,
+    ), []

@@ -88,7 +88,11 @@ def window_start(today: date) -> date:
 
 
 def speed_figures(
-    decided: list[DecidedCase], callbacks: list[Callback], helped: list[bool], today: date, now: datetime,
+    decided: list[DecidedCase],
+    callbacks: list[Callback],
+    helped: list[bool],
+    today: date,
+    now: datetime,
     has_service_norm: bool,
 ) -> SpeedFigures:
     start = window_start(today)
@@ -101,12 +105,19 @@ def speed_figures(
         within_legal_term=Share(sum(case.decided_on <= case.legal_deadline for case in cases), len(cases)),
         within_service_norm=Share(
             sum(case.service_norm_date is not None and case.decided_on <= case.service_norm_date for case in cases),
-            len(cases)) if has_service_norm else None,
+            len(cases),
+        )
+        if has_service_norm
+        else None,
         median_days=median([(case.decided_on - case.received_on).days for case in cases]),
         extended=Share(len(extended), len(cases)),
         extended_late=Share(sum(case.extended_late for case in extended), len(extended)),
         callbacks_within_48h=Share(
-            sum(cb.answered_at is not None and cb.answered_at - cb.requested_at <= CALLBACK_NORM
-                for cb in counted_callbacks), len(counted_callbacks)),
+            sum(
+                cb.answered_at is not None and cb.answered_at - cb.requested_at <= CALLBACK_NORM
+                for cb in counted_callbacks
+            ),
+            len(counted_callbacks),
+        ),
         helped=Share(sum(helped), len(helped)),
     )

@@ -74,8 +74,7 @@ def progress(
             reached[order] = reached_on
     closed = current is not None and current[0] == final_order
     return [
-        _step(order, current, reached, closed, final_order, (keys or {}).get(order, str(order)))
-        for order in orders
+        _step(order, current, reached, closed, final_order, (keys or {}).get(order, str(order))) for order in orders
     ]
 
 

@@ -30,4 +30,3 @@ class LoginAttempt(SQLModel, table=True):
     key: str = Field(max_length=120, description="'ip:…' or 'id:…'")
     at: NaiveDatetime = Field(default_factory=utcnow)
     success: bool = False
-

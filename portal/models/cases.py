@@ -17,12 +17,24 @@ from portal.domain.identifiers import validate_bsn, validate_kvk, validate_vesti
 from portal.models.base import ValidatedModel
 
 CONFIDENTIALITY_LEVELS = (
-    "openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk",
-    "vertrouwelijk", "confidentieel", "geheim", "zeer_geheim",
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
 )
 ROLE_TYPES = (
-    "initiator", "behandelaar", "belanghebbende", "beslisser", "adviseur",
-    "klantcontacter", "mede_initiator", "zaakcoordinator",
+    "initiator",
+    "behandelaar",
+    "belanghebbende",
+    "beslisser",
+    "adviseur",
+    "klantcontacter",
+    "mede_initiator",
+    "zaakcoordinator",
 )
 RESULTS = ("granted", "partly_granted", "refused", "withdrawn", "not_admissible", "completed")
 
@@ -53,7 +65,9 @@ class Case(ValidatedModel, table=True):
     address: str = Field(default="", max_length=300, description="Location the case is about, for search")
     received_on: date = Field(description="ZGW startdatum / registratiedatum")
     planned_end_on: date | None = Field(default=None, description="ZGW einddatumGepland")
-    legal_deadline_on: date | None = Field(default=None, description="ZGW uiterlijkeEinddatumAfdoening, recomputed by us")
+    legal_deadline_on: date | None = Field(
+        default=None, description="ZGW uiterlijkeEinddatumAfdoening, recomputed by us"
+    )
     closed_on: date | None = Field(default=None, description="ZGW einddatum")
     current_status_id: int | None = Field(default=None, foreign_key="statustype.id")
     suspended: bool = Field(default=False, description="ZGW opschorting.indicatie")
@@ -154,7 +168,9 @@ class Extension(SQLModel, table=True):
     new_deadline_on: date
     recorded_at: NaiveDatetime = Field(default_factory=utcnow)
     recorded_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
-    late: bool = Field(default=False, description="Announced after the legal date, knowingly (Awb 4:14(3)): no legal effect")
+    late: bool = Field(
+        default=False, description="Announced after the legal date, knowingly (Awb 4:14(3)): no legal effect"
+    )
 
 
 class Suspension(SQLModel, table=True):

@@ -27,7 +27,9 @@ class Organisation(ValidatedModel, table=True):
     postal_address: str = Field(max_length=300)
     opening_hours_nl: str = Field(default="", max_length=500)
     opening_hours_en: str = Field(default="", max_length=500)
-    digital_help_nl: str = Field(default="", max_length=1000, description="Where to get help with digital services in person")
+    digital_help_nl: str = Field(
+        default="", max_length=1000, description="Where to get help with digital services in person"
+    )
     digital_help_en: str = Field(default="", max_length=1000)
 
     @validates("rsin")
@@ -60,7 +62,8 @@ class Employee(SQLModel, table=True):
     show_direct_contact: bool = True
     is_active: bool = True
     roles: str = Field(
-        default="handler", max_length=100,
+        default="handler",
+        max_length=100,
         description="Space-separated STAFF_ROLES as the staff directory records them (the identity provider's claim)",
     )
 
@@ -81,14 +84,18 @@ class CaseType(SQLModel, table=True):
     legal_basis_en: str = Field(default="", max_length=500)
     legal_source: str = Field(default="Awb 4:13", max_length=100, description="Short citation shown with the term")
     legal_term: str = Field(default="P8W", max_length=20, description="ZGW doorlooptijd")
-    service_norm: str | None = Field(default=None, max_length=20, description="ZGW servicenorm: our own, shorter promise")
+    service_norm: str | None = Field(
+        default=None, max_length=20, description="ZGW servicenorm: our own, shorter promise"
+    )
     extension_allowed: bool = False
     max_extension: str | None = Field(default=None, max_length=20, description="ZGW verlengingstermijn")
     max_extensions: int | None = Field(default=None, description="How many extensions the law allows (Omgevingswet: 1)")
     suspension_allowed: bool = True
     dwangsom_applies: bool = True
     is_public: bool = Field(default=True, description="ZGW indicatieInternOfExtern == 'extern'")
-    min_assurance: str = Field(default="midden", max_length=20, description="Minimum DigiD level (basis/midden/substantieel/hoog)")
+    min_assurance: str = Field(
+        default="midden", max_length=20, description="Minimum DigiD level (basis/midden/substantieel/hoog)"
+    )
     is_permit: bool = Field(default=False, description="A granted case is a permit with a validity period")
 
 

@@ -12,8 +12,15 @@ from sqlmodel import Field, SQLModel
 from portal.clock import utcnow
 
 NOTICE_KINDS = (
-    "acknowledgement", "status", "extension", "suspension", "document_request",
-    "reminder", "decision", "deadline_passed", "message",
+    "acknowledgement",
+    "status",
+    "extension",
+    "suspension",
+    "document_request",
+    "reminder",
+    "decision",
+    "deadline_passed",
+    "message",
 )
 
 
@@ -25,10 +32,19 @@ class Notice(SQLModel, table=True):
         Index("ix_notice_bsn", "recipient_bsn", "created_at"),
         Index("ix_notice_kvk", "recipient_kvk", "created_at"),
         # The header's unread count on every page: only the unread few are indexed.
-        Index("ix_notice_unread_bsn", "recipient_bsn",
-              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
-        Index("ix_notice_unread_kvk", "recipient_kvk", "recipient_branch",
-              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
+        Index(
+            "ix_notice_unread_bsn",
+            "recipient_bsn",
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
+        Index(
+            "ix_notice_unread_kvk",
+            "recipient_kvk",
+            "recipient_branch",
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -46,7 +62,9 @@ class Notice(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     read_at: NaiveDatetime | None = None
     emailed_at: NaiveDatetime | None = None
-    facts: str = Field(default="{}", max_length=4000, description="JSON: what the channel templates need (see portal.notify.kinds)")
+    facts: str = Field(
+        default="{}", max_length=4000, description="JSON: what the channel templates need (see portal.notify.kinds)"
+    )
 
 
 class Feedback(SQLModel, table=True):
@@ -72,7 +90,9 @@ class CallbackRequest(SQLModel, table=True):
     phone: str = Field(max_length=20)
     preferred_time: str = Field(default="", max_length=100)
     question: str = Field(default="", max_length=2000)
-    idempotency_key: str = Field(max_length=64, unique=True, description="From the form, so a double submit stores one request")
+    idempotency_key: str = Field(
+        max_length=64, unique=True, description="From the form, so a double submit stores one request"
+    )
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     handled_at: NaiveDatetime | None = None
     handled_by_employee_id: int | None = Field(default=None, foreign_key="employee.id")

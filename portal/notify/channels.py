@@ -30,8 +30,16 @@ from portal.models import Delivery
 from portal.notify.content import Message
 from portal.templating import environment
 
-__all__ = ["Channel", "EmailChannel", "LetterChannel", "SmsChannel", "channels_from_settings", "render_email",
-           "render_email_body", "render_letter_pdf"]
+__all__ = [
+    "Channel",
+    "EmailChannel",
+    "LetterChannel",
+    "SmsChannel",
+    "channels_from_settings",
+    "render_email",
+    "render_email_body",
+    "render_letter_pdf",
+]
 
 
 class Channel(Protocol):
@@ -51,7 +59,8 @@ def render_email_body(message: Message, heading_level: int = 2) -> str:
     pages that show a message inside their own (staff preview, the simulator's sent items)."""
     with in_language(message.language):
         template = environment.from_string(
-            '{% from "notify/_message.html" import message_body %}{{ message_body(m, heading_level) }}')
+            '{% from "notify/_message.html" import message_body %}{{ message_body(m, heading_level) }}'
+        )
         return template.render(m=message, heading_level=heading_level)
 
 
@@ -96,7 +105,9 @@ class EmailChannel:
             raise _smtp_failure(error.smtp_code, error.smtp_error) from None
         except (smtplib.SMTPException, OSError) as error:
             # Connection refused, timeout, dropped connection: the server may be back later.
-            raise DeliveryFailure(f"Mail server not reachable: {type(error).__name__}: {error}"[:300], permanent=False) from None
+            raise DeliveryFailure(
+                f"Mail server not reachable: {type(error).__name__}: {error}"[:300], permanent=False
+            ) from None
         return mail["Message-ID"]
 
 
@@ -181,7 +192,9 @@ class LetterChannel:
                 "address": message.address_lines,
                 "delivery_id": delivery.id,
             }
-            _write_atomically(folder / f"{delivery.idempotency_key}.json", json.dumps(entry, ensure_ascii=False).encode())
+            _write_atomically(
+                folder / f"{delivery.idempotency_key}.json", json.dumps(entry, ensure_ascii=False).encode()
+            )
             write_manifest(folder)
         except OSError as error:
             raise DeliveryFailure(f"Letter could not be written: {error}"[:300], permanent=False) from None
@@ -201,8 +214,12 @@ def close_batches(root: Path, today_iso: str, still_open: set[str]) -> list[str]
     if not root.is_dir():
         return closed
     for folder in sorted(root.iterdir()):
-        if (folder.is_dir() and folder.name < today_iso and folder.name not in still_open
-                and not (folder / "READY").exists()):
+        if (
+            folder.is_dir()
+            and folder.name < today_iso
+            and folder.name not in still_open
+            and not (folder / "READY").exists()
+        ):
             write_manifest(folder)
             (folder / "READY").write_text("")
             closed.append(folder.name)
@@ -217,11 +234,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def channels_from_settings(settings: Settings) -> dict[str, Channel]:
     return {
-        "email": EmailChannel(settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds,
-                              settings.smtp_username, settings.smtp_password, settings.smtp_starttls),
-        "sms": SmsChannel(settings.notify_base_url, settings.notify_api_key, settings.notify_sms_template_nl,
-                          settings.notify_sms_template_en, settings.notify_timeout_seconds),
+        "email": EmailChannel(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_timeout_seconds,
+            settings.smtp_username,
+            settings.smtp_password,
+            settings.smtp_starttls,
+        ),
+        "sms": SmsChannel(
+            settings.notify_base_url,
+            settings.notify_api_key,
+            settings.notify_sms_template_nl,
+            settings.notify_sms_template_en,
+            settings.notify_timeout_seconds,
+        ),
         "letter": LetterChannel(settings.effective_letter_dir),
     }
-
-

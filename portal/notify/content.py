@@ -46,24 +46,34 @@ def N_(message: str) -> str:
 
 
 KINDS: dict[str, Kind] = {
-    "acknowledgement": Kind(N_("We have received your request (%(number)s)"),
-                N_("We have received your request. Your case number is %(number)s.")),
-    "status": Kind(N_("Your case %(number)s has moved to a new step"),
-                N_("Your case %(number)s has moved to a new step.")),
-    "suspension": Kind(N_("New message about your case %(number)s"),
-                N_("There is a new message about your case %(number)s.")),
-    "document_request": Kind(N_("We need a document from you (%(number)s)"),
-                N_("We need a document from you for case %(number)s.")),
-    "reminder": Kind(N_("Reminder: we are waiting for your document (%(number)s)"),
-                N_("We are still waiting for a document from you for case %(number)s.")),
-    "extension": Kind(N_("We need more time to decide (%(number)s)"),
-                N_("We need more time to decide on your case %(number)s.")),
-    "decision": Kind(N_("We have decided on your case %(number)s"),
-                N_("We have decided on your case %(number)s.")),
-    "deadline_passed": Kind(N_("The date for our decision has passed (%(number)s)"),
-                N_("The date by which we had to decide on your case %(number)s has passed.")),
-    "message": Kind(N_("New message about your case %(number)s"),
-                N_("There is a new message about your case %(number)s.")),
+    "acknowledgement": Kind(
+        N_("We have received your request (%(number)s)"),
+        N_("We have received your request. Your case number is %(number)s."),
+    ),
+    "status": Kind(
+        N_("Your case %(number)s has moved to a new step"), N_("Your case %(number)s has moved to a new step.")
+    ),
+    "suspension": Kind(
+        N_("New message about your case %(number)s"), N_("There is a new message about your case %(number)s.")
+    ),
+    "document_request": Kind(
+        N_("We need a document from you (%(number)s)"), N_("We need a document from you for case %(number)s.")
+    ),
+    "reminder": Kind(
+        N_("Reminder: we are waiting for your document (%(number)s)"),
+        N_("We are still waiting for a document from you for case %(number)s."),
+    ),
+    "extension": Kind(
+        N_("We need more time to decide (%(number)s)"), N_("We need more time to decide on your case %(number)s.")
+    ),
+    "decision": Kind(N_("We have decided on your case %(number)s"), N_("We have decided on your case %(number)s.")),
+    "deadline_passed": Kind(
+        N_("The date for our decision has passed (%(number)s)"),
+        N_("The date by which we had to decide on your case %(number)s has passed."),
+    ),
+    "message": Kind(
+        N_("New message about your case %(number)s"), N_("There is a new message about your case %(number)s.")
+    ),
 }
 
 
@@ -111,7 +121,8 @@ def load_sources(db: Session, delivery: Delivery) -> Sources:
     team = None
     if case is not None:
         handler = db.exec(
-            select(Employee).join(Role, Role.employee_id == Employee.id)
+            select(Employee)
+            .join(Role, Role.employee_id == Employee.id)
             .where(Role.case_id == case.id, Role.role_type == "behandelaar", Employee.is_active.is_(True))
             .order_by(Role.id.desc())
         ).first()
@@ -143,36 +154,53 @@ def _extension_parts(facts: dict, sensitive: bool, phone: str) -> tuple[list[str
     rights: list[str] = []
     problem = facts.get("problem")
     if problem == "late":
-        rights.append(_(
-            "We told you too late. The law says we must tell you before the date has passed "
-            "(General Administrative Law Act, Awb, article 4:14). So the old date still counts: "
-            "it passed on %(date)s.", date=_day(facts.get("counting_date"))))
+        rights.append(
+            _(
+                "We told you too late. The law says we must tell you before the date has passed "
+                "(General Administrative Law Act, Awb, article 4:14). So the old date still counts: "
+                "it passed on %(date)s.",
+                date=_day(facts.get("counting_date")),
+            )
+        )
     elif problem == "too_long":
-        rights.append(_(
-            "We have given ourselves more time than the law allows. Only the time the law allows "
-            "counts: the date that counts is %(date)s.", date=_day(facts.get("counting_date"))))
+        rights.append(
+            _(
+                "We have given ourselves more time than the law allows. Only the time the law allows "
+                "counts: the date that counts is %(date)s.",
+                date=_day(facts.get("counting_date")),
+            )
+        )
     if problem and facts.get("dwangsom_applies"):
-        rights.append(_(
-            "What can you do? Once that date has passed, you may send us a letter saying we are late "
-            "(a notice of default, Awb article 4:17). If we then still have not decided after two weeks, "
-            "we pay you money for every day we are later, at most %(amount)s for %(days)s days. "
-            "A letter you can use is ready in Mijn Zaken.",
-            amount=format_money(penalty_amount(MAX_PENALTY_DAYS)), days=MAX_PENALTY_DAYS))
+        rights.append(
+            _(
+                "What can you do? Once that date has passed, you may send us a letter saying we are late "
+                "(a notice of default, Awb article 4:17). If we then still have not decided after two weeks, "
+                "we pay you money for every day we are later, at most %(amount)s for %(days)s days. "
+                "A letter you can use is ready in Mijn Zaken.",
+                amount=format_money(penalty_amount(MAX_PENALTY_DAYS)),
+                days=MAX_PENALTY_DAYS,
+            )
+        )
     elif problem:
-        rights.append(_("What can you do? Call us on %(phone)s. We will tell you what we are doing about it.",
-                        phone=phone))
+        rights.append(
+            _("What can you do? Call us on %(phone)s. We will tell you what we are doing about it.", phone=phone)
+        )
     return paragraphs, rows, rights
 
 
 def _deadline_passed_rights(facts: dict, phone: str) -> list[str]:
     """The resident's rights once the legal date has passed (Awb 4:17 where it applies)."""
     if facts.get("dwangsom_applies"):
-        return [_(
-            "What can you do? Once that date has passed, you may send us a letter saying we are late "
-            "(a notice of default, Awb article 4:17). If we then still have not decided after two weeks, "
-            "we pay you money for every day we are later, at most %(amount)s for %(days)s days. "
-            "A letter you can use is ready in Mijn Zaken.",
-            amount=format_money(penalty_amount(MAX_PENALTY_DAYS)), days=MAX_PENALTY_DAYS)]
+        return [
+            _(
+                "What can you do? Once that date has passed, you may send us a letter saying we are late "
+                "(a notice of default, Awb article 4:17). If we then still have not decided after two weeks, "
+                "we pay you money for every day we are later, at most %(amount)s for %(days)s days. "
+                "A letter you can use is ready in Mijn Zaken.",
+                amount=format_money(penalty_amount(MAX_PENALTY_DAYS)),
+                days=MAX_PENALTY_DAYS,
+            )
+        ]
     return [_("What can you do? Call us on %(phone)s. We will tell you what we are doing about it.", phone=phone)]
 
 
@@ -181,16 +209,28 @@ def _staff_alert(delivery: Delivery, base_url: str, common: dict) -> Message:
     number = facts.get("case_number", "")
     if facts.get("kind") == "deadline_passed":
         subject = _("Decision date passed: %(number)s", number=number)
-        lead = _("The decision date of case %(number)s (%(date)s) has passed without a decision.",
-                 number=number, date=_day(facts.get("deadline")))
+        lead = _(
+            "The decision date of case %(number)s (%(date)s) has passed without a decision.",
+            number=number,
+            date=_day(facts.get("deadline")),
+        )
     else:
         subject = _("Decision date at risk: %(number)s", number=number)
-        lead = _("Case %(number)s must be decided by %(date)s (%(days)s working days left). "
-                 "Decide, or announce an extension in time.",
-                 number=number, date=_day(facts.get("deadline")), days=facts.get("working_days_left", ""))
-    message = Message(subject=subject, paragraphs=[lead], link=f"{base_url}/medewerker/zaken/{number}",
-                      link_text=_("Open the case in the staff console"), case_number=number,
-                      **{**common, "greeting": _("Hello,")})
+        lead = _(
+            "Case %(number)s must be decided by %(date)s (%(days)s working days left). "
+            "Decide, or announce an extension in time.",
+            number=number,
+            date=_day(facts.get("deadline")),
+            days=facts.get("working_days_left", ""),
+        )
+    message = Message(
+        subject=subject,
+        paragraphs=[lead],
+        link=f"{base_url}/medewerker/zaken/{number}",
+        link_text=_("Open the case in the staff console"),
+        case_number=number,
+        **{**common, "greeting": _("Hello,")},
+    )
     message.sms = ""
     return message
 
@@ -244,7 +284,9 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
     subject = _(kind.subject, number=number) if number else _("New message in Mijn Zaken")
     paragraphs = [_(kind.lead, number=number)] if number else [_("There is a new message for you in Mijn Zaken.")]
     if case is not None and not sensitive:
-        paragraphs.append(_("It is about: %(title)s.", title=case.title_en if delivery.language == "en" else case.title_nl))
+        paragraphs.append(
+            _("It is about: %(title)s.", title=case.title_en if delivery.language == "en" else case.title_nl)
+        )
     rows: list[tuple[str, str]] = []
     rights: list[str] = []
     if notice.kind == "extension" and facts:

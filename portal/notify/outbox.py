@@ -128,14 +128,18 @@ def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None 
     token = secrets.token_hex(16)
     with Session(engine, expire_on_commit=False) as db:
         ids = db.exec(
-            select(Delivery.id).where(_due(now)).order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit).with_for_update(skip_locked=True)
+            select(Delivery.id)
+            .where(_due(now))
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         ).all()
         if not ids:
             db.rollback()
             return token, []
         db.exec(
-            update(Delivery).where(Delivery.id.in_(ids), _due(now))
+            update(Delivery)
+            .where(Delivery.id.in_(ids), _due(now))
             .values(status="sending", claim_token=token, locked_until=now + lease, attempts=Delivery.attempts + 1)
         )
         db.commit()
@@ -159,8 +163,14 @@ def renew(engine: Engine, delivery: Delivery, token: str, lease: timedelta) -> b
 
 def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) -> bool:
     with Session(engine) as db:
-        values = {"status": "sent", "sent_at": utcnow(), "provider_reference": reference[:200], "claim_token": None,
-                      "locked_until": None, "last_error": ""}
+        values = {
+            "status": "sent",
+            "sent_at": utcnow(),
+            "provider_reference": reference[:200],
+            "claim_token": None,
+            "locked_until": None,
+            "last_error": "",
+        }
         if delivery.purpose == "confirm_email":
             values["payload"] = ""
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
@@ -168,15 +178,27 @@ def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) 
         return result.rowcount == 1
 
 
-def settle_failure(engine: Engine, delivery: Delivery, token: str, reason: str, next_attempt_at: datetime | None) -> bool:
+def settle_failure(
+    engine: Engine, delivery: Delivery, token: str, reason: str, next_attempt_at: datetime | None
+) -> bool:
     """Back to 'pending' for another try at ``next_attempt_at``, or 'given_up' when None."""
     with Session(engine) as db:
         if next_attempt_at is None:
-            values = {"status": "given_up", "given_up_at": utcnow(), "claim_token": None, "locked_until": None,
-                          "last_error": reason[:500]}
+            values = {
+                "status": "given_up",
+                "given_up_at": utcnow(),
+                "claim_token": None,
+                "locked_until": None,
+                "last_error": reason[:500],
+            }
         else:
-            values = {"status": "pending", "next_attempt_at": next_attempt_at, "claim_token": None, "locked_until": None,
-                          "last_error": reason[:500]}
+            values = {
+                "status": "pending",
+                "next_attempt_at": next_attempt_at,
+                "claim_token": None,
+                "locked_until": None,
+                "last_error": reason[:500],
+            }
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
         db.commit()
         return result.rowcount == 1
@@ -190,8 +212,11 @@ class GivenUp:
 
 def given_up(db: Session, limit: int = 200) -> list[GivenUp]:
     rows = db.exec(
-        select(Delivery, Notice).outerjoin(Notice, Notice.id == Delivery.notice_id)
-        .where(Delivery.status == "given_up").order_by(Delivery.given_up_at.desc(), Delivery.id.desc()).limit(limit)
+        select(Delivery, Notice)
+        .outerjoin(Notice, Notice.id == Delivery.notice_id)
+        .where(Delivery.status == "given_up")
+        .order_by(Delivery.given_up_at.desc(), Delivery.id.desc())
+        .limit(limit)
     ).all()
     return [GivenUp(delivery, notice) for delivery, notice in rows]
 
@@ -224,10 +249,13 @@ def assign_batch(engine: Engine, delivery: Delivery, token: str, day: str) -> st
 
 def open_batches(db: Session) -> set[str]:
     """Batch days that still have letters waiting or being written."""
-    return set(db.exec(
-        select(Delivery.batch_date).where(Delivery.channel == "letter", Delivery.batch_date != "",
-                                          Delivery.status.in_(("pending", "sending")))
-    ).all())
+    return set(
+        db.exec(
+            select(Delivery.batch_date).where(
+                Delivery.channel == "letter", Delivery.batch_date != "", Delivery.status.in_(("pending", "sending"))
+            )
+        ).all()
+    )
 
 
 def counts(db: Session) -> dict[str, int]:

@@ -48,7 +48,8 @@ class Worker:
     def run_once(self) -> int:
         """Claim one batch and deliver it; returns how many deliveries were handled."""
         token, batch = outbox.claim(
-            self.engine, limit=self.settings.worker_batch_size,
+            self.engine,
+            limit=self.settings.worker_batch_size,
             lease=timedelta(seconds=self.settings.delivery_lease_seconds),
         )
         for delivery in batch:
@@ -73,8 +74,11 @@ class Worker:
             return
         except Exception as error:  # a bug or unexpected answer: retry, and tell staff what it was
             log.exception("Delivery %s failed unexpectedly", delivery.id)
-            self._failed(delivery, token, DeliveryFailure(f"Unexpected error: {type(error).__name__}: {error}"[:300],
-                                                          permanent=False))
+            self._failed(
+                delivery,
+                token,
+                DeliveryFailure(f"Unexpected error: {type(error).__name__}: {error}"[:300], permanent=False),
+            )
             return
         if outbox.settle_sent(self.engine, delivery, token, reference):
             log.info("Delivery %s sent by %s (%s)", delivery.id, delivery.channel, delivery.idempotency_key)
@@ -90,8 +94,12 @@ class Worker:
             random_fraction=self.random_fraction(),
         )
         outbox.settle_failure(self.engine, delivery, token, failure.reason, outcome.next_attempt_at)
-        log.warning("Delivery %s: %s (%s)", delivery.id, failure.reason,
-                    "given up" if outcome.next_attempt_at is None else f"retry at {outcome.next_attempt_at:%H:%M:%S}")
+        log.warning(
+            "Delivery %s: %s (%s)",
+            delivery.id,
+            failure.reason,
+            "given up" if outcome.next_attempt_at is None else f"retry at {outcome.next_attempt_at:%H:%M:%S}",
+        )
 
     def close_letter_batches(self) -> list[str]:
         letters = self.channels.get("letter")

@@ -73,16 +73,30 @@ def _with_db(request: Request, work):
 
 async def _too_many(request: Request, exc: ratelimit.TooManyAttempts, slug: str):
     address = audit.client_ip(request)
-    await _with_db(request, lambda db: audit.record(db, "anonymous", "", "sign_in_rate_limited", client_ip=address,
-                                                    detail={"provider": slug}))
+    await _with_db(
+        request,
+        lambda db: audit.record(
+            db, "anonymous", "", "sign_in_rate_limited", client_ip=address, detail={"provider": slug}
+        ),
+    )
     minutes = max(1, (exc.retry_after_seconds + 59) // 60)
-    return render(request, "pages/auth/too_many_attempts.html", {"minutes": minutes}, status_code=429,
-                  headers={"Retry-After": str(exc.retry_after_seconds)})
+    return render(
+        request,
+        "pages/auth/too_many_attempts.html",
+        {"minutes": minutes},
+        status_code=429,
+        headers={"Retry-After": str(exc.retry_after_seconds)},
+    )
 
 
 def _unavailable(request: Request, slug: str):
-    return render(request, "pages/auth/provider_unavailable.html",
-                  {"slug": slug, "provider_name": provider_label(slug)}, status_code=503, headers={"Retry-After": "300"})
+    return render(
+        request,
+        "pages/auth/provider_unavailable.html",
+        {"slug": slug, "provider_name": provider_label(slug)},
+        status_code=503,
+        headers={"Retry-After": "300"},
+    )
 
 
 @router.get("/inloggen")
@@ -108,13 +122,23 @@ async def start(request: Request, slug: str, volgende: NextParam = None, niveau:
     except ratelimit.TooManyAttempts as exc:
         return await _too_many(request, exc, slug)
     try:
-        url = await oidc.start(request.app, settings, provider, get_session_state(request),
-                               safe_local_path(volgende, ""), level_for(slug, niveau))
+        url = await oidc.start(
+            request.app,
+            settings,
+            provider,
+            get_session_state(request),
+            safe_local_path(volgende, ""),
+            level_for(slug, niveau),
+        )
     except oidc.ProviderUnavailable as exc:
         log.warning("Sign-in provider %s unavailable: %s", slug, exc)
         reason = exc.reason
-        await _with_db(request, lambda db: audit.record(db, "anonymous", "", "sign_in_failed", client_ip=address,
-                                                        detail={"provider": slug, "reason": reason}))
+        await _with_db(
+            request,
+            lambda db: audit.record(
+                db, "anonymous", "", "sign_in_failed", client_ip=address, detail={"provider": slug, "reason": reason}
+            ),
+        )
         return _unavailable(request, slug)
     return RedirectResponse(url, status_code=303)
 
@@ -150,8 +174,12 @@ async def callback(request: Request, slug: str):
         if not code or len(code) > 2000:
             raise oidc.SignInFailed("code_missing", "no authorization code")
         claims = await oidc.finish(request.app, settings, provider, code, pending)
-        principal = await _with_db(request, lambda db: oidc.principal_from_claims(
-            provider, claims, staff_lookup=lambda login_id: employees.active_by_login(db, login_id)))
+        principal = await _with_db(
+            request,
+            lambda db: oidc.principal_from_claims(
+                provider, claims, staff_lookup=lambda login_id: employees.active_by_login(db, login_id)
+            ),
+        )
     except oidc.SignInFailed as exc:
         failure = exc
 
@@ -163,8 +191,14 @@ async def callback(request: Request, slug: str):
         def record_failure(db):
             if failure.reason != "cancelled":
                 ratelimit.record_failure(db, keys)
-            audit.record(db, "anonymous", "", "sign_in_cancelled" if failure.reason == "cancelled" else "sign_in_failed",
-                         client_ip=address, detail={"provider": slug, "reason": failure.reason})
+            audit.record(
+                db,
+                "anonymous",
+                "",
+                "sign_in_cancelled" if failure.reason == "cancelled" else "sign_in_failed",
+                client_ip=address,
+                detail={"provider": slug, "reason": failure.reason},
+            )
 
         await _with_db(request, record_failure)
         if session.principal is None:
@@ -172,13 +206,24 @@ async def callback(request: Request, slug: str):
         if isinstance(failure, oidc.ProviderUnavailable):
             return _unavailable(request, slug)
         status = 200 if failure.reason == "cancelled" else 400
-        return render(request, "pages/auth/sign_in_failed.html",
-                      {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason}, status_code=status)
+        return render(
+            request,
+            "pages/auth/sign_in_failed.html",
+            {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason},
+            status_code=status,
+        )
 
     sign_in(request, principal, extra={"provider": slug})
+
     def record_sign_in(db):
-        audit.record(db, principal.kind, principal.audit_id, "sign_in", client_ip=address,
-                     detail={"provider": slug, "level": principal.level})
+        audit.record(
+            db,
+            principal.kind,
+            principal.audit_id,
+            "sign_in",
+            client_ip=address,
+            detail={"provider": slug, "level": principal.level},
+        )
         ratelimit.purge_old_attempts(db, settings)  # housekeeping: the table only needs the last window
 
     await _with_db(request, record_sign_in)
@@ -199,8 +244,12 @@ async def sign_out_route(request: Request):
     if principal is None:
         return RedirectResponse("/uitgelogd", status_code=303)
     address = audit.client_ip(request)
-    await _with_db(request, lambda db: audit.record(db, principal.kind, principal.audit_id, "sign_out", client_ip=address,
-                                                    detail={"provider": slug}))
+    await _with_db(
+        request,
+        lambda db: audit.record(
+            db, principal.kind, principal.audit_id, "sign_out", client_ip=address, detail={"provider": slug}
+        ),
+    )
     provider = oidc.provider_config(request.app.state.settings, request.app.state.secret_key, slug) if slug else None
     if provider is not None and provider.is_simulator:
         # RP-initiated logout. Only for a provider on our own origin: Chrome applies
@@ -226,8 +275,11 @@ async def signed_out(request: Request, bij: Annotated[str | None, Query(max_leng
             provider_logout = oidc.end_session_url(meta, provider, request.app.state.settings)
         except oidc.ProviderUnavailable:
             provider_logout = None
-    return render(request, "pages/auth/signed_out.html",
-                  {"provider_logout": provider_logout, "provider_name": provider_label(bij) if provider else ""})
+    return render(
+        request,
+        "pages/auth/signed_out.html",
+        {"provider_logout": provider_logout, "provider_name": provider_label(bij) if provider else ""},
+    )
 
 
 @router.get("/sessie/status")
@@ -237,8 +289,11 @@ def session_status(request: Request):
     settings = request.app.state.settings
     signed_in = state.principal is not None
     return JSONResponse(
-        {"signed_in": signed_in, "seconds_left": seconds_left(state, settings) if signed_in else 0,
-         "warning_seconds": settings.session_warning_minutes * 60},
+        {
+            "signed_in": signed_in,
+            "seconds_left": seconds_left(state, settings) if signed_in else 0,
+            "warning_seconds": settings.session_warning_minutes * 60,
+        },
         headers={"Cache-Control": "no-store"},
     )
 
@@ -255,8 +310,10 @@ async def extend_session(request: Request):
         return RedirectResponse("/inloggen", status_code=303)
     state["extended"] = True  # marks the session modified, so it is saved with a fresh last_seen_at
     if wants_json:
-        return JSONResponse({"signed_in": True, "seconds_left": settings.session_idle_minutes * 60},
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {"signed_in": True, "seconds_left": settings.session_idle_minutes * 60},
+            headers={"Cache-Control": "no-store"},
+        )
     form = await request.form()
     volgende = form.get("volgende")
     return RedirectResponse(safe_local_path(volgende if isinstance(volgende, str) else None), status_code=303)

@@ -31,7 +31,6 @@ router = APIRouter()
 Applicant = Annotated[Principal, Depends(require_applicant)]
 
 
-
 async def form_data(request: Request) -> FormData:
     """The submitted form (already parsed once by the CSRF check; Starlette caches it)."""
     return await request.form()
@@ -45,9 +44,13 @@ Form = Annotated[FormData, Depends(form_data)]
 
 def filter_messages() -> dict[str, str]:
     return {
-        "zoek:too_long": _("Your search is too long. Use at most 100 characters, for example a case number or a street name."),
+        "zoek:too_long": _(
+            "Your search is too long. Use at most 100 characters, for example a case number or a street name."
+        ),
         "type:unknown": _("We do not know this type of case. We show all types instead."),
-        "status:unknown": _("This status filter does not exist. Choose open, closed or all. We show all cases instead."),
+        "status:unknown": _(
+            "This status filter does not exist. Choose open, closed or all. We show all cases instead."
+        ),
         "na:cursor": _("The page link is not valid (perhaps it was cut off). We show the first page instead."),
     }
 
@@ -59,10 +62,15 @@ def upload_messages(max_bytes: int) -> dict[str, str]:
         "missing": _("Choose a file to send."),
         "no_name": _("The file has no name. Give the file a name and try again."),
         "empty": _("The file is empty. Choose a file with content."),
-        "too_large": _("The file is too large. The maximum is %(size)s. Make the file smaller, for example by scanning at a lower quality.", size=size),
+        "too_large": _(
+            "The file is too large. The maximum is %(size)s. Make the file smaller, for example by scanning at a lower quality.",
+            size=size,
+        ),
         "type": _("We cannot accept this type of file. Send a PDF, JPG or PNG file."),
         "mismatch": _("The content of the file does not match its name. Send a real PDF, JPG or PNG file."),
-        "filename": _("The file name contains characters we do not accept, such as slashes, two dots in a row or hidden characters. Rename the file (use only letters, numbers and spaces) and try again."),
+        "filename": _(
+            "The file name contains characters we do not accept, such as slashes, two dots in a row or hidden characters. Rename the file (use only letters, numbers and spaces) and try again."
+        ),
         "request": _("We are no longer waiting for this document, or it was already received."),
     }
 
@@ -74,7 +82,9 @@ def callback_messages() -> dict[str, str]:
         "time_invalid": _("Choose when we may call you."),
         "question_too_long": _("Your question is too long. Use at most 2000 characters."),
         "key_invalid": _("This form has expired. Reload the page and try again."),
-        "too_many": _("You have asked us to call you back many times today. We will call you about the requests you sent. Do you need us sooner? Call us."),
+        "too_many": _(
+            "You have asked us to call you back many times today. We will call you about the requests you sent. Do you need us sooner? Call us."
+        ),
     }
 
 
@@ -95,7 +105,10 @@ def overview(request: Request, principal: Applicant, db: DbSession):
     counted = overview_service.tally(db, principal)
     types = counted.case_types
     filters, errors = overview_service.CaseFilters.parse(
-        params.get("zoek"), params.get("type"), params.get("status"), params.get("na"),
+        params.get("zoek"),
+        params.get("type"),
+        params.get("status"),
+        params.get("na"),
         {case_type.code for case_type in types},
     )
     result = overview_service.list_cases(db, principal, filters, counted)
@@ -108,7 +121,8 @@ def overview(request: Request, principal: Applicant, db: DbSession):
         "filter_errors": {error.field: messages[f"{error.field}:{error.code}"] for error in errors},
         "next_url": (
             "/mijn-zaken?" + urlencode(filters.query_params(na=result.next_cursor.encode()))
-            if result.next_cursor else None
+            if result.next_cursor
+            else None
         ),
         "first_url": "/mijn-zaken" + ("?" + urlencode(filters.query_params()) if filters.query_params() else ""),
     }
@@ -188,8 +202,12 @@ def download_document(request: Request, number: str, document_id: str, principal
             upstream = runtime.client.open_stream(document.zgw_download_url)
         except ZgwError as error:
             raise HTTPException(status_code=404 if error.reason == "not_found" else 503) from error
-        return StreamingResponse(upstream.iter_bytes(), media_type=document.content_type, headers=headers,
-                                 background=BackgroundTask(upstream.close))
+        return StreamingResponse(
+            upstream.iter_bytes(),
+            media_type=document.content_type,
+            headers=headers,
+            background=BackgroundTask(upstream.close),
+        )
     path = document_service.local_path(document, request.app.state.settings.effective_upload_dir)
     if path is None:
         raise HTTPException(status_code=404)
@@ -226,7 +244,12 @@ def upload_document(request: Request, number: str, principal: Applicant, db: DbS
             try:
                 zgw = request.app.state.zgw
                 document = document_service.store_upload(
-                    db, case, document_request, checked, settings.effective_upload_dir, clock.today(),
+                    db,
+                    case,
+                    document_request,
+                    checked,
+                    settings.effective_upload_dir,
+                    clock.today(),
                     to_case_system=zgw is not None,
                 )
             except document_service.UploadError as problem:  # fulfilled by a simultaneous upload
@@ -235,7 +258,9 @@ def upload_document(request: Request, number: str, principal: Applicant, db: DbS
             else:
                 if zgw is not None and document.zgw_upload_state == "pending":
                     zgw.kick_uploads()  # in the background; the worker retries what fails
-                return RedirectResponse(f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303)
+                return RedirectResponse(
+                    f"/mijn-zaken/{case.number}?ontvangen={document.id}#documenten", status_code=303
+                )
     message = upload_messages(settings.upload_max_bytes)[error]
     # A request fulfilled meanwhile is no longer on the page: show its message at the top.
     key = document_request.id if document_request is not None and status != 409 else "general"
@@ -263,7 +288,8 @@ def callback(request: Request, number: str, principal: Applicant, db: DbSession,
         return RedirectResponse(f"/mijn-zaken/{case.number}#terugbellen", status_code=303)
     messages = callback_messages()
     context = _page_context(
-        request, _view(db, principal, number),
+        request,
+        _view(db, principal, number),
         callback_form=data,
         callback_errors={field: messages[code] for field, code in errors.items()},
         callback_notice=("created" if created else ("duplicate" if not errors else None)),
@@ -295,7 +321,8 @@ def feedback(request: Request, number: str, principal: Applicant, db: DbSession,
         return RedirectResponse(f"/mijn-zaken/{case.number}#feedback", status_code=303)
     messages = feedback_messages()
     context = _page_context(
-        request, _view(db, principal, number),
+        request,
+        _view(db, principal, number),
         feedback_errors={field: messages[code] for field, code in errors.items()},
         feedback_notice=("created" if created else ("duplicate" if not errors else None)),
     )

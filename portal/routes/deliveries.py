@@ -25,10 +25,14 @@ TEMPLATES = "/medewerker/berichtsjablonen"
 
 def kind_names() -> dict[str, str]:
     return {
-        "acknowledgement": _("Request received"), "status": _("New step in the case"),
-        "suspension": _("Term on hold"), "document_request": _("Document requested"),
-        "reminder": _("Reminder: document still needed"), "extension": _("Decision date extended"),
-        "decision": _("Decision made"), "deadline_passed": _("Decision date passed"),
+        "acknowledgement": _("Request received"),
+        "status": _("New step in the case"),
+        "suspension": _("Term on hold"),
+        "document_request": _("Document requested"),
+        "reminder": _("Reminder: document still needed"),
+        "extension": _("Decision date extended"),
+        "decision": _("Decision made"),
+        "deadline_passed": _("Decision date passed"),
         "message": _("Other message"),
     }
 
@@ -71,17 +75,27 @@ def template_kind(request: Request, kind: str, principal: Staff, db: DbSession, 
     previews = [service.preview(db, kind, language, base_url, variant) for language in service.LANGUAGES]
     if any(item is None for item in previews):
         raise HTTPException(status_code=404)
-    return render(request, "pages/staff/template_kind.html", {"kind": kind, "previews": previews,
-                                                               "kind_names": kind_names(), "variant": variant,
-                                                               "variants": service.VARIANTS.get(kind, ())})
+    return render(
+        request,
+        "pages/staff/template_kind.html",
+        {
+            "kind": kind,
+            "previews": previews,
+            "kind_names": kind_names(),
+            "variant": variant,
+            "variants": service.VARIANTS.get(kind, ()),
+        },
+    )
 
 
 @router.get(TEMPLATES + "/{kind}/{language}/brief.pdf")
-def template_letter(kind: str, language: str, principal: Staff, db: DbSession, request: Request,
-                    variant: Variant = ""):
+def template_letter(kind: str, language: str, principal: Staff, db: DbSession, request: Request, variant: Variant = ""):
     _employee(db, principal)
     pdf = service.letter_preview(db, kind, language, request.app.state.settings.base_url, variant)
     if pdf is None:
         raise HTTPException(status_code=404)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="voorbeeld-{kind}-{language}.pdf"'})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="voorbeeld-{kind}-{language}.pdf"'},
+    )

@@ -26,7 +26,6 @@ router = APIRouter()
 Applicant = Annotated[Principal, Depends(require_applicant)]
 
 
-
 def unread_count_processor(request: Request) -> dict:
     """``unread_count`` for the header on every page of a signed-in applicant.
 
@@ -61,10 +60,17 @@ def inbox(request: Request, principal: Applicant, db: DbSession):
     except PageLinkError:
         link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
         page = notice_service.list_notices(db, principal)
-    return render(request, "pages/inbox/list.html", {
-        "items": page.items, "link_error": link_error, "is_first_page": page.is_first_page,
-        "next_url": "/berichten?" + urlencode({"na": page.next_link}) if page.next_link else None,
-    }, status_code=400 if link_error else 200)
+    return render(
+        request,
+        "pages/inbox/list.html",
+        {
+            "items": page.items,
+            "link_error": link_error,
+            "is_first_page": page.is_first_page,
+            "next_url": "/berichten?" + urlencode({"na": page.next_link}) if page.next_link else None,
+        },
+        status_code=400 if link_error else 200,
+    )
 
 
 @router.get("/berichten/{notice_id}")

@@ -29,8 +29,11 @@ def contact(request: Request, db: DbSession):
 
 @router.get("/toegankelijkheid")
 def accessibility_statement(request: Request, db: DbSession):
-    return render(request, "pages/accessibility.html",
-                  {"organisation": get_organisation(db), "last_audit": statement_service.last_audit()})
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"organisation": get_organisation(db), "last_audit": statement_service.last_audit()},
+    )
 
 
 @router.get("/taal/{language}")
@@ -39,7 +42,10 @@ def switch_language(request: Request, language: str, terug: Annotated[str | None
     response = RedirectResponse(safe_local_path(terug), status_code=303)
     if language in LANGUAGES:
         response.set_cookie(
-            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax",
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
             secure=request.app.state.settings.cookie_secure,
         )
     return response

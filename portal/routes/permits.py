@@ -24,8 +24,7 @@ router = APIRouter()
 
 
 @router.get("/mijn-vergunningen")
-def permits(request: Request, principal: Annotated[Principal, Depends(require_applicant)],
-            db: DbSession):
+def permits(request: Request, principal: Annotated[Principal, Depends(require_applicant)], db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
     after = request.query_params.get("na")
@@ -35,8 +34,16 @@ def permits(request: Request, principal: Annotated[Principal, Depends(require_ap
     except PageLinkError:
         link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
         page = permit_service.list_permits(db, principal, clock.today())
-    return render(request, "pages/permits/list.html", {
-        "rows": page.rows, "today": clock.today(), "soon_days": permit_service.EXPIRES_SOON_DAYS,
-        "link_error": link_error, "is_first_page": page.is_first_page,
-        "next_url": "/mijn-vergunningen?" + urlencode({"na": page.next_link}) if page.next_link else None,
-    }, status_code=400 if link_error else 200)
+    return render(
+        request,
+        "pages/permits/list.html",
+        {
+            "rows": page.rows,
+            "today": clock.today(),
+            "soon_days": permit_service.EXPIRES_SOON_DAYS,
+            "link_error": link_error,
+            "is_first_page": page.is_first_page,
+            "next_url": "/mijn-vergunningen?" + urlencode({"na": page.next_link}) if page.next_link else None,
+        },
+        status_code=400 if link_error else 200,
+    )

@@ -29,13 +29,19 @@ STATUS = {"valid": 200, "expired": 410, "used": 410, "unknown": 404}
 TARGET = {"channels": "field-channel-email", "language": "field-language-nl"}
 
 
-def _page(request: Request, db, principal: Principal, *, errors=(), values: dict | None = None,
-          status_code: int = 200):
+def _page(request: Request, db, principal: Principal, *, errors=(), values: dict | None = None, status_code: int = 200):
     view = service.preferences_view(db, principal)
     shown = view.shown
     if values is None:
-        channels = [name for name, on in (("email", shown and shown.by_email), ("sms", shown and shown.by_sms),
-                                          ("letter", shown and shown.by_letter)) if on]
+        channels = [
+            name
+            for name, on in (
+                ("email", shown and shown.by_email),
+                ("sms", shown and shown.by_sms),
+                ("letter", shown and shown.by_letter),
+            )
+            if on
+        ]
         values = {
             "channel": channels,
             "language": shown.language if shown else "nl",
@@ -45,12 +51,20 @@ def _page(request: Request, db, principal: Principal, *, errors=(), values: dict
             "postal_address": shown.postal_address if shown else "",
         }
     translated = [(field, _(message)) for field, message in errors]
-    return render(request, "pages/account/reach.html", {
-        "view": view, "values": values, "errors": translated,
-        "summary": [(TARGET.get(field, f"field-{field}"), message) for field, message in translated], "error_for": dict(translated),
-        "saved": request.query_params.get("opgeslagen") == "1" and not errors,
-        "inherited": request.query_params.get("bedrijfskeuze") == "1" and not errors,
-    }, status_code=status_code)
+    return render(
+        request,
+        "pages/account/reach.html",
+        {
+            "view": view,
+            "values": values,
+            "errors": translated,
+            "summary": [(TARGET.get(field, f"field-{field}"), message) for field, message in translated],
+            "error_for": dict(translated),
+            "saved": request.query_params.get("opgeslagen") == "1" and not errors,
+            "inherited": request.query_params.get("bedrijfskeuze") == "1" and not errors,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get(PAGE)
@@ -59,21 +73,43 @@ def preferences(request: Request, principal: Applicant, db: DbSession):
 
 
 @router.post(PAGE)
-def save(request: Request, principal: Applicant, db: DbSession,
-         channel: Annotated[list[str], Form(max_length=10)] = [],  # noqa: B006 - FastAPI copies defaults
-         language: Annotated[str, Form(max_length=5)] = "nl",
-         email: Annotated[str, Form(max_length=320)] = "",
-         phone: Annotated[str, Form(max_length=40)] = "",
-         postal_name: Annotated[str, Form(max_length=300)] = "",
-         postal_address: Annotated[str, Form(max_length=800)] = ""):
-    form = PreferenceForm(channels=frozenset(channel), language=language, email=email, phone=phone,
-                          postal_name=postal_name, postal_address=postal_address)
+def save(
+    request: Request,
+    principal: Applicant,
+    db: DbSession,
+    channel: Annotated[list[str], Form(max_length=10)] = [],  # noqa: B006 - FastAPI copies defaults
+    language: Annotated[str, Form(max_length=5)] = "nl",
+    email: Annotated[str, Form(max_length=320)] = "",
+    phone: Annotated[str, Form(max_length=40)] = "",
+    postal_name: Annotated[str, Form(max_length=300)] = "",
+    postal_address: Annotated[str, Form(max_length=800)] = "",
+):
+    form = PreferenceForm(
+        channels=frozenset(channel),
+        language=language,
+        email=email,
+        phone=phone,
+        postal_name=postal_name,
+        postal_address=postal_address,
+    )
     settings = request.app.state.settings
-    result = service.save_preferences(db, principal, form, base_url=settings.base_url,
-                                      hours=settings.email_confirmation_hours, client_ip=client_ip(request))
+    result = service.save_preferences(
+        db,
+        principal,
+        form,
+        base_url=settings.base_url,
+        hours=settings.email_confirmation_hours,
+        client_ip=client_ip(request),
+    )
     if result.errors:
-        values = {"channel": list(channel), "language": language, "email": email, "phone": phone,
-                  "postal_name": postal_name, "postal_address": postal_address}
+        values = {
+            "channel": list(channel),
+            "language": language,
+            "email": email,
+            "phone": phone,
+            "postal_name": postal_name,
+            "postal_address": postal_address,
+        }
         return _page(request, db, principal, errors=result.errors, values=values, status_code=422)
     return RedirectResponse(f"{PAGE}?opgeslagen=1", status_code=303)
 
@@ -87,12 +123,20 @@ def inherit(request: Request, principal: Applicant, db: DbSession):
 @router.get(f"{service.CONFIRM_PATH}/{{token}}")
 def confirmation_page(request: Request, token: str, db: DbSession):
     check = service.check_confirmation(db, token)
-    return render(request, "pages/account/confirm_email.html", {"check": check, "token": token, "done": False},
-                  status_code=STATUS[check.state])
+    return render(
+        request,
+        "pages/account/confirm_email.html",
+        {"check": check, "token": token, "done": False},
+        status_code=STATUS[check.state],
+    )
 
 
 @router.post(service.CONFIRM_PATH)
 def confirm(request: Request, db: DbSession, token: Annotated[str, Form(max_length=200)] = ""):
     check = service.confirm_email(db, token, client_ip(request))
-    return render(request, "pages/account/confirm_email.html", {"check": check, "token": "", "done": True},
-                  status_code=STATUS[check.state])
+    return render(
+        request,
+        "pages/account/confirm_email.html",
+        {"check": check, "token": "", "done": True},
+        status_code=STATUS[check.state],
+    )

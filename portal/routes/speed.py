@@ -24,7 +24,14 @@ def speed_page(request: Request, code: str, db: DbSession):
     if case_type is None:
         raise HTTPException(status_code=404)
     day = clock.today()
-    return render(request, "pages/speed/case_type.html", {
-        "case_type": case_type, "figures": figures_for(db, case_type, day), "since": window_start(day),
-        "until": day, "min_cases": MIN_CASES,
-    })
+    return render(
+        request,
+        "pages/speed/case_type.html",
+        {
+            "case_type": case_type,
+            "figures": figures_for(db, case_type, day),
+            "since": window_start(day),
+            "until": day,
+            "min_cases": MIN_CASES,
+        },
+    )

@@ -26,6 +26,13 @@ def worklist(
     if work is None:
         raise HTTPException(status_code=403)
     # Staff see other people's cases: every view is in the audit log.
-    record(db, "staff", principal.audit_id, "staff.view_worklist", "employee", str(principal.employee_id),
-           client_ip=client_ip(request))
+    record(
+        db,
+        "staff",
+        principal.audit_id,
+        "staff.view_worklist",
+        "employee",
+        str(principal.employee_id),
+        client_ip=client_ip(request),
+    )
     return render(request, "pages/staff/worklist.html", {"work": work})

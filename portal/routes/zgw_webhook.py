@@ -28,18 +28,31 @@ def problem_texts() -> dict[str, tuple[int, str]]:
         "forbidden": (403, _("The Authorization header is not the one agreed in the subscription.")),
         "too_large": (413, _("The message is too large.")),
         "invalid_json": (400, _("The message is not a JSON object.")),
-        "missing_field": (400, _("The message lacks a required field (kanaal, hoofdObject, resource, resourceUrl, actie, aanmaakdatum) or has one that is too long.")),
+        "missing_field": (
+            400,
+            _(
+                "The message lacks a required field (kanaal, hoofdObject, resource, resourceUrl, actie, aanmaakdatum) or has one that is too long."
+            ),
+        ),
         "unknown_channel": (400, _("This channel is not handled here. Only zaken and documenten are.")),
         "malformed_url": (400, _("hoofdObject or resourceUrl is not a valid http(s) address.")),
-        "unknown_host": (400, _("hoofdObject or resourceUrl is not in the Zaken or Documenten API this portal is connected to.")),
+        "unknown_host": (
+            400,
+            _("hoofdObject or resourceUrl is not in the Zaken or Documenten API this portal is connected to."),
+        ),
     }
 
 
 def problem(request: Request, code: str) -> JSONResponse:
     status, detail = problem_texts()[code]
     return JSONResponse(
-        {"type": f"urn:mijn-zaken:problem:{code}", "title": detail, "status": status,
-         "detail": detail, "instance": request.url.path},
+        {
+            "type": f"urn:mijn-zaken:problem:{code}",
+            "title": detail,
+            "status": status,
+            "detail": detail,
+            "instance": request.url.path,
+        },
         status_code=status,
         media_type="application/problem+json",
         headers={"WWW-Authenticate": "Token"} if status == 401 else None,

@@ -82,7 +82,9 @@ def _party(principal: Principal) -> ColumnElement[bool] | None:
     if principal.kind == "business" and principal.kvk:
         party = col(Role.kvk) == principal.kvk
         if principal.branch_number:
-            party = and_(party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None)))
+            party = and_(
+                party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None))
+            )
         return party
     return None
 
@@ -150,9 +152,8 @@ def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnEl
 
 def join_notice_cases(query: Any) -> Any:
     """Outer-join a notice query to the message's case and case type (see ``visible_notices``)."""
-    return (
-        query.outerjoin(Case, col(Case.id) == col(Notice.case_id))
-        .outerjoin(CaseType, col(CaseType.id) == col(Case.case_type_id))
+    return query.outerjoin(Case, col(Case.id) == col(Notice.case_id)).outerjoin(
+        CaseType, col(CaseType.id) == col(Case.case_type_id)
     )
 
 

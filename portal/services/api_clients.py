@@ -35,15 +35,25 @@ def create_client(db: Session, name: str, scopes: list[str]) -> tuple[ApiClient,
         raise ClientError("A client name is 1-100 lower-case letters, digits, dots, dashes or underscores")
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise ClientError(f"Scopes must be some of {', '.join(SCOPES)}; unknown: {', '.join(unknown) or '(none given)'}")
+        raise ClientError(
+            f"Scopes must be some of {', '.join(SCOPES)}; unknown: {', '.join(unknown) or '(none given)'}"
+        )
     if db.exec(select(ApiClient).where(ApiClient.name == name)).first() is not None:
         raise ClientError(f"A client named {name!r} already exists (revoke it and use a new name)")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(name=name, token_hash=token_hash(token), scopes=" ".join(sorted(set(scopes))))
     db.add(client)
     db.flush()
-    record(db, "system", "cli", "api_client.create", "api_client", client.name, detail={"scopes": client.scopes},
-           commit=False)
+    record(
+        db,
+        "system",
+        "cli",
+        "api_client.create",
+        "api_client",
+        client.name,
+        detail={"scopes": client.scopes},
+        commit=False,
+    )
     db.commit()
     return client, token
 

@@ -151,18 +151,34 @@ def _view(
 ) -> CasePageView:
     kind = case_kind(case_type)
     steps, current = _steps(db, case)
-    suspensions = list(db.exec(
-        select(Suspension).where(col(Suspension.case_id) == case.id).order_by(col(Suspension.requested_on), col(Suspension.id))
-    ).all())
-    extensions = list(db.exec(
-        select(Extension).where(col(Extension.case_id) == case.id).order_by(col(Extension.announced_on), col(Extension.id))
-    ).all())
-    requests = list(db.exec(
-        select(DocumentRequest).where(col(DocumentRequest.case_id) == case.id).order_by(col(DocumentRequest.requested_on))
-    ).all())
+    suspensions = list(
+        db.exec(
+            select(Suspension)
+            .where(col(Suspension.case_id) == case.id)
+            .order_by(col(Suspension.requested_on), col(Suspension.id))
+        ).all()
+    )
+    extensions = list(
+        db.exec(
+            select(Extension)
+            .where(col(Extension.case_id) == case.id)
+            .order_by(col(Extension.announced_on), col(Extension.id))
+        ).all()
+    )
+    requests = list(
+        db.exec(
+            select(DocumentRequest)
+            .where(col(DocumentRequest.case_id) == case.id)
+            .order_by(col(DocumentRequest.requested_on))
+        ).all()
+    )
     deadline = compute_deadline(
-        case.received_on, rules_for(case_type), suspension_periods(suspensions, suspension_due_dates(requests)),
-        extension_periods(extensions), today=today, decided_on=case.decided_on,
+        case.received_on,
+        rules_for(case_type),
+        suspension_periods(suspensions, suspension_due_dates(requests)),
+        extension_periods(extensions),
+        today=today,
+        decided_on=case.decided_on,
     )
     is_closed = case.closed_on is not None
     decided = case.decided_on is not None or is_closed
@@ -176,16 +192,20 @@ def _view(
             case_title=localized(case, "title"),
             letter_date=today,
         )
-    documents = list(db.exec(
-        select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
-    ).all())
-    notices = list(db.exec(
-        select(Notice).where(col(Notice.case_id) == case.id, notices_for(principal))
-        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
-    ).all())
+    documents = list(
+        db.exec(
+            select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
+        ).all()
+    )
+    notices = list(
+        db.exec(
+            select(Notice)
+            .where(col(Notice.case_id) == case.id, notices_for(principal))
+            .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+        ).all()
+    )
     callback = db.exec(
-        select(CallbackRequest).where(callbacks_of(principal, case.id))
-        .order_by(col(CallbackRequest.created_at).desc())
+        select(CallbackRequest).where(callbacks_of(principal, case.id)).order_by(col(CallbackRequest.created_at).desc())
     ).first()
     feedback = {row.context: row for row in db.exec(select(Feedback).where(feedback_of(principal, case.id))).all()}
     feedback_context: FeedbackContext | None = None
@@ -229,7 +249,10 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
     """The case type's steps and the case's history, in one query (an outer join)."""
     rows = db.exec(
         select(StatusType, StatusHistory)
-        .outerjoin(StatusHistory, and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == case.id))
+        .outerjoin(
+            StatusHistory,
+            and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == case.id),
+        )
         .where(col(StatusType.case_type_id) == case.case_type_id)
         .order_by(col(StatusType.order))
     ).all()
@@ -260,4 +283,3 @@ def _contact(db: Session, case: Case) -> Contact:
     if not handler.show_direct_contact:
         return Contact(handler, team, False, "hidden")
     return Contact(handler, team, True, "shown")
-

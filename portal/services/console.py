@@ -45,8 +45,14 @@ def actor_for(db: Session, principal: Principal, client_ip: str = "") -> Actor |
         return None
     roles = frozenset(principal.roles or ("handler",))
     team = None if "administrator" in roles else employee.team_id
-    return Actor(kind="staff", audit_id=principal.audit_id, employee_id=employee.id, team_id=team, roles=roles,
-                 client_ip=client_ip)
+    return Actor(
+        kind="staff",
+        audit_id=principal.audit_id,
+        employee_id=employee.id,
+        team_id=team,
+        roles=roles,
+        client_ip=client_ip,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,12 @@ class QueueItem:
             return (0, self.deadline.deadline, self.case.number)
         if self.risk == "paused":
             return (2, self.deadline.deadline, self.case.number)
-        return (1, self.deadline.working_days_left if self.deadline.working_days_left is not None else 10**6,
-                order, self.case.number)
+        return (
+            1,
+            self.deadline.working_days_left if self.deadline.working_days_left is not None else 10**6,
+            order,
+            self.case.number,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,8 +97,11 @@ def classify(result: DeadlineResult, warn_days: int) -> str:
 def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | None = None) -> list[QueueItem]:
     today = today or clock.today()
     warn_days = get_settings().deadline_warning_working_days
-    query = (select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-             .where(col(Case.closed_on).is_(None), col(Case.decided_on).is_(None), case_in_reach(actor)))
+    query = (
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Case.closed_on).is_(None), col(Case.decided_on).is_(None), case_in_reach(actor))
+    )
     if filters.case_type:
         query = query.where(col(CaseType.code) == filters.case_type)
     items = []
@@ -107,8 +120,12 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
 
 
 def handler_of(db: Session, case: Case) -> Employee | None:
-    return db.exec(select(Employee).join(Role, col(Role.employee_id) == col(Employee.id))
-                   .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar").order_by(col(Role.id).desc())).first()
+    return db.exec(
+        select(Employee)
+        .join(Role, col(Role.employee_id) == col(Employee.id))
+        .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar")
+        .order_by(col(Role.id).desc())
+    ).first()
 
 
 def filter_choices(db: Session, actor: Actor) -> dict[str, Any]:
@@ -117,8 +134,11 @@ def filter_choices(db: Session, actor: Actor) -> dict[str, Any]:
     if actor.team_id is not None:
         teams = teams.where(col(Team.id) == actor.team_id)
         people = people.where(col(Employee.team_id) == actor.team_id)
-    return {"teams": db.exec(teams).all(), "handlers": db.exec(people).all(),
-            "case_types": db.exec(select(CaseType).order_by(col(CaseType.name_nl))).all()}
+    return {
+        "teams": db.exec(teams).all(),
+        "handlers": db.exec(people).all(),
+        "case_types": db.exec(select(CaseType).order_by(col(CaseType.name_nl))).all(),
+    }
 
 
 @dataclass(frozen=True)
@@ -140,8 +160,11 @@ class StaffCase:
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
-    row = db.exec(select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-                  .where(col(Case.number) == number, case_in_reach(actor))).first()
+    row = db.exec(
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Case.number) == number, case_in_reach(actor))
+    ).first()
     if row is None:
         return None
     case, case_type = row
@@ -152,22 +175,42 @@ def staff_case(db: Session, actor: Actor, number: str, today: date | None = None
     if team is not None:
         colleagues = colleagues.where(col(Employee.team_id) == team)
     return StaffCase(
-        case=case, case_type=case_type, handler=handler, deadline=result,
+        case=case,
+        case_type=case_type,
+        handler=handler,
+        deadline=result,
         status=db.get(StatusType, case.current_status_id) if case.current_status_id else None,
         next_statuses=[s for s in allowed_next_statuses(db, case) if not s.is_final],
-        open_suspension=db.exec(select(Suspension).where(col(Suspension.case_id) == case.id,
-                                                         col(Suspension.resumed_on).is_(None))).first(),
-        requests=list(db.exec(select(DocumentRequest).where(col(DocumentRequest.case_id) == case.id)
-                              .order_by(col(DocumentRequest.requested_on))).all()),
-        callbacks=list(db.exec(select(CallbackRequest).where(col(CallbackRequest.case_id) == case.id,
-                                                             col(CallbackRequest.handled_at).is_(None))).all()),
+        open_suspension=db.exec(
+            select(Suspension).where(col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None))
+        ).first(),
+        requests=list(
+            db.exec(
+                select(DocumentRequest)
+                .where(col(DocumentRequest.case_id) == case.id)
+                .order_by(col(DocumentRequest.requested_on))
+            ).all()
+        ),
+        callbacks=list(
+            db.exec(
+                select(CallbackRequest).where(
+                    col(CallbackRequest.case_id) == case.id, col(CallbackRequest.handled_at).is_(None)
+                )
+            ).all()
+        ),
         colleagues=list(db.exec(colleagues).all()),
         can_extend=can_still_extend(result, rules_for(case_type)),
-        remote_deadline=(case.zgw_remote_deadline_on
-                         if case.zgw_remote_deadline_on and case.zgw_remote_deadline_on != result.deadline else None),
+        remote_deadline=(
+            case.zgw_remote_deadline_on
+            if case.zgw_remote_deadline_on and case.zgw_remote_deadline_on != result.deadline
+            else None
+        ),
     )
 
 
 def unseen_alert_count(db: Session, employee_id: int) -> int:
-    return len(db.exec(select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id,
-                                                   col(StaffAlert.seen_at).is_(None))).all())
+    return len(
+        db.exec(
+            select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id, col(StaffAlert.seen_at).is_(None))
+        ).all()
+    )

@@ -40,9 +40,7 @@ MAX_PHONE_STORED = 20  # CallbackRequest.phone is VARCHAR(20)
 
 def clean_text(value: str) -> str:
     """Free text without control characters (except new lines and tabs), trimmed."""
-    return "".join(
-        char for char in value if char in "\n\t" or not unicodedata.category(char).startswith("C")
-    ).strip()
+    return "".join(char for char in value if char in "\n\t" or not unicodedata.category(char).startswith("C")).strip()
 
 
 def new_idempotency_key() -> str:
@@ -99,13 +97,16 @@ def request_callback(db: Session, principal: Principal, case: Case, form: Callba
         return existing, False
     # One open request per case and person: a second form (another key) gets the first.
     still_open = db.exec(
-        select(CallbackRequest).where(callbacks_of(principal, case.id), col(CallbackRequest.handled_at).is_(None))
+        select(CallbackRequest)
+        .where(callbacks_of(principal, case.id), col(CallbackRequest.handled_at).is_(None))
         .order_by(col(CallbackRequest.created_at))
     ).first()
     if still_open is not None:
         return still_open, False
     recent = db.exec(
-        select(func.count()).select_from(CallbackRequest).where(
+        select(func.count())
+        .select_from(CallbackRequest)
+        .where(
             col(CallbackRequest.submitter) == principal.submitter_key,
             col(CallbackRequest.created_at) >= utcnow() - CALLBACK_LIMIT_WINDOW,
         )
@@ -143,8 +144,12 @@ def give_feedback(
     if existing is not None:
         return existing, False
     feedback = Feedback(
-        case_id=case.id, context=context, submitter=principal.submitter_key,
-        helped=helped, comment=clean_text(comment)[:MAX_COMMENT], created_at=utcnow(),
+        case_id=case.id,
+        context=context,
+        submitter=principal.submitter_key,
+        helped=helped,
+        comment=clean_text(comment)[:MAX_COMMENT],
+        created_at=utcnow(),
     )
     db.add(feedback)
     try:

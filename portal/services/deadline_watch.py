@@ -59,8 +59,11 @@ def risk_of(result: DeadlineResult, warn_days: int) -> str | None:
 def _people(db: Session, case: Case) -> list[Employee]:
     """The handler and the team leads of the handler's team (of every team when nobody
     handles the case yet), active ones only, each once."""
-    handler = db.exec(select(Employee).join(Role, col(Role.employee_id) == col(Employee.id)).where(
-        col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))).first()
+    handler = db.exec(
+        select(Employee)
+        .join(Role, col(Role.employee_id) == col(Employee.id))
+        .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
+    ).first()
     leads = select(Employee).where(col(Employee.is_active).is_(True), col(Employee.roles).contains("team_lead"))
     if handler is not None:
         leads = leads.where(col(Employee.team_id) == handler.team_id)
@@ -72,11 +75,23 @@ def _alert(db: Session, person: Employee, case: Case, kind: str, result: Deadlin
     key = f"{kind}:{case.id}:{result.deadline.isoformat()}:{person.id}"
     if db.exec(select(StaffAlert.id).where(col(StaffAlert.dedupe_key) == key)).first() is not None:
         return False
-    db.add(StaffAlert(employee_id=id_of(person), case_id=id_of(case), kind=kind, deadline_on=result.deadline, dedupe_key=key))
+    db.add(
+        StaffAlert(
+            employee_id=id_of(person), case_id=id_of(case), kind=kind, deadline_on=result.deadline, dedupe_key=key
+        )
+    )
     if person.email:
-        enqueue_staff_alert(db, email=person.email, key=key, facts={
-            "kind": kind, "case_number": case.number, "deadline": result.deadline.isoformat(),
-            "working_days_left": result.working_days_left})
+        enqueue_staff_alert(
+            db,
+            email=person.email,
+            key=key,
+            facts={
+                "kind": kind,
+                "case_number": case.number,
+                "deadline": result.deadline.isoformat(),
+                "working_days_left": result.working_days_left,
+            },
+        )
     db.flush()
     return True
 
@@ -86,25 +101,41 @@ def _passed_notice(db: Session, case: Case, case_type: CaseType, result: Deadlin
     subject = both_languages(lambda: _("The date for our decision has passed (%(number)s)", number=case.number))
 
     def body() -> str:
-        lines = [_("We had to decide on your case by %(date)s. That date has passed and we have not decided yet. "
-                   "We are sorry.", date=format_date(result.deadline))]
+        lines = [
+            _(
+                "We had to decide on your case by %(date)s. That date has passed and we have not decided yet. "
+                "We are sorry.",
+                date=format_date(result.deadline),
+            )
+        ]
         if dwangsom:
-            lines.append(_("What can you do? You may send us a letter saying we are late (a notice of default, "
-                           "Awb article 4:17). If we still have not decided two weeks after we receive it, we pay you "
-                           "money for every day we are later, for at most 42 days. A letter you can use is ready in Mijn Zaken."))
+            lines.append(
+                _(
+                    "What can you do? You may send us a letter saying we are late (a notice of default, "
+                    "Awb article 4:17). If we still have not decided two weeks after we receive it, we pay you "
+                    "money for every day we are later, for at most 42 days. A letter you can use is ready in Mijn Zaken."
+                )
+            )
         else:
             lines.append(_("What can you do? Call us. We will tell you when you can expect our decision."))
         return "\n\n".join(lines)
 
     # The dedupe key names the case and the date, not the case version: created once.
     made = 0
-    for role in db.exec(select(Role).where(col(Role.case_id) == case.id, col(Role.role_type).in_(("initiator", "mede_initiator")))).all():
+    for role in db.exec(
+        select(Role).where(col(Role.case_id) == case.id, col(Role.role_type).in_(("initiator", "mede_initiator")))
+    ).all():
         if not (role.bsn or role.kvk):
             continue
         who = f"bsn:{role.bsn}" if role.bsn else f"kvk:{role.kvk}:{role.branch_number or ''}"
         _notice, new = create_notice(
-            db, kind="deadline_passed", subject=subject, body=both_languages(body), case=case,
-            recipient_bsn=role.bsn, recipient_kvk=None if role.bsn else role.kvk,
+            db,
+            kind="deadline_passed",
+            subject=subject,
+            body=both_languages(body),
+            case=case,
+            recipient_bsn=role.bsn,
+            recipient_kvk=None if role.bsn else role.kvk,
             recipient_branch=None if role.bsn else role.branch_number,
             facts={"case_number": case.number, "deadline": result.deadline.isoformat(), "dwangsom_applies": dwangsom},
             dedupe_key=f"deadline_passed:{case.id}:{result.deadline.isoformat()}:{who}",
@@ -118,8 +149,12 @@ def run_deadline_watch(db: Session, today: date | None = None, warn_days: int | 
     today = today or clock.today()
     warn_days = get_settings().deadline_warning_working_days if warn_days is None else warn_days
     found = WatchResult()
-    rows = db.exec(select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id)).where(
-        col(Case.closed_on).is_(None), col(Case.decided_on).is_(None)).order_by(col(Case.id))).all()
+    rows = db.exec(
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(col(Case.closed_on).is_(None), col(Case.decided_on).is_(None))
+        .order_by(col(Case.id))
+    ).all()
     for case, case_type in rows:
         result = deadline_for_case(db, case, today)
         kind = risk_of(result, warn_days)
@@ -157,5 +192,8 @@ def _store(db: Session, case: Case, case_type: CaseType, kind: str, result: Dead
 
 def unseen_alerts(db: Session, employee_id: int) -> int:
     """The console badge."""
-    return len(db.exec(select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id,
-                                                   col(StaffAlert.seen_at).is_(None))).all())
+    return len(
+        db.exec(
+            select(StaffAlert.id).where(col(StaffAlert.employee_id) == employee_id, col(StaffAlert.seen_at).is_(None))
+        ).all()
+    )

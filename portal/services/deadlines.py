@@ -21,7 +21,12 @@ from portal.i18n import localized
 from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
 __all__ = [
-    "deadline_for_case", "extension_periods", "refresh_legal_deadline", "requests_with_due_dates", "rules_for", "suspension_due_dates",
+    "deadline_for_case",
+    "extension_periods",
+    "refresh_legal_deadline",
+    "requests_with_due_dates",
+    "rules_for",
+    "suspension_due_dates",
     "suspension_periods",
 ]
 
@@ -38,9 +43,7 @@ def rules_for(case_type: CaseType) -> DeadlineRules:
         suspension_allowed=case_type.suspension_allowed,
         dwangsom_applies=case_type.dwangsom_applies,
         # The Omgevingswet has its own extension rule (art. 16.64); other types follow Awb 4:14.
-        extension_source=(
-            case_type.legal_source if case_type.legal_source.startswith("Omgevingswet") else "Awb 4:14"
-        ),
+        extension_source=(case_type.legal_source if case_type.legal_source.startswith("Omgevingswet") else "Awb 4:14"),
         reasonable_extension_share=get_settings().extension_warning_share,
     )
 
@@ -60,40 +63,54 @@ def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date]
     """Stored suspensions (already read, in order) as the domain's periods, each with its
     due date from ``suspension_due_dates`` (required: every caller has to decide)."""
     return [
-        SuspensionPeriod(row.requested_on, row.resumed_on, localized(row, "reason"),
-                         due_on=due_dates.get(row.id) if row.id is not None else None)
+        SuspensionPeriod(
+            row.requested_on,
+            row.resumed_on,
+            localized(row, "reason"),
+            due_on=due_dates.get(row.id) if row.id is not None else None,
+        )
         for row in rows
     ]
 
 
 def requests_with_due_dates(db: Session, case_ids: list[int | None]) -> list[DocumentRequest]:
-    return list(db.exec(
-        select(DocumentRequest).where(
-            col(DocumentRequest.case_id).in_(case_ids),
-            col(DocumentRequest.suspension_id).is_not(None),
-            col(DocumentRequest.due_on).is_not(None),
-        )
-    ).all())
+    return list(
+        db.exec(
+            select(DocumentRequest).where(
+                col(DocumentRequest.case_id).in_(case_ids),
+                col(DocumentRequest.suspension_id).is_not(None),
+                col(DocumentRequest.due_on).is_not(None),
+            )
+        ).all()
+    )
 
 
 def extension_periods(rows: Iterable[Extension]) -> list[ExtensionPeriod]:
     """Stored extensions (already read, in order) as the domain's periods."""
     return [
-        ExtensionPeriod(row.announced_on, Term.parse_iso8601(row.duration), localized(row, "reason"))
-        for row in rows
+        ExtensionPeriod(row.announced_on, Term.parse_iso8601(row.duration), localized(row, "reason")) for row in rows
     ]
 
 
 def _suspensions(db: Session, case_id: int | None) -> list[SuspensionPeriod]:
-    return suspension_periods(db.exec(
-        select(Suspension).where(col(Suspension.case_id) == case_id).order_by(col(Suspension.requested_on), col(Suspension.id))
-    ).all(), suspension_due_dates(requests_with_due_dates(db, [case_id])))
+    return suspension_periods(
+        db.exec(
+            select(Suspension)
+            .where(col(Suspension.case_id) == case_id)
+            .order_by(col(Suspension.requested_on), col(Suspension.id))
+        ).all(),
+        suspension_due_dates(requests_with_due_dates(db, [case_id])),
+    )
 
 
 def _extensions(db: Session, case_id: int | None) -> list[ExtensionPeriod]:
-    return extension_periods(db.exec(
-        select(Extension).where(col(Extension.case_id) == case_id).order_by(col(Extension.announced_on), col(Extension.id))
-    ).all())
+    return extension_periods(
+        db.exec(
+            select(Extension)
+            .where(col(Extension.case_id) == case_id)
+            .order_by(col(Extension.announced_on), col(Extension.id))
+        ).all()
+    )
 
 
 def deadline_for_case(db: Session, case: Case, today: date | None = None) -> DeadlineResult:

@@ -20,8 +20,17 @@ from portal.notify.channels import render_email, render_email_body, render_lette
 from portal.notify.content import KINDS, Message, Sources, build_message
 from portal.services.audit import record
 
-__all__ = ["VARIANTS", "GivenUpRow", "KINDS_IN_ORDER", "Preview", "given_up_deliveries", "is_active_staff", "letter_preview",
-           "preview", "resend_delivery"]
+__all__ = [
+    "VARIANTS",
+    "GivenUpRow",
+    "KINDS_IN_ORDER",
+    "Preview",
+    "given_up_deliveries",
+    "is_active_staff",
+    "letter_preview",
+    "preview",
+    "resend_delivery",
+]
 
 LANGUAGES = ("nl", "en")
 KINDS_IN_ORDER = tuple(KINDS)
@@ -58,9 +67,20 @@ def given_up_deliveries(db: Session, principal: Principal, client_ip: str = "") 
         if notice is not None and notice.case_id:
             number = db.exec(select(Case.number).where(Case.id == notice.case_id)).first() or ""
         assert delivery.id is not None
-        rows.append(GivenUpRow(delivery.id, delivery.channel, delivery.purpose, delivery.address, delivery.language,
-                               delivery.last_error, delivery.attempts, delivery.given_up_at,
-                               number or str(facts.get("case_number", "")), notice.kind if notice else ""))
+        rows.append(
+            GivenUpRow(
+                delivery.id,
+                delivery.channel,
+                delivery.purpose,
+                delivery.address,
+                delivery.language,
+                delivery.last_error,
+                delivery.attempts,
+                delivery.given_up_at,
+                number or str(facts.get("case_number", "")),
+                notice.kind if notice else "",
+            )
+        )
     record(db, "staff", principal.audit_id, "staff.view_given_up", "delivery", str(len(rows)), client_ip=client_ip)
     return rows
 
@@ -72,8 +92,17 @@ def resend_delivery(db: Session, principal: Principal, delivery_id: int, client_
     if delivery is None:
         db.rollback()
         return False
-    record(db, "staff", principal.audit_id, "staff.resend_delivery", "delivery", str(delivery_id),
-           client_ip=client_ip, detail={"channel": delivery.channel, "purpose": delivery.purpose}, commit=False)
+    record(
+        db,
+        "staff",
+        principal.audit_id,
+        "staff.resend_delivery",
+        "delivery",
+        str(delivery_id),
+        client_ip=client_ip,
+        detail={"channel": delivery.channel, "purpose": delivery.purpose},
+        commit=False,
+    )
     db.commit()
     return True
 
@@ -88,18 +117,33 @@ VARIANTS: dict[str, tuple[str, ...]] = {"extension": ("late",)}
 def _example_facts(kind: str, today: date, variant: str = "") -> dict[str, object]:
     if kind == "extension" and variant == "late":
         old = (today - timedelta(days=3)).isoformat()
-        return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie.",
-                "reason_en": "we are waiting for advice from the design review committee.",
-                "old_date": old, "new_date": (today + timedelta(days=39)).isoformat(), "problem": "late",
-                "counting_date": old, "dwangsom_applies": True}
+        return {
+            "case_number": EXAMPLE_NUMBER,
+            "reason_nl": "wij wachten op advies van de welstandscommissie.",
+            "reason_en": "we are waiting for advice from the design review committee.",
+            "old_date": old,
+            "new_date": (today + timedelta(days=39)).isoformat(),
+            "problem": "late",
+            "counting_date": old,
+            "dwangsom_applies": True,
+        }
     if kind == "extension":
-        return {"case_number": EXAMPLE_NUMBER, "reason_nl": "wij wachten op advies van de welstandscommissie.",
-                "reason_en": "we are waiting for advice from the design review committee.",
-                "old_date": (today + timedelta(days=10)).isoformat(), "new_date": (today + timedelta(days=52)).isoformat(),
-                "problem": None, "counting_date": (today + timedelta(days=52)).isoformat(), "dwangsom_applies": True}
+        return {
+            "case_number": EXAMPLE_NUMBER,
+            "reason_nl": "wij wachten op advies van de welstandscommissie.",
+            "reason_en": "we are waiting for advice from the design review committee.",
+            "old_date": (today + timedelta(days=10)).isoformat(),
+            "new_date": (today + timedelta(days=52)).isoformat(),
+            "problem": None,
+            "counting_date": (today + timedelta(days=52)).isoformat(),
+            "dwangsom_applies": True,
+        }
     if kind == "deadline_passed":
-        return {"case_number": EXAMPLE_NUMBER, "deadline": (today - timedelta(days=1)).isoformat(),
-                "dwangsom_applies": True}
+        return {
+            "case_number": EXAMPLE_NUMBER,
+            "deadline": (today - timedelta(days=1)).isoformat(),
+            "dwangsom_applies": True,
+        }
     return {"case_number": EXAMPLE_NUMBER}
 
 
@@ -110,25 +154,43 @@ class Preview:
     subject: str
     text: str
     html: str
-    body_html: str   # the e-mail's body to show inside a page (heading level 4)
+    body_html: str  # the e-mail's body to show inside a page (heading level 4)
     sms: str
 
 
-def _message(db: Session, kind: str, language: str, base_url: str, channel: str = "email",
-             variant: str = "") -> Message:
+def _message(
+    db: Session, kind: str, language: str, base_url: str, channel: str = "email", variant: str = ""
+) -> Message:
     organisation = db.exec(select(Organisation).order_by(col(Organisation.id))).first()
     if organisation is None:
         raise LookupError("No municipality is configured")
     today = clock.today()
-    case = Case(id=0, number=EXAMPLE_NUMBER, case_type_id=0, organisation_id=organisation.id or 0,
-                title_nl="Omgevingsvergunning voor een dakkapel", title_en="Environmental permit for a dormer",
-                received_on=today - timedelta(days=30))
-    notice = Notice(id=0, case_id=0, kind=kind, subject_nl="Voorbeeldbericht", subject_en="Example message",
-                    body_nl="Dit is de tekst van het bericht zoals die in Mijn Zaken staat.",
-                    body_en="This is the text of the message as it is in Mijn Zaken.",
-                    facts=json.dumps(_example_facts(kind, today, variant)))
-    delivery = Delivery(notice_id=0, channel=channel, language=language, idempotency_key="preview",
-                        address="J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad")
+    case = Case(
+        id=0,
+        number=EXAMPLE_NUMBER,
+        case_type_id=0,
+        organisation_id=organisation.id or 0,
+        title_nl="Omgevingsvergunning voor een dakkapel",
+        title_en="Environmental permit for a dormer",
+        received_on=today - timedelta(days=30),
+    )
+    notice = Notice(
+        id=0,
+        case_id=0,
+        kind=kind,
+        subject_nl="Voorbeeldbericht",
+        subject_en="Example message",
+        body_nl="Dit is de tekst van het bericht zoals die in Mijn Zaken staat.",
+        body_en="This is the text of the message as it is in Mijn Zaken.",
+        facts=json.dumps(_example_facts(kind, today, variant)),
+    )
+    delivery = Delivery(
+        notice_id=0,
+        channel=channel,
+        language=language,
+        idempotency_key="preview",
+        address="J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad",
+    )
     return build_message(Sources(notice, case, None, organisation, None), delivery, base_url)
 
 

@@ -183,7 +183,9 @@ def _end_suspension(db: Session, case: Case, request: DocumentRequest, today: da
         db.add(suspension)
     still_suspended = db.exec(
         select(col(Suspension.id)).where(
-            col(Suspension.case_id) == case.id, col(Suspension.resumed_on).is_(None), col(Suspension.id) != request.suspension_id
+            col(Suspension.case_id) == case.id,
+            col(Suspension.resumed_on).is_(None),
+            col(Suspension.id) != request.suspension_id,
         )
     ).first()
     case.suspended = still_suspended is not None

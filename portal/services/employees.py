@@ -13,7 +13,9 @@ DECISION_RESULTS: tuple[str, ...] = tuple(RESULTS)
 
 def active_by_login(db: Session, login_id: str) -> Employee | None:
     """The active employee with this staff login, or None (left, unknown)."""
-    return db.exec(select(Employee).where(col(Employee.login_id) == login_id, col(Employee.is_active).is_(True))).first()
+    return db.exec(
+        select(Employee).where(col(Employee.login_id) == login_id, col(Employee.is_active).is_(True))
+    ).first()
 
 
 def all_employees(db: Session) -> list[Employee]:

@@ -117,12 +117,12 @@ def _older_than(link: str) -> ColumnElement[bool]:
         raise paging.PageLinkError(link[:20]) from error
     if last_at.tzinfo is not None or not 1 <= last_id <= MAX_ID:
         raise paging.PageLinkError(link[:20])
-    return or_(col(Notice.created_at) < last_at,
-               and_(col(Notice.created_at) == last_at, col(Notice.id) < last_id))
+    return or_(col(Notice.created_at) < last_at, and_(col(Notice.created_at) == last_at, col(Notice.id) < last_id))
 
 
-def list_notices(db: Session, principal: Principal, after: str | None = None,
-                 page_size: int = paging.PAGE_SIZE) -> InboxPage:
+def list_notices(
+    db: Session, principal: Principal, after: str | None = None, page_size: int = paging.PAGE_SIZE
+) -> InboxPage:
     """A page of messages, newest first, unread and read together (the page marks the
     unread ones); ``after`` is the link to the next page. Raises PageLinkError."""
     query = join_notice_cases(select(Notice, Case, CaseType)).where(*visible_notices(principal))
@@ -130,8 +130,9 @@ def list_notices(db: Session, principal: Principal, after: str | None = None,
         query = query.where(_older_than(after))
     rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
     items = [
-        InboxItem(notice, case, case_type,
-                  level_allows(principal, case_type.min_assurance if case_type is not None else None))
+        InboxItem(
+            notice, case, case_type, level_allows(principal, case_type.min_assurance if case_type is not None else None)
+        )
         for notice, case, case_type in rows[:page_size]
     ]
     next_link = None
@@ -145,8 +146,9 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
     """One notice the principal may see, or None. Raises AssuranceTooLow when it is about a
     case whose type needs a higher sign-in level than the principal has."""
     row = db.exec(
-        join_notice_cases(select(Notice, Case, CaseType))
-        .where(col(Notice.id) == notice_id, *visible_notices(principal))
+        join_notice_cases(select(Notice, Case, CaseType)).where(
+            col(Notice.id) == notice_id, *visible_notices(principal)
+        )
     ).first()
     if row is None:
         return None
@@ -158,8 +160,9 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
 
 def unread_count(db: Session, principal: Principal) -> int:
     count: int = db.exec(
-        join_notice_cases(select(func.count()).select_from(Notice))
-        .where(col(Notice.read_at).is_(None), *visible_notices(principal))
+        join_notice_cases(select(func.count()).select_from(Notice)).where(
+            col(Notice.read_at).is_(None), *visible_notices(principal)
+        )
     ).one()
     return count
 
@@ -192,8 +195,12 @@ def _language(language: str) -> Iterator[None]:
 def _recipient(db: Session, case: Case) -> Role | None:
     """The applicant (ZGW rol initiator) a case notice is addressed to."""
     return db.exec(
-        select(Role).where(col(Role.case_id) == case.id, col(Role.role_type) == "initiator",
-                           or_(col(Role.bsn).is_not(None), col(Role.kvk).is_not(None)))
+        select(Role)
+        .where(
+            col(Role.case_id) == case.id,
+            col(Role.role_type) == "initiator",
+            or_(col(Role.bsn).is_not(None), col(Role.kvk).is_not(None)),
+        )
         .order_by(col(Role.id))
     ).first()
 

@@ -67,8 +67,11 @@ class Cursor:
             cursor = cls(int(closed), datetime.fromisoformat(moment), int(case_id))
         except ValueError as error:  # PageLinkError is one
             raise FilterError("na", "cursor") from error
-        if (cursor.closed not in (0, 1) or not 1 <= cursor.case_id <= MAX_ID
-                or cursor.last_activity_at.tzinfo is not None):
+        if (
+            cursor.closed not in (0, 1)
+            or not 1 <= cursor.case_id <= MAX_ID
+            or cursor.last_activity_at.tzinfo is not None
+        ):
             raise FilterError("na", "cursor")
         return cursor
 
@@ -81,8 +84,9 @@ class CaseFilters:
     cursor: Cursor | None = None
 
     @classmethod
-    def parse(cls, search: str | None, type_code: str | None, status: str | None, cursor: str | None,
-              known_types: set[str]) -> tuple[CaseFilters, list[FilterError]]:
+    def parse(
+        cls, search: str | None, type_code: str | None, status: str | None, cursor: str | None, known_types: set[str]
+    ) -> tuple[CaseFilters, list[FilterError]]:
         """Parse query parameters; bad ones are dropped and reported, never fatal."""
         errors: list[FilterError] = []
         # Control characters (NUL and the like) can never be part of a number or address.
@@ -182,7 +186,8 @@ class Tally:
         wanted = next((case_type.id for case_type in self.case_types if case_type.code == filters.type_code), None)
         closed_wanted = 1 if filters.status == "closed" else 0
         return sum(
-            count for (type_id, closed), count in self.counts.items()
+            count
+            for (type_id, closed), count in self.counts.items()
             if (not filters.type_code or type_id == wanted) and (filters.status == "all" or closed == closed_wanted)
         )
 
@@ -203,8 +208,9 @@ def tally(db: Session, principal: Principal) -> Tally:
     )
 
 
-def list_cases(db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None,
-               page_size: int = PAGE_SIZE) -> CasePage:
+def list_cases(
+    db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None, page_size: int = PAGE_SIZE
+) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
     closed. ``counted`` (from ``tally``) saves the count query when nothing is searched."""
     conditions: list[ColumnElement[bool]] = []
@@ -222,20 +228,27 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, counted:
         total = counted.total(filters)
     else:
         total = db.execute(
-            sa_select(func.count()).select_from(Case).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+            sa_select(func.count())
+            .select_from(Case)
+            .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
             .where(among_owned(principal), col(CaseType.is_public).is_(True), *conditions)
         ).scalar_one()
 
     closed = _closed_flag()
     if filters.cursor is not None:
         c = filters.cursor
-        query = query.where(or_(
-            closed > c.closed,
-            and_(closed == c.closed, or_(
-                col(Case.last_activity_at) < c.last_activity_at,
-                and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
-            )),
-        ))
+        query = query.where(
+            or_(
+                closed > c.closed,
+                and_(
+                    closed == c.closed,
+                    or_(
+                        col(Case.last_activity_at) < c.last_activity_at,
+                        and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
+                    ),
+                ),
+            )
+        )
     query = _with_badges(query, principal)
     query = query.order_by(closed, col(Case.last_activity_at).desc(), col(Case.id).desc()).limit(page_size + 1)
     found = list(db.exec(query).all())
@@ -252,12 +265,13 @@ def _with_badges(query: Any, principal: Principal) -> Any:
     """The row's current step and its badges, in the page query itself: correlated
     sub-queries that PostgreSQL evaluates for the rows of the page only (after the
     LIMIT), so a page is one round trip however many cases come before it."""
-    open_request = exists().where(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
+    open_request = exists().where(
+        col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None)
+    )
     extended = exists().where(col(Extension.case_id) == col(Case.id))
     unread = exists().where(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
-    return (
-        query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id))
-        .add_columns(StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread"))
+    return query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id)).add_columns(
+        StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread")
     )
 
 
@@ -292,20 +306,28 @@ def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int
     ids = [case.id for case, _type in paused]
     suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
     for row in db.exec(
-        select(Suspension).where(col(Suspension.case_id).in_(ids)).order_by(col(Suspension.requested_on), col(Suspension.id))
+        select(Suspension)
+        .where(col(Suspension.case_id).in_(ids))
+        .order_by(col(Suspension.requested_on), col(Suspension.id))
     ).all():
         suspensions[row.case_id].append(row)
     extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
     for extension in db.exec(
-        select(Extension).where(col(Extension.case_id).in_(ids)).order_by(col(Extension.announced_on), col(Extension.id))
+        select(Extension)
+        .where(col(Extension.case_id).in_(ids))
+        .order_by(col(Extension.announced_on), col(Extension.id))
     ).all():
         extensions[extension.case_id].append(extension)
     due_dates = suspension_due_dates(requests_with_due_dates(db, ids))
     today = clock.today()
     return {
         case.id: compute_deadline(
-            case.received_on, rules_for(case_type), suspension_periods(suspensions[case.id], due_dates),
-            extension_periods(extensions[case.id]), today=today, decided_on=case.decided_on,
+            case.received_on,
+            rules_for(case_type),
+            suspension_periods(suspensions[case.id], due_dates),
+            extension_periods(extensions[case.id]),
+            today=today,
+            decided_on=case.decided_on,
         ).deadline
         for case, case_type in paused
     }

@@ -56,13 +56,13 @@ def _after(link: str) -> ColumnElement[bool]:
     )
 
 
-def list_permits(db: Session, principal: Principal, today: date, after: str | None = None,
-                 page_size: int = paging.PAGE_SIZE) -> PermitPage:
+def list_permits(
+    db: Session, principal: Principal, today: date, after: str | None = None, page_size: int = paging.PAGE_SIZE
+) -> PermitPage:
     """A page of the principal's granted permits, soonest expiry first ("Mijn
     vergunningen"); ``after`` is the link to the next page. Raises PageLinkError."""
-    query = (
-        visible_cases(principal, listing=True)
-        .where(col(CaseType.is_permit).is_(True), col(Case.result).in_(("granted", "partly_granted")))
+    query = visible_cases(principal, listing=True).where(
+        col(CaseType.is_permit).is_(True), col(Case.result).in_(("granted", "partly_granted"))
     )
     if after:
         query = query.where(_after(after))
@@ -72,14 +72,14 @@ def list_permits(db: Session, principal: Principal, today: date, after: str | No
     rows = []
     for case, case_type in found[:page_size]:
         expired = case.valid_until is not None and case.valid_until < today
-        soon = (
-            case.valid_until is not None and not expired
-            and (case.valid_until - today).days <= EXPIRES_SOON_DAYS
-        )
+        soon = case.valid_until is not None and not expired and (case.valid_until - today).days <= EXPIRES_SOON_DAYS
         rows.append(PermitRow(case, case_type, soon, expired, not level_allows(principal, case_type.min_assurance)))
     next_link = None
     if len(found) > page_size:
         last = rows[-1].case
-        next_link = paging.encode("1" if last.valid_until is None else "0",
-                                  last.valid_until.isoformat() if last.valid_until else "", str(last.id))
+        next_link = paging.encode(
+            "1" if last.valid_until is None else "0",
+            last.valid_until.isoformat() if last.valid_until else "",
+            str(last.id),
+        )
     return PermitPage(rows, next_link, not after)

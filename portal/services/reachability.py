@@ -61,7 +61,9 @@ MESSAGES: dict[str, str] = {
     "email_invalid": N_("Enter an e-mail address like name@example.nl."),
     "email_missing": N_("Enter your e-mail address."),
     "email_needed": N_("You chose e-mail: enter the e-mail address we may use."),
-    "phone_invalid": N_("Enter a mobile number like 06 12345678 or +31 6 12345678. From abroad: start with + and the country code."),
+    "phone_invalid": N_(
+        "Enter a mobile number like 06 12345678 or +31 6 12345678. From abroad: start with + and the country code."
+    ),
     "phone_missing": N_("Enter your mobile number."),
     "phone_not_mobile": N_("This is not a mobile number. We can only send a text message to a mobile number."),
     "phone_needed": N_("You chose text message: enter your mobile number."),
@@ -122,9 +124,12 @@ def preferences_view(db: Session, principal: Principal) -> PreferencesView:
     pending_until = None
     if own is not None and own.pending_email:
         pending_until = db.exec(
-            select(EmailConfirmation.expires_at).where(
-                EmailConfirmation.recipient_key == key, EmailConfirmation.email == own.pending_email,
-                col(EmailConfirmation.used_at).is_(None))
+            select(EmailConfirmation.expires_at)
+            .where(
+                EmailConfirmation.recipient_key == key,
+                EmailConfirmation.email == own.pending_email,
+                col(EmailConfirmation.used_at).is_(None),
+            )
             .order_by(col(EmailConfirmation.id).desc())
         ).first()
     return PreferencesView(key, is_branch, own, company, pending_until)
@@ -132,14 +137,15 @@ def preferences_view(db: Session, principal: Principal) -> PreferencesView:
 
 @dataclass(frozen=True)
 class SaveResult:
-    errors: list[tuple[str, str]]             # (field, message id); empty when saved
+    errors: list[tuple[str, str]]  # (field, message id); empty when saved
     link_sent_to: str | None = None
     link_valid_until: datetime | None = None
     inbox_only: bool = False
 
 
-def save_preferences(db: Session, principal: Principal, form: PreferenceForm, *, base_url: str,
-                     hours: int, client_ip: str = "") -> SaveResult:
+def save_preferences(
+    db: Session, principal: Principal, form: PreferenceForm, *, base_url: str, hours: int, client_ip: str = ""
+) -> SaveResult:
     """Check and store the form, in one transaction with the confirmation e-mail it may
     send. A refusal returns its errors and changes nothing."""
     view = preferences_view(db, principal)
@@ -147,8 +153,13 @@ def save_preferences(db: Session, principal: Principal, form: PreferenceForm, *,
     # A branch that inherits starts from the company's confirmed address: typing it again
     # needs no new link.
     basis = stored or view.company
-    form = PreferenceForm(**{**form.__dict__, "current_email": basis.email if basis else None,
-                             "pending_email": stored.pending_email if stored else None})
+    form = PreferenceForm(
+        **{
+            **form.__dict__,
+            "current_email": basis.email if basis else None,
+            "pending_email": stored.pending_email if stored else None,
+        }
+    )
     checked, refusals = check_preference_form(form)
     if checked is None:
         return SaveResult([(field, MESSAGES.get(code, code)) for field, code in refusals])
@@ -156,16 +167,29 @@ def save_preferences(db: Session, principal: Principal, form: PreferenceForm, *,
     if stored is None and view.company is not None and view.company.email and checked.email == view.company.email:
         row.email, row.email_confirmed_at = view.company.email, view.company.email_confirmed_at
     result = _apply(db, row, checked, base_url=base_url, hours=hours)
-    record(db, principal.kind, principal.audit_id, "preferences.save", "contact_preference", view.key[:4],
-           client_ip=client_ip, detail={"email": checked.choice.email, "sms": checked.choice.sms,
-                                        "letter": checked.choice.letter, "link_sent": result.link_sent_to is not None},
-           commit=False)
+    record(
+        db,
+        principal.kind,
+        principal.audit_id,
+        "preferences.save",
+        "contact_preference",
+        view.key[:4],
+        client_ip=client_ip,
+        detail={
+            "email": checked.choice.email,
+            "sms": checked.choice.sms,
+            "letter": checked.choice.letter,
+            "link_sent": result.link_sent_to is not None,
+        },
+        commit=False,
+    )
     db.commit()
     return result
 
 
-def _apply(db: Session, row: ContactPreference, checked: CheckedPreferences, *, base_url: str,
-           hours: int) -> SaveResult:
+def _apply(
+    db: Session, row: ContactPreference, checked: CheckedPreferences, *, base_url: str, hours: int
+) -> SaveResult:
     now = clock.utcnow()
     row.language = checked.language
     row.by_email, row.by_sms, row.by_letter = checked.choice.email, checked.choice.sms, checked.choice.letter
@@ -178,26 +202,40 @@ def _apply(db: Session, row: ContactPreference, checked: CheckedPreferences, *, 
         _retire_links(db, row.recipient_key, now)
     elif checked.email == row.email:
         if row.pending_email:
-            row.pending_email = None   # back to the confirmed address: the waiting link is no longer needed
+            row.pending_email = None  # back to the confirmed address: the waiting link is no longer needed
             _retire_links(db, row.recipient_key, now)
     elif checked.new_email:
         _retire_links(db, row.recipient_key, now)
         token = secrets.token_urlsafe(32)
         valid_until = now + timedelta(hours=hours)
-        db.add(EmailConfirmation(recipient_key=row.recipient_key, email=checked.email, token_hash=_hash(token),
-                                 created_at=now, expires_at=valid_until))
+        db.add(
+            EmailConfirmation(
+                recipient_key=row.recipient_key,
+                email=checked.email,
+                token_hash=_hash(token),
+                created_at=now,
+                expires_at=valid_until,
+            )
+        )
         row.pending_email = checked.email
-        enqueue_email_confirmation(db, email=checked.email, link=f"{base_url.rstrip('/')}{CONFIRM_PATH}/{token}",
-                                   language=checked.language, hours=hours)
+        enqueue_email_confirmation(
+            db,
+            email=checked.email,
+            link=f"{base_url.rstrip('/')}{CONFIRM_PATH}/{token}",
+            language=checked.language,
+            hours=hours,
+        )
         sent_to = checked.email
     db.add(row)
     return SaveResult([], sent_to, valid_until, checked.choice.inbox_only)
 
 
 def _retire_links(db: Session, key: str, now: datetime) -> None:
-    db.exec(update(EmailConfirmation)
-            .where(col(EmailConfirmation.recipient_key) == key, col(EmailConfirmation.used_at).is_(None))
-            .values(used_at=now))
+    db.exec(
+        update(EmailConfirmation)
+        .where(col(EmailConfirmation.recipient_key) == key, col(EmailConfirmation.used_at).is_(None))
+        .values(used_at=now)
+    )
 
 
 def use_company_choice(db: Session, principal: Principal, client_ip: str = "") -> bool:
@@ -210,8 +248,16 @@ def use_company_choice(db: Session, principal: Principal, client_ip: str = "") -
         return False
     _retire_links(db, view.key, clock.utcnow())
     db.delete(view.own)
-    record(db, principal.kind, principal.audit_id, "preferences.inherit", "contact_preference", "kvk",
-           client_ip=client_ip, commit=False)
+    record(
+        db,
+        principal.kind,
+        principal.audit_id,
+        "preferences.inherit",
+        "contact_preference",
+        "kvk",
+        client_ip=client_ip,
+        commit=False,
+    )
     db.commit()
     return True
 
@@ -240,7 +286,7 @@ def _confirmation(db: Session, token: str) -> tuple[EmailConfirmation | None, Co
         return found, "expired"
     preference = _find(db, found.recipient_key)
     if preference is None or preference.pending_email != found.email:
-        return found, "used"   # a newer address was chosen since: this link no longer counts
+        return found, "used"  # a newer address was chosen since: this link no longer counts
     return found, "valid"
 
 
@@ -261,18 +307,28 @@ def confirm_email(db: Session, token: str, client_ip: str = "") -> ConfirmationC
     if state != "valid":
         return ConfirmationCheck(state, found.email, found.expires_at)
     now = clock.utcnow()
-    claimed = db.exec(update(EmailConfirmation)
-                      .where(col(EmailConfirmation.id) == found.id, col(EmailConfirmation.used_at).is_(None))
-                      .values(used_at=now))
-    if claimed.rowcount != 1:      # used at the same moment by another request
+    claimed = db.exec(
+        update(EmailConfirmation)
+        .where(col(EmailConfirmation.id) == found.id, col(EmailConfirmation.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # used at the same moment by another request
         db.rollback()
         return ConfirmationCheck("used", found.email, found.expires_at)
     preference = _find(db, found.recipient_key)
-    assert preference is not None   # checked in _confirmation, same transaction
+    assert preference is not None  # checked in _confirmation, same transaction
     preference.email, preference.email_confirmed_at, preference.pending_email = found.email, now, None
     preference.updated_at = now
     db.add(preference)
-    record(db, "anonymous", "confirmation-link", "preferences.confirm_email", "email_confirmation",
-           str(found.id), client_ip=client_ip, commit=False)
+    record(
+        db,
+        "anonymous",
+        "confirmation-link",
+        "preferences.confirm_email",
+        "email_confirmation",
+        str(found.id),
+        client_ip=client_ip,
+        commit=False,
+    )
     db.commit()
     return ConfirmationCheck("valid", found.email, found.expires_at)

@@ -1,8 +1,8 @@
 """Mirror-mode commands for a municipality's administrator:
 
-    python -m portal.zgw subscribe      register the webhook with the Notificaties API (idempotent)
-    python -m portal.zgw worker         handle stored notifications (run one or more; Ctrl+C stops)
-    python -m portal.zgw reconcile      refresh known parties and open cases (run e.g. hourly from cron)
+python -m portal.zgw subscribe      register the webhook with the Notificaties API (idempotent)
+python -m portal.zgw worker         handle stored notifications (run one or more; Ctrl+C stops)
+python -m portal.zgw reconcile      refresh known parties and open cases (run e.g. hourly from cron)
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from portal.zgw.subscription import ensure_subscription
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portal.zgw", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m portal.zgw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=("subscribe", "worker", "reconcile"))
     parser.add_argument("--once", action="store_true", help="worker: handle what is waiting, then stop")
     args = parser.parse_args(argv)

@@ -194,8 +194,9 @@ class ZgwClient:
             "Content-Crs": CRS,
         }
 
-    def _once(self, method: str, url: str, service: Service, *, params=None, json_body=None,
-              stream: bool = False) -> httpx.Response:
+    def _once(
+        self, method: str, url: str, service: Service, *, params=None, json_body=None, stream: bool = False
+    ) -> httpx.Response:
         """One request, redirects followed within the service only."""
         current = url
         for _hop in range(MAX_REDIRECTS + 1):

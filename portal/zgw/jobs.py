@@ -39,7 +39,8 @@ def claim_job(engine: Engine, name: str, interval: timedelta, now: datetime | No
             except IntegrityError:  # another worker created it at the same moment
                 db.rollback()
         result = db.execute(
-            update(ZgwJob).where(col(ZgwJob.name) == name, col(ZgwJob.due_at) <= now)
+            update(ZgwJob)
+            .where(col(ZgwJob.name) == name, col(ZgwJob.due_at) <= now)
             .values(due_at=now + interval, started_at=now)
         )
         db.commit()
@@ -56,8 +57,9 @@ def finish_job(engine: Engine, name: str, result: str) -> None:
             db.commit()
 
 
-def run_if_due(engine: Engine, name: str, interval: timedelta, work: Callable[[], object],
-               now: datetime | None = None) -> object | None:
+def run_if_due(
+    engine: Engine, name: str, interval: timedelta, work: Callable[[], object], now: datetime | None = None
+) -> object | None:
     """Run ``work`` when the job is due and this worker claimed it; returns its result."""
     if not claim_job(engine, name, interval, now):
         return None

@@ -22,13 +22,27 @@ from portal.domain.identifiers import (
     validate_vestigingsnummer,
 )
 
-ROLE_TYPES = frozenset({
-    "initiator", "behandelaar", "belanghebbende", "beslisser", "adviseur",
-    "klantcontacter", "mede_initiator", "zaakcoordinator",
-})
+ROLE_TYPES = frozenset(
+    {
+        "initiator",
+        "behandelaar",
+        "belanghebbende",
+        "beslisser",
+        "adviseur",
+        "klantcontacter",
+        "mede_initiator",
+        "zaakcoordinator",
+    }
+)
 CONFIDENTIALITY = (
-    "openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk",
-    "vertrouwelijk", "confidentieel", "geheim", "zeer_geheim",
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
 )
 # Words in a resultaattype's omschrijving → our result codes. First match wins; a result
 # type none of these match is "completed" (handled, no yes/no decision).
@@ -60,25 +74,25 @@ class MappingError(ValueError):
 @dataclass(frozen=True)
 class StatusTypeSnapshot:
     url: str
-    order: int               # volgnummer
-    name: str                # omschrijving
-    resident_text: str       # statustekst
-    is_final: bool           # isEindstatus
-    notify: bool             # informeren
+    order: int  # volgnummer
+    name: str  # omschrijving
+    resident_text: str  # statustekst
+    is_final: bool  # isEindstatus
+    notify: bool  # informeren
 
 
 @dataclass(frozen=True)
 class CaseTypeSnapshot:
     url: str
-    code: str                # identificatie
-    name: str                # omschrijving
-    description: str         # doel
-    legal_term: str          # doorlooptijd
+    code: str  # identificatie
+    name: str  # omschrijving
+    description: str  # doel
+    legal_term: str  # doorlooptijd
     service_norm: str | None  # servicenorm
     extension_allowed: bool  # verlengingMogelijk
     max_extension: str | None  # verlengingstermijn
     suspension_allowed: bool  # opschortingEnAanhoudingMogelijk
-    is_public: bool          # indicatieInternOfExtern == "extern"
+    is_public: bool  # indicatieInternOfExtern == "extern"
     status_types: tuple[StatusTypeSnapshot, ...]
 
 
@@ -86,54 +100,54 @@ class CaseTypeSnapshot:
 class StatusSnapshot:
     url: str
     status_type_url: str
-    set_at: datetime         # datumStatusGezet, naive UTC
-    note: str                # statustoelichting
+    set_at: datetime  # datumStatusGezet, naive UTC
+    note: str  # statustoelichting
 
 
 @dataclass(frozen=True)
 class RoleSnapshot:
-    role_type: str           # omschrijvingGeneriek
-    bsn: str | None = None   # natuurlijk_persoon inpBsn
-    kvk: str | None = None   # vestiging kvkNummer
+    role_type: str  # omschrijvingGeneriek
+    bsn: str | None = None  # natuurlijk_persoon inpBsn
+    kvk: str | None = None  # vestiging kvkNummer
     branch_number: str | None = None  # vestiging vestigingsNummer
     employee_login: str | None = None  # medewerker identificatie
     display_name: str = ""
-    email: str = ""          # contactpersoonRol
+    email: str = ""  # contactpersoonRol
     phone: str = ""
     function: str = ""
 
 
 @dataclass(frozen=True)
 class DocumentSnapshot:
-    url: str                 # enkelvoudiginformatieobject url
+    url: str  # enkelvoudiginformatieobject url
     title: str
     filename: str
-    content_type: str        # formaat
-    size_bytes: int          # bestandsomvang
+    content_type: str  # formaat
+    size_bytes: int  # bestandsomvang
     confidentiality: str
-    download_url: str        # inhoud
+    download_url: str  # inhoud
     created_on: date | None  # creatiedatum
 
 
 @dataclass(frozen=True)
 class ExtensionSnapshot:
-    reason: str              # verlenging.reden
-    duration: str            # verlenging.duur (ISO 8601)
+    reason: str  # verlenging.reden
+    duration: str  # verlenging.duur (ISO 8601)
 
 
 @dataclass(frozen=True)
 class ZaakSnapshot:
     url: str
-    number: str              # identificatie
-    rsin: str                # bronorganisatie
-    title: str               # omschrijving
-    received_on: date        # startdatum
+    number: str  # identificatie
+    rsin: str  # bronorganisatie
+    title: str  # omschrijving
+    received_on: date  # startdatum
     planned_end_on: date | None  # einddatumGepland
     remote_deadline_on: date | None  # uiterlijkeEinddatumAfdoening (as the case system says)
-    closed_on: date | None   # einddatum
+    closed_on: date | None  # einddatum
     confidentiality: str
     extension: ExtensionSnapshot | None
-    suspended: bool          # opschorting.indicatie
+    suspended: bool  # opschorting.indicatie
     suspension_reason: str
     case_type: CaseTypeSnapshot
     statuses: tuple[StatusSnapshot, ...]
@@ -282,8 +296,11 @@ def map_role(data: dict[str, Any]) -> RoleSnapshot | None:
         bsn = _identifier(validate_bsn, ident.get("inpBsn"), "rol.inpBsn")
         if bsn is None:
             return None
-        name = " ".join(part for part in (ident.get("voornamen"), ident.get("voorvoegselGeslachtsnaam"),
-                                          ident.get("geslachtsnaam")) if isinstance(part, str) and part)
+        name = " ".join(
+            part
+            for part in (ident.get("voornamen"), ident.get("voorvoegselGeslachtsnaam"), ident.get("geslachtsnaam"))
+            if isinstance(part, str) and part
+        )
         return RoleSnapshot(bsn=bsn, display_name=(name or contact_name)[:200], **common)
     if kind == "vestiging":
         kvk = _identifier(validate_kvk, ident.get("kvkNummer"), "rol.kvkNummer")
@@ -295,10 +312,16 @@ def map_role(data: dict[str, Any]) -> RoleSnapshot | None:
         return RoleSnapshot(kvk=kvk, branch_number=branch, display_name=name[:200], **common)
     if kind == "medewerker":
         login = ident.get("identificatie")
-        name = " ".join(part for part in (ident.get("voorletters"), ident.get("voorvoegselAchternaam"),
-                                          ident.get("achternaam")) if isinstance(part, str) and part)
-        return RoleSnapshot(employee_login=login if isinstance(login, str) and login else None,
-                            display_name=(contact_name or name)[:200], **common)
+        name = " ".join(
+            part
+            for part in (ident.get("voorletters"), ident.get("voorvoegselAchternaam"), ident.get("achternaam"))
+            if isinstance(part, str) and part
+        )
+        return RoleSnapshot(
+            employee_login=login if isinstance(login, str) and login else None,
+            display_name=(contact_name or name)[:200],
+            **common,
+        )
     return None
 
 
@@ -329,7 +352,9 @@ def map_document(data: dict[str, Any]) -> DocumentSnapshot:
     return DocumentSnapshot(
         url=_url(data, "url", "document.url"),
         title=title,
-        filename=_safe_filename(_str(data, "bestandsnaam", "document.bestandsnaam", required=False, max_length=255), title),
+        filename=_safe_filename(
+            _str(data, "bestandsnaam", "document.bestandsnaam", required=False, max_length=255), title
+        ),
         content_type=content_type,
         size_bytes=size,
         confidentiality=level,

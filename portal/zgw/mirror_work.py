@@ -35,15 +35,26 @@ class MirrorWork:
         minutes = self.settings.zgw_reconcile_interval_minutes
         if minutes <= 0:
             return None
-        return run_if_due(self.engine, RECONCILE, timedelta(minutes=minutes),
-                          lambda: reconcile(self.engine, self.client, self.allowed))
+        return run_if_due(
+            self.engine,
+            RECONCILE,
+            timedelta(minutes=minutes),
+            lambda: reconcile(self.engine, self.client, self.allowed),
+        )
 
     def run(self) -> None:
         """One round; each part on its own, so one failing does not stop the others."""
         for name, part in (
             ("notifications", lambda: process_pending(self.engine, self.client, self.allowed)),
-            ("uploads", lambda: push_pending(self.engine, self.client, self.settings.effective_upload_dir,
-                                             self.settings.zgw_upload_informatieobjecttype)),
+            (
+                "uploads",
+                lambda: push_pending(
+                    self.engine,
+                    self.client,
+                    self.settings.effective_upload_dir,
+                    self.settings.zgw_upload_informatieobjecttype,
+                ),
+            ),
             ("reconcile", self.reconcile_if_due),
         ):
             try:

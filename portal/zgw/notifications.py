@@ -93,19 +93,31 @@ def parse_message(raw: bytes, bases: dict[str, list[str]]) -> Message:
             raise MessageError("unknown_host")
     if len(data["resource"]) > 50 or len(data["actie"]) > 50:
         raise MessageError("missing_field")
-    return Message(channel, data["resource"], data["actie"], data["hoofdObject"], data["resourceUrl"],
-                   json.dumps(data, sort_keys=True, separators=(",", ":")))
+    return Message(
+        channel,
+        data["resource"],
+        data["actie"],
+        data["hoofdObject"],
+        data["resourceUrl"],
+        json.dumps(data, sort_keys=True, separators=(",", ":")),
+    )
 
 
 def store_message(db: Session, message: Message) -> bool:
     """Store a message once; False when the same message was stored before."""
     if db.exec(select(ZgwNotification.id).where(ZgwNotification.fingerprint == message.fingerprint)).first():
         return False
-    db.add(ZgwNotification(
-        fingerprint=message.fingerprint, channel=message.channel, resource=message.resource,
-        action=message.action, main_object=message.main_object, resource_url=message.resource_url,
-        body=message.body,
-    ))
+    db.add(
+        ZgwNotification(
+            fingerprint=message.fingerprint,
+            channel=message.channel,
+            resource=message.resource,
+            action=message.action,
+            main_object=message.main_object,
+            resource_url=message.resource_url,
+            body=message.body,
+        )
+    )
     try:
         db.commit()
     except IntegrityError:  # the same message arrived twice at the same moment
@@ -117,8 +129,9 @@ def store_message(db: Session, message: Message) -> bool:
 def _zaak_urls(db: Session, client: ZgwClient, row: ZgwNotification) -> list[str]:
     if row.channel == "zaken":
         return [row.main_object]
-    known = db.exec(select(Case.zgw_url).join(Document, Document.case_id == Case.id)
-                    .where(Document.zgw_url == row.main_object)).all()
+    known = db.exec(
+        select(Case.zgw_url).join(Document, Document.case_id == Case.id).where(Document.zgw_url == row.main_object)
+    ).all()
     try:
         linked = zaken_for_document(client, row.main_object)
     except ZgwError as error:
@@ -155,8 +168,9 @@ def handle(db: Session, client: ZgwClient, row: ZgwNotification, allowed: frozen
     return ",".join(sorted(set(failures)))
 
 
-def process_pending(engine: Engine, client: ZgwClient, allowed: frozenset[str], limit: int = 50,
-                    today: date | None = None) -> int:
+def process_pending(
+    engine: Engine, client: ZgwClient, allowed: frozenset[str], limit: int = 50, today: date | None = None
+) -> int:
     """Handle up to ``limit`` stored messages; returns how many were handled.
 
     Claiming is one short transaction: the row is locked (``FOR UPDATE SKIP LOCKED`` on
@@ -174,8 +188,11 @@ def process_pending(engine: Engine, client: ZgwClient, allowed: frozenset[str], 
             # workers that read the same row, only one gets rowcount 1.
             leased = db.exec(
                 update(ZgwNotification)
-                .where(ZgwNotification.id == row_id, ZgwNotification.processed_at.is_(None),
-                       ZgwNotification.next_attempt_at == row.next_attempt_at)
+                .where(
+                    ZgwNotification.id == row_id,
+                    ZgwNotification.processed_at.is_(None),
+                    ZgwNotification.next_attempt_at == row.next_attempt_at,
+                )
                 .values(next_attempt_at=utcnow() + LEASE)
             ).rowcount
             db.commit()
@@ -202,4 +219,6 @@ def process_pending(engine: Engine, client: ZgwClient, allowed: frozenset[str], 
 def pending_count(db: Session) -> int:
     from sqlalchemy import func
 
-    return db.exec(select(func.count()).select_from(ZgwNotification).where(ZgwNotification.processed_at.is_(None))).one()
+    return db.exec(
+        select(func.count()).select_from(ZgwNotification).where(ZgwNotification.processed_at.is_(None))
+    ).one()

@@ -39,7 +39,8 @@ def party_state(db: Session, principal: Principal) -> ZgwPartySync | None:
 
 def is_refreshing(state: ZgwPartySync | None) -> bool:
     return (
-        state is not None and state.started_at is not None
+        state is not None
+        and state.started_at is not None
         and (state.synced_at is None or state.synced_at < state.started_at)
         and utcnow() - state.started_at < RUNNING_FOR_AT_MOST
     )
@@ -69,13 +70,19 @@ def _mirrored_urls(db: Session, key: str) -> list[str]:
         condition = Role.kvk == kvk
         if branch:
             condition = condition & ((Role.branch_number == branch) | Role.branch_number.is_(None))
-    return list(db.exec(
-        select(Case.zgw_url).join(Role, Role.case_id == Case.id).where(condition, Case.zgw_url.is_not(None)).distinct()
-    ).all())
+    return list(
+        db.exec(
+            select(Case.zgw_url)
+            .join(Role, Role.case_id == Case.id)
+            .where(condition, Case.zgw_url.is_not(None))
+            .distinct()
+        ).all()
+    )
 
 
-def refresh_party(engine: Engine, client: ZgwClient, key: str, allowed: frozenset[str],
-                  today: date | None = None) -> str:
+def refresh_party(
+    engine: Engine, client: ZgwClient, key: str, allowed: frozenset[str], today: date | None = None
+) -> str:
     """Refresh every zaak of one party. Returns "" or the reason something failed;
     a zaak that cannot be fetched keeps its copy and is marked as not refreshed."""
     today = today or clock.today()
@@ -115,7 +122,9 @@ def reconcile(engine: Engine, client: ZgwClient, allowed: frozenset[str], today:
     today = today or clock.today()
     with Session(engine) as db:
         parties = list(db.exec(select(ZgwPartySync.party)).all())
-        open_cases = list(db.exec(select(Case.zgw_url).where(Case.zgw_url.is_not(None), Case.closed_on.is_(None))).all())
+        open_cases = list(
+            db.exec(select(Case.zgw_url).where(Case.zgw_url.is_not(None), Case.closed_on.is_(None))).all()
+        )
     failed = 0
     for key in parties:
         failed += bool(refresh_party(engine, client, key, allowed, today))

@@ -65,8 +65,13 @@ class ZgwRuntime:
     def kick_uploads(self) -> Future:
         """Send waiting uploads to the Documenten API now (after a resident's upload);
         the worker retries what fails."""
-        return self._submit(push_pending, self.engine, self.client, self.settings.effective_upload_dir,
-                            self.settings.zgw_upload_informatieobjecttype)
+        return self._submit(
+            push_pending,
+            self.engine,
+            self.client,
+            self.settings.effective_upload_dir,
+            self.settings.zgw_upload_informatieobjecttype,
+        )
 
     def state(self) -> dict[str, Any]:
         breakers = self.client.state()

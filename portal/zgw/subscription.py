@@ -18,9 +18,12 @@ def ensure_subscription(client: ZgwClient, settings: Settings) -> tuple[bool, st
         names = {kanaal.get("naam") for kanaal in existing.get("kanalen") or [] if isinstance(kanaal, dict)}
         if existing.get("callbackUrl") == callback and set(CHANNELS) <= names:
             return False, str(existing.get("url", ""))
-    created = client.post_json(endpoint, {
-        "callbackUrl": callback,
-        "auth": settings.zgw_webhook_auth,
-        "kanalen": [{"naam": name, "filters": {}} for name in CHANNELS],
-    })
+    created = client.post_json(
+        endpoint,
+        {
+            "callbackUrl": callback,
+            "auth": settings.zgw_webhook_auth,
+            "kanalen": [{"naam": name, "filters": {}} for name in CHANNELS],
+        },
+    )
     return True, str(created.get("url", "")) if isinstance(created, dict) else ""

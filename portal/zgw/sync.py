@@ -93,7 +93,9 @@ def _organisation(db: Session, rsin: str) -> Organisation:
     return found
 
 
-def _case_type(db: Session, snapshot: ZaakSnapshot, organisation: Organisation) -> tuple[CaseType, dict[str, StatusType]]:
+def _case_type(
+    db: Session, snapshot: ZaakSnapshot, organisation: Organisation
+) -> tuple[CaseType, dict[str, StatusType]]:
     snap = snapshot.case_type
     case_type = db.exec(select(CaseType).where(CaseType.zgw_url == snap.url)).first()
     if case_type is None:
@@ -159,17 +161,19 @@ def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         employee = None
         if role.employee_login:
             employee = db.exec(select(Employee).where(Employee.login_id == role.employee_login)).first()
-        db.add(Role(
-            case_id=case.id,
-            role_type=role.role_type,
-            bsn=role.bsn,
-            kvk=role.kvk,
-            branch_number=role.branch_number,
-            employee_id=employee.id if employee else None,
-            display_name=role.display_name,
-            email=role.email,
-            phone=role.phone,
-        ))
+        db.add(
+            Role(
+                case_id=case.id,
+                role_type=role.role_type,
+                bsn=role.bsn,
+                kvk=role.kvk,
+                branch_number=role.branch_number,
+                employee_id=employee.id if employee else None,
+                display_name=role.display_name,
+                email=role.email,
+                phone=role.phone,
+            )
+        )
 
 
 def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusSnapshot]:
@@ -202,9 +206,9 @@ def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, 
 def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> None:
     """ZGW opschorting keeps no dates (domain notes §1), so we keep them: a suspension
     starts the day we first see the indicatie and ends the day we see it cleared."""
-    open_rows = list(db.exec(
-        select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))
-    ).all())
+    open_rows = list(
+        db.exec(select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))).all()
+    )
     if snapshot.suspended and not open_rows:
         reason = snapshot.suspension_reason or "Opgeschort in het zaaksysteem"
         db.add(Suspension(case_id=case.id, reason_nl=reason, reason_en=reason, requested_on=today))
@@ -220,19 +224,26 @@ def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot) -> tuple
     Returns (new or changed?, the row it replaces)."""
     if snapshot.extension is None:
         return False, None
-    rows = list(db.exec(
-        select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
-    ).all())
+    rows = list(
+        db.exec(
+            select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
+        ).all()
+    )
     latest = rows[-1] if rows else None
-    if latest is not None and latest.duration == snapshot.extension.duration and latest.reason_nl == snapshot.extension.reason:
+    if (
+        latest is not None
+        and latest.duration == snapshot.extension.duration
+        and latest.reason_nl == snapshot.extension.reason
+    ):
         return False, None
     return True, latest
 
 
 def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
-    existing = {row.zgw_url: row for row in db.exec(
-        select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))
-    ).all()}
+    existing = {
+        row.zgw_url: row
+        for row in db.exec(select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))).all()
+    }
     for document in snapshot.documents:
         row = existing.pop(document.url, None) or Document(
             case_id=case.id,
@@ -313,18 +324,34 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
         recent = (today - status.set_at.date()).days <= FIRST_IMPORT_NOTICE_DAYS
         is_current = current is not None and status.url == current.url
         case, _locked_type = lock_case(db, CASE_SYSTEM, case.id, case.version)
-        record_status(db, CASE_SYSTEM, case, steps[status.status_type_url], note_nl=status.note,
-                      note_en=status.note, set_at=status.set_at, zgw_url=status.url,
-                      announce=is_current and (not created or recent))
+        record_status(
+            db,
+            CASE_SYSTEM,
+            case,
+            steps[status.status_type_url],
+            note_nl=status.note,
+            note_en=status.note,
+            set_at=status.set_at,
+            zgw_url=status.url,
+            announce=is_current and (not created or recent),
+        )
     case.current_status_id = steps[current.status_type_url].id if current else None
     db.add(case)
     db.flush()
     extension_changed, replaces = _changed_extension(db, case, snapshot)
     if extension_changed and snapshot.extension is not None:
         case, case_type = lock_case(db, CASE_SYSTEM, case.id, case.version)
-        record_extension(db, CASE_SYSTEM, case, case_type, duration=snapshot.extension.duration,
-                         reason_nl=snapshot.extension.reason, reason_en=snapshot.extension.reason,
-                         today=today, replaces=replaces)
+        record_extension(
+            db,
+            CASE_SYSTEM,
+            case,
+            case_type,
+            duration=snapshot.extension.duration,
+            reason_nl=snapshot.extension.reason,
+            reason_en=snapshot.extension.reason,
+            today=today,
+            replaces=replaces,
+        )
     _documents(db, case, snapshot)
     db.flush()
     result = refresh_legal_deadline(db, case, today)
@@ -333,7 +360,9 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     if outcome.deadline_differs:
         log.warning(
             "Case %s: the case system says uiterlijkeEinddatumAfdoening %s, the deadline engine %s",
-            case.number, snapshot.remote_deadline_on, result.deadline,
+            case.number,
+            snapshot.remote_deadline_on,
+            result.deadline,
         )
     if created:
         case.last_activity_at = max((status.set_at for status in new_statuses), default=utcnow())
@@ -357,14 +386,20 @@ def _notice_count(db: Session, case: Case) -> int:
 
 def record_failure(db: Session, zaak_url: str, reason: str) -> None:
     """The copy stays as it is; the case says it could not be refreshed, and why."""
-    db.exec(update(Case).where(Case.zgw_url == zaak_url).values(
-        zgw_sync_error=reason[:40], zgw_sync_failed_at=utcnow()
-    ))
+    db.exec(
+        update(Case).where(Case.zgw_url == zaak_url).values(zgw_sync_error=reason[:40], zgw_sync_failed_at=utcnow())
+    )
     db.commit()
 
 
-def sync_zaak(db: Session, client: ZgwClient, zaak_url: str, allowed: frozenset[str], today: date,
-              cache: dict[str, Any] | None = None) -> SyncOutcome | str:
+def sync_zaak(
+    db: Session,
+    client: ZgwClient,
+    zaak_url: str,
+    allowed: frozenset[str],
+    today: date,
+    cache: dict[str, Any] | None = None,
+) -> SyncOutcome | str:
     """Fetch, map and apply one zaak in one transaction. Returns the outcome, or the
     reason it failed (then the stored copy is unchanged and marked as not refreshed)."""
     try:

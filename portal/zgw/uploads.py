@@ -42,9 +42,12 @@ def backoff(attempts: int) -> timedelta:
 def _claim(db: Session, now) -> Document | None:
     statement = (
         select(Document)
-        .where(col(Document.zgw_upload_state) == "pending",
-               (col(Document.zgw_upload_next_at).is_(None)) | (col(Document.zgw_upload_next_at) <= now))
-        .order_by(col(Document.id)).limit(1)
+        .where(
+            col(Document.zgw_upload_state) == "pending",
+            (col(Document.zgw_upload_next_at).is_(None)) | (col(Document.zgw_upload_next_at) <= now),
+        )
+        .order_by(col(Document.id))
+        .limit(1)
     )
     if db.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
@@ -53,9 +56,12 @@ def _claim(db: Session, now) -> Document | None:
         return None
     # The lease is a conditional update: of two workers that read the same row, one wins.
     seen = document.zgw_upload_next_at
-    same_lease = col(Document.zgw_upload_next_at).is_(None) if seen is None else col(Document.zgw_upload_next_at) == seen
+    same_lease = (
+        col(Document.zgw_upload_next_at).is_(None) if seen is None else col(Document.zgw_upload_next_at) == seen
+    )
     leased = db.execute(
-        update(Document).where(col(Document.id) == document.id, col(Document.zgw_upload_state) == "pending", same_lease)
+        update(Document)
+        .where(col(Document.id) == document.id, col(Document.zgw_upload_state) == "pending", same_lease)
         .values(zgw_upload_next_at=now + LEASE)
     )
     db.commit()
@@ -65,8 +71,9 @@ def _claim(db: Session, now) -> Document | None:
     return document
 
 
-def send(db: Session, client: ZgwClient, document: Document, upload_dir: Path, informatieobjecttype: str,
-         today: date) -> None:
+def send(
+    db: Session, client: ZgwClient, document: Document, upload_dir: Path, informatieobjecttype: str, today: date
+) -> None:
     """Create the document in the Documenten API (once) and link it to the zaak."""
     case = db.get(Case, document.case_id)
     if case is None or not case.zgw_url:
@@ -76,22 +83,25 @@ def send(db: Session, client: ZgwClient, document: Document, upload_dir: Path, i
         if not path.is_file():
             raise ZgwError("file_missing")
         organisation = db.get(Organisation, case.organisation_id)
-        created = client.post_json(client.url("documenten", "enkelvoudiginformatieobjecten"), {
-            "bronorganisatie": organisation.rsin if organisation else "",
-            "creatiedatum": document.uploaded_at.date().isoformat(),
-            "titel": document.title[:200],
-            "vertrouwelijkheidaanduiding": CONFIDENTIALITY,
-            "auteur": AUTHOR,
-            "status": "definitief",
-            "formaat": document.content_type[:255],
-            "taal": "dut",
-            "bestandsnaam": document.filename[:255],
-            "inhoud": base64.b64encode(path.read_bytes()).decode(),
-            "bestandsomvang": document.size_bytes,
-            "informatieobjecttype": informatieobjecttype,
-            "indicatieGebruiksrecht": False,
-            "ontvangstdatum": today.isoformat(),
-        })
+        created = client.post_json(
+            client.url("documenten", "enkelvoudiginformatieobjecten"),
+            {
+                "bronorganisatie": organisation.rsin if organisation else "",
+                "creatiedatum": document.uploaded_at.date().isoformat(),
+                "titel": document.title[:200],
+                "vertrouwelijkheidaanduiding": CONFIDENTIALITY,
+                "auteur": AUTHOR,
+                "status": "definitief",
+                "formaat": document.content_type[:255],
+                "taal": "dut",
+                "bestandsnaam": document.filename[:255],
+                "inhoud": base64.b64encode(path.read_bytes()).decode(),
+                "bestandsomvang": document.size_bytes,
+                "informatieobjecttype": informatieobjecttype,
+                "indicatieGebruiksrecht": False,
+                "ontvangstdatum": today.isoformat(),
+            },
+        )
         url = created.get("url") if isinstance(created, dict) else None
         if not isinstance(url, str) or not url:
             raise ZgwError("invalid_body", "enkelvoudiginformatieobjecten", "no url")
@@ -100,16 +110,25 @@ def send(db: Session, client: ZgwClient, document: Document, upload_dir: Path, i
         document.zgw_download_url = inhoud if isinstance(inhoud, str) else None
         db.add(document)
         db.commit()  # a retry links this document instead of creating another
-    client.post_json(client.url("zaken", "zaakinformatieobjecten"), {
-        "informatieobject": document.zgw_url,
-        "zaak": case.zgw_url,
-        "titel": document.title[:200],
-        "beschrijving": "Ingediend door de aanvrager via Mijn Zaken",
-    })
+    client.post_json(
+        client.url("zaken", "zaakinformatieobjecten"),
+        {
+            "informatieobject": document.zgw_url,
+            "zaak": case.zgw_url,
+            "titel": document.title[:200],
+            "beschrijving": "Ingediend door de aanvrager via Mijn Zaken",
+        },
+    )
 
 
-def push_pending(engine: Engine, client: ZgwClient, upload_dir: Path, informatieobjecttype: str | None,
-                 limit: int = 20, today: date | None = None) -> int:
+def push_pending(
+    engine: Engine,
+    client: ZgwClient,
+    upload_dir: Path,
+    informatieobjecttype: str | None,
+    limit: int = 20,
+    today: date | None = None,
+) -> int:
     """Send up to ``limit`` uploads that are due; returns how many were tried."""
     if not informatieobjecttype:
         return 0
@@ -133,8 +152,12 @@ def push_pending(engine: Engine, client: ZgwClient, upload_dir: Path, informatie
                 if refused and document.zgw_upload_attempts >= MAX_REFUSED:
                     document.zgw_upload_state = "failed"
                 document.zgw_upload_next_at = utcnow() + backoff(document.zgw_upload_attempts)
-                log.warning("Upload %s to the case system failed (%s); attempt %d",
-                            document.id, error.reason, document.zgw_upload_attempts)
+                log.warning(
+                    "Upload %s to the case system failed (%s); attempt %d",
+                    document.id,
+                    error.reason,
+                    document.zgw_upload_attempts,
+                )
             else:
                 document.zgw_upload_state = "sent"
                 document.zgw_upload_error = ""

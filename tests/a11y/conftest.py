@@ -67,15 +67,24 @@ def demo_data_restored(app, settings):
     with Session(app.state.engine, expire_on_commit=False) as db:
         marks = {model: highest(db, model) for model in (Document, Feedback, CallbackRequest)}
         read = {notice.id: notice.read_at for notice in db.exec(select(Notice)).all()}
-        cases = {case.id: (case.suspended, case.legal_deadline_on, case.last_activity_at, case.status_type_id
-                           if hasattr(case, "status_type_id") else None) for case in db.exec(select(Case)).all()}
+        cases = {
+            case.id: (
+                case.suspended,
+                case.legal_deadline_on,
+                case.last_activity_at,
+                case.status_type_id if hasattr(case, "status_type_id") else None,
+            )
+            for case in db.exec(select(Case)).all()
+        }
         requests = {r.id: r.fulfilled_on for r in db.exec(select(DocumentRequest)).all()}
         suspensions = {s.id: s.resumed_on for s in db.exec(select(Suspension)).all()}
         # 'How we reach you', confirmation links and a re-sent delivery (issue 13).
         preferences = [row.model_dump() for row in db.exec(select(ContactPreference)).all()]
         links = {row.id: row.used_at for row in db.exec(select(EmailConfirmation)).all()}
         link_mark, delivery_mark = max(links, default=0), highest(db, Delivery)
-        given_up = {row.id: row.model_dump() for row in db.exec(select(Delivery).where(Delivery.status == "given_up")).all()}
+        given_up = {
+            row.id: row.model_dump() for row in db.exec(select(Delivery).where(Delivery.status == "given_up")).all()
+        }
     yield
     with Session(app.state.engine, expire_on_commit=False) as db:
         for document in db.exec(select(Document).where(Document.id > marks[Document])).all():

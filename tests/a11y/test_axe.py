@@ -39,8 +39,9 @@ def test_wcag_tags_become_success_criteria():
 def test_options_reach_axe_as_json_not_as_python_words():
     """axe-core-python serialises options with str(): True would reach the browser as the
     undefined name True. PinnedAxe sends JSON."""
-    args = axe.PinnedAxe._format_script_args(options={"runOnly": {"type": "tag", "values": ["wcag2a"]},
-                                                      "iframes": False, "selectors": True})
+    args = axe.PinnedAxe._format_script_args(
+        options={"runOnly": {"type": "tag", "values": ["wcag2a"]}, "iframes": False, "selectors": True}
+    )
     assert args == 'document,{"runOnly": {"type": "tag", "values": ["wcag2a"]}, "iframes": false, "selectors": true}'
 
 

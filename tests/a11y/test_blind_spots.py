@@ -41,16 +41,31 @@ def fixture_audit(browser, fixture_server):
     states = [
         State("broken", "anonymous", "/broken.html", "Known failures 1", languages=("en",)),
         State("broken-more", "anonymous", "/broken-more.html", "Known failures 2", languages=("en",)),
-        State("swap", "anonymous", "/broken-dynamic.html", "Silent swap", languages=("en",),
-              steps=(Step("click", "#swap"), Step("wait_for", "#swap-target p")), expect=expect("announcement")),
-        State("dialog", "anonymous", "/broken-dynamic.html", "Unnamed dialog without focus", languages=("en",),
-              steps=(Step("click", "#open-dialog"), Step("wait_for", "#timeout[open]")), expect=expect("dialog")),
+        State(
+            "swap",
+            "anonymous",
+            "/broken-dynamic.html",
+            "Silent swap",
+            languages=("en",),
+            steps=(Step("click", "#swap"), Step("wait_for", "#swap-target p")),
+            expect=expect("announcement"),
+        ),
+        State(
+            "dialog",
+            "anonymous",
+            "/broken-dynamic.html",
+            "Unnamed dialog without focus",
+            languages=("en",),
+            steps=(Step("click", "#open-dialog"), Step("wait_for", "#timeout[open]")),
+            expect=expect("dialog"),
+        ),
     ]
     return Crawler(browser, fixture_server).run(states)
 
 
-@pytest.mark.parametrize(("state", "check", "criterion", "selector"), KNOWN_FAILURES,
-                         ids=[f"{c[0]}-{c[1]}" for c in KNOWN_FAILURES])
+@pytest.mark.parametrize(
+    ("state", "check", "criterion", "selector"), KNOWN_FAILURES, ids=[f"{c[0]}-{c[1]}" for c in KNOWN_FAILURES]
+)
 def test_known_failure_is_reported_by_the_right_check(fixture_audit, state, check, criterion, selector):
     result = next(r for r in fixture_audit.results if r.state == state)
     matching = [f for f in result.violations if f.check == check]

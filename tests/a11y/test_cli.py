@@ -23,8 +23,21 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_audit_of_the_live_portal_passes_and_writes_both_reports(live_server, tmp_path):
     statement = tmp_path / "statement.json"
-    done = run_cli("audit", "--base-url", live_server, "--out", str(tmp_path / "out"), "--role", "anonymous",
-                   "--state", "home", "--state", "contact", "--statement", str(statement))
+    done = run_cli(
+        "audit",
+        "--base-url",
+        live_server,
+        "--out",
+        str(tmp_path / "out"),
+        "--role",
+        "anonymous",
+        "--state",
+        "home",
+        "--state",
+        "contact",
+        "--statement",
+        str(statement),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / "out" / "report.json").read_text())
     assert data["summary"]["passed"] is True
@@ -39,8 +52,18 @@ def test_audit_of_the_live_portal_passes_and_writes_both_reports(live_server, tm
 @pytest.fixture(scope="module")
 def failing_run(fixture_server, tmp_path_factory):
     out = tmp_path_factory.mktemp("failing-report")
-    done = run_cli("audit", "--base-url", fixture_server, "--out", str(out), "--page", "/broken.html",
-                   "--only-pages", "--lang", "en")
+    done = run_cli(
+        "audit",
+        "--base-url",
+        fixture_server,
+        "--out",
+        str(out),
+        "--page",
+        "/broken.html",
+        "--only-pages",
+        "--lang",
+        "en",
+    )
     return done, out
 
 
@@ -62,11 +85,13 @@ def test_html_report_passes_its_own_audit(failing_run, browser):
     server = StaticServer(out)
     try:
         audit = Crawler(browser, server.url).run(
-            [State("report", "anonymous", "/report.html", "The HTML report", languages=("en",))])
+            [State("report", "anonymous", "/report.html", "The HTML report", languages=("en",))]
+        )
     finally:
         server.close()
-    problems = [(f.check, [n.selector for n in f.nodes][:3], f.description) for _r, f in audit.findings()
-                if f.kind != "warning"]
+    problems = [
+        (f.check, [n.selector for n in f.nodes][:3], f.description) for _r, f in audit.findings() if f.kind != "warning"
+    ]
     assert not problems, problems
 
 
@@ -87,9 +112,22 @@ def test_audit_with_a_saved_sign_in_instead_of_the_simulator(browser, live_serve
         context.storage_state(path=str(tmp_path / "resident-c.json"))
     finally:
         context.close()
-    done = run_cli("audit", "--base-url", live_server, "--out", str(tmp_path / "out"), "--no-simulator",
-                   "--storage-state", f"resident-c={tmp_path / 'resident-c.json'}", "--role", "resident-c",
-                   "--role", "resident-a", "--lang", "nl")
+    done = run_cli(
+        "audit",
+        "--base-url",
+        live_server,
+        "--out",
+        str(tmp_path / "out"),
+        "--no-simulator",
+        "--storage-state",
+        f"resident-c={tmp_path / 'resident-c.json'}",
+        "--role",
+        "resident-c",
+        "--role",
+        "resident-a",
+        "--lang",
+        "nl",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads((tmp_path / "out" / "report.json").read_text())
     # resident-a has no saved session and there is no simulator: left out, not failed.

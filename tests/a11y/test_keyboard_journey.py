@@ -18,8 +18,11 @@ from a11y.checks.journey import (
 
 pytestmark = pytest.mark.browser
 
-PDF = {"name": "verklaring-huisarts.pdf", "mimeType": "application/pdf",
-       "buffer": b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}
+PDF = {
+    "name": "verklaring-huisarts.pdf",
+    "mimeType": "application/pdf",
+    "buffer": b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+}
 
 
 @pytest.fixture()

@@ -36,11 +36,22 @@ def test_statement_page_in_english(client):
 
 
 def test_audit_result_written_by_the_cli_is_read_back_by_the_portal(tmp_path):
-    audit = AuditResult("http://portal.example", "2026-03-02T10:00:00+00:00", "4.14.1", results=[
-        StateResult("home", "anonymous", "nl", "Start", "http://portal.example/"),
-        StateResult("contact", "anonymous", "nl", "Contact", "http://portal.example/contact",
-                    findings=[Finding("axe:image-alt", VIOLATION, ["1.1.1"], "x", "y")]),
-    ])
+    audit = AuditResult(
+        "http://portal.example",
+        "2026-03-02T10:00:00+00:00",
+        "4.14.1",
+        results=[
+            StateResult("home", "anonymous", "nl", "Start", "http://portal.example/"),
+            StateResult(
+                "contact",
+                "anonymous",
+                "nl",
+                "Contact",
+                "http://portal.example/contact",
+                findings=[Finding("axe:image-alt", VIOLATION, ["1.1.1"], "x", "y")],
+            ),
+        ],
+    )
     path = tmp_path / "statement.json"
     path.write_text(json.dumps(statement_data(audit, summary(audit))))
     recorded = last_audit(path)

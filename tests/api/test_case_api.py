@@ -21,8 +21,15 @@ PROBLEM = "application/problem+json"
 
 
 def new_case(api, tokens, **changes) -> dict:
-    body = {"case_type": "omgevingsvergunning-regulier", "title_nl": "Dakkapel", "title_en": "Dormer",
-            "received_on": (TODAY - timedelta(days=3)).isoformat(), "bsn": JAN, "display_name": "Jan Jansen", **changes}
+    body = {
+        "case_type": "omgevingsvergunning-regulier",
+        "title_nl": "Dakkapel",
+        "title_en": "Dormer",
+        "received_on": (TODAY - timedelta(days=3)).isoformat(),
+        "bsn": JAN,
+        "display_name": "Jan Jansen",
+        **changes,
+    }
     response = api.post("/api/v1/cases", json=body, headers=bearer(tokens["write"]))
     assert response.status_code == 201, response.text
     return response.json()
@@ -39,7 +46,9 @@ def problem(response, status: int, field: str) -> dict:
 def test_the_openapi_document_is_published(api):
     schema = api.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert {"/cases", "/cases/{number}", "/cases/{number}/extensions", "/cases/{number}/decisions"} <= set(schema["paths"])
+    assert {"/cases", "/cases/{number}", "/cases/{number}/extensions", "/cases/{number}/decisions"} <= set(
+        schema["paths"]
+    )
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
 
@@ -80,21 +89,40 @@ def test_a_whole_case_through_the_api(api, api_engine, tokens):
     assert answer.json()["case"]["status"] == 2 and answer.json()["case"]["version"] == 2
     answer = api.post(f"/api/v1/cases/{number}/handler", json={"version": 2, "login_id": "e.devries"}, headers=headers)
     assert answer.json()["case"]["handler"] == "e.devries"
-    answer = api.post(f"/api/v1/cases/{number}/parties", json={"version": 3, "role_type": "belanghebbende",
-                                                               "bsn": "999990019"}, headers=headers)
+    answer = api.post(
+        f"/api/v1/cases/{number}/parties",
+        json={"version": 3, "role_type": "belanghebbende", "bsn": "999990019"},
+        headers=headers,
+    )
     assert answer.status_code == 201, answer.text
-    answer = api.post(f"/api/v1/cases/{number}/document-requests", json={
-        "version": 4, "title_nl": "Tekening", "due_on": (TODAY + timedelta(days=14)).isoformat()}, headers=headers)
+    answer = api.post(
+        f"/api/v1/cases/{number}/document-requests",
+        json={"version": 4, "title_nl": "Tekening", "due_on": (TODAY + timedelta(days=14)).isoformat()},
+        headers=headers,
+    )
     assert answer.status_code == 201 and answer.json()["case"]["suspended"] is True
-    answer = api.post(f"/api/v1/cases/{number}/extensions", json={
-        "version": 5, "duration": "P6W", "reason_nl": "Advies van de welstandscommissie"}, headers=headers)
+    answer = api.post(
+        f"/api/v1/cases/{number}/extensions",
+        json={"version": 5, "duration": "P6W", "reason_nl": "Advies van de welstandscommissie"},
+        headers=headers,
+    )
     assert answer.status_code == 201, answer.text
-    answer = api.post(f"/api/v1/cases/{number}/messages", json={
-        "version": 6, "subject_nl": "Vraag", "body_nl": "Belt u ons?"}, headers=headers)
+    answer = api.post(
+        f"/api/v1/cases/{number}/messages",
+        json={"version": 6, "subject_nl": "Vraag", "body_nl": "Belt u ons?"},
+        headers=headers,
+    )
     assert answer.status_code == 201, answer.text
-    answer = api.post(f"/api/v1/cases/{number}/decisions", json={
-        "version": 7, "result": "granted", "letter_filename": "besluit.pdf",
-        "letter_base64": base64.b64encode(PDF).decode()}, headers=headers)
+    answer = api.post(
+        f"/api/v1/cases/{number}/decisions",
+        json={
+            "version": 7,
+            "result": "granted",
+            "letter_filename": "besluit.pdf",
+            "letter_base64": base64.b64encode(PDF).decode(),
+        },
+        headers=headers,
+    )
     assert answer.status_code == 201, answer.text
     assert answer.json()["case"]["result"] == "granted" and answer.json()["case"]["closed_on"]
     with Session(api_engine) as db:
@@ -108,22 +136,61 @@ def test_refusals_are_problems_naming_the_field(api, tokens):
     url = f"/api/v1/cases/{number}"
     problem(api.post(f"{url}/statuses", json={"version": 9, "status": 2}, headers=headers), 409, "version")
     problem(api.post(f"{url}/statuses", json={"version": 1, "status": 99}, headers=headers), 422, "status")
-    problem(api.post(f"{url}/document-requests", json={"version": 1, "title_nl": "Tekening", "due_on": None},
-                     headers=headers), 422, "due_on")
-    problem(api.post(f"{url}/extensions", json={"version": 1, "duration": "P9W", "reason_nl": "x"}, headers=headers),
-            422, "duration")
-    problem(api.post(f"{url}/extensions", json={"version": 1, "duration": "P2W", "reason_nl": ""}, headers=headers),
-            422, "reason_nl")
-    problem(api.post(f"{url}/decisions", json={"version": 1, "result": "granted", "letter_filename": "b.pdf",
-                                               "letter_base64": "!!!"}, headers=headers), 422, "letter_base64")
-    problem(api.post(f"{url}/decisions", json={"version": 1, "letter_filename": "b.pdf", "letter_base64": "eA=="},
-                     headers=headers), 422, "result")
+    problem(
+        api.post(
+            f"{url}/document-requests", json={"version": 1, "title_nl": "Tekening", "due_on": None}, headers=headers
+        ),
+        422,
+        "due_on",
+    )
+    problem(
+        api.post(f"{url}/extensions", json={"version": 1, "duration": "P9W", "reason_nl": "x"}, headers=headers),
+        422,
+        "duration",
+    )
+    problem(
+        api.post(f"{url}/extensions", json={"version": 1, "duration": "P2W", "reason_nl": ""}, headers=headers),
+        422,
+        "reason_nl",
+    )
+    problem(
+        api.post(
+            f"{url}/decisions",
+            json={"version": 1, "result": "granted", "letter_filename": "b.pdf", "letter_base64": "!!!"},
+            headers=headers,
+        ),
+        422,
+        "letter_base64",
+    )
+    problem(
+        api.post(
+            f"{url}/decisions",
+            json={"version": 1, "letter_filename": "b.pdf", "letter_base64": "eA=="},
+            headers=headers,
+        ),
+        422,
+        "result",
+    )
     problem(api.post(f"{url}/handler", json={"version": 1, "login_id": "niemand"}, headers=headers), 422, "handler")
-    problem(api.post("/api/v1/cases", json={"case_type": "kapvergunning", "title_nl": "x",
-                                            "received_on": (TODAY + timedelta(days=400)).isoformat(), "bsn": JAN},
-                     headers=headers), 422, "received_on")
-    problem(api.post("/api/v1/cases", content=b"{not json", headers={**headers, "content-type": "application/json"}),
-            422, "body")
+    problem(
+        api.post(
+            "/api/v1/cases",
+            json={
+                "case_type": "kapvergunning",
+                "title_nl": "x",
+                "received_on": (TODAY + timedelta(days=400)).isoformat(),
+                "bsn": JAN,
+            },
+            headers=headers,
+        ),
+        422,
+        "received_on",
+    )
+    problem(
+        api.post("/api/v1/cases", content=b"{not json", headers={**headers, "content-type": "application/json"}),
+        422,
+        "body",
+    )
     problem(api.post(f"{url}/statuses", json={"version": 1, "status": 2, "extra": 1}, headers=headers), 422, "extra")
     assert api.get(url, headers=headers).json()["version"] == 1  # nothing changed
 
@@ -144,8 +211,11 @@ def test_idempotency_key(api, api_engine, tokens):
     one = api.post(f"/api/v1/cases/{number}/statuses", json={"version": 5, "status": 2}, headers=refused_headers)
     two = api.post(f"/api/v1/cases/{number}/statuses", json={"version": 5, "status": 2}, headers=refused_headers)
     assert one.status_code == two.status_code == 409 and one.json() == two.json()
-    problem(api.post("/api/v1/cases", json=body, headers={**bearer(tokens["write"]), "Idempotency-Key": "met spatie"}),
-            422, "Idempotency-Key")
+    problem(
+        api.post("/api/v1/cases", json=body, headers={**bearer(tokens["write"]), "Idempotency-Key": "met spatie"}),
+        422,
+        "Idempotency-Key",
+    )
 
 
 def test_the_cli_creates_lists_and_revokes(api, api_engine, capsys, monkeypatch, settings, tokens):

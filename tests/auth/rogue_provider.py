@@ -49,7 +49,9 @@ class RogueProvider:
             Route("/authorize", self.authorize),
             Route("/token", self.token, methods=["POST"]),
         ]
-        self.server = uvicorn.Server(uvicorn.Config(Starlette(routes=routes), host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(Starlette(routes=routes), host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -69,15 +71,17 @@ class RogueProvider:
         self.thread.join(timeout=5)
 
     async def discovery(self, request: Request):
-        return JSONResponse({
-            "issuer": self.issuer,
-            "authorization_endpoint": f"{self.issuer}/authorize",
-            "token_endpoint": f"{self.issuer}/token",
-            "jwks_uri": f"{self.issuer}/jwks",
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        })
+        return JSONResponse(
+            {
+                "issuer": self.issuer,
+                "authorization_endpoint": f"{self.issuer}/authorize",
+                "token_endpoint": f"{self.issuer}/token",
+                "jwks_uri": f"{self.issuer}/jwks",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
 
     async def jwks(self, request: Request):
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
@@ -96,12 +100,21 @@ class RogueProvider:
         grant = self.codes.pop(str(form.get("code")), None)
         if grant is None or form.get("client_secret") != CLIENT_SECRET:
             return JSONResponse({"error": "invalid_grant"}, status_code=400)
-        return JSONResponse({"access_token": "opaque", "token_type": "Bearer", "id_token": self.id_token(grant["nonce"])})
+        return JSONResponse(
+            {"access_token": "opaque", "token_type": "Bearer", "id_token": self.id_token(grant["nonce"])}
+        )
 
     def id_token(self, nonce: str | None) -> str:
         now = int(time.time())
-        claims = {"iss": self.issuer, "sub": "rogue-subject", "aud": CLIENT_ID, "iat": now, "exp": now + 300,
-                  "nonce": nonce, **self.claims}
+        claims = {
+            "iss": self.issuer,
+            "sub": "rogue-subject",
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            **self.claims,
+        }
         header = {"alg": "RS256", "kid": self.key.kid}
         mode = self.mode
         if mode == "wrong_nonce":
@@ -125,8 +138,10 @@ class RogueProvider:
         if mode == "hs256_with_public_key":
             # The classic key-confusion attack: HMAC keyed with the provider's public key.
             public_pem = self.key.as_pem(private=False)
-            signing_input = f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT', 'kid': self.key.kid}).encode())}." \
-                            f"{_b64(json.dumps(claims).encode())}"
+            signing_input = (
+                f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT', 'kid': self.key.kid}).encode())}."
+                f"{_b64(json.dumps(claims).encode())}"
+            )
             signature = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
             return f"{signing_input}.{_b64(signature)}"
         if mode == "other_key":

@@ -49,8 +49,19 @@ class Row:
         return self.route.split(" ", 1)[0]
 
 
-def row(route: str, url, *, anon=None, a=None, b=None, biz=None, branch=None, staff=None, all=None,  # noqa: A002
-        data=None) -> Row:
+def row(
+    route: str,
+    url,
+    *,
+    anon=None,
+    a=None,
+    b=None,
+    biz=None,
+    branch=None,
+    staff=None,
+    all=None,  # noqa: A002
+    data=None,
+) -> Row:
     expected = {"anon": anon, "a": a, "b": b, "biz": biz, "branch": branch, "staff": staff}
     expected = {role: (all if value is None else value) for role, value in expected.items()}
     if expected["branch"] is None:
@@ -104,9 +115,16 @@ def document_of(case_number: str, via_case: str | None = None) -> Callable[..., 
             folder = settings.effective_upload_dir
             folder.mkdir(parents=True, exist_ok=True)
             (folder / key).write_bytes(data)
-            document = Document(case_id=case.id, title="Besluit", filename="besluit.pdf", content_type="application/pdf",
-                                size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
-                                uploaded_by="municipality")
+            document = Document(
+                case_id=case.id,
+                title="Besluit",
+                filename="besluit.pdf",
+                content_type="application/pdf",
+                size_bytes=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                storage_key=key,
+                uploaded_by="municipality",
+            )
             db.add(document)
             db.commit()
         return f"/mijn-zaken/{via_case or case_number}/documenten/{document.id}"
@@ -145,14 +163,26 @@ ROWS: list[Row] = [
     row("POST /sessie/verlengen", "/sessie/verlengen", anon=303, a=303, b=303, biz=303, staff=303),
     row("POST /uitloggen", "/uitloggen", all=303),
     # -- the simulator (an OIDC provider of its own; the portal is its only client)
-    row("GET /simulator/{slug}/.well-known/openid-configuration", "/simulator/digid/.well-known/openid-configuration", all=200),
-    row("GET /simulator/{slug}/.well-known/openid-configuration", "/simulator/onbekend/.well-known/openid-configuration", all=404),
+    row(
+        "GET /simulator/{slug}/.well-known/openid-configuration",
+        "/simulator/digid/.well-known/openid-configuration",
+        all=200,
+    ),
+    row(
+        "GET /simulator/{slug}/.well-known/openid-configuration",
+        "/simulator/onbekend/.well-known/openid-configuration",
+        all=404,
+    ),
     row("GET /simulator/{slug}/jwks", "/simulator/eherkenning/jwks", all=200),
     row("GET /simulator/{slug}/authorize", "/simulator/digid/authorize?client_id=someone-else", all=400),
     row("POST /simulator/{slug}/authorize", "/simulator/digid/authorize", all=400, data={"client_id": "someone-else"}),
     row("POST /simulator/{slug}/token", "/simulator/digid/token", all=401, data={"grant_type": "authorization_code"}),
     row("GET /simulator/{slug}/userinfo", "/simulator/digid/userinfo", all=401),
-    row("GET /simulator/{slug}/logout", "/simulator/digid/logout?post_logout_redirect_uri=https://evil.example/", all=400),
+    row(
+        "GET /simulator/{slug}/logout",
+        "/simulator/digid/logout?post_logout_redirect_uri=https://evil.example/",
+        all=400,
+    ),
     # -- cases (issue: case pages)
     row("GET /mijn-zaken", "/mijn-zaken", **APPLICANT_ONLY, a=200, b=200, biz=200),
     row("GET /mijn-zaken/{number}", A_CASE, **APPLICANT_ONLY, a=200, b=404, biz=404),
@@ -166,21 +196,76 @@ ROWS: list[Row] = [
     row("POST /mijn-zaken/{number}/terugbellen", A_CASE + "/terugbellen", **APPLICANT_ONLY, a=400, b=404, biz=404),
     row("POST /mijn-zaken/{number}/feedback", A_CASE + "/feedback", **APPLICANT_ONLY, a=400, b=404, biz=404),
     # another branch's case: a branch login finds nothing to post to (the company login does)
-    row("POST /mijn-zaken/{number}/documenten", BRANCH_CASE + "/documenten", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
-    row("POST /mijn-zaken/{number}/terugbellen", BRANCH_CASE + "/terugbellen", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
-    row("POST /mijn-zaken/{number}/feedback", BRANCH_CASE + "/feedback", **APPLICANT_ONLY, a=404, b=404, biz=400, branch=404),
+    row(
+        "POST /mijn-zaken/{number}/documenten",
+        BRANCH_CASE + "/documenten",
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=400,
+        branch=404,
+    ),
+    row(
+        "POST /mijn-zaken/{number}/terugbellen",
+        BRANCH_CASE + "/terugbellen",
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=400,
+        branch=404,
+    ),
+    row(
+        "POST /mijn-zaken/{number}/feedback",
+        BRANCH_CASE + "/feedback",
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=400,
+        branch=404,
+    ),
     # -- document downloads (issue 12): authorised per object; someone else's document is 404
-    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000101"),
-        **APPLICANT_ONLY, a=200, b=404, biz=404),
-    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000201"),
-        **APPLICANT_ONLY, a=404, b=200, biz=404),
+    row(
+        "GET /mijn-zaken/{number}/documenten/{document_id}",
+        document_of("ZAAK-2026-0000101"),
+        **APPLICANT_ONLY,
+        a=200,
+        b=404,
+        biz=404,
+    ),
+    row(
+        "GET /mijn-zaken/{number}/documenten/{document_id}",
+        document_of("ZAAK-2026-0000201"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=200,
+        biz=404,
+    ),
     # B's document asked for under A's own case number: A owns the case, not the document
-    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000201", via_case="ZAAK-2026-0000101"),
-        **APPLICANT_ONLY, a=404, b=404, biz=404),
-    row("GET /mijn-zaken/{number}/documenten/{document_id}", A_CASE + "/documenten/not-a-number",
-        **APPLICANT_ONLY, a=404, b=404, biz=404),
-    row("GET /mijn-zaken/{number}/documenten/{document_id}", document_of("ZAAK-2026-0000401"),
-        **APPLICANT_ONLY, a=404, b=404, biz=200, branch=404),
+    row(
+        "GET /mijn-zaken/{number}/documenten/{document_id}",
+        document_of("ZAAK-2026-0000201", via_case="ZAAK-2026-0000101"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=404,
+    ),
+    row(
+        "GET /mijn-zaken/{number}/documenten/{document_id}",
+        A_CASE + "/documenten/not-a-number",
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=404,
+    ),
+    row(
+        "GET /mijn-zaken/{number}/documenten/{document_id}",
+        document_of("ZAAK-2026-0000401"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=200,
+        branch=404,
+    ),
     # -- the Notificaties webhook: server to server, off without ZGW settings (problem+json 404)
     row("POST /api/zgw/notificaties", "/api/zgw/notificaties", all=404),
     # -- messages
@@ -188,10 +273,33 @@ ROWS: list[Row] = [
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000101"), **APPLICANT_ONLY, a=200, b=404, biz=404),
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000202"), **APPLICANT_ONLY, a=404, b=200, biz=404),
     row("GET /berichten/{notice_id}", "/berichten/not-a-number", **APPLICANT_ONLY, a=404, b=404, biz=404),
-    row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000401"), **APPLICANT_ONLY, a=404, b=404, biz=200, branch=404),
+    row(
+        "GET /berichten/{notice_id}",
+        notice_of("ZAAK-2026-0000401"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=200,
+        branch=404,
+    ),
     row("GET /berichten/{notice_id}", notice_of("ZAAK-2026-0000402"), **APPLICANT_ONLY, a=404, b=404, biz=200),
-    row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000301"), **APPLICANT_ONLY, a=404, b=404, biz=404),
-    row("POST /berichten/{notice_id}/gelezen", notice_read_of("ZAAK-2026-0000401"), **APPLICANT_ONLY, a=404, b=404, biz=303, branch=404),
+    row(
+        "POST /berichten/{notice_id}/gelezen",
+        notice_read_of("ZAAK-2026-0000301"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=404,
+    ),
+    row(
+        "POST /berichten/{notice_id}/gelezen",
+        notice_read_of("ZAAK-2026-0000401"),
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=303,
+        branch=404,
+    ),
     # -- permits
     row("GET /mijn-vergunningen", "/mijn-vergunningen", **APPLICANT_ONLY, a=200, b=200, biz=200),
     # -- staff
@@ -202,40 +310,86 @@ ROWS: list[Row] = [
     row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}101", all=SIGN_IN, staff=200),
     row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}201", all=SIGN_IN, staff=404),  # another team's
     row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}999", all=SIGN_IN, staff=404),
-    *[row(f"POST /medewerker/zaken/{{number}}/{action}", f"{STAFF_CASE}{number}/{action}", all=SIGN_IN,
-          staff=expected, data={"version": "1", **data})
-      for number, expected in (("101", 422), ("201", 404))
-      for action, data in (("status", {"status": "", "action": "save"}), ("behandelaar", {"handler": ""}),
-                           ("documenten", {"title_nl": "x", "due_on": ""}), ("hervatten", {"resumed_on": ""}),
-                           ("verlenging", {"duration": "", "reason_nl": "", "action": "preview"}),
-                           ("besluit", {"result": ""}), ("bericht", {"subject_nl": "", "body_nl": ""}))],
-    row("POST /medewerker/zaken/{number}/terugbellen", f"{STAFF_CASE}101/terugbellen", all=SIGN_IN, staff=404,
-        data={"version": "1", "callback": "999999"}),  # no such open callback request on this case
+    *[
+        row(
+            f"POST /medewerker/zaken/{{number}}/{action}",
+            f"{STAFF_CASE}{number}/{action}",
+            all=SIGN_IN,
+            staff=expected,
+            data={"version": "1", **data},
+        )
+        for number, expected in (("101", 422), ("201", 404))
+        for action, data in (
+            ("status", {"status": "", "action": "save"}),
+            ("behandelaar", {"handler": ""}),
+            ("documenten", {"title_nl": "x", "due_on": ""}),
+            ("hervatten", {"resumed_on": ""}),
+            ("verlenging", {"duration": "", "reason_nl": "", "action": "preview"}),
+            ("besluit", {"result": ""}),
+            ("bericht", {"subject_nl": "", "body_nl": ""}),
+        )
+    ],
+    row(
+        "POST /medewerker/zaken/{number}/terugbellen",
+        f"{STAFF_CASE}101/terugbellen",
+        all=SIGN_IN,
+        staff=404,
+        data={"version": "1", "callback": "999999"},
+    ),  # no such open callback request on this case
     row("GET /medewerker/behandelaars", "/medewerker/behandelaars", all=SIGN_IN, staff=404),  # administrators only
-    row("POST /medewerker/behandelaars/{employee_id}", "/medewerker/behandelaars/1", all=SIGN_IN, staff=404,
-        data={"email": "x@example.nl"}),
+    row(
+        "POST /medewerker/behandelaars/{employee_id}",
+        "/medewerker/behandelaars/1",
+        all=SIGN_IN,
+        staff=404,
+        data={"email": "x@example.nl"},
+    ),
     # -- how we reach you (issue 13). Each applicant sees and changes only their own choice; the POST
     # below is refused by the form check (422, nothing stored); going back to the company's choice is a
     # no-op for anyone but a branch with a choice of its own (the Stationsweg branch has none).
     row("GET /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=200, b=200, biz=200),
-    row("POST /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=422, b=422, biz=422,
-        data={"language": "de"}),
-    row("POST /hoe-wij-u-bereiken/bedrijfskeuze", "/hoe-wij-u-bereiken/bedrijfskeuze", **APPLICANT_ONLY,
-        a=303, b=303, biz=303),
+    row(
+        "POST /hoe-wij-u-bereiken",
+        "/hoe-wij-u-bereiken",
+        **APPLICANT_ONLY,
+        a=422,
+        b=422,
+        biz=422,
+        data={"language": "de"},
+    ),
+    row(
+        "POST /hoe-wij-u-bereiken/bedrijfskeuze",
+        "/hoe-wij-u-bereiken/bedrijfskeuze",
+        **APPLICANT_ONLY,
+        a=303,
+        b=303,
+        biz=303,
+    ),
     # The confirmation link needs no sign-in (the token is the proof); unknown 404, expired 410.
     row("GET /e-mailadres-bevestigen/{token}", "/e-mailadres-bevestigen/onbekend", all=404),
-    row("GET /e-mailadres-bevestigen/{token}", "/e-mailadres-bevestigen/demo-verlopen-pieter-de-vries-000000000000",
-        all=410),
+    row(
+        "GET /e-mailadres-bevestigen/{token}",
+        "/e-mailadres-bevestigen/demo-verlopen-pieter-de-vries-000000000000",
+        all=410,
+    ),
     row("POST /e-mailadres-bevestigen", "/e-mailadres-bevestigen", all=404, data={"token": "onbekend"}),
     # Staff only: given-up deliveries and the template preview.
     row("GET /medewerker/verzending", "/medewerker/verzending", all=SIGN_IN, staff=200),
-    row("POST /medewerker/verzending/{delivery_id}/opnieuw", "/medewerker/verzending/999999/opnieuw", all=SIGN_IN,
-        staff=404),
+    row(
+        "POST /medewerker/verzending/{delivery_id}/opnieuw",
+        "/medewerker/verzending/999999/opnieuw",
+        all=SIGN_IN,
+        staff=404,
+    ),
     row("GET /medewerker/berichtsjablonen", "/medewerker/berichtsjablonen", all=SIGN_IN, staff=200),
     row("GET /medewerker/berichtsjablonen/{kind}", "/medewerker/berichtsjablonen/extension", all=SIGN_IN, staff=200),
     row("GET /medewerker/berichtsjablonen/{kind}", "/medewerker/berichtsjablonen/onbekend", all=SIGN_IN, staff=404),
-    row("GET /medewerker/berichtsjablonen/{kind}/{language}/brief.pdf", "/medewerker/berichtsjablonen/decision/en/brief.pdf",
-        all=SIGN_IN, staff=200),
+    row(
+        "GET /medewerker/berichtsjablonen/{kind}/{language}/brief.pdf",
+        "/medewerker/berichtsjablonen/decision/en/brief.pdf",
+        all=SIGN_IN,
+        staff=200,
+    ),
     # The simulator's sent items: a development tool, mounted only with the simulator (never in production).
     row("GET /simulator/verzonden", "/simulator/verzonden", all=200),
     row("GET /simulator/verzonden/brieven/{batch}/{name}", "/simulator/verzonden/brieven/2026-01-01/x.pdf", all=404),

@@ -124,8 +124,9 @@ def test_access_matrix(app, role):
             if row.method == "GET":
                 response = client.get(url, follow_redirects=False)
             else:
-                response = client.request(row.method, url, data=row.data, headers={"X-CSRF-Token": token},
-                                          follow_redirects=False)
+                response = client.request(
+                    row.method, url, data=row.data, headers={"X-CSRF-Token": token}, follow_redirects=False
+                )
             got = _outcome(response)
             if got != row.expected[role]:
                 problems.append(f"{row.method} {url}: expected {row.expected[role]}, got {got}")

@@ -22,15 +22,18 @@ from tests.auth_helpers import (
 WMO_CASE = "/mijn-zaken/ZAAK-2026-0000201"  # wmo-aanvraag, requires 'substantieel'
 
 
-@pytest.mark.parametrize(("level", "required", "ok"), [
-    ("midden", "substantieel", False),
-    ("substantieel", "substantieel", True),
-    ("hoog", "substantieel", True),
-    ("EH2+", "substantieel", False),
-    ("EH3", "substantieel", True),
-    (None, "basis", False),
-    ("basis", None, True),
-])
+@pytest.mark.parametrize(
+    ("level", "required", "ok"),
+    [
+        ("midden", "substantieel", False),
+        ("substantieel", "substantieel", True),
+        ("hoog", "substantieel", True),
+        ("EH2+", "substantieel", False),
+        ("EH3", "substantieel", True),
+        (None, "basis", False),
+        ("basis", None, True),
+    ],
+)
 def test_the_level_rule(level, required, ok):
     principal = Principal(kind="resident", subject="s", level=level, bsn="999993653")
     assert level_allows(principal, required) is ok

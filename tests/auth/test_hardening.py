@@ -73,8 +73,15 @@ def test_pages_with_personal_data_are_never_stored_by_a_browser_or_proxy(app):
 def test_the_csrf_cookie_is_host_only_over_https(settings):
     """Over https the CSRF cookie gets the __Host- prefix, like the session cookie: a
     sibling subdomain can then not plant a cookie whose token it knows (cookie tossing)."""
-    production = create_app(settings.model_copy(update={
-        "env": "production", "base_url": "https://mijnzaken.voorbeeldstad.example", "simulator_enabled": False}))
+    production = create_app(
+        settings.model_copy(
+            update={
+                "env": "production",
+                "base_url": "https://mijnzaken.voorbeeldstad.example",
+                "simulator_enabled": False,
+            }
+        )
+    )
     try:
         client = TestClient(production, base_url="https://mijnzaken.voorbeeldstad.example", client=("10.97.0.4", 50000))
         page = client.get("/")
@@ -83,9 +90,16 @@ def test_the_csrf_cookie_is_host_only_over_https(settings):
         assert "Domain" not in cookie
         token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
         # The token works with that cookie, and a planted plain mz_csrf cookie does not stand in for it.
-        assert client.post("/sessie/verlengen", headers={"X-CSRF-Token": token}, follow_redirects=False).status_code == 303
-        planted = TestClient(production, base_url="https://mijnzaken.voorbeeldstad.example", client=("10.97.0.5", 50000))
+        assert (
+            client.post("/sessie/verlengen", headers={"X-CSRF-Token": token}, follow_redirects=False).status_code == 303
+        )
+        planted = TestClient(
+            production, base_url="https://mijnzaken.voorbeeldstad.example", client=("10.97.0.5", 50000)
+        )
         planted.cookies.set("mz_csrf", client.cookies.get("__Host-mz_csrf"))
-        assert planted.post("/sessie/verlengen", headers={"X-CSRF-Token": token}, follow_redirects=False).status_code == 403
+        assert (
+            planted.post("/sessie/verlengen", headers={"X-CSRF-Token": token}, follow_redirects=False).status_code
+            == 403
+        )
     finally:
         production.state.engine.dispose()

@@ -40,7 +40,8 @@ def engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
 
 def _open_request(db: Session) -> tuple[Case, DocumentRequest]:
     row = db.exec(
-        select(Case, DocumentRequest).join(DocumentRequest, col(DocumentRequest.case_id) == col(Case.id))
+        select(Case, DocumentRequest)
+        .join(DocumentRequest, col(DocumentRequest.case_id) == col(Case.id))
         .where(col(DocumentRequest.fulfilled_on).is_(None), col(Case.closed_on).is_(None))
         .order_by(col(DocumentRequest.id))
     ).first()
@@ -69,8 +70,9 @@ def test_eight_simultaneous_uploads_for_one_request_store_one_document(engine: E
         for db in sessions:
             db.close()
     with Session(engine) as db:
-        count = db.exec(select(func.count()).select_from(Document)
-                        .where(col(Document.document_request_id) == request_id)).one()
+        count = db.exec(
+            select(func.count()).select_from(Document).where(col(Document.document_request_id) == request_id)
+        ).one()
     assert (stored, refused, count) == (1, 7, 1)
     assert len(list(tmp_path.iterdir())) == 1  # the refused files were removed again
 
@@ -85,15 +87,23 @@ def test_one_open_callback_request_per_case_and_person_and_a_daily_limit(engine:
         case = db.exec(select(Case).where(col(Case.closed_on).is_(None)).order_by(col(Case.id))).first()
         principal = _resident_of(db, case)
         first, created = contact.request_callback(
-            db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key()))
+            db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key())
+        )
         assert created
         # A new form (another key) while the first is open: the open one, nothing new stored.
         again, created = contact.request_callback(
-            db, principal, case, contact.CallbackForm("0687654321", "any", "", contact.new_idempotency_key()))
+            db, principal, case, contact.CallbackForm("0687654321", "any", "", contact.new_idempotency_key())
+        )
         assert (again.id, created) == (first.id, False)
-        opened = db.exec(select(func.count()).select_from(CallbackRequest).where(
-            col(CallbackRequest.case_id) == case.id, col(CallbackRequest.submitter) == principal.submitter_key,
-            col(CallbackRequest.handled_at).is_(None))).one()
+        opened = db.exec(
+            select(func.count())
+            .select_from(CallbackRequest)
+            .where(
+                col(CallbackRequest.case_id) == case.id,
+                col(CallbackRequest.submitter) == principal.submitter_key,
+                col(CallbackRequest.handled_at).is_(None),
+            )
+        ).one()
         assert opened == 1
         # Handled ones do not block a new request, but a day holds at most CALLBACK_LIMIT.
         for _ in range(contact.CALLBACK_LIMIT - 1):
@@ -102,7 +112,8 @@ def test_one_open_callback_request_per_case_and_person_and_a_daily_limit(engine:
                 db.add(row)
             db.commit()
             _request, created = contact.request_callback(
-                db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key()))
+                db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key())
+            )
             assert created
         for row in db.exec(select(CallbackRequest).where(col(CallbackRequest.handled_at).is_(None))).all():
             row.handled_at = utcnow()
@@ -110,14 +121,16 @@ def test_one_open_callback_request_per_case_and_person_and_a_daily_limit(engine:
         db.commit()
         with pytest.raises(ValueError, match="too_many"):
             contact.request_callback(
-                db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key()))
+                db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key())
+            )
         # A day later the limit is free again.
         for row in db.exec(select(CallbackRequest).where(CallbackRequest.submitter == principal.submitter_key)).all():
             row.created_at = utcnow() - contact.CALLBACK_LIMIT_WINDOW - timedelta(minutes=1)
             db.add(row)
         db.commit()
         _request, created = contact.request_callback(
-            db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key()))
+            db, principal, case, contact.CallbackForm("0612345678", "any", "", contact.new_idempotency_key())
+        )
         assert created
 
 
@@ -162,8 +175,9 @@ def _failed_sign_in(client, bsn: str = "111222333"):
 
 def _last_failure_address(engine) -> str:
     with Session(engine) as db:
-        return db.exec(select(AuditLog.client_ip).where(AuditLog.action == "sign_in_failed")
-                       .order_by(col(AuditLog.id).desc())).first()
+        return db.exec(
+            select(AuditLog.client_ip).where(AuditLog.action == "sign_in_failed").order_by(col(AuditLog.id).desc())
+        ).first()
 
 
 def test_forwarded_for_from_a_local_address_is_not_trusted(app, live_server):
@@ -176,12 +190,17 @@ def test_forwarded_for_from_a_local_address_is_not_trusted(app, live_server):
 
 def test_forwarded_for_from_a_configured_proxy_is_used(app, settings):  # app: the migrated database
     app = create_dev_app(settings.model_copy(update={"trusted_proxies": ["10.99.0.1"]}))
-    proxied = TestClient(app, base_url="http://127.0.0.1", client=("10.99.0.1", 50000),
-                         headers={"X-Forwarded-For": "198.51.100.4, 10.99.0.1"})
+    proxied = TestClient(
+        app,
+        base_url="http://127.0.0.1",
+        client=("10.99.0.1", 50000),
+        headers={"X-Forwarded-For": "198.51.100.4, 10.99.0.1"},
+    )
     _failed_sign_in(proxied)
     assert _last_failure_address(app.state.engine) == "198.51.100.4"
-    direct = TestClient(app, base_url="http://127.0.0.1", client=("10.99.0.2", 50000),
-                        headers={"X-Forwarded-For": "198.51.100.5"})
+    direct = TestClient(
+        app, base_url="http://127.0.0.1", client=("10.99.0.2", 50000), headers={"X-Forwarded-For": "198.51.100.5"}
+    )
     _failed_sign_in(direct)
     assert _last_failure_address(app.state.engine) == "10.99.0.2"
 

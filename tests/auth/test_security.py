@@ -30,7 +30,8 @@ def test_security_headers_on_every_page(client):
 
 def test_production_refuses_the_simulator(settings):
     production_with_simulator = settings.model_copy(
-        update={"env": "production", "base_url": PRODUCTION_URL, "simulator_enabled": True})
+        update={"env": "production", "base_url": PRODUCTION_URL, "simulator_enabled": True}
+    )
     with pytest.raises(ConfigurationError, match="SIMULATOR"):
         create_app(production_with_simulator)
     # The development entry point builds the product app first, so it refuses too.
@@ -50,10 +51,18 @@ def test_the_product_app_does_not_mount_the_simulator(settings):
 def production(settings):
     rogue = RogueProvider().start()
     oidc.forget_cached_metadata()
-    app = create_app(settings.model_copy(update={
-        "env": "production", "base_url": PRODUCTION_URL, "simulator_enabled": False,
-        "digid_discovery_url": rogue.discovery_url, "digid_client_id": CLIENT_ID, "digid_client_secret": CLIENT_SECRET,
-    }))
+    app = create_app(
+        settings.model_copy(
+            update={
+                "env": "production",
+                "base_url": PRODUCTION_URL,
+                "simulator_enabled": False,
+                "digid_discovery_url": rogue.discovery_url,
+                "digid_client_id": CLIENT_ID,
+                "digid_client_secret": CLIENT_SECRET,
+            }
+        )
+    )
     yield app, rogue
     app.state.engine.dispose()
     rogue.stop()

@@ -20,10 +20,12 @@ def make(db, created_ago: timedelta, seen_ago: timedelta) -> str:
 
 def test_purge_keeps_live_and_recently_expired_sessions_and_deletes_old_ones(db, settings):
     live = make(db, timedelta(hours=1), timedelta(minutes=1))
-    idle_today = make(db, timedelta(hours=2), timedelta(hours=1))          # timed out, within the grace day
+    idle_today = make(db, timedelta(hours=2), timedelta(hours=1))  # timed out, within the grace day
     idle_old = make(db, timedelta(days=3), timedelta(days=2))
-    too_old = make(db, timedelta(hours=8 + 25), timedelta(minutes=1))      # past the absolute lifetime + grace
+    too_old = make(db, timedelta(hours=8 + 25), timedelta(minutes=1))  # past the absolute lifetime + grace
     purge_expired_sessions(db, settings)
     purge_expired_sessions(db, settings)  # a second worker doing the same changes nothing
-    remaining = set(db.exec(select(WebSession.id).where(WebSession.id.in_([live, idle_today, idle_old, too_old]))).all())
+    remaining = set(
+        db.exec(select(WebSession.id).where(WebSession.id.in_([live, idle_today, idle_old, too_old]))).all()
+    )
     assert remaining == {live, idle_today}

@@ -98,9 +98,13 @@ def test_status_is_passive_and_extend_counts_as_activity(client, app):
 def test_extend_without_javascript_redirects_back(client, app):
     sign_in_resident(client, RESIDENT_A)
     token = _csrf(client)
-    response = client.post("/sessie/verlengen", data={"csrf_token": token, "volgende": "/contact"}, follow_redirects=False)
+    response = client.post(
+        "/sessie/verlengen", data={"csrf_token": token, "volgende": "/contact"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/contact"
-    evil = client.post("/sessie/verlengen", data={"csrf_token": token, "volgende": "//evil.example"}, follow_redirects=False)
+    evil = client.post(
+        "/sessie/verlengen", data={"csrf_token": token, "volgende": "//evil.example"}, follow_redirects=False
+    )
     assert evil.headers["location"] == "/"
 
 

@@ -51,9 +51,15 @@ def rogue():
 def rogue_app(app, settings, rogue):
     """The portal with DigiD pointed at the rogue provider (same database)."""
     oidc.forget_cached_metadata()
-    portal = create_app(settings.model_copy(update={
-        "digid_discovery_url": rogue.discovery_url, "digid_client_id": CLIENT_ID, "digid_client_secret": CLIENT_SECRET,
-    }))
+    portal = create_app(
+        settings.model_copy(
+            update={
+                "digid_discovery_url": rogue.discovery_url,
+                "digid_client_id": CLIENT_ID,
+                "digid_client_secret": CLIENT_SECRET,
+            }
+        )
+    )
     yield portal
     portal.state.engine.dispose()
 
@@ -89,19 +95,22 @@ def test_a_correct_external_provider_signs_in(rogue_app, rogue):
     assert "Jan Jansen" in client.get("/").text
 
 
-@pytest.mark.parametrize(("mode", "reason"), [
-    ("wrong_nonce", "id_token_nonce"),
-    ("no_nonce", "id_token_nonce"),
-    ("expired", "id_token_claims"),
-    ("not_yet_valid", "id_token_claims"),
-    ("issued_in_future", "id_token_claims"),
-    ("wrong_audience", "id_token_claims"),
-    ("wrong_issuer", "id_token_claims"),
-    ("alg_none", "id_token_signature"),
-    ("hs256_with_public_key", "id_token_signature"),
-    ("other_key", "id_token_signature"),
-    ("invalid_bsn", "identifier_invalid"),
-])
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("wrong_nonce", "id_token_nonce"),
+        ("no_nonce", "id_token_nonce"),
+        ("expired", "id_token_claims"),
+        ("not_yet_valid", "id_token_claims"),
+        ("issued_in_future", "id_token_claims"),
+        ("wrong_audience", "id_token_claims"),
+        ("wrong_issuer", "id_token_claims"),
+        ("alg_none", "id_token_signature"),
+        ("hs256_with_public_key", "id_token_signature"),
+        ("other_key", "id_token_signature"),
+        ("invalid_bsn", "identifier_invalid"),
+    ],
+)
 def test_bad_id_token_is_refused(rogue_app, rogue, mode, reason):
     client = fresh_client(rogue_app)
     response = rogue_sign_in(client, rogue, mode)
@@ -164,9 +173,14 @@ def test_simulator_token_endpoint_redeems_a_code_once_and_checks_pkce(app):
     answer = submit_simulator(client, page, {"bsn": RESIDENT_A, "level": "midden"})
     code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
     secret = oidc.simulator_client_secret(app.state.secret_key, app.state.settings.digid_client_id)
-    form = {"grant_type": "authorization_code", "code": code, "client_id": app.state.settings.digid_client_id,
-            "client_secret": secret, "redirect_uri": oidc.redirect_uri(app.state.settings, "digid"),
-            "code_verifier": "x" * 50}
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": app.state.settings.digid_client_id,
+        "client_secret": secret,
+        "redirect_uri": oidc.redirect_uri(app.state.settings, "digid"),
+        "code_verifier": "x" * 50,
+    }
     wrong_verifier = client.post("/simulator/digid/token", data=form)
     assert wrong_verifier.status_code == 400 and wrong_verifier.json()["error"] == "invalid_grant"
     # The failed attempt used the code up too (one try per code).
@@ -192,15 +206,18 @@ def test_unreachable_provider_gives_a_friendly_503(app, settings, slug, name):
     portal.state.engine.dispose()
 
 
-@pytest.mark.parametrize(("slug", "values", "field", "message"), [
-    ("digid", {"bsn": "123456789", "level": "midden"}, "bsn", "elfproef"),
-    ("digid", {"bsn": "12345", "level": "midden"}, "bsn", "geen geldig burgerservicenummer"),
-    ("digid", {"bsn": "", "level": "midden"}, "bsn", "Vul een burgerservicenummer (BSN) in."),
-    ("digid", {"bsn": RESIDENT_A, "level": "super"}, "level", "Kies een betrouwbaarheidsniveau."),
-    ("eherkenning", {"kvk": "1234567", "branch": "", "level": "EH3"}, "kvk", "precies 8 cijfers"),
-    ("eherkenning", {"kvk": "12345678", "branch": "12345678901", "level": "EH3"}, "branch", "precies 12 cijfers"),
-    ("medewerker", {"login_id": "x.nobody"}, "login_id", "geen actieve medewerker"),
-])
+@pytest.mark.parametrize(
+    ("slug", "values", "field", "message"),
+    [
+        ("digid", {"bsn": "123456789", "level": "midden"}, "bsn", "elfproef"),
+        ("digid", {"bsn": "12345", "level": "midden"}, "bsn", "geen geldig burgerservicenummer"),
+        ("digid", {"bsn": "", "level": "midden"}, "bsn", "Vul een burgerservicenummer (BSN) in."),
+        ("digid", {"bsn": RESIDENT_A, "level": "super"}, "level", "Kies een betrouwbaarheidsniveau."),
+        ("eherkenning", {"kvk": "1234567", "branch": "", "level": "EH3"}, "kvk", "precies 8 cijfers"),
+        ("eherkenning", {"kvk": "12345678", "branch": "12345678901", "level": "EH3"}, "branch", "precies 12 cijfers"),
+        ("medewerker", {"login_id": "x.nobody"}, "login_id", "geen actieve medewerker"),
+    ],
+)
 def test_simulator_form_errors_are_clear_and_linked(app, slug, values, field, message):
     client = fresh_client(app)
     page = start_sign_in(client, slug)

@@ -30,8 +30,13 @@ def bench_app(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("bench")
     url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
     reset_database(url)
-    settings = Settings(env="test", var_dir=var_dir, database_url=url, simulator_enabled=True,
-                        secret_key="bench-test-secret-key-long-enough-0123456789")
+    settings = Settings(
+        env="test",
+        var_dir=var_dir,
+        database_url=url,
+        simulator_enabled=True,
+        secret_key="bench-test-secret-key-long-enough-0123456789",
+    )
     app = create_app(settings)
     with Session(app.state.engine) as db:
         load_demo_data(db)
@@ -54,8 +59,10 @@ def test_counts_and_shares(bench_app):
         assert 0.04 < suspended / CASES < 0.12
         extended = db.exec(select(func.count()).select_from(Extension)).one()
         assert 0.01 < extended / CASES < 0.08
-        assert db.exec(select(func.count()).select_from(Notice).where(Notice.recipient_kvk == BENCH_KVK)).one() \
+        assert (
+            db.exec(select(func.count()).select_from(Notice).where(Notice.recipient_kvk == BENCH_KVK)).one()
             >= Plan.for_cases(CASES).business_cases
+        )
         owners = db.exec(select(Role.bsn, Role.kvk).where(Role.role_type == "initiator")).all()
     assert all(is_valid_bsn(bsn) for bsn, _ in owners if bsn)
     assert all(is_valid_kvk(kvk) for _, kvk in owners if kvk)

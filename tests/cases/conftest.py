@@ -14,7 +14,13 @@ from tests.auth_helpers import sign_in_business, sign_in_resident
 def text_of(html: str) -> str:
     """The visible text of a page, whitespace collapsed, for asserting on words."""
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&").strip()
+    return (
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+        .replace("&#34;", '"')
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .strip()
+    )
 
 
 def csrf_of(html: str) -> str:

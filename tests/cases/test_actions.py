@@ -48,7 +48,11 @@ def wmo_case(db, settings):
     for document in db.exec(select(Document).where(Document.case_id == case.id)).all():
         (settings.effective_upload_dir / document.storage_key).unlink(missing_ok=True)
     db.exec(delete(Document).where(Document.case_id == case.id))
-    case, request, suspension = db.get(Case, case.id), db.get(DocumentRequest, request.id), db.get(Suspension, suspension.id)
+    case, request, suspension = (
+        db.get(Case, case.id),
+        db.get(DocumentRequest, request.id),
+        db.get(Suspension, suspension.id),
+    )
     case.suspended, case.legal_deadline_on, case.last_activity_at, suspension.resumed_on, request.fulfilled_on = saved
     db.add_all([case, request, suspension])
     db.commit()
@@ -76,7 +80,11 @@ def test_uploading_a_valid_pdf_ends_the_suspension_and_moves_the_deadline(fatima
 
     db.expire_all()
     document = db.exec(select(Document).where(Document.case_id == case.id)).one()
-    assert (document.filename, document.content_type, document.size_bytes) == ("verklaring huisarts.pdf", "application/pdf", len(PDF))
+    assert (document.filename, document.content_type, document.size_bytes) == (
+        "verklaring huisarts.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert stored_files(settings) - before == {document.storage_key}
     assert (settings.effective_upload_dir / document.storage_key).read_bytes() == PDF
     assert db.get(DocumentRequest, request.id).fulfilled_on == today
@@ -145,16 +153,22 @@ def test_upload_for_a_request_of_another_case_is_refused(fatima, gardener, db, w
 def test_upload_to_someone_elses_case_is_a_404(jan, db, wmo_case):
     _case, request, _suspension = wmo_case
     token = csrf_of(jan.get("/mijn-zaken").text)
-    response = jan.post(f"/mijn-zaken/{WMO}/documenten", data={"csrf_token": token, "verzoek": str(request.id)},
-                        files={"bestand": ("a.pdf", PDF, "application/pdf")})
+    response = jan.post(
+        f"/mijn-zaken/{WMO}/documenten",
+        data={"csrf_token": token, "verzoek": str(request.id)},
+        files={"bestand": ("a.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 404
     assert "Hulp bij het huishouden" not in response.text
 
 
 def test_upload_without_csrf_token_is_refused(fatima, wmo_case):
     _case, request, _suspension = wmo_case
-    response = fatima.post(f"/mijn-zaken/{WMO}/documenten", data={"verzoek": str(request.id)},
-                           files={"bestand": ("a.pdf", PDF, "application/pdf")})
+    response = fatima.post(
+        f"/mijn-zaken/{WMO}/documenten",
+        data={"verzoek": str(request.id)},
+        files={"bestand": ("a.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 403
 
 
@@ -174,7 +188,13 @@ def no_callbacks(db):
 def callback_form(client, number):
     html = client.get(f"/mijn-zaken/{number}").text
     key = re.search(r'name="sleutel" id="callback-key" value="([0-9a-f]{32})"', html).group(1)
-    return {"csrf_token": csrf_of(html), "sleutel": key, "telefoon": "06 12345678", "moment": "morning", "vraag": "Mag de muziek tot 23.00 uur?"}
+    return {
+        "csrf_token": csrf_of(html),
+        "sleutel": key,
+        "telefoon": "06 12345678",
+        "moment": "morning",
+        "vraag": "Mag de muziek tot 23.00 uur?",
+    }
 
 
 def test_callback_request_shows_the_48_hour_norm_and_a_double_submit_stores_one(pieter, db, no_callbacks):
@@ -208,7 +228,12 @@ def test_bad_callback_input_is_explained_and_nothing_is_stored(pieter, db, no_ca
     assert response.status_code == 400
     assert message in text_of(response.text)
     assert "Er is een probleem" in text_of(response.text) or "There is a problem" in text_of(response.text)
-    assert db.exec(select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)).one() == 0
+    assert (
+        db.exec(
+            select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)
+        ).one()
+        == 0
+    )
 
 
 def test_callback_with_htmx_returns_the_fragment_and_announces_it(pieter, db, no_callbacks):
@@ -227,7 +252,12 @@ def test_callback_errors_with_htmx_are_swapped_in_with_the_message(pieter, db, n
     assert "<html" not in response.text and "data-autofocus" in response.text
     assert "Vul een telefoonnummer in van 10 tot 15 cijfers" in text_of(response.text)
     assert 'aria-describedby="callback-phone-error"' in response.text
-    assert db.exec(select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)).one() == 0
+    assert (
+        db.exec(
+            select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id == no_callbacks.id)
+        ).one()
+        == 0
+    )
 
 
 # --------------------------------------------------------------------------- feedback
@@ -245,7 +275,12 @@ def no_feedback(db):
 
 def feedback_form(client, number, **values):
     html = client.get(f"/mijn-zaken/{number}").text
-    return {"csrf_token": csrf_of(html), "moment": "case_closed", "geholpen": "ja", "toelichting": "Snel gerepareerd"} | values
+    return {
+        "csrf_token": csrf_of(html),
+        "moment": "case_closed",
+        "geholpen": "ja",
+        "toelichting": "Snel gerepareerd",
+    } | values
 
 
 def test_feedback_on_a_closed_case_is_stored_once(jan, db, no_feedback):

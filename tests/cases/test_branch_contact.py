@@ -38,8 +38,17 @@ def company_case(db):
 def test_one_branch_does_not_see_the_callback_request_of_another(bakery_station, markt, db, company_case):
     html = bakery_station.get(f"/mijn-zaken/{COMPANY_CASE}").text
     key = re.search(r'name="sleutel" id="callback-key" value="([0-9a-f]{32})"', html).group(1)
-    response = bakery_station.post(f"/mijn-zaken/{COMPANY_CASE}/terugbellen", follow_redirects=False, data={
-        "csrf_token": csrf_of(html), "sleutel": key, "telefoon": PHONE, "moment": "any", "vraag": "Vraag van Stationsweg"})
+    response = bakery_station.post(
+        f"/mijn-zaken/{COMPANY_CASE}/terugbellen",
+        follow_redirects=False,
+        data={
+            "csrf_token": csrf_of(html),
+            "sleutel": key,
+            "telefoon": PHONE,
+            "moment": "any",
+            "vraag": "Vraag van Stationsweg",
+        },
+    )
     assert response.status_code == 303
     assert PHONE in bakery_station.get(f"/mijn-zaken/{COMPANY_CASE}").text
     other = markt.get(f"/mijn-zaken/{COMPANY_CASE}")
@@ -50,12 +59,18 @@ def test_one_branch_does_not_see_the_callback_request_of_another(bakery_station,
 
 def test_one_branch_answering_feedback_does_not_answer_for_another(bakery_station, markt, db, company_case):
     html = bakery_station.get(f"/mijn-zaken/{COMPANY_CASE}").text
-    response = bakery_station.post(f"/mijn-zaken/{COMPANY_CASE}/feedback", follow_redirects=False, data={
-        "csrf_token": csrf_of(html), "moment": "case_closed", "geholpen": "nee", "toelichting": "Stationsweg"})
+    response = bakery_station.post(
+        f"/mijn-zaken/{COMPANY_CASE}/feedback",
+        follow_redirects=False,
+        data={"csrf_token": csrf_of(html), "moment": "case_closed", "geholpen": "nee", "toelichting": "Stationsweg"},
+    )
     assert response.status_code == 303
     html = markt.get(f"/mijn-zaken/{COMPANY_CASE}").text
-    response = markt.post(f"/mijn-zaken/{COMPANY_CASE}/feedback", follow_redirects=False, data={
-        "csrf_token": csrf_of(html), "moment": "case_closed", "geholpen": "ja", "toelichting": "Marktstraat"})
+    response = markt.post(
+        f"/mijn-zaken/{COMPANY_CASE}/feedback",
+        follow_redirects=False,
+        data={"csrf_token": csrf_of(html), "moment": "case_closed", "geholpen": "ja", "toelichting": "Marktstraat"},
+    )
     assert response.status_code == 303
     answers = db.exec(select(Feedback).where(Feedback.case_id == company_case.id)).all()
     assert sorted(answer.comment for answer in answers) == ["Marktstraat", "Stationsweg"]

@@ -77,10 +77,16 @@ def test_every_demo_case_type_has_its_kind(code, kind):
         ({"legal_source": "Awb 4:13", "suspension_allowed": True, "dwangsom_applies": False}, "application"),
         ({"legal_source": "Awb 4:13", "suspension_allowed": False, "dwangsom_applies": True}, "application"),
         # A permit stays an application whatever its flags.
-        ({"legal_source": "Apv", "suspension_allowed": False, "dwangsom_applies": False, "is_permit": True}, "application"),
+        (
+            {"legal_source": "Apv", "suspension_allowed": False, "dwangsom_applies": False, "is_permit": True},
+            "application",
+        ),
         ({"legal_source": "Servicenormen", "suspension_allowed": False, "dwangsom_applies": False}, "report"),
         ({"legal_source": "Awb art. 7:10", "suspension_allowed": True, "dwangsom_applies": True}, "objection"),
-        ({"legal_source": "awb, artikel 7:10, derde lid", "suspension_allowed": True, "dwangsom_applies": True}, "objection"),
+        (
+            {"legal_source": "awb, artikel 7:10, derde lid", "suspension_allowed": True, "dwangsom_applies": True},
+            "objection",
+        ),
         ({"legal_source": "Awb 7:100", "suspension_allowed": True, "dwangsom_applies": True}, "application"),
         ({"legal_source": "Wet 17:10", "suspension_allowed": True, "dwangsom_applies": True}, "application"),
     ],
@@ -176,8 +182,11 @@ def decided_objection(db):
 
 @pytest.mark.parametrize(
     "result, outcome",
-    [("granted", "Gegrond: u krijgt gelijk"), ("partly_granted", "Deels gegrond: u krijgt voor een deel gelijk"),
-     ("refused", "Ongegrond: u krijgt geen gelijk")],
+    [
+        ("granted", "Gegrond: u krijgt gelijk"),
+        ("partly_granted", "Deels gegrond: u krijgt voor een deel gelijk"),
+        ("refused", "Ongegrond: u krijgt geen gelijk"),
+    ],
 )
 def test_decided_objection_is_upheld_or_not_and_points_to_the_court_not_to_a_new_objection(
     fatima, db, decided_objection, result, outcome
@@ -211,8 +220,12 @@ def test_steps_to_come_show_their_name_only_and_what_next_does_not_repeat_a_text
 
 def test_closed_case_still_shows_the_text_of_every_done_step(jan):
     steps = section(page_text(jan, REPORT_CLOSED), "Hoe staat uw zaak ervoor", "Wat we van u nodig hebben")
-    for words in ("Bedankt dat u het ons laat weten", "Een medewerker bekijkt de plek",
-                  "We plannen het werk in", "Onze ploeg of een aannemer lost het probleem op"):
+    for words in (
+        "Bedankt dat u het ons laat weten",
+        "Een medewerker bekijkt de plek",
+        "We plannen het werk in",
+        "Onze ploeg of een aannemer lost het probleem op",
+    ):
         assert words in steps
 
 
@@ -237,8 +250,14 @@ def test_one_day_of_suspension_is_one_day_not_one_days(fatima, db, monkeypatch):
 
 @pytest.mark.parametrize(
     "language, amount, expected",
-    [("nl", 1442, "€\xa01.442"), ("en", 1442, "€1,442"), ("nl", 23, "€\xa023"), ("en", 23, "€23"),
-     ("nl", 23.5, "€\xa023,50"), ("en", 23.5, "€23.50")],
+    [
+        ("nl", 1442, "€\xa01.442"),
+        ("en", 1442, "€1,442"),
+        ("nl", 23, "€\xa023"),
+        ("en", 23, "€23"),
+        ("nl", 23.5, "€\xa023,50"),
+        ("en", 23.5, "€23.50"),
+    ],
 )
 def test_format_money_follows_the_language(language, amount, expected):
     set_language(language)

@@ -35,7 +35,9 @@ def test_0000101_extended_in_time_shows_the_notice_with_reason_and_both_dates(ja
     case = case_row(db, "ZAAK-2026-0000101")
     extension = db.exec(select(Extension).where(Extension.case_id == case.id)).one()
     text = page_text(jan, "ZAAK-2026-0000101")
-    banner = section(text, "We hebben meer tijd nodig: de datum van het besluit is verschoven", "Hoe staat uw zaak ervoor")
+    banner = section(
+        text, "We hebben meer tijd nodig: de datum van het besluit is verschoven", "Hoe staat uw zaak ervoor"
+    )
     assert "commissie ruimtelijke kwaliteit" in banner
     assert f"Oude datum {format_date(extension.previous_deadline_on)}" in banner
     assert f"Nieuwe datum {format_date(extension.new_deadline_on)}" in banner
@@ -55,9 +57,17 @@ def test_0000101_extended_in_time_shows_the_notice_with_reason_and_both_dates(ja
 def test_0000101_page_has_sections_in_the_agreed_order_and_steps_marked_in_words(jan):
     html = jan.get("/mijn-zaken/ZAAK-2026-0000101").text
     text = text_of(html)
-    order = ["We hebben meer tijd nodig", "Hoe staat uw zaak ervoor", "Wat we van u nodig hebben",
-             "Wanneer we beslissen", "Wie behandelt uw zaak?", "Documenten", "Berichten over deze zaak",
-             "Bel mij terug", "Hulp nodig?"]
+    order = [
+        "We hebben meer tijd nodig",
+        "Hoe staat uw zaak ervoor",
+        "Wat we van u nodig hebben",
+        "Wanneer we beslissen",
+        "Wie behandelt uw zaak?",
+        "Documenten",
+        "Berichten over deze zaak",
+        "Bel mij terug",
+        "Hulp nodig?",
+    ]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
     steps = section(text, "Hoe staat uw zaak ervoor", "Wat gebeurt er nu?")
@@ -119,14 +129,18 @@ def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan,
     assert f"Datum die volgens de wet telt {format_date(extension.previous_deadline_on)}" in banner
     assert f"We hebben u dit laten weten op {format_date(extension.announced_on)}" in banner
     assert "We hebben het u na die datum laten weten. Dat is onze fout." in banner
-    assert ("Daarom telt de oude datum nog: we hadden uiterlijk "
-            f"{format_date(extension.previous_deadline_on)} moeten beslissen.") in banner
+    assert (
+        "Daarom telt de oude datum nog: we hadden uiterlijk "
+        f"{format_date(extension.previous_deadline_on)} moeten beslissen."
+    ) in banner
     # A late extension does not revive the term (issue 9): overdue since the original date, and
     # the announced date only as what we now expect.
     date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
     assert f"We hadden uiterlijk op {format_date(extension.previous_deadline_on)} moeten beslissen." in date_section
-    assert (f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen. Dat is later dan "
-            f"de wet toestaat. Volgens de wet telt de datum {format_date(extension.previous_deadline_on)}.") in date_section
+    assert (
+        f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen. Dat is later dan "
+        f"de wet toestaat. Volgens de wet telt de datum {format_date(extension.previous_deadline_on)}."
+    ) in date_section
     assert "Dat hebben we u pas verteld toen de termijn al voorbij was." in date_section
     assert "We hebben niet op tijd beslist" in text
     # The rights and the letter come once, in the first banner: the term has passed (overdue).
@@ -134,11 +148,17 @@ def test_0000105_late_extension_warns_explains_rights_and_offers_the_letter(jan,
     assert f"We hadden uiterlijk op {format_date(extension.previous_deadline_on)} moeten beslissen." in overdue
     assert "Uw rechten" in overdue and "ingebrekestelling" in overdue and "dwangsom" in overdue
     today = clock.today()
-    assert f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}." in overdue
+    assert (
+        f"Als we uw brief ontvangen op {format_date(today)}, begint de dwangsom op {format_date(today + timedelta(weeks=2))}."
+        in overdue
+    )
     assert "maximaal € 1.442 (42 dagen)" in overdue
     letter = section(overdue, "Bekijk een brief die u meteen kunt gebruiken", "Stuur deze brief")
     assert "Jan Jansen" in letter and "Onderwerp: ingebrekestelling, zaak ZAAK-2026-0000105" in letter
-    assert f"U had daar uiterlijk op {format_date(extension.previous_deadline_on, 'short')} over moeten beslissen" in letter
+    assert (
+        f"U had daar uiterlijk op {format_date(extension.previous_deadline_on, 'short')} over moeten beslissen"
+        in letter
+    )
     assert "Ik stel u in gebreke." in letter
     # Impossible to miss: first thing after the case facts, announced as an alert.
     assert 'class="notice-banner notice-banner--error"' in html and 'role="alert"' in html
@@ -152,16 +172,21 @@ def test_0000303_over_long_extension_counts_only_the_lawful_part(pieter, db):
     lawful = case.legal_deadline_on
     assert extension.duration == "P8W" and lawful < clock.today() < extension.new_deadline_on
     text = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000303").text)
-    banner = section(text, "We hebben de datum van het besluit verder verschoven dan de wet toestaat",
-                     "Hoe staat uw zaak ervoor")
+    banner = section(
+        text, "We hebben de datum van het besluit verder verschoven dan de wet toestaat", "Hoe staat uw zaak ervoor"
+    )
     assert f"Nieuwe datum die we u gaven {format_date(extension.new_deadline_on)}" in banner
     assert f"Datum die volgens de wet telt {format_date(lawful)}" in banner
-    assert f"Alleen de extra tijd die de wet toestaat, telt. Volgens de wet telt de datum {format_date(lawful)}." in banner
+    assert (
+        f"Alleen de extra tijd die de wet toestaat, telt. Volgens de wet telt de datum {format_date(lawful)}." in banner
+    )
     assert "We hebben niet op tijd beslist" in text and "Ik stel u in gebreke." in text
     date_section = section(text, "Wanneer we beslissen", "Wie behandelt uw zaak?")
     assert f"We hadden uiterlijk op {format_date(lawful)} moeten beslissen." in date_section
     assert f"We verwachten nu uiterlijk {format_date(extension.new_deadline_on)} te beslissen." in date_section
-    assert "De wet staat minder extra tijd toe: volgens de wet mogen we daarvan alleen 6 weken meetellen." in date_section
+    assert (
+        "De wet staat minder extra tijd toe: volgens de wet mogen we daarvan alleen 6 weken meetellen." in date_section
+    )
     pieter.cookies.set("lang", "en")
     try:
         english = text_of(pieter.get("/mijn-zaken/ZAAK-2026-0000303").text)
@@ -207,11 +232,15 @@ def test_0000202_overdue_without_decision_explains_rights_with_a_letter(fatima, 
     case = case_row(db, "ZAAK-2026-0000202")
     text = page_text(fatima, "ZAAK-2026-0000202")
     banner = section(text, "We hebben niet op tijd beslist", "Hoe staat uw zaak ervoor")
-    assert f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Dat is niet gelukt." in banner
+    assert (
+        f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Dat is niet gelukt." in banner
+    )
     assert "Uw rechten" in banner and "Ik stel u in gebreke." in banner
     assert f"U had daar uiterlijk op {format_date(case.legal_deadline_on, 'short')} over moeten beslissen" in banner
     assert "Fatima el Amrani" in banner
-    assert f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Die datum is voorbij." in text
+    assert (
+        f"We hadden uiterlijk op {format_date(case.legal_deadline_on)} moeten beslissen. Die datum is voorbij." in text
+    )
     assert "Lisa Smit" in text
 
 
@@ -270,7 +299,10 @@ def test_english_page_uses_english_words_and_dates(jan, db):
     finally:
         jan.cookies.delete("lang")
     assert "We moved the decision date too late" in text
-    assert f"Old date {extension.previous_deadline_on.strftime('%A')} {extension.previous_deadline_on.day} {extension.previous_deadline_on.strftime('%B %Y')}" in text
+    assert (
+        f"Old date {extension.previous_deadline_on.strftime('%A')} {extension.previous_deadline_on.day} {extension.previous_deadline_on.strftime('%B %Y')}"
+        in text
+    )
     assert "I hereby give you notice of default." in text
     assert "Extension at the back, Kerkstraat 12" in text
 

@@ -13,7 +13,9 @@ from tests.cases.conftest import csrf_of, text_of
 
 
 def unread_in_header(html: str) -> int:
-    match = re.search(r'<span class="badge badge--count">(\d+)<span class="visually-hidden"> ongelezen berichte?n?</span>', html)
+    match = re.search(
+        r'<span class="badge badge--count">(\d+)<span class="visually-hidden"> ongelezen berichte?n?</span>', html
+    )
     return int(match.group(1)) if match else 0
 
 
@@ -40,7 +42,11 @@ def unread_notice(db):
 def test_inbox_lists_all_notices_newest_first_with_unread_count_in_header(jan, db, unread_notice):
     html = jan.get("/berichten").text
     text = text_of(html)
-    own = [n for number in ("0000101", "0000102", "0000103", "0000104", "0000105") for n in notices_of(db, f"ZAAK-2026-{number}")]
+    own = [
+        n
+        for number in ("0000101", "0000102", "0000103", "0000104", "0000105")
+        for n in notices_of(db, f"ZAAK-2026-{number}")
+    ]
     ids = [int(i) for i in re.findall(r'id="bericht-(\d+)"', html)]
     assert sorted(ids) == sorted(n.id for n in own if n.recipient_bsn == "999993653")
     created = [db.get(Notice, i).created_at for i in ids]
@@ -56,8 +62,11 @@ def test_mark_as_read_without_javascript_redirects_and_lowers_the_count(jan, db,
     detail = jan.get(f"/berichten/{unread_notice.id}")
     assert detail.status_code == 200
     assert "Eik in voortuin" in text_of(detail.text)
-    response = jan.post(f"/berichten/{unread_notice.id}/gelezen?terug=lijst", data={"csrf_token": csrf_of(detail.text)},
-                        follow_redirects=False)
+    response = jan.post(
+        f"/berichten/{unread_notice.id}/gelezen?terug=lijst",
+        data={"csrf_token": csrf_of(detail.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/berichten"
     db.expire_all()
     assert db.get(Notice, unread_notice.id).read_at is not None

@@ -44,8 +44,9 @@ def test_marking_a_message_read_needs_the_same_level_as_reading_it(fatima_midden
     before = {notice_id: db.get(Notice, notice_id).read_at for notice_id in ids}
     assert None in before.values()  # at least one unread message, so marking it would show
     for notice_id in ids:
-        response = fatima_midden.post(f"/berichten/{notice_id}/gelezen", headers={"X-CSRF-Token": token},
-                                      follow_redirects=False)
+        response = fatima_midden.post(
+            f"/berichten/{notice_id}/gelezen", headers={"X-CSRF-Token": token}, follow_redirects=False
+        )
         assert response.status_code == 403
         assert "niveau=substantieel" in response.text
         db.expire_all()

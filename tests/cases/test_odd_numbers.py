@@ -41,8 +41,12 @@ def test_received_document_parameter_that_is_no_id_shows_the_page(fatima, db, wm
 @pytest.mark.parametrize("value", ["²", "99999999999", "9" * 40])
 def test_upload_for_a_request_number_that_is_no_id_is_explained(fatima, wmo_case, value):  # noqa: F811
     token = csrf_of(fatima.get(f"/mijn-zaken/{WMO}").text)
-    response = fatima.post(f"/mijn-zaken/{WMO}/documenten", data={"csrf_token": token, "verzoek": value},
-                           files={"bestand": ("huisarts.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    response = fatima.post(
+        f"/mijn-zaken/{WMO}/documenten",
+        data={"csrf_token": token, "verzoek": value},
+        files={"bestand": ("huisarts.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
     assert response.status_code == 400
     assert dutch(lambda: upload_messages(10 * 1024 * 1024))["request"] in text_of(response.text)
 
@@ -54,10 +58,13 @@ def test_message_number_that_is_no_id_is_not_found(jan, value):
     assert jan.post(f"/berichten/{value}/gelezen", headers={"X-CSRF-Token": token}).status_code == 404
 
 
-@pytest.mark.parametrize("raw", [
-    "0|2026-01-01T00:00:00|" + "9" * 40,  # beyond 64 bits: SQLite overflows
-    "0|2026-01-01T00:00:00|2147483648",  # beyond INTEGER: PostgreSQL refuses
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0|2026-01-01T00:00:00|" + "9" * 40,  # beyond 64 bits: SQLite overflows
+        "0|2026-01-01T00:00:00|2147483648",  # beyond INTEGER: PostgreSQL refuses
+    ],
+)
 def test_page_cursor_beyond_any_id_shows_the_first_page_with_a_message(jan, raw):
     response = jan.get("/mijn-zaken", params={"na": cursor(raw)})
     assert response.status_code == 400

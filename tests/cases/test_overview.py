@@ -136,10 +136,16 @@ def many_cases(db):
     now = utcnow()
     made = []
     for index in range(30):
-        case = Case(number=f"ZAAK-2099-{index:07d}", case_type_id=case_type.id, organisation_id=template.organisation_id,
-                    title_nl=f"Testmelding {index}", title_en=f"Test report {index}", received_on=template.received_on,
-                    # Pairs share a timestamp, so the id must break ties.
-                    last_activity_at=now - timedelta(days=400 + index // 2))
+        case = Case(
+            number=f"ZAAK-2099-{index:07d}",
+            case_type_id=case_type.id,
+            organisation_id=template.organisation_id,
+            title_nl=f"Testmelding {index}",
+            title_en=f"Test report {index}",
+            received_on=template.received_on,
+            # Pairs share a timestamp, so the id must break ties.
+            last_activity_at=now - timedelta(days=400 + index // 2),
+        )
         db.add(case)
         db.flush()
         db.add(Role(case_id=case.id, role_type="initiator", kvk="87654321"))
@@ -167,8 +173,13 @@ def test_keyset_pagination_visits_every_case_once_in_order(gardener, many_cases)
         url = match.group(1).replace("&amp;", "&") if match else None
     assert pages == 2
     assert len(seen) == len(set(seen)) == 32
-    assert "Terug naar de eerste pagina" in text_of(gardener.get(re.search(
-        r'href="(/mijn-zaken\?[^"]*na=[^"]+)"', gardener.get("/mijn-zaken").text).group(1).replace("&amp;", "&")).text)
+    assert "Terug naar de eerste pagina" in text_of(
+        gardener.get(
+            re.search(r'href="(/mijn-zaken\?[^"]*na=[^"]+)"', gardener.get("/mijn-zaken").text)
+            .group(1)
+            .replace("&amp;", "&")
+        ).text
+    )
 
 
 def test_keyset_pagination_service_orders_ties_by_id(db, many_cases):
@@ -190,6 +201,12 @@ def test_cursor_round_trip_and_rejects_tampering():
     cursor = Cursor(0, utcnow().replace(microsecond=5), 42)
     assert Cursor.decode(cursor.encode()) == cursor
     import base64
-    for raw in ("2|2026-01-01T00:00:00|1", "0|not-a-date|1", "0|2026-01-01T00:00:00|-3", "0|2026-01-01T00:00:00+02:00|1"):
+
+    for raw in (
+        "2|2026-01-01T00:00:00|1",
+        "0|not-a-date|1",
+        "0|2026-01-01T00:00:00|-3",
+        "0|2026-01-01T00:00:00+02:00|1",
+    ):
         with pytest.raises(ValueError):
             Cursor.decode(base64.urlsafe_b64encode(raw.encode()).decode())

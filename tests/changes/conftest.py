@@ -27,8 +27,11 @@ def changes_engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
         with Session(engine) as db:
             # Only Jan, by e-mail only (the demo gives others channels too): one delivery per notice.
             db.exec(delete(ContactPreference))
-            db.add(ContactPreference(recipient_key=f"bsn:{JAN}", by_email=True, email="jan@example.nl",
-                                     email_confirmed_at=utcnow()))
+            db.add(
+                ContactPreference(
+                    recipient_key=f"bsn:{JAN}", by_email=True, email="jan@example.nl", email_confirmed_at=utcnow()
+                )
+            )
             db.commit()
         yield engine
 
@@ -45,13 +48,27 @@ def employee(db: Session, login_id: str) -> Employee:
 
 def staff(db: Session, login_id: str, *roles: str) -> Actor:
     person = employee(db, login_id)
-    return Actor(kind="staff", audit_id=f"employee:{person.id}", employee_id=person.id, team_id=person.team_id,
-                 roles=frozenset(roles or ("handler",)))
+    return Actor(
+        kind="staff",
+        audit_id=f"employee:{person.id}",
+        employee_id=person.id,
+        team_id=person.team_id,
+        roles=frozenset(roles or ("handler",)),
+    )
 
 
 def make_case(db: Session, code: str = "omgevingsvergunning-regulier", received_on: date = date(2026, 6, 1)) -> Case:
-    return create_case(db, SYSTEM, case_type_code=code, title_nl="Dakkapel", title_en="Dormer",
-                       received_on=received_on, bsn=JAN, display_name="Jan Jansen", today=TODAY)
+    return create_case(
+        db,
+        SYSTEM,
+        case_type_code=code,
+        title_nl="Dakkapel",
+        title_en="Dormer",
+        received_on=received_on,
+        bsn=JAN,
+        display_name="Jan Jansen",
+        today=TODAY,
+    )
 
 
 @pytest.fixture()

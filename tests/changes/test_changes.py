@@ -80,17 +80,20 @@ def test_create_case_registers_applicant_first_step_deadline_and_acknowledgement
     assert counts(db, case)["deliveries"] == 1
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"case_type_code": "no-such-type"}, "case_type"),
-    ({"title_nl": "  "}, "title_nl"),
-    ({"received_on": None}, "received_on"),
-    ({"received_on": TODAY + timedelta(days=1)}, "received_on"),
-    ({"bsn": "123456789"}, "bsn"),
-    ({"bsn": None}, "bsn"),
-    ({"bsn": None, "kvk": "1234"}, "kvk"),
-    ({"number": "ZAAK 1"}, "number"),
-    ({"number": "ZAAK-2026-0000101"}, "number"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"case_type_code": "no-such-type"}, "case_type"),
+        ({"title_nl": "  "}, "title_nl"),
+        ({"received_on": None}, "received_on"),
+        ({"received_on": TODAY + timedelta(days=1)}, "received_on"),
+        ({"bsn": "123456789"}, "bsn"),
+        ({"bsn": None}, "bsn"),
+        ({"bsn": None, "kvk": "1234"}, "kvk"),
+        ({"number": "ZAAK 1"}, "number"),
+        ({"number": "ZAAK-2026-0000101"}, "number"),
+    ],
+)
 def test_create_case_refusals(db, changes, field):
     values = {"case_type_code": "kapvergunning", "title_nl": "Boom", "received_on": TODAY, "bsn": JAN, "today": TODAY}
     values.update(changes)
@@ -106,9 +109,21 @@ def test_add_party_and_its_refusals(db, case):
     role = add_party(db, SYSTEM, case.id, case.version, role_type="belanghebbende", bsn="999990019")
     assert role.id and counts(db, case)["version"] == before["version"] + 1
     case = db.get(Case, case.id)
-    refused(db, case, lambda: add_party(db, SYSTEM, case.id, case.version, role_type="beslisser", bsn="999990019"), "role_type")
-    refused(db, case, lambda: add_party(db, SYSTEM, case.id, case.version, role_type="belanghebbende", bsn="999990019"), "bsn")
-    refused(db, case, lambda: add_party(db, SYSTEM, case.id, case.version, role_type="belanghebbende", kvk="123"), "kvk")
+    refused(
+        db,
+        case,
+        lambda: add_party(db, SYSTEM, case.id, case.version, role_type="beslisser", bsn="999990019"),
+        "role_type",
+    )
+    refused(
+        db,
+        case,
+        lambda: add_party(db, SYSTEM, case.id, case.version, role_type="belanghebbende", bsn="999990019"),
+        "bsn",
+    )
+    refused(
+        db, case, lambda: add_party(db, SYSTEM, case.id, case.version, role_type="belanghebbende", kvk="123"), "kvk"
+    )
 
 
 # --------------------------------------------------------------------------- set_status
@@ -167,12 +182,25 @@ def test_assign_refusals_and_team_lead_reassign(db, case):
     eva, lead = staff(db, "e.devries"), staff(db, "e.devries", "handler", "team_lead")
     refused(db, case, lambda: assign_handler(db, eva, case.id, case.version, None), "handler")
     refused(db, case, lambda: assign_handler(db, eva, case.id, case.version, employee(db, "m.bakker").id), "handler")
-    inactive = Employee(team_id=eva.team_id, login_id="x.weg", name="Xander Weg", function_nl="-", function_en="-",
-                        email="x@example.nl", is_active=False)
+    inactive = Employee(
+        team_id=eva.team_id,
+        login_id="x.weg",
+        name="Xander Weg",
+        function_nl="-",
+        function_en="-",
+        email="x@example.nl",
+        is_active=False,
+    )
     db.add(inactive)
     db.commit()
-    colleague = Employee(team_id=eva.team_id, login_id="c.collega", name="Cor Collega", function_nl="-", function_en="-",
-                         email="c@example.nl")
+    colleague = Employee(
+        team_id=eva.team_id,
+        login_id="c.collega",
+        name="Cor Collega",
+        function_nl="-",
+        function_en="-",
+        email="c@example.nl",
+    )
     db.add(colleague)
     db.commit()
     refused(db, case, lambda: assign_handler(db, eva, case.id, case.version, inactive.id), "handler")
@@ -182,7 +210,9 @@ def test_assign_refusals_and_team_lead_reassign(db, case):
     case = db.get(Case, case.id)
     refused(db, case, lambda: assign_handler(db, eva, case.id, case.version, eva.employee_id), "handler")
     assign_handler(db, lead, case.id, case.version, colleague.id)
-    assert db.exec(select(Role.employee_id).where(Role.case_id == case.id, Role.role_type == "behandelaar")).all() == [colleague.id]
+    assert db.exec(select(Role.employee_id).where(Role.case_id == case.id, Role.role_type == "behandelaar")).all() == [
+        colleague.id
+    ]
 
 
 # --------------------------------------------------------------------------- contact details
@@ -191,25 +221,36 @@ def test_assign_refusals_and_team_lead_reassign(db, case):
 def test_administrator_sets_contact_details_and_ja_tenzij(db):
     admin = staff(db, "l.smit", "administrator")
     person = employee(db, "k.peters")
-    changed = set_contact_details(db, admin, person.id, email="K.Peters@Example.NL", direct_phone="070 123 45 67",
-                                  show_direct_contact=False)
+    changed = set_contact_details(
+        db, admin, person.id, email="K.Peters@Example.NL", direct_phone="070 123 45 67", show_direct_contact=False
+    )
     assert changed.email == "K.Peters@example.nl" and changed.show_direct_contact is False
-    entry = db.exec(select(AuditLog).where(AuditLog.action == "employee.contact_details").order_by(AuditLog.id.desc())).first()
+    entry = db.exec(
+        select(AuditLog).where(AuditLog.action == "employee.contact_details").order_by(AuditLog.id.desc())
+    ).first()
     assert entry.object_id == str(person.id)
     set_contact_details(db, admin, person.id, email="k.peters@example.nl", direct_phone="", show_direct_contact=True)
 
 
-@pytest.mark.parametrize(("actor_roles", "values", "field"), [
-    (("handler",), {}, "employee"),
-    (("administrator",), {"employee_id": None}, "employee"),
-    (("administrator",), {"email": "geen-adres"}, "email"),
-    (("administrator",), {"direct_phone": "bel mij"}, "direct_phone"),
-    (("administrator",), {"direct_phone": "123"}, "direct_phone"),
-])
+@pytest.mark.parametrize(
+    ("actor_roles", "values", "field"),
+    [
+        (("handler",), {}, "employee"),
+        (("administrator",), {"employee_id": None}, "employee"),
+        (("administrator",), {"email": "geen-adres"}, "email"),
+        (("administrator",), {"direct_phone": "bel mij"}, "direct_phone"),
+        (("administrator",), {"direct_phone": "123"}, "direct_phone"),
+    ],
+)
 def test_contact_details_refusals(db, actor_roles, values, field):
     person = employee(db, "s.jansen")
     before = (person.email, person.direct_phone, person.show_direct_contact)
-    arguments = {"employee_id": person.id, "email": "s.jansen@example.nl", "direct_phone": "", "show_direct_contact": False}
+    arguments = {
+        "employee_id": person.id,
+        "email": "s.jansen@example.nl",
+        "direct_phone": "",
+        "show_direct_contact": False,
+    }
     arguments.update(values)
     employee_id = arguments.pop("employee_id")
     with pytest.raises(ChangeRefused) as caught:
@@ -226,14 +267,24 @@ def test_contact_details_refusals(db, actor_roles, values, field):
 def test_request_documents_suspends_the_term_and_end_suspension_resumes_it(db, case):
     deadline = case.legal_deadline_on
     before = counts(db, case)
-    request = request_documents(db, SYSTEM, case.id, case.version, title_nl="Tekening", title_en="Drawing",
-                                due_on=TODAY + timedelta(days=14), today=TODAY)
+    request = request_documents(
+        db,
+        SYSTEM,
+        case.id,
+        case.version,
+        title_nl="Tekening",
+        title_en="Drawing",
+        due_on=TODAY + timedelta(days=14),
+        today=TODAY,
+    )
     notice = done(db, case, before, "case.request_documents")
     assert notice.kind == "document_request" and "Tekening" in notice.body_nl and "Drawing" in notice.body_en
     case = db.get(Case, case.id)
     assert case.suspended and request.suspension_id is not None
     before = counts(db, case)
-    end_suspension(db, SYSTEM, case.id, case.version, resumed_on=TODAY + timedelta(days=3), today=TODAY + timedelta(days=5))
+    end_suspension(
+        db, SYSTEM, case.id, case.version, resumed_on=TODAY + timedelta(days=3), today=TODAY + timedelta(days=5)
+    )
     done(db, case, before, "case.end_suspension")
     case = db.get(Case, case.id)
     assert not case.suspended
@@ -242,14 +293,17 @@ def test_request_documents_suspends_the_term_and_end_suspension_resumes_it(db, c
     assert case.legal_deadline_on > deadline
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"due_on": None}, "due_on"),
-    ({"due_on": TODAY}, "due_on"),
-    ({"due_on": TODAY - timedelta(days=1)}, "due_on"),
-    ({"title_nl": ""}, "title_nl"),
-    ({"title_nl": "x" * 201}, "title_nl"),
-    ({"explanation_nl": "x" * 2001}, "explanation_nl"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"due_on": None}, "due_on"),
+        ({"due_on": TODAY}, "due_on"),
+        ({"due_on": TODAY - timedelta(days=1)}, "due_on"),
+        ({"title_nl": ""}, "title_nl"),
+        ({"title_nl": "x" * 201}, "title_nl"),
+        ({"explanation_nl": "x" * 2001}, "explanation_nl"),
+    ],
+)
 def test_request_documents_refusals(db, case, values, field):
     arguments = {"title_nl": "Tekening", "due_on": TODAY + timedelta(days=10), "today": TODAY}
     arguments.update(values)
@@ -258,10 +312,22 @@ def test_request_documents_refusals(db, case, values, field):
 
 def test_end_suspension_refusals(db, case):
     refused(db, case, lambda: end_suspension(db, SYSTEM, case.id, case.version, today=TODAY), "suspension")
-    request_documents(db, SYSTEM, case.id, case.version, title_nl="Tekening", due_on=TODAY + timedelta(days=10), today=TODAY)
+    request_documents(
+        db, SYSTEM, case.id, case.version, title_nl="Tekening", due_on=TODAY + timedelta(days=10), today=TODAY
+    )
     case = db.get(Case, case.id)
-    refused(db, case, lambda: end_suspension(db, SYSTEM, case.id, case.version, resumed_on=TODAY + timedelta(days=1), today=TODAY), "resumed_on")
-    refused(db, case, lambda: end_suspension(db, SYSTEM, case.id, case.version, resumed_on=TODAY - timedelta(days=1), today=TODAY), "resumed_on")
+    refused(
+        db,
+        case,
+        lambda: end_suspension(db, SYSTEM, case.id, case.version, resumed_on=TODAY + timedelta(days=1), today=TODAY),
+        "resumed_on",
+    )
+    refused(
+        db,
+        case,
+        lambda: end_suspension(db, SYSTEM, case.id, case.version, resumed_on=TODAY - timedelta(days=1), today=TODAY),
+        "resumed_on",
+    )
 
 
 # --------------------------------------------------------------------------- extension
@@ -272,8 +338,16 @@ def test_extension_preview_then_record(db, case):
     assert plan.refusal is None and not plan.late
     assert plan.check.new_deadline > plan.check.previous_deadline
     before = counts(db, case)
-    extension = extend_decision_date(db, SYSTEM, case.id, case.version, duration="P6W", reason_nl="Advies nodig",
-                                     reason_en="Advice needed", today=TODAY)
+    extension = extend_decision_date(
+        db,
+        SYSTEM,
+        case.id,
+        case.version,
+        duration="P6W",
+        reason_nl="Advies nodig",
+        reason_en="Advice needed",
+        today=TODAY,
+    )
     notice = done(db, case, before, "case.extend")
     assert notice.kind == "extension" and not extension.late
     facts = json.loads(notice.facts)
@@ -284,16 +358,26 @@ def test_extension_preview_then_record(db, case):
 
 def test_extension_refusals(db):
     case = make_case(db)
-    call = lambda **kw: lambda: extend_decision_date(db, SYSTEM, case.id, case.version, today=TODAY,  # noqa: E731
-                                                      **{"duration": "P2W", "reason_nl": "Advies", **kw})
+
+    def call(**kw):
+        return lambda: extend_decision_date(
+            db, SYSTEM, case.id, case.version, today=TODAY, **{"duration": "P2W", "reason_nl": "Advies", **kw}
+        )
+
     refused(db, case, call(reason_nl="  "), "reason_nl")
     refused(db, case, call(reason_nl="x" * 1001), "reason_nl")
     refused(db, case, call(duration="P7W"), "duration")  # longer than the 6 weeks allowed
     refused(db, case, call(duration="twee weken"), "duration")
     refused(db, case, call(duration="P0D"), "duration")
     melding = make_case(db, "melding-openbare-ruimte")
-    error = refused(db, melding, lambda: extend_decision_date(db, SYSTEM, melding.id, melding.version, duration="P1W",
-                                                              reason_nl="Druk", today=TODAY), "duration")
+    error = refused(
+        db,
+        melding,
+        lambda: extend_decision_date(
+            db, SYSTEM, melding.id, melding.version, duration="P1W", reason_nl="Druk", today=TODAY
+        ),
+        "duration",
+    )
     with in_language("en"):
         assert "cannot be extended" in error.message
     extend_decision_date(db, SYSTEM, case.id, case.version, duration="P2W", reason_nl="Advies", today=TODAY)
@@ -303,12 +387,19 @@ def test_extension_refusals(db):
 
 def test_late_extension_needs_confirmation_and_is_marked_late(db):
     case = make_case(db, received_on=TODAY - timedelta(weeks=10))  # 8-week term has passed
-    error = refused(db, case, lambda: extend_decision_date(db, SYSTEM, case.id, case.version, duration="P2W",
-                                                           reason_nl="Vergeten", today=TODAY), "confirm_late")
+    error = refused(
+        db,
+        case,
+        lambda: extend_decision_date(
+            db, SYSTEM, case.id, case.version, duration="P2W", reason_nl="Vergeten", today=TODAY
+        ),
+        "confirm_late",
+    )
     assert error.variables["date"]
     before = counts(db, case)
-    extension = extend_decision_date(db, SYSTEM, case.id, case.version, duration="P2W", reason_nl="Vergeten",
-                                     confirm_late=True, today=TODAY)
+    extension = extend_decision_date(
+        db, SYSTEM, case.id, case.version, duration="P2W", reason_nl="Vergeten", confirm_late=True, today=TODAY
+    )
     notice = done(db, case, before, "case.extend")
     assert extension.late
     facts = json.loads(notice.facts)
@@ -321,9 +412,20 @@ def test_late_extension_needs_confirmation_and_is_marked_late(db):
 
 def test_record_decision_closes_the_case_with_its_letter(db, case, tmp_path: Path):
     before = counts(db, case)
-    letter = record_decision(db, SYSTEM, case.id, case.version, result="granted", text_nl="Verleend.",
-                             text_en="Granted.", letter_name="besluit.pdf", letter_data=PDF, upload_dir=tmp_path,
-                             max_bytes=10_000, today=TODAY)
+    letter = record_decision(
+        db,
+        SYSTEM,
+        case.id,
+        case.version,
+        result="granted",
+        text_nl="Verleend.",
+        text_en="Granted.",
+        letter_name="besluit.pdf",
+        letter_data=PDF,
+        upload_dir=tmp_path,
+        max_bytes=10_000,
+        today=TODAY,
+    )
     notice = done(db, case, before, "case.decide")
     case = db.get(Case, case.id)
     assert case.result == "granted" and case.decided_on == TODAY == case.closed_on
@@ -332,25 +434,44 @@ def test_record_decision_closes_the_case_with_its_letter(db, case, tmp_path: Pat
     final = db.get(StatusType, case.current_status_id)
     assert final.is_final
     # closed: nothing more can change
-    refused(db, case, lambda: extend_decision_date(db, SYSTEM, case.id, case.version, duration="P1W", reason_nl="x",
-                                                   today=TODAY), "duration")
-    refused(db, case, lambda: request_documents(db, SYSTEM, case.id, case.version, title_nl="x",
-                                                due_on=TODAY + timedelta(days=5), today=TODAY), "title_nl")
+    refused(
+        db,
+        case,
+        lambda: extend_decision_date(db, SYSTEM, case.id, case.version, duration="P1W", reason_nl="x", today=TODAY),
+        "duration",
+    )
+    refused(
+        db,
+        case,
+        lambda: request_documents(
+            db, SYSTEM, case.id, case.version, title_nl="x", due_on=TODAY + timedelta(days=5), today=TODAY
+        ),
+        "title_nl",
+    )
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"result": None}, "result"),
-    ({"result": "maybe"}, "result"),
-    ({"decided_on": TODAY + timedelta(days=1)}, "decided_on"),
-    ({"decided_on": date(2026, 5, 1)}, "decided_on"),  # before receipt
-    ({"letter_name": None, "letter_data": b""}, "letter"),
-    ({"letter_name": "besluit.pdf", "letter_data": b"not a pdf"}, "letter"),
-    ({"letter_name": "besluit.png", "letter_data": b"\x89PNG\r\n\x1a\n...."}, "letter"),
-    ({"text_nl": "x" * 2001}, "text_nl"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"result": None}, "result"),
+        ({"result": "maybe"}, "result"),
+        ({"decided_on": TODAY + timedelta(days=1)}, "decided_on"),
+        ({"decided_on": date(2026, 5, 1)}, "decided_on"),  # before receipt
+        ({"letter_name": None, "letter_data": b""}, "letter"),
+        ({"letter_name": "besluit.pdf", "letter_data": b"not a pdf"}, "letter"),
+        ({"letter_name": "besluit.png", "letter_data": b"\x89PNG\r\n\x1a\n...."}, "letter"),
+        ({"text_nl": "x" * 2001}, "text_nl"),
+    ],
+)
 def test_record_decision_refusals(db, case, tmp_path: Path, values, field):
-    arguments = {"result": "granted", "letter_name": "besluit.pdf", "letter_data": PDF, "upload_dir": tmp_path,
-                     "max_bytes": 10_000, "today": TODAY}
+    arguments = {
+        "result": "granted",
+        "letter_name": "besluit.pdf",
+        "letter_data": PDF,
+        "upload_dir": tmp_path,
+        "max_bytes": 10_000,
+        "today": TODAY,
+    }
     arguments.update(values)
     refused(db, case, lambda: record_decision(db, SYSTEM, case.id, case.version, **arguments), field)
     assert list(tmp_path.iterdir()) == []  # no file left behind
@@ -360,8 +481,9 @@ def test_record_decision_refusals(db, case, tmp_path: Path, values, field):
 
 
 def test_answer_callback_and_its_refusals(db, case):
-    callback = CallbackRequest(case_id=case.id, submitter=f"bsn:{JAN}", phone="0612345678",
-                               idempotency_key=f"cb-{case.id}")
+    callback = CallbackRequest(
+        case_id=case.id, submitter=f"bsn:{JAN}", phone="0612345678", idempotency_key=f"cb-{case.id}"
+    )
     db.add(callback)
     db.commit()
     before = counts(db, case)
@@ -383,7 +505,12 @@ def test_send_message_and_its_refusals(db, case):
     case = db.get(Case, case.id)
     refused(db, case, lambda: send_message(db, SYSTEM, case.id, case.version, subject_nl="", body_nl="x"), "subject_nl")
     refused(db, case, lambda: send_message(db, SYSTEM, case.id, case.version, subject_nl="x", body_nl=" "), "body_nl")
-    refused(db, case, lambda: send_message(db, SYSTEM, case.id, case.version, subject_nl="x" * 301, body_nl="x"), "subject_nl")
+    refused(
+        db,
+        case,
+        lambda: send_message(db, SYSTEM, case.id, case.version, subject_nl="x" * 301, body_nl="x"),
+        "subject_nl",
+    )
 
 
 # --------------------------------------------------------------------------- one transaction
@@ -399,7 +526,7 @@ def test_a_failure_after_the_notice_leaves_no_notice_and_no_outbox_row(db, case)
     def fail_on_audit(session, _context, _instances):
         if any(isinstance(obj, AuditLog) for obj in session.new):
             with session.no_autoflush:  # the notice and its delivery are written (not yet committed)
-                assert session.exec(select(Notice.id).where(Notice.case_id == case.id)).all()[before["notices"]:]
+                assert session.exec(select(Notice.id).where(Notice.case_id == case.id)).all()[before["notices"] :]
                 assert len(session.exec(select(Delivery.id)).all()) == deliveries + 1
             raise RuntimeError("database went away")
 
@@ -411,7 +538,12 @@ def test_a_failure_after_the_notice_leaves_no_notice_and_no_outbox_row(db, case)
         event.remove(db, "before_flush", fail_on_audit)
     assert counts(db, case) == before
     assert len(db.exec(select(Delivery.id)).all()) == deliveries
-    assert db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id, StatusHistory.status_type_id == step.id)).first() is None
+    assert (
+        db.exec(
+            select(StatusHistory).where(StatusHistory.case_id == case.id, StatusHistory.status_type_id == step.id)
+        ).first()
+        is None
+    )
 
 
 def test_concurrent_change_with_the_same_version_is_refused(db, changes_engine, case):

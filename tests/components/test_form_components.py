@@ -25,8 +25,7 @@ PREFIX = {"nl": "Fout: ", "en": "Error: "}
 def render(template: str, macro: str, arguments: dict, error: str | None, language: str) -> str:
     set_language(language)
     source = f'{{% from "{template}" import {macro} with context %}}{{{{ {macro}(**arguments) }}}}'
-    return environment.from_string(source).render(
-        arguments={**arguments, "error": error}, csrf_token="example-token")
+    return environment.from_string(source).render(arguments={**arguments, "error": error}, csrf_token="example-token")
 
 
 class Elements(HTMLParser):
@@ -100,13 +99,15 @@ def test_every_example_has_no_axe_violations(browser, live_server):
     problems = []
     try:
         for (name, template, macro, arguments), error, language in CASES:
-            html = PAGE.format(lang=language, title=f"Example {name}",
-                               body=render(template, macro, arguments, error, language))
+            html = PAGE.format(
+                lang=language, title=f"Example {name}", body=render(template, macro, arguments, error, language)
+            )
             page.goto("/static/css/portal.css")  # same origin, so the stylesheets load
             page.set_content(html)
             findings = [f for f in axe.run(page) if f.kind == VIOLATION]
-            problems += [f"{name} ({language}, {'error' if error else 'ok'}): {f.check} {f.description}"
-                         for f in findings]
+            problems += [
+                f"{name} ({language}, {'error' if error else 'ok'}): {f.check} {f.description}" for f in findings
+            ]
     finally:
         context.close()
     assert problems == []
@@ -126,7 +127,9 @@ def test_an_error_shown_elsewhere_is_referenced_and_marks_the_field_invalid():
     found = {attrs["id"]: attrs for _tag, attrs in elements(html) if attrs.get("id")}
     assert found["field-zoek"]["aria-describedby"].split() == ["field-zoek-hint", "filter-error-zoek"]
     assert found["field-zoek"]["aria-invalid"] == "true"
-    assert found["field-type"]["aria-describedby"] == "filter-error-type" and found["field-type"]["aria-invalid"] == "true"
+    assert (
+        found["field-type"]["aria-describedby"] == "filter-error-type" and found["field-type"]["aria-invalid"] == "true"
+    )
     # A fieldset is never aria-invalid (not allowed on the group); it gets the id the error summary links to.
     assert found["field-status"]["aria-describedby"] == "filter-error-status"
     assert "aria-invalid" not in found["field-status"]

@@ -95,8 +95,12 @@ def test_to_iso8601(term, text):
 
 @pytest.mark.parametrize(
     "amount, unit",
-    [pytest.param(-1, "weeks", id="negative"), pytest.param(2, "years", id="bad-unit"),
-     pytest.param(1.5, "weeks", id="float"), pytest.param(True, "days", id="bool")],
+    [
+        pytest.param(-1, "weeks", id="negative"),
+        pytest.param(2, "years", id="bad-unit"),
+        pytest.param(1.5, "weeks", id="float"),
+        pytest.param(True, "days", id="bool"),
+    ],
 )
 def test_term_rejects_bad_values(amount, unit):
     with pytest.raises(ValueError):
@@ -176,14 +180,15 @@ def test_legal_term_with_atw(received, term, expected):
 def test_extra_royal_decree_day_moves_deadline():
     # 2029 has no decree yet. Received Thu 15 Mar 2029 + 8 weeks = Ascension Thu 10 May 2029;
     # the caller adds Fri 11 May 2029, so the term runs to Mon 14 May 2029.
-    result = compute_deadline(D(2029, 3, 15), WEEKS_8, today=D(2029, 3, 15),
-                              extra_holidays=[D(2029, 5, 11)])
+    result = compute_deadline(D(2029, 3, 15), WEEKS_8, today=D(2029, 3, 15), extra_holidays=[D(2029, 5, 11)])
     assert result.deadline == D(2029, 5, 14)
     assert compute_deadline(D(2029, 3, 15), WEEKS_8, today=D(2029, 3, 15)).deadline == D(2029, 5, 11)
 
 
-DECREE_2026 = ("Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
-               "en 26 mei 2028 met een algemeen erkende feestdag")
+DECREE_2026 = (
+    "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
+    "en 26 mei 2028 met een algemeen erkende feestdag"
+)
 
 
 @pytest.mark.parametrize(
@@ -202,7 +207,10 @@ def test_royal_decree_day_moves_deadline_and_names_the_decree(received, expected
     assert result.deadline == expected
     shift = result.steps[-1]
     assert (shift.kind, shift.legal_source, shift.detail) == (
-        "atw_shift", "Atw art. 1", "dag gelijkgesteld met een feestdag")
+        "atw_shift",
+        "Atw art. 1",
+        "dag gelijkgesteld met een feestdag",
+    )
     assert shift.decree == DECREE_2026
     assert result.decree_sources == (DECREE_2026,)
     assert result.decree_source == DECREE_2026
@@ -296,8 +304,9 @@ def test_atw_art_4_step_in_the_explanation():
 def test_atw_art_4_extension_of_a_long_term_is_not_moved_either():
     # Sat 10 Jan 2026 + 26 weeks = Sat 11 Jul; + 6 weeks (in time, 1 Jul) = Sat 22 Aug 2026: stays.
     long_rules = rules("P26W", max_extension=Term(6, "weeks"), max_extensions=1)
-    result = compute_deadline(D(2026, 1, 10), long_rules,
-                              extensions=[Extension(D(2026, 7, 1), Term(6, "weeks"))], today=D(2026, 7, 1))
+    result = compute_deadline(
+        D(2026, 1, 10), long_rules, extensions=[Extension(D(2026, 7, 1), Term(6, "weeks"))], today=D(2026, 7, 1)
+    )
     assert result.deadline == D(2026, 8, 22)
 
 
@@ -305,8 +314,7 @@ def test_steps_for_a_plain_term_on_a_working_day():
     result = compute_deadline(D(2026, 1, 5), WEEKS_8, today=D(2026, 1, 5))
     assert [s.kind for s in result.steps] == ["received", "legal_term"]
     legal = result.steps[1]
-    assert (legal.date_before, legal.date_after, legal.date_in_force) == (
-        D(2026, 1, 5), D(2026, 3, 2), D(2026, 3, 2))
+    assert (legal.date_before, legal.date_after, legal.date_in_force) == (D(2026, 1, 5), D(2026, 3, 2), D(2026, 3, 2))
     assert legal.legal_source == "Awb 4:13"
     assert legal.detail == "P8W"
 
@@ -323,8 +331,7 @@ def test_atw_art_1_step_names_the_day():
 def test_atw_art_2_step():
     result = compute_deadline(D(2026, 4, 2), rules("P3D"), today=D(2026, 4, 2))
     shift = result.steps[-1]
-    assert (shift.kind, shift.legal_source, shift.detail) == (
-        "atw_shift", "Atw art. 2", "twee werkdagen")
+    assert (shift.kind, shift.legal_source, shift.detail) == ("atw_shift", "Atw art. 2", "twee werkdagen")
     assert (shift.date_before, shift.date_after) == (D(2026, 4, 5), D(2026, 4, 8))
 
 
@@ -337,8 +344,7 @@ def test_sunday_shift_detail():
 
 
 def test_service_norm_shorter_than_legal_term():
-    result = compute_deadline(D(2026, 1, 5), rules("P8W", service_norm=Term(4, "weeks")),
-                              today=D(2026, 1, 5))
+    result = compute_deadline(D(2026, 1, 5), rules("P8W", service_norm=Term(4, "weeks")), today=D(2026, 1, 5))
     assert result.service_norm_date == D(2026, 2, 2)
     assert result.deadline == D(2026, 3, 2)
 
@@ -347,8 +353,11 @@ def test_service_norm_pauses_with_suspension_and_moves_to_working_day():
     # Request Mon 19 Jan, answer Sun 1 Feb: 20..31 Jan suspended, 12 days.
     # 2 Feb + 12 = Sat 14 Feb -> Mon 16 Feb.
     result = compute_deadline(
-        D(2026, 1, 5), rules("P8W", service_norm=Term(4, "weeks")),
-        [Suspension(D(2026, 1, 19), D(2026, 2, 1), "documents", due_on=D(2026, 2, 2))], today=D(2026, 2, 2))
+        D(2026, 1, 5),
+        rules("P8W", service_norm=Term(4, "weeks")),
+        [Suspension(D(2026, 1, 19), D(2026, 2, 1), "documents", due_on=D(2026, 2, 2))],
+        today=D(2026, 2, 2),
+    )
     assert result.service_norm_date == D(2026, 2, 16)
 
 
@@ -370,43 +379,112 @@ def S(requested, resumed, due, reason=""):
     [
         # The case: request Sat 10 Jan, answer Tue 20 Jan: 11..19 Jan = 9 days.
         # 2 Mar + 9 = Wed 11 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 10), D(2026, 1, 20), D(2026, 1, 24))],
-                     D(2026, 1, 21), 9, D(2026, 3, 11), id="10-to-20-january-9-days"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 10), D(2026, 1, 20), D(2026, 1, 24))],
+            D(2026, 1, 21),
+            9,
+            D(2026, 3, 11),
+            id="10-to-20-january-9-days",
+        ),
         # 19 Jan -> Sat 31 Jan: 20..30 Jan = 11 days; 2 Mar + 11 = Fri 13 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))],
-                     D(2026, 2, 1), 11, D(2026, 3, 13), id="one-11-days"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))],
+            D(2026, 2, 1),
+            11,
+            D(2026, 3, 13),
+            id="one-11-days",
+        ),
         # Plus 9 Feb -> 16 Feb: 10..15 Feb = 6 days; 17 days: 2 Mar + 17 = Thu 19 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2)),
-                                     S(D(2026, 2, 9), D(2026, 2, 16), D(2026, 2, 20))],
-                     D(2026, 2, 17), 17, D(2026, 3, 19), id="two"),
-        pytest.param(D(2026, 1, 5), [S(D(2026, 2, 9), D(2026, 2, 16), D(2026, 2, 20)),
-                                     S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))],
-                     D(2026, 2, 17), 17, D(2026, 3, 19), id="two-recorded-out-of-order"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2)), S(D(2026, 2, 9), D(2026, 2, 16), D(2026, 2, 20))],
+            D(2026, 2, 17),
+            17,
+            D(2026, 3, 19),
+            id="two",
+        ),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 2, 9), D(2026, 2, 16), D(2026, 2, 20)), S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))],
+            D(2026, 2, 17),
+            17,
+            D(2026, 3, 19),
+            id="two-recorded-out-of-order",
+        ),
         # 20..30 Jan and 26 Jan..4 Feb: together 20 Jan..4 Feb = 16 days; 2 Mar + 16 = Wed 18 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2)),
-                                     S(D(2026, 1, 25), D(2026, 2, 5), D(2026, 2, 8))],
-                     D(2026, 2, 6), 16, D(2026, 3, 18), id="overlapping-counted-once"),
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 19), D(2026, 1, 19), D(2026, 1, 30))],
-                     D(2026, 1, 20), 0, D(2026, 3, 2), id="answered-same-day-zero"),
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 19), D(2026, 1, 20), D(2026, 1, 30))],
-                     D(2026, 1, 21), 0, D(2026, 3, 2), id="answered-next-day-zero"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2)), S(D(2026, 1, 25), D(2026, 2, 5), D(2026, 2, 8))],
+            D(2026, 2, 6),
+            16,
+            D(2026, 3, 18),
+            id="overlapping-counted-once",
+        ),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 19), D(2026, 1, 19), D(2026, 1, 30))],
+            D(2026, 1, 20),
+            0,
+            D(2026, 3, 2),
+            id="answered-same-day-zero",
+        ),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 19), D(2026, 1, 20), D(2026, 1, 30))],
+            D(2026, 1, 21),
+            0,
+            D(2026, 3, 2),
+            id="answered-next-day-zero",
+        ),
         # Unanswered, due Sat 24 Jan: 11..23 Jan = 13 days; 2 Mar + 13 = Sun 15 Mar -> Mon 16 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 10), None, D(2026, 1, 24))],
-                     D(2026, 2, 1), 13, D(2026, 3, 16), id="unanswered-stops-on-due-date"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 10), None, D(2026, 1, 24))],
+            D(2026, 2, 1),
+            13,
+            D(2026, 3, 16),
+            id="unanswered-stops-on-due-date",
+        ),
         # Answered Wed 28 Jan, after the due date Sat 24 Jan: still only 11..23 Jan.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 10), D(2026, 1, 28), D(2026, 1, 24))],
-                     D(2026, 2, 1), 13, D(2026, 3, 16), id="answered-after-due-date"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 10), D(2026, 1, 28), D(2026, 1, 24))],
+            D(2026, 2, 1),
+            13,
+            D(2026, 3, 16),
+            id="answered-after-due-date",
+        ),
         # No due date: no suspension at all (ECLI:NL:RVS:2016:2527); stays Mon 2 Mar.
-        pytest.param(D(2026, 1, 5), [S(D(2026, 1, 10), D(2026, 1, 20), None)],
-                     D(2026, 1, 21), 0, D(2026, 3, 2), id="no-due-date-does-not-suspend"),
+        pytest.param(
+            D(2026, 1, 5),
+            [S(D(2026, 1, 10), D(2026, 1, 20), None)],
+            D(2026, 1, 21),
+            0,
+            D(2026, 3, 2),
+            id="no-due-date-does-not-suspend",
+        ),
         # Counted end Easter Monday 6 Apr; 16 Feb -> 20 Feb: 17..19 Feb = 3 days -> Thu 9 Apr
         # (added to the counted end, not to the shifted Tue 7 Apr).
-        pytest.param(D(2026, 2, 9), [S(D(2026, 2, 16), D(2026, 2, 20), D(2026, 3, 2))],
-                     D(2026, 2, 20), 3, D(2026, 4, 9), id="added-to-counted-not-shifted-end"),
+        pytest.param(
+            D(2026, 2, 9),
+            [S(D(2026, 2, 16), D(2026, 2, 20), D(2026, 3, 2))],
+            D(2026, 2, 20),
+            3,
+            D(2026, 4, 9),
+            id="added-to-counted-not-shifted-end",
+        ),
         # Calendar days count, holidays included: 2 Apr -> 10 Apr = 3..9 Apr, 7 days;
         # counted Mon 27 Apr + 7 = Mon 4 May (not a holiday).
-        pytest.param(D(2026, 3, 2), [S(D(2026, 4, 2), D(2026, 4, 10), D(2026, 4, 16))],
-                     D(2026, 4, 10), 7, D(2026, 5, 4), id="over-easter-calendar-days"),
+        pytest.param(
+            D(2026, 3, 2),
+            [S(D(2026, 4, 2), D(2026, 4, 10), D(2026, 4, 16))],
+            D(2026, 4, 10),
+            7,
+            D(2026, 5, 4),
+            id="over-easter-calendar-days",
+        ),
     ],
 )
 def test_suspensions(received, suspensions, today, suspended_days, deadline):
@@ -422,15 +500,18 @@ def test_suspension_steps():
     result = compute_deadline(D(2026, 1, 5), WEEKS_8, [s], today=D(2026, 1, 21))
     assert [x.kind for x in result.steps] == ["received", "legal_term", "suspension"]
     step = result.steps[2]
-    assert (step.date_before, step.date_after, step.date_in_force) == (
-        D(2026, 3, 2), D(2026, 3, 11), D(2026, 3, 11))
+    assert (step.date_before, step.date_after, step.date_in_force) == (D(2026, 3, 2), D(2026, 3, 11), D(2026, 3, 11))
     assert (step.days, step.detail, step.source, step.legal_source, step.effect) == (
-        9, "missing documents", s, "Awb 4:15", "")
+        9,
+        "missing documents",
+        s,
+        "Awb 4:15",
+        "",
+    )
 
 
 def test_unanswered_request_step_says_the_due_date_passed():
-    result = compute_deadline(D(2026, 1, 5), WEEKS_8, [S(D(2026, 1, 10), None, D(2026, 1, 24))],
-                              today=D(2026, 2, 1))
+    result = compute_deadline(D(2026, 1, 5), WEEKS_8, [S(D(2026, 1, 10), None, D(2026, 1, 24))], today=D(2026, 2, 1))
     assert result.steps[2].effect == "due_date_passed"
     assert result.steps[-1].kind == "atw_shift"  # Sun 15 Mar -> Mon 16 Mar
 
@@ -447,8 +528,7 @@ def test_request_without_due_date_is_a_staff_warning_not_a_pause():
 def test_open_suspension_is_paused_and_counts_as_if_the_answer_came_today():
     # Request Mon 19 Jan, due 2 Feb, today Mon 26 Jan: 20..25 Jan = 6 days;
     # 2 Mar + 6 = Sun 8 Mar -> Mon 9 Mar.
-    result = compute_deadline(D(2026, 1, 5), WEEKS_8, [S(D(2026, 1, 19), None, D(2026, 2, 2))],
-                              today=D(2026, 1, 26))
+    result = compute_deadline(D(2026, 1, 5), WEEKS_8, [S(D(2026, 1, 19), None, D(2026, 2, 2))], today=D(2026, 1, 26))
     assert result.paused is True
     assert result.suspended_days == 6
     assert result.deadline == D(2026, 3, 9)
@@ -467,16 +547,21 @@ def test_open_suspension_on_its_due_date_is_still_paused_then_stops():
 
 
 def test_suspension_not_allowed_is_flagged_and_does_not_move_the_legal_date():
-    result = compute_deadline(D(2026, 1, 5), rules("P8W", suspension_allowed=False),
-                              [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))], today=D(2026, 2, 1))
+    result = compute_deadline(
+        D(2026, 1, 5),
+        rules("P8W", suspension_allowed=False),
+        [S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2))],
+        today=D(2026, 2, 1),
+    )
     assert result.problems == ("suspension_not_allowed",)
     assert result.deadline == D(2026, 3, 2)
     assert result.expected_date == D(2026, 3, 13)
 
 
 def test_suspension_after_deadline_is_flagged_and_does_not_move_the_legal_date():
-    result = compute_deadline(D(2026, 1, 5), WEEKS_8,
-                              [S(D(2026, 3, 3), D(2026, 3, 5), D(2026, 3, 10))], today=D(2026, 3, 4))
+    result = compute_deadline(
+        D(2026, 1, 5), WEEKS_8, [S(D(2026, 3, 3), D(2026, 3, 5), D(2026, 3, 10))], today=D(2026, 3, 4)
+    )
     assert "suspension_after_deadline" in result.problems
     assert result.deadline == D(2026, 3, 2)
     assert result.overdue is True
@@ -504,37 +589,83 @@ def test_due_date_is_required_by_the_constructor():
 @pytest.mark.parametrize(
     "rules_, extensions, deadline, expected, checks",
     [
-        pytest.param(OMGEVINGSWET_REGULAR, [Extension(D(2026, 2, 16), Term(6, "weeks"))],
-                     D(2026, 4, 13), D(2026, 4, 13), [(True, True, True, True)], id="omgevingswet-in-time"),
-        pytest.param(OMGEVINGSWET_REGULAR, [Extension(D(2026, 3, 2), Term(6, "weeks"))],
-                     D(2026, 4, 13), D(2026, 4, 13), [(True, True, True, True)], id="announced-on-deadline-day"),
+        pytest.param(
+            OMGEVINGSWET_REGULAR,
+            [Extension(D(2026, 2, 16), Term(6, "weeks"))],
+            D(2026, 4, 13),
+            D(2026, 4, 13),
+            [(True, True, True, True)],
+            id="omgevingswet-in-time",
+        ),
+        pytest.param(
+            OMGEVINGSWET_REGULAR,
+            [Extension(D(2026, 3, 2), Term(6, "weeks"))],
+            D(2026, 4, 13),
+            D(2026, 4, 13),
+            [(True, True, True, True)],
+            id="announced-on-deadline-day",
+        ),
         # Late: the legal date stays Mon 2 Mar; we announced Mon 13 Apr.
-        pytest.param(OMGEVINGSWET_REGULAR, [Extension(D(2026, 3, 3), Term(6, "weeks"))],
-                     D(2026, 3, 2), D(2026, 4, 13), [(False, True, True, True)], id="one-day-late"),
+        pytest.param(
+            OMGEVINGSWET_REGULAR,
+            [Extension(D(2026, 3, 3), Term(6, "weeks"))],
+            D(2026, 3, 2),
+            D(2026, 4, 13),
+            [(False, True, True, True)],
+            id="one-day-late",
+        ),
         # 7 weeks where 6 are allowed: only 6 count (Mon 13 Apr); announced Mon 20 Apr.
-        pytest.param(OMGEVINGSWET_REGULAR, [Extension(D(2026, 2, 16), Term(7, "weeks"))],
-                     D(2026, 4, 13), D(2026, 4, 20), [(True, False, True, True)], id="too-long"),
-        pytest.param(NO_EXTENSION, [Extension(D(2026, 2, 16), Term(6, "weeks"))],
-                     D(2026, 3, 2), D(2026, 4, 13), [(True, True, False, True)], id="not-allowed"),
+        pytest.param(
+            OMGEVINGSWET_REGULAR,
+            [Extension(D(2026, 2, 16), Term(7, "weeks"))],
+            D(2026, 4, 13),
+            D(2026, 4, 20),
+            [(True, False, True, True)],
+            id="too-long",
+        ),
+        pytest.param(
+            NO_EXTENSION,
+            [Extension(D(2026, 2, 16), Term(6, "weeks"))],
+            D(2026, 3, 2),
+            D(2026, 4, 13),
+            [(True, True, False, True)],
+            id="not-allowed",
+        ),
         # 3 weeks -> Mon 23 Mar; a second one is not allowed: legal stays 23 Mar, announced 13 Apr.
-        pytest.param(OMGEVINGSWET_REGULAR, [Extension(D(2026, 2, 16), Term(3, "weeks")),
-                                            Extension(D(2026, 3, 16), Term(3, "weeks"))],
-                     D(2026, 3, 23), D(2026, 4, 13), [(True, True, True, True), (True, True, True, False)],
-                     id="omgevingswet-second-is-too-many"),
-        pytest.param(AWB_DEFAULT, [Extension(D(2026, 2, 16), Term(3, "weeks")),
-                                   Extension(D(2026, 3, 16), Term(3, "weeks"))],
-                     D(2026, 4, 13), D(2026, 4, 13), [(True, True, True, True), (True, True, True, True)],
-                     id="awb-two-no-limits"),
+        pytest.param(
+            OMGEVINGSWET_REGULAR,
+            [Extension(D(2026, 2, 16), Term(3, "weeks")), Extension(D(2026, 3, 16), Term(3, "weeks"))],
+            D(2026, 3, 23),
+            D(2026, 4, 13),
+            [(True, True, True, True), (True, True, True, False)],
+            id="omgevingswet-second-is-too-many",
+        ),
+        pytest.param(
+            AWB_DEFAULT,
+            [Extension(D(2026, 2, 16), Term(3, "weeks")), Extension(D(2026, 3, 16), Term(3, "weeks"))],
+            D(2026, 4, 13),
+            D(2026, 4, 13),
+            [(True, True, True, True), (True, True, True, True)],
+            id="awb-two-no-limits",
+        ),
         # 4 weeks -> Mon 30 Mar; then 3 weeks of which 2 are left of the 6: Mon 13 Apr; announced Mon 20 Apr.
-        pytest.param(AWB_MAX_6W, [Extension(D(2026, 2, 16), Term(4, "weeks")),
-                                  Extension(D(2026, 3, 16), Term(3, "weeks"))],
-                     D(2026, 4, 13), D(2026, 4, 20), [(True, True, True, True), (True, False, True, True)],
-                     id="total-length-exceeds-max"),
+        pytest.param(
+            AWB_MAX_6W,
+            [Extension(D(2026, 2, 16), Term(4, "weeks")), Extension(D(2026, 3, 16), Term(3, "weeks"))],
+            D(2026, 4, 13),
+            D(2026, 4, 20),
+            [(True, True, True, True), (True, False, True, True)],
+            id="total-length-exceeds-max",
+        ),
         # Second announced on the deadline it extends (Mon 23 Mar): in time.
-        pytest.param(AWB_DEFAULT, [Extension(D(2026, 3, 23), Term(1, "weeks")),
-                                   Extension(D(2026, 2, 16), Term(3, "weeks"))],
-                     D(2026, 3, 30), D(2026, 3, 30), [(True, True, True, True), (True, True, True, True)],
-                     id="ordered-by-announcement"),
+        pytest.param(
+            AWB_DEFAULT,
+            [Extension(D(2026, 3, 23), Term(1, "weeks")), Extension(D(2026, 2, 16), Term(3, "weeks"))],
+            D(2026, 3, 30),
+            D(2026, 3, 30),
+            [(True, True, True, True), (True, True, True, True)],
+            id="ordered-by-announcement",
+        ),
     ],
 )
 def test_extensions(rules_, extensions, deadline, expected, checks):
@@ -543,26 +674,33 @@ def test_extensions(rules_, extensions, deadline, expected, checks):
     assert result.legal_date == deadline
     assert result.expected_date == expected
     assert result.original_deadline == D(2026, 3, 2)
-    got = [(c.announced_in_time, c.within_allowed_length, c.allowed, c.within_max_count)
-           for c in result.extension_checks]
+    got = [
+        (c.announced_in_time, c.within_allowed_length, c.allowed, c.within_max_count) for c in result.extension_checks
+    ]
     assert got == checks
     expect_problem = any(not all(c) for c in checks)
     assert result.has_legal_problem is expect_problem
 
 
 def test_extension_problem_codes():
-    result = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR,
-                              extensions=[Extension(D(2026, 3, 3), Term(7, "weeks"))],
-                              today=D(2026, 3, 3))
+    result = compute_deadline(
+        D(2026, 1, 5),
+        OMGEVINGSWET_REGULAR,
+        extensions=[Extension(D(2026, 3, 3), Term(7, "weeks"))],
+        today=D(2026, 3, 3),
+    )
     assert result.extension_checks[0].problems == ("extension_late", "extension_too_long")
     assert result.problems == ("extension_late", "extension_too_long", "overdue")
 
 
 def test_extension_in_time_thanks_to_atw_art_1():
     # Counted end Sat 7 Mar is in force until Mon 9 Mar; 7 Mar + 6 weeks = Sat 18 Apr -> Mon 20 Apr.
-    result = compute_deadline(D(2026, 1, 10), OMGEVINGSWET_REGULAR,
-                              extensions=[Extension(D(2026, 3, 9), Term(6, "weeks"))],
-                              today=D(2026, 3, 9))
+    result = compute_deadline(
+        D(2026, 1, 10),
+        OMGEVINGSWET_REGULAR,
+        extensions=[Extension(D(2026, 3, 9), Term(6, "weeks"))],
+        today=D(2026, 3, 9),
+    )
     check = result.extension_checks[0]
     assert check.announced_in_time is True
     assert (check.previous_deadline, check.new_deadline) == (D(2026, 3, 9), D(2026, 4, 20))
@@ -571,9 +709,12 @@ def test_extension_in_time_thanks_to_atw_art_1():
 
 def test_late_extension_does_not_revive_the_term():
     # Term ended Mon 2 Mar; 6 weeks announced Tue 3 Mar (would be Mon 13 Apr). Today Fri 20 Mar.
-    result = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR,
-                              extensions=[Extension(D(2026, 3, 3), Term(6, "weeks"), "advice")],
-                              today=D(2026, 3, 20))
+    result = compute_deadline(
+        D(2026, 1, 5),
+        OMGEVINGSWET_REGULAR,
+        extensions=[Extension(D(2026, 3, 3), Term(6, "weeks"), "advice")],
+        today=D(2026, 3, 20),
+    )
     assert result.deadline == D(2026, 3, 2)
     assert result.expected_date == D(2026, 4, 13)
     assert result.overdue is True
@@ -583,16 +724,22 @@ def test_late_extension_does_not_revive_the_term():
     assert (step.kind, step.effect, step.days, step.date_in_force) == ("extension", "late", 0, D(2026, 3, 2))
     check = result.extension_checks[0]
     assert (check.previous_deadline, check.new_deadline, check.lawful_deadline) == (
-        D(2026, 3, 2), D(2026, 4, 13), D(2026, 3, 2))
+        D(2026, 3, 2),
+        D(2026, 4, 13),
+        D(2026, 3, 2),
+    )
 
 
 def test_late_extension_followed_by_a_suspension_stays_late():
     # Extension Tue 3 Mar (late), request Thu 5 Mar due 19 Mar, answered Tue 10 Mar:
     # the term had ended on Mon 2 Mar, the request cannot suspend it any more.
     result = compute_deadline(
-        D(2026, 1, 5), OMGEVINGSWET_REGULAR,
+        D(2026, 1, 5),
+        OMGEVINGSWET_REGULAR,
         [S(D(2026, 3, 5), D(2026, 3, 10), D(2026, 3, 19))],
-        [Extension(D(2026, 3, 3), Term(6, "weeks"))], today=D(2026, 3, 20))
+        [Extension(D(2026, 3, 3), Term(6, "weeks"))],
+        today=D(2026, 3, 20),
+    )
     assert result.deadline == D(2026, 3, 2)
     assert result.overdue is True
     assert result.late_extension is True
@@ -605,9 +752,12 @@ def test_request_inside_a_lawfully_extended_term_is_in_time():
     # Extension Mon 16 Feb, 6 weeks: Mon 13 Apr. Request Fri 20 Mar (after the original 2 Mar),
     # due Fri 3 Apr, answered Fri 27 Mar: 21..26 Mar = 6 days; 13 Apr + 6 = Sun 19 Apr -> Mon 20 Apr.
     result = compute_deadline(
-        D(2026, 1, 5), OMGEVINGSWET_REGULAR,
+        D(2026, 1, 5),
+        OMGEVINGSWET_REGULAR,
         [S(D(2026, 3, 20), D(2026, 3, 27), D(2026, 4, 3))],
-        [Extension(D(2026, 2, 16), Term(6, "weeks"))], today=D(2026, 3, 28))
+        [Extension(D(2026, 2, 16), Term(6, "weeks"))],
+        today=D(2026, 3, 28),
+    )
     assert result.problems == ()
     assert result.deadline == D(2026, 4, 20)
     assert [s.kind for s in result.steps] == ["received", "legal_term", "extension", "suspension", "atw_shift"]
@@ -615,14 +765,17 @@ def test_request_inside_a_lawfully_extended_term_is_in_time():
 
 @pytest.mark.parametrize(
     "today, overdue",
-    [pytest.param(D(2026, 4, 13), False, id="on-lawful-end"),
-     pytest.param(D(2026, 4, 14), True, id="day-after-lawful-end")],
+    [
+        pytest.param(D(2026, 4, 13), False, id="on-lawful-end"),
+        pytest.param(D(2026, 4, 14), True, id="day-after-lawful-end"),
+    ],
 )
 def test_over_long_extension_only_the_lawful_part_counts(today, overdue):
     # 8 weeks announced Mon 16 Feb where 6 are allowed: legal Mon 13 Apr;
     # announced 2 Mar + 8 weeks = Mon 27 Apr Koningsdag -> Tue 28 Apr.
-    result = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR,
-                              extensions=[Extension(D(2026, 2, 16), Term(8, "weeks"))], today=today)
+    result = compute_deadline(
+        D(2026, 1, 5), OMGEVINGSWET_REGULAR, extensions=[Extension(D(2026, 2, 16), Term(8, "weeks"))], today=today
+    )
     assert result.deadline == D(2026, 4, 13)
     assert result.expected_date == D(2026, 4, 28)
     assert result.lawful_extension_days == 42
@@ -645,8 +798,9 @@ def test_over_long_extension_only_the_lawful_part_counts(today, overdue):
 )
 def test_unreasonably_long_awb_extension_is_a_staff_warning(share, duration, warned):
     awb = rules("P8W", reasonable_extension_share=share)
-    result = compute_deadline(D(2026, 1, 5), awb, extensions=[Extension(D(2026, 2, 16), duration)],
-                              today=D(2026, 2, 16))
+    result = compute_deadline(
+        D(2026, 1, 5), awb, extensions=[Extension(D(2026, 2, 16), duration)], today=D(2026, 2, 16)
+    )
     assert result.problems == ()
     assert result.extension_checks[0].unreasonably_long is warned
     assert ("extension_unreasonably_long" in result.warnings) is warned
@@ -656,8 +810,12 @@ def test_unreasonably_long_awb_extension_is_a_staff_warning(share, duration, war
 
 
 def test_no_reasonableness_warning_where_the_law_sets_a_maximum():
-    result = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR,
-                              extensions=[Extension(D(2026, 2, 16), Term(52, "weeks"))], today=D(2026, 2, 16))
+    result = compute_deadline(
+        D(2026, 1, 5),
+        OMGEVINGSWET_REGULAR,
+        extensions=[Extension(D(2026, 2, 16), Term(52, "weeks"))],
+        today=D(2026, 2, 16),
+    )
     assert result.warnings == ()
     assert "extension_too_long" in result.problems
 
@@ -668,8 +826,7 @@ def test_suspension_then_extension_full_explanation():
     s = S(D(2026, 1, 19), D(2026, 1, 31), D(2026, 2, 2), "missing documents")
     e = Extension(D(2026, 3, 12), Term(6, "weeks"), "advice needed")
     result = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR, [s], [e], today=D(2026, 3, 16))
-    rows = [(x.kind, x.date_before, x.date_after, x.date_in_force, x.legal_source)
-            for x in result.steps]
+    rows = [(x.kind, x.date_before, x.date_after, x.date_in_force, x.legal_source) for x in result.steps]
     assert rows == [
         ("received", None, D(2026, 1, 5), D(2026, 1, 5), ""),
         ("legal_term", D(2026, 1, 5), D(2026, 3, 2), D(2026, 3, 2), "Omgevingswet 16.64"),
@@ -683,10 +840,14 @@ def test_suspension_then_extension_full_explanation():
 
 def test_extension_then_koningsdag_shift():
     # 2 Mar + 8 weeks announced 16 Feb on a type without a maximum: Mon 27 Apr Koningsdag -> Tue 28 Apr.
-    result = compute_deadline(D(2026, 1, 5), AWB_DEFAULT, extensions=[Extension(D(2026, 2, 16), Term(8, "weeks"))],
-                              today=D(2026, 2, 16))
+    result = compute_deadline(
+        D(2026, 1, 5), AWB_DEFAULT, extensions=[Extension(D(2026, 2, 16), Term(8, "weeks"))], today=D(2026, 2, 16)
+    )
     assert (result.steps[-1].kind, result.steps[-1].detail, result.deadline) == (
-        "atw_shift", "Koningsdag", D(2026, 4, 28))
+        "atw_shift",
+        "Koningsdag",
+        D(2026, 4, 28),
+    )
 
 
 # --------------------------------------------------------------------------- planned extension
@@ -697,18 +858,22 @@ def test_extension_then_koningsdag_shift():
     [
         pytest.param(D(2026, 2, 16), Term(6, "weeks"), [], (), D(2026, 4, 13), id="fine"),
         pytest.param(D(2026, 3, 2), Term(6, "weeks"), [], (), D(2026, 4, 13), id="on-deadline-day"),
-        pytest.param(D(2026, 3, 3), Term(6, "weeks"), [], ("extension_late",), D(2026, 4, 13),
-                     id="late"),
-        pytest.param(D(2026, 2, 16), Term(8, "weeks"), [], ("extension_too_long",),
-                     D(2026, 4, 28), id="too-long-ends-kings-day"),
-        pytest.param(D(2026, 3, 16), Term(3, "weeks"),
-                     [Extension(D(2026, 2, 16), Term(3, "weeks"))], ("extension_too_many",),
-                     D(2026, 4, 13), id="second-under-omgevingswet"),
+        pytest.param(D(2026, 3, 3), Term(6, "weeks"), [], ("extension_late",), D(2026, 4, 13), id="late"),
+        pytest.param(
+            D(2026, 2, 16), Term(8, "weeks"), [], ("extension_too_long",), D(2026, 4, 28), id="too-long-ends-kings-day"
+        ),
+        pytest.param(
+            D(2026, 3, 16),
+            Term(3, "weeks"),
+            [Extension(D(2026, 2, 16), Term(3, "weeks"))],
+            ("extension_too_many",),
+            D(2026, 4, 13),
+            id="second-under-omgevingswet",
+        ),
     ],
 )
 def test_check_planned_extension(announced, duration, existing, problems, new_deadline):
-    current = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR, extensions=existing,
-                               today=announced)
+    current = compute_deadline(D(2026, 1, 5), OMGEVINGSWET_REGULAR, extensions=existing, today=announced)
     check = check_planned_extension(current, OMGEVINGSWET_REGULAR, announced, duration, existing)
     assert check.problems == problems
     assert check.ok is (problems == ())
@@ -733,8 +898,7 @@ def test_check_planned_extension_not_allowed():
         pytest.param(D(2026, 3, 3), None, True, False, -1, ("overdue",), id="one-day-overdue"),
         pytest.param(D(2026, 3, 7), None, True, False, -4, ("overdue",), id="saturday-overdue"),
         pytest.param(D(2026, 3, 10), D(2026, 3, 2), False, False, None, (), id="decided-in-time"),
-        pytest.param(D(2026, 3, 10), D(2026, 3, 3), False, True, None, ("decided_late",),
-                     id="decided-late"),
+        pytest.param(D(2026, 3, 10), D(2026, 3, 3), False, True, None, ("decided_late",), id="decided-late"),
         pytest.param(D(2026, 1, 5), None, False, False, 40, (), id="day-of-receipt-40-left"),
     ],
 )

@@ -105,10 +105,25 @@ def test_result_does_not_depend_on_the_order_events_are_passed_in(data, rnd: ran
     rnd.shuffle(shuffled_e)
     second = compute_deadline(received, rules, shuffled_s, shuffled_e, today=today)
     # Everything but the inputs as given must be equal.
-    assert (first.deadline, first.expected_date, first.steps, first.extension_checks, first.problems,
-            first.warnings, first.paused, first.suspended_days) == (
-        second.deadline, second.expected_date, second.steps, second.extension_checks, second.problems,
-        second.warnings, second.paused, second.suspended_days)
+    assert (
+        first.deadline,
+        first.expected_date,
+        first.steps,
+        first.extension_checks,
+        first.problems,
+        first.warnings,
+        first.paused,
+        first.suspended_days,
+    ) == (
+        second.deadline,
+        second.expected_date,
+        second.steps,
+        second.extension_checks,
+        second.problems,
+        second.warnings,
+        second.paused,
+        second.suspended_days,
+    )
 
 
 @PROPERTY
@@ -132,7 +147,8 @@ def test_in_time_extension_as_the_last_event_never_makes_the_date_earlier(data, 
     events = [s.requested_on for s in suspensions] + [e.announced_on for e in extensions]
     assume(all(day <= before.deadline for day in events))
     after = compute_deadline(
-        received, rules, suspensions, [*extensions, Extension(before.deadline, duration)], today=today)
+        received, rules, suspensions, [*extensions, Extension(before.deadline, duration)], today=today
+    )
     assert after.deadline >= before.deadline
     assert after.extension_checks[-1].announced_in_time
 
@@ -147,10 +163,13 @@ def test_a_longer_suspension_never_makes_the_date_earlier(data, pick, longer):
     assume(chosen.resumed_on is not None)
     # The same request answered later, with a due date late enough for the extra days to count.
     due = None if chosen.due_on is None else max(chosen.due_on, chosen.resumed_on + timedelta(days=longer))
-    shorter = [*suspensions[:index], Suspension(chosen.requested_on, chosen.resumed_on, chosen.reason, due_on=due),
-               *suspensions[index + 1:]]
+    shorter = [
+        *suspensions[:index],
+        Suspension(chosen.requested_on, chosen.resumed_on, chosen.reason, due_on=due),
+        *suspensions[index + 1 :],
+    ]
     lengthened = Suspension(chosen.requested_on, chosen.resumed_on + timedelta(days=longer), chosen.reason, due_on=due)
-    longer_list = [*suspensions[:index], lengthened, *suspensions[index + 1:]]
+    longer_list = [*suspensions[:index], lengthened, *suspensions[index + 1 :]]
     before = compute_deadline(received, rules, shorter, extensions, today=today)
     after = compute_deadline(received, rules, longer_list, extensions, today=today)
     assert after.deadline >= before.deadline
@@ -182,6 +201,9 @@ def test_the_steps_add_up_to_the_date_shown(data):
     assert added == result.suspended_days + result.lawful_extension_days
     assert steps[-1].date_in_force == result.deadline
     # Event steps come in date order.
-    event_days = [step.source.requested_on if step.kind == "suspension" else step.source.announced_on
-                  for step in steps if step.kind in ("suspension", "extension")]
+    event_days = [
+        step.source.requested_on if step.kind == "suspension" else step.source.announced_on
+        for step in steps
+        if step.kind in ("suspension", "extension")
+    ]
     assert event_days == sorted(event_days)

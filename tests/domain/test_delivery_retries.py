@@ -11,10 +11,19 @@ from portal.domain.delivery_retries import DeliveryFailure, next_step, retry_del
 NOW = datetime(2026, 3, 2, 9, 0)
 
 
-@pytest.mark.parametrize("attempt, fraction, seconds", [
-    (1, 0.0, 15), (1, 0.999999, 29.99997), (2, 0.0, 30), (3, 0.5, 90), (4, 0.0, 120),
-    (10, 0.0, 1800), (60, 0.0, 1800), (1000, 0.5, 2700),  # capped at 3600 s
-])
+@pytest.mark.parametrize(
+    "attempt, fraction, seconds",
+    [
+        (1, 0.0, 15),
+        (1, 0.999999, 29.99997),
+        (2, 0.0, 30),
+        (3, 0.5, 90),
+        (4, 0.0, 120),
+        (10, 0.0, 1800),
+        (60, 0.0, 1800),
+        (1000, 0.5, 2700),  # capped at 3600 s
+    ],
+)
 def test_retry_delay_grows_exponentially_with_jitter_and_a_cap(attempt, fraction, seconds):
     delay = retry_delay(attempt, base_seconds=30, cap_seconds=3600, random_fraction=fraction)
     assert delay.total_seconds() == pytest.approx(seconds, abs=0.001)
@@ -26,13 +35,23 @@ def test_retry_delay_refuses_nonsense(attempt, fraction):
         retry_delay(attempt, base_seconds=30, cap_seconds=3600, random_fraction=fraction)
 
 
-@pytest.mark.parametrize("permanent, attempts, action, at", [
-    (False, 1, "retry", NOW + timedelta(seconds=15)),
-    (False, 7, "retry", NOW + timedelta(seconds=960)),
-    (False, 8, "give_up", None),
-    (True, 1, "give_up", None),
-])
+@pytest.mark.parametrize(
+    "permanent, attempts, action, at",
+    [
+        (False, 1, "retry", NOW + timedelta(seconds=15)),
+        (False, 7, "retry", NOW + timedelta(seconds=960)),
+        (False, 8, "give_up", None),
+        (True, 1, "give_up", None),
+    ],
+)
 def test_next_step(permanent, attempts, action, at):
-    outcome = next_step(DeliveryFailure("x", permanent), attempts=attempts, max_attempts=8, now=NOW,
-                        base_seconds=30, cap_seconds=3600, random_fraction=0.0)
+    outcome = next_step(
+        DeliveryFailure("x", permanent),
+        attempts=attempts,
+        max_attempts=8,
+        now=NOW,
+        base_seconds=30,
+        cap_seconds=3600,
+        random_fraction=0.0,
+    )
     assert (outcome.action, outcome.next_attempt_at) == (action, at)

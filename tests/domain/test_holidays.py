@@ -146,10 +146,14 @@ def test_extra_days_are_not_working_days():
 # 2026-2028 decree: Fri 2 Jan 2026 (after Nieuwjaarsdag Thu 1 Jan), Fri 15 May 2026 (after
 # Ascension Thu 14 May), Fri 7 May 2027 (after Ascension Thu 6 May), Fri 28 Apr 2028 (after
 # Koningsdag Thu 27 Apr), Fri 26 May 2028 (after Ascension Thu 25 May).
-DECREE_2023 = ("Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
-               "en 30 mei 2025 met een algemeen erkende feestdag")
-DECREE_2026 = ("Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
-               "en 26 mei 2028 met een algemeen erkende feestdag")
+DECREE_2023 = (
+    "Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 "
+    "en 30 mei 2025 met een algemeen erkende feestdag"
+)
+DECREE_2026 = (
+    "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026, 7 mei 2027, 28 april 2028 "
+    "en 26 mei 2028 met een algemeen erkende feestdag"
+)
 
 
 @pytest.mark.parametrize(
@@ -176,8 +180,16 @@ def test_royal_decree_days(day, title):
 
 def test_royal_decree_days_are_exactly_the_published_ones():
     assert sorted(holidays.ROYAL_DECREE_DAYS) == [
-        date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30),
-        date(2026, 1, 2), date(2026, 5, 15), date(2027, 5, 7), date(2028, 4, 28), date(2028, 5, 26),
+        date(2023, 4, 28),
+        date(2023, 5, 19),
+        date(2024, 5, 10),
+        date(2024, 12, 27),
+        date(2025, 5, 30),
+        date(2026, 1, 2),
+        date(2026, 5, 15),
+        date(2027, 5, 7),
+        date(2028, 4, 28),
+        date(2028, 5, 26),
     ]
     assert holidays.LAST_DECREE_YEAR == 2028
     # Fridays after Ascension that no decree covers yet are working days.

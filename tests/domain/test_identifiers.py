@@ -152,9 +152,7 @@ def test_validate_returns_clean_value(validate, value, expected):
         pytest.param(validate_rsin, "002220648", "rsin_invalid", id="rsin-check-digit"),
         pytest.param(validate_kvk, "1234567", "kvk_invalid", id="kvk-short"),
         pytest.param(validate_kvk, "0000-0000", "kvk_invalid", id="kvk-zeros"),
-        pytest.param(
-            validate_vestigingsnummer, "12345678", "vestiging_invalid", id="vestiging-short"
-        ),
+        pytest.param(validate_vestigingsnummer, "12345678", "vestiging_invalid", id="vestiging-short"),
         pytest.param(validate_vestigingsnummer, None, "vestiging_invalid", id="vestiging-none"),
     ],
 )

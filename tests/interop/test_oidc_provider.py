@@ -45,12 +45,18 @@ def provider_url():
     _install()
     port = free_port()
     env = {
-        **os.environ, "PORT": str(port), "CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": CLIENT_SECRET,
+        **os.environ,
+        "PORT": str(port),
+        "CLIENT_ID": CLIENT_ID,
+        "CLIENT_SECRET": CLIENT_SECRET,
         "REDIRECT_URI": f"{PORTAL_URL}/inloggen/digid/callback",
-        "POST_LOGOUT_REDIRECT_URI": f"{PORTAL_URL}/uitgelogd", "ACCOUNT_NAME": "Fatima el Amrani",
+        "POST_LOGOUT_REDIRECT_URI": f"{PORTAL_URL}/uitgelogd",
+        "ACCOUNT_NAME": "Fatima el Amrani",
         "NODE_ENV": "development",
     }
-    process = subprocess.Popen(["node", "provider.mjs"], cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        ["node", "provider.mjs"], cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -75,12 +81,16 @@ def provider_url():
 @pytest.fixture()
 def interop_app(app, settings, provider_url):
     oidc.forget_cached_metadata()
-    portal = create_app(settings.model_copy(update={
-        "base_url": PORTAL_URL,
-        "digid_discovery_url": f"{provider_url}/.well-known/openid-configuration",
-        "digid_client_id": CLIENT_ID,
-        "digid_client_secret": CLIENT_SECRET,
-    }))
+    portal = create_app(
+        settings.model_copy(
+            update={
+                "base_url": PORTAL_URL,
+                "digid_discovery_url": f"{provider_url}/.well-known/openid-configuration",
+                "digid_client_id": CLIENT_ID,
+                "digid_client_secret": CLIENT_SECRET,
+            }
+        )
+    )
     yield portal
     portal.state.engine.dispose()
     oidc.forget_cached_metadata()

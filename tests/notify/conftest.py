@@ -50,8 +50,15 @@ def engine(notify_engine: Engine) -> Engine:
 
 
 def worker_settings(tmp_path: Path, **changes) -> Settings:
-    values = {"env": "test", "var_dir": tmp_path, "secret_key": "x" * 40, "delivery_base_delay_seconds": 0.05,
-                  "delivery_max_delay_seconds": 0.2, "delivery_lease_seconds": 30, "letter_dir": tmp_path / "letters"}
+    values = {
+        "env": "test",
+        "var_dir": tmp_path,
+        "secret_key": "x" * 40,
+        "delivery_base_delay_seconds": 0.05,
+        "delivery_max_delay_seconds": 0.2,
+        "delivery_lease_seconds": 30,
+        "letter_dir": tmp_path / "letters",
+    }
     values.update(changes)
     return Settings(**values)
 
@@ -74,9 +81,14 @@ def jans_case(db: Session) -> Case:
 
 def notice_for_jan(db: Session, number: int = 0, kind: str = "status", **extra) -> Notice:
     notice, _new = create_notice(
-        db, kind=kind, case=jans_case(db), recipient_bsn=JAN,
-        subject=(f"Bericht {number}", f"Message {number}"), body=(f"Tekst {number}", f"Text {number}"),
-        dedupe_key=f"test:{time.time_ns()}:{number}", **extra,
+        db,
+        kind=kind,
+        case=jans_case(db),
+        recipient_bsn=JAN,
+        subject=(f"Bericht {number}", f"Message {number}"),
+        body=(f"Tekst {number}", f"Text {number}"),
+        dedupe_key=f"test:{time.time_ns()}:{number}",
+        **extra,
     )
     return notice
 

@@ -36,8 +36,11 @@ def test_smtp_down_for_a_while_then_back_every_notice_arrives_exactly_once(engin
             notice_for_jan(db, number)
         db.commit()
     port = free_port()
-    worker = Worker(engine, worker_settings(tmp_path, delivery_max_attempts=50),
-                    {"email": EmailChannel("127.0.0.1", port, timeout=5)})
+    worker = Worker(
+        engine,
+        worker_settings(tmp_path, delivery_max_attempts=50),
+        {"email": EmailChannel("127.0.0.1", port, timeout=5)},
+    )
 
     worker.run_once()  # nobody listening
     rows = _statuses(engine)
@@ -76,8 +79,10 @@ def test_a_4xx_is_retried_and_a_5xx_refusal_is_given_up_with_the_reason(engine, 
         assert "451" in first["jan@example.org"].last_error
         _drain(worker, engine)
         assert len(sink.messages) == 1
-    assert {row.address: row.status for row in _statuses(engine)} == {"jan@example.org": "sent",
-                                                                      "gone@example.org": "given_up"}
+    assert {row.address: row.status for row in _statuses(engine)} == {
+        "jan@example.org": "sent",
+        "gone@example.org": "given_up",
+    }
 
 
 def test_the_message_can_be_answered_and_has_text_and_html(engine, tmp_path):

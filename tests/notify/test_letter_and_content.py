@@ -27,15 +27,23 @@ def _extension(db: Session, number: str) -> Notice:
 
 
 def _message(db, notice, language, channel="email"):
-    delivery = Delivery(notice_id=notice.id, channel=channel, language=language, idempotency_key="preview",
-                        address="J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad")
+    delivery = Delivery(
+        notice_id=notice.id,
+        channel=channel,
+        language=language,
+        idempotency_key="preview",
+        address="J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad",
+    )
     return build_message(load_sources(db, delivery), delivery, "https://mijnzaken.example")
 
 
-@pytest.mark.parametrize("language, words", [
-    ("nl", ["Oude datum", "Nieuwe datum", "artikel 4:14", "4:17", "De reden:"]),
-    ("en", ["Old date", "New date", "article 4:14", "4:17", "The reason:"]),
-])
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("nl", ["Oude datum", "Nieuwe datum", "artikel 4:14", "4:17", "De reden:"]),
+        ("en", ["Old date", "New date", "article 4:14", "4:17", "The reason:"]),
+    ],
+)
 def test_a_late_extension_says_reason_dates_and_what_the_resident_may_do(engine, language, words):
     with Session(engine) as db:
         notice = _extension(db, LATE_CASE)
@@ -61,12 +69,25 @@ def test_a_sensitive_case_names_no_title_and_no_reason_in_email_or_sms(engine):
 
     with Session(engine) as db:
         wmo = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000201")).one()
-        notice, _ = create_notice(db, kind="extension", case=wmo, recipient_bsn="999990019",
-                                  subject=("Meer tijd", "More time"), body=("Geheime reden: zorg", "Secret reason: care"),
-                                  facts={"case_number": wmo.number, "reason_nl": "medisch advies nodig",
-                                         "reason_en": "medical advice needed", "old_date": "2026-03-01",
-                                         "new_date": "2026-04-12", "problem": None, "counting_date": "2026-04-12",
-                                         "dwangsom_applies": True}, deliver=False)
+        notice, _ = create_notice(
+            db,
+            kind="extension",
+            case=wmo,
+            recipient_bsn="999990019",
+            subject=("Meer tijd", "More time"),
+            body=("Geheime reden: zorg", "Secret reason: care"),
+            facts={
+                "case_number": wmo.number,
+                "reason_nl": "medisch advies nodig",
+                "reason_en": "medical advice needed",
+                "old_date": "2026-03-01",
+                "new_date": "2026-04-12",
+                "problem": None,
+                "counting_date": "2026-04-12",
+                "dwangsom_applies": True,
+            },
+            deliver=False,
+        )
         message = _message(db, notice, "nl")
         letter = _message(db, notice, "nl", channel="letter")
         title = wmo.title_nl
@@ -96,7 +117,9 @@ def test_the_letter_is_tagged_pdf_ua_with_title_and_language(engine):
 
 
 def test_letters_go_into_the_days_batch_with_a_manifest(engine, tmp_path):
-    set_preference(engine, by_letter=True, postal_name="J. Jansen", postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad")
+    set_preference(
+        engine, by_letter=True, postal_name="J. Jansen", postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad"
+    )
     from tests.notify.conftest import notice_for_jan
 
     with Session(engine) as db:

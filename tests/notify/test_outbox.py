@@ -16,18 +16,32 @@ def _deliveries(engine, notice_id):
 
 
 def test_one_delivery_per_chosen_channel_in_the_same_transaction(engine):
-    set_preference(engine, by_email=True, by_sms=True, by_letter=True, email="jan@example.org",
-                   phone="+31612345678", postal_name="J. Jansen", postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad",
-                   language="en")
+    set_preference(
+        engine,
+        by_email=True,
+        by_sms=True,
+        by_letter=True,
+        email="jan@example.org",
+        phone="+31612345678",
+        postal_name="J. Jansen",
+        postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad",
+        language="en",
+    )
     with Session(engine) as db:
         notice = notice_for_jan(db)
         db.commit()
         notice_id = notice.id
     rows = _deliveries(engine, notice_id)
     assert [(row.channel, row.language, row.status) for row in rows] == [
-        ("email", "en", "pending"), ("letter", "en", "pending"), ("sms", "en", "pending")]
-    assert {row.address for row in rows} == {"jan@example.org", "+31612345678",
-                                             "J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad"}
+        ("email", "en", "pending"),
+        ("letter", "en", "pending"),
+        ("sms", "en", "pending"),
+    ]
+    assert {row.address for row in rows} == {
+        "jan@example.org",
+        "+31612345678",
+        "J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad",
+    }
     assert len({row.idempotency_key for row in rows}) == 3
 
 
@@ -63,14 +77,30 @@ def test_a_branch_inherits_the_company_choice_unless_it_chose_itself(engine):
     set_preference(engine, "kvk:12345678", by_email=True, email="info@korenschoof.example")
     set_preference(engine, "kvk:12345678:000023456789", by_sms=True, phone="+31687654321")
     with Session(engine) as db:
-        inherited = Notice(recipient_kvk="12345678", recipient_branch="000012345678", kind="message",
-                           subject_nl="a", subject_en="a", body_nl="b", body_en="b")
-        own = Notice(recipient_kvk="12345678", recipient_branch="000023456789", kind="message",
-                     subject_nl="a", subject_en="a", body_nl="b", body_en="b")
+        inherited = Notice(
+            recipient_kvk="12345678",
+            recipient_branch="000012345678",
+            kind="message",
+            subject_nl="a",
+            subject_en="a",
+            body_nl="b",
+            body_en="b",
+        )
+        own = Notice(
+            recipient_kvk="12345678",
+            recipient_branch="000023456789",
+            kind="message",
+            subject_nl="a",
+            subject_en="a",
+            body_nl="b",
+            body_en="b",
+        )
         db.add(inherited)
         db.add(own)
         db.flush()
-        assert [(d.channel, d.address) for d in enqueue_for_notice(db, inherited)] == [("email", "info@korenschoof.example")]
+        assert [(d.channel, d.address) for d in enqueue_for_notice(db, inherited)] == [
+            ("email", "info@korenschoof.example")
+        ]
         assert [(d.channel, d.address) for d in enqueue_for_notice(db, own)] == [("sms", "+31687654321")]
         db.rollback()
 
@@ -80,21 +110,38 @@ def test_the_same_dedupe_key_twice_makes_one_notice_and_one_set_of_deliveries(en
 
     set_preference(engine, by_sms=True, phone="+31612345678")
     with Session(engine) as db:
-        first, new_first = create_notice(db, kind="status", case=jans_case(db), recipient_bsn=JAN, subject=("a", "a"),
-                                         body=("b", "b"), dedupe_key="zgw:status:42")
-        second, new_second = create_notice(db, kind="status", case=jans_case(db), recipient_bsn=JAN,
-                                           subject=("a", "a"), body=("b", "b"), dedupe_key="zgw:status:42")
+        first, new_first = create_notice(
+            db,
+            kind="status",
+            case=jans_case(db),
+            recipient_bsn=JAN,
+            subject=("a", "a"),
+            body=("b", "b"),
+            dedupe_key="zgw:status:42",
+        )
+        second, new_second = create_notice(
+            db,
+            kind="status",
+            case=jans_case(db),
+            recipient_bsn=JAN,
+            subject=("a", "a"),
+            body=("b", "b"),
+            dedupe_key="zgw:status:42",
+        )
         ids = (first.id, second.id)
         db.commit()
     assert (new_first, new_second) == (True, False) and ids[0] == ids[1]
     assert len(_deliveries(engine, ids[0])) == 1
 
 
-@pytest.mark.parametrize("arguments", [
-    {"kind": "no-such-kind", "recipient_bsn": JAN},
-    {"kind": "status"},
-    {"kind": "status", "recipient_bsn": JAN, "recipient_kvk": "12345678"},
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"kind": "no-such-kind", "recipient_bsn": JAN},
+        {"kind": "status"},
+        {"kind": "status", "recipient_bsn": JAN, "recipient_kvk": "12345678"},
+    ],
+)
 def test_refuses_an_unknown_kind_or_an_unclear_recipient(engine, arguments):
     from portal.services.notices import create_notice
 

@@ -35,11 +35,18 @@ def clean(app):
     """No preferences, links or confirmation e-mails from earlier tests (the demo's own
     preferences are put back by the demo loader only; these tests use people without)."""
     with Session(app.state.engine) as db:
-        keys = [f"bsn:{RESIDENT_A}", f"bsn:{RESIDENT_B}", f"kvk:{BUSINESS_A}", f"kvk:{BUSINESS_A}:{BUSINESS_A_BRANCH_MARKT}"]
+        keys = [
+            f"bsn:{RESIDENT_A}",
+            f"bsn:{RESIDENT_B}",
+            f"kvk:{BUSINESS_A}",
+            f"kvk:{BUSINESS_A}:{BUSINESS_A_BRANCH_MARKT}",
+        ]
         saved = db.exec(select(ContactPreference).where(col(ContactPreference.recipient_key).in_(keys))).all()
         kept = [ContactPreference(**row.model_dump()) for row in saved]
         db.exec(delete(ContactPreference).where(col(ContactPreference.recipient_key).in_(keys)))
-        db.exec(delete(EmailConfirmation).where(col(EmailConfirmation.recipient_key).in_(keys)))  # not Pieter's demo links
+        db.exec(
+            delete(EmailConfirmation).where(col(EmailConfirmation.recipient_key).in_(keys))
+        )  # not Pieter's demo links
         db.exec(delete(Delivery).where(Delivery.purpose == "confirm_email"))
         db.commit()
     yield app.state.engine
@@ -71,16 +78,19 @@ def test_the_page_says_the_inbox_is_always_on(client, clean):
     assert 'name="channel" value="email"' in page.text
 
 
-@pytest.mark.parametrize("data, field, words", [
-    ({"channel": "email", "email": "jan@"}, "email", "naam@voorbeeld.nl"),
-    ({"channel": "email"}, "email", "e-mailadres"),
-    ({"channel": "sms", "phone": "020 555 1234"}, "phone", "geen mobiel nummer"),
-    ({"channel": "sms", "phone": "06 12"}, "phone", "06 12345678"),
-    ({"channel": "sms"}, "phone", "mobiele nummer"),
-    ({"channel": "letter", "postal_name": "J. Jansen"}, "postal_address", "postadres"),
-    ({"channel": "fax"}, "channel", "e-mail, sms en brief"),
-    ({"language": "de"}, "language", "Nederlands of Engels"),
-])
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        ({"channel": "email", "email": "jan@"}, "email", "naam@voorbeeld.nl"),
+        ({"channel": "email"}, "email", "e-mailadres"),
+        ({"channel": "sms", "phone": "020 555 1234"}, "phone", "geen mobiel nummer"),
+        ({"channel": "sms", "phone": "06 12"}, "phone", "06 12345678"),
+        ({"channel": "sms"}, "phone", "mobiele nummer"),
+        ({"channel": "letter", "postal_name": "J. Jansen"}, "postal_address", "postadres"),
+        ({"channel": "fax"}, "channel", "e-mail, sms en brief"),
+        ({"language": "de"}, "language", "Nederlands of Engels"),
+    ],
+)
 def test_bad_input_is_refused_with_the_fields_message_and_nothing_changes(client, clean, data, field, words):
     sign_in_resident(client, RESIDENT_A)
     answer = post(client, {"language": "nl", **data})
@@ -90,8 +100,9 @@ def test_bad_input_is_refused_with_the_fields_message_and_nothing_changes(client
     assert words.lower() in answer.text.lower()
     assert preference(clean, f"bsn:{RESIDENT_A}") is None
     with Session(clean) as db:
-        assert db.exec(select(EmailConfirmation).where(
-            EmailConfirmation.recipient_key == f"bsn:{RESIDENT_A}")).all() == []
+        assert (
+            db.exec(select(EmailConfirmation).where(EmailConfirmation.recipient_key == f"bsn:{RESIDENT_A}")).all() == []
+        )
 
 
 def test_no_channel_is_saved_as_only_the_inbox_and_said_so(client, clean):
@@ -106,19 +117,22 @@ def test_no_channel_is_saved_as_only_the_inbox_and_said_so(client, clean):
 
 def test_a_new_address_waits_for_its_link_which_confirms_once(client, app, clean):
     sign_in_resident(client, RESIDENT_A)
-    answer = post(client, {"language": "nl", "channel": ["email", "sms"], "email": "Jan@Example.ORG",
-                           "phone": "+31 6 1234 5678"})
+    answer = post(
+        client, {"language": "nl", "channel": ["email", "sms"], "email": "Jan@Example.ORG", "phone": "+31 6 1234 5678"}
+    )
     assert answer.status_code == 303
     page = client.get(PAGE + "?opgeslagen=1")
     assert "Jan@example.org" in page.text and "link" in page.text
     row = preference(clean, f"bsn:{RESIDENT_A}")
     assert row.email is None and row.pending_email == "Jan@example.org" and row.phone == "+31612345678"
     with Session(clean) as db:
-        confirmation = db.exec(select(EmailConfirmation).where(
-            EmailConfirmation.recipient_key == f"bsn:{RESIDENT_A}")).one()
+        confirmation = db.exec(
+            select(EmailConfirmation).where(EmailConfirmation.recipient_key == f"bsn:{RESIDENT_A}")
+        ).one()
         delivery = db.exec(select(Delivery).where(Delivery.purpose == "confirm_email")).one()
     token = re.search(r"/e-mailadres-bevestigen/([A-Za-z0-9_-]+)", delivery.payload).group(1)
     import hashlib
+
     assert confirmation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in confirmation.token_hash
 
@@ -177,7 +191,15 @@ def test_signed_out_and_staff_do_not_reach_the_page(client, clean):
 
 def test_a_branch_inherits_the_company_choice_until_it_sets_its_own(client, clean):
     sign_in_business(client, BUSINESS_A, level="EH3")
-    post(client, {"language": "nl", "channel": "letter", "postal_name": "Bakkerij", "postal_address": "Markt 1\n1234 AB Utrecht"})
+    post(
+        client,
+        {
+            "language": "nl",
+            "channel": "letter",
+            "postal_name": "Bakkerij",
+            "postal_address": "Markt 1\n1234 AB Utrecht",
+        },
+    )
     assert preference(clean, f"kvk:{BUSINESS_A}").by_letter
     client.cookies.clear()
     sign_in_business(client, BUSINESS_A, branch=BUSINESS_A_BRANCH_MARKT, level="EH3")
@@ -204,8 +226,15 @@ def test_the_access_log_hides_the_token(app, caplog):
 
     from portal.errors import SecretPathFilter
 
-    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                               ("127.0.0.1:1", "GET", "/e-mailadres-bevestigen/geheim-token", "1.1", 200), None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", "/e-mailadres-bevestigen/geheim-token", "1.1", 200),
+        None,
+    )
     assert SecretPathFilter().filter(record)
     assert "geheim-token" not in record.getMessage()
     assert any(isinstance(item, SecretPathFilter) for item in logging.getLogger("uvicorn.access").filters)

@@ -21,8 +21,14 @@ BRANCH = Principal(kind="business", subject="bakery", kvk="12345678", branch_num
 
 
 def form(**changes) -> PreferenceForm:
-    values = {"channels": frozenset(), "language": "nl", "email": "", "phone": "", "postal_name": "",
-              "postal_address": ""}
+    values = {
+        "channels": frozenset(),
+        "language": "nl",
+        "email": "",
+        "phone": "",
+        "postal_name": "",
+        "postal_address": "",
+    }
     values.update(changes)
     return PreferenceForm(**values)
 

@@ -15,12 +15,21 @@ from tests.notify.conftest import free_port
 
 
 def _message(language: str = "nl") -> Message:
-    return Message(language=language, subject="Wij hebben meer tijd nodig (ZAAK-2026-0000123)", greeting="Beste meneer,",
-                   paragraphs=["Wij hebben meer tijd nodig."], facts=[("Nieuwe datum", "12-01-2027")],
-                   link="https://mijnzaken.example/berichten/1", link_text="Lees het bericht",
-                   sender_name="Gemeente Voorbeeldstad", sender_email="info@voorbeeldstad.example",
-                   reply_to="team@voorbeeldstad.example", case_number="ZAAK-2026-0000123",
-                   address_lines=["J. Jansen", "Dorpsstraat 1", "1234 AB Voorbeeldstad"], sign_off="Met vriendelijke groet")
+    return Message(
+        language=language,
+        subject="Wij hebben meer tijd nodig (ZAAK-2026-0000123)",
+        greeting="Beste meneer,",
+        paragraphs=["Wij hebben meer tijd nodig."],
+        facts=[("Nieuwe datum", "12-01-2027")],
+        link="https://mijnzaken.example/berichten/1",
+        link_text="Lees het bericht",
+        sender_name="Gemeente Voorbeeldstad",
+        sender_email="info@voorbeeldstad.example",
+        reply_to="team@voorbeeldstad.example",
+        case_number="ZAAK-2026-0000123",
+        address_lines=["J. Jansen", "Dorpsstraat 1", "1234 AB Voorbeeldstad"],
+        sign_off="Met vriendelijke groet",
+    )
 
 
 def test_the_page_lists_mail_sms_and_letters_from_the_sinks(client, settings, app):
@@ -32,11 +41,25 @@ def test_the_page_lists_mail_sms_and_letters_from_the_sinks(client, settings, ap
             smtp.send_message(build_email(delivery, _message()))
     (root / "sms").mkdir(parents=True, exist_ok=True)
     with (root / "sms" / "sms.jsonl").open("a") as handle:
-        handle.write(json.dumps({"phone_number": "+31612345678", "reference": "notice-1-sms",
-                                 "content": {"body": "Gemeente: uw zaak ZAAK-2026-0000123 duurt langer."},
-                                 "received_at": 1800000000}) + "\n")
-    letter = Delivery(id=2, channel="letter", address="J. Jansen", language="nl", idempotency_key="notice-2-letter",
-                      batch_date="2026-11-29")
+        handle.write(
+            json.dumps(
+                {
+                    "phone_number": "+31612345678",
+                    "reference": "notice-1-sms",
+                    "content": {"body": "Gemeente: uw zaak ZAAK-2026-0000123 duurt langer."},
+                    "received_at": 1800000000,
+                }
+            )
+            + "\n"
+        )
+    letter = Delivery(
+        id=2,
+        channel="letter",
+        address="J. Jansen",
+        language="nl",
+        idempotency_key="notice-2-letter",
+        batch_date="2026-11-29",
+    )
     LetterChannel(settings.effective_letter_dir).send(letter, _message())
 
     page = client.get("/simulator/verzonden")

@@ -47,8 +47,9 @@ def test_resend_puts_a_given_up_delivery_back_and_the_worker_delivers_it(engine,
             assert not resend_delivery(db, EMPLOYEE, row.id)  # no longer given up: nothing to re-send
             again = db.get(Delivery, row.id)
             assert again.status == "pending" and again.attempts == 0 and again.given_up_at is None
-            audit = db.exec(select(AuditLog).where(AuditLog.action == "staff.resend_delivery",
-                                                   AuditLog.object_id == str(row.id))).one()
+            audit = db.exec(
+                select(AuditLog).where(AuditLog.action == "staff.resend_delivery", AuditLog.object_id == str(row.id))
+            ).one()
             assert audit.actor_id == "employee:1"
 
         del sink.handler.refuse["gone@example.org"]  # the mailbox exists again
@@ -62,9 +63,16 @@ def test_resend_puts_a_given_up_delivery_back_and_the_worker_delivers_it(engine,
 def given_up_row(app):
     with Session(app.state.engine) as db:
         notice = db.exec(select(Notice).where(Notice.recipient_bsn == RESIDENT_A)).first()
-        row = Delivery(notice_id=notice.id, channel="email", address="weg@example.org", status="given_up",
-                       last_error="Mail server answered 550: 5.1.1 Mailbox does not exist", attempts=1,
-                       given_up_at=utcnow(), idempotency_key=f"test-{secrets.token_hex(8)}")
+        row = Delivery(
+            notice_id=notice.id,
+            channel="email",
+            address="weg@example.org",
+            status="given_up",
+            last_error="Mail server answered 550: 5.1.1 Mailbox does not exist",
+            attempts=1,
+            given_up_at=utcnow(),
+            idempotency_key=f"test-{secrets.token_hex(8)}",
+        )
         db.add(row)
         db.commit()
         db.refresh(row)
@@ -85,22 +93,35 @@ def test_staff_see_the_reason_and_send_again(client, app, given_up_row):
     assert answer.status_code == 303
     with Session(app.state.engine) as db:
         assert db.get(Delivery, given_up_row.id).status == "pending"
-        assert db.exec(select(AuditLog).where(AuditLog.action == "staff.resend_delivery",
-                                              AuditLog.object_id == str(given_up_row.id))).first()
+        assert db.exec(
+            select(AuditLog).where(
+                AuditLog.action == "staff.resend_delivery", AuditLog.object_id == str(given_up_row.id)
+            )
+        ).first()
     assert client.post(action, data={"csrf_token": csrf(page.text)}).status_code == 404  # already re-sent
     assert client.post("/medewerker/verzending/kapot/opnieuw", data={"csrf_token": csrf(page.text)}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/medewerker/verzending", "/medewerker/berichtsjablonen",
-                                  "/medewerker/berichtsjablonen/extension", "/medewerker/berichtsjablonen/extension/nl/brief.pdf"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/medewerker/verzending",
+        "/medewerker/berichtsjablonen",
+        "/medewerker/berichtsjablonen/extension",
+        "/medewerker/berichtsjablonen/extension/nl/brief.pdf",
+    ],
+)
 def test_residents_do_not_reach_the_staff_views(client, given_up_row, path):
     sign_in_resident(client, RESIDENT_A)
     answer = client.get(path, follow_redirects=False)
     assert answer.status_code in (303, 403, 404)
     assert "weg@example.org" not in answer.text
     page = client.get("/berichten")
-    refused = client.post(f"/medewerker/verzending/{given_up_row.id}/opnieuw", data={"csrf_token": csrf(page.text)},
-                          follow_redirects=False)
+    refused = client.post(
+        f"/medewerker/verzending/{given_up_row.id}/opnieuw",
+        data={"csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
     assert refused.status_code in (303, 403, 404)
     with Session(client.app.state.engine) as db:
         assert db.get(Delivery, given_up_row.id).status == "given_up"

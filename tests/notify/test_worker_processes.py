@@ -32,17 +32,27 @@ def _database_url(engine: Engine) -> str:
 
 
 def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: str = "3") -> subprocess.Popen:
-    env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": _database_url(engine),
-           "PORTAL_VAR_DIR": str(tmp_path), "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_NOTIFY_BASE_URL": notify_url,
-           "PORTAL_NOTIFY_API_KEY": API_KEY, "PORTAL_WORKER_POLL_SECONDS": "0.1", "PORTAL_WORKER_BATCH_SIZE": "10",
-           "PORTAL_DELIVERY_LEASE_SECONDS": lease, "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1",
-           # These tests count the outbox's deliveries; the deadline watch (issue 11) would add staff e-mails.
-           "PORTAL_DEADLINE_WATCH_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "test",
+        "PORTAL_DATABASE_URL": _database_url(engine),
+        "PORTAL_VAR_DIR": str(tmp_path),
+        "PORTAL_SECRET_KEY": "x" * 40,
+        "PORTAL_NOTIFY_BASE_URL": notify_url,
+        "PORTAL_NOTIFY_API_KEY": API_KEY,
+        "PORTAL_WORKER_POLL_SECONDS": "0.1",
+        "PORTAL_WORKER_BATCH_SIZE": "10",
+        "PORTAL_DELIVERY_LEASE_SECONDS": lease,
+        "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1",
+        # These tests count the outbox's deliveries; the deadline watch (issue 11) would add staff e-mails.
+        "PORTAL_DEADLINE_WATCH_ENABLED": "false",
+    }
     # The log goes to a file: a pipe nobody reads while waiting for the other worker fills up
     # and stalls the worker writing to it.
     log = (tmp_path / f"worker-{time.monotonic_ns()}.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", "portal.worker", *args], cwd=PROJECT_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-m", "portal.worker", *args], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+    )
 
 
 def _make_sms_notices(engine: Engine, count: int) -> None:
@@ -109,12 +119,28 @@ def test_two_workers_deliver_1000_pending_deliveries_each_exactly_once(engine, t
     set_preference(engine, by_sms=True, phone="+31612345678")
     with Session(engine) as db:
         case_id = db.exec(select(Notice.case_id).where(Notice.recipient_bsn == JAN)).first()
-        notices = [Notice(case_id=case_id, recipient_bsn=JAN, kind="status", subject_nl=f"B{n}", subject_en=f"M{n}",
-                          body_nl="t", body_en="t") for n in range(1000)]
+        notices = [
+            Notice(
+                case_id=case_id,
+                recipient_bsn=JAN,
+                kind="status",
+                subject_nl=f"B{n}",
+                subject_en=f"M{n}",
+                body_nl="t",
+                body_en="t",
+            )
+            for n in range(1000)
+        ]
         db.add_all(notices)
         db.flush()
-        db.add_all([Delivery(notice_id=notice.id, channel="sms", address="+31612345678",
-                             idempotency_key=f"bulk-{notice.id}") for notice in notices])
+        db.add_all(
+            [
+                Delivery(
+                    notice_id=notice.id, channel="sms", address="+31612345678", idempotency_key=f"bulk-{notice.id}"
+                )
+                for notice in notices
+            ]
+        )
         db.commit()
     # A lease of 30 s (production: 120): this test is about claiming, not about crashes. With the
     # 3 s of the SIGKILL test a loaded machine can let a lease run out mid-send, and then the

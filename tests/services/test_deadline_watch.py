@@ -36,25 +36,42 @@ def watch_engine(database_url: str, tmp_path) -> Iterator[Engine]:
     with demo_database(database_url, tmp_path, TODAY) as engine:
         with Session(engine) as db:
             db.exec(update(Case).values(closed_on=TODAY - timedelta(days=1)))  # only this test's cases are open
-            db.add(Employee(team_id=1, login_id="t.leider", name="Tara Leider", function_nl="Teamleider",
-                            function_en="Team lead", email="t.leider@example.nl", roles="handler team_lead"))
+            db.add(
+                Employee(
+                    team_id=1,
+                    login_id="t.leider",
+                    name="Tara Leider",
+                    function_nl="Teamleider",
+                    function_en="Team lead",
+                    email="t.leider@example.nl",
+                    roles="handler team_lead",
+                )
+            )
             db.commit()
         yield engine
 
 
 def make(db: Session, name: str, received_on: date, code: str = "omgevingsvergunning-regulier") -> Case:
-    return create_case(db, SYSTEM, case_type_code=code, title_nl=name, received_on=received_on, bsn="999993653",
-                       number=f"WATCH-{name}", today=TODAY)
+    return create_case(
+        db,
+        SYSTEM,
+        case_type_code=code,
+        title_nl=name,
+        received_on=received_on,
+        bsn="999993653",
+        number=f"WATCH-{name}",
+        today=TODAY,
+    )
 
 
 @pytest.fixture()
 def cases(watch_engine: Engine, tmp_path) -> dict[str, Case]:
     with Session(watch_engine, expire_on_commit=False) as db:
         made = {
-            "due-today": make(db, "due-today", received(8)),          # legal date = today: 0 working days left
-            "passed": make(db, "passed", received(9)),                # a week overdue
-            "later": make(db, "later", received(4)),                  # four weeks to go
-            "soon": make(db, "soon", received(7)),                    # 5 working days left
+            "due-today": make(db, "due-today", received(8)),  # legal date = today: 0 working days left
+            "passed": make(db, "passed", received(9)),  # a week overdue
+            "later": make(db, "later", received(4)),  # four weeks to go
+            "soon": make(db, "soon", received(7)),  # 5 working days left
             "extended": make(db, "extended", received(7)),
             "paused": make(db, "paused", received(7)),
             "decided": make(db, "decided", received(9)),
@@ -63,10 +80,21 @@ def cases(watch_engine: Engine, tmp_path) -> dict[str, Case]:
         eva = db.exec(select(Employee).where(Employee.login_id == "e.devries")).one()
         assign_handler(db, SYSTEM, made["soon"].id, made["soon"].version, eva.id)
         extend_decision_date(db, SYSTEM, made["extended"].id, 1, duration="P2W", reason_nl="Advies", today=TODAY)
-        request_documents(db, SYSTEM, made["paused"].id, 1, title_nl="Tekening", due_on=TODAY + timedelta(days=10),
-                          today=TODAY)
-        record_decision(db, SYSTEM, made["decided"].id, 1, result="granted", letter_name="b.pdf", letter_data=PDF,
-                        upload_dir=tmp_path, max_bytes=1000, today=TODAY)
+        request_documents(
+            db, SYSTEM, made["paused"].id, 1, title_nl="Tekening", due_on=TODAY + timedelta(days=10), today=TODAY
+        )
+        record_decision(
+            db,
+            SYSTEM,
+            made["decided"].id,
+            1,
+            result="granted",
+            letter_name="b.pdf",
+            letter_data=PDF,
+            upload_dir=tmp_path,
+            max_bytes=1000,
+            today=TODAY,
+        )
         for case in made.values():
             db.refresh(case)
         return made
@@ -78,7 +106,8 @@ def test_finds_exactly_the_right_cases_and_alerts_once(watch_engine, cases):
         found = run_deadline_watch(db, today=TODAY, warn_days=10)
     expected_passed = {"WATCH-passed"} | ({"WATCH-melding"} if melding_deadline < TODAY else set())
     assert set(found.at_risk) == {"WATCH-due-today", "WATCH-soon"} | (
-        {"WATCH-melding"} if melding_deadline >= TODAY else set())
+        {"WATCH-melding"} if melding_deadline >= TODAY else set()
+    )
     assert set(found.passed) == expected_passed
     with Session(watch_engine) as db:
         eva = db.exec(select(Employee).where(Employee.login_id == "e.devries")).one()
@@ -89,10 +118,12 @@ def test_finds_exactly_the_right_cases_and_alerts_once(watch_engine, cases):
             by_case.setdefault(db.get(Case, alert.case_id).number, set()).add(alert.employee_id)
         leads = set(db.exec(select(Employee.id).where(Employee.roles.contains("team_lead"))).all())
         assert leads == {eva.id, lead.id}  # the demo's Eva is team lead of the permits team too
-        assert by_case["WATCH-soon"] == {eva.id, lead.id}   # handler and the team leads of her team
-        assert by_case["WATCH-passed"] == leads            # nobody handles it: every team lead
+        assert by_case["WATCH-soon"] == {eva.id, lead.id}  # handler and the team leads of her team
+        assert by_case["WATCH-passed"] == leads  # nobody handles it: every team lead
         assert unseen_alerts(db, lead.id) == len(found.at_risk) + len(found.passed)
-        notices = db.exec(select(Notice).where(Notice.kind == "deadline_passed", Notice.dedupe_key.startswith("deadline_passed:"))).all()
+        notices = db.exec(
+            select(Notice).where(Notice.kind == "deadline_passed", Notice.dedupe_key.startswith("deadline_passed:"))
+        ).all()
         assert {db.get(Case, n.case_id).number for n in notices} == expected_passed
         passed = next(n for n in notices if db.get(Case, n.case_id).number == "WATCH-passed")
         assert "4:17" in passed.body_nl and "4:17" in passed.body_en
@@ -148,10 +179,22 @@ def test_the_worker_runs_the_watch(watch_engine, cases, tmp_path):
     from portal.config import PROJECT_ROOT
     from tests.subprocess_db import url_for_subprocess
 
-    env = {**os.environ, "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": url_for_subprocess(watch_engine),
-           "PORTAL_VAR_DIR": str(tmp_path), "PORTAL_SECRET_KEY": "x" * 40, "PORTAL_SMTP_PORT": "1"}
-    done = subprocess.run([sys.executable, "-m", "portal.worker", "--once"], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "test",
+        "PORTAL_DATABASE_URL": url_for_subprocess(watch_engine),
+        "PORTAL_VAR_DIR": str(tmp_path),
+        "PORTAL_SECRET_KEY": "x" * 40,
+        "PORTAL_SMTP_PORT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "portal.worker", "--once"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Deadline watch:" in done.stderr, done.stderr[-2000:]
     with Session(watch_engine) as db:
         assert db.exec(select(StaffAlert)).first() is not None

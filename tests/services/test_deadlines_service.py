@@ -154,10 +154,26 @@ def test_the_latest_due_date_of_the_requests_of_one_suspension_counts(engine: En
         [suspension] = db.exec(select(Suspension).where(Suspension.case_id == c.id)).all()
         [first] = db.exec(select(DocumentRequest).where(DocumentRequest.suspension_id == suspension.id)).all()
         later_due = first.due_on + timedelta(days=5)
-        db.add(DocumentRequest(case_id=c.id, suspension_id=suspension.id, title_nl="Tweede", title_en="Second",
-                               requested_on=suspension.requested_on, due_on=later_due))
-        db.add(DocumentRequest(case_id=c.id, suspension_id=suspension.id, title_nl="Derde", title_en="Third",
-                               requested_on=suspension.requested_on, due_on=None))
+        db.add(
+            DocumentRequest(
+                case_id=c.id,
+                suspension_id=suspension.id,
+                title_nl="Tweede",
+                title_en="Second",
+                requested_on=suspension.requested_on,
+                due_on=later_due,
+            )
+        )
+        db.add(
+            DocumentRequest(
+                case_id=c.id,
+                suspension_id=suspension.id,
+                title_nl="Derde",
+                title_en="Third",
+                requested_on=suspension.requested_on,
+                due_on=None,
+            )
+        )
         db.flush()
         try:
             assert deadline_for_case(db, c, TODAY).suspensions[0].due_on == later_due
@@ -214,16 +230,23 @@ def test_refresh_after_recording_an_extension_moves_the_stored_date(engine: Engi
         c = case(db, "ZAAK-2026-0000203")
         before = deadline_for_case(db, c, TODAY)
         extension = Extension(
-            case_id=c.id, reason_nl="Advies nodig", reason_en="Advice needed", duration="P6W",
-            announced_on=TODAY, previous_deadline_on=before.deadline,
+            case_id=c.id,
+            reason_nl="Advies nodig",
+            reason_en="Advice needed",
+            duration="P6W",
+            announced_on=TODAY,
+            previous_deadline_on=before.deadline,
             new_deadline_on=before.deadline + timedelta(weeks=6),
         )
         db.add(extension)
         db.flush()
         try:
             result = refresh_legal_deadline(db, c, TODAY)
-            assert c.legal_deadline_on == result.deadline == apply_atw(
-                c.received_on, before.counted_deadline + timedelta(weeks=6))
+            assert (
+                c.legal_deadline_on
+                == result.deadline
+                == apply_atw(c.received_on, before.counted_deadline + timedelta(weeks=6))
+            )
             assert result.extension_checks[0].ok  # bezwaar: Awb 7:10(3) allows 6 weeks
         finally:
             db.rollback()

@@ -79,8 +79,10 @@ def overview_queries(engine: Engine) -> tuple[int, int]:
 
 def an_open_case(db: Session) -> Case:
     return db.exec(
-        select(Case).join(Role, Role.case_id == Case.id)
-        .where(Role.bsn == BSN, Case.closed_on.is_(None)).order_by(Case.id)
+        select(Case)
+        .join(Role, Role.case_id == Case.id)
+        .where(Role.bsn == BSN, Case.closed_on.is_(None))
+        .order_by(Case.id)
     ).first()
 
 
@@ -95,23 +97,60 @@ def test_the_case_page_query_count_does_not_grow_with_its_content(engine: Engine
         case = db.get(Case, case_id)
         statuses = db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id)).all()
         for index in range(6):
-            db.add(Notice(case_id=case_id, recipient_bsn=BSN, kind="message", subject_nl=f"Bericht {index}",
-                          subject_en=f"Message {index}", body_nl="Tekst", body_en="Text"))
-            request = DocumentRequest(case_id=case_id, title_nl=f"Stuk {index}", title_en=f"Paper {index}",
-                                      requested_on=TODAY - timedelta(days=index))
+            db.add(
+                Notice(
+                    case_id=case_id,
+                    recipient_bsn=BSN,
+                    kind="message",
+                    subject_nl=f"Bericht {index}",
+                    subject_en=f"Message {index}",
+                    body_nl="Tekst",
+                    body_en="Text",
+                )
+            )
+            request = DocumentRequest(
+                case_id=case_id,
+                title_nl=f"Stuk {index}",
+                title_en=f"Paper {index}",
+                requested_on=TODAY - timedelta(days=index),
+            )
             db.add(request)
             db.flush()
-            db.add(Document(case_id=case_id, document_request_id=request.id, title=f"Stuk {index}",
-                            filename=f"stuk-{index}.pdf", content_type="application/pdf", size_bytes=100,
-                            sha256="0" * 64, storage_key=f"query-count-{case_id}-{index}", uploaded_by="applicant"))
-            db.add(Suspension(case_id=case_id, reason_nl="Wachten", reason_en="Waiting",
-                              requested_on=case.received_on + timedelta(days=index + 1),
-                              resumed_on=case.received_on + timedelta(days=index + 2)))
+            db.add(
+                Document(
+                    case_id=case_id,
+                    document_request_id=request.id,
+                    title=f"Stuk {index}",
+                    filename=f"stuk-{index}.pdf",
+                    content_type="application/pdf",
+                    size_bytes=100,
+                    sha256="0" * 64,
+                    storage_key=f"query-count-{case_id}-{index}",
+                    uploaded_by="applicant",
+                )
+            )
+            db.add(
+                Suspension(
+                    case_id=case_id,
+                    reason_nl="Wachten",
+                    reason_en="Waiting",
+                    requested_on=case.received_on + timedelta(days=index + 1),
+                    resumed_on=case.received_on + timedelta(days=index + 2),
+                )
+            )
             for status in statuses:
                 db.add(StatusHistory(case_id=case_id, status_type_id=status.id))
-        db.add(Extension(case_id=case_id, reason_nl="Meer tijd", reason_en="More time", duration="P2W",
-                         announced_on=case.received_on + timedelta(days=10),
-                         previous_deadline_on=TODAY, new_deadline_on=TODAY + timedelta(weeks=2)))
+        db.add(
+            Extension(
+                case_id=case_id,
+                reason_nl="Meer tijd",
+                reason_en="More time",
+                duration="P2W",
+                announced_on=case.received_on + timedelta(days=10),
+                previous_deadline_on=TODAY,
+                new_deadline_on=TODAY + timedelta(weeks=2),
+            )
+        )
         db.commit()
 
     after, grown = page_queries(engine, number)
@@ -126,18 +165,39 @@ def add_cases(engine: Engine, start: int, count: int) -> None:
     with Session(engine) as db:
         template = an_open_case(db)
         for index in range(start, start + count):
-            case = Case(number=f"ZAAK-QC-{index:04d}", case_type_id=template.case_type_id,
-                        organisation_id=template.organisation_id, title_nl=f"Extra zaak {index}",
-                        title_en=f"Extra case {index}", received_on=TODAY - timedelta(days=index),
-                        suspended=index % 2 == 0, current_status_id=template.current_status_id)
+            case = Case(
+                number=f"ZAAK-QC-{index:04d}",
+                case_type_id=template.case_type_id,
+                organisation_id=template.organisation_id,
+                title_nl=f"Extra zaak {index}",
+                title_en=f"Extra case {index}",
+                received_on=TODAY - timedelta(days=index),
+                suspended=index % 2 == 0,
+                current_status_id=template.current_status_id,
+            )
             db.add(case)
             db.flush()
             db.add(Role(case_id=case.id, role_type="initiator", bsn=BSN))
             if case.suspended:
-                db.add(Suspension(case_id=case.id, reason_nl="Wachten", reason_en="Waiting",
-                                  requested_on=TODAY - timedelta(days=1)))
-            db.add(Notice(case_id=case.id, recipient_bsn=BSN, kind="message", subject_nl="Nieuw",
-                          subject_en="New", body_nl="Tekst", body_en="Text"))
+                db.add(
+                    Suspension(
+                        case_id=case.id,
+                        reason_nl="Wachten",
+                        reason_en="Waiting",
+                        requested_on=TODAY - timedelta(days=1),
+                    )
+                )
+            db.add(
+                Notice(
+                    case_id=case.id,
+                    recipient_bsn=BSN,
+                    kind="message",
+                    subject_nl="Nieuw",
+                    subject_en="New",
+                    body_nl="Tekst",
+                    body_en="Text",
+                )
+            )
         db.commit()
 
 
@@ -166,19 +226,38 @@ def _database_url(engine: Engine) -> str:
 def add_permits(engine: Engine, start: int, count: int) -> None:
     """``count`` more granted permits of business A, each with an unread message."""
     with Session(engine) as db:
-        permit_type = db.exec(select(CaseType).where(CaseType.is_permit.is_(True), CaseType.is_public.is_(True))).first()
+        permit_type = db.exec(
+            select(CaseType).where(CaseType.is_permit.is_(True), CaseType.is_public.is_(True))
+        ).first()
         organisation_id = db.exec(select(Case.organisation_id)).first()
         for index in range(start, start + count):
-            case = Case(number=f"ZAAK-QP-{index:04d}", case_type_id=permit_type.id, organisation_id=organisation_id,
-                        title_nl=f"Vergunning {index}", title_en=f"Permit {index}",
-                        received_on=TODAY - timedelta(days=90 + index), decided_on=TODAY - timedelta(days=30),
-                        closed_on=TODAY - timedelta(days=30), result="granted",
-                        valid_from=TODAY - timedelta(days=30), valid_until=TODAY + timedelta(days=index))
+            case = Case(
+                number=f"ZAAK-QP-{index:04d}",
+                case_type_id=permit_type.id,
+                organisation_id=organisation_id,
+                title_nl=f"Vergunning {index}",
+                title_en=f"Permit {index}",
+                received_on=TODAY - timedelta(days=90 + index),
+                decided_on=TODAY - timedelta(days=30),
+                closed_on=TODAY - timedelta(days=30),
+                result="granted",
+                valid_from=TODAY - timedelta(days=30),
+                valid_until=TODAY + timedelta(days=index),
+            )
             db.add(case)
             db.flush()
             db.add(Role(case_id=case.id, role_type="initiator", kvk=BUSINESS_A))
-            db.add(Notice(case_id=case.id, recipient_kvk=BUSINESS_A, kind="decision", subject_nl="Besluit",
-                          subject_en="Decision", body_nl="Tekst", body_en="Text"))
+            db.add(
+                Notice(
+                    case_id=case.id,
+                    recipient_kvk=BUSINESS_A,
+                    kind="decision",
+                    subject_nl="Besluit",
+                    subject_en="Decision",
+                    body_nl="Tekst",
+                    body_en="Text",
+                )
+            )
         db.commit()
 
 
@@ -218,8 +297,13 @@ def test_signed_in_pages_run_as_many_statements_for_many_cases_as_for_few(engine
     add_permits(engine, 0, 30)  # more than a page of permits for business A
     with page_client(engine, settings) as client:
         sign_in_resident(client, BSN, level="substantieel")
-        resident_paths = ["/mijn-zaken", "/mijn-zaken?status=open", "/mijn-zaken?zoek=zaak",
-                          "/berichten", "/mijn-zaken/ZAAK-QC-0100"]
+        resident_paths = [
+            "/mijn-zaken",
+            "/mijn-zaken?status=open",
+            "/mijn-zaken?zoek=zaak",
+            "/berichten",
+            "/mijn-zaken/ZAAK-QC-0100",
+        ]
         resident_paths += [next_link(client, "/mijn-zaken"), next_link(client, "/berichten")]
         before = statements_per_page(client, resident_paths)
         sign_out(client)

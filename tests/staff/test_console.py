@@ -58,8 +58,15 @@ def csrf(page) -> str:
 
 def new_case(engine: Engine, weeks_ago: int = 2, code: str = "omgevingsvergunning-regulier") -> Case:
     with Session(engine, expire_on_commit=False) as db:
-        return create_case(db, Actor(kind="system", audit_id="test"), case_type_code=code, title_nl="Schuur",
-                           received_on=TODAY - timedelta(weeks=weeks_ago), bsn="999993653", today=TODAY)
+        return create_case(
+            db,
+            Actor(kind="system", audit_id="test"),
+            case_type_code=code,
+            title_nl="Schuur",
+            received_on=TODAY - timedelta(weeks=weeks_ago),
+            bsn="999993653",
+            today=TODAY,
+        )
 
 
 def form(client: TestClient, number: str, route: str, **fields):
@@ -86,8 +93,10 @@ def test_another_teams_case_is_404_for_page_and_actions(console_app):
         assert mohamed.get("/medewerker/zaken/ZAAK-2026-0000101").status_code == 404
         page = mohamed.get("/medewerker/zaken/ZAAK-2026-0000201")
         assert page.status_code == 200
-        answer = mohamed.post("/medewerker/zaken/ZAAK-2026-0000101/bericht",
-                              data={"csrf_token": csrf(page), "version": "1", "subject_nl": "x", "body_nl": "y"})
+        answer = mohamed.post(
+            "/medewerker/zaken/ZAAK-2026-0000101/bericht",
+            data={"csrf_token": csrf(page), "version": "1", "subject_nl": "x", "body_nl": "y"},
+        )
         assert answer.status_code == 404
         assert mohamed.get("/medewerker/behandelaars").status_code == 404  # not an administrator
 
@@ -137,22 +146,27 @@ def test_status_preview_shows_the_resident_text_then_saves(eva, console_engine):
     preview = form(eva, case.number, "status", status=step, note_nl="We kijken", action="preview")
     assert "De inwoner leest:" in preview.text and "We kijken" in preview.text
     assert form(eva, case.number, "status", status=step, action="save").status_code == 303
-    stale = eva.post(f"/medewerker/zaken/{case.number}/status",
-                     data={"csrf_token": csrf(page), "version": "1", "status": step, "action": "save"})
+    stale = eva.post(
+        f"/medewerker/zaken/{case.number}/status",
+        data={"csrf_token": csrf(page), "version": "1", "status": step, "action": "save"},
+    )
     assert stale.status_code == 422 and "Iemand anders heeft deze zaak net gewijzigd" in stale.text
     with Session(console_engine) as db:
         assert len(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all()) == 2
 
 
-@pytest.mark.parametrize(("route", "fields", "field"), [
-    ("documenten", {"title_nl": "Tekening", "due_on": ""}, "due_on"),
-    ("documenten", {"title_nl": "Tekening", "due_on": "gisteren"}, "due_on"),
-    ("bericht", {"subject_nl": "", "body_nl": "x"}, "subject_nl"),
-    ("besluit", {"result": ""}, "result"),
-    ("besluit", {"result": "granted"}, "letter"),
-    ("hervatten", {"resumed_on": ""}, "suspension"),
-    ("behandelaar", {"handler": "999999"}, "handler"),
-])
+@pytest.mark.parametrize(
+    ("route", "fields", "field"),
+    [
+        ("documenten", {"title_nl": "Tekening", "due_on": ""}, "due_on"),
+        ("documenten", {"title_nl": "Tekening", "due_on": "gisteren"}, "due_on"),
+        ("bericht", {"subject_nl": "", "body_nl": "x"}, "subject_nl"),
+        ("besluit", {"result": ""}, "result"),
+        ("besluit", {"result": "granted"}, "letter"),
+        ("hervatten", {"resumed_on": ""}, "suspension"),
+        ("behandelaar", {"handler": "999999"}, "handler"),
+    ],
+)
 def test_each_refusal_is_shown_next_to_its_field(eva, console_engine, route, fields, field):
     case = new_case(console_engine)
     answer = form(eva, case.number, route, **fields)
@@ -160,7 +174,9 @@ def test_each_refusal_is_shown_next_to_its_field(eva, console_engine, route, fie
     assert f'href="#field-{field}"' in answer.text or (field == "suspension" and "staat niet stil" in answer.text)
     with Session(console_engine) as db:
         assert db.get(Case, case.id).version == 1
-        assert db.exec(select(Notice).where(Notice.case_id == case.id, Notice.kind != "acknowledgement")).first() is None
+        assert (
+            db.exec(select(Notice).where(Notice.case_id == case.id, Notice.kind != "acknowledgement")).first() is None
+        )
 
 
 def test_administrator_manages_contact_details(console_app, console_engine):
@@ -171,9 +187,16 @@ def test_administrator_manages_contact_details(console_app, console_engine):
             sanne = db.exec(select(Employee).where(Employee.login_id == "s.jansen")).one()
         bad = lisa.post(f"/medewerker/behandelaars/{sanne.id}", data={"csrf_token": csrf(page), "email": "geen"})
         assert bad.status_code == 422 and 'href="#field-email"' in bad.text
-        good = lisa.post(f"/medewerker/behandelaars/{sanne.id}", data={
-            "csrf_token": csrf(page), "email": "s.jansen@voorbeeldstad.example", "direct_phone": "020 555 0301",
-            "show_direct_contact": "ja"}, follow_redirects=False)
+        good = lisa.post(
+            f"/medewerker/behandelaars/{sanne.id}",
+            data={
+                "csrf_token": csrf(page),
+                "email": "s.jansen@voorbeeldstad.example",
+                "direct_phone": "020 555 0301",
+                "show_direct_contact": "ja",
+            },
+            follow_redirects=False,
+        )
         assert good.status_code == 303
         with Session(console_engine) as db:
             assert db.get(Employee, sanne.id).show_direct_contact is True
@@ -184,8 +207,9 @@ def test_answer_a_callback_request(eva, console_engine):
 
     case = new_case(console_engine)
     with Session(console_engine) as db:
-        callback = CallbackRequest(case_id=case.id, submitter="bsn:999993653", phone="0612345678",
-                                   idempotency_key=f"console-{case.id}")
+        callback = CallbackRequest(
+            case_id=case.id, submitter="bsn:999993653", phone="0612345678", idempotency_key=f"console-{case.id}"
+        )
         db.add(callback)
         db.commit()
         callback_id = callback.id

@@ -61,7 +61,7 @@ def test_english_worklist(client):
 
 def row_of(html: str, number: str) -> str:
     start = html.index(number)
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def test_worklist_uses_the_legal_date_and_the_staff_warnings(client):

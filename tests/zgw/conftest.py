@@ -31,8 +31,9 @@ class LiveFake:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.fake = demo_fake(self.base_url, TODAY)
-        self.server = uvicorn.Server(uvicorn.Config(_Dispatch(self), host="127.0.0.1", port=self.port,
-                                                    log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(_Dispatch(self), host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.app = create_fake_app(self.fake)
 
     def reset(self, fake: FakeZgw | None = None) -> FakeZgw:

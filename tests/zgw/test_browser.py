@@ -64,8 +64,9 @@ def test_stale_data_states_are_accessible(browser, mirror_server, mirror_app, fa
         sync_zaak(db, runtime.client, url, runtime.allowed, TODAY)
     fake.faults.clear()
     fake.delay = 3.0  # the sign-in refresh is still running when the first page shows
-    context = browser.new_context(base_url=mirror_server, locale="nl-NL", java_script_enabled=javascript,
-                                  viewport={"width": 320, "height": 800})
+    context = browser.new_context(
+        base_url=mirror_server, locale="nl-NL", java_script_enabled=javascript, viewport={"width": 320, "height": 800}
+    )
     page = context.new_page()
     try:
         browser_sign_in_resident(page, RESIDENT_A, level="substantieel", next_path="/mijn-zaken")
@@ -113,7 +114,9 @@ def test_the_accessibility_crawl_covers_the_stale_data_states(browser, mirror_se
     assert refresh_party(mirror_app.state.engine, runtime.client, f"bsn:{RESIDENT_A}", runtime.allowed, TODAY) == ""
     fake.faults.append(Fault("/api/v1/", "503", times=100_000))  # the case system is down
     with Session(mirror_app.state.engine, expire_on_commit=False) as db:
-        assert sync_zaak(db, runtime.client, fake.zaak("ZAAK-2026-0000101")["url"], runtime.allowed, TODAY) == "http_5xx"
+        assert (
+            sync_zaak(db, runtime.client, fake.zaak("ZAAK-2026-0000101")["url"], runtime.allowed, TODAY) == "http_5xx"
+        )
         # the last refresh at sign-in failed; the next is not due yet (so the pages are as they stay)
         state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == f"bsn:{RESIDENT_A}")).one()
         state.synced_at, state.started_at, state.error = utcnow(), utcnow() - timedelta(minutes=1), "http_5xx"
@@ -125,9 +128,13 @@ def test_the_accessibility_crawl_covers_the_stale_data_states(browser, mirror_se
         fake.faults.clear()
     errors = [(r.state, r.language, f.description) for r, f in audit.findings("error")]
     assert not errors, errors
-    violations = [(r.state, r.language, f.check, [n.selector for n in f.nodes][:3]) for r, f in audit.findings("violation")]
+    violations = [
+        (r.state, r.language, f.check, [n.selector for n in f.nodes][:3]) for r, f in audit.findings("violation")
+    ]
     assert not violations, violations
-    assert {(r.state, r.language) for r in audit.results} == {(s.id, lang) for s in MIRROR_STATES for lang in ("nl", "en")}
+    assert {(r.state, r.language) for r in audit.results} == {
+        (s.id, lang) for s in MIRROR_STATES for lang in ("nl", "en")
+    }
     assert all(r.tab_stops and r.tab_stops >= 4 for r in audit.results if r.tab_stops is not None)
     # and the states are the stale-data ones (the crawl visited what we meant)
     with browser.new_context(base_url=mirror_server, locale="nl-NL") as context:

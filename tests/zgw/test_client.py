@@ -70,8 +70,9 @@ def test_a_slow_answer_times_out_and_is_retried(fake, zgw_client):
 
 
 def test_timeouts_every_time_give_up_with_reason_timeout(fake, live_fake, transport):
-    client = ZgwClient.from_settings(zgw_settings(live_fake.base_url, zgw_timeout_seconds=0.2, zgw_retries=1),
-                                     transport=transport)
+    client = ZgwClient.from_settings(
+        zgw_settings(live_fake.base_url, zgw_timeout_seconds=0.2, zgw_retries=1), transport=transport
+    )
     client.sleep = lambda _s: None
     fake.delay = 0.5
     with pytest.raises(ZgwError) as error:
@@ -107,8 +108,12 @@ def test_a_redirect_to_another_host_is_refused(fake, zgw_client):
 
 
 def test_urls_outside_the_configured_services_are_never_fetched(zgw_client, fake):
-    for url in ("https://evil.example/zaken/api/v1/zaken/1", "file:///etc/passwd", "http://user:pw@127.0.0.1/x",
-                fake.base_url + "/other/api/v1/x"):
+    for url in (
+        "https://evil.example/zaken/api/v1/zaken/1",
+        "file:///etc/passwd",
+        "http://user:pw@127.0.0.1/x",
+        fake.base_url + "/other/api/v1/x",
+    ):
         with pytest.raises(ZgwError) as error:
             zgw_client.get_object(url)
         assert error.value.reason == "host_not_allowed"
@@ -116,8 +121,9 @@ def test_urls_outside_the_configured_services_are_never_fetched(zgw_client, fake
 
 
 def test_a_wrong_secret_is_refused_by_the_case_system(fake, live_fake, transport):
-    client = ZgwClient.from_settings(zgw_settings(live_fake.base_url, zgw_secret="wrong-secret-wrong-secret-wrong"),
-                                     transport=transport)
+    client = ZgwClient.from_settings(
+        zgw_settings(live_fake.base_url, zgw_secret="wrong-secret-wrong-secret-wrong"), transport=transport
+    )
     with pytest.raises(ZgwError) as error:
         client.get_object(next(iter(fake.zaken.values()))["url"])
     assert error.value.reason == "http_4xx" and error.value.detail == "403"
@@ -130,8 +136,13 @@ def test_the_jwt_has_the_zgw_claims():
     service = Service("zaken", "http://x/api/v1", "mijn-zaken", SECRET)
     token = jwt.decode(service_token(service, "portal", now=1_700_000_000), OctKey.import_key(SECRET))
     assert token.header["alg"] == "HS256"
-    assert token.claims == {"iss": "mijn-zaken", "iat": 1_700_000_000, "client_id": "mijn-zaken",
-                            "user_id": "portal", "user_representation": "portal"}
+    assert token.claims == {
+        "iss": "mijn-zaken",
+        "iat": 1_700_000_000,
+        "client_id": "mijn-zaken",
+        "user_id": "portal",
+        "user_representation": "portal",
+    }
 
 
 def test_the_circuit_breaker_opens_after_failures_and_half_opens_after_the_pause():
@@ -152,8 +163,9 @@ def test_the_circuit_breaker_opens_after_failures_and_half_opens_after_the_pause
 
 
 def test_an_open_breaker_stops_calls_to_that_service_only(fake, live_fake, transport):
-    client = ZgwClient.from_settings(zgw_settings(live_fake.base_url, zgw_breaker_failures=2, zgw_retries=0),
-                                     transport=transport)
+    client = ZgwClient.from_settings(
+        zgw_settings(live_fake.base_url, zgw_breaker_failures=2, zgw_retries=0), transport=transport
+    )
     fake.faults.append(Fault("/zaken/api/v1/", "500", times=2))
     zaak = next(iter(fake.zaken.values()))
     for _ in range(2):
@@ -169,8 +181,9 @@ def test_an_open_breaker_stops_calls_to_that_service_only(fake, live_fake, trans
 
 def test_a_next_page_on_another_host_is_refused(live_fake):
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"count": 2, "next": "https://evil.example/page2", "previous": None,
-                                         "results": [{"url": "x"}]})
+        return httpx.Response(
+            200, json={"count": 2, "next": "https://evil.example/page2", "previous": None, "results": [{"url": "x"}]}
+        )
 
     client = ZgwClient.from_settings(zgw_settings(live_fake.base_url), transport=httpx.MockTransport(handler))
     with pytest.raises(ZgwError) as error:

@@ -45,19 +45,24 @@ def test_of_several_workers_exactly_one_runs_the_job(mirror_engine):
     assert sorted(results) == [False] * 5 + [True]
 
 
-def test_the_worker_reconciliation_catches_a_missed_notification(fake, zgw_client, mirror_db, mirror_engine,
-                                                                  mirror_database_url, tmp_path):
+def test_the_worker_reconciliation_catches_a_missed_notification(
+    fake, zgw_client, mirror_db, mirror_engine, mirror_database_url, tmp_path
+):
     url = fake.zaak("ZAAK-2026-0000102")["url"]
     assert not isinstance(sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY), str)
     # the case system moves on, and Open Notificaties never tells us
     fake.set_status("ZAAK-2026-0000102", 2, datetime(2026, 3, 2, 9, 0), "Compleet.")
-    settings = zgw_settings(fake.base_url, var_dir=tmp_path, database_url=mirror_database_url,
-                            zgw_reconcile_interval_minutes=30)
+    settings = zgw_settings(
+        fake.base_url, var_dir=tmp_path, database_url=mirror_database_url, zgw_reconcile_interval_minutes=30
+    )
     work = MirrorWork(settings, mirror_engine, client=zgw_client)
     work.run()
     with Session(mirror_engine) as db:
         case = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000102")).one()
-        assert [notice.kind for notice in db.exec(select(Notice).where(Notice.case_id == case.id, Notice.kind == "status")).all()] == ["status"]
+        assert [
+            notice.kind
+            for notice in db.exec(select(Notice).where(Notice.case_id == case.id, Notice.kind == "status")).all()
+        ] == ["status"]
         job = db.get(ZgwJob, RECONCILE)
         assert job.finished_at is not None and "'failed': 0" in job.result
         assert job.due_at - job.started_at == timedelta(minutes=30)
@@ -70,8 +75,9 @@ def test_the_worker_reconciliation_catches_a_missed_notification(fake, zgw_clien
 
 
 def test_reconciliation_can_be_switched_off(fake, zgw_client, mirror_engine, mirror_database_url, tmp_path):
-    settings = zgw_settings(fake.base_url, var_dir=tmp_path, database_url=mirror_database_url,
-                            zgw_reconcile_interval_minutes=0)
+    settings = zgw_settings(
+        fake.base_url, var_dir=tmp_path, database_url=mirror_database_url, zgw_reconcile_interval_minutes=0
+    )
     assert MirrorWork(settings, mirror_engine, client=zgw_client).reconcile_if_due() is None
     with Session(mirror_engine) as db:
         assert db.get(ZgwJob, RECONCILE) is None

@@ -20,17 +20,22 @@ def graph_of(number: str) -> dict:
     zaak = fake.zaak(number)
     zaaktype = fake.zaaktypen[zaak["zaaktype"].rsplit("/", 1)[1]]
     resultaat = fake.resultaten.get(zaak["resultaat"].rsplit("/", 1)[1]) if zaak["resultaat"] else None
-    return copy.deepcopy({
-        "zaak": zaak,
-        "zaaktype": zaaktype,
-        "statustypen": [st for st in fake.statustypen.values() if st["zaaktype"] == zaaktype["url"]],
-        "statussen": [s for s in fake.statussen.values() if s["zaak"] == zaak["url"]],
-        "rollen": [r for r in fake.rollen.values() if r["zaak"] == zaak["url"]],
-        "resultaat": resultaat,
-        "resultaattype": fake.resultaattypen[resultaat["resultaattype"].rsplit("/", 1)[1]] if resultaat else None,
-        "documenten": [{"link": link, "document": fake.documenten[link["informatieobject"].rsplit("/", 1)[1]]}
-                       for link in fake.zios.values() if link["zaak"] == zaak["url"]],
-    })
+    return copy.deepcopy(
+        {
+            "zaak": zaak,
+            "zaaktype": zaaktype,
+            "statustypen": [st for st in fake.statustypen.values() if st["zaaktype"] == zaaktype["url"]],
+            "statussen": [s for s in fake.statussen.values() if s["zaak"] == zaak["url"]],
+            "rollen": [r for r in fake.rollen.values() if r["zaak"] == zaak["url"]],
+            "resultaat": resultaat,
+            "resultaattype": fake.resultaattypen[resultaat["resultaattype"].rsplit("/", 1)[1]] if resultaat else None,
+            "documenten": [
+                {"link": link, "document": fake.documenten[link["informatieobject"].rsplit("/", 1)[1]]}
+                for link in fake.zios.values()
+                if link["zaak"] == zaak["url"]
+            ],
+        }
+    )
 
 
 def test_a_full_zaak_maps_one_to_one():
@@ -40,7 +45,9 @@ def test_a_full_zaak_maps_one_to_one():
     assert snapshot.case_type.code == "omgevingsvergunning-regulier"
     assert snapshot.case_type.legal_term == "P8W" and snapshot.case_type.max_extension == "P6W"
     assert snapshot.case_type.extension_allowed and snapshot.case_type.is_public
-    assert [step.order for step in snapshot.case_type.status_types] == sorted(step.order for step in snapshot.case_type.status_types)
+    assert [step.order for step in snapshot.case_type.status_types] == sorted(
+        step.order for step in snapshot.case_type.status_types
+    )
     assert snapshot.extension is not None and snapshot.extension.duration == "P6W"
     assert len(snapshot.statuses) == 3 and snapshot.current_status == snapshot.statuses[-1]
     assert snapshot.current_status.set_at.tzinfo is None  # naive UTC, as stored
@@ -58,12 +65,23 @@ def test_documents_are_filtered_by_the_confidentiality_allow_list():
     assert map_zaak(graph, frozenset({"openbaar"})).documents == ()
 
 
-@pytest.mark.parametrize(("words", "code"), [
-    ("Verleend", "granted"), ("Vergunning verleend", "granted"), ("Toegekend", "granted"),
-    ("Gedeeltelijk verleend", "partly_granted"), ("Geweigerd", "refused"), ("Afgewezen", "refused"),
-    ("Ingetrokken", "withdrawn"), ("Buiten behandeling gesteld", "not_admissible"),
-    ("Bezwaar ongegrond", "refused"), ("Bezwaar gegrond", "granted"), ("Afgehandeld", "completed"), ("", "completed"),
-])
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("Verleend", "granted"),
+        ("Vergunning verleend", "granted"),
+        ("Toegekend", "granted"),
+        ("Gedeeltelijk verleend", "partly_granted"),
+        ("Geweigerd", "refused"),
+        ("Afgewezen", "refused"),
+        ("Ingetrokken", "withdrawn"),
+        ("Buiten behandeling gesteld", "not_admissible"),
+        ("Bezwaar ongegrond", "refused"),
+        ("Bezwaar gegrond", "granted"),
+        ("Afgehandeld", "completed"),
+        ("", "completed"),
+    ],
+)
 def test_result_words(words, code):
     assert result_code(words) == code
 
@@ -81,47 +99,100 @@ def _break(path: str, value):
     return graph
 
 
-@pytest.mark.parametrize(("path", "value", "field"), [
-    ("zaak.identificatie", KeyError, "zaak.identificatie"),
-    ("zaak.identificatie", "ZAAK 1/../x", "zaak.identificatie"),
-    ("zaak.startdatum", "yesterday", "zaak.startdatum"),
-    ("zaak.bronorganisatie", "123456789", "zaak.bronorganisatie"),
-    ("zaak.vertrouwelijkheidaanduiding", "topgeheim", "zaak.vertrouwelijkheidaanduiding"),
-    ("zaak.verlenging", {"reden": "x", "duur": "PT5H"}, "zaak.verlenging.duur"),
-    ("zaak.opschorting", "ja", "zaak.opschorting"),
-    ("zaak.zaaktype", "http://zgw.test/catalogi/api/v1/zaaktypen/other", "zaak.zaaktype"),
-    ("zaaktype.doorlooptijd", "acht weken", "zaaktype.doorlooptijd"),
-    ("zaaktype.indicatieInternOfExtern", "beide", "zaaktype.indicatieInternOfExtern"),
-    ("zaaktype.verlengingMogelijk", "ja", "zaaktype.verlengingMogelijk"),
-    ("statustypen.0.volgnummer", "1", "statustype.volgnummer"),
-    ("statussen.0.datumStatusGezet", "gisteren", "status.datumStatusGezet"),
-    ("statussen.0.statustype", "http://zgw.test/catalogi/api/v1/statustypen/unknown", "status.statustype"),
-    ("rollen.0.betrokkeneIdentificatie", {"inpBsn": "123456789"}, "rol.inpBsn"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("zaak.identificatie", KeyError, "zaak.identificatie"),
+        ("zaak.identificatie", "ZAAK 1/../x", "zaak.identificatie"),
+        ("zaak.startdatum", "yesterday", "zaak.startdatum"),
+        ("zaak.bronorganisatie", "123456789", "zaak.bronorganisatie"),
+        ("zaak.vertrouwelijkheidaanduiding", "topgeheim", "zaak.vertrouwelijkheidaanduiding"),
+        ("zaak.verlenging", {"reden": "x", "duur": "PT5H"}, "zaak.verlenging.duur"),
+        ("zaak.opschorting", "ja", "zaak.opschorting"),
+        ("zaak.zaaktype", "http://zgw.test/catalogi/api/v1/zaaktypen/other", "zaak.zaaktype"),
+        ("zaaktype.doorlooptijd", "acht weken", "zaaktype.doorlooptijd"),
+        ("zaaktype.indicatieInternOfExtern", "beide", "zaaktype.indicatieInternOfExtern"),
+        ("zaaktype.verlengingMogelijk", "ja", "zaaktype.verlengingMogelijk"),
+        ("statustypen.0.volgnummer", "1", "statustype.volgnummer"),
+        ("statussen.0.datumStatusGezet", "gisteren", "status.datumStatusGezet"),
+        ("statussen.0.statustype", "http://zgw.test/catalogi/api/v1/statustypen/unknown", "status.statustype"),
+        ("rollen.0.betrokkeneIdentificatie", {"inpBsn": "123456789"}, "rol.inpBsn"),
+    ],
+)
 def test_malformed_answers_are_refused_with_the_field(path, value, field):
     with pytest.raises(MappingError) as error:
         map_zaak(_break(path, value), ALLOWED)
     assert error.value.field == field
 
 
-@pytest.mark.parametrize(("rol", "expected"), [
-    ({"omschrijvingGeneriek": "initiator", "betrokkeneType": "natuurlijk_persoon",
-      "betrokkeneIdentificatie": {"inpBsn": "999993653", "voornamen": "Jan", "geslachtsnaam": "Jansen"}},
-     {"bsn": "999993653", "display_name": "Jan Jansen"}),
-    ({"omschrijvingGeneriek": "initiator", "betrokkeneType": "vestiging",
-      "betrokkeneIdentificatie": {"kvkNummer": "12345678", "vestigingsNummer": "000012345678", "handelsnaam": ["Bakkerij"]}},
-     {"kvk": "12345678", "branch_number": "000012345678", "display_name": "Bakkerij"}),
-    ({"omschrijvingGeneriek": "behandelaar", "betrokkeneType": "medewerker",
-      "betrokkeneIdentificatie": {"identificatie": "e.devries", "achternaam": "Vries"},
-      "contactpersoonRol": {"naam": "Eva de Vries", "telefoonnummer": "020 555 0101", "emailadres": "e@x.nl", "functie": "Jurist"}},
-     {"employee_login": "e.devries", "display_name": "Eva de Vries", "phone": "020 555 0101", "function": "Jurist"}),
-    ({"omschrijvingGeneriek": "initiator", "betrokkeneType": "organisatorische_eenheid",
-      "betrokkeneIdentificatie": {"identificatie": "KCC"}}, None),
-    ({"omschrijvingGeneriek": "onbekend", "betrokkeneType": "natuurlijk_persoon",
-      "betrokkeneIdentificatie": {"inpBsn": "999993653"}}, None),
-    ({"omschrijvingGeneriek": "initiator", "betrokkeneType": "natuurlijk_persoon",
-      "betrokkeneIdentificatie": {"anpIdentificatie": "X1"}}, None),
-])
+@pytest.mark.parametrize(
+    ("rol", "expected"),
+    [
+        (
+            {
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneType": "natuurlijk_persoon",
+                "betrokkeneIdentificatie": {"inpBsn": "999993653", "voornamen": "Jan", "geslachtsnaam": "Jansen"},
+            },
+            {"bsn": "999993653", "display_name": "Jan Jansen"},
+        ),
+        (
+            {
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneType": "vestiging",
+                "betrokkeneIdentificatie": {
+                    "kvkNummer": "12345678",
+                    "vestigingsNummer": "000012345678",
+                    "handelsnaam": ["Bakkerij"],
+                },
+            },
+            {"kvk": "12345678", "branch_number": "000012345678", "display_name": "Bakkerij"},
+        ),
+        (
+            {
+                "omschrijvingGeneriek": "behandelaar",
+                "betrokkeneType": "medewerker",
+                "betrokkeneIdentificatie": {"identificatie": "e.devries", "achternaam": "Vries"},
+                "contactpersoonRol": {
+                    "naam": "Eva de Vries",
+                    "telefoonnummer": "020 555 0101",
+                    "emailadres": "e@x.nl",
+                    "functie": "Jurist",
+                },
+            },
+            {
+                "employee_login": "e.devries",
+                "display_name": "Eva de Vries",
+                "phone": "020 555 0101",
+                "function": "Jurist",
+            },
+        ),
+        (
+            {
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneType": "organisatorische_eenheid",
+                "betrokkeneIdentificatie": {"identificatie": "KCC"},
+            },
+            None,
+        ),
+        (
+            {
+                "omschrijvingGeneriek": "onbekend",
+                "betrokkeneType": "natuurlijk_persoon",
+                "betrokkeneIdentificatie": {"inpBsn": "999993653"},
+            },
+            None,
+        ),
+        (
+            {
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneType": "natuurlijk_persoon",
+                "betrokkeneIdentificatie": {"anpIdentificatie": "X1"},
+            },
+            None,
+        ),
+    ],
+)
 def test_roles(rol, expected):
     role = map_role(rol)
     if expected is None:

@@ -58,8 +58,10 @@ def test_a_slow_case_system_does_not_slow_the_first_page(mirror_app, fake):
         assert page.status_code == 200
         assert "Dakkapel, Kerkstraat 12" in page.text  # what we have, straight away
         assert "We kijken in ons zaaksysteem" in page.text  # and that news may follow
-        print(f"\nmirror mode, case system at 2 s per request: sign-in {signed_in - started:.2f} s, "
-              f"first page {elapsed:.3f} s")
+        print(
+            f"\nmirror mode, case system at 2 s per request: sign-in {signed_in - started:.2f} s, "
+            f"first page {elapsed:.3f} s"
+        )
         assert signed_in - started < 2.0 + 1.5  # sign-in does not wait for the case system either
         assert elapsed < 1.0
     fake.delay = 0
@@ -91,12 +93,17 @@ def test_a_document_downloads_from_the_documenten_api_as_an_attachment(mirror_ap
         [document] = db.exec(select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))).all()
     with TestClient(mirror_app, base_url="http://127.0.0.1") as client:
         sign_in_resident(client, RESIDENT_A, level="substantieel")
-        assert f"/mijn-zaken/ZAAK-2026-0000103/documenten/{document.id}" in client.get("/mijn-zaken/ZAAK-2026-0000103").text
+        assert (
+            f"/mijn-zaken/ZAAK-2026-0000103/documenten/{document.id}"
+            in client.get("/mijn-zaken/ZAAK-2026-0000103").text
+        )
         response = client.get(f"/mijn-zaken/ZAAK-2026-0000103/documenten/{document.id}")
         assert response.status_code == 200
         assert response.content.startswith(b"%PDF-")
         assert response.headers["content-type"] == "application/pdf"
-        assert response.headers["content-disposition"].startswith('attachment; filename="besluit-ZAAK-2026-0000103.pdf"')
+        assert response.headers["content-disposition"].startswith(
+            'attachment; filename="besluit-ZAAK-2026-0000103.pdf"'
+        )
         assert response.headers["x-content-type-options"] == "nosniff"
         # the case system is down: a clear 503 page, not a 500
         fake.faults.append(Fault("/download", "500", times=10))

@@ -21,17 +21,31 @@ def test_the_document_allow_list_never_includes_intern_or_higher():
 
 
 def test_production_mirror_mode_needs_secrets_and_the_webhook_header():
-    base = {"env": "production", "secret_key": "x" * 40, "database_url": "postgresql+psycopg://a@b/c",
-                "simulator_enabled": False, "base_url": "https://mijnzaken.example", "zgw_zaken_url": "https://oz.example/zaken/api/v1"}
+    base = {
+        "env": "production",
+        "secret_key": "x" * 40,
+        "database_url": "postgresql+psycopg://a@b/c",
+        "simulator_enabled": False,
+        "base_url": "https://mijnzaken.example",
+        "zgw_zaken_url": "https://oz.example/zaken/api/v1",
+    }
     with pytest.raises(ConfigurationError) as error:
         Settings(**base).check_production()
     message = str(error.value)
-    assert "PORTAL_ZGW_CATALOGI_URL" in message and "PORTAL_ZGW_SECRET" in message and "PORTAL_ZGW_WEBHOOK_AUTH" in message
-    Settings(**base, zgw_catalogi_url="https://oz.example/catalogi/api/v1",
-             zgw_documenten_url="https://oz.example/documenten/api/v1", zgw_secret="s" * 40,
-             zgw_webhook_auth="Token " + "w" * 30).check_production()
+    assert (
+        "PORTAL_ZGW_CATALOGI_URL" in message and "PORTAL_ZGW_SECRET" in message and "PORTAL_ZGW_WEBHOOK_AUTH" in message
+    )
+    Settings(
+        **base,
+        zgw_catalogi_url="https://oz.example/catalogi/api/v1",
+        zgw_documenten_url="https://oz.example/documenten/api/v1",
+        zgw_secret="s" * 40,
+        zgw_webhook_auth="Token " + "w" * 30,
+    ).check_production()
 
 
 def test_the_callback_url_defaults_to_the_public_address():
-    assert Settings(env="test", base_url="https://mijnzaken.example/").effective_zgw_callback_url == \
-        "https://mijnzaken.example/api/zgw/notificaties"
+    assert (
+        Settings(env="test", base_url="https://mijnzaken.example/").effective_zgw_callback_url
+        == "https://mijnzaken.example/api/zgw/notificaties"
+    )

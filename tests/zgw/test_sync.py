@@ -24,16 +24,20 @@ def _notices(db, case, kind):
 
 
 def test_connecting_adopts_the_portals_own_cases_without_changing_them(fake, zgw_client, mirror_db, transport):
-    before = {case.number: (case.legal_deadline_on, case.current_status_id, case.closed_on)
-              for case in mirror_db.exec(select(Case)).all()}
+    before = {
+        case.number: (case.legal_deadline_on, case.current_status_id, case.closed_on)
+        for case in mirror_db.exec(select(Case)).all()
+    }
     notices_before = len(mirror_db.exec(select(Notice)).all())
     for zaak in list(fake.zaken.values()):
         outcome = sync_zaak(mirror_db, zgw_client, zaak["url"], ALLOWED, TODAY)
         assert not isinstance(outcome, str), outcome
         assert not outcome.created and outcome.notices == 0
     mirror_db.expire_all()
-    after = {case.number: (case.legal_deadline_on, case.current_status_id, case.closed_on)
-             for case in mirror_db.exec(select(Case)).all()}
+    after = {
+        case.number: (case.legal_deadline_on, case.current_status_id, case.closed_on)
+        for case in mirror_db.exec(select(Case)).all()
+    }
     assert after == before
     assert len(mirror_db.exec(select(Notice)).all()) == notices_before
     assert all(case.zgw_url and case.zgw_synced_at for case in mirror_db.exec(select(Case)).all())
@@ -62,7 +66,10 @@ def test_a_new_status_creates_one_notice_and_a_second_sync_changes_nothing(fake,
 def test_an_extension_set_in_the_case_system_moves_the_date_and_tells_the_resident(fake, zgw_client, mirror_db):
     url = fake.zaak("ZAAK-2026-0000102")["url"]  # kapvergunning, no extension yet
     first = sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY)
-    fake.zaak("ZAAK-2026-0000102")["verlenging"] = {"reden": "We wachten op advies van de bomendeskundige.", "duur": "P6W"}
+    fake.zaak("ZAAK-2026-0000102")["verlenging"] = {
+        "reden": "We wachten op advies van de bomendeskundige.",
+        "duur": "P6W",
+    }
     outcome = sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY)
     assert outcome.extension_changed and outcome.notices == 1
     assert outcome.deadline > first.deadline
@@ -96,7 +103,9 @@ def test_the_case_systems_deadline_is_kept_and_a_difference_is_flagged(fake, zgw
 def test_a_new_zaak_is_created_with_roles_steps_and_shared_documents_only(fake, zgw_client, mirror_db):
     fake.add_zaak("ZAAK-2026-0000999", "kapvergunning", "Linde achtertuin", TODAY - timedelta(days=3))
     fake.set_status("ZAAK-2026-0000999", 1, datetime(2026, 2, 27, 9, 0))
-    fake.add_rol("ZAAK-2026-0000999", "initiator", "natuurlijk_persoon", {"inpBsn": "123456782", "geslachtsnaam": "Vries"})
+    fake.add_rol(
+        "ZAAK-2026-0000999", "initiator", "natuurlijk_persoon", {"inpBsn": "123456782", "geslachtsnaam": "Vries"}
+    )
     fake.add_document("ZAAK-2026-0000999", "Situatietekening", "tekening.pdf", "zaakvertrouwelijk")
     fake.add_document("ZAAK-2026-0000999", "Advies boomdeskundige", "advies.pdf", "intern")
     fake.add_document("ZAAK-2026-0000999", "Politierapport", "rapport.pdf", "vertrouwelijk")
@@ -133,8 +142,13 @@ def test_a_failed_refresh_keeps_the_copy_and_says_why(fake, zgw_client, mirror_d
     sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY)
     before = _case(mirror_db, "ZAAK-2026-0000101")
     kept = (before.title_nl, before.legal_deadline_on, before.current_status_id, before.zgw_synced_at)
-    for kind, reason in (("500", "http_5xx"), ("invalid_json", "invalid_json"), ("schema_invalid", "invalid_body"),
-                         ("redirect", "redirect"), ("404", "not_found")):
+    for kind, reason in (
+        ("500", "http_5xx"),
+        ("invalid_json", "invalid_json"),
+        ("schema_invalid", "invalid_body"),
+        ("redirect", "redirect"),
+        ("404", "not_found"),
+    ):
         fake.faults.append(Fault("/zaken/api/v1/zaken/", kind, times=5))
         assert sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY) == reason
         fake.faults.clear()
@@ -161,11 +175,23 @@ def test_a_sync_found_extension_takes_the_consoles_path(fake, zgw_client, mirror
 
     fake.add_zaak("ZAAK-2026-0000998", "kapvergunning", "Eik voortuin", TODAY - timedelta(days=3))
     fake.set_status("ZAAK-2026-0000998", 1, datetime(2026, 2, 27, 9, 0))
-    fake.add_rol("ZAAK-2026-0000998", "initiator", "natuurlijk_persoon", {"inpBsn": "999993653", "geslachtsnaam": "Jansen"})
+    fake.add_rol(
+        "ZAAK-2026-0000998", "initiator", "natuurlijk_persoon", {"inpBsn": "999993653", "geslachtsnaam": "Jansen"}
+    )
     mirror_db.exec(delete(ContactPreference).where(ContactPreference.recipient_key == "bsn:999993653"))
-    mirror_db.add(ContactPreference(recipient_key="bsn:999993653", by_email=True, email="jan@example.nl",
-                                    email_confirmed_at=datetime(2026, 1, 1), by_sms=True, phone="+31612345678",
-                                    by_letter=True, postal_name="Jan Jansen", postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad"))
+    mirror_db.add(
+        ContactPreference(
+            recipient_key="bsn:999993653",
+            by_email=True,
+            email="jan@example.nl",
+            email_confirmed_at=datetime(2026, 1, 1),
+            by_sms=True,
+            phone="+31612345678",
+            by_letter=True,
+            postal_name="Jan Jansen",
+            postal_address="Dorpsstraat 1\n1234 AB Voorbeeldstad",
+        )
+    )
     mirror_db.commit()
     for number in ("ZAAK-2026-0000102", "ZAAK-2026-0000998"):
         assert not isinstance(sync_zaak(mirror_db, zgw_client, fake.zaak(number)["url"], ALLOWED, TODAY), str)
@@ -174,19 +200,32 @@ def test_a_sync_found_extension_takes_the_consoles_path(fake, zgw_client, mirror
     console_case = _case(mirror_db, "ZAAK-2026-0000998")
     eva = mirror_db.exec(select(Employee).where(Employee.login_id == "e.devries")).one()
     staff = Actor(kind="staff", audit_id="staff:e.devries", employee_id=eva.id, roles=frozenset({"case_handler"}))
-    extend_decision_date(mirror_db, staff, console_case.id, console_case.version, duration="P6W",
-                         reason_nl="We wachten op advies van de bomendeskundige.", today=TODAY)
+    extend_decision_date(
+        mirror_db,
+        staff,
+        console_case.id,
+        console_case.version,
+        duration="P6W",
+        reason_nl="We wachten op advies van de bomendeskundige.",
+        today=TODAY,
+    )
     # the case system: 0000102 gets a verlenging, found by the sync
-    fake.zaak("ZAAK-2026-0000102")["verlenging"] = {"reden": "We wachten op advies van de bomendeskundige.", "duur": "P6W"}
+    fake.zaak("ZAAK-2026-0000102")["verlenging"] = {
+        "reden": "We wachten op advies van de bomendeskundige.",
+        "duur": "P6W",
+    }
     synced = sync_zaak(mirror_db, zgw_client, fake.zaak("ZAAK-2026-0000102")["url"], ALLOWED, TODAY)
     assert synced.extension_changed and synced.notices == 1
     sync_case = _case(mirror_db, "ZAAK-2026-0000102")
 
     def trace(case):
         [notice] = _notices(mirror_db, case, "extension")
-        channels = sorted(row.channel for row in mirror_db.exec(select(Delivery).where(Delivery.notice_id == notice.id)))
-        [entry] = mirror_db.exec(select(AuditLog).where(AuditLog.action == "case.extend",
-                                                        AuditLog.object_id == case.number)).all()
+        channels = sorted(
+            row.channel for row in mirror_db.exec(select(Delivery).where(Delivery.notice_id == notice.id))
+        )
+        [entry] = mirror_db.exec(
+            select(AuditLog).where(AuditLog.action == "case.extend", AuditLog.object_id == case.number)
+        ).all()
         [extension] = mirror_db.exec(select(Extension).where(Extension.case_id == case.id)).all()
         body = notice.body_nl.replace(case.number, "N")
         return notice, channels, entry, extension, body

@@ -32,8 +32,9 @@ def _upload(db, fake, zgw_client, tmp_path) -> Document:
     assert not isinstance(sync_zaak(db, zgw_client, fake.zaak(WMO)["url"], ALLOWED, TODAY), str)
     case = db.exec(select(Case).where(Case.number == WMO)).one()
     request = db.exec(select(DocumentRequest).where(DocumentRequest.case_id == case.id)).one()
-    document = store_upload(db, case, request, CheckedFile("verklaring.pdf", "application/pdf", PDF),
-                            tmp_path, TODAY, to_case_system=True)
+    document = store_upload(
+        db, case, request, CheckedFile("verklaring.pdf", "application/pdf", PDF), tmp_path, TODAY, to_case_system=True
+    )
     assert document.zgw_upload_state == "pending" and document.zgw_url is None
     return document
 
@@ -43,15 +44,19 @@ def _state(db, document_id) -> Document:
     return db.get(Document, document_id)
 
 
-def test_an_upload_is_written_to_the_documenten_api_and_linked_to_the_zaak(fake, zgw_client, transport, mirror_db,
-                                                                           mirror_engine, tmp_path):
+def test_an_upload_is_written_to_the_documenten_api_and_linked_to_the_zaak(
+    fake, zgw_client, transport, mirror_db, mirror_engine, tmp_path
+):
     document = _upload(mirror_db, fake, zgw_client, tmp_path)
     assert push_pending(mirror_engine, zgw_client, tmp_path, fake.upload_informatieobjecttype, today=TODAY) == 1
     stored = _state(mirror_db, document.id)
     assert stored.zgw_upload_state == "sent" and stored.zgw_url and stored.zgw_upload_error == ""
     [created] = [item for item in fake.documenten.values() if item["url"] == stored.zgw_url]
     assert created["vertrouwelijkheidaanduiding"] == "zaakvertrouwelijk"
-    assert created["bestandsnaam"] == "verklaring.pdf" and created["informatieobjecttype"] == fake.upload_informatieobjecttype
+    assert (
+        created["bestandsnaam"] == "verklaring.pdf"
+        and created["informatieobjecttype"] == fake.upload_informatieobjecttype
+    )
     assert fake.inhoud[stored.zgw_url.rsplit("/", 1)[1]] == PDF
     [link] = [zio for zio in fake.zios.values() if zio["informatieobject"] == stored.zgw_url]
     assert link["zaak"] == fake.zaak(WMO)["url"]
@@ -80,8 +85,9 @@ def _last_post_body(transport, fake):
     return content
 
 
-def test_a_case_system_that_is_down_loses_nothing_and_the_worker_retries(fake, zgw_client, mirror_db, mirror_engine,
-                                                                         tmp_path):
+def test_a_case_system_that_is_down_loses_nothing_and_the_worker_retries(
+    fake, zgw_client, mirror_db, mirror_engine, tmp_path
+):
     document = _upload(mirror_db, fake, zgw_client, tmp_path)
     fake.faults.append(Fault("/documenten/api/v1/enkelvoudiginformatieobjecten", "503", times=10))
     push_pending(mirror_engine, zgw_client, tmp_path, fake.upload_informatieobjecttype)
@@ -137,8 +143,12 @@ def test_a_residents_upload_in_mirror_mode_reaches_the_case_system(mirror_app, f
     with TestClient(mirror_app, base_url="http://127.0.0.1") as client:
         sign_in_resident(client, RESIDENT_B, level="substantieel")
         token = csrf_of(client.get(f"/mijn-zaken/{WMO}").text)
-        response = client.post(f"/mijn-zaken/{WMO}/documenten", data={"csrf_token": token, "verzoek": str(request_id)},
-                               files={"bestand": ("verklaring.pdf", PDF, "application/pdf")}, follow_redirects=False)
+        response = client.post(
+            f"/mijn-zaken/{WMO}/documenten",
+            data={"csrf_token": token, "verzoek": str(request_id)},
+            files={"bestand": ("verklaring.pdf", PDF, "application/pdf")},
+            follow_redirects=False,
+        )
         assert response.status_code == 303
         page = client.get(response.headers["location"])
         assert "staat nog niet in ons zaaksysteem" in page.text
@@ -146,7 +156,9 @@ def test_a_residents_upload_in_mirror_mode_reaches_the_case_system(mirror_app, f
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             with Session(mirror_app.state.engine) as db:
-                state = db.exec(select(Document.zgw_upload_state).where(Document.document_request_id == request_id)).one()
+                state = db.exec(
+                    select(Document.zgw_upload_state).where(Document.document_request_id == request_id)
+                ).one()
             if state == "sent":
                 break
             time.sleep(0.1)

@@ -23,8 +23,15 @@ PATH = "/api/zgw/notificaties"
 
 def message(fake, number: str, **changes) -> dict:
     zaak = fake.zaak(number)
-    body = {"kanaal": "zaken", "hoofdObject": zaak["url"], "resource": "status", "resourceUrl": zaak["status"],
-            "actie": "create", "aanmaakdatum": "2026-03-02T09:00:00Z", "kenmerken": {"bronorganisatie": "001234560"}}
+    body = {
+        "kanaal": "zaken",
+        "hoofdObject": zaak["url"],
+        "resource": "status",
+        "resourceUrl": zaak["status"],
+        "actie": "create",
+        "aanmaakdatum": "2026-03-02T09:00:00Z",
+        "kenmerken": {"bronorganisatie": "001234560"},
+    }
     body.update(changes)
     return body
 
@@ -41,19 +48,24 @@ def _count(app) -> int:
         return db.exec(select(func.count()).select_from(ZgwNotification)).one()
 
 
-@pytest.mark.parametrize(("headers", "body", "status", "code"), [
-    ({}, None, 401, "unauthenticated"),
-    ({"Authorization": "Token wrong"}, None, 403, "forbidden"),
-    (AUTH, b"{not json", 400, "invalid_json"),
-    (AUTH, b"[]", 400, "invalid_json"),
-    (AUTH, {"actie": None}, 400, "missing_field"),
-    (AUTH, {"kanaal": "besluiten"}, 400, "unknown_channel"),
-    (AUTH, {"hoofdObject": "not a url"}, 400, "malformed_url"),
-    (AUTH, {"hoofdObject": "https://evil.example/zaken/api/v1/zaken/1"}, 400, "unknown_host"),
-    (AUTH, {"resourceUrl": "javascript:alert(1)"}, 400, "malformed_url"),
-    (AUTH, b"{" + b" " * 20000 + b"}", 413, "too_large"),
-])
-def test_bad_messages_are_refused_with_problem_json_and_nothing_is_stored(web, mirror_app, fake, headers, body, status, code):
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "code"),
+    [
+        ({}, None, 401, "unauthenticated"),
+        ({"Authorization": "Token wrong"}, None, 403, "forbidden"),
+        (AUTH, b"{not json", 400, "invalid_json"),
+        (AUTH, b"[]", 400, "invalid_json"),
+        (AUTH, {"actie": None}, 400, "missing_field"),
+        (AUTH, {"kanaal": "besluiten"}, 400, "unknown_channel"),
+        (AUTH, {"hoofdObject": "not a url"}, 400, "malformed_url"),
+        (AUTH, {"hoofdObject": "https://evil.example/zaken/api/v1/zaken/1"}, 400, "unknown_host"),
+        (AUTH, {"resourceUrl": "javascript:alert(1)"}, 400, "malformed_url"),
+        (AUTH, b"{" + b" " * 20000 + b"}", 413, "too_large"),
+    ],
+)
+def test_bad_messages_are_refused_with_problem_json_and_nothing_is_stored(
+    web, mirror_app, fake, headers, body, status, code
+):
     if body is None or isinstance(body, dict):
         body = json.dumps(message(fake, "ZAAK-2026-0000101", **(body or {}))).encode()
     response = web.post(PATH, content=body, headers={**headers, "Content-Type": "application/json"})
@@ -142,8 +154,15 @@ def test_a_document_message_refreshes_the_zaken_it_belongs_to(web, mirror_app, f
     runtime = mirror_app.state.zgw
     runtime.kick_worker = lambda: None
     document = fake.add_document("ZAAK-2026-0000102", "Aanvullende tekening", "tekening.pdf", "openbaar")
-    body = {"kanaal": "documenten", "hoofdObject": document, "resource": "enkelvoudiginformatieobject",
-            "resourceUrl": document, "actie": "create", "aanmaakdatum": "2026-03-02T09:00:00Z", "kenmerken": {}}
+    body = {
+        "kanaal": "documenten",
+        "hoofdObject": document,
+        "resource": "enkelvoudiginformatieobject",
+        "resourceUrl": document,
+        "actie": "create",
+        "aanmaakdatum": "2026-03-02T09:00:00Z",
+        "kenmerken": {},
+    }
     assert web.post(PATH, json=body, headers=AUTH).status_code == 204
     process_pending(mirror_app.state.engine, runtime.client, runtime.allowed, today=TODAY)
     with Session(mirror_app.state.engine) as db:
@@ -190,8 +209,14 @@ def test_several_workers_handle_each_message_once(web, mirror_app, fake):
     for number in numbers:
         assert web.post(PATH, json=message(fake, number), headers=AUTH).status_code == 204
     handled = []
-    workers = [threading.Thread(target=lambda: handled.append(
-        process_pending(mirror_app.state.engine, runtime.client, runtime.allowed, today=TODAY))) for _ in range(3)]
+    workers = [
+        threading.Thread(
+            target=lambda: handled.append(
+                process_pending(mirror_app.state.engine, runtime.client, runtime.allowed, today=TODAY)
+            )
+        )
+        for _ in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -23,7 +23,12 @@ MAX_NOTE = 2000
 
 
 def answer_callback(
-    db: Session, actor: Actor, callback_id: int | None, version: int, note_nl: str = "", note_en: str = "",
+    db: Session,
+    actor: Actor,
+    callback_id: int | None,
+    version: int,
+    note_nl: str = "",
+    note_en: str = "",
 ) -> CallbackRequest:
     """``version`` is the version of the callback's case (a callback always belongs to a
     case here: the console and the API reach callbacks through their case)."""
@@ -42,8 +47,16 @@ def answer_callback(
         db.flush()
         if note_nl.strip():
             subject = both_languages(lambda: _("New message about your case %(number)s", number=case.number))
-            notify_applicants(db, case, actor, kind="message", subject=subject,
-                              body=(note_nl.strip(), (note_en or note_nl).strip()), action=f"callback:{callback.id}")
-        audit(db, actor, "case.answer_callback", "callback", callback.id,
-              {"case": case.number, "version": case.version})
+            notify_applicants(
+                db,
+                case,
+                actor,
+                kind="message",
+                subject=subject,
+                body=(note_nl.strip(), (note_en or note_nl).strip()),
+                action=f"callback:{callback.id}",
+            )
+        audit(
+            db, actor, "case.answer_callback", "callback", callback.id, {"case": case.number, "version": case.version}
+        )
     return callback

@@ -29,11 +29,14 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
         if employee is None:
             raise ChangeRefused("handler", "Choose a handler.")
         if not employee.is_active:
-            raise ChangeRefused("handler", "%(name)s no longer works on cases. Choose someone else.", name=employee.name)
+            raise ChangeRefused(
+                "handler", "%(name)s no longer works on cases. Choose someone else.", name=employee.name
+            )
         if actor.team_id is not None and employee.team_id != actor.team_id:
             raise ChangeRefused("handler", "Choose someone from your own team.")
-        role = db.exec(select(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar")
-                       .order_by(col(Role.id).desc())).first()
+        role = db.exec(
+            select(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar").order_by(col(Role.id).desc())
+        ).first()
         previous = role.employee_id if role is not None else None
         if previous == employee.id:
             raise ChangeRefused("handler", "%(name)s already handles this case.", name=employee.name)
@@ -49,14 +52,25 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
 
         def body() -> str:
             if employee.show_direct_contact:
-                return _("%(name)s now handles your case. You can find their contact details on the case page.",
-                         name=employee.name)
-            return _("Someone from %(team)s now handles your case. Questions? Contact the team; the details are on the case page.",
-                     team=(team.name_en if current_language() == "en" else team.name_nl) if team is not None else "")
+                return _(
+                    "%(name)s now handles your case. You can find their contact details on the case page.",
+                    name=employee.name,
+                )
+            return _(
+                "Someone from %(team)s now handles your case. Questions? Contact the team; the details are on the case page.",
+                team=(team.name_en if current_language() == "en" else team.name_nl) if team is not None else "",
+            )
 
         subject = both_languages(lambda: _("New contact person for your case %(number)s", number=case.number))
-        notify_applicants(db, case, actor, kind="message", subject=subject, body=both_languages(body),
-                          action="assign_handler")
-        audit(db, actor, "case.assign_handler", "case", case.number,
-              {"from": previous, "to": employee.id, "version": case.version})
+        notify_applicants(
+            db, case, actor, kind="message", subject=subject, body=both_languages(body), action="assign_handler"
+        )
+        audit(
+            db,
+            actor,
+            "case.assign_handler",
+            "case",
+            case.number,
+            {"from": previous, "to": employee.id, "version": case.version},
+        )
     return role

@@ -98,8 +98,10 @@ def case_in_reach(actor: Actor) -> ColumnElement[bool]:
     if actor.team_id is None:
         return col(Case.id).is_not(None)
     handler_in_team = exists().where(
-        col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar",
-        col(Role.employee_id) == col(Employee.id), col(Employee.team_id) == actor.team_id,
+        col(Role.case_id) == col(Case.id),
+        col(Role.role_type) == "behandelaar",
+        col(Role.employee_id) == col(Employee.id),
+        col(Employee.team_id) == actor.team_id,
     )
     any_handler = exists().where(col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar")
     return or_(handler_in_team, not_(any_handler))
@@ -107,7 +109,8 @@ def case_in_reach(actor: Actor) -> ColumnElement[bool]:
 
 def find_case(db: Session, actor: Actor, case_id: int) -> tuple[Case, CaseType]:
     row = db.exec(
-        select(Case, CaseType).join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
         .where(col(Case.id) == case_id, case_in_reach(actor))
     ).first()
     if row is None:
@@ -123,13 +126,18 @@ def lock_case(db: Session, actor: Actor, case_id: int, version: int | None) -> t
     if not isinstance(version, int) or isinstance(version, bool):
         raise ChangeRefused("version", "The form is incomplete. Open the case again and repeat your change.")
     if version != case.version:
-        raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
+        raise ChangeRefused(
+            "version", "Someone else changed this case in the meantime. Check the case and repeat your change."
+        )
     result = db.execute(
-        update(Case).where(and_(col(Case.id) == case.id, col(Case.version) == version))
+        update(Case)
+        .where(and_(col(Case.id) == case.id, col(Case.version) == version))
         .values(version=Case.version + 1, last_activity_at=utcnow())
     )
     if not isinstance(result, CursorResult) or result.rowcount != 1:
-        raise ChangeRefused("version", "Someone else changed this case in the meantime. Check the case and repeat your change.")
+        raise ChangeRefused(
+            "version", "Someone else changed this case in the meantime. Check the case and repeat your change."
+        )
     db.refresh(case)
     return case, case_type
 
@@ -149,13 +157,22 @@ def both_languages(build: Callable[[], T]) -> tuple[T, T]:
 
 
 def notify_applicants(
-    db: Session, case: Case, actor: Actor, *, kind: str, subject: tuple[str, str], body: tuple[str, str],
-    facts: dict[str, object] | None = None, action: str,
+    db: Session,
+    case: Case,
+    actor: Actor,
+    *,
+    kind: str,
+    subject: tuple[str, str],
+    body: tuple[str, str],
+    facts: dict[str, object] | None = None,
+    action: str,
 ) -> int:
     """The resident notice of one change, to every applicant of the case; returns how many.
     The dedupe key names the case version, so a retried request cannot add a second one."""
     applicants = db.exec(
-        select(Role).where(col(Role.case_id) == case.id, col(Role.role_type).in_(APPLICANT_ROLES)).order_by(col(Role.id))
+        select(Role)
+        .where(col(Role.case_id) == case.id, col(Role.role_type).in_(APPLICANT_ROLES))
+        .order_by(col(Role.id))
     ).all()
     made = 0
     for role in applicants:
@@ -163,8 +180,13 @@ def notify_applicants(
             continue
         who = f"bsn:{role.bsn}" if role.bsn else f"kvk:{role.kvk}:{role.branch_number or ''}"
         _notice, new = create_notice(
-            db, kind=kind, subject=subject, body=body, case=case,
-            recipient_bsn=role.bsn, recipient_kvk=None if role.bsn else role.kvk,
+            db,
+            kind=kind,
+            subject=subject,
+            body=body,
+            case=case,
+            recipient_bsn=role.bsn,
+            recipient_kvk=None if role.bsn else role.kvk,
             recipient_branch=None if role.bsn else role.branch_number,
             facts={"case_number": case.number, **(facts or {})},
             dedupe_key=f"change:{case.id}:{case.version}:{action}:{who}"[:200],
@@ -175,8 +197,17 @@ def notify_applicants(
 
 
 def audit(db: Session, actor: Actor, action: str, object_type: str, object_id: object, detail: dict[str, Any]) -> None:
-    record(db, actor.audit_kind, actor.audit_id, action, object_type, str(object_id),
-           client_ip=actor.client_ip, detail=detail, commit=False)
+    record(
+        db,
+        actor.audit_kind,
+        actor.audit_id,
+        action,
+        object_type,
+        str(object_id),
+        client_ip=actor.client_ip,
+        detail=detail,
+        commit=False,
+    )
 
 
 @contextmanager

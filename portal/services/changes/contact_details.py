@@ -14,7 +14,13 @@ _PHONE_CHARACTERS = set("0123456789 +-()")
 
 
 def set_contact_details(
-    db: Session, actor: Actor, employee_id: int | None, *, email: str, direct_phone: str, show_direct_contact: bool,
+    db: Session,
+    actor: Actor,
+    employee_id: int | None,
+    *,
+    email: str,
+    direct_phone: str,
+    show_direct_contact: bool,
 ) -> Employee:
     """No case changes, so no case lock and no resident notice; every change is audited."""
     with one_transaction(db):
@@ -28,15 +34,30 @@ def set_contact_details(
         except ReachabilityError:
             raise ChangeRefused("email", "Enter an e-mail address like name@example.nl.") from None
         phone = (direct_phone or "").strip()
-        if len(phone) > MAX_PHONE or not set(phone) <= _PHONE_CHARACTERS or (phone and sum(c.isdigit() for c in phone) < 8):
-            raise ChangeRefused("direct_phone", "Enter a phone number of at least 8 digits, like 070 123 45 67, or leave it empty.")
-        before = {"email": employee.email, "direct_phone": employee.direct_phone,
-                  "show_direct_contact": employee.show_direct_contact}
+        if (
+            len(phone) > MAX_PHONE
+            or not set(phone) <= _PHONE_CHARACTERS
+            or (phone and sum(c.isdigit() for c in phone) < 8)
+        ):
+            raise ChangeRefused(
+                "direct_phone", "Enter a phone number of at least 8 digits, like 070 123 45 67, or leave it empty."
+            )
+        before = {
+            "email": employee.email,
+            "direct_phone": employee.direct_phone,
+            "show_direct_contact": employee.show_direct_contact,
+        }
         employee.email = clean_email
         employee.direct_phone = phone
         employee.show_direct_contact = bool(show_direct_contact)
         db.add(employee)
         db.flush()
-        audit(db, actor, "employee.contact_details", "employee", employee.id,
-              {"before": before, "show_direct_contact": employee.show_direct_contact})
+        audit(
+            db,
+            actor,
+            "employee.contact_details",
+            "employee",
+            employee.id,
+            {"before": before, "show_direct_contact": employee.show_direct_contact},
+        )
     return employee

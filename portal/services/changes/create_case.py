@@ -55,9 +55,20 @@ def _next_number(db: Session, today: date) -> str:
 
 
 def create_case(
-    db: Session, actor: Actor, *, case_type_code: str, title_nl: str, title_en: str = "", received_on: date | None,
-    bsn: str | None = None, kvk: str | None = None, branch_number: str | None = None, display_name: str = "",
-    address: str = "", number: str | None = None, today: date | None = None,
+    db: Session,
+    actor: Actor,
+    *,
+    case_type_code: str,
+    title_nl: str,
+    title_en: str = "",
+    received_on: date | None,
+    bsn: str | None = None,
+    kvk: str | None = None,
+    branch_number: str | None = None,
+    display_name: str = "",
+    address: str = "",
+    number: str | None = None,
+    today: date | None = None,
 ) -> Case:
     today = today or clock.today()
     with one_transaction(db):
@@ -80,47 +91,89 @@ def create_case(
                 raise ChangeRefused("number", "A case number has at most 40 letters, digits and dashes.")
             if db.exec(select(Case.id).where(Case.number == number)).first() is not None:
                 raise ChangeRefused("number", "A case with this number already exists.")
-        first = db.exec(select(StatusType).where(col(StatusType.case_type_id) == case_type.id).order_by(col(StatusType.order))).first()
+        first = db.exec(
+            select(StatusType).where(col(StatusType.case_type_id) == case_type.id).order_by(col(StatusType.order))
+        ).first()
         case = Case(
-            number=number or _next_number(db, today), case_type_id=id_of(case_type), organisation_id=case_type.organisation_id,
-            title_nl=title_nl, title_en=title_en or title_nl, address=address.strip(), received_on=received_on,
+            number=number or _next_number(db, today),
+            case_type_id=id_of(case_type),
+            organisation_id=case_type.organisation_id,
+            title_nl=title_nl,
+            title_en=title_en or title_nl,
+            address=address.strip(),
+            received_on=received_on,
             current_status_id=first.id if first else None,
         )
         db.add(case)
         db.flush()
         case_id = id_of(case)
-        db.add(Role(case_id=case_id, role_type="initiator", bsn=bsn, kvk=kvk, branch_number=branch_number,
-                    display_name=display_name.strip()[:200]))
+        db.add(
+            Role(
+                case_id=case_id,
+                role_type="initiator",
+                bsn=bsn,
+                kvk=kvk,
+                branch_number=branch_number,
+                display_name=display_name.strip()[:200],
+            )
+        )
         if first is not None:
             db.add(StatusHistory(case_id=case_id, status_type_id=id_of(first), set_by_employee_id=actor.employee_id))
         db.flush()
         result = refresh_legal_deadline(db, case, today)
         subject = both_languages(lambda: _("We have received your request (%(number)s)", number=case.number))
-        body = both_languages(lambda: _(
-            "We have received your request. Your case number is %(number)s. We will decide by %(date)s at the latest.",
-            number=case.number, date=format_date(result.deadline)))
+        body = both_languages(
+            lambda: _(
+                "We have received your request. Your case number is %(number)s. We will decide by %(date)s at the latest.",
+                number=case.number,
+                date=format_date(result.deadline),
+            )
+        )
         notify_applicants(db, case, actor, kind="acknowledgement", subject=subject, body=body, action="create")
         audit(db, actor, "case.create", "case", case.number, {"case_type": case_type.code, "version": case.version})
     return case
 
 
 def add_party(
-    db: Session, actor: Actor, case_id: int, version: int, *, role_type: str, bsn: str | None = None,
-    kvk: str | None = None, branch_number: str | None = None, display_name: str = "",
+    db: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    *,
+    role_type: str,
+    bsn: str | None = None,
+    kvk: str | None = None,
+    branch_number: str | None = None,
+    display_name: str = "",
 ) -> Role:
     with one_transaction(db):
         case, _case_type = lock_case(db, actor, case_id, version)
         if role_type not in ROLE_FOR_PARTY:
             raise ChangeRefused("role_type", "Choose the party's role: initiator, mede_initiator or belanghebbende.")
         bsn, kvk, branch_number = check_party(bsn, kvk, branch_number)
-        duplicate = db.exec(select(Role.id).where(Role.case_id == case.id, Role.role_type == role_type,
-                                                  Role.bsn == bsn if bsn else Role.kvk == kvk)).first()
+        duplicate = db.exec(
+            select(Role.id).where(
+                Role.case_id == case.id, Role.role_type == role_type, Role.bsn == bsn if bsn else Role.kvk == kvk
+            )
+        ).first()
         if duplicate is not None:
             raise ChangeRefused("bsn" if bsn else "kvk", "This party already has this role in the case.")
-        role = Role(case_id=id_of(case), role_type=role_type, bsn=bsn, kvk=kvk, branch_number=branch_number,
-                    display_name=(display_name or "").strip()[:200])
+        role = Role(
+            case_id=id_of(case),
+            role_type=role_type,
+            bsn=bsn,
+            kvk=kvk,
+            branch_number=branch_number,
+            display_name=(display_name or "").strip()[:200],
+        )
         db.add(role)
         db.flush()
-        audit(db, actor, "case.add_party", "case", case.number, {"role_id": role.id, "role_type": role_type,
-                                                                 "version": case.version})
+        audit(
+            db,
+            actor,
+            "case.add_party",
+            "case",
+            case.number,
+            {"role_id": role.id, "role_type": role_type, "version": case.version},
+        )
     return role

@@ -61,8 +61,13 @@ def parse_duration(raw: str | None) -> Term:
 
 
 def plan_extension(
-    db: Session, case: Case, case_type: CaseType, duration: str | None, reason: str = "",
-    confirm_late: bool = False, today: date | None = None,
+    db: Session,
+    case: Case,
+    case_type: CaseType,
+    duration: str | None,
+    reason: str = "",
+    confirm_late: bool = False,
+    today: date | None = None,
 ) -> ExtensionPlan:
     """Run the engine with the planned extension added (no writes)."""
     today = today or clock.today()
@@ -71,29 +76,46 @@ def plan_extension(
     current = deadline_for_case(db, case, today)
     existing = [check.extension for check in current.extension_checks]
     check = check_planned_extension(current, rules, today, term, existing, reason)
-    return ExtensionPlan(term.to_iso8601(), check, _refusal(check, case_type, confirm_late), not check.announced_in_time)
+    return ExtensionPlan(
+        term.to_iso8601(), check, _refusal(check, case_type, confirm_late), not check.announced_in_time
+    )
 
 
 def _refusal(check: ExtensionCheck, case_type: CaseType, confirm_late: bool) -> ChangeRefused | None:
     problems = check.problems
     if "extension_not_allowed" in problems:
-        return ChangeRefused("duration", "This kind of case cannot be extended (%(source)s).", source=case_type.legal_source)
+        return ChangeRefused(
+            "duration", "This kind of case cannot be extended (%(source)s).", source=case_type.legal_source
+        )
     if "extension_too_many" in problems:
-        return ChangeRefused("duration", "This case has already been extended as often as the law allows (%(count)s times).",
-                             count=case_type.max_extensions or 0)
+        return ChangeRefused(
+            "duration",
+            "This case has already been extended as often as the law allows (%(count)s times).",
+            count=case_type.max_extensions or 0,
+        )
     if "extension_too_long" in problems:
-        return ChangeRefused("duration", "This is longer than the law allows for this kind of case: at most %(max)s in total. Choose a shorter time.",
-                             max=format_term(case_type.max_extension))
+        return ChangeRefused(
+            "duration",
+            "This is longer than the law allows for this kind of case: at most %(max)s in total. Choose a shorter time.",
+            max=format_term(case_type.max_extension),
+        )
     if "extension_late" in problems and not confirm_late:
-        return ChangeRefused("confirm_late",
-                             "The decision date (%(date)s) has passed. An extension now does not move it (Awb article 4:14). "
-                             "Tick the box to record it anyway: it is marked as late and the resident is told their rights.",
-                             date=format_date(check.previous_deadline))
+        return ChangeRefused(
+            "confirm_late",
+            "The decision date (%(date)s) has passed. An extension now does not move it (Awb article 4:14). "
+            "Tick the box to record it anyway: it is marked as late and the resident is told their rights.",
+            date=format_date(check.previous_deadline),
+        )
     return None
 
 
 def preview_extension(
-    db: Session, actor: Actor, case_id: int, duration: str | None, confirm_late: bool = False, today: date | None = None,
+    db: Session,
+    actor: Actor,
+    case_id: int,
+    duration: str | None,
+    confirm_late: bool = False,
+    today: date | None = None,
 ) -> ExtensionPlan:
     """The console's preview step: the new legal date, or why it would be refused."""
     case, case_type = find_case(db, actor, case_id)
@@ -102,20 +124,46 @@ def preview_extension(
 
 
 def extend_decision_date(
-    db: Session, actor: Actor, case_id: int, version: int, *, duration: str | None, reason_nl: str,
-    reason_en: str = "", confirm_late: bool = False, today: date | None = None,
+    db: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    *,
+    duration: str | None,
+    reason_nl: str,
+    reason_en: str = "",
+    confirm_late: bool = False,
+    today: date | None = None,
 ) -> Extension:
     today = today or clock.today()
     with one_transaction(db):
         case, case_type = lock_case(db, actor, case_id, version)
-        extension = record_extension(db, actor, case, case_type, duration=duration, reason_nl=reason_nl,
-                                     reason_en=reason_en, confirm_late=confirm_late, today=today)
+        extension = record_extension(
+            db,
+            actor,
+            case,
+            case_type,
+            duration=duration,
+            reason_nl=reason_nl,
+            reason_en=reason_en,
+            confirm_late=confirm_late,
+            today=today,
+        )
     return extension
 
 
 def record_extension(
-    db: Session, actor: Actor, case: Case, case_type: CaseType, *, duration: str | None, reason_nl: str,
-    reason_en: str = "", confirm_late: bool = False, today: date, replaces: Extension | None = None,
+    db: Session,
+    actor: Actor,
+    case: Case,
+    case_type: CaseType,
+    *,
+    duration: str | None,
+    reason_nl: str,
+    reason_en: str = "",
+    confirm_late: bool = False,
+    today: date,
+    replaces: Extension | None = None,
 ) -> Extension:
     """Validate and write one extension, its audit row and the resident notice (with its
     outbox rows) in the caller's transaction, on a case the caller has locked
@@ -150,39 +198,66 @@ def record_extension(
         raise plan.refusal
     check = plan.check
     extension = Extension(
-        case_id=id_of(case), reason_nl=reason_nl, reason_en=reason_en or reason_nl, duration=plan.duration,
-        announced_on=announced_on, previous_deadline_on=check.previous_deadline, new_deadline_on=check.new_deadline,
-        recorded_by_employee_id=actor.employee_id, late=plan.late,
+        case_id=id_of(case),
+        reason_nl=reason_nl,
+        reason_en=reason_en or reason_nl,
+        duration=plan.duration,
+        announced_on=announced_on,
+        previous_deadline_on=check.previous_deadline,
+        new_deadline_on=check.new_deadline,
+        recorded_by_employee_id=actor.employee_id,
+        late=plan.late,
     )
     db.add(extension)
     db.flush()
     result = refresh_legal_deadline(db, case, today)
     rules = rules_for(case_type)
     facts = {
-        "old_date": check.previous_deadline.isoformat(), "new_date": check.new_deadline.isoformat(),
-        "reason_nl": extension.reason_nl, "reason_en": extension.reason_en,
-        "counting_date": result.deadline.isoformat(), "dwangsom_applies": rules.dwangsom_applies,
+        "old_date": check.previous_deadline.isoformat(),
+        "new_date": check.new_deadline.isoformat(),
+        "reason_nl": extension.reason_nl,
+        "reason_en": extension.reason_en,
+        "counting_date": result.deadline.isoformat(),
+        "dwangsom_applies": rules.dwangsom_applies,
     }
     if plan.late:
         facts["problem"] = "late"
     subject = both_languages(lambda: _("We need more time to decide (%(number)s)", number=case.number))
 
     def body() -> str:
-        lines = [_("We need more time to decide on your case. We now expect to decide by %(date)s.",
-                   date=format_date(check.new_deadline))]
+        lines = [
+            _(
+                "We need more time to decide on your case. We now expect to decide by %(date)s.",
+                date=format_date(check.new_deadline),
+            )
+        ]
         if plan.late:
-            lines.append(_("We told you this too late: the decision date had already passed on %(date)s. "
-                           "So that date still counts (Awb article 4:14). You may send us a notice of default (Awb article 4:17).",
-                           date=format_date(check.previous_deadline)))
+            lines.append(
+                _(
+                    "We told you this too late: the decision date had already passed on %(date)s. "
+                    "So that date still counts (Awb article 4:14). You may send us a notice of default (Awb article 4:17).",
+                    date=format_date(check.previous_deadline),
+                )
+            )
         return "\n\n".join(lines)
 
     dutch, english = both_languages(body)
-    notify_applicants(db, case, actor, kind="extension", subject=subject,
-                      body=(f"{dutch}\n\n{extension.reason_nl}", f"{english}\n\n{extension.reason_en}"),
-                      facts=facts, action="extend")
+    notify_applicants(
+        db,
+        case,
+        actor,
+        kind="extension",
+        subject=subject,
+        body=(f"{dutch}\n\n{extension.reason_nl}", f"{english}\n\n{extension.reason_en}"),
+        facts=facts,
+        action="extend",
+    )
     detail: dict[str, object] = {
-        "extension_id": extension.id, "duration": plan.duration, "late": plan.late,
-        "new_deadline": check.new_deadline.isoformat(), "version": case.version,
+        "extension_id": extension.id,
+        "duration": plan.duration,
+        "late": plan.late,
+        "new_deadline": check.new_deadline.isoformat(),
+        "version": case.version,
     }
     if actor.is_case_system:
         detail["problems"] = sorted(check.problems)

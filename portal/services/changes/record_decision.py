@@ -42,9 +42,20 @@ LETTER_PROBLEMS = {
 
 
 def record_decision(
-    db: Session, actor: Actor, case_id: int, version: int, *, result: str | None, text_nl: str = "",
-    text_en: str = "", decided_on: date | None = None, letter_name: str | None, letter_data: bytes,
-    upload_dir: Path, max_bytes: int, today: date | None = None,
+    db: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    *,
+    result: str | None,
+    text_nl: str = "",
+    text_en: str = "",
+    decided_on: date | None = None,
+    letter_name: str | None,
+    letter_data: bytes,
+    upload_dir: Path,
+    max_bytes: int,
+    today: date | None = None,
 ) -> Document:
     today = today or clock.today()
     decided_on = decided_on or today
@@ -58,7 +69,9 @@ def record_decision(
             check_not_future(decided_on, today, "decided_on")
             check_not_before_receipt(decided_on, case, "decided_on")
             if len(text_nl) > MAX_TEXT or len(text_en) > MAX_TEXT:
-                raise ChangeRefused("text_nl", "The explanation is too long: use at most %(max)s characters.", max=MAX_TEXT)
+                raise ChangeRefused(
+                    "text_nl", "The explanation is too long: use at most %(max)s characters.", max=MAX_TEXT
+                )
             try:
                 checked = check_upload(letter_name, letter_data, max_bytes)
             except UploadError as problem:
@@ -71,9 +84,15 @@ def record_decision(
             stored = upload_dir / storage_key
             stored.write_bytes(checked.data)
             letter = Document(
-                case_id=id_of(case), title="Besluit", filename=checked.filename, content_type=checked.content_type,
-                size_bytes=len(checked.data), sha256=hashlib.sha256(checked.data).hexdigest(),
-                storage_key=storage_key, uploaded_by="municipality", is_decision_letter=True,
+                case_id=id_of(case),
+                title="Besluit",
+                filename=checked.filename,
+                content_type=checked.content_type,
+                size_bytes=len(checked.data),
+                sha256=hashlib.sha256(checked.data).hexdigest(),
+                storage_key=storage_key,
+                uploaded_by="municipality",
+                is_decision_letter=True,
             )
             db.add(letter)
             case.result = result
@@ -81,23 +100,51 @@ def record_decision(
             case.result_text_en = (text_en or text_nl).strip()
             case.decided_on = decided_on
             case.closed_on = decided_on
-            final = db.exec(select(StatusType).where(col(StatusType.case_type_id) == case.case_type_id,
-                                                     col(StatusType.is_final).is_(True)).order_by(col(StatusType.order))).first()
+            final = db.exec(
+                select(StatusType)
+                .where(col(StatusType.case_type_id) == case.case_type_id, col(StatusType.is_final).is_(True))
+                .order_by(col(StatusType.order))
+            ).first()
             if final is not None:
                 case.current_status_id = final.id
-                db.add(StatusHistory(case_id=id_of(case), status_type_id=id_of(final), set_by_employee_id=actor.employee_id))
+                db.add(
+                    StatusHistory(
+                        case_id=id_of(case), status_type_id=id_of(final), set_by_employee_id=actor.employee_id
+                    )
+                )
             db.add(case)
             db.flush()
             subject = both_languages(lambda: _("We have decided on your case %(number)s", number=case.number))
-            body = both_languages(lambda: _(
-                "We decided on %(date)s. You can read the decision letter on the case page. "
-                "The letter also says what you can do if you do not agree.", date=format_date(decided_on)))
-            notify_applicants(db, case, actor, kind="decision",
-                              subject=subject,
-                              body=(f"{body[0]}\n\n{case.result_text_nl}".strip(), f"{body[1]}\n\n{case.result_text_en}".strip()),
-                              facts={"result": result, "decided_on": decided_on.isoformat()}, action="decide")
-            audit(db, actor, "case.decide", "case", case.number,
-                  {"result": result, "decided_on": decided_on.isoformat(), "document_id": letter.id, "version": case.version})
+            body = both_languages(
+                lambda: _(
+                    "We decided on %(date)s. You can read the decision letter on the case page. "
+                    "The letter also says what you can do if you do not agree.",
+                    date=format_date(decided_on),
+                )
+            )
+            notify_applicants(
+                db,
+                case,
+                actor,
+                kind="decision",
+                subject=subject,
+                body=(f"{body[0]}\n\n{case.result_text_nl}".strip(), f"{body[1]}\n\n{case.result_text_en}".strip()),
+                facts={"result": result, "decided_on": decided_on.isoformat()},
+                action="decide",
+            )
+            audit(
+                db,
+                actor,
+                "case.decide",
+                "case",
+                case.number,
+                {
+                    "result": result,
+                    "decided_on": decided_on.isoformat(),
+                    "document_id": letter.id,
+                    "version": case.version,
+                },
+            )
     except BaseException:
         if stored is not None:
             stored.unlink(missing_ok=True)

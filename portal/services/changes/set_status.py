@@ -67,8 +67,13 @@ def allowed_next_statuses(db: Session, case: Case) -> list[StatusType]:
 
 
 def set_status(
-    db: Session, actor: Actor, case_id: int, version: int, status_type_id: int | None,
-    note_nl: str = "", note_en: str = "",
+    db: Session,
+    actor: Actor,
+    case_id: int,
+    version: int,
+    status_type_id: int | None,
+    note_nl: str = "",
+    note_en: str = "",
 ) -> StatusHistory:
     with one_transaction(db):
         case, _case_type = lock_case(db, actor, case_id, version)
@@ -78,8 +83,16 @@ def set_status(
 
 
 def record_status(
-    db: Session, actor: Actor, case: Case, status: StatusType | None, *, note_nl: str = "", note_en: str = "",
-    set_at: datetime | None = None, zgw_url: str | None = None, announce: bool = True,
+    db: Session,
+    actor: Actor,
+    case: Case,
+    status: StatusType | None,
+    *,
+    note_nl: str = "",
+    note_en: str = "",
+    set_at: datetime | None = None,
+    zgw_url: str | None = None,
+    announce: bool = True,
 ) -> StatusHistory:
     """Validate and write one status, its audit row and (for a step marked ``notify``)
     the resident notice with its outbox rows, in the caller's transaction, on a case the
@@ -103,8 +116,14 @@ def record_status(
         if not actor.is_case_system:
             raise ChangeRefused("note_nl", "The explanation is too long: use at most %(max)s characters.", max=MAX_NOTE)
         note_nl, note_en = note_nl[:MAX_NOTE], note_en[:MAX_NOTE]
-    history = StatusHistory(case_id=id_of(case), status_type_id=id_of(status), note_nl=note_nl.strip(),
-                            note_en=note_en.strip(), set_by_employee_id=actor.employee_id, zgw_url=zgw_url)
+    history = StatusHistory(
+        case_id=id_of(case),
+        status_type_id=id_of(status),
+        note_nl=note_nl.strip(),
+        note_en=note_en.strip(),
+        set_by_employee_id=actor.employee_id,
+        zgw_url=zgw_url,
+    )
     if set_at is not None:
         history.set_at = set_at
     case.current_status_id = status.id
@@ -113,9 +132,27 @@ def record_status(
     db.flush()
     if status.notify and announce:
         preview = status_preview(case, status, note_nl.strip(), note_en.strip())
-        notify_applicants(db, case, actor, kind="status", subject=preview.subject, body=preview.body,
-                          facts={"status": status.name_nl}, action="set_status")
-    audit(db, actor, "case.set_status", "case", case.number,
-          {"status_type_id": status.id, "from": current.id if current else None, "version": case.version,
-           "announced": bool(status.notify and announce)})
+        notify_applicants(
+            db,
+            case,
+            actor,
+            kind="status",
+            subject=preview.subject,
+            body=preview.body,
+            facts={"status": status.name_nl},
+            action="set_status",
+        )
+    audit(
+        db,
+        actor,
+        "case.set_status",
+        "case",
+        case.number,
+        {
+            "status_type_id": status.id,
+            "from": current.id if current else None,
+            "version": case.version,
+            "announced": bool(status.notify and announce),
+        },
+    )
     return history
