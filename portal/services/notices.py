@@ -10,8 +10,6 @@ marking it read both need the case type's sign-in level (``access.level_allows``
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,14 +19,11 @@ from sqlmodel import Session, col, select
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.db import MAX_ID
-from portal.i18n import current_language, set_language
-from portal.i18n import gettext as _
-from portal.models import Case, CaseType, Notice, Role
+from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
 from portal.notify.outbox import enqueue_for_notice
 from portal.services import paging
 from portal.services.access import AssuranceTooLow, join_notice_cases, level_allows, visible_notices
-from portal.services.organisation import get_organisation
 
 
 def create_notice(
@@ -177,72 +172,3 @@ def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:
     db.exec(update(Notice).where(col(Notice.id) == notice_id, col(Notice.read_at).is_(None)).values(read_at=utcnow()))
     db.commit()
     return True
-
-
-# --------------------------------------------------------------------------- notices written in both languages
-
-
-@contextmanager
-def _language(language: str) -> Iterator[None]:
-    previous = current_language()
-    set_language(language)
-    try:
-        yield
-    finally:
-        set_language(previous)
-
-
-def _recipient(db: Session, case: Case) -> Role | None:
-    """The applicant (ZGW rol initiator) a case notice is addressed to."""
-    return db.exec(
-        select(Role)
-        .where(
-            col(Role.case_id) == case.id,
-            col(Role.role_type) == "initiator",
-            or_(col(Role.bsn).is_not(None), col(Role.kvk).is_not(None)),
-        )
-        .order_by(col(Role.id))
-    ).first()
-
-
-def create_case_notice(
-    db: Session,
-    case: Case,
-    kind: str,
-    dedupe_key: str,
-    write: Callable[[], tuple[str, str]],
-    sender_employee_id: int | None = None,
-    facts: dict[str, object] | None = None,
-) -> Notice | None:
-    """A notice about ``case`` for its applicant, through ``create_notice`` (so with its
-    outbox rows), once: a second call with the same ``dedupe_key`` (a redelivered
-    notification, a repeated sync) adds nothing and returns None.
-
-    ``write`` returns (subject, body) in the current language; it is called once in Dutch
-    and once in English, so both texts come from the same translated messages.
-    """
-    recipient = _recipient(db, case)
-    if recipient is None:
-        return None
-    organisation = get_organisation(db)
-    sender = organisation.name if organisation else ""
-    texts = {}
-    for language in ("nl", "en"):
-        with _language(language):
-            subject, body = write()
-            greeting = _("Dear %(name)s,", name=recipient.display_name) if recipient.display_name else _("Hello,")
-            texts[language] = (subject[:300], f"{greeting}\n\n{body}\n\n{_('Kind regards,')}\n{sender}"[:5000])
-    notice, new = create_notice(
-        db,
-        kind=kind,
-        subject=(texts["nl"][0], texts["en"][0]),
-        body=(texts["nl"][1], texts["en"][1]),
-        case=case,
-        recipient_bsn=recipient.bsn,
-        recipient_kvk=None if recipient.bsn else recipient.kvk,
-        recipient_branch=None if recipient.bsn else recipient.branch_number,
-        facts={"case_number": case.number, **(facts or {})},
-        dedupe_key=dedupe_key[:200],
-        sender_employee_id=sender_employee_id,
-    )
-    return notice if new else None
