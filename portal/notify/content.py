@@ -321,7 +321,7 @@ def _sms(message: Message, sender: str, phone: str) -> str:
     parts = [f"{sender}:", message.paragraphs[0]]
     parts.extend(f"{label}: {value}." for label, value in message.facts)
     if message.rights:
-        parts.append(_("You may have rights because of this; read more in Mijn Zaken."))
+        parts.append(_("You may have rights because of this."))
     parts.append(_("Read more: %(link)s", link=message.link))
     parts.append(_("Questions? Call %(phone)s.", phone=phone))
     return " ".join(parts)
