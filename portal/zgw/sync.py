@@ -263,8 +263,12 @@ def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
         row.zgw_download_url = document.download_url or None
         db.add(row)
     for row in existing.values():
-        if row.zgw_upload_state == "pending":
-            continue  # a resident's upload being linked to the zaak right now (portal.zgw.uploads)
+        if row.zgw_upload_state:
+            # A resident's own upload (portal.zgw.uploads) stays, whatever this snapshot says:
+            # it may have been fetched while the upload was being linked to the zaak (a sync
+            # racing the upload deleted the resident's document), and residents may always
+            # open what they sent themselves.
+            continue
         # Removed in the case system, or no longer shared (vertrouwelijkheidaanduiding).
         db.delete(row)
 

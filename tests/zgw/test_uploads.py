@@ -17,7 +17,9 @@ from devtools.fake_zgw.app import Fault
 from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest
 from portal.services.documents import CheckedFile, store_upload
-from portal.zgw.sync import sync_zaak
+from portal.zgw.fetch import fetch_zaak_graph
+from portal.zgw.mapping import map_zaak
+from portal.zgw.sync import apply_snapshot, sync_zaak
 from portal.zgw.uploads import push_pending
 from tests.auth_helpers import RESIDENT_B, sign_in_resident
 from tests.cases.conftest import csrf_of
@@ -69,6 +71,21 @@ def test_an_upload_is_written_to_the_documenten_api_and_linked_to_the_zaak(
     again = mirror_db.exec(select(Document).where(Document.zgw_url == stored.zgw_url)).all()
     assert [(row.id, row.uploaded_by) for row in again] == [(document.id, "applicant")]
     assert push_pending(mirror_engine, zgw_client, tmp_path, fake.upload_informatieobjecttype) == 0
+
+
+def test_a_snapshot_fetched_before_the_upload_was_linked_keeps_the_residents_document(
+    fake, zgw_client, mirror_db, mirror_engine, tmp_path
+):
+    """A sync that fetched the zaak while the upload was on its way must not delete the
+    upload when it applies that (now stale) snapshot afterwards."""
+    document = _upload(mirror_db, fake, zgw_client, tmp_path)
+    stale = map_zaak(fetch_zaak_graph(zgw_client, fake.zaak(WMO)["url"]), ALLOWED)  # no link to the upload yet
+    assert push_pending(mirror_engine, zgw_client, tmp_path, fake.upload_informatieobjecttype, today=TODAY) == 1
+    assert _state(mirror_db, document.id).zgw_upload_state == "sent"
+    apply_snapshot(mirror_db, stale, TODAY)
+    mirror_db.commit()
+    kept = _state(mirror_db, document.id)
+    assert kept is not None and kept.uploaded_by == "applicant" and kept.zgw_upload_state == "sent"
 
 
 def test_the_base64_inhoud_is_the_file(fake, zgw_client, transport, mirror_db, mirror_engine, tmp_path):
