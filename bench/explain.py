@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -105,7 +105,6 @@ def main() -> None:
                 f"{total:.1f} ms in PostgreSQL"
             )
             print("\n".join(lines))
-    _ = text
 
 
 if __name__ == "__main__":

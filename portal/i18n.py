@@ -99,6 +99,12 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:  # noqa: N802 -- the name gettext tools look for
+    """Marks a message id for the catalogue (portal.i18n_catalog); ``_()`` translates it
+    where the message is shown."""
+    return message
+
+
 def pick_language(cookie_value: str | None, accept_language: str | None) -> str:
     """The language cookie wins; then the browser's Accept-Language; then Dutch."""
     if cookie_value in LANGUAGES:

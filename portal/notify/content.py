@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from portal.clock import today
 from portal.domain.deadlines import MAX_PENALTY_DAYS, penalty_amount
-from portal.i18n import _, current_language, format_date, format_money, in_language
+from portal.i18n import N_, _, current_language, format_date, format_money, in_language
 from portal.models import Case, CaseType, Delivery, Employee, Notice, Organisation, Role, Team
 
 SENSITIVE_LEVELS = frozenset({"substantieel", "hoog"})
@@ -38,11 +38,6 @@ class Kind:
 
     subject: str
     lead: str
-
-
-def N_(message: str) -> str:
-    """Marks a message id for the catalogue; ``_()`` translates it when a message is built."""
-    return message
 
 
 KINDS: dict[str, Kind] = {

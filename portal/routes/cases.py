@@ -22,6 +22,7 @@ from portal.services import contact as contact_service
 from portal.services import documents as document_service
 from portal.services import overview as overview_service
 from portal.services.case_page import CaseNotFound, CasePageView, LevelTooLow, build_case_page
+from portal.services.paging import LINK_NOT_OURS
 from portal.templating import is_htmx, render
 from portal.zgw.client import ZgwError
 from portal.zgw.parties import sync_view
@@ -51,7 +52,7 @@ def filter_messages() -> dict[str, str]:
         "status:unknown": _(
             "This status filter does not exist. Choose open, closed or all. We show all cases instead."
         ),
-        "na:cursor": _("The page link is not valid (perhaps it was cut off). We show the first page instead."),
+        "na:cursor": _(LINK_NOT_OURS),
     }
 
 

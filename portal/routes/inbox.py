@@ -18,7 +18,7 @@ from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id, request_db
 from portal.i18n import gettext as _
 from portal.services import notices as notice_service
-from portal.services.paging import PageLinkError
+from portal.services import paging
 from portal.templating import context_processors, is_htmx, on_event_loop, render
 
 router = APIRouter()
@@ -54,12 +54,10 @@ def _notice_id(raw: str) -> int:
 
 @router.get("/berichten")
 def inbox(request: Request, principal: Applicant, db: DbSession):
-    link_error = None
-    try:
-        page = notice_service.list_notices(db, principal, request.query_params.get("na"))
-    except PageLinkError:
-        link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
-        page = notice_service.list_notices(db, principal)
+    page, bad_link = paging.page_or_first(
+        lambda link: notice_service.list_notices(db, principal, link), request.query_params.get("na")
+    )
+    link_error = _(paging.LINK_NOT_OURS) if bad_link else None
     return render(
         request,
         "pages/inbox/list.html",

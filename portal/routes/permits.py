@@ -16,8 +16,8 @@ from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
 from portal.i18n import gettext as _
+from portal.services import paging
 from portal.services import permits as permit_service
-from portal.services.paging import PageLinkError
 from portal.templating import render
 
 router = APIRouter()
@@ -27,13 +27,10 @@ router = APIRouter()
 def permits(request: Request, principal: Annotated[Principal, Depends(require_applicant)], db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
-    after = request.query_params.get("na")
-    link_error = None
-    try:
-        page = permit_service.list_permits(db, principal, clock.today(), after)
-    except PageLinkError:
-        link_error = _("The page link is not valid (perhaps it was cut off). We show the first page instead.")
-        page = permit_service.list_permits(db, principal, clock.today())
+    page, bad_link = paging.page_or_first(
+        lambda link: permit_service.list_permits(db, principal, clock.today(), link), request.query_params.get("na")
+    )
+    link_error = _(paging.LINK_NOT_OURS) if bad_link else None
     return render(
         request,
         "pages/permits/list.html",

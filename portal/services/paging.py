@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
+from typing import TypeVar
+
+from portal.i18n import N_
 
 PAGE_SIZE = 25
 MAX_LINK_LENGTH = 120
+LINK_NOT_OURS = N_("The page link is not valid (perhaps it was cut off). We show the first page instead.")
+Page = TypeVar("Page")
 
 
 class PageLinkError(ValueError):
@@ -36,3 +42,12 @@ def decode(text: str, count: int) -> list[str]:
     if len(parts) != count:
         raise PageLinkError(text[:20])
     return parts
+
+
+def page_or_first(load: Callable[[str | None], Page], link: str | None) -> tuple[Page, bool]:
+    """The page ``link`` names, or -- when the link is not ours -- the first page and True
+    (the page then shows LINK_NOT_OURS with a 400)."""
+    try:
+        return load(link), False
+    except PageLinkError:
+        return load(None), True

@@ -32,6 +32,7 @@ from portal.domain.reachability import (
     check_preference_form,
     recipient_key,
 )
+from portal.i18n import N_
 from portal.models import ContactPreference, EmailConfirmation
 from portal.notify.outbox import enqueue_email_confirmation
 from portal.services.audit import record
@@ -49,11 +50,6 @@ __all__ = [
 ]
 
 CONFIRM_PATH = "/e-mailadres-bevestigen"
-
-
-def N_(message: str) -> str:
-    """Marks a message id for the catalogue; the route translates it."""
-    return message
 
 
 # Refusal code (portal.domain.reachability) → the message shown next to the field.

@@ -11,10 +11,9 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from portal import clock
-from portal.i18n import _, format_date
+from portal.i18n import N_, _, format_date
 from portal.models import Document, StatusHistory, StatusType
 from portal.models.cases import RESULTS
-from portal.notify.content import N_
 from portal.services.changes.base import (
     Actor,
     ChangeRefused,
