@@ -19,6 +19,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+# The local sinks `make run` starts (devtools/notify_sink): refused in production.
+DEVELOPMENT_SMTP = ("127.0.0.1", 8025)
+DEVELOPMENT_NOTIFY = "http://127.0.0.1:8026"
+DEVELOPMENT_NOTIFY_KEY = "dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000"
+
+
 class ConfigurationError(RuntimeError):
     """A setting makes it unsafe or impossible to start; the message says which."""
 
@@ -219,8 +225,8 @@ class Settings(BaseSettings):
             problems.append("PORTAL_SECRET_KEY is not set (use at least 32 random characters)")
         elif len(self.secret_key) < 32:
             problems.append("PORTAL_SECRET_KEY is shorter than 32 characters")
-        if not self.database_url:
-            problems.append("PORTAL_DATABASE_URL is not set (production needs PostgreSQL)")
+        problems.extend(self.database_problems())
+        problems.extend(self.channel_problems())
         if self.simulator_enabled:
             problems.append("PORTAL_SIMULATOR_ENABLED must be false: the login simulator is for development only")
         if not self.base_url.startswith("https://"):
@@ -236,6 +242,36 @@ class Settings(BaseSettings):
                 problems.append("PORTAL_ZGW_WEBHOOK_AUTH must be set (at least 20 characters)")
         if problems:
             raise ConfigurationError("Refusing to start in production mode:\n- " + "\n- ".join(problems))
+
+    def database_problems(self) -> list[str]:
+        if not self.database_url:
+            return ["PORTAL_DATABASE_URL is not set (production needs PostgreSQL)"]
+        if not self.database_url.startswith("postgresql"):
+            # SQLite is the zero-configuration default for one developer: one writer at a time,
+            # no SKIP LOCKED for the workers, no second app worker on another machine.
+            return ["PORTAL_DATABASE_URL must be a PostgreSQL URL in production (SQLite is for development)"]
+        return []
+
+    def channel_problems(self) -> list[str]:
+        """Production must not send notices to the development sinks (devtools/notify_sink):
+        a resident's e-mail would vanish into a local folder. E-mail is always a channel (the
+        confirmation link, notices), so its server must be named; SMS is a channel only with a
+        Notify key, and then its service must be named too; letters go to a folder the print
+        street reads, so that folder must be named."""
+        problems = []
+        chosen = self.model_fields_set
+        if "smtp_host" not in chosen or (self.smtp_host, self.smtp_port) == DEVELOPMENT_SMTP:
+            problems.append(
+                "PORTAL_SMTP_HOST (and _PORT) must name the municipality's mail server, not the development sink"
+            )
+        if self.notify_api_key:
+            if "notify_base_url" not in chosen or self.notify_base_url.rstrip("/") == DEVELOPMENT_NOTIFY:
+                problems.append("PORTAL_NOTIFY_BASE_URL must name the Notify service, not the development sink")
+            if self.notify_api_key == DEVELOPMENT_NOTIFY_KEY:
+                problems.append("PORTAL_NOTIFY_API_KEY is the development key of the local sink")
+        if self.letter_dir is None:
+            problems.append("PORTAL_LETTER_DIR must name the folder the print street collects letters from")
+        return problems
 
     def resolved_secret_key(self) -> str:
         """The signing key. In development it is generated once into var/ so

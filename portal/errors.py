@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -59,8 +59,16 @@ def error_texts(status_code: int, detail: str | None = None) -> tuple[str, str]:
     return texts.get(status_code, texts[500] if status_code >= 500 else texts[400])
 
 
+# Paths for programs (the case API, the ZGW webhook): their errors are RFC 9457
+# application/problem+json, also when a middleware refuses first (413, a bad Host, a full pool).
+MACHINE_PATHS = ("/api/",)
+
+
 def error_page(request: Request, status_code: int, detail: str | None = None, headers: dict | None = None):
     title, message = error_texts(status_code, detail)
+    if request.url.path.startswith(MACHINE_PATHS):
+        problem = {"type": "about:blank", "title": title, "status": status_code, "detail": message}
+        return JSONResponse(problem, status_code=status_code, headers=headers, media_type="application/problem+json")
     return render(
         request,
         "pages/error.html",

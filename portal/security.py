@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.auth import csrf
 from portal.config import Settings
-from portal.errors import error_page
+from portal.errors import MACHINE_PATHS, error_page
 from portal.headers import cookie_header, security_headers
 
 
@@ -31,7 +31,10 @@ class AllowedHostsMiddleware:
             host = Headers(scope=scope).get("host", "")
             name = urlsplit(f"//{host}").hostname if host else None
             if name is None or name not in self.settings.host_names:
-                response = PlainTextResponse("Bad Request: unknown host", status_code=400)
+                response: Response = PlainTextResponse("Bad Request: unknown host", status_code=400)
+                if scope["path"].startswith(MACHINE_PATHS):
+                    problem = {"type": "about:blank", "title": "Bad request", "status": 400, "detail": "Unknown host."}
+                    response = JSONResponse(problem, status_code=400, media_type="application/problem+json")
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

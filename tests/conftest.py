@@ -140,3 +140,11 @@ def page(browser, live_server):
     browser_page = context.new_page()
     yield browser_page
     context.close()
+
+
+@pytest.fixture()
+def on_the_test_database(monkeypatch) -> None:
+    """A production-mode app on the suite's test database (SQLite in the default run): lifts
+    only production's database refusal, for tests of other production behaviour. The
+    refusal itself is tested in tests/test_config.py."""
+    monkeypatch.setattr(Settings, "database_problems", lambda self: [])

@@ -46,3 +46,29 @@ def test_bodies_within_the_limit_pass(small_client):
     # Reaches the CSRF check (no token): 403, not 413.
     response = small_client.post("/uitloggen", data={"a": "b"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases"])
+def test_programs_get_a_problem_document_for_a_body_too_large(small_client, path):
+    """The case API and the webhook answer programs: their 413 is application/problem+json
+    (RFC 9457), not the HTML page, whether the length is declared or the body streams."""
+    body = b"x" * (1000 + BodySizeLimitMiddleware.FORM_OVERHEAD + 1)
+    declared = small_client.post(path, content=body, headers={"content-type": "application/json"})
+
+    def chunks():
+        for _ in range(40):
+            yield b"y" * 65536
+
+    streamed = small_client.post(path, content=chunks(), headers={"content-type": "application/json"})
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["status"] == 413 and problem["title"] and problem["detail"]
+        assert "<html" not in response.text
+
+
+def test_a_refused_host_on_the_api_is_a_problem_document(small_client):
+    response = small_client.get("/api/v1/cases", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"

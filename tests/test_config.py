@@ -8,7 +8,8 @@ import stat
 import pytest
 
 from portal.app import create_app
-from portal.config import ConfigurationError, Settings, get_settings
+from portal.config import DEVELOPMENT_NOTIFY_KEY, ConfigurationError, Settings, get_settings
+from tests.production import production_channels
 
 GOOD_SECRET = "a-production-secret-of-at-least-32-characters-0123"
 
@@ -18,9 +19,11 @@ def production(tmp_path, **overrides) -> Settings:
         "env": "production",
         "var_dir": tmp_path,
         "secret_key": GOOD_SECRET,
-        "database_url": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        # Not connected to: creating the app opens no connection.
+        "database_url": "postgresql+psycopg://portal:portal@127.0.0.1:5432/portal",
         "simulator_enabled": False,
         "base_url": "https://mijnzaken.voorbeeldstad.example",
+        **production_channels(tmp_path),
     }
     values.update(overrides)
     return Settings(**values)
@@ -32,10 +35,27 @@ def production(tmp_path, **overrides) -> Settings:
         ({"secret_key": None}, "PORTAL_SECRET_KEY is not set"),
         ({"secret_key": "too-short"}, "PORTAL_SECRET_KEY is shorter than 32 characters"),
         ({"database_url": None}, "PORTAL_DATABASE_URL is not set"),
+        ({"database_url": "sqlite:////var/lib/portal/portal.sqlite3"}, "must be a PostgreSQL URL in production"),
+        ({"smtp_host": "127.0.0.1", "smtp_port": 8025}, "PORTAL_SMTP_HOST (and _PORT) must name"),
+        ({"letter_dir": None}, "PORTAL_LETTER_DIR must name the folder"),
+        (
+            {"notify_api_key": "live-0a1b2c3d-aaaa-bbbb-cccc-000000000000-0a1b2c3d-aaaa-bbbb-cccc-000000000000"},
+            "PORTAL_NOTIFY_BASE_URL must name the Notify service",
+        ),
         ({"simulator_enabled": True}, "PORTAL_SIMULATOR_ENABLED must be false"),
         ({"base_url": "http://mijnzaken.voorbeeldstad.example"}, "PORTAL_BASE_URL must start with https://"),
     ],
-    ids=["no-secret", "short-secret", "no-database", "simulator-on", "no-https"],
+    ids=[
+        "no-secret",
+        "short-secret",
+        "no-database",
+        "sqlite",
+        "smtp-sink",
+        "no-letter-dir",
+        "notify-sink",
+        "simulator-on",
+        "no-https",
+    ],
 )
 def test_production_refuses_to_start(tmp_path, overrides, message):
     with pytest.raises(ConfigurationError) as raised:
@@ -54,6 +74,24 @@ def test_production_lists_every_problem_at_once(tmp_path):
     with pytest.raises(ConfigurationError) as raised:
         settings.check_production()
     assert str(raised.value).count("\n- ") == 4
+
+
+def test_production_refuses_the_development_notify_key(tmp_path):
+    settings = production(
+        tmp_path, notify_api_key=DEVELOPMENT_NOTIFY_KEY, notify_base_url="https://api.notify.voorbeeldstad.example"
+    )
+    with pytest.raises(ConfigurationError, match="development key of the local sink"):
+        settings.check_production()
+
+
+def test_production_needs_the_mail_server_named_even_if_it_equals_a_default(tmp_path):
+    """The SMTP host has a developer's default (the local sink); production must say which
+    server it means, so an unset variable never sends residents' mail into a local folder."""
+    values = {
+        key: value for key, value in production(tmp_path).model_dump().items() if key not in ("smtp_host", "smtp_port")
+    }
+    with pytest.raises(ConfigurationError, match="PORTAL_SMTP_HOST"):
+        Settings(**values).check_production()
 
 
 def test_production_with_safe_settings_starts(tmp_path):

@@ -246,3 +246,19 @@ def test_the_api_needs_no_csrf_token_but_a_bearer_token(api, tokens):
     assert api.post("/api/v1/cases", json=body, headers=bearer(tokens["write"])).status_code == 201
     api.cookies.set("mz_csrf", "x")
     problem(api.post("/api/v1/cases", json=body), 401, "Authorization")
+
+
+def test_the_api_reassigns_only_within_the_team_that_handles_the_case(api, tokens):
+    """The console's team rule (services/changes/assign_handler): a case handled by Team
+    Vergunningen (e.devries) cannot be given to m.bakker of Team Zorg en Welzijn through a
+    write token either; within the team, and on an unassigned case, it can."""
+    case = new_case(api, tokens)
+    number, headers = case["number"], bearer(tokens["write"])
+    url = f"/api/v1/cases/{number}/handler"
+    first = api.post(url, json={"version": case["version"], "login_id": "m.bakker"}, headers=headers)
+    assert first.status_code == 201, first.text  # unassigned: any team may take it
+    version = first.json()["case"]["version"]
+    refused = api.post(url, json={"version": version, "login_id": "e.devries"}, headers=headers)
+    problem(refused, 422, "handler")
+    assert "administrator" in refused.json()["detail"]
+    assert api.get(f"/api/v1/cases/{number}", headers=headers).json()["handler"] == "m.bakker"

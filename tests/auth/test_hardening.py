@@ -15,6 +15,7 @@ from portal.app import create_app
 from portal.errors import error_texts
 from portal.i18n import set_language
 from tests.auth_helpers import RESIDENT_A, sign_in_resident, simulator_form, start_sign_in
+from tests.production import production_channels
 
 
 def _csrf_title() -> str:
@@ -70,7 +71,7 @@ def test_pages_with_personal_data_are_never_stored_by_a_browser_or_proxy(app):
     assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
 
 
-def test_the_csrf_cookie_is_host_only_over_https(settings):
+def test_the_csrf_cookie_is_host_only_over_https(settings, on_the_test_database, tmp_path):
     """Over https the CSRF cookie gets the __Host- prefix, like the session cookie: a
     sibling subdomain can then not plant a cookie whose token it knows (cookie tossing)."""
     production = create_app(
@@ -79,6 +80,7 @@ def test_the_csrf_cookie_is_host_only_over_https(settings):
                 "env": "production",
                 "base_url": "https://mijnzaken.voorbeeldstad.example",
                 "simulator_enabled": False,
+                **production_channels(tmp_path),
             }
         )
     )

@@ -12,6 +12,7 @@ from portal.auth import oidc
 from portal.config import ConfigurationError
 from tests.auth.rogue_provider import CLIENT_ID, CLIENT_SECRET, RogueProvider
 from tests.auth_helpers import local
+from tests.production import production_channels
 
 PRODUCTION_URL = "https://mijnzaken.voorbeeldstad.example"
 
@@ -48,7 +49,7 @@ def test_the_product_app_does_not_mount_the_simulator(settings):
 
 
 @pytest.fixture()
-def production(settings):
+def production(settings, on_the_test_database, tmp_path):
     rogue = RogueProvider().start()
     oidc.forget_cached_metadata()
     app = create_app(
@@ -60,6 +61,7 @@ def production(settings):
                 "digid_discovery_url": rogue.discovery_url,
                 "digid_client_id": CLIENT_ID,
                 "digid_client_secret": CLIENT_SECRET,
+                **production_channels(tmp_path),
             }
         )
     )

@@ -28,6 +28,8 @@ def test_production_mirror_mode_needs_secrets_and_the_webhook_header():
         "simulator_enabled": False,
         "base_url": "https://mijnzaken.example",
         "zgw_zaken_url": "https://oz.example/zaken/api/v1",
+        "smtp_host": "smtp.example",
+        "letter_dir": "/var/spool/letters",
     }
     with pytest.raises(ConfigurationError) as error:
         Settings(**base).check_production()

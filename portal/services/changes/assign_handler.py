@@ -21,7 +21,10 @@ from portal.services.changes.base import (
 
 def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employee_id: int | None) -> Role:
     """A handler may take an unassigned case of their own team for themselves; a team lead
-    assigns and reassigns within their team; an API client or the system assigns anyone."""
+    assigns and reassigns within their team. An API client follows the console's team rule:
+    it reassigns within the team that handles the case (an unassigned case belongs to every
+    team); moving a case to another team is an administrator's decision in the console.
+    The system and the case system assign anyone."""
     with one_transaction(db):
         case, _case_type = lock_case(db, actor, case_id, version)
         refuse_if_closed(case, "handler")
@@ -40,6 +43,8 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
         previous = role.employee_id if role is not None else None
         if previous == employee.id:
             raise ChangeRefused("handler", "%(name)s already handles this case.", name=employee.name)
+        if actor.kind == "api" and previous is not None:
+            _refuse_another_team(db, previous, employee)
         if not actor.is_team_lead and (previous is not None or employee.id != actor.employee_id):
             raise ChangeRefused("handler", "Only a team lead can give a case to someone else.")
         if role is None:
@@ -74,3 +79,15 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
             {"from": previous, "to": employee.id, "version": case.version},
         )
     return role
+
+
+def _refuse_another_team(db: Session, previous_id: int, employee: Employee) -> None:
+    previous = db.get(Employee, previous_id)
+    if previous is not None and previous.team_id != employee.team_id:
+        team = db.get(Team, previous.team_id)
+        raise ChangeRefused(
+            "handler",
+            "Choose someone from %(team)s, the team that handles this case. "
+            "Only an administrator can move a case to another team, in the staff console.",
+            team=(team.name_en if current_language() == "en" else team.name_nl) if team is not None else "",
+        )
