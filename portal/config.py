@@ -125,6 +125,16 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=120, gt=0)
     email_confirmation_hours: int = Field(default=24, ge=1)
 
+    # Operations (docs: metrics and logs). ``/metrics`` (Prometheus) answers only with this
+    # bearer token; without one it is off (404). Log lines: "json" (default in production)
+    # or "text".
+    metrics_token: str | None = None
+    log_format: Literal["text", "json"] | None = None
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.is_production else "text")
+
     @property
     def effective_letter_dir(self) -> Path:
         return self.letter_dir or self.var_dir / "letters"

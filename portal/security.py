@@ -16,6 +16,9 @@ from portal.config import Settings
 from portal.errors import MACHINE_PATHS, error_page
 from portal.headers import cookie_header, security_headers
 
+# Set on the scope of a request that came through a configured proxy (portal.telemetry reads it).
+TRUSTED_PROXY_SCOPE_KEY = "portal.trusted_proxy"
+
 
 class AllowedHostsMiddleware:
     """Refuses (400) a request whose Host header is not one of ours (Settings.host_names).
@@ -54,6 +57,7 @@ class ForwardedHeadersMiddleware:
         trusted = set(self.settings.trusted_proxies)
         client = scope.get("client")
         if scope["type"] == "http" and trusted and client and client[0] in trusted:
+            scope = {**scope, TRUSTED_PROXY_SCOPE_KEY: True}  # its X-Request-ID may be used (telemetry)
             headers = Headers(scope=scope)
             hops = [hop.strip() for hop in headers.get("x-forwarded-for", "").split(",") if hop.strip()]
             while hops and hops[-1] in trusted:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from portal.config import get_settings
 from portal.db import make_engine
+from portal.logs import configure_logging, logged_job
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
 from portal.zgw.mirror_work import MirrorWork
@@ -27,8 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m portal.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     arguments = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    configure_logging(settings.effective_log_format)
     settings.check_production()
     worker = Worker(make_engine(settings), settings)
     engine = worker.engine
@@ -59,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         worker.install_signal_handlers()
         logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
         periodic: list[tuple[float, Callable[[], object]]] = [
-            (settings.deadline_watch_interval_seconds, watch_deadlines)
+            (settings.deadline_watch_interval_seconds, logged_job("deadline_watch", watch_deadlines))
         ]
         if mirror is not None:
-            periodic.append((mirror.POLL_SECONDS, mirror.run))
+            periodic.append((mirror.POLL_SECONDS, logged_job("mirror", mirror.run)))
         worker.run_forever(periodic=periodic)
         return 0
     finally:

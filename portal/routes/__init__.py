@@ -8,6 +8,7 @@ from portal.routes import (
     deliveries,
     health,
     inbox,
+    metrics,
     pages,
     permits,
     reachability,
@@ -18,6 +19,7 @@ from portal.routes import (
 
 ROUTERS = [
     health.router,
+    metrics.router,
     pages.router,
     auth.router,
     cases.router,

@@ -153,6 +153,8 @@ ROWS: list[Row] = [
     row("GET /taal/{language}", "/taal/en?terug=/contact", all=303),
     row("GET /healthz", "/healthz", all=200),
     row("GET /readyz", "/readyz", all=200),
+    # Prometheus: only a scraper with PORTAL_METRICS_TOKEN (not set here, and no person has it).
+    row("GET /metrics", "/metrics", all=404),
     # -- sign-in and session (issue 4)
     row("GET /inloggen", "/inloggen", all=200),
     row("GET /inloggen/{slug}", "/inloggen/digid", all=303),
