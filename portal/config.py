@@ -125,6 +125,15 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=120, gt=0)
     email_confirmation_hours: int = Field(default=24, ge=1)
 
+    # Data retention (portal/services/retention.py; docs/operating/retention.md): days to
+    # keep each kind, 0 = keep. The worker applies it every retention_interval_seconds.
+    retention_login_attempt_days: int = Field(default=30, ge=0)
+    retention_delivery_detail_days: int = Field(default=90, ge=0)
+    retention_sent_upload_days: int = Field(default=30, ge=0)
+    retention_closed_case_days: int = Field(default=0, ge=0)
+    retention_audit_days: int = Field(default=0, ge=0)
+    retention_interval_seconds: float = Field(default=3600, gt=0)
+
     # Operations (docs: metrics and logs). ``/metrics`` (Prometheus) answers only with this
     # bearer token; without one it is off (404). Log lines: "json" (default in production)
     # or "text".

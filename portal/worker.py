@@ -21,6 +21,7 @@ from portal.db import make_engine
 from portal.logs import configure_logging, logged_job
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
+from portal.services.retention import apply_retention, retention_policy
 from portal.zgw.mirror_work import MirrorWork
 
 
@@ -47,10 +48,16 @@ def main(argv: list[str] | None = None) -> int:
             found.notices,
         )
 
+    def retention() -> None:
+        with Session(engine, expire_on_commit=False) as db:
+            done = apply_retention(db, retention_policy(settings), settings.effective_upload_dir)
+        logging.getLogger("portal.worker").info("Retention: %s", dict(done.removed))
+
     mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
     try:
         if arguments.once:
             watch_deadlines()
+            retention()
             if mirror is not None:
                 mirror.run()
             while worker.run_once():
@@ -60,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         worker.install_signal_handlers()
         logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
         periodic: list[tuple[float, Callable[[], object]]] = [
-            (settings.deadline_watch_interval_seconds, logged_job("deadline_watch", watch_deadlines))
+            (settings.deadline_watch_interval_seconds, logged_job("deadline_watch", watch_deadlines)),
+            (settings.retention_interval_seconds, logged_job("retention", retention)),
         ]
         if mirror is not None:
             periodic.append((mirror.POLL_SECONDS, logged_job("mirror", mirror.run)))

@@ -229,3 +229,24 @@ def check_preference_form(form: PreferenceForm) -> tuple[CheckedPreferences | No
         postal_name=name,
         postal_address=address,
     ), []
+
+
+_POSTCODE = re.compile(r"^\s*\d{4}\s?[A-Za-z]{2}\s+")
+
+
+def masked_address(channel: str, address: str) -> str:
+    """An address shown (and kept, after the retention period) only as far as a person
+    needs to recognise it: ``j…@example.org``, ``06…78``, ``… Voorbeeldstad``. Masking a
+    masked address changes nothing."""
+    if not address or "…" in address:
+        return address
+    if channel == "email":
+        local, _at, domain = address.rpartition("@")
+        return f"{local[:1]}…@{domain}" if local else "…"
+    if channel == "sms":
+        digits = address.replace(" ", "")
+        local = "0" + digits[3:] if digits.startswith("+31") else digits
+        return f"{local[:2]}…{local[-2:]}" if len(local) > 4 else "…"
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    town = _POSTCODE.sub("", lines[-1]) if lines else ""
+    return f"… {town}".rstrip() if town else "…"
