@@ -70,8 +70,11 @@ format: setup
 	$(UV) run ruff format portal devtools a11y bench scripts migrations tests
 	$(UV) run ruff check --fix portal devtools a11y bench scripts migrations tests
 
+# On every core (pytest-xdist; each worker its own database, see tests/conftest.py); a test
+# file stays on one worker, so its module fixtures are built once. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: setup chromium lint
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Load benchmark (bench/__main__.py): BENCH_SCALE=0.1 (100,000 cases) by default; needs
 # PORTAL_BENCH_DATABASE_URL, a PostgreSQL database of your own with "bench" in its name

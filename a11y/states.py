@@ -656,6 +656,7 @@ MIRROR_STATES: list[State] = [
 EXCLUDED_ROUTES: dict[str, str] = {
     "GET /healthz": "Liveness probe for monitoring: plain JSON, no page.",
     "GET /readyz": "Readiness probe for monitoring: plain JSON, no page.",
+    "GET /metrics": "Prometheus metrics for the operators' scraper: plain text behind a bearer token, no page.",
     "GET /simulator/{slug}/.well-known/openid-configuration": "OIDC discovery document (JSON for the portal, no page).",
     "GET /simulator/{slug}/jwks": "OIDC signing keys (JSON for the portal, no page).",
     "POST /simulator/{slug}/token": "OIDC token endpoint (server to server, no page).",

@@ -51,8 +51,32 @@ def var_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def database_url(var_dir: Path) -> str:
-    return os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{var_dir / 'test.sqlite3'}"
+def database_url(var_dir: Path, worker_id: str) -> str:
+    """SQLite in this run's own folder, or PORTAL_TEST_DATABASE_URL. With pytest-xdist
+    (``make test`` runs on every core) each worker gets a PostgreSQL database of its own,
+    named after the given one (``portal_test_gw0``, ...), created here when missing."""
+    configured = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not configured:
+        return f"sqlite:///{var_dir / 'test.sqlite3'}"
+    if worker_id == "master":
+        return configured
+    return database_of_worker(configured, worker_id)
+
+
+def database_of_worker(configured: str, worker_id: str) -> str:
+    from sqlalchemy import create_engine, make_url
+
+    url = make_url(configured)
+    name = f"{url.database}_{worker_id}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
