@@ -275,10 +275,12 @@ def ensure_catalogue(openzaak: OpenZaak | None = None) -> Catalogue:
                 api.all("catalogi/statustypen", zaaktype=zaaktype["url"]), key=lambda item: item["volgnummer"]
             )
             catalogue.resultaattypen[code] = {
-                item["omschrijving"]: item["url"] for item in api.all("catalogi/resultaattypen", zaaktype=zaaktype["url"])
+                item["omschrijving"]: item["url"]
+                for item in api.all("catalogi/resultaattypen", zaaktype=zaaktype["url"])
             }
             catalogue.roltypen[code] = {
-                item["omschrijvingGeneriek"]: item["url"] for item in api.all("catalogi/roltypen", zaaktype=zaaktype["url"])
+                item["omschrijvingGeneriek"]: item["url"]
+                for item in api.all("catalogi/roltypen", zaaktype=zaaktype["url"])
             }
         return catalogue
     finally:

@@ -236,9 +236,7 @@ def portal(openzaak: OpenZaak, catalogue: Catalogue, portal_database_url: str, t
     """The portal in mirror mode against Open Zaak."""
     from devtools.app import create_dev_app
 
-    app = create_dev_app(
-        portal_settings(openzaak, catalogue, var_dir=tmp_path, database_url=portal_database_url)
-    )
+    app = create_dev_app(portal_settings(openzaak, catalogue, var_dir=tmp_path, database_url=portal_database_url))
     yield app
     app.state.zgw.close()
     app.state.engine.dispose()

@@ -26,7 +26,11 @@ def _notify_created(client, zaak: dict) -> None:
             "resourceUrl": zaak["url"],
             "actie": "create",
             "aanmaakdatum": zaak["registratiedatum"] + "T08:00:00Z",
-            "kenmerken": {"bronorganisatie": RSIN, "zaaktype": zaak["zaaktype"], "vertrouwelijkheidaanduiding": "zaakvertrouwelijk"},
+            "kenmerken": {
+                "bronorganisatie": RSIN,
+                "zaaktype": zaak["zaaktype"],
+                "vertrouwelijkheidaanduiding": "zaakvertrouwelijk",
+            },
         },
         headers={"Authorization": WEBHOOK_AUTH},
     )

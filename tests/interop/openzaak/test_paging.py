@@ -57,9 +57,7 @@ def test_more_than_100_zaken_of_one_resident_page_through(case_system, openzaak,
     state = wait_for_refresh(portal, f"bsn:{BSN}", timeout=600)
     assert state.error == "", state.error
     with Session(portal.state.engine) as db:
-        mirrored = set(
-            db.exec(select(Case.number).join(Role, Role.case_id == Case.id).where(Role.bsn == BSN)).all()
-        )
+        mirrored = set(db.exec(select(Case.number).join(Role, Role.case_id == Case.id).where(Role.bsn == BSN)).all())
     assert mirrored == numbers
 
     # The overview shows them in pages; following "next" reaches every one.
