@@ -8,11 +8,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import clock
 from portal.models import Document
+from portal.zgw.client import ZgwClient
 from portal.zgw.sync import sync_zaak
+from portal.zgw.uploads import push_pending
 from tests.auth_helpers import sign_in_resident, sign_in_staff, sign_out
 from tests.interop.openzaak.conftest import PDF, new_bsn, page_text, unique, wait_for_refresh
 
@@ -34,7 +37,10 @@ def _wait_until_sent(app, document_id: int, timeout: float = 60) -> Document:
     raise AssertionError("the upload was not sent to Open Zaak in time")
 
 
-def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, portal, browser_client):
+def _ask_and_upload(case_system, portal, browser_client, before_upload=None) -> tuple[dict, str, int]:
+    """A Wmo zaak in Open Zaak, mirrored at the resident's sign-in; the handler asks for a
+    document in the staff console; the resident uploads it on the case page. Returns the
+    zaak, the request's title (the document's titel in Open Zaak) and the portal's document id."""
     bsn = new_bsn()
     zaak = case_system.zaak("wmo-aanvraag", unique("Traplift"))
     case_system.resident(zaak, bsn)
@@ -78,6 +84,8 @@ def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, por
     page = browser_client.get(f"/mijn-zaken/{number}")
     request_id = re.search(r'name="verzoek" value="(\d+)"', page.text).group(1)
     token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    if before_upload is not None:
+        before_upload()
     uploaded = browser_client.post(
         f"/mijn-zaken/{number}/documenten",
         data={"csrf_token": token, "verzoek": request_id},
@@ -86,20 +94,31 @@ def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, por
     )
     assert uploaded.status_code == 303, page_text(uploaded)[:500]
     document_id = int(re.search(r"ontvangen=(\d+)", uploaded.headers["location"]).group(1))
+    return zaak, request_title, document_id
+
+
+def _in_open_zaak(case_system, zaak: dict, title: str) -> tuple[list[dict], list[dict]]:
+    """The uploads with this titel in the Documenten API, and the zaak's links to them."""
+    documents = case_system.api.all(
+        "documenten/enkelvoudiginformatieobjecten",
+        titel=title,
+        informatieobjecttype=case_system.catalogue.upload_informatieobjecttype,
+    )
+    urls = {item["url"] for item in documents}
+    return documents, [link for link in case_system.links(zaak) if link["informatieobject"] in urls]
+
+
+def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, portal, browser_client):
+    zaak, request_title, document_id = _ask_and_upload(case_system, portal, browser_client)
     sent = _wait_until_sent(portal, document_id)
     assert (sent.zgw_upload_state, sent.zgw_upload_error) == ("sent", "")
 
     # In Open Zaak: one document with this title, and one link from the zaak to it.
-    documents = case_system.api.all(
-        "documenten/enkelvoudiginformatieobjecten",
-        titel=request_title,
-        informatieobjecttype=case_system.catalogue.upload_informatieobjecttype,
-    )
+    documents, links = _in_open_zaak(case_system, zaak, request_title)
     assert [item["url"] for item in documents] == [sent.zgw_url]
     [document] = documents
     assert document["vertrouwelijkheidaanduiding"] == "zaakvertrouwelijk"
     assert document["bestandsnaam"] == "verklaring.pdf" and document["bestandsomvang"] == len(PDF)
-    links = [link for link in case_system.links(zaak) if link["informatieobject"] == document["url"]]
     assert len(links) == 1
     # what Open Zaak stored is the file
     stored = case_system.api.http.get(
@@ -114,4 +133,44 @@ def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, por
         rows = db.exec(select(Document).where(Document.zgw_url == document["url"])).all()
         assert [(row.id, row.uploaded_by) for row in rows] == [(document_id, "applicant")]
     assert len([link for link in case_system.links(zaak) if link["informatieobject"] == document["url"]]) == 1
-    assert request_title in page_text(browser_client.get(f"/mijn-zaken/{number}"))
+    assert request_title in page_text(browser_client.get(f"/mijn-zaken/{zaak['identificatie']}"))
+
+
+def test_an_upload_answered_too_late_is_still_one_document_linked_once(case_system, portal, browser_client):
+    """Open Zaak stores the document but the answer comes after the portal stopped waiting
+    (a busy case system: here the portal waits only 50 ms). Trying again later must find
+    that document instead of creating another one, and link it once."""
+    patient = ZgwClient.from_settings(portal.state.settings)
+    impatient = ZgwClient.from_settings(portal.state.settings.model_copy(update={"zgw_timeout_seconds": 0.05}))
+    impatient.sleep = lambda _seconds: None
+
+    def impatient_from_now():
+        portal.state.zgw.client = impatient  # the upload right after the form is sent with this one
+
+    try:
+        zaak, request_title, document_id = _ask_and_upload(case_system, portal, browser_client, impatient_from_now)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Session(portal.state.engine) as db:
+                tried = db.get(Document, document_id)
+                if tried.zgw_upload_attempts >= 1 or tried.zgw_upload_state != "pending":
+                    break
+            time.sleep(0.2)
+    finally:
+        portal.state.zgw.client = patient
+        impatient.close()
+    # Later (the worker's next try, with a case system that answers in time):
+    with Session(portal.state.engine) as db:
+        db.exec(update(Document).where(Document.id == document_id).values(zgw_upload_next_at=None))
+        db.commit()
+    push_pending(
+        portal.state.engine,
+        patient,
+        portal.state.settings.effective_upload_dir,
+        case_system.catalogue.upload_informatieobjecttype,
+    )
+    sent = _wait_until_sent(portal, document_id)
+    assert sent.zgw_upload_state == "sent"
+    documents, links = _in_open_zaak(case_system, zaak, request_title)
+    assert len(documents) == 1, f"{len(documents)} documents in Open Zaak for one upload"
+    assert [link["informatieobject"] for link in links] == [sent.zgw_url]
