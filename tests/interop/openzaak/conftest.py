@@ -7,7 +7,8 @@ APIs, then runs the portal in mirror mode against that Open Zaak, signs in throu
 login simulator (the real OIDC flow) and reads the pages.
 
 Open Zaak keeps its data between runs, so every test works with people of its own: a
-fresh BSN (or KVK number) per test, so earlier runs never show up on a page.
+fresh BSN (or KVK number) per test, so earlier runs never show up on a page (only the
+paging test keeps its 101 zaken for one fixed BSN, and adds what is missing).
 """
 
 from __future__ import annotations
