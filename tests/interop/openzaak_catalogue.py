@@ -201,41 +201,39 @@ def _zaaktype(api: Api, catalogus: str, spec: dict[str, Any], iots: dict[str, st
         )
     if not zaaktype["concept"]:
         return zaaktype
-    if not zaaktype["statustypen"]:
-        for order, step in enumerate(spec["steps"], start=1):
+    # A concept (an earlier run stopped half-way): add what is missing, then publish.
+    url = zaaktype["url"]
+    orders = {item["volgnummer"] for item in api.all("catalogi/statustypen", zaaktype=url, status="alles")}
+    for order, step in enumerate(spec["steps"], start=1):
+        if order not in orders:
             api.post(
                 "catalogi/statustypen",
                 {
-                    "zaaktype": zaaktype["url"],
+                    "zaaktype": url,
                     "omschrijving": step["name_nl"][:80],
                     "statustekst": step["resident_text_nl"][:1000],
                     "volgnummer": order,
                     "informeren": step["notify"],
                 },
             )
-    if not zaaktype["roltypen"]:
-        for name, generic in ROLTYPEN:
-            api.post(
-                "catalogi/roltypen",
-                {"zaaktype": zaaktype["url"], "omschrijving": name, "omschrijvingGeneriek": generic},
-            )
-    if not zaaktype["informatieobjecttypen"]:
-        for order, (name, _level, direction) in enumerate(INFORMATIEOBJECTTYPEN, start=1):
+    generics = {item["omschrijvingGeneriek"] for item in api.all("catalogi/roltypen", zaaktype=url, status="alles")}
+    for name, generic in ROLTYPEN:
+        if generic not in generics:
+            api.post("catalogi/roltypen", {"zaaktype": url, "omschrijving": name, "omschrijvingGeneriek": generic})
+    linked = set(zaaktype["informatieobjecttypen"])
+    for order, (name, _level, direction) in enumerate(INFORMATIEOBJECTTYPEN, start=1):
+        if iots[name] not in linked:
             api.post(
                 "catalogi/zaaktype-informatieobjecttypen",
-                {
-                    "zaaktype": zaaktype["url"],
-                    "informatieobjecttype": iots[name],
-                    "volgnummer": order,
-                    "richting": direction,
-                },
+                {"zaaktype": url, "informatieobjecttype": iots[name], "volgnummer": order, "richting": direction},
             )
-    if not zaaktype["resultaattypen"]:
-        for name in RESULTAATTYPEN:
+    outcomes = {item["omschrijving"] for item in api.all("catalogi/resultaattypen", zaaktype=url, status="alles")}
+    for name in RESULTAATTYPEN:
+        if name not in outcomes:
             api.post(
                 "catalogi/resultaattypen",
                 {
-                    "zaaktype": zaaktype["url"],
+                    "zaaktype": url,
                     "omschrijving": name,
                     "resultaattypeomschrijving": f"{sl}/{RESULTAATTYPEOMSCHRIJVING}",
                     "selectielijstklasse": f"{sl}/{SELECTIELIJSTKLASSE}",
