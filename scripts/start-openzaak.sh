@@ -247,6 +247,8 @@ do_stop_uwsgi() {
     for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   fi
   rm -f "$RUN/uwsgi.pid"
+  # uwsgi's HTTP router may hold the port a few seconds longer than the master lives.
+  for _ in $(seq 60); do ss -ltn "sport = :$OZ_PORT" | grep -q LISTEN || break; sleep 0.25; done
 }
 
 do_stop() {
