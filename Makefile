@@ -7,7 +7,7 @@ export PORTAL_CHROMIUM
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
 
-.PHONY: run run-mirror test lint format setup chromium migrate demo-data bench serve-production
+.PHONY: run run-mirror test test-interop lint format setup chromium migrate demo-data bench serve-production
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/pip install -q uv
@@ -75,6 +75,15 @@ format: setup
 PYTEST_WORKERS ?= auto
 test: setup chromium lint
 	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The interop suite against a real Open Zaak 1.30.0 (tests/interop/openzaak; deselected from
+# `make test`): starts PostgreSQL and Open Zaak (scripts/start-openzaak.sh: installed once under
+# $${OPENZAAK_HOME:-/var/tmp/mijn-zaken-openzaak}, left running for the next run; `bash
+# scripts/start-openzaak.sh stop` stops it), then runs the tests marked `openzaak`.
+test-interop: setup
+	bash scripts/start-postgres.sh
+	bash scripts/start-openzaak.sh
+	$(UV) run pytest -m openzaak tests/interop/openzaak $(PYTEST_ARGS)
 
 # Load benchmark (bench/__main__.py): BENCH_SCALE=0.1 (100,000 cases) by default; needs
 # PORTAL_BENCH_DATABASE_URL, a PostgreSQL database of your own with "bench" in its name
