@@ -1,4 +1,4 @@
-"""``python -m portal.worker``: deliver the outbox (e-mail, SMS, letters) and run the deadline watch until stopped.
+"""``python -m portal.worker``: deliver the outbox (e-mail, SMS, letters), run the deadline watch and send reminders until stopped.
 
 In mirror mode (ZGW settings) it also handles stored notifications, sends residents'
 uploads to the Documenten API (retrying while the case system is down) and runs the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -20,7 +21,11 @@ from portal.config import get_settings
 from portal.db import make_engine
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
+from portal.services.reminders import run_reminders
+from portal.zgw.jobs import run_if_due
 from portal.zgw.mirror_work import MirrorWork
+
+REMINDERS_JOB = "reminders"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +51,26 @@ def main(argv: list[str] | None = None) -> int:
             found.notices,
         )
 
+    def send_reminders() -> None:
+        """Reminders to residents (issue 19): one worker per interval (the shared job
+        schedule), and the reminder table's unique constraint behind it."""
+        if settings.reminders_interval_minutes <= 0:
+            return
+
+        def work() -> str:
+            with Session(engine, expire_on_commit=False) as db:
+                found = run_reminders(db)
+            return f"{len(found.created)} new, {found.skipped} already sent"
+
+        outcome = run_if_due(engine, REMINDERS_JOB, timedelta(minutes=settings.reminders_interval_minutes), work)
+        if outcome is not None:
+            logging.getLogger("portal.worker").info("Reminders: %s", outcome)
+
     mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
     try:
         if arguments.once:
             watch_deadlines()
+            send_reminders()
             if mirror is not None:
                 mirror.run()
             while worker.run_once():
@@ -59,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         worker.install_signal_handlers()
         logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
         periodic: list[tuple[float, Callable[[], object]]] = [
-            (settings.deadline_watch_interval_seconds, watch_deadlines)
+            (settings.deadline_watch_interval_seconds, watch_deadlines),
+            (60.0, send_reminders),  # asks the schedule each minute; runs once per interval
         ]
         if mirror is not None:
             periodic.append((mirror.POLL_SECONDS, mirror.run))
