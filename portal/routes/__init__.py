@@ -3,6 +3,7 @@ includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import (
     auth,
+    calendar,
     cases,
     console,
     deliveries,
@@ -29,4 +30,5 @@ ROUTERS = [
     console.router,
     reachability.router,
     deliveries.router,
+    calendar.router,
 ]
