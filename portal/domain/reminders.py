@@ -17,7 +17,9 @@ Two kinds of items:
   weekend-long event needs no "2 weeks left").
 
 A worker that did not run for a while sends only the latest stage that is due: when the
-2-week window has opened, the 8-week reminder is no longer sent.
+2-week window has opened, the 8-week reminder is no longer sent. A reminder that is
+stored but not sent yet (a mail server that is down) is withdrawn once its item is done
+(``document_done``, ``permit_done``).
 """
 
 from __future__ import annotations
@@ -106,6 +108,17 @@ def permit_stage(item: PermitItem, today: date) -> str | None:
                 return None  # the permit started inside this window: nothing to remind of
             return stage
     return None
+
+
+def document_done(item: DocumentItem, today: date) -> bool:
+    """Nothing to remind of any more: the document arrived, the case closed or the due
+    date passed. A reminder not sent yet is then withdrawn."""
+    return item.fulfilled_on is not None or item.case_closed or (item.due_on is not None and today > item.due_on)
+
+
+def permit_done(item: PermitItem, today: date) -> bool:
+    """Nothing to remind of any more: the permit was renewed or has ended."""
+    return item.renewed or item.valid_until is None or today > item.valid_until
 
 
 def reminder_key(item_kind: str, item_id: int, stage: str, recipient: str) -> str:

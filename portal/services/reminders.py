@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -34,13 +34,15 @@ from portal.domain.reminders import (
     DocumentItem,
     LaterApplication,
     PermitItem,
+    document_done,
     document_stage,
     is_renewed,
+    permit_done,
     permit_stage,
     reminder_key,
 )
 from portal.i18n import _, current_language, format_date
-from portal.models import Case, CaseType, DocumentRequest, Reminder, Role
+from portal.models import Case, CaseType, Delivery, DocumentRequest, Reminder, Role
 from portal.services.changes.base import both_languages, id_of
 from portal.services.notices import create_notice
 
@@ -53,10 +55,14 @@ DOCUMENT_LOOKAHEAD = timedelta(days=14)
 PERMIT_LOOKAHEAD = timedelta(weeks=8)
 
 
+WITHDRAWN_REASON = "Not sent: no longer needed (the document arrived, the case closed or the date passed)"
+
+
 @dataclass
 class ReminderResult:
     created: list[str] = field(default_factory=list)  # reminder keys
     skipped: int = 0  # already there (another pass or worker)
+    withdrawn: int = 0  # not sent yet, and no longer needed
 
 
 def _applicants(db: Session, case_id: int) -> list[Role]:
@@ -322,10 +328,69 @@ def _permit_reminders(db: Session, today: date, result: ReminderResult) -> None:
             _count(result, stored, reminder_key("permit", id_of(case), stage, recipient))
 
 
+def _withdraw(db: Session, delivery_ids: list[int]) -> int:
+    """Outbox rows still waiting (not claimed by a worker: that guard is the claim's own)
+    are marked withdrawn. In the caller's transaction."""
+    if not delivery_ids:
+        return 0
+    result = db.exec(
+        update(Delivery)
+        .where(col(Delivery.id).in_(delivery_ids), col(Delivery.status) == "pending")
+        .values(status="withdrawn", last_error=WITHDRAWN_REASON)
+    )
+    return int(result.rowcount or 0)
+
+
+def _waiting(db: Session, *conditions: ColumnElement[bool]) -> list[tuple[Reminder, Delivery]]:
+    return [
+        (reminder, delivery)
+        for reminder, delivery in db.exec(
+            select(Reminder, Delivery)
+            .join(Delivery, col(Delivery.notice_id) == col(Reminder.notice_id))
+            .where(col(Delivery.status) == "pending", *conditions)
+        ).all()
+    ]
+
+
+def withdraw_for_document_request(db: Session, request_id: int) -> int:
+    """The document arrived: its reminders that were not sent yet are withdrawn (in the
+    caller's transaction, e.g. the upload's)."""
+    waiting = _waiting(db, col(Reminder.item_kind) == "document_request", col(Reminder.item_id) == request_id)
+    return _withdraw(db, [id_of(delivery) for _reminder, delivery in waiting])
+
+
+def _is_done(db: Session, reminder: Reminder, today: date) -> bool:
+    if reminder.item_kind == "document_request":
+        request = db.get(DocumentRequest, reminder.item_id)
+        case = db.get(Case, reminder.case_id)
+        if request is None or case is None:
+            return True
+        item = DocumentItem(request.requested_on, request.due_on, request.fulfilled_on, case.closed_on is not None)
+        return document_done(item, today)
+    case = db.get(Case, reminder.item_id)
+    if case is None or case.valid_until is None:
+        return True
+    started = case.valid_from or case.decided_on or case.received_on
+    roles = [role for role in _applicants(db, id_of(case)) if _key(role) == reminder.recipient_key]
+    renewed = any(is_renewed(case.valid_until, started, _later_applications(db, case, role, started)) for role in roles)
+    return permit_done(PermitItem(case.valid_from, case.valid_until, case.decided_on, renewed), today)
+
+
+def withdraw_done(db: Session, today: date) -> int:
+    """Reminders stored but not sent yet (e.g. the mail server is down) whose item is done
+    meanwhile are withdrawn. Commits."""
+    waiting = _waiting(db)
+    done = [id_of(delivery) for reminder, delivery in waiting if _is_done(db, reminder, today)]
+    withdrawn = _withdraw(db, done)
+    db.commit()
+    return withdrawn
+
+
 def run_reminders(db: Session, today: date | None = None) -> ReminderResult:
-    """One pass: every reminder due today that was not sent yet. Commits per reminder."""
+    """One pass: withdraw what is no longer needed, then every reminder due today that was
+    not sent yet. Commits per reminder."""
     today = today or clock.today()
-    result = ReminderResult()
+    result = ReminderResult(withdrawn=withdraw_done(db, today))
     _document_reminders(db, today, result)
     _permit_reminders(db, today, result)
     db.rollback()

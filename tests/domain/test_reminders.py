@@ -118,3 +118,32 @@ def test_is_renewed(later, renewed):
 
 def test_reminder_key_names_item_stage_and_recipient():
     assert reminder_key("permit", 7, PERMIT_2_WEEKS, "bsn:999993653") == "permit:7:expires_2_weeks:bsn:999993653"
+
+
+@pytest.mark.parametrize(
+    "item, today, done",
+    [
+        (DocumentItem(REQUESTED, D(2026, 3, 11), None, False), D(2026, 3, 11), False),
+        (DocumentItem(REQUESTED, D(2026, 3, 11), None, False), D(2026, 3, 12), True),  # the date passed
+        (DocumentItem(REQUESTED, D(2026, 3, 11), D(2026, 3, 9), False), D(2026, 3, 9), True),  # arrived
+        (DocumentItem(REQUESTED, D(2026, 3, 11), None, True), D(2026, 3, 9), True),  # case closed
+    ],
+)
+def test_document_done(item, today, done):
+    from portal.domain.reminders import document_done
+
+    assert document_done(item, today) is done
+
+
+@pytest.mark.parametrize(
+    "item, today, done",
+    [
+        (PermitItem(D(2025, 10, 1), UNTIL, None, False), UNTIL, False),
+        (PermitItem(D(2025, 10, 1), UNTIL, None, False), D(2026, 10, 1), True),  # ended
+        (PermitItem(D(2025, 10, 1), UNTIL, None, True), D(2026, 9, 20), True),  # renewed
+    ],
+)
+def test_permit_done(item, today, done):
+    from portal.domain.reminders import permit_done
+
+    assert permit_done(item, today) is done

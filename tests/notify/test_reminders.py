@@ -6,10 +6,12 @@ processes. The test clock is ``portal.clock.today``."""
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func
@@ -148,6 +150,43 @@ def test_no_reminder_once_the_document_arrived_or_the_case_closed_or_the_date_pa
     _run(engine)
     for request_id in (arrived, closed, passed, fresh):
         assert _reminders(engine, "document_request", request_id) == []
+
+
+def test_a_reminder_not_sent_yet_is_withdrawn_once_the_document_arrives_or_the_permit_is_renewed(engine, today):
+    """The mail server is down: the reminder waits in the outbox. Then the document
+    arrives (an upload, through the product's own upload path) or the holder applies for a
+    new permit: the reminder is not sent after all."""
+    from portal.services.documents import CheckedFile, store_upload
+
+    set_preference(engine, by_email=True, email="jan@example.org")
+    request_id = _document_request(engine, due_on=add_working_days(TODAY, 3))
+    permit_id = _permit(engine, valid_until=TODAY + timedelta(days=10))
+    _run(engine)
+    [document_reminder] = _reminders(engine, "document_request", request_id)
+    [permit_reminder] = _reminders(engine, "permit", permit_id)
+    with Session(engine) as db:
+        request = db.get(DocumentRequest, request_id)
+        store_upload(
+            db,
+            db.get(Case, request.case_id),
+            request,
+            CheckedFile("tekening.pdf", "application/pdf", b"%PDF-1.7\n%%EOF\n"),
+            Path(tempfile.mkdtemp()),
+            TODAY,
+        )
+        [delivery] = db.exec(select(Delivery).where(Delivery.notice_id == document_reminder.notice_id)).all()
+        assert delivery.status == "withdrawn" and "no longer needed" in delivery.last_error
+        [waiting] = db.exec(select(Delivery).where(Delivery.notice_id == permit_reminder.notice_id)).all()
+        assert waiting.status == "pending"
+        waiting_id = waiting.id
+        permit = db.get(Case, permit_id)
+        renewal = _new_case(db, permit=True, address=permit.address)
+        renewal.case_type_id, renewal.received_on = permit.case_type_id, TODAY
+        db.commit()
+    found = _run(engine)
+    assert found.withdrawn >= 1
+    with Session(engine) as db:
+        assert db.get(Delivery, waiting_id).status == "withdrawn"
 
 
 def test_a_permit_gets_a_reminder_eight_weeks_and_two_weeks_before_it_ends_and_none_after(engine, today):
