@@ -176,9 +176,32 @@ def _document_items(db: Session, cases: dict[int, tuple[Case, CaseType]], base_u
     return items
 
 
-def _decision_item(db: Session, case: Case, case_type: CaseType, today: date, base_url: str) -> _Item:
-    sensitive = is_sensitive(case_type)
+@dataclass(frozen=True)
+class _Decision:
+    """What the decision event needs of the deadline engine."""
+
+    deadline: date
+    original_deadline: date
+    expected_date: date
+    paused: bool
+
+
+def _decision(db: Session, case: Case, extensions: list[Extension], today: date) -> _Decision:
+    """The legal date. The stored one (``legal_deadline_on``, recomputed with every change)
+    when nothing can have moved it since; the engine for extended and suspended cases (a
+    paused term moves on every day), so a business with thousands of cases stays quick."""
+    if not extensions and not case.suspended and case.legal_deadline_on is not None:
+        stored = case.legal_deadline_on
+        return _Decision(stored, stored, stored, False)
     result = deadline_for_case(db, case, today)
+    return _Decision(result.deadline, result.original_deadline, result.expected_date, result.paused)
+
+
+def _decision_item(
+    db: Session, case: Case, case_type: CaseType, extensions: list[Extension], today: date, base_url: str
+) -> _Item:
+    sensitive = is_sensitive(case_type)
+    result = _decision(db, case, extensions, today)
     if sensitive:
         summary = _("Latest date for our decision (%(number)s)", number=case.number)
     else:
@@ -186,11 +209,6 @@ def _decision_item(db: Session, case: Case, case_type: CaseType, today: date, ba
             "Latest date for our decision: %(title)s (%(number)s)", title=localized(case, "title"), number=case.number
         )
     lines = [_("By this date at the latest we decide on your case %(number)s.", number=case.number)]
-    extensions = db.exec(
-        select(Extension)
-        .where(col(Extension.case_id) == case.id, col(Extension.late).is_(False))
-        .order_by(col(Extension.announced_on), col(Extension.id))
-    ).all()
     if extensions and result.deadline != result.original_deadline:
         lines.append(
             _(
@@ -244,9 +262,18 @@ def _items(db: Session, principal: Principal, today: date, base_url: str) -> lis
     rows = db.exec(visible_cases(principal, listing=True).order_by(col(Case.id))).all()
     cases: dict[int, tuple[Case, CaseType]] = {case.id: (case, case_type) for case, case_type in rows if case.id}
     items = _document_items(db, cases, base_url)
+    undecided = [case_id for case_id, (case, _t) in cases.items() if case.closed_on is None and case.decided_on is None]
+    extensions: dict[int, list[Extension]] = {}
+    for extension in db.exec(
+        select(Extension)
+        .where(col(Extension.case_id).in_(undecided))
+        .order_by(col(Extension.announced_on), col(Extension.id))
+    ).all():
+        extensions.setdefault(extension.case_id, []).append(extension)
+    open_ids = set(undecided)
     for case, case_type in cases.values():
-        if case.closed_on is None and case.decided_on is None:
-            items.append(_decision_item(db, case, case_type, today, base_url))
+        if case.id in open_ids:
+            items.append(_decision_item(db, case, case_type, extensions.get(case.id, []), today, base_url))
         if (
             case_type.is_permit
             and case.result in GRANTED

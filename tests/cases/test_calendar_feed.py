@@ -14,6 +14,7 @@ from icalendar import Calendar
 from sqlmodel import Session, col, delete, select
 
 from portal.models import AuditLog, CalendarFeed, Case, CaseType, ContactPreference, Extension, Role
+from portal.services.deadlines import deadline_for_case
 from tests.auth_helpers import (
     BUSINESS_A,
     RESIDENT_A,
@@ -91,6 +92,11 @@ def test_a_resident_gets_an_icalendar_feed_of_their_dates(client, clean, app):
         extended = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000101")).one()  # extended in time
         told_late = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000105")).one()  # extended too late
         reason = db.exec(select(Extension.reason_nl).where(Extension.case_id == extended.id)).first()
+        undecided = {
+            case.id: deadline_for_case(db, case).deadline
+            for case, _type in jans
+            if case.decided_on is None and case.closed_on is None
+        }
         permits = [
             case for case, case_type in jans if case_type.is_permit and case.result == "granted" and case.valid_until
         ]
@@ -110,6 +116,10 @@ def test_a_resident_gets_an_icalendar_feed_of_their_dates(client, clean, app):
     late = found[f"decision-{told_late.id}@127.0.0.1"]
     assert late["dtstart"].dt == told_late.legal_deadline_on  # the law's date, not the one announced too late
     assert "Awb artikel 4:14" in str(late["description"])
+    # Every undecided case has its legal date, as the deadline engine computes it today.
+    assert {uid: e["dtstart"].dt for uid, e in found.items() if uid.startswith("decision-")} == {
+        f"decision-{case_id}@127.0.0.1": deadline for case_id, deadline in undecided.items()
+    }
     assert permits, "the demo gives Jan a granted parking permit"
     for case in permits:
         assert found[f"permit-end-{case.id}@127.0.0.1"]["dtstart"].dt == case.valid_until
