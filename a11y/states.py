@@ -57,6 +57,8 @@ STAFF_CASE = "/medewerker/zaken/ZAAK-2026-0000302"
 CONFIRM = "/e-mailadres-bevestigen/"
 DEMO_TOKEN = "demo-bevestig-pieter-de-vries-0000000000000"  # devtools.demo.DEMO_CONFIRMATION_TOKEN
 SIGN_OUT = 'form[action="/uitloggen"] button'
+CALENDAR_MAKE = "form[action='/hoe-wij-u-bereiken/agenda'] button"
+CALENDAR_STOP = "form[action='/hoe-wij-u-bereiken/agenda/stoppen'] button"
 UPLOAD_BUTTON = "form.file-upload button[type=submit]"
 # The session-status answer that makes the page think 90 seconds are left.
 NEARLY_EXPIRED = '{"signed_in": true, "seconds_left": 90, "warning_seconds": 120}'
@@ -469,6 +471,44 @@ STATES: list[State] = [
     ),
     State("permits-none", "business-b", "/mijn-vergunningen", "My permits: none yet"),
     *case_states("business-b", {"501": "waiting for documents", "502": "report in progress"}),
+    # --- the personal calendar link (issue 19): made, shown once, the page with a link, stopped --------
+    State(
+        "calendar-link-new",
+        "resident-a",
+        "/hoe-wij-u-bereiken",
+        "Calendar link: a new secret link, shown once, with how to add it and who can see the dates",
+        steps=(Step("click", CALENDAR_MAKE), Step("wait_for", "#calendar-link")),
+        changes_data=True,
+        covers=("POST /hoe-wij-u-bereiken/agenda",),
+    ),
+    State(
+        "reach-calendar-active",
+        "resident-a",
+        "/hoe-wij-u-bereiken",
+        "How we reach you: with a calendar link (make a new one, or stop it)",
+        steps=(
+            Step("click", CALENDAR_MAKE),
+            Step("wait_for", "#calendar-link"),
+            Step("click", "main a[href='/hoe-wij-u-bereiken']"),
+            Step("wait_for", CALENDAR_STOP),
+        ),
+        changes_data=True,
+    ),
+    State(
+        "calendar-link-stopped",
+        "resident-a",
+        "/hoe-wij-u-bereiken",
+        "Calendar link: stopped",
+        steps=(
+            Step("click", CALENDAR_MAKE),
+            Step("wait_for", "#calendar-link"),
+            Step("click", "main a[href='/hoe-wij-u-bereiken']"),
+            Step("click", CALENDAR_STOP),
+            Step("wait_for", ".alert--ok"),
+        ),
+        changes_data=True,
+        covers=("POST /hoe-wij-u-bereiken/agenda/stoppen",),
+    ),
     # --- staff ---------------------------------------------------------------------------------
     State("staff-home", "staff", "/", "Start page for an employee"),
     State("staff-worklist", "staff", "/medewerker", "Worklist of an employee, with decision-date warnings"),
@@ -663,6 +703,8 @@ EXCLUDED_ROUTES: dict[str, str] = {
     "GET /simulator/{slug}/userinfo": "OIDC userinfo endpoint (server to server, no page).",
     "GET /simulator/{slug}/logout": "Redirects straight back to /uitgelogd, which state signed-out-page checks.",
     "POST /api/zgw/notificaties": "Notificaties webhook: server to server, problem+json, no page.",
+    "GET /agenda/{token}.ics": "The personal calendar feed (text/calendar for a calendar program, no page); "
+    "tests/cases/test_calendar_feed.py parses it with the icalendar library.",
     **dict.fromkeys(
         (
             "GET /api/v1/cases/{number}",

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     deadline_warning_working_days: int = Field(default=10, ge=0, le=60)
     deadline_watch_interval_seconds: float = Field(default=3600, gt=0)
     deadline_watch_enabled: bool = True
+    # Reminders to residents (issue 19): how often the worker looks (one worker per
+    # interval, however many run); 0 switches them off.
+    reminders_interval_minutes: int = Field(default=60, ge=0)
 
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)

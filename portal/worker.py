@@ -1,4 +1,4 @@
-"""``python -m portal.worker``: deliver the outbox (e-mail, SMS, letters) and run the deadline watch until stopped.
+"""``python -m portal.worker``: deliver the outbox (e-mail, SMS, letters), run the deadline watch and send reminders until stopped.
 
 In mirror mode (ZGW settings) it also handles stored notifications, sends residents'
 uploads to the Documenten API (retrying while the case system is down) and runs the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -22,7 +23,11 @@ from portal.logs import configure_logging, logged_job
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
 from portal.services.retention import apply_retention, retention_policy
+from portal.services.reminders import run_reminders
+from portal.zgw.jobs import run_if_due
 from portal.zgw.mirror_work import MirrorWork
+
+REMINDERS_JOB = "reminders"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +58,27 @@ def main(argv: list[str] | None = None) -> int:
             done = apply_retention(db, retention_policy(settings), settings.effective_upload_dir)
         logging.getLogger("portal.worker").info("Retention: %s", dict(done.removed))
 
+    def send_reminders() -> None:
+        """Reminders to residents (issue 19): one worker per interval (the shared job
+        schedule), and the reminder table's unique constraint behind it."""
+        if settings.reminders_interval_minutes <= 0:
+            return
+
+        def work() -> str:
+            with Session(engine, expire_on_commit=False) as db:
+                found = run_reminders(db)
+            return f"{len(found.created)} new, {found.skipped} already sent"
+
+        outcome = run_if_due(engine, REMINDERS_JOB, timedelta(minutes=settings.reminders_interval_minutes), work)
+        if outcome is not None:
+            logging.getLogger("portal.worker").info("Reminders: %s", outcome)
+
     mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
     try:
         if arguments.once:
             watch_deadlines()
             retention()
+            send_reminders()
             if mirror is not None:
                 mirror.run()
             while worker.run_once():
@@ -69,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         periodic: list[tuple[float, Callable[[], object]]] = [
             (settings.deadline_watch_interval_seconds, logged_job("deadline_watch", watch_deadlines)),
             (settings.retention_interval_seconds, logged_job("retention", retention)),
+            (60.0, logged_job("reminders", send_reminders)),  # asks the schedule each minute; runs once per interval
         ]
         if mirror is not None:
             periodic.append((mirror.POLL_SECONDS, logged_job("mirror", mirror.run)))

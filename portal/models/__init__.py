@@ -23,6 +23,7 @@ from portal.models.catalogue import (
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
+from portal.models.reminders import CalendarFeed, Reminder
 from portal.models.zgw import ZgwJob, ZgwNotification, ZgwPartySync
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ApiIdempotency",
     "StaffAlert",
     "AuditLog",
+    "CalendarFeed",
     "CallbackRequest",
     "Case",
     "ContactPreference",
@@ -44,6 +46,7 @@ __all__ = [
     "LoginAttempt",
     "Notice",
     "Organisation",
+    "Reminder",
     "RequiredDocument",
     "Role",
     "StatusHistory",

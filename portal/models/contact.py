@@ -18,6 +18,7 @@ NOTICE_KINDS = (
     "suspension",
     "document_request",
     "reminder",
+    "permit_expiry",
     "decision",
     "deadline_passed",
     "message",

@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 from portal.clock import utcnow
 
 CHANNELS = ("email", "sms", "letter")
-DELIVERY_STATUSES = ("pending", "sending", "sent", "given_up")
+# withdrawn: a reminder not sent yet whose item was done meanwhile (portal.services.reminders).
+DELIVERY_STATUSES = ("pending", "sending", "sent", "given_up", "withdrawn")
 PURPOSES = ("notice", "confirm_email", "staff_alert")
 
 

@@ -58,6 +58,10 @@ KINDS: dict[str, Kind] = {
         N_("Reminder: we are waiting for your document (%(number)s)"),
         N_("We are still waiting for a document from you for case %(number)s."),
     ),
+    "permit_expiry": Kind(
+        N_("Your permit ends soon (%(number)s)"),
+        N_("Your permit %(number)s ends soon. Do you still need it after that? Then apply for a new one in time."),
+    ),
     "extension": Kind(
         N_("We need more time to decide (%(number)s)"), N_("We need more time to decide on your case %(number)s.")
     ),
@@ -290,6 +294,10 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
     if notice.kind == "deadline_passed" and facts.get("deadline"):
         rows = [(_("Decision date"), _day(facts.get("deadline")))]
         rights = _deadline_passed_rights(facts, organisation.phone)
+    if notice.kind == "reminder" and facts.get("due_on"):
+        rows = [(_("Send it by"), _day(facts.get("due_on")))]
+    if notice.kind == "permit_expiry" and facts.get("valid_until"):
+        rows = [(_("Valid up to and including"), _day(facts.get("valid_until")))]
     link = f"{base_url}/berichten/{notice.id}"
     body = notice.body_en if delivery.language == "en" and notice.body_en else notice.body_nl
     title = notice.subject_en if delivery.language == "en" and notice.subject_en else notice.subject_nl

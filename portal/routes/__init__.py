@@ -3,6 +3,7 @@ includes (and the accessibility crawl checks its coverage against)."""
 
 from portal.routes import (
     auth,
+    calendar,
     cases,
     console,
     deliveries,
@@ -31,4 +32,5 @@ ROUTERS = [
     console.router,
     reachability.router,
     deliveries.router,
+    calendar.router,
 ]

@@ -30,6 +30,7 @@ def kind_names() -> dict[str, str]:
         "suspension": _("Term on hold"),
         "document_request": _("Document requested"),
         "reminder": _("Reminder: document still needed"),
+        "permit_expiry": _("Reminder: permit ends soon"),
         "extension": _("Decision date extended"),
         "decision": _("Decision made"),
         "deadline_passed": _("Decision date passed"),

@@ -17,6 +17,7 @@ from portal.auth.principal import Principal
 from portal.db import DbSession
 from portal.domain.reachability import PreferenceForm
 from portal.i18n import _
+from portal.services import calendar_feed
 from portal.services import reachability as service
 from portal.services.audit import client_ip
 from portal.templating import render
@@ -62,6 +63,7 @@ def _page(request: Request, db, principal: Principal, *, errors=(), values: dict
             "error_for": dict(translated),
             "saved": request.query_params.get("opgeslagen") == "1" and not errors,
             "inherited": request.query_params.get("bedrijfskeuze") == "1" and not errors,
+            "calendar": calendar_feed.feed_status(db, principal),
         },
         status_code=status_code,
     )

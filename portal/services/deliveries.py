@@ -144,6 +144,10 @@ def _example_facts(kind: str, today: date, variant: str = "") -> dict[str, objec
             "deadline": (today - timedelta(days=1)).isoformat(),
             "dwangsom_applies": True,
         }
+    if kind == "reminder":
+        return {"case_number": EXAMPLE_NUMBER, "due_on": (today + timedelta(days=3)).isoformat()}
+    if kind == "permit_expiry":
+        return {"case_number": EXAMPLE_NUMBER, "valid_until": (today + timedelta(weeks=8)).isoformat()}
     return {"case_number": EXAMPLE_NUMBER}
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest, Suspension
 from portal.services.deadlines import refresh_legal_deadline
+from portal.services.reminders import withdraw_for_document_request
 
 # Allowed types, recognised by their first bytes (the name alone proves nothing).
 MAGIC = {
@@ -153,6 +154,8 @@ def store_upload(
             raise UploadError("request")
         db.add(document)
         request.fulfilled_on = today
+        if request.id is not None:  # a reminder not sent yet is not needed now
+            withdraw_for_document_request(db, request.id)
         if request.suspension_id is not None:
             _end_suspension(db, case, request, today)
         case.last_activity_at = utcnow()

@@ -98,7 +98,7 @@ def _mask_deliveries(db: Session, cutoff: datetime) -> int:
     and the message payload (a confirmation link) go."""
     rows = db.exec(
         select(Delivery).where(
-            col(Delivery.status).in_(("sent", "given_up")),
+            col(Delivery.status).in_(("sent", "given_up", "withdrawn")),
             col(Delivery.created_at) < cutoff,
             col(Delivery.address) != "",
         )

@@ -49,6 +49,7 @@ def demo_data_restored(app, settings):
     from sqlmodel import Session, delete, select
 
     from portal.models import (
+        CalendarFeed,
         CallbackRequest,
         Case,
         ContactPreference,
@@ -65,7 +66,8 @@ def demo_data_restored(app, settings):
         return max(db.exec(select(model.id)).all(), default=0)
 
     with Session(app.state.engine, expire_on_commit=False) as db:
-        marks = {model: highest(db, model) for model in (Document, Feedback, CallbackRequest)}
+        # Calendar links the crawl makes (issue 19) go with the rest.
+        marks = {model: highest(db, model) for model in (Document, Feedback, CallbackRequest, CalendarFeed)}
         read = {notice.id: notice.read_at for notice in db.exec(select(Notice)).all()}
         cases = {
             case.id: (

@@ -88,6 +88,20 @@ def notice_read_of(case_number: str) -> Callable[[Session], str]:
     return lambda db: notice_of(case_number)(db) + "/gelezen"
 
 
+def calendar_feed_of_pieter(db: Session) -> str:
+    """A calendar link of resident C (no one in the matrix makes or stops links for him)."""
+    import hashlib
+
+    from portal.models import CalendarFeed
+
+    token = "matrix-pieter-calendar-0000000000000000000"
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    if db.exec(select(CalendarFeed).where(CalendarFeed.token_hash == digest)).first() is None:
+        db.add(CalendarFeed(recipient_key="bsn:123456782", token_hash=digest))
+        db.commit()
+    return f"/agenda/{token}.ics"
+
+
 MATRIX_DOCUMENT_CASES: set[str] = set()
 
 
@@ -367,6 +381,20 @@ ROWS: list[Row] = [
         b=303,
         biz=303,
     ),
+    # The personal calendar link (issue 19): made and stopped by the applicant for themselves only;
+    # the feed needs no sign-in (the secret link is the proof, as for a calendar program): a
+    # link that exists answers anyone who has it, an unknown one 404.
+    row("POST /hoe-wij-u-bereiken/agenda", "/hoe-wij-u-bereiken/agenda", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    row(
+        "POST /hoe-wij-u-bereiken/agenda/stoppen",
+        "/hoe-wij-u-bereiken/agenda/stoppen",
+        **APPLICANT_ONLY,
+        a=200,
+        b=200,
+        biz=200,
+    ),
+    row("GET /agenda/{token}.ics", "/agenda/onbekend.ics", all=404),
+    row("GET /agenda/{token}.ics", calendar_feed_of_pieter, all=200),
     # The confirmation link needs no sign-in (the token is the proof); unknown 404, expired 410.
     row("GET /e-mailadres-bevestigen/{token}", "/e-mailadres-bevestigen/onbekend", all=404),
     row(

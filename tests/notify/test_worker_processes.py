@@ -31,7 +31,9 @@ def _database_url(engine: Engine) -> str:
     return url
 
 
-def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: str = "3") -> subprocess.Popen:
+def _worker(
+    engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: str = "3", reminders: bool = False
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "PORTAL_ENV": "test",
@@ -46,6 +48,8 @@ def _worker(engine: Engine, tmp_path: Path, notify_url: str, *args: str, lease: 
         "PORTAL_DELIVERY_BASE_DELAY_SECONDS": "0.1",
         # These tests count the outbox's deliveries; the deadline watch (issue 11) would add staff e-mails.
         "PORTAL_DEADLINE_WATCH_ENABLED": "false",
+        # ... and reminders (issue 19) reminder messages, unless a test is about them.
+        "PORTAL_REMINDERS_INTERVAL_MINUTES": "60" if reminders else "0",
     }
     # The log goes to a file: a pipe nobody reads while waiting for the other worker fills up
     # and stalls the worker writing to it.
