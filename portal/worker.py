@@ -22,8 +22,8 @@ from portal.db import make_engine
 from portal.logs import configure_logging, logged_job
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
-from portal.services.retention import apply_retention, retention_policy
 from portal.services.reminders import run_reminders
+from portal.services.retention import apply_retention, retention_policy
 from portal.zgw.jobs import run_if_due
 from portal.zgw.mirror_work import MirrorWork
 
