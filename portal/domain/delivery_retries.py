@@ -9,7 +9,10 @@ random number, so the tests can pin it.
 * Permanent failures (the mail server refuses the address with 5xx, the SMS service
   answers 400/403 or says the number is invalid) are given up at once: retrying cannot
   help, and staff see the reason and can send again after correcting it.
-* After ``max_attempts`` temporary failures the delivery is given up too.
+* Temporary failures are retried until the delivery has waited ``give_up_after`` since
+  it was queued (the default, ``PORTAL_DELIVERY_GIVE_UP_HOURS``, is 72 hours: a mail
+  server keeps trying for days -- Postfix's default queue lifetime is 5 days -- so an
+  outage of a night or a weekend ends delivered, not in a pile of "send again" for staff).
 """
 
 from __future__ import annotations
@@ -53,14 +56,16 @@ def next_step(
     failure: DeliveryFailure,
     *,
     attempts: int,
-    max_attempts: int,
+    queued_at: datetime,
+    give_up_after: timedelta,
     now: datetime,
     base_seconds: float,
     cap_seconds: float,
     random_fraction: float,
 ) -> Outcome:
-    """After ``attempts`` attempts (including the one that just failed)."""
-    if failure.permanent or attempts >= max_attempts:
+    """After ``attempts`` attempts (including the one that just failed) of a delivery
+    queued at ``queued_at``."""
+    if failure.permanent or now - queued_at >= give_up_after:
         return Outcome("give_up", None)
     delay = retry_delay(attempts, base_seconds=base_seconds, cap_seconds=cap_seconds, random_fraction=random_fraction)
     return Outcome("retry", now + delay)

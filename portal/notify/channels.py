@@ -80,8 +80,51 @@ def build_email(delivery: Delivery, message: Message) -> EmailMessage:
     return mail
 
 
+# RFC 5321 section 4.5.3.2: how long a client waits for each reply. The longest is the
+# one after the end of the message data: the server may be storing it, and a client that
+# gives up earlier sends the same message again (a slow server then delivers it twice).
+REPLY_TIMEOUTS = {"greeting": 300.0, "mail": 300.0, "rcpt": 300.0, "data": 120.0, "end_of_data": 600.0}
+DATA_BLOCK_TIMEOUT = 180.0  # writing the message itself
+OTHER_COMMAND_TIMEOUT = 300.0  # EHLO, STARTTLS, AUTH, RSET, QUIT: the RFC's 5 minutes
+
+
+class Rfc5321SMTP(smtplib.SMTP):
+    """smtplib with a timeout per step as RFC 5321 asks, instead of one for everything.
+    ``timeout`` (the constructor's) only bounds opening the connection."""
+
+    _reply_timeout = REPLY_TIMEOUTS["greeting"]
+    _in_command = False
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        sock = super()._get_socket(host, port, timeout)
+        sock.settimeout(REPLY_TIMEOUTS["greeting"])
+        return sock
+
+    def putcmd(self, cmd, args=""):  # type: ignore[no-untyped-def]
+        self._reply_timeout = REPLY_TIMEOUTS.get(cmd.lower(), OTHER_COMMAND_TIMEOUT)
+        self._in_command = True
+        try:
+            super().putcmd(cmd, args)
+        finally:
+            self._in_command = False
+
+    def send(self, s):  # type: ignore[no-untyped-def]
+        if not self._in_command and self.sock is not None:  # the message after DATA's 354
+            self.sock.settimeout(DATA_BLOCK_TIMEOUT)
+            self._reply_timeout = REPLY_TIMEOUTS["end_of_data"]
+        super().send(s)
+
+    def getreply(self):  # type: ignore[no-untyped-def]
+        if self.sock is not None:
+            self.sock.settimeout(self._reply_timeout)
+        return super().getreply()
+
+
 @dataclass
 class EmailChannel:
+    """``timeout``: for opening the connection only; every reply is then waited for as
+    long as RFC 5321 says (``Rfc5321SMTP``)."""
+
     host: str
     port: int
     timeout: float
@@ -92,7 +135,7 @@ class EmailChannel:
     def send(self, delivery: Delivery, message: Message) -> str:
         mail = build_email(delivery, message)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with Rfc5321SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls()
                 if self.username:

@@ -31,6 +31,31 @@ from portal.notify.content import build_message, load_sources
 log = logging.getLogger("portal.worker")
 
 
+class _LeaseKeeper:
+    """``with``: a thread renews the row's lease every third of it until the block ends.
+    (A class, not @contextmanager: that would set ``__traceback__`` on the frozen
+    DeliveryFailure passing through.)"""
+
+    def __init__(self, engine: Engine, delivery: Delivery, token: str, lease: timedelta) -> None:
+        self.engine, self.delivery, self.token, self.lease = engine, delivery, token, lease
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"lease-{delivery.id}", daemon=True)
+
+    def _renew(self) -> None:
+        while not self.done.wait(self.lease.total_seconds() / 3):
+            try:
+                outbox.renew(self.engine, self.delivery, self.token, self.lease)
+            except Exception:  # the database away for a moment: the next round tries again
+                log.exception("Could not renew the lease of delivery %s", self.delivery.id)
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 class Worker:
     def __init__(
         self,
@@ -68,7 +93,8 @@ class Worker:
                 delivery.batch_date = outbox.assign_batch(self.engine, delivery, token, today().isoformat())
             with Session(self.engine) as db:
                 message = build_message(load_sources(db, delivery), delivery, self.settings.base_url)
-            reference = channel.send(delivery, message)
+            with self._lease_kept(delivery, token):
+                reference = channel.send(delivery, message)
         except DeliveryFailure as failure:
             self._failed(delivery, token, failure)
             return
@@ -83,11 +109,18 @@ class Worker:
         if outbox.settle_sent(self.engine, delivery, token, reference):
             log.info("Delivery %s sent by %s (%s)", delivery.id, delivery.channel, delivery.idempotency_key)
 
+    def _lease_kept(self, delivery: Delivery, token: str) -> _LeaseKeeper:
+        """Renew the lease while one send takes long (RFC 5321 lets a mail server take ten
+        minutes to confirm a message), so no other worker takes the row over and sends it
+        a second time meanwhile."""
+        return _LeaseKeeper(self.engine, delivery, token, timedelta(seconds=self.settings.delivery_lease_seconds))
+
     def _failed(self, delivery: Delivery, token: str, failure: DeliveryFailure) -> None:
         outcome = next_step(
             failure,
             attempts=delivery.attempts,
-            max_attempts=self.settings.delivery_max_attempts,
+            queued_at=delivery.created_at,
+            give_up_after=timedelta(hours=self.settings.delivery_give_up_hours),
             now=utcnow(),
             base_seconds=self.settings.delivery_base_delay_seconds,
             cap_seconds=self.settings.delivery_max_delay_seconds,
@@ -112,15 +145,18 @@ class Worker:
     def run_forever(self, periodic: list[tuple[float, Callable[[], object]]] | None = None) -> None:
         """``periodic``: (interval in seconds, task) pairs run between batches, e.g. the
         deadline watch (portal.worker)."""
-        last_close = 0.0
-        last_run = [0.0 for _ in periodic or []]
+        # None: not yet run. (time.monotonic() may start near 0 on a fresh machine or
+        # container, so "0 = long ago" would wait an hour before the first run.)
+        last_close: float | None = None
+        last_run: list[float | None] = [None for _ in periodic or []]
         while not self.stop.is_set():
             try:
-                if time.monotonic() - last_close > 3600:
+                if last_close is None or time.monotonic() - last_close > 3600:
                     self.close_letter_batches()
                     last_close = time.monotonic()
                 for index, (interval, task) in enumerate(periodic or []):
-                    if time.monotonic() - last_run[index] > interval:
+                    ran = last_run[index]
+                    if ran is None or time.monotonic() - ran > interval:
                         last_run[index] = time.monotonic()
                         task()
                 handled = self.run_once()
