@@ -21,15 +21,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-__all__ = ["DeliveryFailure", "Outcome", "next_step", "retry_delay"]
+__all__ = ["FAILURE_CODES", "DeliveryFailure", "Outcome", "next_step", "retry_delay"]
+
+
+# Why a delivery failed, in a word (stored in ``delivery.failure_code``); staff pages say
+# it in their language, with ``reason`` (the technical detail) beside it.
+FAILURE_CODES = (
+    "mail_unreachable",  # no connection, timeout, connection dropped
+    "mail_temporary",  # the mail server answered 4xx
+    "mail_refused",  # the mail server answered 5xx (e.g. no such mailbox)
+    "sms_not_configured",
+    "sms_unreachable",  # no connection or timeout
+    "sms_busy",  # 429 or 5xx
+    "sms_refused",  # 400/403: e.g. not a mobile number, key refused
+    "sms_not_delivered",  # Notify's delivery receipt: the phone network could not deliver it
+    "letter_not_written",
+    "unexpected",
+)
 
 
 @dataclass(frozen=True)
 class DeliveryFailure(Exception):
-    """What a channel reports when sending failed; ``reason`` is shown to staff."""
+    """What a channel reports when sending failed; ``reason`` is the technical detail
+    staff see beside the translated ``code``."""
 
     reason: str
     permanent: bool
+    code: str = "unexpected"
 
     def __str__(self) -> str:
         return self.reason

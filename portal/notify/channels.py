@@ -149,7 +149,9 @@ class EmailChannel:
         except (smtplib.SMTPException, OSError) as error:
             # Connection refused, timeout, dropped connection: the server may be back later.
             raise DeliveryFailure(
-                f"Mail server not reachable: {type(error).__name__}: {error}"[:300], permanent=False
+                f"Mail server not reachable: {type(error).__name__}: {error}"[:300],
+                permanent=False,
+                code="mail_unreachable",
             ) from None
         return mail["Message-ID"]
 
@@ -158,7 +160,11 @@ def _smtp_failure(code: int, text: bytes | str) -> DeliveryFailure:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     # RFC 5321: 4yz is a transient failure, 5yz a permanent one.
-    return DeliveryFailure(f"Mail server answered {code}: {text}"[:300], permanent=code >= 500)
+    return DeliveryFailure(
+        f"Mail server answered {code}: {text}"[:300],
+        permanent=code >= 500,
+        code="mail_refused" if code >= 500 else "mail_temporary",
+    )
 
 
 @dataclass
@@ -171,7 +177,9 @@ class SmsChannel:
 
     def send(self, delivery: Delivery, message: Message) -> str:
         if not self.api_key:
-            raise DeliveryFailure("SMS is not configured (PORTAL_NOTIFY_API_KEY is not set)", permanent=True)
+            raise DeliveryFailure(
+                "SMS is not configured (PORTAL_NOTIFY_API_KEY is not set)", permanent=True, code="sms_not_configured"
+            )
         client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
         template = self.template_en if delivery.language == "en" else self.template_nl
         try:
@@ -189,17 +197,29 @@ class SmsChannel:
 def _notify_failure(error: APIError) -> DeliveryFailure:
     cause = error.__cause__
     if isinstance(cause, requests.Timeout):
-        return DeliveryFailure("SMS service did not answer in time (timeout)", permanent=False)
+        return DeliveryFailure("SMS service did not answer in time (timeout)", permanent=False, code="sms_unreachable")
     if isinstance(cause, requests.ConnectionError):
-        return DeliveryFailure("SMS service not reachable", permanent=False)
+        return DeliveryFailure("SMS service not reachable", permanent=False, code="sms_unreachable")
     status = error.status_code
-    detail = str(error.message)[:200]
+    detail = notify_error_text(error.message)[:200]
     if status == 429:
-        return DeliveryFailure(f"SMS service: too many requests (429): {detail}", permanent=False)
+        return DeliveryFailure(f"SMS service: too many requests (429): {detail}", permanent=False, code="sms_busy")
     if status >= 500:
-        return DeliveryFailure(f"SMS service error ({status}): {detail}", permanent=False)
+        return DeliveryFailure(f"SMS service error ({status}): {detail}", permanent=False, code="sms_busy")
     # 400 (e.g. not a valid mobile number), 403 (key refused): retrying will not help.
-    return DeliveryFailure(f"SMS service refused the message ({status}): {detail}", permanent=True)
+    return DeliveryFailure(f"SMS service refused the message ({status}): {detail}", permanent=True, code="sms_refused")
+
+
+def notify_error_text(message: object) -> str:
+    """Notify's errors (a list of {"error": ..., "message": ...}) as one readable line,
+    not a Python repr."""
+    if isinstance(message, list):
+        parts = [
+            str(item.get("message") or item.get("error") or "") if isinstance(item, dict) else str(item)
+            for item in message
+        ]
+        return "; ".join(part for part in parts if part)
+    return str(message)
 
 
 def render_letter_pdf(message: Message) -> bytes:
@@ -220,7 +240,7 @@ class LetterChannel:
 
     def send(self, delivery: Delivery, message: Message) -> str:
         if not delivery.batch_date:
-            raise DeliveryFailure("Letter without a batch date", permanent=True)
+            raise DeliveryFailure("Letter without a batch date", permanent=True, code="letter_not_written")
         folder = self.root / delivery.batch_date
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -240,7 +260,9 @@ class LetterChannel:
             )
             write_manifest(folder)
         except OSError as error:
-            raise DeliveryFailure(f"Letter could not be written: {error}"[:300], permanent=False) from None
+            raise DeliveryFailure(
+                f"Letter could not be written: {error}"[:300], permanent=False, code="letter_not_written"
+            ) from None
         return name
 
 

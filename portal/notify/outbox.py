@@ -170,6 +170,7 @@ def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) 
             "claim_token": None,
             "locked_until": None,
             "last_error": "",
+            "failure_code": "",
         }
         if delivery.purpose == "confirm_email":
             values["payload"] = ""
@@ -179,7 +180,12 @@ def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) 
 
 
 def settle_failure(
-    engine: Engine, delivery: Delivery, token: str, reason: str, next_attempt_at: datetime | None
+    engine: Engine,
+    delivery: Delivery,
+    token: str,
+    reason: str,
+    next_attempt_at: datetime | None,
+    code: str = "unexpected",
 ) -> bool:
     """Back to 'pending' for another try at ``next_attempt_at``, or 'given_up' when None."""
     with Session(engine) as db:
@@ -190,6 +196,7 @@ def settle_failure(
                 "claim_token": None,
                 "locked_until": None,
                 "last_error": reason[:500],
+                "failure_code": code[:30],
             }
         else:
             values = {
@@ -198,6 +205,7 @@ def settle_failure(
                 "claim_token": None,
                 "locked_until": None,
                 "last_error": reason[:500],
+                "failure_code": code[:30],
             }
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
         db.commit()
@@ -232,6 +240,11 @@ def resend(db: Session, delivery_id: int) -> Delivery | None:
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     delivery.given_up_at = None
+    delivery.failure_code = ""
+    delivery.receipt_status = ""
+    delivery.receipt_checked_at = None
+    if delivery.notice_id is not None:  # someone is trying again: no longer "unreachable"
+        db.exec(update(Delivery).where(Delivery.notice_id == delivery.notice_id).values(unreachable_at=None))
     if delivery.channel == "letter":
         delivery.batch_date = ""  # the worker puts it in the batch of the day it is written
     db.add(delivery)

@@ -126,7 +126,7 @@ class Worker:
             cap_seconds=self.settings.delivery_max_delay_seconds,
             random_fraction=self.random_fraction(),
         )
-        outbox.settle_failure(self.engine, delivery, token, failure.reason, outcome.next_attempt_at)
+        outbox.settle_failure(self.engine, delivery, token, failure.reason, outcome.next_attempt_at, failure.code)
         log.warning(
             "Delivery %s: %s (%s)",
             delivery.id,
