@@ -47,6 +47,7 @@ from portal.models import (
     Suspension,
     Team,
 )
+from portal.notify.outbox import enqueue_for_notice
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
 from portal.services.notices import create_notice
 
@@ -1002,6 +1003,7 @@ CONTACT_PREFERENCES: Final[list[dict[str, Any]]] = [
         "language": "nl",
         "by_email": True,
         "by_sms": True,
+        "by_letter": True,
         "email": "jan.jansen@example.org",
         "phone": "+31612345678",
         "postal_name": "J. Jansen",
@@ -1088,6 +1090,24 @@ def _load_given_up_delivery(db: Session) -> None:
     )
 
 
+DEMO_SENT_NOTICE: Final = "demo:ZAAK-2026-0000101:extension"
+
+
+def _send_demo_extension(db: Session) -> None:
+    """Issue 19, items 8 and 13: a fresh demo shows a notice leave the portal. Jan's
+    extension notice (his dormer case) is queued once per database on each channel he
+    chose -- e-mail, SMS and letter -- so the worker that `make run` starts delivers it
+    within a minute and /simulator/verzonden shows all three."""
+    notice = db.exec(select(Notice).where(Notice.dedupe_key == DEMO_SENT_NOTICE)).first()
+    if notice is None:
+        return
+    queued = db.exec(
+        select(Delivery).where(Delivery.notice_id == notice.id, Delivery.idempotency_key.startswith("notice-"))
+    ).first()
+    if queued is None:
+        enqueue_for_notice(db, notice)
+
+
 def load_demo_data(db: Session, today: date | None = None) -> None:
     """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
     today = today or clock.today()
@@ -1100,6 +1120,7 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     db.commit()
     _load_demo_confirmations(db)
     _load_given_up_delivery(db)
+    _send_demo_extension(db)
     db.commit()
 
 
