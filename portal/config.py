@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(default=10, gt=0)
     notify_sms_template_nl: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e01"
     notify_sms_template_en: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e02"
+    # How often the worker asks Notify for the delivery receipts of sent SMS (issue 19).
+    sms_receipt_interval_seconds: float = Field(default=60, gt=0)
     letter_dir: Path | None = None
     # The worker: how often it looks for work, how it retries.
     worker_poll_seconds: float = Field(default=2, gt=0)

@@ -193,6 +193,19 @@ class SmsChannel:
             raise _notify_failure(error) from None
         return str(answer.get("id", ""))
 
+    def receipt(self, notification_id: str) -> str:
+        """Notify's delivery receipt for a sent SMS (``get_notification_by_id``): created,
+        sending, pending, delivered, permanent-failure, temporary-failure or
+        technical-failure. Raises DeliveryFailure when it cannot be asked now."""
+        if not self.api_key:
+            raise DeliveryFailure("SMS is not configured", permanent=True, code="sms_not_configured")
+        client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
+        try:
+            answer = client.get_notification_by_id(notification_id)
+        except APIError as error:
+            raise _notify_failure(error) from None
+        return str(answer.get("status", ""))
+
 
 def _notify_failure(error: APIError) -> DeliveryFailure:
     cause = error.__cause__

@@ -25,7 +25,7 @@ from portal.config import Settings
 from portal.domain.delivery_retries import DeliveryFailure, next_step
 from portal.models import Delivery
 from portal.notify import outbox
-from portal.notify.channels import Channel, LetterChannel, channels_from_settings, close_batches
+from portal.notify.channels import Channel, LetterChannel, SmsChannel, channels_from_settings, close_batches
 from portal.notify.content import build_message, load_sources
 
 log = logging.getLogger("portal.worker")
@@ -134,6 +134,31 @@ class Worker:
             "given up" if outcome.next_attempt_at is None else f"retry at {outcome.next_attempt_at:%H:%M:%S}",
         )
 
+    def check_sms_receipts(self) -> int:
+        """Ask Notify for the delivery receipt of recently sent text messages (where SMS is
+        configured); a final failure gives the SMS up and may send a letter instead.
+        Returns how many receipts were stored."""
+        sms = self.channels.get("sms")
+        if not isinstance(sms, SmsChannel) or not sms.api_key:
+            return 0
+        with Session(self.engine) as db:
+            waiting = outbox.sms_awaiting_receipt(
+                db,
+                now=utcnow(),
+                every=timedelta(seconds=self.settings.sms_receipt_interval_seconds),
+                within=timedelta(days=3),
+            )
+        stored = 0
+        for delivery in waiting:
+            try:
+                receipt = sms.receipt(delivery.provider_reference)
+            except DeliveryFailure as failure:
+                log.info("SMS receipt of delivery %s not available now: %s", delivery.id, failure.reason)
+                continue
+            outbox.settle_receipt(self.engine, delivery.id or 0, receipt)
+            stored += 1
+        return stored
+
     def close_letter_batches(self) -> list[str]:
         letters = self.channels.get("letter")
         if not isinstance(letters, LetterChannel):
@@ -148,12 +173,19 @@ class Worker:
         # None: not yet run. (time.monotonic() may start near 0 on a fresh machine or
         # container, so "0 = long ago" would wait an hour before the first run.)
         last_close: float | None = None
+        last_receipts: float | None = None
         last_run: list[float | None] = [None for _ in periodic or []]
         while not self.stop.is_set():
             try:
                 if last_close is None or time.monotonic() - last_close > 3600:
                     self.close_letter_batches()
                     last_close = time.monotonic()
+                if (
+                    last_receipts is None
+                    or time.monotonic() - last_receipts > self.settings.sms_receipt_interval_seconds
+                ):
+                    last_receipts = time.monotonic()
+                    self.check_sms_receipts()
                 for index, (interval, task) in enumerate(periodic or []):
                     ran = last_run[index]
                     if ran is None or time.monotonic() - ran > interval:
