@@ -1111,9 +1111,8 @@ def _send_demo_extension(db: Session) -> None:
 def _load_delivery_history(db: Session) -> None:
     """What residents and staff see about delivery (issue 19, items 9 and 10), once per
     database: Fatima's e-mail about her Wmo document request bounced and a letter went
-    instead; Pieter's e-mail about his event permit (an address he no longer uses) bounced
+    instead; Pieter's e-mail about an open permit case (an address he no longer uses) bounced
     with no postal address, so his handler's queue says to phone him."""
-    now = clock.utcnow()
     history = [
         (RESIDENTS["B"]["bsn"], "demo-history-fatima", "f.elamrani@oud.example", True),
         (RESIDENTS["C"]["bsn"], "demo-history-pieter", "pieter@oud.example", False),
