@@ -195,3 +195,10 @@ def test_the_handler_sees_the_person_flagged_unreachable(client, jans_extension)
     assert "Aanvrager onbereikbaar: bel hem of haar" in queue.text
     case = client.get("/medewerker/zaken/ZAAK-2026-0000101").text
     assert "Wij konden de aanvrager niet bereiken over" in case and "Test onbereikbaar" in case
+
+
+def test_the_given_up_page_says_a_letter_went_instead_or_to_phone(client, jans_extension):
+    sign_in_staff(client, "e.devries")
+    page = client.get("/medewerker/verzending", headers={"Accept-Language": "nl"}).text
+    assert "In plaats daarvan per brief verstuurd, naar het postadres dat de inwoner heeft opgegeven." in page
+    assert "Wij kunnen deze persoon op geen andere manier bereiken: bel hem of haar alstublieft." in page
