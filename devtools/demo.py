@@ -47,6 +47,7 @@ from portal.models import (
     Suspension,
     Team,
 )
+from portal.notify.outbox import enqueue_for_notice
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
 from portal.services.notices import create_notice
 
@@ -1002,6 +1003,7 @@ CONTACT_PREFERENCES: Final[list[dict[str, Any]]] = [
         "language": "nl",
         "by_email": True,
         "by_sms": True,
+        "by_letter": True,
         "email": "jan.jansen@example.org",
         "phone": "+31612345678",
         "postal_name": "J. Jansen",
@@ -1088,6 +1090,81 @@ def _load_given_up_delivery(db: Session) -> None:
     )
 
 
+DEMO_SENT_NOTICE: Final = "demo:ZAAK-2026-0000101:extension"
+
+
+def _send_demo_extension(db: Session) -> None:
+    """Issue 19, items 8 and 13: a fresh demo shows a notice leave the portal. Jan's
+    extension notice (his dormer case) is queued once per database on each channel he
+    chose -- e-mail, SMS and letter -- so the worker that `make run` starts delivers it
+    within a minute and /simulator/verzonden shows all three."""
+    notice = db.exec(select(Notice).where(Notice.dedupe_key == DEMO_SENT_NOTICE)).first()
+    if notice is None:
+        return
+    queued = db.exec(
+        select(Delivery).where(Delivery.notice_id == notice.id, Delivery.idempotency_key.startswith("notice-"))
+    ).first()
+    if queued is None:
+        enqueue_for_notice(db, notice)
+
+
+def _load_delivery_history(db: Session) -> None:
+    """What residents and staff see about delivery (issue 19, items 9 and 10), once per
+    database: Fatima's e-mail about her Wmo document request bounced and a letter went
+    instead; Pieter's e-mail about an open permit case (an address he no longer uses) bounced
+    with no postal address, so his handler's queue says to phone him."""
+    history = [
+        (RESIDENTS["B"]["bsn"], "demo-history-fatima", "f.elamrani@oud.example", True),
+        (RESIDENTS["C"]["bsn"], "demo-history-pieter", "pieter@oud.example", False),
+    ]
+    for bsn, key, old_address, letter in history:
+        if db.exec(select(Delivery).where(Delivery.idempotency_key == f"{key}-email")).first() is not None:
+            continue
+        notice = db.exec(
+            select(Notice)
+            .join(Case, Case.id == Notice.case_id)
+            .where(
+                Notice.recipient_bsn == bsn,
+                Notice.kind.in_(("extension", "decision", "document_request", "deadline_passed")),
+                Case.closed_on.is_(None),
+            )
+            .order_by(Notice.created_at.desc(), Notice.id.desc())
+        ).first()
+        if notice is None:
+            continue
+        preference = db.exec(select(ContactPreference).where(ContactPreference.recipient_key == f"bsn:{bsn}")).first()
+        db.add(
+            Delivery(
+                notice_id=notice.id,
+                channel="email",
+                address=old_address,
+                language=preference.language if preference else "nl",
+                idempotency_key=f"{key}-email",
+                status="given_up",
+                attempts=1,
+                given_up_at=notice.created_at,
+                last_error="Mail server answered 550: 5.1.1 Mailbox does not exist",
+                failure_code="mail_refused",
+                unreachable_at=None if letter else notice.created_at,
+            )
+        )
+        if letter and preference is not None:
+            db.add(
+                Delivery(
+                    notice_id=notice.id,
+                    channel="letter",
+                    address="\n".join([preference.postal_name, *preference.postal_address.splitlines()]),
+                    language=preference.language,
+                    idempotency_key=f"{key}-letter",
+                    status="sent",
+                    attempts=1,
+                    sent_at=notice.created_at,
+                    batch_date=notice.created_at.date().isoformat(),
+                    fallback=True,
+                )
+            )
+
+
 def load_demo_data(db: Session, today: date | None = None) -> None:
     """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
     today = today or clock.today()
@@ -1100,6 +1177,8 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     db.commit()
     _load_demo_confirmations(db)
     _load_given_up_delivery(db)
+    _send_demo_extension(db)
+    _load_delivery_history(db)
     db.commit()
 
 

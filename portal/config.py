@@ -110,6 +110,7 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    # Opening the connection only; replies are waited for as RFC 5321 4.5.3.2 says (up to 10 minutes).
     smtp_timeout_seconds: float = Field(default=10, gt=0)
     # A Notify-compatible API (GOV.UK Notify, NotifyNL). Without a key no SMS is sent:
     # the SMS choice is then not offered on the preferences page.
@@ -118,13 +119,18 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(default=10, gt=0)
     notify_sms_template_nl: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e01"
     notify_sms_template_en: str = "5b1f2a4e-0c4e-4c1d-9d7e-6a1b2c3d4e02"
+    # How often the worker asks Notify for the delivery receipts of sent SMS (issue 19).
+    sms_receipt_interval_seconds: float = Field(default=60, gt=0)
     letter_dir: Path | None = None
     # The worker: how often it looks for work, how it retries.
     worker_poll_seconds: float = Field(default=2, gt=0)
     worker_batch_size: int = Field(default=20, ge=1)
-    delivery_max_attempts: int = Field(default=8, ge=1)
+    # Temporary failures are retried for this long after a delivery was queued (issue 19:
+    # at least 72 hours, as a mail server would), at most an hour apart.
+    delivery_give_up_hours: float = Field(default=72, ge=0)
     delivery_base_delay_seconds: float = Field(default=30, ge=0)
-    delivery_max_delay_seconds: float = Field(default=6 * 3600, ge=0)
+    delivery_max_delay_seconds: float = Field(default=3600, ge=0)
+    # A worker's claim on a row; renewed while a send takes long (portal/notify/worker.py).
     delivery_lease_seconds: float = Field(default=120, gt=0)
     email_confirmation_hours: int = Field(default=24, ge=1)
 

@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                 mirror.run()
             while worker.run_once():
                 pass
+            worker.check_sms_receipts()
+            while worker.run_once():  # a letter sent instead of an SMS that did not arrive
+                pass
             worker.close_letter_batches()
             return 0
         worker.install_signal_handlers()

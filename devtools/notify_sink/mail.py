@@ -47,9 +47,9 @@ class MailHandler:
 class MailSink:
     """``with MailSink(port=...) as sink:`` -- an SMTP server on 127.0.0.1 for the block."""
 
-    def __init__(self, port: int, directory: Path | None = None) -> None:
+    def __init__(self, port: int, directory: Path | None = None, handler: MailHandler | None = None) -> None:
         self.port = port
-        self.handler = MailHandler(directory)
+        self.handler = handler or MailHandler(directory)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
 
     @property

@@ -1,5 +1,6 @@
-"""A Notify-compatible SMS API (``POST /v2/notifications/sms``), as far as the GOV.UK
-Notify Python client uses it, for development and tests.
+"""A Notify-compatible SMS API (``POST /v2/notifications/sms``, and
+``GET /v2/notifications/{id}`` with the delivery receipt), as far as the GOV.UK Notify
+Python client uses it, for development and tests.
 
 Like the real service it checks the bearer JWT (HS256, ``iss`` = the service id, signed
 with the key's secret, ``iat`` within 30 seconds), knows templates by id, refuses a
@@ -42,6 +43,9 @@ def split_key(api_key: str) -> tuple[str, str]:
 class Behaviour:
     delay_seconds: float = 0.0
     fail_next: list[int] = field(default_factory=list)  # status codes for the next requests
+    # Delivery receipts (GET /v2/notifications/{id}): "delivered" unless the number is listed
+    # here with another status, e.g. {"+31687654321": "permanent-failure"}.
+    receipts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,12 +58,15 @@ class FakeNotify:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/v2/notifications/sms", self.send_sms, methods=["POST"])])
+        return Starlette(
+            routes=[
+                Route("/v2/notifications/sms", self.send_sms, methods=["POST"]),
+                Route("/v2/notifications/{notification_id}", self.get_notification, methods=["GET"]),
+            ]
+        )
 
-    def _error(self, status: int, error: str, message: str) -> JSONResponse:
-        return JSONResponse({"status_code": status, "errors": [{"error": error, "message": message}]}, status)
-
-    async def send_sms(self, request: Request) -> JSONResponse:
+    def _authorised(self, request: Request) -> JSONResponse | None:
+        """None when the bearer JWT is right; else the answer Notify gives."""
         service_id, secret = split_key(self.api_key)
         header = request.headers.get("authorization", "")
         if not header.startswith("Bearer "):
@@ -72,6 +79,43 @@ class FakeNotify:
             return self._error(403, "AuthError", "Invalid token: API key not found")
         if claims.get("iss") != service_id:
             return self._error(403, "AuthError", "Invalid token: service not found")
+        return None
+
+    async def get_notification(self, request: Request) -> JSONResponse:
+        """A notification with its delivery status, as Notify's ``get_notification_by_id``."""
+        refused = self._authorised(request)
+        if refused is not None:
+            return refused
+        wanted = request.path_params["notification_id"]
+        with self._lock:
+            known = next((item for item in self.sent.values() if item["id"] == wanted), None)
+        if known is None:
+            return self._error(404, "NoResultFound", "No result found")
+        status = self.behaviour.receipts.get(known["phone_number"], "delivered")
+        return JSONResponse(
+            {
+                "id": known["id"],
+                "reference": known["reference"],
+                "type": "sms",
+                "status": status,
+                "phone_number": known["phone_number"],
+                "body": known["content"]["body"],
+                "template": known["template"],
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(known["received_at"])),
+                "sent_at": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(known["received_at"])),
+                "completed_at": None
+                if status not in ("delivered", "permanent-failure", "temporary-failure", "technical-failure")
+                else time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
+            }
+        )
+
+    def _error(self, status: int, error: str, message: str) -> JSONResponse:
+        return JSONResponse({"status_code": status, "errors": [{"error": error, "message": message}]}, status)
+
+    async def send_sms(self, request: Request) -> JSONResponse:
+        refused = self._authorised(request)
+        if refused is not None:
+            return refused
         body = await request.json()
         with self._lock:
             self.requests.append(body)

@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012_reminders_calendar"
-down_revision = "0008_overview_indexes"
+down_revision = "0011_delivery_status"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,10 @@ random number, so the tests can pin it.
 * Permanent failures (the mail server refuses the address with 5xx, the SMS service
   answers 400/403 or says the number is invalid) are given up at once: retrying cannot
   help, and staff see the reason and can send again after correcting it.
-* After ``max_attempts`` temporary failures the delivery is given up too.
+* Temporary failures are retried until the delivery has waited ``give_up_after`` since
+  it was queued (the default, ``PORTAL_DELIVERY_GIVE_UP_HOURS``, is 72 hours: a mail
+  server keeps trying for days -- Postfix's default queue lifetime is 5 days -- so an
+  outage of a night or a weekend ends delivered, not in a pile of "send again" for staff).
 """
 
 from __future__ import annotations
@@ -18,15 +21,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-__all__ = ["DeliveryFailure", "Outcome", "next_step", "retry_delay"]
+__all__ = ["FAILURE_CODES", "DeliveryFailure", "Outcome", "next_step", "retry_delay"]
+
+
+# Why a delivery failed, in a word (stored in ``delivery.failure_code``); staff pages say
+# it in their language, with ``reason`` (the technical detail) beside it.
+FAILURE_CODES = (
+    "mail_unreachable",  # no connection, timeout, connection dropped
+    "mail_temporary",  # the mail server answered 4xx
+    "mail_refused",  # the mail server answered 5xx (e.g. no such mailbox)
+    "sms_not_configured",
+    "sms_unreachable",  # no connection or timeout
+    "sms_busy",  # 429 or 5xx
+    "sms_refused",  # 400/403: e.g. not a mobile number, key refused
+    "sms_not_delivered",  # Notify's delivery receipt: the phone network could not deliver it
+    "letter_not_written",
+    "unexpected",
+)
 
 
 @dataclass(frozen=True)
 class DeliveryFailure(Exception):
-    """What a channel reports when sending failed; ``reason`` is shown to staff."""
+    """What a channel reports when sending failed; ``reason`` is the technical detail
+    staff see beside the translated ``code``."""
 
     reason: str
     permanent: bool
+    code: str = "unexpected"
 
     def __str__(self) -> str:
         return self.reason
@@ -53,14 +74,16 @@ def next_step(
     failure: DeliveryFailure,
     *,
     attempts: int,
-    max_attempts: int,
+    queued_at: datetime,
+    give_up_after: timedelta,
     now: datetime,
     base_seconds: float,
     cap_seconds: float,
     random_fraction: float,
 ) -> Outcome:
-    """After ``attempts`` attempts (including the one that just failed)."""
-    if failure.permanent or attempts >= max_attempts:
+    """After ``attempts`` attempts (including the one that just failed) of a delivery
+    queued at ``queued_at``."""
+    if failure.permanent or now - queued_at >= give_up_after:
         return Outcome("give_up", None)
     delay = retry_delay(attempts, base_seconds=base_seconds, cap_seconds=cap_seconds, random_fraction=random_fraction)
     return Outcome("retry", now + delay)

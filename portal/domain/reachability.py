@@ -7,8 +7,8 @@ Rules:
   A form that chooses nothing at all is refused with a message that says the inbox
   stays: "only the inbox" is a choice the resident makes explicitly.
 * E-mail goes only to a confirmed address (a link that expires); an address is checked
-  for its form here (one ``@``, a domain with a dot, no spaces or control characters,
-  RFC 5321 lengths: 64 for the local part, 254 in all).
+  for its form here with the email-validator library (syntax and normalisation, no DNS;
+  RFC 5321 lengths: 64 for the local part, 254 in all). Only what it accepts is stored.
 * SMS goes only to a mobile number. Dutch numbers are typed as 06 1234 5678,
   +31 6 1234 5678 or 0031 6 1234 5678; international ones as +<country code>. The
   number plan (libphonenumber's metadata, the ``phonenumbers`` package) decides whether
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 __all__ = [
     "CHANNEL_CHOICES",
@@ -40,9 +41,6 @@ __all__ = [
 ]
 
 CHANNEL_CHOICES: Final = ("inbox", "email", "sms", "letter")
-_EMAIL = re.compile(
-    r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
-)
 _MOBILE_TYPES: Final = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
@@ -55,19 +53,27 @@ class ReachabilityError(ValueError):
 
 
 def normalise_email(raw: str | None) -> str:
-    """The address trimmed, with the domain in lower case; ReachabilityError('email_missing'
-    / 'email_invalid') otherwise."""
+    """The address as the email-validator library (what pydantic uses) accepts and
+    normalises it (the domain in lower case, IDN domains in their ASCII form), without a
+    DNS lookup; ReachabilityError('email_missing' / 'email_invalid') otherwise. Only a
+    bare address is accepted: no display name, comments, quoted or unquoted lists
+    (``<script>…</script>@b.example``, ``x,evil.example@b.example``), and no non-ASCII
+    local part (not every mail server takes SMTPUTF8)."""
     value = (raw or "").strip()
     if not value:
         raise ReachabilityError("email_missing")
     if len(value) > 254 or any(unicodedata.category(char).startswith("C") for char in value):
         raise ReachabilityError("email_invalid")
-    if not _EMAIL.fullmatch(value):
+    try:
+        checked = validate_email(
+            value, check_deliverability=False, allow_smtputf8=False, allow_display_name=False, allow_quoted_local=False
+        )
+    except EmailNotValidError:
+        raise ReachabilityError("email_invalid") from None
+    address = checked.ascii_email or checked.normalized
+    if len(address) > 254 or len(address.rpartition("@")[0]) > 64:  # RFC 5321 4.5.3.1
         raise ReachabilityError("email_invalid")
-    local, _, domain = value.rpartition("@")
-    if local.startswith(".") or local.endswith(".") or ".." in local:
-        raise ReachabilityError("email_invalid")
-    return f"{local}@{domain.lower()}"
+    return address
 
 
 def normalise_mobile(raw: str | None) -> str:
@@ -229,24 +235,3 @@ def check_preference_form(form: PreferenceForm) -> tuple[CheckedPreferences | No
         postal_name=name,
         postal_address=address,
     ), []
-
-
-_POSTCODE = re.compile(r"^\s*\d{4}\s?[A-Za-z]{2}\s+")
-
-
-def masked_address(channel: str, address: str) -> str:
-    """An address shown (and kept, after the retention period) only as far as a person
-    needs to recognise it: ``j…@example.org``, ``06…78``, ``… Voorbeeldstad``. Masking a
-    masked address changes nothing."""
-    if not address or "…" in address:
-        return address
-    if channel == "email":
-        local, _at, domain = address.rpartition("@")
-        return f"{local[:1]}…@{domain}" if local else "…"
-    if channel == "sms":
-        digits = address.replace(" ", "")
-        local = "0" + digits[3:] if digits.startswith("+31") else digits
-        return f"{local[:2]}…{local[-2:]}" if len(local) > 4 else "…"
-    lines = [line.strip() for line in address.splitlines() if line.strip()]
-    town = _POSTCODE.sub("", lines[-1]) if lines else ""
-    return f"… {town}".rstrip() if town else "…"

@@ -78,3 +78,14 @@ class Delivery(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     sent_at: NaiveDatetime | None = None
     given_up_at: NaiveDatetime | None = None
+    # Issue 19. Why the last attempt failed, in a word staff read in their language
+    # (portal.domain.delivery_retries.FAILURE_CODES); last_error keeps the detail.
+    failure_code: str = Field(default="", max_length=30)
+    # SMS: the delivery receipt from Notify (delivered, permanent-failure, ...), when checked.
+    receipt_status: str = Field(default="", max_length=30)
+    receipt_checked_at: NaiveDatetime | None = None
+    # The letter sent because every chosen channel gave up on a notice with legal effect.
+    fallback: bool = Field(default=False)
+    # Set on the given-up delivery after which nothing was left to try (no postal address):
+    # the handler's queue shows the person as unreachable.
+    unreachable_at: NaiveDatetime | None = Field(default=None, index=True)

@@ -80,8 +80,51 @@ def build_email(delivery: Delivery, message: Message) -> EmailMessage:
     return mail
 
 
+# RFC 5321 section 4.5.3.2: how long a client waits for each reply. The longest is the
+# one after the end of the message data: the server may be storing it, and a client that
+# gives up earlier sends the same message again (a slow server then delivers it twice).
+REPLY_TIMEOUTS = {"greeting": 300.0, "mail": 300.0, "rcpt": 300.0, "data": 120.0, "end_of_data": 600.0}
+DATA_BLOCK_TIMEOUT = 180.0  # writing the message itself
+OTHER_COMMAND_TIMEOUT = 300.0  # EHLO, STARTTLS, AUTH, RSET, QUIT: the RFC's 5 minutes
+
+
+class Rfc5321SMTP(smtplib.SMTP):
+    """smtplib with a timeout per step as RFC 5321 asks, instead of one for everything.
+    ``timeout`` (the constructor's) only bounds opening the connection."""
+
+    _reply_timeout = REPLY_TIMEOUTS["greeting"]
+    _in_command = False
+
+    def _get_socket(self, host, port, timeout):  # type: ignore[no-untyped-def]
+        sock = super()._get_socket(host, port, timeout)
+        sock.settimeout(REPLY_TIMEOUTS["greeting"])
+        return sock
+
+    def putcmd(self, cmd, args=""):  # type: ignore[no-untyped-def]
+        self._reply_timeout = REPLY_TIMEOUTS.get(cmd.lower(), OTHER_COMMAND_TIMEOUT)
+        self._in_command = True
+        try:
+            super().putcmd(cmd, args)
+        finally:
+            self._in_command = False
+
+    def send(self, s):  # type: ignore[no-untyped-def]
+        if not self._in_command and self.sock is not None:  # the message after DATA's 354
+            self.sock.settimeout(DATA_BLOCK_TIMEOUT)
+            self._reply_timeout = REPLY_TIMEOUTS["end_of_data"]
+        super().send(s)
+
+    def getreply(self):  # type: ignore[no-untyped-def]
+        if self.sock is not None:
+            self.sock.settimeout(self._reply_timeout)
+        return super().getreply()
+
+
 @dataclass
 class EmailChannel:
+    """``timeout``: for opening the connection only; every reply is then waited for as
+    long as RFC 5321 says (``Rfc5321SMTP``)."""
+
     host: str
     port: int
     timeout: float
@@ -92,7 +135,7 @@ class EmailChannel:
     def send(self, delivery: Delivery, message: Message) -> str:
         mail = build_email(delivery, message)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with Rfc5321SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls()
                 if self.username:
@@ -106,7 +149,9 @@ class EmailChannel:
         except (smtplib.SMTPException, OSError) as error:
             # Connection refused, timeout, dropped connection: the server may be back later.
             raise DeliveryFailure(
-                f"Mail server not reachable: {type(error).__name__}: {error}"[:300], permanent=False
+                f"Mail server not reachable: {type(error).__name__}: {error}"[:300],
+                permanent=False,
+                code="mail_unreachable",
             ) from None
         return mail["Message-ID"]
 
@@ -115,7 +160,11 @@ def _smtp_failure(code: int, text: bytes | str) -> DeliveryFailure:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     # RFC 5321: 4yz is a transient failure, 5yz a permanent one.
-    return DeliveryFailure(f"Mail server answered {code}: {text}"[:300], permanent=code >= 500)
+    return DeliveryFailure(
+        f"Mail server answered {code}: {text}"[:300],
+        permanent=code >= 500,
+        code="mail_refused" if code >= 500 else "mail_temporary",
+    )
 
 
 @dataclass
@@ -128,7 +177,9 @@ class SmsChannel:
 
     def send(self, delivery: Delivery, message: Message) -> str:
         if not self.api_key:
-            raise DeliveryFailure("SMS is not configured (PORTAL_NOTIFY_API_KEY is not set)", permanent=True)
+            raise DeliveryFailure(
+                "SMS is not configured (PORTAL_NOTIFY_API_KEY is not set)", permanent=True, code="sms_not_configured"
+            )
         client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
         template = self.template_en if delivery.language == "en" else self.template_nl
         try:
@@ -142,21 +193,46 @@ class SmsChannel:
             raise _notify_failure(error) from None
         return str(answer.get("id", ""))
 
+    def receipt(self, notification_id: str) -> str:
+        """Notify's delivery receipt for a sent SMS (``get_notification_by_id``): created,
+        sending, pending, delivered, permanent-failure, temporary-failure or
+        technical-failure. Raises DeliveryFailure when it cannot be asked now."""
+        if not self.api_key:
+            raise DeliveryFailure("SMS is not configured", permanent=True, code="sms_not_configured")
+        client = NotificationsAPIClient(self.api_key, base_url=self.base_url, timeout=self.timeout)
+        try:
+            answer = client.get_notification_by_id(notification_id)
+        except APIError as error:
+            raise _notify_failure(error) from None
+        return str(answer.get("status", ""))
+
 
 def _notify_failure(error: APIError) -> DeliveryFailure:
     cause = error.__cause__
     if isinstance(cause, requests.Timeout):
-        return DeliveryFailure("SMS service did not answer in time (timeout)", permanent=False)
+        return DeliveryFailure("SMS service did not answer in time (timeout)", permanent=False, code="sms_unreachable")
     if isinstance(cause, requests.ConnectionError):
-        return DeliveryFailure("SMS service not reachable", permanent=False)
+        return DeliveryFailure("SMS service not reachable", permanent=False, code="sms_unreachable")
     status = error.status_code
-    detail = str(error.message)[:200]
+    detail = notify_error_text(error.message)[:200]
     if status == 429:
-        return DeliveryFailure(f"SMS service: too many requests (429): {detail}", permanent=False)
+        return DeliveryFailure(f"SMS service: too many requests (429): {detail}", permanent=False, code="sms_busy")
     if status >= 500:
-        return DeliveryFailure(f"SMS service error ({status}): {detail}", permanent=False)
+        return DeliveryFailure(f"SMS service error ({status}): {detail}", permanent=False, code="sms_busy")
     # 400 (e.g. not a valid mobile number), 403 (key refused): retrying will not help.
-    return DeliveryFailure(f"SMS service refused the message ({status}): {detail}", permanent=True)
+    return DeliveryFailure(f"SMS service refused the message ({status}): {detail}", permanent=True, code="sms_refused")
+
+
+def notify_error_text(message: object) -> str:
+    """Notify's errors (a list of {"error": ..., "message": ...}) as one readable line,
+    not a Python repr."""
+    if isinstance(message, list):
+        parts = [
+            str(item.get("message") or item.get("error") or "") if isinstance(item, dict) else str(item)
+            for item in message
+        ]
+        return "; ".join(part for part in parts if part)
+    return str(message)
 
 
 def render_letter_pdf(message: Message) -> bytes:
@@ -177,7 +253,7 @@ class LetterChannel:
 
     def send(self, delivery: Delivery, message: Message) -> str:
         if not delivery.batch_date:
-            raise DeliveryFailure("Letter without a batch date", permanent=True)
+            raise DeliveryFailure("Letter without a batch date", permanent=True, code="letter_not_written")
         folder = self.root / delivery.batch_date
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +273,9 @@ class LetterChannel:
             )
             write_manifest(folder)
         except OSError as error:
-            raise DeliveryFailure(f"Letter could not be written: {error}"[:300], permanent=False) from None
+            raise DeliveryFailure(
+                f"Letter could not be written: {error}"[:300], permanent=False, code="letter_not_written"
+            ) from None
         return name
 
 

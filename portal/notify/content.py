@@ -94,8 +94,11 @@ class Message:
     sender_email: str = ""
     reply_to: str = ""
     case_number: str = ""
-    # The letter only: the whole notice as written, and the address block.
+    # The letter only: the whole notice as written (title, then its paragraphs), the
+    # paragraphs as the letter prints them (all of them, in order; an extension's reason
+    # labelled), and the address block.
     full_text: list[str] = field(default_factory=list)
+    letter_paragraphs: list[str] = field(default_factory=list)
     address_lines: list[str] = field(default_factory=list)
     letter_date: str = ""
     municipality_address: str = ""
@@ -310,12 +313,23 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
         link_text=_("Read the whole message in Mijn Zaken"),
         case_number=number,
         full_text=[title, *body.split("\n\n")],
+        letter_paragraphs=_letter_paragraphs(notice.kind, body, facts),
         **common,
     )
     message.sms = _sms(message, organisation.name, organisation.phone)
     if delivery.channel == "letter":
         message.address_lines = [line.strip() for line in delivery.address.splitlines() if line.strip()]
     return message
+
+
+def _letter_paragraphs(kind: str, body: str, facts: dict) -> list[str]:
+    """Every paragraph of the notice, in order. The extension notice ends with the reason
+    as staff wrote it; the letter says what it is."""
+    paragraphs = [part.strip() for part in body.split("\n\n") if part.strip()]
+    if kind == "extension":
+        reasons = {str(facts.get(key, "")).strip() for key in ("reason_nl", "reason_en")} - {""}
+        paragraphs = [_("The reason: %(reason)s", reason=part) if part in reasons else part for part in paragraphs]
+    return paragraphs
 
 
 def _sms(message: Message, sender: str, phone: str) -> str:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, and_, func, or_, update
 from sqlmodel import Session, select
 
 from portal.clock import utcnow
+from portal.domain.delivery_status import FINAL_RECEIPTS, Sent, needs_fallback
 from portal.domain.reachability import preference_keys
 from portal.models import ContactPreference, Delivery, Notice
 
@@ -170,6 +171,7 @@ def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) 
             "claim_token": None,
             "locked_until": None,
             "last_error": "",
+            "failure_code": "",
         }
         if delivery.purpose == "confirm_email":
             values["payload"] = ""
@@ -179,7 +181,12 @@ def settle_sent(engine: Engine, delivery: Delivery, token: str, reference: str) 
 
 
 def settle_failure(
-    engine: Engine, delivery: Delivery, token: str, reason: str, next_attempt_at: datetime | None
+    engine: Engine,
+    delivery: Delivery,
+    token: str,
+    reason: str,
+    next_attempt_at: datetime | None,
+    code: str = "unexpected",
 ) -> bool:
     """Back to 'pending' for another try at ``next_attempt_at``, or 'given_up' when None."""
     with Session(engine) as db:
@@ -190,6 +197,7 @@ def settle_failure(
                 "claim_token": None,
                 "locked_until": None,
                 "last_error": reason[:500],
+                "failure_code": code[:30],
             }
         else:
             values = {
@@ -198,10 +206,103 @@ def settle_failure(
                 "claim_token": None,
                 "locked_until": None,
                 "last_error": reason[:500],
+                "failure_code": code[:30],
             }
         result = db.exec(update(Delivery).where(_mine(delivery, token)).values(**values))
+        if result.rowcount == 1 and next_attempt_at is None:
+            after_given_up(db, delivery.id)
         db.commit()
         return result.rowcount == 1
+
+
+def as_sent(row: Delivery) -> Sent:
+    return Sent(
+        channel=row.channel,
+        status=row.status,
+        address=row.address,
+        sent_at=row.sent_at,
+        batch_date=row.batch_date,
+        receipt_status=row.receipt_status,
+        fallback=row.fallback,
+        unreachable=row.unreachable_at is not None,
+    )
+
+
+def after_given_up(db: Session, delivery_id: int | None) -> Delivery | None:
+    """Issue 19, item 10. Once every chosen channel of a notice with legal effect has
+    given up, queue a letter to the postal address in the recipient's preferences (never
+    the address the case is about); with no address, or when a letter failed too, mark
+    the delivery so the handler's queue shows the person as unreachable. In the caller's
+    transaction. The notice row is locked first, so of two workers giving up the last two
+    channels at once, the second sees the first's result (and the fallback's idempotency
+    key is unique besides). Returns the fallback letter when one was queued."""
+    delivery = db.get(Delivery, delivery_id) if delivery_id is not None else None
+    if delivery is None or delivery.notice_id is None or delivery.purpose != "notice":
+        return None
+    notice = db.exec(select(Notice).where(Notice.id == delivery.notice_id).with_for_update()).first()
+    if notice is None:
+        return None
+    rows = db.exec(select(Delivery).where(Delivery.notice_id == notice.id).order_by(Delivery.id)).all()
+    verdict = needs_fallback(notice.kind, [as_sent(row) for row in rows])
+    if verdict is None:
+        return None
+    preference = preference_for(db, bsn=notice.recipient_bsn, kvk=notice.recipient_kvk, branch=notice.recipient_branch)
+    if verdict == "letter" and preference is not None and preference.postal_address.strip():
+        letter = Delivery(
+            notice_id=notice.id,
+            channel="letter",
+            address=_postal(preference),
+            language=preference.language,
+            idempotency_key=f"notice-{notice.id}-letter-fallback",
+            fallback=True,
+        )
+        db.add(letter)
+        db.flush()
+        return letter
+    db.exec(update(Delivery).where(Delivery.id == delivery.id).values(unreachable_at=utcnow()))
+    return None
+
+
+def sms_awaiting_receipt(
+    db: Session, *, now: datetime, every: timedelta, within: timedelta, limit: int = 100
+) -> list[Delivery]:
+    """Sent text messages whose delivery receipt is not final yet, not checked in the
+    last ``every``, sent in the last ``within`` (Notify keeps notifications for 7 days)."""
+    return list(
+        db.exec(
+            select(Delivery)
+            .where(
+                Delivery.channel == "sms",
+                Delivery.status == "sent",
+                Delivery.provider_reference != "",
+                Delivery.receipt_status.not_in(tuple(FINAL_RECEIPTS)),
+                Delivery.sent_at >= now - within,
+                or_(Delivery.receipt_checked_at.is_(None), Delivery.receipt_checked_at <= now - every),
+            )
+            .order_by(Delivery.sent_at)
+            .limit(limit)
+        ).all()
+    )
+
+
+def settle_receipt(engine: Engine, delivery_id: int, receipt: str) -> Delivery | None:
+    """Store what Notify's receipt says. A final failure gives the SMS up (the phone
+    network could not deliver it) and may send a letter instead (``after_given_up``);
+    returns that letter."""
+    with Session(engine) as db:
+        values: dict = {"receipt_status": receipt[:30], "receipt_checked_at": utcnow()}
+        failed = receipt in FINAL_RECEIPTS and receipt != "delivered"
+        if failed:
+            values.update(
+                status="given_up",
+                given_up_at=utcnow(),
+                failure_code="sms_not_delivered",
+                last_error=f"Notify delivery receipt: {receipt}",
+            )
+        result = db.exec(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == "sent").values(**values))
+        letter = after_given_up(db, delivery_id) if failed and result.rowcount == 1 else None
+        db.commit()
+        return letter
 
 
 @dataclass(frozen=True)
@@ -232,6 +333,11 @@ def resend(db: Session, delivery_id: int) -> Delivery | None:
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     delivery.given_up_at = None
+    delivery.failure_code = ""
+    delivery.receipt_status = ""
+    delivery.receipt_checked_at = None
+    if delivery.notice_id is not None:  # someone is trying again: no longer "unreachable"
+        db.exec(update(Delivery).where(Delivery.notice_id == delivery.notice_id).values(unreachable_at=None))
     if delivery.channel == "letter":
         delivery.batch_date = ""  # the worker puts it in the batch of the day it is written
     db.add(delivery)

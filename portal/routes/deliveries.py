@@ -43,19 +43,48 @@ def _employee(db, principal: Principal) -> None:
         raise HTTPException(status_code=403)
 
 
+def failure_texts() -> dict[str, str]:
+    """``delivery.failure_code`` in the reader's language (issue 19, item 4)."""
+    return {
+        "mail_unreachable": _("We could not reach the mail server."),
+        "mail_temporary": _("The mail server asked us to try again later."),
+        "mail_refused": _("The mail server refused the e-mail, for example because the address does not exist."),
+        "sms_not_configured": _("Text messages are not set up for the portal."),
+        "sms_unreachable": _("We could not reach the text message service."),
+        "sms_busy": _("The text message service was busy or had a fault."),
+        "sms_refused": _(
+            "The text message service refused the message, for example because the number is not a mobile number."
+        ),
+        "sms_not_delivered": _("The phone network could not deliver the text message."),
+        "letter_not_written": _("We could not write the letter for the printer."),
+        "unexpected": _("Something unexpected went wrong."),
+    }
+
+
+def _actor(db, principal: Principal, request: Request):
+    actor = service.actor_for(db, principal, client_ip(request))
+    if actor is None:
+        raise HTTPException(status_code=403)
+    return actor
+
+
 @router.get(GIVEN_UP)
 def given_up(request: Request, principal: Staff, db: DbSession):
-    _employee(db, principal)
-    rows = service.given_up_deliveries(db, principal, client_ip(request))
+    actor = _actor(db, principal, request)
+    rows = service.given_up_deliveries(db, actor, client_ip(request))
     done = request.query_params.get("opnieuw")
-    return render(request, "pages/staff/given_up.html", {"rows": rows, "done": parse_id(done) if done else None})
+    return render(
+        request,
+        "pages/staff/given_up.html",
+        {"rows": rows, "done": parse_id(done) if done else None, "failure_texts": failure_texts()},
+    )
 
 
 @router.post(GIVEN_UP + "/{delivery_id}/opnieuw")
 def resend(request: Request, delivery_id: str, principal: Staff, db: DbSession):
-    _employee(db, principal)
+    actor = _actor(db, principal, request)
     number = parse_id(delivery_id)
-    if number is None or not service.resend_delivery(db, principal, number, client_ip(request)):
+    if number is None or not service.resend_delivery(db, actor, number, client_ip(request)):
         raise HTTPException(status_code=404)
     return RedirectResponse(f"{GIVEN_UP}?opnieuw={number}", status_code=303)
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from portal.auth.principal import Principal
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult, compute_deadline
+from portal.domain.delivery_status import StatusLine
 from portal.domain.notices import Banner, NoticeOfDefault, banners_for, notice_of_default, rights_apply
 from portal.domain.outcome import Outcome, Remedy, outcome, remedy
 from portal.domain.steps import Step, progress
@@ -35,6 +36,7 @@ from portal.models import (
     CallbackRequest,
     Case,
     CaseType,
+    Delivery,
     Document,
     DocumentRequest,
     Employee,
@@ -58,6 +60,7 @@ from portal.services.access import (
 )
 from portal.services.contact import callback_due
 from portal.services.deadlines import extension_periods, rules_for, suspension_due_dates, suspension_periods
+from portal.services.delivery_status import with_statuses
 
 __all__ = ["CaseNotFound", "CasePageView", "Contact", "LevelTooLow", "build_case_page"]
 
@@ -111,6 +114,7 @@ class CasePageView:
     open_requests: list[DocumentRequest]
     documents: list[Document]
     notices: list[Notice]
+    delivery: dict[int, list[StatusLine]]  # per notice id: how it left the portal (issue 19)
     acknowledgement: Notice | None
     callback: CallbackRequest | None
     callback_due: datetime | None
@@ -197,11 +201,13 @@ def _view(
             select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
         ).all()
     )
-    notices = list(
+    # The notices with their deliveries in one statement (the page's query budget).
+    notices, delivery = with_statuses(
         db.exec(
-            select(Notice)
+            select(Notice, Delivery)
+            .outerjoin(Delivery, and_(col(Delivery.notice_id) == col(Notice.id), col(Delivery.purpose) == "notice"))
             .where(col(Notice.case_id) == case.id, notices_for(principal))
-            .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+            .order_by(col(Notice.created_at).desc(), col(Notice.id).desc(), col(Delivery.id))
         ).all()
     )
     callback = db.exec(
@@ -237,6 +243,7 @@ def _view(
         open_requests=[request for request in requests if request.fulfilled_on is None] if not is_closed else [],
         documents=documents,
         notices=notices,
+        delivery=delivery,
         acknowledgement=next((notice for notice in reversed(notices) if notice.kind == "acknowledgement"), None),
         callback=callback,
         callback_due=callback_due(callback) if callback is not None else None,

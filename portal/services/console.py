@@ -7,7 +7,7 @@ Another team's case is simply not found (404)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,8 +22,10 @@ from portal.models import (
     CallbackRequest,
     Case,
     CaseType,
+    Delivery,
     DocumentRequest,
     Employee,
+    Notice,
     Role,
     StaffAlert,
     StatusType,
@@ -63,6 +65,9 @@ class QueueItem:
     deadline: DeadlineResult
     risk: str
     can_extend: bool
+    # Issue 19, item 10: a notice with legal effect reached the applicant by no channel
+    # and there is no postal address: someone must phone them.
+    unreachable: bool = False
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -104,6 +109,13 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
     )
     if filters.case_type:
         query = query.where(col(CaseType.code) == filters.case_type)
+    unreachable = set(
+        db.exec(
+            select(Notice.case_id)
+            .join(Delivery, col(Delivery.notice_id) == col(Notice.id))
+            .where(col(Delivery.unreachable_at).is_not(None))
+        ).all()
+    )
     items = []
     for case, case_type in db.exec(query).all():
         handler = handler_of(db, case)
@@ -115,7 +127,17 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
         risk = classify(result, warn_days)
         if filters.risk and risk != filters.risk:
             continue
-        items.append(QueueItem(case, case_type, handler, result, risk, can_still_extend(result, rules_for(case_type))))
+        items.append(
+            QueueItem(
+                case,
+                case_type,
+                handler,
+                result,
+                risk,
+                can_still_extend(result, rules_for(case_type)),
+                case.id in unreachable,
+            )
+        )
     return sorted(items, key=lambda item: item.sort_key)
 
 
@@ -157,6 +179,8 @@ class StaffCase:
     # Mirror mode: the case system's uiterlijkeEinddatumAfdoening, when it differs from
     # the legal date the deadline engine works out (None when they agree or not mirrored).
     remote_deadline: date | None = None
+    # Issue 19, item 10: notices with legal effect that reached the applicant nowhere.
+    unreachable_notices: list[Notice] = field(default_factory=list)
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
@@ -204,6 +228,15 @@ def staff_case(db: Session, actor: Actor, number: str, today: date | None = None
             case.zgw_remote_deadline_on
             if case.zgw_remote_deadline_on and case.zgw_remote_deadline_on != result.deadline
             else None
+        ),
+        unreachable_notices=list(
+            db.exec(
+                select(Notice)
+                .join(Delivery, col(Delivery.notice_id) == col(Notice.id))
+                .where(col(Notice.case_id) == case.id, col(Delivery.unreachable_at).is_not(None))
+                .order_by(col(Notice.created_at).desc())
+                .distinct()
+            ).all()
         ),
     )
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from portal import clock
@@ -19,9 +21,12 @@ from portal.notify import outbox
 from portal.notify.channels import render_email, render_email_body, render_letter_pdf
 from portal.notify.content import KINDS, Message, Sources, build_message
 from portal.services.audit import record
+from portal.services.changes.base import Actor, case_in_reach
+from portal.services.console import actor_for
 
 __all__ = [
     "VARIANTS",
+    "actor_for",
     "GivenUpRow",
     "KINDS_IN_ORDER",
     "Preview",
@@ -42,6 +47,24 @@ def is_active_staff(db: Session, principal: Principal) -> bool:
     return employee is not None and employee.is_active
 
 
+def _in_reach(actor: Actor) -> ColumnElement[bool]:
+    """The console's rule (issue 19, item 6): a handler or team lead sees deliveries about
+    the cases of their own team (and cases nobody handles yet); an administrator sees all,
+    also those about no case (e-mail confirmation links, alerts to employees)."""
+    if actor.team_id is None:
+        return col(Delivery.id).is_not(None)
+    return and_(col(Case.id).is_not(None), case_in_reach(actor))
+
+
+def _reachable(actor: Actor) -> Any:
+    return (
+        select(Delivery, Notice, Case)
+        .outerjoin(Notice, col(Notice.id) == col(Delivery.notice_id))
+        .outerjoin(Case, col(Case.id) == col(Notice.case_id))
+        .where(_in_reach(actor))
+    )
+
+
 @dataclass(frozen=True)
 class GivenUpRow:
     id: int
@@ -54,18 +77,31 @@ class GivenUpRow:
     given_up_at: datetime | None
     case_number: str
     notice_kind: str
+    failure_code: str = ""
+    # Issue 19, item 10: what happened next (a fallback letter and its status, or nothing left).
+    fallback_status: str | None = None
+    unreachable: bool = False
 
 
-def given_up_deliveries(db: Session, principal: Principal, client_ip: str = "") -> list[GivenUpRow]:
-    """Newest first, with the reason the last attempt gave. Viewing is audited: the rows
-    show residents' addresses."""
+def given_up_deliveries(db: Session, actor: Actor, client_ip: str = "", limit: int = 200) -> list[GivenUpRow]:
+    """Newest first, with the reason the last attempt gave; only deliveries the employee
+    may see (``_in_reach``). Viewing is audited: the rows show residents' addresses."""
+    found = db.exec(
+        _reachable(actor)
+        .where(col(Delivery.status) == "given_up")
+        .order_by(col(Delivery.given_up_at).desc(), col(Delivery.id).desc())
+        .limit(limit)
+    ).all()
+    notice_ids = {delivery.notice_id for delivery, _notice, _case in found if delivery.notice_id}
+    fallbacks = {
+        row.notice_id: row.status
+        for row in db.exec(
+            select(Delivery).where(col(Delivery.notice_id).in_(notice_ids), col(Delivery.fallback).is_(True))
+        ).all()
+    }
     rows = []
-    for item in outbox.given_up(db):
-        delivery, notice = item.delivery, item.notice
+    for delivery, notice, case in found:
         facts = json.loads(notice.facts or "{}") if notice is not None else {}
-        number = ""
-        if notice is not None and notice.case_id:
-            number = db.exec(select(Case.number).where(Case.id == notice.case_id)).first() or ""
         assert delivery.id is not None
         rows.append(
             GivenUpRow(
@@ -77,25 +113,32 @@ def given_up_deliveries(db: Session, principal: Principal, client_ip: str = "") 
                 delivery.last_error,
                 delivery.attempts,
                 delivery.given_up_at,
-                number or str(facts.get("case_number", "")),
+                case.number if case is not None else str(facts.get("case_number", "")),
                 notice.kind if notice else "",
+                delivery.failure_code,
+                None if delivery.fallback else fallbacks.get(delivery.notice_id),
+                delivery.unreachable_at is not None,
             )
         )
-    record(db, "staff", principal.audit_id, "staff.view_given_up", "delivery", str(len(rows)), client_ip=client_ip)
+    record(db, "staff", actor.audit_id, "staff.view_given_up", "delivery", str(len(rows)), client_ip=client_ip)
     return rows
 
 
-def resend_delivery(db: Session, principal: Principal, delivery_id: int, client_ip: str = "") -> bool:
+def resend_delivery(db: Session, actor: Actor, delivery_id: int, client_ip: str = "") -> bool:
     """Back in the queue (pending, due now), with the audit row in the same transaction.
-    False when there is no given-up delivery with this id (already re-sent, or never)."""
-    delivery = outbox.resend(db, delivery_id)
+    False when there is no given-up delivery with this id the employee may see (another
+    team's: the same 404 as the console)."""
+    reachable = db.exec(
+        _reachable(actor).where(col(Delivery.id) == delivery_id, col(Delivery.status) == "given_up")
+    ).first()
+    delivery = outbox.resend(db, delivery_id) if reachable is not None else None
     if delivery is None:
         db.rollback()
         return False
     record(
         db,
         "staff",
-        principal.audit_id,
+        actor.audit_id,
         "staff.resend_delivery",
         "delivery",
         str(delivery_id),

@@ -10,7 +10,7 @@ marking it read both need the case type's sign-in level (``access.level_allows``
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
@@ -19,11 +19,13 @@ from sqlmodel import Session, col, select
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.db import MAX_ID
+from portal.domain.delivery_status import StatusLine
 from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
 from portal.notify.outbox import enqueue_for_notice
 from portal.services import paging
 from portal.services.access import AssuranceTooLow, join_notice_cases, level_allows, visible_notices
+from portal.services.delivery_status import statuses_for
 
 
 def create_notice(
@@ -90,6 +92,7 @@ class InboxItem:
     case: Case | None
     case_type: CaseType | None = None
     level_ok: bool = True  # False: reading it (and marking it read) needs a higher sign-in level
+    delivery: tuple[StatusLine, ...] = ()  # how it left the portal (issue 19); empty: the inbox only
 
     @property
     def required_level(self) -> str | None:
@@ -124,9 +127,14 @@ def list_notices(
     if after:
         query = query.where(_older_than(after))
     rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
+    statuses = statuses_for(db, (notice.id for notice, _case, _type in rows[:page_size]))
     items = [
         InboxItem(
-            notice, case, case_type, level_allows(principal, case_type.min_assurance if case_type is not None else None)
+            notice,
+            case,
+            case_type,
+            level_allows(principal, case_type.min_assurance if case_type is not None else None),
+            tuple(statuses.get(notice.id or 0, ())),
         )
         for notice, case, case_type in rows[:page_size]
     ]
@@ -150,7 +158,7 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
     item = InboxItem(*row)
     if not level_allows(principal, item.required_level):
         raise AssuranceTooLow(item.required_level)
-    return item
+    return replace(item, delivery=tuple(statuses_for(db, [notice_id]).get(notice_id, ())))
 
 
 def unread_count(db: Session, principal: Principal) -> int:

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from portal.clock import today, utcnow
 from portal.config import Settings
-from portal.domain.reachability import masked_address
+from portal.domain.delivery_status import masked_address
 from portal.models import AuditLog, Case, Delivery, Document, LoginAttempt, WebSession
 
 

@@ -36,19 +36,22 @@ def test_retry_delay_refuses_nonsense(attempt, fraction):
 
 
 @pytest.mark.parametrize(
-    "permanent, attempts, action, at",
+    "permanent, attempts, waited, action, at",
     [
-        (False, 1, "retry", NOW + timedelta(seconds=15)),
-        (False, 7, "retry", NOW + timedelta(seconds=960)),
-        (False, 8, "give_up", None),
-        (True, 1, "give_up", None),
+        (False, 1, timedelta(0), "retry", NOW + timedelta(seconds=15)),
+        (False, 7, timedelta(hours=1), "retry", NOW + timedelta(seconds=960)),
+        (False, 8, timedelta(hours=2), "retry", NOW + timedelta(seconds=1800)),  # 8 attempts used to be the end
+        (False, 80, timedelta(hours=71, minutes=59), "retry", NOW + timedelta(seconds=1800)),
+        (False, 80, timedelta(hours=72), "give_up", None),
+        (True, 1, timedelta(0), "give_up", None),
     ],
 )
-def test_next_step(permanent, attempts, action, at):
+def test_next_step_retries_for_72_hours_then_gives_up(permanent, attempts, waited, action, at):
     outcome = next_step(
         DeliveryFailure("x", permanent),
         attempts=attempts,
-        max_attempts=8,
+        queued_at=NOW - waited,
+        give_up_after=timedelta(hours=72),
         now=NOW,
         base_seconds=30,
         cap_seconds=3600,

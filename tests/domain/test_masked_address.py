@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.domain.reachability import masked_address
+from portal.domain.delivery_status import masked_address
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ from portal.domain.reachability import masked_address
         ("email", "j…@example.org", "j…@example.org"),  # already masked: unchanged
         ("email", "no-at-sign", "…"),
         ("sms", "+31612345678", "06…78"),
-        ("sms", "+32470123456", "+3…56"),
+        ("sms", "+32470123456", "+32…56"),
         ("sms", "06…78", "06…78"),
         ("sms", "+31", "…"),
         ("letter", "J. Jansen\nDorpsstraat 1\n1234 AB Voorbeeldstad", "… Voorbeeldstad"),

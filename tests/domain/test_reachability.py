@@ -19,6 +19,7 @@ from portal.domain.reachability import (
         ("jan@example.org", "jan@example.org"),
         ("  Jan.Jansen@Example.ORG ", "Jan.Jansen@example.org"),
         ("a+b@sub.example.nl", "a+b@sub.example.nl"),
+        ("jan@bücher.example", "jan@xn--bcher-kva.example"),  # an IDN domain, stored as the mail server needs it
     ],
 )
 def test_good_addresses(raw, expected):
@@ -43,6 +44,16 @@ def test_good_addresses(raw, expected):
         ("jan@-example.org", "email_invalid"),
         ("a" * 65 + "@example.org", "email_invalid"),
         ("jan@exa_mple.org", "email_invalid"),
+        # Issue 19, item 7: what the old pattern let through (the To: header then named
+        # recipient "script", or two recipients).
+        ("<script>alert(1)</script>@b.example", "email_invalid"),
+        ("x,evil.example@b.example", "email_invalid"),
+        ("Jan <jan@example.org>", "email_invalid"),
+        ("jan@example.org, evil@example.org", "email_invalid"),
+        ("jan(comment)@example.org", "email_invalid"),
+        ('"jan jansen"@example.org', "email_invalid"),
+        ("jan;evil@example.org", "email_invalid"),
+        ("jan@localhost", "email_invalid"),
     ],
 )
 def test_bad_addresses(raw, code):

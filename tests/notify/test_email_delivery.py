@@ -38,7 +38,7 @@ def test_smtp_down_for_a_while_then_back_every_notice_arrives_exactly_once(engin
     port = free_port()
     worker = Worker(
         engine,
-        worker_settings(tmp_path, delivery_max_attempts=50),
+        worker_settings(tmp_path),
         {"email": EmailChannel("127.0.0.1", port, timeout=5)},
     )
 

@@ -82,6 +82,8 @@ def test_the_page_says_the_inbox_is_always_on(client, clean):
     "data, field, words",
     [
         ({"channel": "email", "email": "jan@"}, "email", "naam@voorbeeld.nl"),
+        ({"channel": "email", "email": "<script>alert(1)</script>@b.example"}, "email", "naam@voorbeeld.nl"),
+        ({"channel": "email", "email": "x,evil.example@b.example"}, "email", "naam@voorbeeld.nl"),
         ({"channel": "email"}, "email", "e-mailadres"),
         ({"channel": "sms", "phone": "020 555 1234"}, "phone", "geen mobiel nummer"),
         ({"channel": "sms", "phone": "06 12"}, "phone", "06 12345678"),

@@ -17,7 +17,7 @@ from portal.models import AuditLog, Delivery, Notice
 from portal.notify.channels import EmailChannel
 from portal.notify.content import KINDS
 from portal.notify.worker import Worker
-from portal.services.deliveries import resend_delivery
+from portal.services.deliveries import actor_for, resend_delivery
 from tests.auth_helpers import RESIDENT_A, STAFF, sign_in_resident, sign_in_staff
 from tests.notify.conftest import free_port, notice_for_jan, set_preference, worker_settings
 from tests.notify.test_email_delivery import _drain, _statuses
@@ -43,8 +43,9 @@ def test_resend_puts_a_given_up_delivery_back_and_the_worker_delivers_it(engine,
         assert row.status == "given_up" and "550" in row.last_error
 
         with Session(engine) as db:
-            assert resend_delivery(db, EMPLOYEE, row.id, "127.0.0.1")
-            assert not resend_delivery(db, EMPLOYEE, row.id)  # no longer given up: nothing to re-send
+            actor = actor_for(db, EMPLOYEE)
+            assert resend_delivery(db, actor, row.id, "127.0.0.1")
+            assert not resend_delivery(db, actor, row.id)  # no longer given up: nothing to re-send
             again = db.get(Delivery, row.id)
             assert again.status == "pending" and again.attempts == 0 and again.given_up_at is None
             audit = db.exec(
