@@ -152,3 +152,31 @@ def test_a_next_page_link_that_climbs_out_is_refused(fake, zgw_client, live_fake
     finally:
         live_fake.app = original
     assert error.value.reason == "host_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/zaken/api/v1/../../../../x", "/zaken/api/v1/%2e%2e/%2e%2e/x", "//evil.example/zaken/api/v1/zaken/1"],
+)
+def test_a_redirect_that_climbs_out_is_refused(fake, zgw_client, live_fake, location):
+    from starlette.responses import Response
+
+    original = live_fake.app
+    seen: list[str] = []
+
+    async def app(scope, receive, send):
+        if scope["type"] == "http":
+            seen.append(scope["path"])
+            if scope["path"].startswith("/zaken/api/v1/zaken/"):
+                await Response(status_code=302, headers={"Location": location})(scope, receive, send)
+                return
+        await original(scope, receive, send)
+
+    live_fake.app = app
+    try:
+        with pytest.raises(ZgwError) as error:
+            zgw_client.get_object(_zaak(fake))
+    finally:
+        live_fake.app = original
+    assert error.value.reason == "redirect"
+    assert len(seen) == 1  # the redirect was not followed
