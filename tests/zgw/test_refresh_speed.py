@@ -14,6 +14,7 @@ from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, ZgwPartySync
 from portal.zgw.client import ZgwClient
+from portal.zgw.fetch import fetch_graphs
 from portal.zgw.parties import claim_refresh, refresh_party
 from tests.auth_helpers import RESIDENT_B
 from tests.zgw.conftest import TODAY, zgw_settings
@@ -49,20 +50,49 @@ def _resident() -> Principal:
     return Principal(kind="resident", subject=BSN, level="substantieel", bsn=BSN)
 
 
-def test_zaken_are_fetched_in_parallel_far_faster_than_one_by_one(fake, live_fake, mirror_engine):
+def test_zaken_are_fetched_in_parallel_far_faster_than_one_by_one(fake, live_fake):
+    """The fetching alone (no database): 24 zaken from a case system answering in 100 ms."""
     _many_zaken(fake, 24)
-    fake.delay = 0.1  # every answer takes 100 ms, like a busy case system
+    urls = sorted(zaak["url"] for zaak in fake.zaken.values() if zaak["identificatie"].startswith("ZAAK-2026-9"))
+    fake.delay = 0.1
     client = _plain_client(live_fake, zgw_parallel_requests=8)
     try:
         started = time.monotonic()
-        assert refresh_party(mirror_engine, client, KEY, ALLOWED, TODAY) == ""
+        graphs = list(fetch_graphs(client, urls))
         elapsed = time.monotonic() - started
     finally:
         fake.delay = 0
         client.close()
+    assert [url for url, _graph in graphs] == urls  # in the order given
+    assert all(isinstance(graph, dict) and graph["zaak"]["url"] == url for url, graph in graphs)
     one_by_one = len(fake.requests) * 0.1  # what waiting for each answer in turn costs at least
     assert len(fake.requests) > 24 * 4
-    assert elapsed < one_by_one / 2.5, f"{elapsed:.1f} s against {one_by_one:.1f} s one by one"
+    assert elapsed < one_by_one / 3, f"{elapsed:.1f} s against {one_by_one:.1f} s one by one"
+
+
+def test_a_refresh_sends_its_requests_in_parallel_and_writes_every_zaak(fake, live_fake, mirror_engine):
+    _many_zaken(fake, 24)
+    original = live_fake.app
+    flight = {"now": 0, "most": 0}
+
+    async def counting(scope, receive, send):
+        flight["now"] += 1
+        flight["most"] = max(flight["most"], flight["now"])
+        try:
+            await original(scope, receive, send)
+        finally:
+            flight["now"] -= 1
+
+    live_fake.app = counting
+    fake.delay = 0.1
+    client = _plain_client(live_fake, zgw_parallel_requests=6)
+    try:
+        assert refresh_party(mirror_engine, client, KEY, ALLOWED, TODAY) == ""
+    finally:
+        live_fake.app = original
+        fake.delay = 0
+        client.close()
+    assert 4 <= flight["most"] <= 6  # bounded: never more than the setting
     with Session(mirror_engine) as db:
         mirrored = db.exec(select(func.count()).select_from(Case).where(Case.number.like("ZAAK-2026-9%"))).one()
     assert mirrored == 24
