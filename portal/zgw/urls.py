@@ -7,7 +7,8 @@ form: scheme and host in lower case, the default port (80 for http, 443 for http
 made explicit, and the path's dot segments removed as RFC 3986 §5.2.4 says, also when
 the dots are percent-encoded (``%2e``). A URL with userinfo (``user@host``), a
 backslash, whitespace or control characters, or an encoded slash or backslash
-(``%2f``, ``%5c``: a server may decode them into a path separator) is refused outright.
+in the path (``%2f``, ``%5c``: a server may decode them into a path separator) is refused
+outright; the query may hold encoded URLs (a next-page link's ``zaak=http%3A%2F%2F…``).
 The client then requests the normalised URL, so what is checked is what is fetched.
 """
 
@@ -19,7 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 MAX_LENGTH = 2000
 DEFAULT_PORTS = {"http": 80, "https": 443}
-_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]|%2f|%5c|%00", re.IGNORECASE)
+_FORBIDDEN = re.compile(r"[\x00-\x20\x7f\\]")
+# In the path only: the query of a next-page link carries encoded URLs (zaak=http%3A%2F%2F…).
+_FORBIDDEN_IN_PATH = re.compile("%2f|%5c|%00", re.IGNORECASE)
 _ENCODED_DOT = re.compile("%2e", re.IGNORECASE)
 
 
@@ -80,6 +83,8 @@ def clean(url: object) -> CleanUrl | None:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
+        return None
+    if _FORBIDDEN_IN_PATH.search(parts.path) or "%00" in parts.query:
         return None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:

@@ -180,3 +180,12 @@ def test_a_redirect_that_climbs_out_is_refused(fake, zgw_client, live_fake, loca
         live_fake.app = original
     assert error.value.reason == "redirect"
     assert len(seen) == 1  # the redirect was not followed
+
+
+def test_next_page_links_whose_query_holds_an_encoded_url_are_followed(fake, zgw_client, transport):
+    """Open Zaak's next link for ``rollen?zaak=…`` carries the zaak URL percent-encoded."""
+    fake.page_size = 1
+    zaak = _zaak(fake)
+    rollen = list(zgw_client.paginate(zgw_client.url("zaken", "rollen"), {"zaak": zaak}))
+    assert len(rollen) == 2 and all(rol["zaak"] == zaak for rol in rollen)
+    assert any("%2F" in item.url and "page=2" in item.url for item in transport.checked)

@@ -19,6 +19,10 @@ BASES = [BASE, "https://docs.example:8443/documenten/api/v1/"]
         (BASE + "/zaken/./1", "http://open-zaak.example/zaken/api/v1/zaken/1"),
         (BASE + "/rollen/../zaken/1?x=1", "http://open-zaak.example/zaken/api/v1/zaken/1?x=1"),
         (BASE, "http://open-zaak.example/zaken/api/v1"),
+        (  # a next-page link: the query holds an encoded URL, kept as it is
+            BASE + "/rollen?zaak=http%3A%2F%2Fopen-zaak.example%2Fzaken%2Fapi%2Fv1%2Fzaken%2F1&page=2",
+            "http://open-zaak.example/zaken/api/v1/rollen?zaak=http%3A%2F%2Fopen-zaak.example%2Fzaken%2Fapi%2Fv1%2Fzaken%2F1&page=2",
+        ),
         ("https://docs.example:8443/documenten/api/v1/x", "https://docs.example:8443/documenten/api/v1/x"),
         # refused: dot segments that climb out of the API
         (BASE + "/../../../../x", None),
