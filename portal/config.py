@@ -180,6 +180,11 @@ class Settings(BaseSettings):
     zgw_backoff_seconds: float = Field(default=0.3, ge=0, le=30)
     zgw_breaker_failures: int = Field(default=5, ge=1)
     zgw_breaker_reset_seconds: float = Field(default=30.0, gt=0)
+    # Retry-After on a 503/429 is waited for up to this many seconds; longer is left to
+    # the background retry.
+    zgw_retry_after_max_seconds: float = Field(default=10.0, ge=0, le=120)
+    # A refresh of one person's zaken fetches this many zaken at the same time.
+    zgw_parallel_requests: int = Field(default=6, ge=1, le=32)
     # Documents shared with the parties (ZGW vertrouwelijkheidaanduiding), comma separated.
     # Never intern nor anything above zaakvertrouwelijk (refused at start-up).
     zgw_document_confidentiality: str = "openbaar,beperkt_openbaar,zaakvertrouwelijk"
@@ -194,6 +199,9 @@ class Settings(BaseSettings):
     # The informatieobjecttype (Catalogi API URL) of a resident's upload in the Documenten
     # API; without it uploads stay in the portal only.
     zgw_upload_informatieobjecttype: str | None = None
+    # /readyz shows its details (database, case system, last error) only to a caller
+    # that sends "Authorization: Bearer <this token>"; anonymous callers get ready/not ready.
+    readyz_token: str | None = None
 
     @property
     def is_production(self) -> bool:

@@ -21,7 +21,7 @@ def test_healthz_says_the_process_is_up(client):
 def test_readyz_is_ready_when_the_database_answers(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "database": "ok"}
+    assert response.json() == {"status": "ready"}  # details only for an authorised caller
 
 
 def unreachable_databases(tmp_path) -> dict[str, str]:
@@ -41,6 +41,7 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_down(tmp_path, kind):
         var_dir=tmp_path / "var",
         database_url=unreachable_databases(tmp_path)[kind],
         secret_key="test-secret-key-that-is-long-enough-0123456789",
+        readyz_token="readyz-token-0123456789",
     )
     app = create_app(settings)
     try:
@@ -49,10 +50,14 @@ def test_readyz_is_503_with_a_reason_when_the_database_is_down(tmp_path, kind):
             ready = client.get("/readyz")
             elapsed = time.monotonic() - started
             alive = client.get("/healthz")
+            detailed = client.get("/readyz", headers={"Authorization": "Bearer readyz-token-0123456789"})
     finally:
         app.state.engine.dispose()
     assert ready.status_code == 503
-    assert ready.json() == {"status": "not ready", "database": "unreachable"}
+    assert ready.json() == {"status": "not ready"}
+    # the reason only for the operator's token (PORTAL_READYZ_TOKEN)
+    assert detailed.status_code == 503
+    assert detailed.json() == {"status": "not ready", "database": "unreachable"}
     assert elapsed < 5, f"readiness must fail fast, took {elapsed:.1f} s"
     # Liveness does not depend on the database: restarting the process would not help.
     assert alive.status_code == 200

@@ -76,9 +76,14 @@ class Fault:
     """One injected fault: ``kind`` on the next ``times`` requests whose path contains ``path``."""
 
     path: str
-    kind: str  # slow, 500, 503, invalid_json, schema_invalid, redirect, 404
+    # slow, 500, 503, 429, 401, invalid_json, schema_invalid, redirect, 404; and two that
+    # act first and answer badly afterwards, as a real case system under load does:
+    # late (stores, then answers after ``seconds``), stored_500 (stores, then answers 500)
+    kind: str
     times: int = 1
     seconds: float = 0.0
+    retry_after: str | None = None  # the Retry-After header of a 503 or 429
+    method: str | None = None  # only requests with this method
 
 
 @dataclass
@@ -407,8 +412,9 @@ class FakeZgw:
 
     # ------------------------------------------------------------------ created by the portal
 
-    def create_document(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        """POST enkelvoudiginformatieobjecten (base64 ``inhoud``); None when refused."""
+    def create_document(self, data: dict[str, Any]) -> dict[str, Any] | str | None:
+        """POST enkelvoudiginformatieobjecten (base64 ``inhoud``); None when refused, or
+        the refusal's code when the identificatie is taken."""
         required = ("bronorganisatie", "creatiedatum", "titel", "auteur", "taal", "informatieobjecttype")
         if any(not isinstance(data.get(key), str) or not data[key] for key in required):
             return None
@@ -420,9 +426,16 @@ class FakeZgw:
             return None
         did = str(uuid.uuid4())
         url = self.url("documenten", "enkelvoudiginformatieobjecten", did)
+        # Like Open Zaak: the client may choose the identificatie, unique per bronorganisatie.
+        identificatie = str(data.get("identificatie") or f"DOC-{did[:8]}")
+        if any(
+            item["identificatie"] == identificatie and item["bronorganisatie"] == data["bronorganisatie"]
+            for item in self.documenten.values()
+        ):
+            return "identificatie-niet-uniek"
         self.documenten[did] = {
             "url": url,
-            "identificatie": f"DOC-{did[:8]}",
+            "identificatie": identificatie,
             "bronorganisatie": data["bronorganisatie"],
             "creatiedatum": data["creatiedatum"],
             "titel": data["titel"],
@@ -492,9 +505,9 @@ class FakeZgw:
                 return True
         return False
 
-    def take_fault(self, path: str) -> Fault | None:
+    def take_fault(self, path: str, method: str = "GET") -> Fault | None:
         for fault in self.faults:
-            if fault.path in path and fault.times > 0:
+            if fault.path in path and fault.times > 0 and fault.method in (None, method):
                 fault.times -= 1
                 return fault
         return None
@@ -639,6 +652,9 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
         ("zaken", "rollen"): lambda r: page(r, by_filter(fake.rollen, r, "zaak")),
         ("zaken", "zaakinformatieobjecten"): lambda r: by_filter(fake.zios, r, "zaak", "informatieobject"),
         ("catalogi", "statustypen"): lambda r: page(r, by_filter(fake.statustypen, r, "zaaktype")),
+        ("documenten", "enkelvoudiginformatieobjecten"): lambda r: page(
+            r, by_filter(fake.documenten, r, "identificatie", "bronorganisatie")
+        ),
         ("notificaties", "abonnement"): lambda r: list(fake.abonnementen.values()),
         ("notificaties", "kanaal"): lambda r: [
             {
@@ -669,12 +685,27 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             await asyncio.sleep(fake.delay)
         if not fake.check_auth(request):
             return _problem(403, "Authenticatiegegevens zijn niet geldig.", "not_authenticated")
-        fault = fake.take_fault(f"/{api}/api/v1/{rest}")
+        fault = fake.take_fault(f"/{api}/api/v1/{rest}", request.method)
+        if fault is not None and fault.kind in ("late", "stored_500"):
+            answer = await answer_request(request, api, rest, None)
+            if fault.kind == "late":
+                await asyncio.sleep(fault.seconds)
+                return answer
+            return _problem(500, "Er is een serverfout opgetreden.", "error")
+        return await answer_request(request, api, rest, fault)
+
+    async def answer_request(request: Request, api: str, rest: str, fault: Fault | None) -> Response:
         if fault is not None:
             if fault.kind == "slow":
                 await asyncio.sleep(fault.seconds)
-            elif fault.kind in ("500", "503"):
-                return _problem(int(fault.kind), "Er is een serverfout opgetreden.", "error")
+            elif fault.kind in ("500", "503", "429"):
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+                answer = _problem(int(fault.kind), "Er is een serverfout opgetreden.", "error")
+                if headers:
+                    answer.headers.update(headers)
+                return answer
+            elif fault.kind == "401":
+                return _problem(401, "Authenticatiegegevens zijn niet geldig.", "not_authenticated")
             elif fault.kind == "404":
                 return _problem(404, "Niet gevonden.", "not_found")
             elif fault.kind == "invalid_json":
@@ -701,6 +732,8 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
                 created_document = None
             if created_document is None:
                 return _invalid("inhoud", "invalid")
+            if isinstance(created_document, str):
+                return _invalid("identificatie", created_document)
             return JSONResponse(created_document, status_code=201, headers={"Location": created_document["url"]})
         if request.method == "POST" and (api, parts[0]) == ("zaken", "zaakinformatieobjecten") and len(parts) == 1:
             try:
@@ -708,7 +741,16 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             except ValueError:
                 linked = "invalid"
             if isinstance(linked, str):
-                return _invalid("informatieobject" if "informatieobject" in linked else "zaak", linked)
+                # Open Zaak: a second link of the same zaak and document is a unique-together
+                # refusal (nonFieldErrors, code "unique").
+                name = (
+                    "nonFieldErrors"
+                    if linked == "unique"
+                    else "informatieobject"
+                    if "informatieobject" in linked
+                    else "zaak"
+                )
+                return _invalid(name, linked)
             return crs(JSONResponse(linked, status_code=201, headers={"Location": linked["url"]}))
         if request.method != "GET":
             return _problem(405, "Methode niet toegestaan.", "method_not_allowed")

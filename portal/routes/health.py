@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -17,20 +19,36 @@ def healthz() -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def may_see_details(request: Request) -> bool:
+    """Details (database, case system, last errors) only for a caller that sends
+    ``Authorization: Bearer <PORTAL_READYZ_TOKEN>``; without the setting, for nobody."""
+    token = request.app.state.settings.readyz_token
+    sent = request.headers.get("authorization", "")
+    if not token or not sent.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(sent[len("Bearer ") :].encode("utf-8", "surrogateescape"), token.encode())
+
+
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
-    """Ready to serve: the database answers. 503 with a reason when it does not.
+    """Ready to serve: the database answers; 503 "not ready" when it does not.
 
-    In mirror mode it also reports the case system (circuit breakers, waiting
-    notifications) without failing: the portal serves its copy when the case system is down.
+    Anonymous callers get only ``{"status": ...}``. An authorised caller (see
+    ``may_see_details``) also gets the reason and, in mirror mode, the case system's state
+    (circuit breakers, a 401/403 as "failing", waiting notifications). A failing case
+    system does not make the portal unready: it serves its copy meanwhile.
     """
+    details = may_see_details(request)
     if not await run_in_threadpool(database_is_reachable, request.app.state.engine):
-        return JSONResponse({"status": "not ready", "database": "unreachable"}, status_code=503)
-    body: dict = {"status": "ready", "database": "ok"}
+        body = {"status": "not ready", "database": "unreachable"} if details else {"status": "not ready"}
+        return JSONResponse(body, status_code=503)
+    if not details:
+        return JSONResponse({"status": "ready"})
+    full: dict = {"status": "ready", "database": "ok"}
     runtime = getattr(request.app.state, "zgw", None)
     if runtime is not None:
         try:
-            body["case_system"] = await run_in_threadpool(runtime.state)
+            full["case_system"] = await run_in_threadpool(runtime.state)
         except Exception as error:  # reporting must not fail the readiness answer
-            body["case_system"] = {"state": "unknown", "error": type(error).__name__}
-    return JSONResponse(body)
+            full["case_system"] = {"state": "unknown", "error": type(error).__name__}
+    return JSONResponse(full)

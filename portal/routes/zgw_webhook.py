@@ -28,6 +28,10 @@ def problem_texts() -> dict[str, tuple[int, str]]:
         "forbidden": (403, _("The Authorization header is not the one agreed in the subscription.")),
         "too_large": (413, _("The message is too large.")),
         "invalid_json": (400, _("The message is not a JSON object.")),
+        "too_deep": (
+            400,
+            _("The message has arrays or objects nested too deeply. A notification has only a few levels."),
+        ),
         "missing_field": (
             400,
             _(

@@ -8,6 +8,9 @@ passes a ``cache`` dict and fetches each of them once.
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from portal.zgw.client import ZgwClient, ZgwError
@@ -61,6 +64,41 @@ def fetch_zaak_graph(client: ZgwClient, zaak_url: str, cache: dict[str, Any] | N
         "resultaattype": resultaattype,
         "documenten": documenten,
     }
+
+
+def fetch_graphs(
+    client: ZgwClient, urls: Iterable[str], cache: dict[str, Any] | None = None
+) -> Iterator[tuple[str, dict[str, Any] | ZgwError]]:
+    """``fetch_zaak_graph`` for many zaken, ``client.parallel`` at a time (only HTTP runs in
+    the pool; the caller applies each graph in its own thread, with its own session).
+    Yields (url, graph or the ZgwError) in the order given, at most a few zaken ahead of
+    the caller, so memory stays bounded however many zaken there are."""
+    cache = {} if cache is None else cache
+    workers = max(1, client.parallel)
+
+    def one(url: str) -> dict[str, Any] | ZgwError:
+        try:
+            return fetch_zaak_graph(client, url, cache)
+        except ZgwError as error:
+            return error
+
+    pending: deque[tuple[str, Future]] = deque()
+    remaining = iter(urls)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zgw-fetch") as pool:
+        try:
+            for url in remaining:
+                pending.append((url, pool.submit(one, url)))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                url, future = pending.popleft()
+                following = next(remaining, None)
+                if following is not None:
+                    pending.append((following, pool.submit(one, following)))
+                yield url, future.result()
+        finally:
+            for _url, future in pending:
+                future.cancel()
 
 
 def find_zaak_urls(client: ZgwClient, *, bsn: str | None = None, branch_number: str | None = None) -> list[str]:

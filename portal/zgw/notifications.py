@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from sqlmodel import Session, select
 from portal import clock
 from portal.clock import utcnow
 from portal.models import Case, Document, ZgwNotification
+from portal.zgw import urls
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import zaken_for_document
 from portal.zgw.sync import record_failure, sync_zaak
@@ -62,8 +62,35 @@ class Message:
         return hashlib.sha256(self.body.encode()).hexdigest()
 
 
-def _is_under(url: str, bases: list[str]) -> bool:
-    return any(url.startswith(base.rstrip("/") + "/") for base in bases)
+# A Notificaties message nests two levels (``kenmerken``); deeper is not a message, and a
+# body of a thousand nested arrays would exhaust the JSON parser's recursion.
+MAX_DEPTH = 20
+
+
+def nesting_depth(raw: bytes, limit: int = MAX_DEPTH) -> int:
+    """How deep arrays and objects nest in a JSON text (strings skipped), counted without
+    parsing; stops counting at ``limit + 1``."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def parse_message(raw: bytes, bases: dict[str, list[str]]) -> Message:
@@ -72,9 +99,11 @@ def parse_message(raw: bytes, bases: dict[str, list[str]]) -> Message:
     ``bases``: per channel, the API base URLs its objects may live under (the
     configured Zaken / Documenten API). Pure: raises MessageError.
     """
+    if nesting_depth(raw) > MAX_DEPTH:
+        raise MessageError("too_deep")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise MessageError("invalid_json") from error
     if not isinstance(data, dict):
         raise MessageError("invalid_json")
@@ -86,11 +115,14 @@ def parse_message(raw: bytes, bases: dict[str, list[str]]) -> Message:
         raise MessageError("unknown_channel")
     for key in ("hoofdObject", "resourceUrl"):
         url = data[key]
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000 or parts.username:
+        if len(url) > 1000 or urls.clean(url) is None:
             raise MessageError("malformed_url")
-        if not _is_under(url, bases.get(channel, [])):
+        # The client's own check (portal.zgw.urls): dot segments resolved, ports normalised;
+        # the normalised URL is what the worker fetches.
+        cleaned = urls.under(url, bases.get(channel, []))
+        if cleaned is None:
             raise MessageError("unknown_host")
+        data[key] = str(cleaned)
     if len(data["resource"]) > 50 or len(data["actie"]) > 50:
         raise MessageError("missing_field")
     return Message(

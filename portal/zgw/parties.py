@@ -1,5 +1,11 @@
 """Refreshing a resident's or business's cases: at sign-in (in the background, only when
-our copy is older than the window) and in the periodic reconciliation."""
+our copy is older than the window) and in the periodic reconciliation.
+
+A refresh holds a lease (``ZgwPartySync.started_at``, valid ``RUNNING_FOR_AT_MOST``) and
+renews it while it runs (every ``HEARTBEAT``), so a long refresh (a thousand zaken, a
+slow case system) is never joined by a second one. Zaken are fetched
+``PORTAL_ZGW_PARALLEL_REQUESTS`` at a time (``fetch.fetch_graphs``); only HTTP runs in
+parallel, the database is written by the refreshing thread."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from portal import clock
@@ -15,13 +21,14 @@ from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, Role, ZgwPartySync
 from portal.zgw.client import ZgwClient, ZgwError
-from portal.zgw.fetch import find_zaak_urls
+from portal.zgw.fetch import fetch_graphs, find_zaak_urls
 from portal.zgw.sync import record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
-# A refresh that started longer ago than this is assumed to have died.
+# A refresh whose lease was last renewed longer ago than this is assumed to have died.
 RUNNING_FOR_AT_MOST = timedelta(minutes=5)
+HEARTBEAT = timedelta(seconds=30)
 
 
 def party_key(principal: Principal) -> str | None:
@@ -80,8 +87,22 @@ def _mirrored_urls(db: Session, key: str) -> list[str]:
     )
 
 
+def _renew_lease(db: Session, key: str) -> None:
+    """Move the lease ahead (creating the party's row on its first refresh)."""
+    now = utcnow()
+    renewed = db.exec(update(ZgwPartySync).where(ZgwPartySync.party == key).values(started_at=now))
+    if not renewed.rowcount:
+        db.add(ZgwPartySync(party=key, started_at=now))
+    db.commit()
+
+
 def refresh_party(
-    engine: Engine, client: ZgwClient, key: str, allowed: frozenset[str], today: date | None = None
+    engine: Engine,
+    client: ZgwClient,
+    key: str,
+    allowed: frozenset[str],
+    today: date | None = None,
+    heartbeat: timedelta = HEARTBEAT,
 ) -> str:
     """Refresh every zaak of one party. Returns "" or the reason something failed;
     a zaak that cannot be fetched keeps its copy and is marked as not refreshed."""
@@ -89,6 +110,8 @@ def refresh_party(
     kind, _, rest = key.partition(":")
     failures: list[str] = []
     with Session(engine, expire_on_commit=False) as db:
+        _renew_lease(db, key)
+        renewed_at = utcnow()
         urls = set(_mirrored_urls(db, key))
         try:
             if kind == "bsn":
@@ -101,10 +124,13 @@ def refresh_party(
                 record_failure(db, url, error.reason)
             urls = set()
         cache: dict[str, Any] = {}
-        for url in sorted(urls):
-            outcome = sync_zaak(db, client, url, allowed, today, cache)
+        for url, graph in fetch_graphs(client, sorted(urls), cache):
+            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph)
             if isinstance(outcome, str):
                 failures.append(outcome)
+            if utcnow() - renewed_at >= heartbeat:
+                _renew_lease(db, key)
+                renewed_at = utcnow()
         state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
         state.error = ",".join(sorted(set(failures)))[:40]
         if not failures:
@@ -130,8 +156,8 @@ def reconcile(engine: Engine, client: ZgwClient, allowed: frozenset[str], today:
         failed += bool(refresh_party(engine, client, key, allowed, today))
     cache: dict[str, Any] = {}
     with Session(engine, expire_on_commit=False) as db:
-        for url in open_cases:
-            failed += isinstance(sync_zaak(db, client, url, allowed, today, cache), str)
+        for url, graph in fetch_graphs(client, open_cases, cache):
+            failed += isinstance(sync_zaak(db, client, url, allowed, today, cache, prefetched=graph), str)
     return {"parties": len(parties), "cases": len(open_cases), "failed": failed}
 
 

@@ -76,7 +76,12 @@ class ZgwRuntime:
     def state(self) -> dict[str, Any]:
         breakers = self.client.state()
         states = {item["state"] for item in breakers.values()}
-        overall = "ok" if states == {"closed"} else ("unavailable" if "open" in states else "degraded")
+        if any(item["refused"] for item in breakers.values()):
+            overall = "failing"  # 401/403: the case system does not accept our credentials
+        elif states == {"closed"}:
+            overall = "ok"
+        else:
+            overall = "unavailable" if "open" in states else "degraded"
         with Session(self.engine) as db:
             pending = pending_count(db)
         return {"state": overall, "services": breakers, "pending_notifications": pending}

@@ -403,11 +403,15 @@ def sync_zaak(
     allowed: frozenset[str],
     today: date,
     cache: dict[str, Any] | None = None,
+    prefetched: dict[str, Any] | ZgwError | None = None,
 ) -> SyncOutcome | str:
     """Fetch, map and apply one zaak in one transaction. Returns the outcome, or the
-    reason it failed (then the stored copy is unchanged and marked as not refreshed)."""
+    reason it failed (then the stored copy is unchanged and marked as not refreshed).
+    ``prefetched``: the graph (or the error) already fetched by ``fetch.fetch_graphs``."""
     try:
-        graph = fetch_zaak_graph(client, zaak_url, cache)
+        if isinstance(prefetched, ZgwError):
+            raise prefetched
+        graph = fetch_zaak_graph(client, zaak_url, cache) if prefetched is None else prefetched
         snapshot = map_zaak(graph, allowed)
         if snapshot.url != zaak_url:
             raise MappingError("zaak.url", "differs from the address we asked")

@@ -126,7 +126,7 @@ def test_a_wrong_secret_is_refused_by_the_case_system(fake, live_fake, transport
     )
     with pytest.raises(ZgwError) as error:
         client.get_object(next(iter(fake.zaken.values()))["url"])
-    assert error.value.reason == "http_4xx" and error.value.detail == "403"
+    assert error.value.reason == "unauthorized" and error.value.detail == "403"
 
 
 def test_the_jwt_has_the_zgw_claims():

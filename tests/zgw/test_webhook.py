@@ -186,14 +186,16 @@ def test_the_subscription_is_registered_once(fake, zgw_client, live_fake, transp
 def test_readyz_reports_the_case_system_without_failing(web, mirror_app, fake):
     from devtools.fake_zgw.app import Fault
 
-    ready = web.get("/readyz").json()
+    mirror_app.state.settings.readyz_token = "readyz-token-0123456789"
+    details = {"Authorization": "Bearer readyz-token-0123456789"}
+    ready = web.get("/readyz", headers=details).json()
     assert ready["status"] == "ready" and ready["case_system"]["state"] == "ok"
     fake.faults.append(Fault("/zaken/api/v1/", "500", times=100))
     runtime = mirror_app.state.zgw
     for _ in range(3):
         with pytest.raises(ZgwError):
             runtime.client.get_object(fake.zaak("ZAAK-2026-0000101")["url"])
-    response = web.get("/readyz")
+    response = web.get("/readyz", headers=details)
     assert response.status_code == 200
     body = response.json()
     assert body["case_system"]["state"] in ("unavailable", "degraded")
