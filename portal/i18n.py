@@ -28,6 +28,7 @@ from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup
 from starlette.requests import Request
 
 from portal.clock import DUTCH_TIME, to_dutch_time
@@ -144,6 +145,22 @@ def localized_language(obj: object, field: str) -> str:
     if current_language() != "nl" and not getattr(obj, f"{field}_{current_language()}", ""):
         return "nl"
     return current_language()
+
+
+def lang_attribute(obj: object, field: str) -> Markup:
+    """`` lang="nl"`` for an element whose text is ``localized(obj, field)`` when that text
+    is in another language than the page (WCAG 3.1.2): Dutch text written by staff (a
+    message, a document request) read on an English page. Empty otherwise."""
+    language = localized_language(obj, field)
+    return Markup(' lang="{}"').format(language) if language != current_language() else Markup("")
+
+
+def text_in_language(text: str, language: str | None) -> Markup:
+    """``text`` (escaped), wrapped in ``<span lang="…">`` when ``language`` is known and is not
+    the page's: for staff text quoted inside a translated sentence (WCAG 3.1.2)."""
+    if language and language != current_language():
+        return Markup('<span lang="{}">{}</span>').format(language, text)
+    return Markup("{}").format(text)
 
 
 def format_date(value: date | None, style: str = "long") -> str:

@@ -48,6 +48,8 @@ environment.globals.update(
     format_term=i18n.format_term,
     localized=i18n.localized,
     localized_language=i18n.localized_language,
+    lang_attribute=i18n.lang_attribute,
+    text_in_language=i18n.text_in_language,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,
     level_in_scale=level_in_scale,
