@@ -219,3 +219,11 @@ def test_overdue_property_uses_the_dutch_date():
     assert not row.overdue
     later = CaseRow(**{**row.__dict__, "decision_date": clock.today() - timedelta(days=1)})
     assert later.overdue
+
+
+def test_the_demo_shows_the_speed_chart(client):
+    """Item 6: with the demo data one kind of case has the 5 decisions the figures need, so
+    the demo and the crawl (state speed-case-type-chart) show the chart and its table."""
+    page = client.get("/hoe-snel-zijn-wij/parkeervergunning").text
+    assert 'id="speed-chart"' in page or "bar-chart" in page, "no chart"
+    assert "fewer than 5" not in page and "minder dan 5" not in page
