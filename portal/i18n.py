@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import gettext as _gettext
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import pyphen  # hyphenation dictionaries; installed with weasyprint (letters)
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
@@ -161,6 +163,25 @@ def text_in_language(text: str, language: str | None) -> Markup:
     if language and language != current_language():
         return Markup('<span lang="{}">{}</span>').format(language, text)
     return Markup("{}").format(text)
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{16,}")
+_HYPHEN_DICTIONARIES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@lru_cache(maxsize=2)
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=_HYPHEN_DICTIONARIES[language])
+
+
+def soft_hyphens(text: str, language: str | None = None) -> str:
+    """Soft hyphens (U+00AD) in words of 16 letters or more, by the hyphenation rules of
+    ``language`` (default: the page's): a long Dutch compound in a large heading
+    ("Ontvangstbevestiging") breaks at a syllable with a hyphen on a 320 px screen instead of
+    anywhere without one. Browsers without hyphenation dictionaries (``hyphens: auto`` does
+    nothing there) need them in the text. Invisible otherwise; screen readers ignore them."""
+    hyphenator = _hyphenator(language if language in _HYPHEN_DICTIONARIES else current_language())
+    return _LONG_WORD.sub(lambda match: hyphenator.inserted(match.group(0), hyphen="\u00ad"), text)
 
 
 def format_date(value: date | None, style: str = "long") -> str:

@@ -50,6 +50,7 @@ environment.globals.update(
     localized_language=i18n.localized_language,
     lang_attribute=i18n.lang_attribute,
     text_in_language=i18n.text_in_language,
+    soft_hyphens=i18n.soft_hyphens,
     current_language=i18n.current_language,
     CSRF_FIELD=CSRF_FIELD,
     level_in_scale=level_in_scale,
