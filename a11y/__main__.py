@@ -144,7 +144,7 @@ def command_list(args) -> int:
     entries = coverage.criteria()
     automated = sum(1 for c in entries if c["automation"] != "none")
     print(
-        f"\nCoverage: {len(entries)} WCAG 2.1 A/AA criteria, {automated} partly automated, "
+        f"\nCoverage: {len(entries)} WCAG 2.2 A/AA criteria, {automated} partly automated, "
         f"{len(entries) - automated} manual only (details in the HTML report)."
     )
     return 0
@@ -152,7 +152,7 @@ def command_list(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
-        prog="python -m a11y", description="Accessibility audit (WCAG 2.1 AA) of a Mijn Zaken portal."
+        prog="python -m a11y", description="Accessibility audit (WCAG 2.2 AA) of a Mijn Zaken portal."
     )
     commands = main.add_subparsers(dest="command", required=True)
 

@@ -26,8 +26,8 @@ from a11y.findings import NEEDS_REVIEW, VIOLATION, WARNING, Finding, node
 
 AXE_PATH = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_VERSION = "4.14.1"
-# The tags are not cumulative: WCAG 2.1 AA needs all four (domain.md section 4).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The tags are not cumulative: WCAG 2.2 AA needs all five (domain.md section 4; wcag22aa adds target-size).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WARNING_TAGS = ["best-practice"]
 _SC_TAG = re.compile(r"^wcag(\d)(\d)(\d+)$")
 

@@ -22,12 +22,15 @@ from a11y.checks import CHECKS, STATE_CHECKS
 from a11y.checks.context import CheckContext
 from a11y.checks.dynamic import SAME_DOCUMENT_JS, before_steps
 from a11y.checks.titles import duplicate_titles
+from a11y.checks.wcag22 import inconsistent_help
 from a11y.findings import ERROR, NEEDS_REVIEW, VIOLATION, WARNING, Finding, node
 from a11y.roles import ROLES, Role, SignInError, simulator_sign_in
 from a11y.states import State, Step
 
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_NEUTRAL_CHECKS = {"keyboard", "text-spacing", "resize-text", "orientation"}
+# The keyboard walk runs in both languages (WCAG 2.2 audit): longer English or Dutch words
+# change what wraps, what a sticky element covers and so what focus can reach.
+LANGUAGE_NEUTRAL_CHECKS = {"text-spacing", "resize-text", "orientation", "dragging", "accessible-authentication"}
 
 
 @dataclass
@@ -44,6 +47,7 @@ class StateResult:
     screenshot: str | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step of the visit
     tab_stops: int | None = None  # how many elements the Tab walk reached (None: no walk)
+    help: list[str] | None = None  # the repeated help on the page, in order (3.2.6)
 
     @property
     def violations(self) -> list[Finding]:
@@ -216,6 +220,7 @@ class Crawler:
                     finally:
                         context.close()
         self._check_titles(audit)
+        self._check_help(audit)
         audit.seconds = round(time.monotonic() - started, 1)
         return audit
 
@@ -280,6 +285,11 @@ class Crawler:
                 state.expect,
                 interacted=bool(state.steps),
                 navigated_by_steps=navigated,
+                filled=tuple(
+                    (step.action, step.target, step.value)
+                    for step in state.steps
+                    if step.action in ("fill", "check", "select")
+                ),
             )
             lap = self._lap(result, "steps", lap)
             result.findings += axe.run(page)
@@ -289,6 +299,7 @@ class Crawler:
                 lap = self._lap(result, check_id, lap)
             result.title = ctx.extra.get("title", page.title())
             result.tab_stops = ctx.extra.get("tab_stops")
+            result.help = ctx.extra.get("help")
             if self.screenshots and result.findings:
                 result.screenshot = self._screenshot(page, state, language, result)
         except Exception as exc:  # any failure to reach or check the state is reported, never hidden
@@ -346,6 +357,13 @@ class Crawler:
                     continue
         return f"screenshots/{name}.png"
 
+    def _check_help(self, audit: AuditResult) -> None:
+        """3.2.6: the repeated help is in the same order on every page of a language."""
+        index = {(r.state, r.language): r for r in audit.results}
+        for language, pages in _help_pages(audit).items():
+            for state_id, finding in inconsistent_help(pages):
+                index[(state_id, language)].findings.append(finding)
+
     def _check_titles(self, audit: AuditResult) -> None:
         by_language: dict[str, list] = {}
         for result in audit.results:
@@ -359,6 +377,14 @@ class Crawler:
         for language, pages in by_language.items():
             for state_id, finding in duplicate_titles(pages):
                 index[(state_id, language)].findings.append(finding)
+
+
+def _help_pages(audit: AuditResult) -> dict[str, list[tuple[str, str, list[str]]]]:
+    pages: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for result in audit.results:
+        if result.help is not None and result.status and result.status < 400:
+            pages.setdefault(result.language, []).append((result.state, result.url, result.help))
+    return pages
 
 
 def audit(base_url: str, states: list[State], **options) -> AuditResult:

@@ -37,7 +37,7 @@ def to_dict(audit: AuditResult) -> dict:
     return {
         "format_version": FORMAT_VERSION,
         "tool": "Mijn Zaken accessibility suite (a11y)",
-        "standard": "WCAG 2.1 level AA",
+        "standard": "WCAG 2.2 level AA",
         "axe_version": audit.axe_version,
         "base_url": audit.base_url,
         "started": audit.started,

@@ -194,6 +194,12 @@ STATES: list[State] = [
     ),
     State("speed-index", "anonymous", "/hoe-snel-zijn-wij", "How fast are we: the kinds of cases"),
     State("speed-case-type", "anonymous", "/hoe-snel-zijn-wij/kapvergunning", "How fast are we: one kind of case"),
+    State(
+        "speed-case-type-chart",
+        "anonymous",
+        "/hoe-snel-zijn-wij/parkeervergunning",
+        "How fast are we: a kind of case with enough decisions for figures, table and chart",
+    ),
     State("speed-unknown", "anonymous", "/hoe-snel-zijn-wij/bestaat-niet", "How fast are we: unknown kind", status=404),
     # --- resident A: Jan Jansen --------------------------------------------------------
     State("case-list", "resident-a", "/mijn-zaken", "My cases: overview"),

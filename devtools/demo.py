@@ -106,6 +106,49 @@ ADVICE_REASON_EN = (
     "look of the street. The committee does not meet until three weeks from now."
 )
 
+# Residents whose parking permits were decided earlier this year: nobody signs in as them.
+# With case 103 they make the 5 decided cases "Hoe snel zijn wij?" needs before it shows
+# figures and the chart (domain.speed.MIN_CASES), so the demo and the accessibility crawl
+# show the chart (issue 21, item 6).
+PAST_RESIDENTS: Final[dict[str, dict[str, str]]] = {
+    f"P{n}": {"bsn": bsn, "name": name, "email": "", "phone": ""}
+    for n, (bsn, name) in enumerate(
+        [
+            ("999991097", "Karin de Boer"),
+            ("999992223", "Ahmed Bakkali"),
+            ("999993355", "Sanne Visser"),
+            ("999994487", "Tom Mulder"),
+        ],
+        start=1,
+    )
+}
+_PEOPLE: Final[dict[str, dict[str, str]]] = {**RESIDENTS, **PAST_RESIDENTS}
+# (received, decided) in days before today; the legal term is 8 weeks, the service norm shorter.
+_PAST_PERMITS = [(-150, -140), (-120, -95), (-90, -84), (-70, -20)]
+PAST_CASES: Final[list[dict[str, Any]]] = [
+    {
+        "number": f"ZAAK-2026-00006{n:02d}",
+        "owner": f"P{n}",
+        "type": "parkeervergunning",
+        "title_nl": f"Bewonersvergunning zone {zone}",
+        "title_en": f"Residents' parking permit zone {zone}",
+        "address": f"Kerkstraat {10 + n}, Voorbeeldstad",
+        "received": received,
+        "handler": "e.devries",
+        "steps": [(1, received), (2, received + 1), (3, decided), (4, decided)],
+        "decision": {
+            "on": decided,
+            "result": "granted",
+            "closed": True,
+            "valid_from": decided,
+            "valid_years": 1,
+            "text_nl": f"U krijgt een bewonersvergunning voor parkeerzone {zone}.",
+            "text_en": f"You have been granted a residents' parking permit for zone {zone}.",
+        },
+    }
+    for n, ((received, decided), zone) in enumerate(zip(_PAST_PERMITS, "ACDE", strict=True), start=1)
+]
+
 CASES: Final[list[dict[str, Any]]] = [
     {
         "number": "ZAAK-2026-0000101",
@@ -589,8 +632,8 @@ class _CaseLoader:
 
     def _roles(self, case: Case, spec: dict[str, Any], handler: Employee | None) -> None:
         owner = spec["owner"]
-        if owner in RESIDENTS:
-            person = RESIDENTS[owner]
+        if owner in _PEOPLE:
+            person = _PEOPLE[owner]
             identity = {"bsn": person["bsn"], "kvk": None, "branch_number": None}
         else:
             person = BUSINESSES[owner]
@@ -744,15 +787,15 @@ class _CaseLoader:
     ) -> datetime:
         owner = spec["owner"]
         recipient = (
-            {"recipient_bsn": RESIDENTS[owner]["bsn"], "recipient_kvk": None, "recipient_branch": None}
-            if owner in RESIDENTS
+            {"recipient_bsn": _PEOPLE[owner]["bsn"], "recipient_kvk": None, "recipient_branch": None}
+            if owner in _PEOPLE
             else {
                 "recipient_bsn": None,
                 "recipient_kvk": BUSINESSES[owner]["kvk"],
                 "recipient_branch": spec.get("branch"),
             }
         )
-        name = RESIDENTS[owner]["name"] if owner in RESIDENTS else BUSINESSES[owner]["name"]
+        name = _PEOPLE[owner]["name"] if owner in _PEOPLE else BUSINESSES[owner]["name"]
         created = _moment(day, hour, 30)
         read_at = created + timedelta(hours=5) if (self.today - day).days > READ_AFTER_DAYS else None
         values = {
@@ -1170,7 +1213,7 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     today = today or clock.today()
     organisation, teams, employees, case_types = _load_catalogue(db)
     loader = _CaseLoader(db, today, organisation, teams, employees, case_types)
-    for spec in CASES:
+    for spec in CASES + PAST_CASES:
         loader.load(spec)
     db.commit()
     _load_contact_preferences(db)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import gettext as _gettext
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,12 +23,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+import pyphen  # hyphenation dictionaries; installed with weasyprint (letters)
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup
 from starlette.requests import Request
 
 from portal.clock import DUTCH_TIME, to_dutch_time
@@ -144,6 +147,41 @@ def localized_language(obj: object, field: str) -> str:
     if current_language() != "nl" and not getattr(obj, f"{field}_{current_language()}", ""):
         return "nl"
     return current_language()
+
+
+def lang_attribute(obj: object, field: str) -> Markup:
+    """`` lang="nl"`` for an element whose text is ``localized(obj, field)`` when that text
+    is in another language than the page (WCAG 3.1.2): Dutch text written by staff (a
+    message, a document request) read on an English page. Empty otherwise."""
+    language = localized_language(obj, field)
+    return Markup(' lang="{}"').format(language) if language != current_language() else Markup("")
+
+
+def text_in_language(text: str, language: str | None) -> Markup:
+    """``text`` (escaped), wrapped in ``<span lang="…">`` when ``language`` is known and is not
+    the page's: for staff text quoted inside a translated sentence (WCAG 3.1.2)."""
+    if language and language != current_language():
+        return Markup('<span lang="{}">{}</span>').format(language, text)
+    return Markup("{}").format(text)
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{16,}")
+_HYPHEN_DICTIONARIES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@lru_cache(maxsize=2)
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=_HYPHEN_DICTIONARIES[language])
+
+
+def soft_hyphens(text: str, language: str | None = None) -> str:
+    """Soft hyphens (U+00AD) in words of 16 letters or more, by the hyphenation rules of
+    ``language`` (default: the page's): a long Dutch compound in a large heading
+    ("Ontvangstbevestiging") breaks at a syllable with a hyphen on a 320 px screen instead of
+    anywhere without one. Browsers without hyphenation dictionaries (``hyphens: auto`` does
+    nothing there) need them in the text. Invisible otherwise; screen readers ignore them."""
+    hyphenator = _hyphenator(language if language in _HYPHEN_DICTIONARIES else current_language())
+    return _LONG_WORD.sub(lambda match: hyphenator.inserted(match.group(0), hyphen="\u00ad"), text)
 
 
 def format_date(value: date | None, style: str = "long") -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from a11y.checks import dynamic, forms, keyboard, language, layout, semantics, titles
+from a11y.checks import dynamic, forms, keyboard, language, layout, semantics, titles, wcag22
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,53 @@ CHECKS: dict[str, Check] = {
         Check("input-purpose", ("1.3.5",), None, "Reported by semantics."),
         Check("non-text-contrast", ("1.4.11",), None, "Reported by semantics."),
         Check("link-purpose", ("2.4.4",), None, "Reported by semantics (a warning)."),
+        # WCAG 2.2 (checks/wcag22.py).
+        Check(
+            "focus-not-obscured",
+            ("2.4.11",),
+            wcag22.focus_not_obscured,
+            "Each element with keyboard focus is not entirely hidden by other content.",
+        ),
+        Check(
+            "dragging", ("2.5.7",), wcag22.dragging, "Nothing needs a dragging movement (drag listeners, draggable)."
+        ),
+        Check(
+            "target-size",
+            ("2.5.8",),
+            wcag22.target_size,
+            "Pointer targets are 24 by 24 px, or spaced so a 24 px circle touches no other target, or inline.",
+        ),
+        Check(
+            "consistent-help",
+            ("3.2.6",),
+            wcag22.consistent_help,
+            "The repeated help (contact page, phone, e-mail) is in the same order on every page (over the crawl).",
+        ),
+        Check(
+            "redundant-entry",
+            ("3.3.7",),
+            wcag22.redundant_entry,
+            "A form shown again with errors keeps everything the person entered.",
+        ),
+        Check(
+            "accessible-authentication",
+            ("3.3.8",),
+            wcag22.accessible_authentication,
+            "No CAPTCHA; password and code fields allow paste and password managers.",
+        ),
+        Check(
+            "idle-timeout-journey",
+            ("2.2.1",),
+            None,
+            "After an idle timeout the sign-in page says why and takes focus (tests/a11y/test_idle_timeout.py).",
+        ),
+        Check(
+            "aria-snapshot",
+            ("1.3.1", "4.1.2", "2.4.6"),
+            None,
+            "Accessibility-tree snapshots of the key pages (tests/a11y/test_aria_snapshots.py): a change to names, "
+            "roles or order shows in review.",
+        ),
         Check(
             "keyboard-journey",
             ("2.1.1", "2.1.2"),
@@ -92,6 +139,12 @@ STATE_CHECKS = [
     "status-message",
     "focus-after-swap",
     "timeout-warning",
+    "redundant-entry",
+    "accessible-authentication",
+    "dragging",
+    "consistent-help",
+    "target-size",
+    "focus-not-obscured",
     "keyboard",
     "reflow",
     "text-spacing",

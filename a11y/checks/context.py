@@ -12,6 +12,8 @@ class CheckContext:
     expect: frozenset[str] = frozenset()  # e.g. {"form-errors", "announcement", "dialog"}
     interacted: bool = False  # steps were run in the page after loading it
     navigated_by_steps: bool = False  # the steps loaded a new document (a normal form post)
+    # What the steps entered: (action, selector, value) for fill, check and select (3.3.7).
+    filled: tuple[tuple[str, str, str], ...] = ()
     extra: dict = field(default_factory=dict)
 
 

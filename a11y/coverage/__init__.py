@@ -1,4 +1,4 @@
-"""The coverage map: every WCAG 2.1 A/AA success criterion and how it is checked
+"""The coverage map: every WCAG 2.2 A/AA success criterion and how it is checked
 (axe-core rules, our scripted checks, manual steps). Shown in every report, so an
 auditor sees exactly what is automated and what is still theirs to do."""
 
@@ -8,7 +8,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-MAP_PATH = Path(__file__).resolve().parent / "wcag21.json"
+MAP_PATH = Path(__file__).resolve().parent / "wcag22.json"
 
 
 @lru_cache

@@ -165,6 +165,13 @@ class SessionMiddleware:
                 reason = "absolute"
             elif now - row.last_seen_at > timedelta(minutes=self.settings.session_idle_minutes):
                 reason = "idle"
+            if reason and passive:
+                # The session-timeout script asks /sessie/status at the deadline and then
+                # sends the browser to the sign-in page. Keep the row (and the cookie) for
+                # that page: it deletes the session and says why the person was signed out.
+                state = SessionState()
+                state.expired_reason = reason if row.data.get("principal") else None
+                return state
             if reason:
                 db.delete(row)
                 db.commit()

@@ -301,6 +301,7 @@ class Suspension:
     resumed_on: date | None
     reason: str = ""
     due_on: date | None = field(kw_only=True)
+    reason_language: str = field(default="", kw_only=True)  # "nl" when a Dutch reason is shown on an English page
 
     def __post_init__(self) -> None:
         if self.resumed_on is not None and self.resumed_on < self.requested_on:
@@ -342,6 +343,7 @@ class Extension:
     announced_on: date
     duration: Term
     reason: str = ""
+    reason_language: str = field(default="", kw_only=True)  # "nl" when a Dutch reason is shown on an English page
 
 
 # --------------------------------------------------------------------------- results

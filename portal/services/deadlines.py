@@ -17,7 +17,7 @@ from portal.config import get_settings
 from portal.domain.deadlines import DeadlineResult, DeadlineRules, Term, compute_deadline
 from portal.domain.deadlines import Extension as ExtensionPeriod
 from portal.domain.deadlines import Suspension as SuspensionPeriod
-from portal.i18n import localized
+from portal.i18n import localized, localized_language
 from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
 __all__ = [
@@ -68,6 +68,7 @@ def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date]
             row.resumed_on,
             localized(row, "reason"),
             due_on=due_dates.get(row.id) if row.id is not None else None,
+            reason_language=localized_language(row, "reason"),
         )
         for row in rows
     ]
@@ -88,7 +89,13 @@ def requests_with_due_dates(db: Session, case_ids: list[int | None]) -> list[Doc
 def extension_periods(rows: Iterable[Extension]) -> list[ExtensionPeriod]:
     """Stored extensions (already read, in order) as the domain's periods."""
     return [
-        ExtensionPeriod(row.announced_on, Term.parse_iso8601(row.duration), localized(row, "reason")) for row in rows
+        ExtensionPeriod(
+            row.announced_on,
+            Term.parse_iso8601(row.duration),
+            localized(row, "reason"),
+            reason_language=localized_language(row, "reason"),
+        )
+        for row in rows
     ]
 
 

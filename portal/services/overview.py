@@ -146,6 +146,17 @@ class CaseRow(CaseFacts):
     needs_higher_level: bool
     decision_date: date | None = None
 
+    @property
+    def overdue(self) -> bool:
+        """Not decided and the legal date has passed (from the day after it, Awb 4:13): the
+        row says so, as the case page does, instead of "we decide by <a past date>"."""
+        return (
+            self.case.decided_on is None
+            and self.case.closed_on is None
+            and self.decision_date is not None
+            and self.decision_date < clock.today()
+        )
+
 
 @dataclass(frozen=True)
 class CasePage:

@@ -43,7 +43,7 @@ def test_audit_of_the_live_portal_passes_and_writes_both_reports(live_server, tm
     assert data["summary"]["passed"] is True
     assert data["summary"]["states"] == 4  # two states, Dutch and English
     assert data["axe_version"] == "4.14.1"
-    assert len(data["coverage"]["criteria"]) == 50
+    assert len(data["coverage"]["criteria"]) == 55 and data["coverage"]["standard"] == "WCAG 2.2"
     assert "Passed" in (tmp_path / "out" / "report.html").read_text()
     written = json.loads(statement.read_text())
     assert written["passed"] is True and written["states"] == 4 and written["last_audit"]

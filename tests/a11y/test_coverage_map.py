@@ -1,5 +1,5 @@
-"""The coverage map lists exactly the 50 WCAG 2.1 A/AA success criteria, and says
-truthfully how each is checked."""
+"""The coverage map lists exactly the 55 WCAG 2.2 A/AA success criteria (4.1.1 Parsing is
+obsolete in 2.2), and says truthfully how each is checked and what its last result was."""
 
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ LEVEL_A = [
     "3.2.1",
     "3.2.2",
     "3.3.1",
+    "3.2.6",
     "3.3.2",
-    "4.1.1",
+    "3.3.7",
     "4.1.2",
 ]
 LEVEL_AA = [
@@ -55,19 +56,25 @@ LEVEL_AA = [
     "2.4.5",
     "2.4.6",
     "2.4.7",
+    "2.4.11",
+    "2.5.7",
+    "2.5.8",
     "3.1.2",
     "3.2.3",
     "3.2.4",
     "3.3.3",
     "3.3.4",
+    "3.3.8",
     "4.1.3",
 ]
 
 
-def test_map_has_the_50_criteria_of_wcag_21_a_and_aa():
+def test_map_has_the_55_criteria_of_wcag_22_a_and_aa():
     entries = coverage.criteria()
-    assert len(LEVEL_A) == 30 and len(LEVEL_AA) == 20
-    assert len(entries) == 50
+    assert len(LEVEL_A) == 31 and len(LEVEL_AA) == 24
+    assert len(entries) == 55
+    assert coverage.load()["standard"] == "WCAG 2.2"
+    assert "4.1.1" not in {c["id"] for c in entries}
     assert {c["id"] for c in entries if c["level"] == "A"} == set(LEVEL_A)
     assert {c["id"] for c in entries if c["level"] == "AA"} == set(LEVEL_AA)
     assert all(c["name"] for c in entries)
@@ -79,6 +86,22 @@ def test_every_criterion_has_a_way_to_check_it():
         # Automation is never complete for WCAG: every criterion keeps manual steps.
         assert entry["manual"], f"{entry['id']} has no manual procedure"
         assert entry["automation"] == ("partial" if entry["axe_rules"] or entry["scripted_checks"] else "none")
+        # The last result of the automated checks and of the manual procedure.
+        assert entry["last_result"]["automated"] and entry["last_result"]["manual"], entry["id"]
+
+
+def test_the_new_criteria_of_wcag_22_have_checks_of_our_own():
+    for sc, check in [
+        ("2.4.11", "focus-not-obscured"),
+        ("2.5.7", "dragging"),
+        ("2.5.8", "target-size"),
+        ("3.2.6", "consistent-help"),
+        ("3.3.7", "redundant-entry"),
+        ("3.3.8", "accessible-authentication"),
+    ]:
+        assert check in coverage.criterion(sc)["scripted_checks"], sc
+        assert CHECKS[check].run is not None, check
+    assert "wcag22aa" in axe.WCAG_TAGS
 
 
 def test_scripted_checks_named_in_the_map_exist_and_every_check_is_mapped():

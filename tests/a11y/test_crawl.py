@@ -1,5 +1,5 @@
 """The crawl of the whole portal (every role, page and state; Dutch and English) finds
-zero WCAG 2.1 A/AA violations, and every route of the app is covered by the crawl."""
+zero WCAG 2.2 A/AA violations, and every route of the app is covered by the crawl."""
 
 from __future__ import annotations
 

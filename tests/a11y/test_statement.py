@@ -18,6 +18,7 @@ def test_statement_page_shows_standard_and_last_audit_in_dutch(client):
     page = client.get("/toegankelijkheid")
     assert page.status_code == 200
     assert "WCAG" in page.text and "AA" in page.text
+    assert "(WCAG) 2.2, niveau AA" in page.text  # the bar since issue 21
     assert "Datum van de laatste controle" in page.text
     from portal.i18n import format_date, set_language
 

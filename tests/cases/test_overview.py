@@ -38,9 +38,12 @@ def test_resident_a_sees_own_cases_open_first_then_closed(jan, db):
 
 def test_rows_show_step_decision_date_and_badges_in_words(jan, fatima, db):
     html = jan.get("/mijn-zaken").text
-    moved = row_text(html, "ZAAK-2026-0000105")
-    assert "Datum besluit is verschoven" in moved and "Zaaknummer ZAAK-2026-0000105" in moved
-    assert "Hoe staat het ervoor Advies gevraagd" in moved and "We beslissen uiterlijk op" in moved
+    # 105 was extended too late and its legal date has passed: the row says so, as its
+    # case page does, not "we decide by <a past date>" (issue 21, item 9).
+    passed = row_text(html, "ZAAK-2026-0000105")
+    assert "De datum is voorbij" in passed and "Zaaknummer ZAAK-2026-0000105" in passed
+    assert "Hoe staat het ervoor Advies gevraagd" in passed and "We hadden moeten beslissen op" in passed
+    assert "Die datum is voorbij." in passed and "verschoven" not in passed
     assert "Datum besluit is verschoven" in row_text(html, "ZAAK-2026-0000101")
     closed = row_text(html, "ZAAK-2026-0000103")
     assert "Afgerond op" in closed and "verschoven" not in closed

@@ -21,7 +21,16 @@
     if (window.portalAnnounce) { window.portalAnnounce(message); }
   }
 
+  var leaving = false;
+
+  /* Go to the sign-in page once: the countdown and the timer can both find the session
+     ended; a second navigation would replace the page that says why (the first request
+     already ended the session on the server). */
   function signedOut() {
+    if (leaving) { return; }
+    leaving = true;
+    window.clearTimeout(timer);
+    window.clearInterval(tick);
     window.location.assign("/inloggen?volgende=" + encodeURIComponent(window.location.pathname + window.location.search));
   }
 
@@ -40,6 +49,7 @@
   /* Ask the server how long is left: another tab may have kept the session alive.
      /sessie/status itself does not count as activity. */
   function check() {
+    if (leaving) { return; }
     fetch("/sessie/status", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (status) {
