@@ -17,8 +17,8 @@ Who is who:
   (``ServiceUUID``).
 * eHerkenning bewindvoering: an organisation (``urn:etoegang:core:LegalSubjectID``, a
   KVK number or RSIN, see its ``namequalifier``) is appointed by the court as
-  bewindvoerder, curator or mentor (Burgerlijk Wetboek Boek 1, artikel 431 (curatele),
-  artikel 450 (mentorschap) and Boek 1 titel 19 (beschermingsbewind)) for a person
+  bewindvoerder, curator or mentor (Burgerlijk Wetboek Boek 1: artikel 378 (curatele),
+  artikel 431 (beschermingsbewind), artikel 450 (mentorschap)) for a person
   (a BSN claim); an employee acts (``ActingSubjectID``: opaque, never a key on its own).
 """
 

@@ -292,9 +292,10 @@ async def stop_representing(request: Request):
     """Stop acting for someone else: the representation session ends (one's own cases need
     one's own sign-in), with both identities in the audit log."""
     principal = get_session_state(request).principal
-    sign_out(request)
     if principal is None or principal.representation is None:
-        return RedirectResponse("/uitgelogd", status_code=303)
+        # Not acting for anyone: nothing to stop (and a resident's own session stays).
+        return RedirectResponse("/", status_code=303)
+    sign_out(request)
     address = audit.client_ip(request)
     await _with_db(
         request,
