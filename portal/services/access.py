@@ -28,7 +28,8 @@ the represented person's, so the rules above find their cases -- never the repre
 own. On top of that only the case types mapped to the mandated services (the
 ``PORTAL_REPRESENTATION_SERVICES`` catalogue setting, resolved at sign-in) are visible,
 messages only when they are about such a case, and nothing once the mandate's last day has
-passed. The level rule below uses the representative's own login level.
+passed. A case on which the case system names the representative as ``gemachtigde``
+(``Role.mandate``, ZGW indicatieMachtiging) is visible too: they acted for the person there. The level rule below uses the representative's own login level.
 
 The sign-in level rule: a case type may require a minimum level (Wmo and bijstand
 require DigiD 'substantieel' or eHerkenning EH3). Lists show such cases with a note;
@@ -100,9 +101,25 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
     mandate = principal.representation
     if mandate is None:
         return None
-    if mandate.expired(today()) or not mandate.case_types:
+    if mandate.expired(today()):
         return false()
-    return col(Case.case_type_id).in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types)))
+    conditions: list[ColumnElement[bool]] = []
+    if mandate.case_types:
+        conditions.append(
+            col(Case.case_type_id).in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types)))
+        )
+    # The case system names this representative as gemachtigde on the case (Open Zaak's
+    # mandate recipe, Rol.indicatieMachtiging): they acted for the person there, so they see it.
+    representative: ColumnElement[bool] | None = None
+    if mandate.authorizee_bsn:
+        representative = col(Role.bsn) == mandate.authorizee_bsn
+    elif mandate.authorizee_kvk:
+        representative = col(Role.kvk) == mandate.authorizee_kvk
+    if representative is not None:
+        conditions.append(
+            exists().where(col(Role.case_id) == col(Case.id), representative, col(Role.mandate) == "gemachtigde")
+        )
+    return or_(*conditions) if conditions else false()
 
 
 def _party(principal: Principal) -> ColumnElement[bool] | None:

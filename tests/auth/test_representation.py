@@ -255,3 +255,33 @@ def test_the_simulator_checks_its_form(client):
     answer = submit_simulator(client, page, bewind_values(office="123", representee=CLIENT_2, acting=""))
     assert answer.status_code == 422
     assert "KVK" in text(answer)
+
+
+# -- the case system names the representative as gemachtigde (mirror mode's indicatieMachtiging) --
+
+
+def test_a_case_where_the_representative_is_gemachtigde_is_shown(client, app):
+    """Henk's permit is outside Sanne's Wmo mandate, but once the case system records her as
+    the gemachtigde on it (she applied for it for him), she sees it while acting for him;
+    another representative of Henk does not."""
+    from portal.models import Role
+
+    with Session(app.state.engine) as session:
+        case = session.exec(select(Case).where(Case.number == PERMIT)).one()
+        role = Role(case_id=case.id, role_type="initiator", bsn="111222333", display_name="Sanne Bakker")
+        role.mandate = "gemachtigde"
+        session.add(role)
+        session.commit()
+        role_id = role.id
+    try:
+        sign_in_machtigen(client)
+        assert PERMIT in client.get("/mijn-zaken").text
+        assert client.get(f"/mijn-zaken/{PERMIT}").status_code == 200
+        # Another representative of Henk (an office, not named on the case) does not see it.
+        sign_in_bewindvoerder(client, representee=FATHER)
+        assert client.get(f"/mijn-zaken/{PERMIT}").status_code == 404
+        assert client.get(f"/mijn-zaken/{WMO}").status_code == 200
+    finally:
+        with Session(app.state.engine) as session:
+            session.delete(session.get(Role, role_id))
+            session.commit()
