@@ -124,6 +124,8 @@ def test_wmo_details_need_substantieel_of_the_representatives_own_login(client):
     detail = client.get(f"/mijn-zaken/{WMO}", follow_redirects=False)
     assert detail.status_code == 403
     assert "substantieel" in text(detail)
+    # Signing in again goes the same way: DigiD Machtigen, at the level the case needs.
+    assert 'href="/inloggen/digid-machtigen?niveau=substantieel&amp;volgende=' in detail.text
 
 
 def test_an_expired_mandate_shows_nothing_any_more(client, app, db):
