@@ -45,6 +45,7 @@ __all__ = [
     "Representation",
     "RepresentationRefused",
     "claim_at",
+    "gemachtigde_rol",
     "parse_digid_machtigen",
     "parse_eherkenning_bewindvoering",
 ]
@@ -319,3 +320,61 @@ def parse_eherkenning_bewindvoering(
         role=_role(claims, paths.role, "bewindvoerder"),
         valid_until=valid_until,
     )
+
+
+# -- Open Zaak's mandate recipe (docs/client-development/mandate.rst) ---------------------------
+
+# Our level names as the authenticatieContext's levelOfAssurance (SAML / eTOEGANG URIs).
+LEVEL_URIS = {
+    "basis": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+    "midden": "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    "substantieel": "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard",
+    "hoog": "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI",
+    "EH2": "urn:etoegang:core:assurance-class:loa2",
+    "EH2+": "urn:etoegang:core:assurance-class:loa2plus",
+    "EH3": "urn:etoegang:core:assurance-class:loa3",
+    "EH4": "urn:etoegang:core:assurance-class:loa4",
+}
+
+
+def gemachtigde_rol(mandate: Representation, zaak_url: str, roltype_url: str, acting_name: str = "") -> dict[str, Any]:
+    """The representative's rol for the Zaken API, in the shape of Open Zaak's mandate
+    recipe: ``indicatieMachtiging`` "gemachtigde" and the authentication context with the
+    person represented and the mandated services (DigiD: a natuurlijk_persoon; eHerkenning:
+    the office as niet_natuurlijk_persoon or vestiging, the employee as contactpersoonRol)."""
+    services: list[dict[str, str]] = [{"id": service} for service in mandate.services]
+    context: dict[str, Any] = {
+        "source": "digid" if mandate.kind == DIGID_MACHTIGEN else "eherkenning",
+        "levelOfAssurance": LEVEL_URIS.get(mandate.level or "", ""),
+        "representee": {"identifierType": "bsn", "identifier": mandate.representee_bsn},
+        "mandate": {"services": services},
+    }
+    rol: dict[str, Any] = {
+        "zaak": zaak_url,
+        "roltype": roltype_url,
+        "roltoelichting": "Gemachtigde (via Mijn Zaken)",
+        "indicatieMachtiging": "gemachtigde",
+    }
+    if mandate.kind == DIGID_MACHTIGEN:
+        rol["betrokkeneType"] = "natuurlijk_persoon"
+        rol["betrokkeneIdentificatie"] = {"inpBsn": mandate.authorizee_bsn}
+    else:
+        context["actingSubject"] = mandate.acting_subject
+        if mandate.role:
+            context["mandate"]["role"] = mandate.role
+        rol["contactpersoonRol"] = {"naam": acting_name or (mandate.acting_subject or "")[:200]}
+        if mandate.branch_number:
+            rol["betrokkeneType"] = "vestiging"
+            rol["betrokkeneIdentificatie"] = {
+                "kvkNummer": mandate.authorizee_kvk,
+                "vestigingsNummer": mandate.branch_number,
+            }
+        else:
+            rol["betrokkeneType"] = "niet_natuurlijk_persoon"
+            rol["betrokkeneIdentificatie"] = (
+                {"kvkNummer": mandate.authorizee_kvk}
+                if mandate.authorizee_kvk
+                else {"innNnpId": mandate.authorizee_rsin}
+            )
+    rol["authenticatieContext"] = context
+    return rol

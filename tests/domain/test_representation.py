@@ -216,3 +216,31 @@ def test_the_session_form_round_trips():
 )
 def test_claim_at(claims, path, expected):
     assert claim_at(claims, path) == expected
+
+
+def test_the_representatives_rol_follows_open_zaaks_mandate_recipe():
+    from portal.domain.representation import gemachtigde_rol
+
+    mandate = parse_digid_machtigen(digid_claims(), DIGID, "midden", TODAY)
+    rol = gemachtigde_rol(mandate, "https://oz/zaken/1", "https://oz/roltypen/initiator")
+    assert rol["betrokkeneType"] == "natuurlijk_persoon"
+    assert rol["indicatieMachtiging"] == "gemachtigde"
+    assert rol["betrokkeneIdentificatie"] == {"inpBsn": DAUGHTER}
+    assert rol["authenticatieContext"] == {
+        "source": "digid",
+        "levelOfAssurance": "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+        "representee": {"identifierType": "bsn", "identifier": FATHER},
+        "mandate": {"services": [{"id": SERVICE}]},
+    }
+    office = parse_eherkenning_bewindvoering(
+        eh_claims(**{"urn:etoegang:1.9:ServiceRestriction:Vestigingsnr": "000012345678"}), EH, "EH2+", TODAY
+    )
+    rol = gemachtigde_rol(office, "https://oz/zaken/1", "https://oz/roltypen/initiator", "J. de Vries")
+    assert rol["betrokkeneType"] == "vestiging"
+    assert rol["betrokkeneIdentificatie"] == {"kvkNummer": "24681357", "vestigingsNummer": "000012345678"}
+    assert rol["contactpersoonRol"] == {"naam": "J. de Vries"}
+    context = rol["authenticatieContext"]
+    assert context["source"] == "eherkenning"
+    assert context["levelOfAssurance"] == "urn:etoegang:core:assurance-class:loa2plus"
+    assert context["actingSubject"] == office.acting_subject
+    assert context["mandate"] == {"services": [{"id": EH_SERVICE}], "role": "bewindvoerder"}
