@@ -65,7 +65,7 @@ RESIDENTS: Final[dict[str, dict[str, str]]] = {
     # and Kees Visser (eHerkenning bewindvoering; see devtools/simulator/people.py).
     "D": {"bsn": "999991036", "name": "Henk Bakker", "email": "henk.bakker@example.org", "phone": ""},
     "E": {"bsn": "111222333", "name": "Sanne Bakker", "email": "sanne.bakker@example.org", "phone": ""},
-    "F": {"bsn": "999991048", "name": "Kees Visser", "email": "", "phone": ""},
+    "F": {"bsn": "999991048", "name": "Kees Visser", "email": "kees.visser@example.org", "phone": ""},
 }
 BUSINESSES: Final[dict[str, dict[str, Any]]] = {
     "BA": {
