@@ -287,3 +287,36 @@ def test_a_case_where_the_representative_is_gemachtigde_is_shown(client, app):
         with Session(app.state.engine) as session:
             session.delete(session.get(Role, role_id))
             session.commit()
+
+
+def test_the_representative_sets_the_persons_channels_with_both_identities(client, app, db):
+    """Notices keep going to the represented person's channels (README: the choice); the
+    representative may set them, and the audit log says who did it for whom."""
+    from portal.models import ContactPreference
+
+    sign_in_machtigen(client)
+    answer = client.post(
+        "/hoe-wij-u-bereiken",
+        data={
+            "channel": "letter",
+            "language": "nl",
+            "postal_name": "H. Bakker",
+            "postal_address": "Lindelaan 4\n1234 AB Voorbeeldstad",
+        },
+        headers={"X-CSRF-Token": csrf(client)},
+        follow_redirects=False,
+    )
+    try:
+        assert answer.status_code == 303, text(answer)[:400]
+        db.expire_all()
+        saved = db.exec(select(ContactPreference).where(ContactPreference.recipient_key == f"bsn:{FATHER}")).one()
+        assert saved.postal_name == "H. Bakker"
+        row = audit_rows(db, "preferences.save")[-1]
+        assert row.actor_id == "bsn:*****333" and row.detail["on_behalf_of"] == "bsn:*****036"
+    finally:
+        with Session(app.state.engine) as session:
+            for preference in session.exec(
+                select(ContactPreference).where(ContactPreference.recipient_key == f"bsn:{FATHER}")
+            ):
+                session.delete(preference)
+            session.commit()
