@@ -33,6 +33,7 @@ from tests.auth_helpers import (
     start_sign_in,
     submit_simulator,
 )
+from tests.cases.test_actions import PDF, upload, wmo_case  # noqa: F401 - wmo_case is a fixture
 
 _addresses = (f"10.20.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
@@ -320,3 +321,15 @@ def test_the_representative_sets_the_persons_channels_with_both_identities(clien
             ):
                 session.delete(preference)
             session.commit()
+
+
+def test_a_bewindvoerders_upload_records_both_identities(client, db, wmo_case):  # noqa: F811
+    """The office uploads the GP statement Fatima el Amrani's Wmo case asks for."""
+    _case, request, _suspension = wmo_case
+    sign_in_bewindvoerder(client, representee="999990019")
+    answer = upload(client, OTHER, request.id, "verklaring.pdf", PDF)
+    assert answer.status_code == 303, text(answer)[:400]
+    row = audit_rows(db, "document.upload")[-1]
+    employee = hashlib.sha256(b"medewerker-1").hexdigest()[:12]
+    assert row.actor_id == f"kvk:24681357/medewerker:{employee}"
+    assert row.detail["on_behalf_of"] == "bsn:*****019" and row.detail["mandate"] == "eherkenning_bewindvoering"
