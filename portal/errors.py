@@ -93,7 +93,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(MandateEnded)
     async def mandate_ended(request: Request, exc: MandateEnded):
         mandate = exc.principal.representation
-        return render(request, "pages/auth/mandate_ended.html", {"mandate": mandate}, status_code=403)
+        return render(
+            request, "pages/auth/mandate_ended.html", {"ended": mandate, "mandate_ended": True}, status_code=403
+        )
 
     @app.exception_handler(PoolTimeout)
     async def pool_exhausted(request: Request, exc: PoolTimeout):

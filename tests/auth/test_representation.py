@@ -146,6 +146,7 @@ def test_an_expired_mandate_shows_nothing_any_more(client, app, db):
         assert ended.status_code == 403, url
         assert "Traplift" not in ended.text and "Stairlift" not in ended.text
         assert 'action="/namens/stoppen"' in ended.text
+        assert "representation-banner" not in ended.text  # no "U handelt namens" any more
 
 
 def test_the_inbox_shows_messages_about_mandated_cases_only(client, app):
