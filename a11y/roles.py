@@ -19,9 +19,12 @@ class Role:
     description: str
     fields: tuple[tuple[str, str], ...] = ()  # simulator form fields: (name, value)
     level: str | None = None
+    provider: str | None = None  # another sign-in than the kind's own (acting for someone else)
 
     @property
     def slug(self) -> str:
+        if self.provider:
+            return self.provider
         return {"resident": "digid", "business": "eherkenning", "staff": "medewerker"}[self.kind]
 
 
@@ -65,6 +68,22 @@ ROLES: dict[str, Role] = {
             "Hoveniersbedrijf Groen en Zonen (eHerkenning, KVK 87654321)",
             (("kvk", "87654321"),),
             "EH3",
+        ),
+        Role(
+            "representative",
+            "resident",
+            "Sanne Bakker acting for her father Henk Bakker (DigiD Machtigen, Wmo, substantieel)",
+            (("authorizee", "111222333"), ("representee", "999991036")),
+            "substantieel",
+            provider="digid-machtigen",
+        ),
+        Role(
+            "bewindvoerder",
+            "resident",
+            "Bewindvoering Zorgvuldig B.V. for its client Kees Visser (eHerkenning bewindvoering, EH3)",
+            (("authorizee", "24681357"), ("acting", "medewerker-1"), ("representee", "999991048")),
+            "EH3",
+            provider="eherkenning-bewindvoering",
         ),
         Role("staff", "staff", "Eva de Vries, permit officer (staff sign-in)", (("login_id", "e.devries"),)),
         Role("staff-admin", "staff", "Lisa Smit, administrator (staff sign-in)", (("login_id", "l.smit"),)),

@@ -116,6 +116,69 @@ STATES: list[State] = [
     ),
     State("simulator-eherkenning", "anonymous", "/inloggen/eherkenning", "Login simulator: eHerkenning"),
     State("simulator-staff", "anonymous", "/inloggen/medewerker", "Login simulator: staff"),
+    # --- acting for someone else (issue 20) ---------------------------------------------
+    State("simulator-digid-machtigen", "anonymous", "/inloggen/digid-machtigen", "Login simulator: DigiD Machtigen"),
+    State(
+        "simulator-eherkenning-bewindvoering",
+        "anonymous",
+        "/inloggen/eherkenning-bewindvoering",
+        "Login simulator: eHerkenning bewindvoering",
+    ),
+    State(
+        "simulator-machtigen-errors",
+        "anonymous",
+        "/inloggen/digid-machtigen",
+        "Login simulator: DigiD Machtigen sent empty, errors shown",
+        steps=(Step("click", "button[name=action][value=sign_in]"), Step("wait_for", ".error-summary")),
+        expect=expect("form-errors"),
+    ),
+    State(
+        "sign-in-mandate-refused",
+        "anonymous",
+        "/inloggen/digid-machtigen",
+        "Sign-in refused: a mandate for a service this municipality does not handle",
+        steps=(
+            Step("fill", "#field-authorizee", "111222333"),
+            Step("fill", "#field-representee", "999991036"),
+            Step("check", "input[name=service][value='00000000-0000-4000-8000-000000000000']"),
+            Step("click", "button[name=action][value=sign_in]"),
+            Step("wait_url", r"/inloggen/digid-machtigen/callback"),
+        ),
+    ),
+    State("representative-overview", "representative", "/mijn-zaken", "Acting for someone: My cases with the banner"),
+    State(
+        "representative-case",
+        "representative",
+        f"{CASE}601",
+        "Acting for someone: the father's Wmo case (in the mandate)",
+    ),
+    State(
+        "representative-case-outside-mandate",
+        "representative",
+        f"{CASE}602",
+        "Acting for someone: the father's permit, outside the mandate (not found)",
+        status=404,
+    ),
+    State("representative-inbox", "representative", "/berichten", "Acting for someone: messages about mandated cases"),
+    State(
+        "representative-reach", "representative", "/hoe-wij-u-bereiken", "Acting for someone: how we reach the father"
+    ),
+    State(
+        "representative-stopped",
+        "representative",
+        "/mijn-zaken",
+        "Acting for someone: stopped, with a way back to one's own cases",
+        steps=(
+            Step("click", "form[action='/namens/stoppen'] button"),
+            Step("wait_url", r"/namens/gestopt"),
+        ),
+        isolated=True,
+        covers=("POST /namens/stoppen", "GET /namens/gestopt"),
+    ),
+    State(
+        "bewindvoerder-overview", "bewindvoerder", "/mijn-zaken", "Bewindvoerder: the client's cases with the banner"
+    ),
+    State("bewindvoerder-case", "bewindvoerder", f"{CASE}604", "Bewindvoerder: the client's social assistance case"),
     State(
         "simulator-form-errors",
         "anonymous",

@@ -61,6 +61,12 @@ RESIDENTS: Final[dict[str, dict[str, str]]] = {
     "A": {"bsn": "999993653", "name": "Jan Jansen", "email": "jan.jansen@example.org", "phone": "06 1234 5678"},
     "B": {"bsn": "999990019", "name": "Fatima el Amrani", "email": "f.elamrani@example.org", "phone": "06 2345 6789"},
     "C": {"bsn": "123456782", "name": "Pieter de Vries", "email": "pieter.devries@example.org", "phone": ""},
+    # Acting for someone else (issue 20): Sanne Bakker arranges her father Henk's Wmo support
+    # with DigiD Machtigen; Bewindvoering Zorgvuldig B.V. is bewindvoerder for Fatima el Amrani
+    # and Kees Visser (eHerkenning bewindvoering; see devtools/simulator/people.py).
+    "D": {"bsn": "999991036", "name": "Henk Bakker", "email": "henk.bakker@example.org", "phone": ""},
+    "E": {"bsn": "111222333", "name": "Sanne Bakker", "email": "sanne.bakker@example.org", "phone": ""},
+    "F": {"bsn": "999991048", "name": "Kees Visser", "email": "kees.visser@example.org", "phone": ""},
 }
 BUSINESSES: Final[dict[str, dict[str, Any]]] = {
     "BA": {
@@ -469,6 +475,52 @@ CASES: Final[list[dict[str, Any]]] = [
         "received": -3,
         "handler": "k.peters",
         "steps": [(1, -3), (2, -2), (3, -1)],
+    },
+    {
+        "number": "ZAAK-2026-0000601",
+        "owner": "D",
+        "type": "wmo-aanvraag",
+        "title_nl": "Traplift",
+        "title_en": "Stairlift",
+        "address": "",
+        "received": -12,
+        "handler": "m.bakker",
+        "steps": [(1, -12), (2, -9)],
+    },
+    {
+        # Outside his daughter's mandate (Wmo only): she must not see it.
+        "number": "ZAAK-2026-0000602",
+        "owner": "D",
+        "type": "kapvergunning",
+        "title_nl": "Berk in achtertuin, Lindelaan 4",
+        "title_en": "Birch in back garden, Lindelaan 4",
+        "address": "Lindelaan 4, Voorbeeldstad",
+        "received": -6,
+        "handler": None,
+        "steps": [(1, -6)],
+    },
+    {
+        # Sanne's own case: never shown while she acts for her father.
+        "number": "ZAAK-2026-0000603",
+        "owner": "E",
+        "type": "melding-openbare-ruimte",
+        "title_nl": "Volle afvalbak, Parkweg",
+        "title_en": "Full litter bin, Parkweg",
+        "address": "Parkweg 2, Voorbeeldstad",
+        "received": -4,
+        "handler": "k.peters",
+        "steps": [(1, -4), (2, -3)],
+    },
+    {
+        "number": "ZAAK-2026-0000604",
+        "owner": "F",
+        "type": "bijstand",
+        "title_nl": "Bijstandsuitkering",
+        "title_en": "Social assistance benefit",
+        "address": "",
+        "received": -30,
+        "handler": "l.smit",
+        "steps": [(1, -30), (2, -25)],
     },
 ]
 
@@ -1246,6 +1298,9 @@ def summary() -> str:
     for employee in EMPLOYEES:
         lines.append(f"  Staff        {employee['login_id']:<10}  {employee['name']}, {employee['function_en']}")
     lines.append("  (Wmo and social assistance cases need DigiD level substantieel.)")
+    lines.append("Acting for someone else (/inloggen, 'On behalf of someone else'):")
+    lines.append("  DigiD Machtigen            Sanne Bakker 111222333 for her father Henk Bakker 999991036 (Wmo)")
+    lines.append("  eHerkenning bewindvoering  KVK 24681357 for Fatima el Amrani 999990019 or Kees Visser 999991048")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,36 @@ DEVELOPMENT_NOTIFY_KEY = "dev-11111111-2222-3333-4444-555555555555-66666666-7777
 
 class ConfigurationError(RuntimeError):
     """A setting makes it unsafe or impossible to start; the message says which."""
+
+
+class MandatedService(BaseModel):
+    """A service residents can mandate someone for (DigiD Machtigen ServiceUUID, eHerkenning
+    ServiceID/ServiceUUID): its name as shown in the banner, and the case types (``CaseType.code``)
+    a representative with this mandate may see. ``role``: bewindvoerder, curator or mentor,
+    when the service says so."""
+
+    name_nl: str
+    name_en: str
+    case_types: list[str]
+    role: str | None = None
+
+
+# The demo municipality's mandated services (issue 20). A municipality sets its own with
+# PORTAL_REPRESENTATION_SERVICES (JSON: service id -> {name_nl, name_en, case_types, role}).
+DEMO_REPRESENTATION_SERVICES: dict[str, MandatedService] = {
+    "b18dd73f-4e6a-4b8c-9d1e-2f3a4b5c6d01": MandatedService(
+        name_nl="Wmo-ondersteuning", name_en="Wmo support", case_types=["wmo-aanvraag"]
+    ),
+    "b18dd73f-4e6a-4b8c-9d1e-2f3a4b5c6d02": MandatedService(
+        name_nl="Bijstand", name_en="Social assistance", case_types=["bijstand"]
+    ),
+    "urn:etoegang:DV:00000001002308836000:services:9113": MandatedService(
+        name_nl="Beschermingsbewind: inkomen en schulden",
+        name_en="Protective administration: income and debts",
+        case_types=["bijstand", "wmo-aanvraag", "bezwaar"],
+        role="bewindvoerder",
+    ),
+}
 
 
 class Settings(BaseSettings):
@@ -65,6 +95,35 @@ class Settings(BaseSettings):
     eherkenning_kvk_claim: str = "kvk"
     eherkenning_branch_claim: str = "vestigingsnummer"
     eherkenning_level_claim: str = "acr"
+    # Acting for someone else (issue 20): two more OIDC clients, claim paths as the Dutch
+    # brokers and Open Forms use them. A path is a literal claim name or a dotted path.
+    digid_machtigen_discovery_url: str | None = None
+    digid_machtigen_client_id: str = "mijn-zaken-digid-machtigen"
+    digid_machtigen_client_secret: str | None = None
+    digid_machtigen_representee_claim: str = "urn:nl-eid-gdi:1.0:LegalSubjectID"
+    digid_machtigen_authorizee_claim: str = "urn:nl-eid-gdi:1.0:ActingSubjectID"
+    digid_machtigen_service_claim: str = "urn:nl-eid-gdi:1.0:ServiceUUID"
+    digid_machtigen_level_claim: str = "acr"
+    digid_machtigen_min_level: str = "basis"
+    eherkenning_bewindvoering_discovery_url: str | None = None
+    eherkenning_bewindvoering_client_id: str = "mijn-zaken-eherkenning-bewindvoering"
+    eherkenning_bewindvoering_client_secret: str | None = None
+    eherkenning_bewindvoering_authorizee_claim: str = "urn:etoegang:core:LegalSubjectID"
+    eherkenning_bewindvoering_qualifier_claim: str = "namequalifier"
+    eherkenning_bewindvoering_representee_claim: str = "sel_uid"
+    eherkenning_bewindvoering_acting_subject_claim: str = "urn:etoegang:core:ActingSubjectID"
+    eherkenning_bewindvoering_service_claim: str = "urn:etoegang:core:ServiceID"
+    eherkenning_bewindvoering_service_uuid_claim: str = "urn:etoegang:core:ServiceUUID"
+    eherkenning_bewindvoering_branch_claim: str = "urn:etoegang:1.9:ServiceRestriction:Vestigingsnr"
+    eherkenning_bewindvoering_level_claim: str = "acr"
+    eherkenning_bewindvoering_min_level: str = "EH2+"
+    # The mandate's last day, when the broker sends one (not standard; the simulator does).
+    representation_valid_until_claim: str | None = "valid_until"
+    # Optional: a claim that says bewindvoerder, curator or mentor.
+    representation_role_claim: str | None = None
+    representation_services: dict[str, MandatedService] = Field(
+        default_factory=lambda: dict(DEMO_REPRESENTATION_SERVICES)
+    )
     staff_discovery_url: str | None = None
     staff_client_id: str = "mijn-zaken-staff"
     staff_client_secret: str | None = None

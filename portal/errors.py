@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from portal.auth.dependencies import SignInRequired
+from portal.auth.dependencies import MandateEnded, SignInRequired
 from portal.headers import security_headers
 from portal.i18n import gettext as _
 from portal.services.access import AssuranceTooLow
@@ -97,6 +97,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssuranceTooLow)
     async def assurance_too_low(request: Request, exc: AssuranceTooLow):
         return render(request, "pages/assurance_too_low.html", {"required_level": exc.required_level}, status_code=403)
+
+    @app.exception_handler(MandateEnded)
+    async def mandate_ended(request: Request, exc: MandateEnded):
+        mandate = exc.principal.representation
+        return render(
+            request, "pages/auth/mandate_ended.html", {"ended": mandate, "mandate_ended": True}, status_code=403
+        )
 
     @app.exception_handler(PoolTimeout)
     async def pool_exhausted(request: Request, exc: PoolTimeout):

@@ -259,5 +259,13 @@ class LanguageMiddleware:
             request = Request(scope)
             language = pick_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
             scope["portal.language"] = language
-            set_language(language)
+            # Set for this request and put back afterwards: the portal talks to the built-in
+            # login simulator in-process (same task), and that request's language must not
+            # replace this one's (a failed sign-in page came out in Dutch for English readers).
+            # Not put back when the app raised: the 500 page, rendered outside this
+            # middleware, is in the request's language.
+            token = _current_language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+            await self.app(scope, receive, send)
+            _current_language.reset(token)
+            return
         await self.app(scope, receive, send)

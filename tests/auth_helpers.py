@@ -181,3 +181,66 @@ def browser_sign_in_staff(page, login_id: str, next_path: str | None = None):
 def browser_sign_out(page):
     page.click(".site-nav form[action='/uitloggen'] button[type=submit]")
     page.wait_for_url(re.compile(r"/uitgelogd"))
+
+
+# -- acting for someone else (issue 20) -----------------------------------------------------------
+
+DAUGHTER = "111222333"  # Sanne Bakker, acts for her father with DigiD Machtigen
+FATHER = "999991036"  # Henk Bakker: a Wmo case and a permit
+BEWINDVOERDER = "24681357"  # Bewindvoering Zorgvuldig B.V.
+CLIENT_2 = "999991048"  # Kees Visser, the office's second client (the first is Fatima el Amrani)
+SERVICE_WMO = "b18dd73f-4e6a-4b8c-9d1e-2f3a4b5c6d01"
+SERVICE_BIJSTAND = "b18dd73f-4e6a-4b8c-9d1e-2f3a4b5c6d02"
+SERVICE_BEWIND = "urn:etoegang:DV:00000001002308836000:services:9113"
+
+
+def machtigen_values(authorizee=DAUGHTER, representee=FATHER, service=SERVICE_WMO, level="substantieel", until=""):
+    return {
+        "authorizee": authorizee,
+        "representee": representee,
+        "service": service,
+        "level": level,
+        "valid_until": until,
+    }
+
+
+def bewind_values(office=BEWINDVOERDER, representee=CLIENT_2, acting="medewerker-1", level="EH3", until=""):
+    return {
+        "authorizee": office,
+        "acting": acting,
+        "representee": representee,
+        "service": SERVICE_BEWIND,
+        "branch": "",
+        "level": level,
+        "valid_until": until,
+    }
+
+
+def sign_in_machtigen(client, next_path: str | None = None, **values):
+    """DigiD Machtigen through the simulator: by default Sanne Bakker for her father, Wmo."""
+    return _sign_in(client, "digid-machtigen", machtigen_values(**values), next_path, None)
+
+
+def sign_in_bewindvoerder(client, next_path: str | None = None, **values):
+    """eHerkenning bewindvoering through the simulator: by default the office for Kees Visser."""
+    return _sign_in(client, "eherkenning-bewindvoering", bewind_values(**values), next_path, None)
+
+
+def browser_sign_in_machtigen(page, authorizee=DAUGHTER, representee=FATHER, service=SERVICE_WMO, level="substantieel"):
+    def fill():
+        page.fill("#field-authorizee", authorizee)
+        page.fill("#field-representee", representee)
+        page.check(f"input[name=service][value='{service}']")
+        page.check(f"input[name=level][value='{level}']")
+
+    _browser_sign_in(page, "digid-machtigen", fill, None)
+
+
+def browser_sign_in_bewindvoerder(page, representee=CLIENT_2, level="EH3"):
+    def fill():
+        page.fill("#field-authorizee", BEWINDVOERDER)
+        page.fill("#field-acting", "medewerker-1")
+        page.fill("#field-representee", representee)
+        page.check(f"input[name=level][value='{level}']")
+
+    _browser_sign_in(page, "eherkenning-bewindvoering", fill, None)

@@ -137,7 +137,7 @@ def test_python_m_devtools_demo_loads_and_prints_the_logins(tmp_path):
     )
     for login in ("999993653", "999990019", "123456782", "12345678", "000012345678", "87654321", "e.devries"):
         assert login in done.stdout
-    assert "18 cases" in done.stdout
+    assert "22 cases" in done.stdout
     engine = make_engine(Settings(env="test", var_dir=tmp_path, database_url=url))
     with Session(engine) as db:
         assert db.exec(select(func.count()).select_from(Case)).one() == 22
@@ -246,6 +246,10 @@ OWNERS = {
     "ZAAK-2026-0000404": (None, "12345678", None),
     "ZAAK-2026-0000501": (None, "87654321", None),
     "ZAAK-2026-0000502": (None, "87654321", None),
+    "ZAAK-2026-0000601": ("999991036", None, None),
+    "ZAAK-2026-0000602": ("999991036", None, None),
+    "ZAAK-2026-0000603": ("111222333", None, None),
+    "ZAAK-2026-0000604": ("999991048", None, None),
 }
 TYPES = {
     "ZAAK-2026-0000101": "omgevingsvergunning-regulier",
@@ -266,6 +270,10 @@ TYPES = {
     "ZAAK-2026-0000404": "parkeervergunning",
     "ZAAK-2026-0000501": "kapvergunning",
     "ZAAK-2026-0000502": "melding-openbare-ruimte",
+    "ZAAK-2026-0000601": "wmo-aanvraag",
+    "ZAAK-2026-0000602": "kapvergunning",
+    "ZAAK-2026-0000603": "melding-openbare-ruimte",
+    "ZAAK-2026-0000604": "bijstand",
 }
 HANDLERS = {
     "ZAAK-2026-0000101": "e.devries",
@@ -286,6 +294,10 @@ HANDLERS = {
     "ZAAK-2026-0000404": "e.devries",
     "ZAAK-2026-0000501": "e.devries",
     "ZAAK-2026-0000502": "k.peters",
+    "ZAAK-2026-0000601": "m.bakker",
+    "ZAAK-2026-0000602": None,
+    "ZAAK-2026-0000603": "k.peters",
+    "ZAAK-2026-0000604": "l.smit",
 }
 DECIDED = {
     "ZAAK-2026-0000103": "granted",

@@ -20,3 +20,12 @@ BRANCHES = {
     "12345678": {"000012345678": "Marktstraat 5", "000023456789": "Stationsweg 20"},
     "87654321": {},
 }
+
+# Acting for someone else (issue 20): a daughter for her father (DigiD Machtigen), and a
+# bewindvoerder office with two clients (eHerkenning bewindvoering).
+DAUGHTER = "111222333"  # Sanne Bakker, acting for her father Henk Bakker
+FATHER = "999991036"
+RESIDENTS[DAUGHTER] = "Sanne Bakker"
+RESIDENTS[FATHER] = "Henk Bakker"
+BEWINDVOERDERS = {"24681357": "Bewindvoering Zorgvuldig B.V."}
+BEWINDVOERDER_CLIENTS = {"24681357": ("999990019", "999991048")}

@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import unquote, urlencode
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -61,8 +61,24 @@ OIDC_PARAMS = (
     "code_challenge_method",
     "acr_values",
 )
-DEFAULT_LEVEL = {"digid": "midden", "eherkenning": "EH3", "medewerker": None}
-LEVELS = {"digid": DIGID_LEVELS, "eherkenning": EHERKENNING_LEVELS, "medewerker": ()}
+DEFAULT_LEVEL = {
+    "digid": "midden",
+    "eherkenning": "EH3",
+    "medewerker": None,
+    "digid-machtigen": "substantieel",
+    "eherkenning-bewindvoering": "EH3",
+}
+LEVELS = {
+    "digid": DIGID_LEVELS,
+    "eherkenning": EHERKENNING_LEVELS,
+    "medewerker": (),
+    "digid-machtigen": DIGID_LEVELS,
+    "eherkenning-bewindvoering": EHERKENNING_LEVELS,
+}
+# A service id no municipality maps: to try the refusal of a mandate for a service the
+# portal does not handle.
+UNKNOWN_SERVICE = "00000000-0000-4000-8000-000000000000"
+REPRESENTATION_FIELDS = ("representee", "authorizee", "service", "acting", "valid_until")
 CLIENT_ERROR_PAGE = "simulator/client_error.html"
 
 
@@ -136,6 +152,20 @@ def _claim_names(request: Request, slug: str) -> list[str]:
         return [settings.digid_bsn_claim]
     if slug == "eherkenning":
         return [settings.eherkenning_kvk_claim, settings.eherkenning_branch_claim]
+    if slug == "digid-machtigen":
+        return [
+            settings.digid_machtigen_representee_claim,
+            settings.digid_machtigen_authorizee_claim,
+            settings.digid_machtigen_service_claim,
+        ]
+    if slug == "eherkenning-bewindvoering":
+        return [
+            settings.eherkenning_bewindvoering_authorizee_claim,
+            settings.eherkenning_bewindvoering_representee_claim,
+            settings.eherkenning_bewindvoering_acting_subject_claim,
+            settings.eherkenning_bewindvoering_service_claim,
+            settings.eherkenning_bewindvoering_branch_claim,
+        ]
     return ["preferred_username"]
 
 
@@ -169,7 +199,21 @@ def _check_request(request: Request, slug: str, params: dict[str, str]):
     return None
 
 
-def _page_context(slug: str, params: dict[str, str], values: dict, errors: list[tuple[str, str]], db: Session) -> dict:
+def _services(settings, slug: str) -> list[tuple[str, str]]:
+    """The services to choose from: the municipality's, for this kind of mandate, and one it
+    does not know."""
+    etoegang = slug == "eherkenning-bewindvoering"
+    known = [
+        (service_id, service.name_nl)
+        for service_id, service in settings.representation_services.items()
+        if service_id.startswith("urn:etoegang:") == etoegang
+    ]
+    return [*known, (UNKNOWN_SERVICE, _("A service this municipality does not handle (to test a refusal)"))]
+
+
+def _page_context(
+    slug: str, params: dict[str, str], values: dict, errors: list[tuple[str, str]], db: Session, settings=None
+) -> dict:
     employees = []
     if slug == "medewerker":
         employees = db.exec(select(Employee).where(Employee.is_active == True).order_by(Employee.name)).all()  # noqa: E712
@@ -184,6 +228,8 @@ def _page_context(slug: str, params: dict[str, str], values: dict, errors: list[
         "businesses": people.BUSINESSES,
         "branches": people.BRANCHES,
         "employees": employees,
+        "services": _services(settings, slug) if settings is not None else [],
+        "bewindvoerders": people.BEWINDVOERDERS,
     }
 
 
@@ -201,7 +247,10 @@ def authorize_page(request: Request, slug: str, db: DbSession):
         return problem
     requested = params["acr_values"].split()[0] if params["acr_values"] else ""
     level = requested if requested in LEVELS[slug] else DEFAULT_LEVEL[slug]
-    return render(request, _template(slug), _page_context(slug, params, {"level": level}, [], db))
+    values = {"level": level}
+    if slug in ("digid-machtigen", "eherkenning-bewindvoering"):
+        values["service"] = _services(_settings(request), slug)[0][0]
+    return render(request, _template(slug), _page_context(slug, params, values, [], db, _settings(request)))
 
 
 @router.post("/{slug}/authorize")
@@ -215,10 +264,11 @@ async def authorize_decide(request: Request, slug: str, db: DbSession):
         return problem
     if form.get("action") == "cancel":
         return _error_redirect(params, "access_denied", "the user cancelled")
-    values = {key: str(form.get(key) or "")[:200] for key in ("bsn", "kvk", "branch", "level", "login_id")}
+    fields = ("bsn", "kvk", "branch", "level", "login_id", *REPRESENTATION_FIELDS)
+    values = {key: str(form.get(key) or "")[:200] for key in fields}
     settings = _settings(request)
     address = audit.client_ip(request)
-    identifier = values["bsn"] or values["kvk"] or values["login_id"]
+    identifier = values["bsn"] or values["kvk"] or values["login_id"] or values["authorizee"]
     keys = ratelimit.attempt_keys(address, identifier, request.app.state.secret_key)
     try:
         ratelimit.check(db, settings, keys)
@@ -249,7 +299,9 @@ async def authorize_decide(request: Request, slug: str, db: DbSession):
             client_ip=address,
             detail={"provider": slug, "reason": "simulator_form_invalid", "fields": [field for field, _msg in errors]},
         )
-        return render(request, _template(slug), _page_context(slug, params, values, errors, db), status_code=422)
+        return render(
+            request, _template(slug), _page_context(slug, params, values, errors, db, settings), status_code=422
+        )
     code = secrets.token_urlsafe(32)
     # Housekeeping: codes live two minutes; drop those long gone.
     db.exec(delete(SimulatorGrant).where(SimulatorGrant.expires_at < utcnow() - timedelta(hours=1)))
@@ -300,6 +352,8 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
                     "name": people.RESIDENTS.get(bsn, ""),
                     "acr": values["level"],
                 }
+    elif slug in ("digid-machtigen", "eherkenning-bewindvoering"):
+        claims, errors = _representation_claims(slug, values, settings, errors)
     elif slug == "eherkenning":
         field_errors: list[tuple[str, str]] = []
         kvk = branch = None
@@ -347,6 +401,73 @@ def _claims_from_form(slug: str, values: dict, db: Session, settings) -> tuple[d
                 "roles": employee.roles.split(),
             }
     return (claims if not errors else {}), errors
+
+
+def _representation_claims(
+    slug: str, values: dict, settings, errors: list[tuple[str, str]]
+) -> tuple[dict, list[tuple[str, str]]]:
+    """The claims a broker sends for a mandate, under the portal's configured claim names.
+    The simulator checks the form (a number must look like one); whether the mandate is
+    usable is for the portal to decide, so a mandate to oneself or for an unknown service
+    goes through, to try the portal's refusals."""
+    field_errors: list[tuple[str, str]] = []
+    representee = authorizee = None
+    try:
+        representee = validate_bsn(values["representee"])
+    except InvalidIdentifier:
+        field_errors.append(
+            ("representee", _("Enter the citizen service number (BSN) of the person you act for: 9 digits."))
+        )
+    if slug == "digid-machtigen":
+        try:
+            authorizee = validate_bsn(values["authorizee"])
+        except InvalidIdentifier:
+            field_errors.append(("authorizee", _("Enter your own citizen service number (BSN): 9 digits.")))
+    else:
+        try:
+            authorizee = validate_kvk(values["authorizee"])
+        except InvalidIdentifier:
+            field_errors.append(("authorizee", _("A KVK number has exactly 8 digits. Check the number.")))
+        if not values["acting"].strip() or not values["acting"].isprintable():
+            field_errors.append(("acting", _("Enter the employee's identifier.")))
+    service = values["service"].strip()
+    if not service:
+        field_errors.append(("service", _("Choose a service.")))
+    valid_until = values["valid_until"].strip()
+    if valid_until:
+        try:
+            date.fromisoformat(valid_until)
+        except ValueError:
+            field_errors.append(("valid_until", _("Enter a date as year-month-day, for example 2026-12-31.")))
+    errors = field_errors + errors
+    if errors:
+        return {}, errors
+    if slug == "digid-machtigen":
+        claims = {
+            "sub": f"machtiging-{hashlib.sha256(f'{authorizee}:{representee}'.encode()).hexdigest()[:16]}",
+            settings.digid_machtigen_representee_claim: representee,
+            settings.digid_machtigen_authorizee_claim: authorizee,
+            settings.digid_machtigen_service_claim: service,
+            "name": people.RESIDENTS.get(authorizee or "", ""),
+            "acr": values["level"],
+        }
+    else:
+        acting = values["acting"].strip()
+        claims = {
+            "sub": f"bewind-{authorizee}-{hashlib.sha256(acting.encode()).hexdigest()[:12]}",
+            settings.eherkenning_bewindvoering_authorizee_claim: authorizee,
+            settings.eherkenning_bewindvoering_qualifier_claim: "urn:etoegang:1.9:EntityConcernedTypes:KvKnr",
+            settings.eherkenning_bewindvoering_acting_subject_claim: acting,
+            settings.eherkenning_bewindvoering_representee_claim: representee,
+            settings.eherkenning_bewindvoering_service_claim: service,
+            "name": people.BEWINDVOERDERS.get(authorizee or "", ""),
+            "acr": values["level"],
+        }
+        if values["branch"].strip():
+            claims[settings.eherkenning_bewindvoering_branch_claim] = values["branch"].strip()
+    if valid_until and settings.representation_valid_until_claim:
+        claims[settings.representation_valid_until_claim] = valid_until
+    return claims, []
 
 
 # -- token and userinfo ----------------------------------------------------------------------

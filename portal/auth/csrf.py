@@ -31,6 +31,8 @@ EXEMPT_PATHS: tuple[str, ...] = (
     "/simulator/digid/token",
     "/simulator/eherkenning/token",
     "/simulator/medewerker/token",
+    "/simulator/digid-machtigen/token",
+    "/simulator/eherkenning-bewindvoering/token",
     # The ZGW Notificaties webhook: authenticated by the subscription's Authorization header.
     "/api/zgw/notificaties",
 )

@@ -7,6 +7,7 @@ from fastapi import Request
 
 from portal.auth.principal import Principal
 from portal.auth.sessions import get_session_state
+from portal.clock import today
 
 
 class SignInRequired(Exception):
@@ -15,6 +16,14 @@ class SignInRequired(Exception):
     def __init__(self, kind: str | None = None, level: str | None = None) -> None:
         self.kind = kind
         self.level = level
+
+
+class MandateEnded(Exception):
+    """A representative whose mandate's last day has passed: a page that says so (403)."""
+
+    def __init__(self, principal: Principal) -> None:
+        super().__init__("mandate ended")
+        self.principal = principal
 
 
 def current_principal(request: Request) -> Principal | None:
@@ -26,6 +35,8 @@ def require_applicant(request: Request) -> Principal:
     principal = current_principal(request)
     if principal is None or principal.kind not in ("resident", "business"):
         raise SignInRequired()
+    if principal.representation is not None and principal.representation.expired(today()):
+        raise MandateEnded(principal)
     return principal
 
 

@@ -34,6 +34,7 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS, Principal
 from portal.config import Settings
+from portal.domain.representation import ClaimPaths
 
 ALLOWED_ALGORITHMS = ("RS256", "ES256")
 CLOCK_LEEWAY_SECONDS = 60
@@ -44,8 +45,23 @@ MAX_PENDING = 5
 PENDING_MAX_AGE_SECONDS = 15 * 60
 
 # URL slug -> the provider's name in Settings.
-PROVIDERS = {"digid": "digid", "eherkenning": "eherkenning", "medewerker": "staff"}
-PROVIDER_KIND = {"digid": "resident", "eherkenning": "business", "medewerker": "staff"}
+PROVIDERS = {
+    "digid": "digid",
+    "eherkenning": "eherkenning",
+    "medewerker": "staff",
+    "digid-machtigen": "digid_machtigen",
+    "eherkenning-bewindvoering": "eherkenning_bewindvoering",
+}
+# The scale of the login's level: a bewindvoerder signs in with eHerkenning (EH levels).
+PROVIDER_KIND = {
+    "digid": "resident",
+    "eherkenning": "business",
+    "medewerker": "staff",
+    "digid-machtigen": "resident",
+    "eherkenning-bewindvoering": "business",
+}
+# Acting for someone else (issue 20): slug -> the mandate kind in portal.domain.representation.
+REPRESENTATION_SLUGS = {"digid-machtigen": "digid_machtigen", "eherkenning-bewindvoering": "eherkenning_bewindvoering"}
 
 # Assurance values brokers send, mapped onto our level names. The simulator sends
 # the level names themselves; SAML-style DigiD classes and eTOEGANG LoA URIs also work.
@@ -88,6 +104,9 @@ class ProviderConfig:
     identifier_claim: str = "sub"
     branch_claim: str | None = None
     level_claim: str | None = None
+    mandate: str | None = None  # digid_machtigen / eherkenning_bewindvoering
+    claim_paths: ClaimPaths | None = None
+    min_level: str | None = None
 
 
 def simulator_issuer(settings: Settings, slug: str) -> str:
@@ -122,6 +141,36 @@ def provider_config(settings: Settings, secret_key: str, slug: str) -> ProviderC
             "identifier_claim": settings.eherkenning_kvk_claim,
             "branch_claim": settings.eherkenning_branch_claim,
             "level_claim": settings.eherkenning_level_claim,
+        }
+    elif name == "digid_machtigen":
+        claims = {
+            "level_claim": settings.digid_machtigen_level_claim,
+            "mandate": REPRESENTATION_SLUGS[slug],
+            "min_level": settings.digid_machtigen_min_level,
+            "claim_paths": ClaimPaths(
+                representee=settings.digid_machtigen_representee_claim,
+                authorizee=settings.digid_machtigen_authorizee_claim,
+                service=settings.digid_machtigen_service_claim,
+                role=settings.representation_role_claim,
+                valid_until=settings.representation_valid_until_claim,
+            ),
+        }
+    elif name == "eherkenning_bewindvoering":
+        claims = {
+            "level_claim": settings.eherkenning_bewindvoering_level_claim,
+            "mandate": REPRESENTATION_SLUGS[slug],
+            "min_level": settings.eherkenning_bewindvoering_min_level,
+            "claim_paths": ClaimPaths(
+                representee=settings.eherkenning_bewindvoering_representee_claim,
+                authorizee=settings.eherkenning_bewindvoering_authorizee_claim,
+                authorizee_qualifier=settings.eherkenning_bewindvoering_qualifier_claim,
+                acting_subject=settings.eherkenning_bewindvoering_acting_subject_claim,
+                service=settings.eherkenning_bewindvoering_service_claim,
+                service_alternative=settings.eherkenning_bewindvoering_service_uuid_claim,
+                branch=settings.eherkenning_bewindvoering_branch_claim,
+                role=settings.representation_role_claim,
+                valid_until=settings.representation_valid_until_claim,
+            ),
         }
     return ProviderConfig(
         slug=slug,
@@ -357,6 +406,8 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
 
     name = claims.get("name") if isinstance(claims.get("name"), str) else ""
     level = normalise_level(claims.get(provider.level_claim), provider.kind) if provider.level_claim else None
+    if provider.mandate is not None:
+        return representative_from_claims(provider, claims, level)
     try:
         if provider.kind == "resident":
             bsn = validate_bsn(str(claims.get(provider.identifier_claim) or ""))
@@ -397,6 +448,38 @@ def principal_from_claims(provider: ProviderConfig, claims: dict, staff_lookup=N
         display_name=employee.name,
         provider=provider.slug,
         roles=roles,
+    )
+
+
+def representative_from_claims(provider: ProviderConfig, claims: dict, level: str | None) -> Principal:
+    """A representative's session: the represented person's BSN, the representative's own
+    level, the mandate. Refuses (SignInFailed with the domain's reason) what does not fit,
+    and a level below the provider's minimum (eHerkenning bewindvoering: EH2+)."""
+    from portal.auth.principal import level_rank
+    from portal.clock import today
+    from portal.domain.representation import (
+        RepresentationRefused,
+        parse_digid_machtigen,
+        parse_eherkenning_bewindvoering,
+    )
+
+    if provider.claim_paths is None:
+        raise SignInFailed("provider_error", "representation provider without claim paths")
+    if level is None or level_rank(level) < level_rank(provider.min_level):
+        raise SignInFailed("level_too_low", f"level {level!r} below {provider.min_level}")
+    parse = parse_digid_machtigen if provider.mandate == "digid_machtigen" else parse_eherkenning_bewindvoering
+    try:
+        mandate = parse(claims, provider.claim_paths, level, today())
+    except RepresentationRefused as exc:
+        raise SignInFailed(exc.reason, str(exc)) from exc
+    return Principal(
+        kind="resident",
+        subject=claims["sub"],
+        level=level,
+        bsn=mandate.representee_bsn,
+        display_name=claims.get("name") if isinstance(claims.get("name"), str) else "",
+        provider=provider.slug,
+        representation=mandate,
     )
 
 

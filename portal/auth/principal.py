@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Literal
+
+from portal.domain.representation import Representation
 
 PrincipalKind = Literal["resident", "business", "staff"]
 
@@ -43,9 +45,15 @@ class Principal:
     display_name: str = ""
     provider: str = ""
     roles: tuple[str, ...] = ()  # staff: STAFF_ROLES from the identity provider's claim
+    # Acting for someone else (issue 20): ``bsn`` is then the represented person's, so every
+    # case rule applies to their cases; ``level`` stays the representative's own.
+    representation: Representation | None = None
 
     @property
     def audit_id(self) -> str:
+        """Who acts. A representative is the actor; ``audit_detail`` names the person represented."""
+        if self.representation is not None:
+            return self.representation.authorizee_audit_id
         if self.kind == "resident":
             # Never write a full BSN into logs: the last three digits identify enough.
             return f"bsn:*****{(self.bsn or '')[-3:]}"
@@ -64,8 +72,23 @@ class Principal:
             return f"kvk:{self.kvk}" + (f"/{self.branch_number}" if self.branch_number else "")
         return f"employee:{self.employee_id}"
 
+    @property
+    def audit_detail(self) -> dict[str, Any]:
+        """Both identities for the audit log when acting for someone else; {} otherwise."""
+        mandate = self.representation
+        if mandate is None:
+            return {}
+        return {
+            "on_behalf_of": mandate.representee_audit_id,
+            "representative": mandate.authorizee_audit_id,
+            "mandate": mandate.kind,
+            "services": list(mandate.services),
+        }
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(replace(self, representation=None))
+        data["representation"] = self.representation.to_dict() if self.representation else None
+        return data
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Principal | None:
@@ -74,4 +97,6 @@ class Principal:
         values = {key: data.get(key) for key in cls.__dataclass_fields__ if key in data}
         if "roles" in values:
             values["roles"] = tuple(values["roles"] or ())
+        if "representation" in values:
+            values["representation"] = Representation.from_dict(values["representation"])
         return cls(**values)

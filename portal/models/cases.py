@@ -122,6 +122,11 @@ class Role(ValidatedModel, table=True):
     display_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=20)
+    mandate: str = Field(
+        default="",
+        max_length=20,
+        description="ZGW indicatieMachtiging: '', 'gemachtigde' (acts for someone) or 'machtiginggever'",
+    )
 
     @validates("role_type")
     def _check_role_type(self, _key: str, value: str) -> str:

@@ -22,9 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from portal.auth import oidc, ratelimit
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS, Principal, level_rank
 from portal.auth.sessions import get_session_state, seconds_left, sign_in, sign_out
+from portal.domain.representation import RepresentationRefused
 from portal.i18n import gettext as _
 from portal.security import safe_local_path
-from portal.services import audit, employees
+from portal.services import audit, employees, representation
 from portal.templating import render
 
 router = APIRouter()
@@ -36,7 +37,12 @@ LevelParam = Annotated[str | None, Query(max_length=20)]
 
 
 def provider_label(slug: str) -> str:
-    return {"digid": "DigiD", "eherkenning": "eHerkenning"}.get(slug, _("the staff sign-in"))
+    return {
+        "digid": "DigiD",
+        "eherkenning": "eHerkenning",
+        "digid-machtigen": "DigiD Machtigen",
+        "eherkenning-bewindvoering": _("eHerkenning (bewindvoering)"),
+    }.get(slug, _("the staff sign-in"))
 
 
 def level_for(slug: str, requested: str | None) -> str | None:
@@ -44,7 +50,7 @@ def level_for(slug: str, requested: str | None) -> str | None:
     rank = level_rank(requested)
     if not rank or slug == "medewerker":
         return None
-    return (DIGID_LEVELS if slug == "digid" else EHERKENNING_LEVELS)[rank - 1]
+    return (DIGID_LEVELS if oidc.PROVIDER_KIND.get(slug) == "resident" else EHERKENNING_LEVELS)[rank - 1]
 
 
 class ProviderNotConfigured(Exception):
@@ -180,6 +186,12 @@ async def callback(request: Request, slug: str):
                 provider, claims, staff_lookup=lambda login_id: employees.active_by_login(db, login_id)
             ),
         )
+        if principal.representation is not None:
+            found = principal
+            try:
+                principal = await _with_db(request, lambda db: representation.complete_mandate(db, settings, found))
+            except RepresentationRefused as exc:
+                raise oidc.SignInFailed(exc.reason, str(exc)) from exc
     except oidc.SignInFailed as exc:
         failure = exc
 
@@ -209,7 +221,12 @@ async def callback(request: Request, slug: str):
         return render(
             request,
             "pages/auth/sign_in_failed.html",
-            {"slug": slug, "provider_name": provider_label(slug), "reason": failure.reason},
+            {
+                "slug": slug,
+                "provider_name": provider_label(slug),
+                "reason": failure.reason,
+                "mandate_reason": failure.reason if slug in oidc.REPRESENTATION_SLUGS else None,
+            },
             status_code=status,
         )
 
@@ -222,7 +239,7 @@ async def callback(request: Request, slug: str):
             principal.audit_id,
             "sign_in",
             client_ip=address,
-            detail={"provider": slug, "level": principal.level},
+            detail={"provider": slug, "level": principal.level, **principal.audit_detail},
         )
         ratelimit.purge_old_attempts(db, settings)  # housekeeping: the table only needs the last window
 
@@ -247,7 +264,12 @@ async def sign_out_route(request: Request):
     await _with_db(
         request,
         lambda db: audit.record(
-            db, principal.kind, principal.audit_id, "sign_out", client_ip=address, detail={"provider": slug}
+            db,
+            principal.kind,
+            principal.audit_id,
+            "sign_out",
+            client_ip=address,
+            detail={"provider": slug, **principal.audit_detail},
         ),
     )
     provider = oidc.provider_config(request.app.state.settings, request.app.state.secret_key, slug) if slug else None
@@ -263,6 +285,35 @@ async def sign_out_route(request: Request):
         if url:
             return RedirectResponse(url, status_code=303)
     return RedirectResponse(f"/uitgelogd?bij={slug}" if slug else "/uitgelogd", status_code=303)
+
+
+@router.post("/namens/stoppen")
+async def stop_representing(request: Request):
+    """Stop acting for someone else: the representation session ends (one's own cases need
+    one's own sign-in), with both identities in the audit log."""
+    principal = get_session_state(request).principal
+    if principal is None or principal.representation is None:
+        # Not acting for anyone: nothing to stop (and a resident's own session stays).
+        return RedirectResponse("/", status_code=303)
+    sign_out(request)
+    address = audit.client_ip(request)
+    await _with_db(
+        request,
+        lambda db: audit.record(
+            db,
+            principal.kind,
+            principal.audit_id,
+            "representation_stop",
+            client_ip=address,
+            detail={"provider": principal.provider, **principal.audit_detail},
+        ),
+    )
+    return RedirectResponse("/namens/gestopt", status_code=303)
+
+
+@router.get("/namens/gestopt")
+def stopped_representing(request: Request):
+    return render(request, "pages/auth/representation_stopped.html", {})
 
 
 @router.get("/uitgelogd")

@@ -252,6 +252,7 @@ def upload_document(request: Request, number: str, principal: Applicant, db: DbS
                     settings.effective_upload_dir,
                     clock.today(),
                     to_case_system=zgw is not None,
+                    principal=principal,
                 )
             except document_service.UploadError as problem:  # fulfilled by a simultaneous upload
                 error = problem.code

@@ -23,6 +23,14 @@ Everything else follows from the case:
   (``Principal.submitter_key``): one branch's phone number is not another branch's;
 * a **permit** is a granted case of a permit type, so the case rule applies.
 
+Acting for someone else (issue 20; ``Principal.representation``): the principal's BSN is
+the represented person's, so the rules above find their cases -- never the representative's
+own. On top of that only the case types mapped to the mandated services (the
+``PORTAL_REPRESENTATION_SERVICES`` catalogue setting, resolved at sign-in) are visible,
+messages only when they are about such a case, and nothing once the mandate's last day has
+passed. A case on which the case system names the representative as ``gemachtigde``
+(``Role.mandate``, ZGW indicatieMachtiging) is visible too: they acted for the person there. The level rule below uses the representative's own login level.
+
 The sign-in level rule: a case type may require a minimum level (Wmo and bijstand
 require DigiD 'substantieel' or eHerkenning EH3). Lists show such cases with a note;
 their details -- the case page, its messages, and acting on them (upload, callback,
@@ -39,6 +47,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
+from portal.clock import today
 from portal.db import among
 from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
 
@@ -54,6 +63,7 @@ __all__ = [
     "valid_case_number",
     "among_owned",
     "join_notice_cases",
+    "mandate_ended",
     "visible_cases",
     "visible_notices",
 ]
@@ -69,9 +79,47 @@ class AssuranceTooLow(Exception):
 
 
 def level_allows(principal: Principal, required_level: str | None) -> bool:
-    """The sign-in level rule: no requirement, or the principal's level is at least it
-    (DigiD and eHerkenning levels compared on one scale, see ``portal.auth.principal``)."""
+    """Acting for someone else (issue 20; ``Principal.representation``): the principal's BSN is
+    the represented person's, so the rules above find their cases -- never the representative's
+    own. On top of that only the case types mapped to the mandated services (the
+    ``PORTAL_REPRESENTATION_SERVICES`` catalogue setting, resolved at sign-in) are visible,
+    messages only when they are about such a case, and nothing once the mandate's last day has
+    passed. The level rule below uses the representative's own login level.
+
+    The sign-in level rule: no requirement, or the principal's level is at least it
+        (DigiD and eHerkenning levels compared on one scale, see ``portal.auth.principal``)."""
     return required_level is None or level_rank(principal.level) >= level_rank(required_level)
+
+
+def mandate_ended(principal: Principal) -> bool:
+    """Acting for someone whose mandate has ended (its last day has passed)."""
+    return principal.representation is not None and principal.representation.expired(today())
+
+
+def _mandated(principal: Principal) -> ColumnElement[bool] | None:
+    """SQL condition on Case: its type is one the mandate covers; None when not representing."""
+    mandate = principal.representation
+    if mandate is None:
+        return None
+    if mandate.expired(today()):
+        return false()
+    conditions: list[ColumnElement[bool]] = []
+    if mandate.case_types:
+        conditions.append(
+            col(Case.case_type_id).in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types)))
+        )
+    # The case system names this representative as gemachtigde on the case (Open Zaak's
+    # mandate recipe, Rol.indicatieMachtiging): they acted for the person there, so they see it.
+    representative: ColumnElement[bool] | None = None
+    if mandate.authorizee_bsn:
+        representative = col(Role.bsn) == mandate.authorizee_bsn
+    elif mandate.authorizee_kvk:
+        representative = col(Role.kvk) == mandate.authorizee_kvk
+    if representative is not None:
+        conditions.append(
+            exists().where(col(Role.case_id) == col(Case.id), representative, col(Role.mandate) == "gemachtigde")
+        )
+    return or_(*conditions) if conditions else false()
 
 
 def _party(principal: Principal) -> ColumnElement[bool] | None:
@@ -95,7 +143,9 @@ def owned_by(principal: Principal) -> ColumnElement[bool]:
     party = _party(principal)
     if party is None:
         return false()
-    return exists().where(col(Role.case_id) == col(Case.id), party)
+    owned = exists().where(col(Role.case_id) == col(Case.id), party)
+    mandated = _mandated(principal)
+    return owned if mandated is None else and_(owned, mandated)
 
 
 def among_owned(principal: Principal) -> ColumnElement[bool]:
@@ -107,7 +157,9 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
     party = _party(principal)
     if party is None:
         return false()
-    return among(col(Case.id), select(col(Role.case_id)).where(party).scalar_subquery())
+    owned = among(col(Case.id), select(col(Role.case_id)).where(party).scalar_subquery())
+    mandated = _mandated(principal)
+    return owned if mandated is None else and_(owned, mandated)
 
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:
@@ -147,6 +199,11 @@ def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnEl
         col(CaseType.is_public).is_(True),
         exists().where(col(Role.case_id) == col(Notice.case_id), party),
     )
+    mandated = _mandated(principal)
+    if mandated is not None:
+        # A representative reads messages about the mandated cases only, not the person's
+        # other post (general messages, other cases).
+        return notices_for(principal), and_(col(Notice.case_id).is_not(None), its_case, mandated)
     return notices_for(principal), or_(col(Notice.case_id).is_(None), its_case)
 
 

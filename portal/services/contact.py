@@ -23,6 +23,7 @@ from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import CallbackRequest, Case, Feedback
 from portal.services.access import callbacks_of
+from portal.services.representation import record_act
 
 CALLBACK_NORM = timedelta(hours=48)  # service norm: 90% of callbacks within 48 hours
 # Against flooding the callback list: one open request per case and person (see
@@ -123,6 +124,8 @@ def request_callback(db: Session, principal: Principal, case: Case, form: Callba
     )
     db.add(request)
     try:
+        db.flush()
+        record_act(db, principal, "callback.request", "callback_request", request.id, commit=False)
         db.commit()
     except IntegrityError:
         # Two submits raced; the other one won.
@@ -153,6 +156,8 @@ def give_feedback(
     )
     db.add(feedback)
     try:
+        db.flush()
+        record_act(db, principal, "feedback.give", "feedback", feedback.id, commit=False)
         db.commit()
     except IntegrityError:
         db.rollback()

@@ -20,10 +20,12 @@ from pathlib import Path
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
+from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest, Suspension
 from portal.services.deadlines import refresh_legal_deadline
 from portal.services.reminders import withdraw_for_document_request
+from portal.services.representation import record_act
 
 # Allowed types, recognised by their first bytes (the name alone proves nothing).
 MAGIC = {
@@ -120,6 +122,7 @@ def store_upload(
     upload_dir: Path,
     today: date,
     to_case_system: bool = False,
+    principal: Principal | None = None,
 ) -> Document:
     """Store the file and fulfil the request; ends the request's suspension when no other
     request of that suspension is still open, and recomputes the decision date. Raises
@@ -162,6 +165,9 @@ def store_upload(
         db.add(case)
         db.flush()
         refresh_legal_deadline(db, case, today)
+        if principal is not None:
+            # A representative's upload: both identities in the audit log (issue 20).
+            record_act(db, principal, "document.upload", "document", document.id, commit=False)
         db.commit()
     except BaseException:
         db.rollback()

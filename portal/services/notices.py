@@ -26,6 +26,7 @@ from portal.notify.outbox import enqueue_for_notice
 from portal.services import paging
 from portal.services.access import AssuranceTooLow, join_notice_cases, level_allows, visible_notices
 from portal.services.delivery_status import statuses_for
+from portal.services.representation import record_act
 
 
 def create_notice(
@@ -178,5 +179,6 @@ def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:
     if item is None:
         return False
     db.exec(update(Notice).where(col(Notice.id) == notice_id, col(Notice.read_at).is_(None)).values(read_at=utcnow()))
+    record_act(db, principal, "notice.read", "notice", notice_id, commit=False)
     db.commit()
     return True

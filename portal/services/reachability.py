@@ -176,6 +176,7 @@ def save_preferences(
             "sms": checked.choice.sms,
             "letter": checked.choice.letter,
             "link_sent": result.link_sent_to is not None,
+            **principal.audit_detail,  # a representative: both identities (issue 20)
         },
         commit=False,
     )

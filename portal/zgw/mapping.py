@@ -115,6 +115,11 @@ class RoleSnapshot:
     email: str = ""  # contactpersoonRol
     phone: str = ""
     function: str = ""
+    mandate: str = ""  # indicatieMachtiging: "", "gemachtigde" or "machtiginggever"
+
+
+# Rol.indicatieMachtiging (Open Zaak's mandate recipe, docs/client-development/mandate.rst).
+MANDATE_INDICATIONS = ("", "gemachtigde", "machtiginggever")
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,10 @@ def map_role(data: dict[str, Any]) -> RoleSnapshot | None:
         "function": _str(contact, "functie", "rol.contactpersoonRol.functie", required=False, max_length=200),
     }
     contact_name = _str(contact, "naam", "rol.contactpersoonRol.naam", required=False, max_length=200)
+    mandate = data.get("indicatieMachtiging") or ""
+    if mandate not in MANDATE_INDICATIONS:
+        raise MappingError("rol.indicatieMachtiging", "not gemachtigde, machtiginggever or empty")
+    common["mandate"] = mandate
     if kind == "natuurlijk_persoon":
         bsn = _identifier(validate_bsn, ident.get("inpBsn"), "rol.inpBsn")
         if bsn is None:

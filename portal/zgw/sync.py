@@ -172,6 +172,7 @@ def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
                 display_name=role.display_name,
                 email=role.email,
                 phone=role.phone,
+                mandate=role.mandate,
             )
         )
 

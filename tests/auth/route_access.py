@@ -178,6 +178,10 @@ ROWS: list[Row] = [
     row("GET /sessie/status", "/sessie/status", all=200),
     row("POST /sessie/verlengen", "/sessie/verlengen", anon=303, a=303, b=303, biz=303, staff=303),
     row("POST /uitloggen", "/uitloggen", all=303),
+    # -- acting for someone else (issue 20): stopping only ends a representative's session
+    # (tests/auth/test_representation.py); for anyone else it is a redirect home, nothing more.
+    row("POST /namens/stoppen", "/namens/stoppen", all=303),
+    row("GET /namens/gestopt", "/namens/gestopt", all=200),
     # -- the simulator (an OIDC provider of its own; the portal is its only client)
     row(
         "GET /simulator/{slug}/.well-known/openid-configuration",
