@@ -133,7 +133,7 @@ _PEOPLE: Final[dict[str, dict[str, str]]] = {**RESIDENTS, **PAST_RESIDENTS}
 _PAST_PERMITS = [(-150, -140), (-120, -95), (-90, -84), (-70, -20)]
 PAST_CASES: Final[list[dict[str, Any]]] = [
     {
-        "number": f"ZAAK-2026-00006{n:02d}",
+        "number": f"ZAAK-2025-00009{n:02d}",  # decided months ago (the speed figures)
         "owner": f"P{n}",
         "type": "parkeervergunning",
         "title_nl": f"Bewonersvergunning zone {zone}",
@@ -1281,7 +1281,7 @@ def summary() -> str:
     """The demo logins, for ``python -m devtools.demo`` and ``make run``."""
     lines = [
         f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
-        f"{len(CASE_TYPES)} case types, {len(CASES)} cases.",
+        f"{len(CASE_TYPES)} case types, {len(CASES) + len(PAST_CASES)} cases.",
         "",
         "Demo logins (login simulator):",
     ]
