@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from portal import clock
 from portal.auth.principal import Principal
 from portal.config import get_settings
+from portal.domain.complaints import complaint_queue_key, complaint_risk
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.handling import can_still_extend
 from portal.models import (
@@ -32,6 +33,7 @@ from portal.models import (
 )
 from portal.services.changes.base import Actor, case_in_reach
 from portal.services.changes.set_status import allowed_next_statuses
+from portal.services.complaints import ComplaintFacts, complaint_facts
 from portal.services.deadline_watch import risk_of
 from portal.services.deadlines import deadline_for_case, rules_for
 
@@ -63,6 +65,14 @@ class QueueItem:
     deadline: DeadlineResult
     risk: str
     can_extend: bool
+    # Complaints (issue 24): their own urgency (portal.domain.complaints.complaint_queue_key)
+    # and the 9:8 answer date; None for other cases.
+    complaint_urgency: int | None = None
+    complaint_answer_by: date | None = None
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.complaint_urgency is not None
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -71,6 +81,8 @@ class QueueItem:
             return (0, self.deadline.deadline, self.case.number)
         if self.risk == "paused":
             return (2, self.deadline.deadline, self.case.number)
+        if self.complaint_urgency is not None:
+            return (1, self.complaint_urgency, order, self.case.number)
         return (
             1,
             self.deadline.working_days_left if self.deadline.working_days_left is not None else 10**6,
@@ -113,9 +125,36 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
             continue
         result = deadline_for_case(db, case, today)
         risk = classify(result, warn_days)
+        facts = complaint_facts(db, case)
+        urgency, answer_by = None, None
+        if facts is not None:
+            answer_by = facts.answer_by
+            settled = facts.hearing_settled
+            risk = complaint_risk(
+                result,
+                assigned=handler is not None,
+                answer_by=answer_by,
+                handled_confirmed=settled,
+                today=today,
+                warn_working_days=warn_days,
+            )
+            urgency = complaint_queue_key(
+                result, assigned=handler is not None, answer_by=answer_by, handled_confirmed=settled, today=today
+            )
         if filters.risk and risk != filters.risk:
             continue
-        items.append(QueueItem(case, case_type, handler, result, risk, can_still_extend(result, rules_for(case_type))))
+        items.append(
+            QueueItem(
+                case,
+                case_type,
+                handler,
+                result,
+                risk,
+                can_still_extend(result, rules_for(case_type)),
+                complaint_urgency=urgency,
+                complaint_answer_by=answer_by,
+            )
+        )
     return sorted(items, key=lambda item: item.sort_key)
 
 
@@ -157,22 +196,28 @@ class StaffCase:
     # Mirror mode: the case system's uiterlijkeEinddatumAfdoening, when it differs from
     # the legal date the deadline engine works out (None when they agree or not mirrored).
     remote_deadline: date | None = None
+    # Complaints (issue 24): the complaint's facts; ``read_only`` for the person it is
+    # about, who may see it once assigned but never change it (Awb 9:7).
+    complaint: ComplaintFacts | None = None
+    read_only: bool = False
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
     row = db.exec(
         select(Case, CaseType)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(col(Case.number) == number, case_in_reach(actor))
+        .where(col(Case.number) == number, case_in_reach(actor, viewing=True))
     ).first()
     if row is None:
         return None
     case, case_type = row
     result = deadline_for_case(db, case, today or clock.today())
     handler = handler_of(db, case)
+    complaint = complaint_facts(db, case)
     colleagues = select(Employee).where(col(Employee.is_active).is_(True)).order_by(col(Employee.name))
     team = actor.team_id if actor.team_id is not None else (handler.team_id if handler else None)
-    if team is not None:
+    if team is not None and complaint is None:
+        # A complaint goes across teams: the coordinator chooses anyone not involved (9:7).
         colleagues = colleagues.where(col(Employee.team_id) == team)
     return StaffCase(
         case=case,
@@ -204,6 +249,12 @@ def staff_case(db: Session, actor: Actor, number: str, today: date | None = None
             case.zgw_remote_deadline_on
             if case.zgw_remote_deadline_on and case.zgw_remote_deadline_on != result.deadline
             else None
+        ),
+        complaint=complaint,
+        read_only=(
+            complaint is not None
+            and complaint.complaint.about_employee_id == actor.employee_id
+            and actor.kind == "staff"
         ),
     )
 
