@@ -52,6 +52,7 @@ CASE_TYPE_CODES = {
     "bijstand",
     "bezwaar",
     "melding-openbare-ruimte",
+    "klacht",
 }
 # Days that stress the Atw (Christmas, New Year, Easter Monday 2027, King's Day, 5 May + Ascension).
 OTHER_DAYS = [date(2026, 12, 24), date(2027, 1, 1), date(2027, 3, 29), date(2027, 4, 27), date(2027, 5, 6)]
@@ -109,7 +110,7 @@ def test_loading_twice_creates_no_duplicates_and_changes_nothing(db: Session):
         (c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
         for c in db.exec(select(Case).order_by(Case.number))
     ] == snapshot
-    assert before["case"] == 18 and before["casetype"] == 9 and before["employee"] == 5
+    assert before["case"] == 23 and before["casetype"] == 10 and before["employee"] == 5
 
 
 def test_the_demo_writes_nothing_to_the_audit_log(db: Session):
@@ -137,10 +138,10 @@ def test_python_m_devtools_demo_loads_and_prints_the_logins(tmp_path):
     )
     for login in ("999993653", "999990019", "123456782", "12345678", "000012345678", "87654321", "e.devries"):
         assert login in done.stdout
-    assert "18 cases" in done.stdout
+    assert "23 cases" in done.stdout
     engine = make_engine(Settings(env="test", var_dir=tmp_path, database_url=url))
     with Session(engine) as db:
-        assert db.exec(select(func.count()).select_from(Case)).one() == 18
+        assert db.exec(select(func.count()).select_from(Case)).one() == 23
     engine.dispose()
 
 
@@ -184,7 +185,8 @@ def test_nine_case_types_with_steps_and_documents(db: Session):
         for step in steps:
             assert step.name_nl and step.name_en and step.resident_text_nl and step.resident_text_en
         documents = db.exec(select(RequiredDocument).where(RequiredDocument.case_type_id == case_type.id)).all()
-        assert documents and all(d.name_nl and d.name_en for d in documents)
+        # A complaint needs no documents (Awb 9:4: who, when, what happened).
+        assert (documents or case_type.code == "klacht") and all(d.name_nl and d.name_en for d in documents)
         assert case_type.description_nl and case_type.description_en
         assert case_type.legal_basis_nl and case_type.legal_basis_en and case_type.legal_source
         Term.parse_iso8601(case_type.legal_term)  # every term parses
@@ -246,6 +248,12 @@ OWNERS = {
     "ZAAK-2026-0000404": (None, "12345678", None),
     "ZAAK-2026-0000501": (None, "87654321", None),
     "ZAAK-2026-0000502": (None, "87654321", None),
+    # Complaints (issue 24)
+    "ZAAK-2026-0000601": ("999993653", None, None),
+    "ZAAK-2026-0000602": ("123456782", None, None),
+    "ZAAK-2026-0000603": ("999993653", None, None),
+    "ZAAK-2026-0000604": ("123456782", None, None),
+    "ZAAK-2026-0000605": ("999993653", None, None),
 }
 TYPES = {
     "ZAAK-2026-0000101": "omgevingsvergunning-regulier",
@@ -266,6 +274,7 @@ TYPES = {
     "ZAAK-2026-0000404": "parkeervergunning",
     "ZAAK-2026-0000501": "kapvergunning",
     "ZAAK-2026-0000502": "melding-openbare-ruimte",
+    **{f"ZAAK-2026-000060{n}": "klacht" for n in range(1, 6)},
 }
 HANDLERS = {
     "ZAAK-2026-0000101": "e.devries",
@@ -286,6 +295,11 @@ HANDLERS = {
     "ZAAK-2026-0000404": "e.devries",
     "ZAAK-2026-0000501": "e.devries",
     "ZAAK-2026-0000502": "k.peters",
+    "ZAAK-2026-0000601": None,
+    "ZAAK-2026-0000602": "s.jansen",
+    "ZAAK-2026-0000603": "m.bakker",
+    "ZAAK-2026-0000604": "s.jansen",
+    "ZAAK-2026-0000605": "s.jansen",
 }
 DECIDED = {
     "ZAAK-2026-0000103": "granted",
@@ -293,9 +307,11 @@ DECIDED = {
     "ZAAK-2026-0000301": "refused",
     "ZAAK-2026-0000401": "granted",
     "ZAAK-2026-0000404": "granted",
+    "ZAAK-2026-0000604": "completed",
+    "ZAAK-2026-0000605": "not_admissible",
 }
 WAITING = {"ZAAK-2026-0000201": "Verklaring van uw huisarts", "ZAAK-2026-0000501": "Bomenrapport"}
-EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303"}
+EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303", "ZAAK-2026-0000603"}
 OVERDUE = {"ZAAK-2026-0000105", "ZAAK-2026-0000202", "ZAAK-2026-0000303"}
 
 
@@ -450,7 +466,12 @@ def test_every_case_has_the_notices_its_state_needs(db: Session):
         expected = {"acknowledgement"}
         expected |= {"extension"} if number in EXTENDED else set()
         expected |= {"document_request"} if number in {*WAITING, "ZAAK-2026-0000304"} else set()
-        expected |= {"decision"} if number in DECIDED else set()
+        expected |= {"decision"} if number in DECIDED and TYPES[number] != "klacht" else set()
+        # A complaint's answer (Awb 9:12) or its not being handled (9:8) has its own notice.
+        expected |= {"complaint_outcome"} if DECIDED.get(number) == "completed" and TYPES[number] == "klacht" else set()
+        expected |= {"complaint_not_handled"} if DECIDED.get(number) == "not_admissible" else set()
+        if TYPES[number] == "klacht" and number in EXTENDED:
+            expected = (expected - {"extension"}) | {"extension"}  # the demo's postponement notice
         found = notices(db, number)
         assert set(found) == expected, number
         if number == "ZAAK-2026-0000304":
@@ -483,7 +504,8 @@ def test_acknowledgements_name_the_expected_answer_date_and_the_handler(db: Sess
                 assert handler.name in ack.body_nl and handler.name in ack.body_en
                 assert (handler.direct_phone in ack.body_nl) is handler.show_direct_contact, number
             else:
-                assert ack.sender_employee_id is None and "Team Vergunningen" in ack.body_nl
+                team = "Team Juridische Zaken" if TYPES[number] == "klacht" else "Team Vergunningen"
+                assert ack.sender_employee_id is None and team in ack.body_nl
     finally:
         set_language("nl")
 
