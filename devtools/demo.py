@@ -1249,7 +1249,9 @@ def _load_demo_complaints(db: Session, loader: _CaseLoader) -> None:
                 case.result_text_en = "We do not handle your complaint: it happened more than a year ago (Awb 9:8)."
             else:
                 case.result_text_nl = "Uw klacht is deels gegrond. Ons antwoord staat in uw berichten (Awb 9:12)."
-                case.result_text_en = "Your complaint is partly well-founded. Our answer is in your messages (Awb 9:12)."
+                case.result_text_en = (
+                    "Your complaint is partly well-founded. Our answer is in your messages (Awb 9:12)."
+                )
             db.add(case)
             if "not_handled" in c_spec:
                 subject = (
