@@ -4,6 +4,7 @@ includes (and the accessibility crawl checks its coverage against)."""
 from portal.routes import (
     auth,
     cases,
+    complaints,
     console,
     deliveries,
     health,
@@ -29,4 +30,5 @@ ROUTERS = [
     console.router,
     reachability.router,
     deliveries.router,
+    complaints.router,
 ]

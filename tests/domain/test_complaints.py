@@ -226,3 +226,15 @@ def test_older_than_a_year_9_8(happened, older):
 
     checked, _ = check_complaint_form(ComplaintForm(**{**GOOD, "happened_on": happened}), TODAY, frozenset())
     assert checked is not None and checked.older_than_a_year is older
+
+
+def test_a_second_postponement_on_the_same_day_is_too_many():
+    """Found by the console test: a shorter second postponement on the day of the first
+    sorted before it in the pass and looked like the first."""
+    from portal.domain.deadlines import check_planned_extension
+
+    today = D(2026, 3, 20)
+    first = Extension(today, Term(4, "weeks"))
+    current = compute_deadline(D(2026, 3, 2), SIX, extensions=[first], today=today)
+    check = check_planned_extension(current, SIX, today, Term(1, "weeks"), [first])
+    assert "extension_too_many" in check.problems
