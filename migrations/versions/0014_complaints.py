@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.Column("judgment", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
         sa.Column("findings", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
         sa.Column("conclusions", sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+        sa.Column("answer_language", sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
         sa.Column("employee_told_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["about_case_id"], ["case.id"]),

@@ -39,6 +39,8 @@ class Complaint(SQLModel, table=True):
     judgment: str = Field(default="", max_length=30, description="One of JUDGMENTS (9:12)")
     findings: str = Field(default="", max_length=5000)
     conclusions: str = Field(default="", max_length=5000)
+    language: str = Field(default="nl", max_length=2, description="The language the complainant wrote in (lang)")
+    answer_language: str = Field(default="nl", max_length=2, description="The language the answer was written in")
     employee_told_at: NaiveDatetime | None = Field(
         default=None, description="When the person complained about was told of it (after assignment)"
     )

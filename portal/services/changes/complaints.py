@@ -192,7 +192,9 @@ def _store(
     if about_case is not None:
         title_nl, title_en = f"Klacht over zaak {about_case.number}", f"Complaint about case {about_case.number}"
     else:
-        title_nl, title_en = "Klacht over hoe wij u behandelden", "Complaint about how we treated you"
+        title_nl, title_en = both_languages(
+            lambda: _("Complaint about what happened on %(date)s", date=format_date(checked.happened_on))
+        )
     case = Case(
         number=_next_number(db, today),
         case_type_id=case_type_id,
@@ -227,6 +229,7 @@ def _store(
             contact_phone=checked.contact_phone[:20],
             contact_email=checked.contact_email,
             wants_hearing=checked.wants_hearing,
+            language=current_language(),
         )
     )
     db.flush()
@@ -398,6 +401,7 @@ def record_hearing(
         if len(note) > MAX_REASON:
             raise ChangeRefused("hearing_note", "Use at most %(max)s characters.", max=MAX_REASON)
         complaint.hearing_on, complaint.hearing_waived, complaint.hearing_note = hearing_on, waived, note
+        complaint.answer_language = current_language()
         db.add(complaint)
         _status(db, case, 3, actor.employee_id)
         db.add(case)
@@ -461,6 +465,7 @@ def not_handled(
                 date=format_date(answer_by),
             )
         complaint.not_handled_ground, complaint.not_handled_reason = ground, reason
+        complaint.answer_language = current_language()
         db.add(complaint)
         case.result = "not_admissible"
         case.decided_on = case.closed_on = today
@@ -534,6 +539,7 @@ def record_outcome(
         if len(findings) > MAX_FINDINGS or len(conclusions) > MAX_FINDINGS:
             raise ChangeRefused("findings", "Use at most %(max)s characters.", max=MAX_FINDINGS)
         complaint.judgment, complaint.findings, complaint.conclusions = judgment, findings, conclusions
+        complaint.answer_language = current_language()
         db.add(complaint)
         case.result = "completed"
         case.decided_on = case.closed_on = today
