@@ -383,3 +383,9 @@ def test_the_queue_shows_complaints_with_their_own_risk(complaint_app, jan):
         )
     finally:
         client.__exit__(None, None, None)
+
+
+def test_how_fast_are_we_includes_complaints(jan):
+    index = jan.get("/hoe-snel-zijn-wij")
+    assert 'href="/hoe-snel-zijn-wij/klacht"' in index.text
+    assert jan.get("/hoe-snel-zijn-wij/klacht").status_code == 200
