@@ -422,13 +422,16 @@ STATES: list[State] = [
         status=404,
     ),
     *case_states(
-        "resident-a",
+        "resident-d",
         {
             "601": "complaint just received, nobody handles it yet",
+            "602": "complaint: hearing planned",
             "603": "complaint postponed once (Awb 9:11)",
+            "604": "complaint answered, with the ombudsman",
             "605": "complaint not handled (Awb 9:8)",
         },
     ),
+    State("case-list-d", "resident-d", "/mijn-zaken", "My cases: only complaints"),
     # --- resident C: Pieter de Vries ---------------------------------------------------------
     *case_states(
         "resident-c",
@@ -437,8 +440,6 @@ STATES: list[State] = [
             "302": "service norm shorter than the legal term",
             "303": "extended longer than the law allows, overdue",
             "304": "document asked for without a due date",
-            "602": "complaint: hearing planned",
-            "604": "complaint: answered, with the ombudsman",
         },
     ),
     # --- business A: Bakkerij De Korenschoof (whole business) -----------------------------

@@ -61,6 +61,8 @@ RESIDENTS: Final[dict[str, dict[str, str]]] = {
     "A": {"bsn": "999993653", "name": "Jan Jansen", "email": "jan.jansen@example.org", "phone": "06 1234 5678"},
     "B": {"bsn": "999990019", "name": "Fatima el Amrani", "email": "f.elamrani@example.org", "phone": "06 2345 6789"},
     "C": {"bsn": "123456782", "name": "Pieter de Vries", "email": "pieter.devries@example.org", "phone": ""},
+    # Issue 24: the demo's complaints are hers, so the other residents' cases stay as they were.
+    "D": {"bsn": "999995522", "name": "Noor Visser", "email": "noor.visser@example.org", "phone": "06 3456 7890"},
 }
 BUSINESSES: Final[dict[str, dict[str, Any]]] = {
     "BA": {
@@ -1097,26 +1099,25 @@ def _load_given_up_delivery(db: Session) -> None:
 COMPLAINTS: Final[list[dict[str, Any]]] = [
     {
         "number": "ZAAK-2026-0000601",
-        "owner": "A",
+        "owner": "D",
         "type": "klacht",
-        "title_nl": "Klacht over zaak ZAAK-2026-0000101",
-        "title_en": "Complaint about case ZAAK-2026-0000101",
+        "title_nl": "Klacht over een terugbelafspraak",
+        "title_en": "Complaint about a call-back that never came",
         "address": "",
         "received": -2,
         "handler": None,
         "steps": [(1, -2)],
         "complaint": {
-            "about_case": "ZAAK-2026-0000101",
             "about_employee": "e.devries",
             "happened": -9,
-            "what": "Ik heb drie keer gebeld over mijn dakkapel. Er werd beloofd dat ik teruggebeld zou "
-            "worden, maar niemand heeft mij gebeld.",
+            "what": "Ik heb drie keer gebeld over mijn verbouwing. Er werd beloofd dat ik teruggebeld zou "
+            "worden door de vergunningverlener, maar niemand heeft mij gebeld.",
             "wants_hearing": True,
         },
     },
     {
         "number": "ZAAK-2026-0000602",
-        "owner": "C",
+        "owner": "D",
         "type": "klacht",
         "title_nl": "Klacht over een telefoongesprek",
         "title_en": "Complaint about a phone call",
@@ -1134,7 +1135,7 @@ COMPLAINTS: Final[list[dict[str, Any]]] = [
     },
     {
         "number": "ZAAK-2026-0000603",
-        "owner": "A",
+        "owner": "D",
         "type": "klacht",
         "title_nl": "Klacht over een afspraak die niet werd nagekomen",
         "title_en": "Complaint about a promise that was not kept",
@@ -1159,10 +1160,10 @@ COMPLAINTS: Final[list[dict[str, Any]]] = [
     },
     {
         "number": "ZAAK-2026-0000604",
-        "owner": "C",
+        "owner": "D",
         "type": "klacht",
-        "title_nl": "Klacht over zaak ZAAK-2026-0000301",
-        "title_en": "Complaint about case ZAAK-2026-0000301",
+        "title_nl": "Klacht over de uitleg aan de balie",
+        "title_en": "Complaint about the explanation at the desk",
         "address": "",
         "received": -38,
         "handler": "s.jansen",
@@ -1183,7 +1184,7 @@ COMPLAINTS: Final[list[dict[str, Any]]] = [
     },
     {
         "number": "ZAAK-2026-0000605",
-        "owner": "A",
+        "owner": "D",
         "type": "klacht",
         "title_nl": "Klacht over de parkeerbalie",
         "title_en": "Complaint about the parking desk",

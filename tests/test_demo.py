@@ -249,11 +249,11 @@ OWNERS = {
     "ZAAK-2026-0000501": (None, "87654321", None),
     "ZAAK-2026-0000502": (None, "87654321", None),
     # Complaints (issue 24)
-    "ZAAK-2026-0000601": ("999993653", None, None),
-    "ZAAK-2026-0000602": ("123456782", None, None),
-    "ZAAK-2026-0000603": ("999993653", None, None),
-    "ZAAK-2026-0000604": ("123456782", None, None),
-    "ZAAK-2026-0000605": ("999993653", None, None),
+    "ZAAK-2026-0000601": ("999995522", None, None),
+    "ZAAK-2026-0000602": ("999995522", None, None),
+    "ZAAK-2026-0000603": ("999995522", None, None),
+    "ZAAK-2026-0000604": ("999995522", None, None),
+    "ZAAK-2026-0000605": ("999995522", None, None),
 }
 TYPES = {
     "ZAAK-2026-0000101": "omgevingsvergunning-regulier",

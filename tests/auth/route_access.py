@@ -397,7 +397,7 @@ ROWS: list[Row] = [
         biz=404,
         data={"zaak": "ZAAK-2026-0000301", "what_happened": "x"},
     ),  # someone else's case: not found, nothing filed
-    row("GET /mijn-zaken/{number}", "/mijn-zaken/ZAAK-2026-0000601", **APPLICANT_ONLY, a=200, b=404, biz=404),
+    row("GET /mijn-zaken/{number}", "/mijn-zaken/ZAAK-2026-0000601", **APPLICANT_ONLY, a=404, b=404, biz=404),
     row("GET /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=200, b=200, biz=200),
     row(
         "POST /hoe-wij-u-bereiken",

@@ -189,12 +189,22 @@ def test_links_from_the_inbox_and_the_contact_page(jan):
 
 
 def test_the_resident_page_of_an_answered_complaint_names_the_ombudsman_and_no_notice_of_default(complaint_app):
-    client = signed_in(complaint_app, sign_in_resident, "123456782")
+    client = signed_in(complaint_app, sign_in_resident, "999995522")  # Noor Visser, the demo's complainant
     try:
+        assert client.get("/mijn-zaken/ZAAK-2026-0000604").status_code == 200
+        assert jan_cannot_see(complaint_app, "ZAAK-2026-0000604")
         page = text_of(client.get("/mijn-zaken/ZAAK-2026-0000604").text)
         assert "ombudsman" in page.lower() and "0800 335 55 55" in page
         for word in ("ingebrekestelling", "notice of default", "dwangsom"):
             assert word not in page.lower()
+    finally:
+        client.__exit__(None, None, None)
+
+
+def jan_cannot_see(app, number: str) -> bool:
+    client = signed_in(app, sign_in_resident, "999993653")
+    try:
+        return client.get(f"/mijn-zaken/{number}").status_code == 404
     finally:
         client.__exit__(None, None, None)
 
