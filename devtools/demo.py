@@ -1109,6 +1109,7 @@ COMPLAINTS: Final[list[dict[str, Any]]] = [
         "steps": [(1, -2)],
         "complaint": {
             "about_employee": "e.devries",
+            "phone": "06 34567890",
             "happened": -9,
             "what": "Ik heb drie keer gebeld over mijn verbouwing. Er werd beloofd dat ik teruggebeld zou "
             "worden door de vergunningverlener, maar niemand heeft mij gebeld.",
@@ -1226,7 +1227,7 @@ def _load_demo_complaints(db: Session, loader: _CaseLoader) -> None:
                 "happened_on": loader.day(c_spec["happened"]),
                 "about_employee_id": about.id if about else None,
                 "about_text": c_spec.get("about_text", ""),
-                "contact_phone": "",
+                "contact_phone": c_spec.get("phone", ""),
                 "contact_email": "",
                 "wants_hearing": c_spec["wants_hearing"],
                 "hearing_on": loader.day(c_spec["hearing_on"]) if "hearing_on" in c_spec else None,

@@ -218,7 +218,8 @@ def test_the_person_complained_about_cannot_see_it_before_assignment(eva, lisa):
     assert UNASSIGNED not in eva.get("/medewerker").text
     page = lisa.get("/medewerker/werkvoorraad")
     assert UNASSIGNED in page.text
-    assert lisa.get(f"/medewerker/zaken/{UNASSIGNED}").status_code == 200
+    page = lisa.get(f"/medewerker/zaken/{UNASSIGNED}")
+    assert page.status_code == 200 and "06 34567890" in page.text
 
 
 def test_a_colleague_not_involved_does_not_see_complaints(complaint_app):
@@ -286,6 +287,7 @@ def test_assignment_tells_the_complainant_and_the_person_complained_about(lisa, 
     assert page.status_code == 200 and "/klacht/oordeel" not in page.text
     assert "about you" in page.text or "over u" in page.text
     assert 'name="version"' not in page.text  # the page has no forms for her
+    assert "06 34567890" not in page.text  # nor the complainant's own contact details
     refused = eva.post(
         f"/medewerker/zaken/{UNASSIGNED}/klacht/horen",
         data={"csrf_token": csrf(eva.get("/medewerker/werkvoorraad")), "version": str(case.version), "waived": ""},
