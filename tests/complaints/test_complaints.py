@@ -401,3 +401,24 @@ def test_how_fast_are_we_includes_complaints(jan):
     index = jan.get("/hoe-snel-zijn-wij")
     assert 'href="/hoe-snel-zijn-wij/klacht"' in index.text
     assert jan.get("/hoe-snel-zijn-wij/klacht").status_code == 200
+
+
+def test_a_complaints_committee_gives_ten_weeks(engine):
+    """Awb 9:11(1): the case-type setting switches the clock to ten weeks (Atw applied)."""
+    from portal.domain.deadlines import apply_atw
+    from portal.models import CaseType
+    from portal.services.deadlines import deadline_for_case
+
+    with Session(engine) as db:
+        case_type = db.exec(select(CaseType).where(CaseType.code == "klacht")).one()
+        case = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000604")).one()
+        six = deadline_for_case(db, case, case.received_on)
+        case_type.complaint_committee = True
+        db.add(case_type)
+        db.flush()
+        ten = deadline_for_case(db, case, case.received_on)
+        received = case.received_on
+        db.rollback()
+    assert received == six.received_on
+    assert six.deadline == apply_atw(received, received + timedelta(weeks=6))
+    assert ten.deadline == apply_atw(received, received + timedelta(weeks=10))
