@@ -49,6 +49,13 @@ ROLES: dict[str, Role] = {
         ),
         Role("resident-c", "resident", "Pieter de Vries (DigiD, BSN 123456782)", (("bsn", "123456782"),), "midden"),
         Role(
+            "resident-d",
+            "resident",
+            "Noor Visser (DigiD, BSN 999995522), complaints",
+            (("bsn", "999995522"),),
+            "midden",
+        ),
+        Role(
             "business-a",
             "business",
             "Bakkerij De Korenschoof B.V. (eHerkenning, KVK 12345678, whole business)",

@@ -469,6 +469,40 @@ STATES: list[State] = [
     State("inbox-b", "resident-b", "/berichten", "Messages of resident B"),
     # --- resident B signed in at a lower level than her Wmo case needs ----------------
     State("assurance-too-low", "resident-b-midden", f"{CASE}201", "Case that needs DigiD substantieel", status=403),
+    # --- complaints (issue 24, Awb title 9.1) -----------------------------------------------
+    State("complaint-form", "resident-a", "/klacht-indienen", "Complaint form without a case"),
+    State("complaint-form-case", "resident-a", "/klacht-indienen?zaak=ZAAK-2026-0000101", "Complaint form from a case"),
+    State(
+        "complaint-form-errors",
+        "resident-a",
+        "/klacht-indienen?zaak=ZAAK-2026-0000101",
+        "Complaint form sent empty: messages at the fields and in the summary",
+        steps=(
+            Step("fill", "#field-happened_on", "2099-01-01"),
+            Step("click", ".complaint-form button[type=submit]"),
+            Step("wait_for", ".error-summary"),
+        ),
+        expect=expect("form-errors"),
+        covers=("POST /klacht-indienen",),
+    ),
+    State(
+        "complaint-form-other-case",
+        "resident-a",
+        "/klacht-indienen?zaak=ZAAK-2026-0000301",
+        "Complaint form about someone else's case: not found",
+        status=404,
+    ),
+    *case_states(
+        "resident-d",
+        {
+            "601": "complaint just received, nobody handles it yet",
+            "602": "complaint: hearing planned",
+            "603": "complaint postponed once (Awb 9:11)",
+            "604": "complaint answered, with the ombudsman",
+            "605": "complaint not handled (Awb 9:8)",
+        },
+    ),
+    State("case-list-d", "resident-d", "/mijn-zaken", "My cases: only complaints"),
     # --- resident C: Pieter de Vries ---------------------------------------------------------
     *case_states(
         "resident-c",
@@ -686,6 +720,70 @@ STATES: list[State] = [
         ),
         expect=expect("form-errors"),
         covers=("POST /medewerker/zaken/{number}/hervatten",),
+    ),
+    State(
+        "staff-complaint-about-me-hidden",
+        "staff",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: a complaint about this employee, not yet assigned (Awb 9:7)",
+        status=404,
+    ),
+    State(
+        "staff-complaint-about-me",
+        "staff",
+        "/medewerker/zaken/ZAAK-2026-0000703",
+        "Console: a complaint about this employee, assigned: read only",
+    ),
+    State(
+        "staff-coordinator-queue",
+        "staff-admin",
+        "/medewerker/werkvoorraad",
+        "Console: coordinator's queue with complaints",
+    ),
+    State(
+        "staff-complaint-routing",
+        "staff-admin",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: a complaint to route to someone not involved",
+    ),
+    State(
+        "staff-complaint-routing-refused",
+        "staff-admin",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: routing a complaint to the person it is about (refused, Awb 9:7)",
+        steps=(
+            Step("select", "#field-handler", "Eva de Vries"),
+            Step("click", "#handler button[type=submit]"),
+            Step("wait_for", ".error-summary"),
+        ),
+        expect=expect("form-errors"),
+    ),
+    State(
+        "staff-complaint-hearing-refused",
+        "staff-admin",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: hearing without a day or a reason (Awb 9:10)",
+        steps=(Step("click", "#hearing button[type=submit]"), Step("wait_for", ".error-summary")),
+        expect=expect("form-errors"),
+        covers=("POST /medewerker/zaken/{number}/klacht/horen",),
+    ),
+    State(
+        "staff-complaint-not-handled-refused",
+        "staff-admin",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: not handling a complaint without a reason (Awb 9:8)",
+        steps=(Step("click", "#not_handled button[type=submit]"), Step("wait_for", ".error-summary")),
+        expect=expect("form-errors"),
+        covers=("POST /medewerker/zaken/{number}/klacht/niet-behandelen",),
+    ),
+    State(
+        "staff-complaint-outcome-refused",
+        "staff-admin",
+        "/medewerker/zaken/ZAAK-2026-0000701",
+        "Console: answering a complaint before it is assigned and heard (Awb 9:7, 9:10)",
+        steps=(Step("click", "#outcome button[type=submit]"), Step("wait_for", ".error-summary")),
+        expect=expect("form-errors"),
+        covers=("POST /medewerker/zaken/{number}/klacht/oordeel",),
     ),
     State(
         "staff-given-up", "staff", "/medewerker/verzending", "Console: messages we could not deliver, with 'send again'"

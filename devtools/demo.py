@@ -32,6 +32,7 @@ from portal.domain.notices import extension_notice_facts
 from portal.models import (
     Case,
     CaseType,
+    Complaint,
     ContactPreference,
     Delivery,
     DocumentRequest,
@@ -67,6 +68,8 @@ RESIDENTS: Final[dict[str, dict[str, str]]] = {
     "D": {"bsn": "999991036", "name": "Henk Bakker", "email": "henk.bakker@example.org", "phone": ""},
     "E": {"bsn": "111222333", "name": "Sanne Bakker", "email": "sanne.bakker@example.org", "phone": ""},
     "F": {"bsn": "999991048", "name": "Kees Visser", "email": "kees.visser@example.org", "phone": ""},
+    # Issue 24: the demo's complaints are hers, so the other residents' cases stay as they were.
+    "G": {"bsn": "999995522", "name": "Noor Visser", "email": "noor.visser@example.org", "phone": "06 3456 7890"},
 }
 BUSINESSES: Final[dict[str, dict[str, Any]]] = {
     "BA": {
@@ -96,6 +99,7 @@ TEAM_OF_TYPE: Final[dict[str, str]] = {
     "bijstand": "Team Werk en Inkomen",
     "bezwaar": "Team Juridische Zaken",
     "melding-openbare-ruimte": "Team Buitenruimte",
+    "klacht": "Team Juridische Zaken",
 }
 
 # --------------------------------------------------------------------------- cases
@@ -562,6 +566,7 @@ _NOUNS: Final[dict[str, tuple[str, str]]] = {
     "application": ("aanvraag", "application"),
     "report": ("melding", "report"),
     "objection": ("bezwaar", "objection"),
+    "complaint": ("klacht", "complaint"),
 }
 
 
@@ -1260,6 +1265,202 @@ def _load_delivery_history(db: Session) -> None:
             )
 
 
+# Issue 24: complaints (Awb title 9.1) in several states. Eva de Vries (the a11y "staff"
+# login) is the person complained about in 0701 (not yet assigned: she must not see it) and
+# 0703 (assigned: she may read it); Lisa Smit is the complaints coordinator.
+COMPLAINTS: Final[list[dict[str, Any]]] = [
+    {
+        "number": "ZAAK-2026-0000701",
+        "owner": "G",
+        "type": "klacht",
+        "title_nl": "Klacht over een terugbelafspraak",
+        "title_en": "Complaint about a call-back that never came",
+        "address": "",
+        "received": -2,
+        "handler": None,
+        "steps": [(1, -2)],
+        "complaint": {
+            "about_employee": "e.devries",
+            "phone": "06 34567890",
+            "happened": -9,
+            "what": "Ik heb drie keer gebeld over mijn verbouwing. Er werd beloofd dat ik teruggebeld zou "
+            "worden door de vergunningverlener, maar niemand heeft mij gebeld.",
+            "wants_hearing": True,
+        },
+    },
+    {
+        "number": "ZAAK-2026-0000702",
+        "owner": "G",
+        "type": "klacht",
+        "title_nl": "Klacht over een telefoongesprek",
+        "title_en": "Complaint about a phone call",
+        "address": "",
+        "received": -20,
+        "handler": "s.jansen",
+        "steps": [(1, -20), (2, -18), (3, -10)],
+        "complaint": {
+            "about_employee": "k.peters",
+            "happened": -25,
+            "what": "Aan de telefoon werd ik onvriendelijk te woord gestaan toen ik een kapotte lantaarnpaal meldde.",
+            "wants_hearing": True,
+            "hearing_on": 5,
+        },
+    },
+    {
+        "number": "ZAAK-2026-0000703",
+        "owner": "G",
+        "type": "klacht",
+        "title_nl": "Klacht over een afspraak die niet werd nagekomen",
+        "title_en": "Complaint about a promise that was not kept",
+        "address": "",
+        "received": -40,
+        "handler": "m.bakker",
+        "steps": [(1, -40), (2, -38)],
+        "extension": {
+            "announce_after_original": -3,
+            "duration": "P4W",
+            "reason_nl": "wij willen eerst met de medewerker over wie u klaagt praten; die is tot volgende week afwezig.",
+            "reason_en": "we first want to talk to the employee you complain about, who is away until next week.",
+        },
+        "complaint": {
+            "about_employee": "e.devries",
+            "happened": -45,
+            "what": "Er was beloofd dat ik binnen een week een brief zou krijgen over mijn vergunning. "
+            "Die brief kwam pas na vier weken.",
+            "wants_hearing": False,
+            "hearing_waived": "complainant_waived",
+        },
+    },
+    {
+        "number": "ZAAK-2026-0000704",
+        "owner": "G",
+        "type": "klacht",
+        "title_nl": "Klacht over de uitleg aan de balie",
+        "title_en": "Complaint about the explanation at the desk",
+        "address": "",
+        "received": -38,
+        "handler": "s.jansen",
+        "steps": [(1, -38), (2, -36), (3, -20), (4, -3)],
+        "complaint": {
+            "about_text": "de medewerker aan de balie",
+            "happened": -40,
+            "what": "Bij de balie kreeg ik geen uitleg waarom mijn aanvraag was afgewezen.",
+            "wants_hearing": True,
+            "hearing_on": -20,
+            "judgment": "partly_well_founded",
+            "findings": "De medewerker aan de balie had geen toegang tot uw dossier en kon daarom geen uitleg "
+            "geven. Dat had hij u wel duidelijk moeten zeggen en hij had een terugbelafspraak moeten maken.",
+            "conclusions": "We hebben afgesproken dat de balie voortaan altijd een terugbelafspraak maakt. "
+            "De vergunningverlener belt u deze week om het besluit uit te leggen.",
+            "closed": -3,
+        },
+    },
+    {
+        "number": "ZAAK-2026-0000705",
+        "owner": "G",
+        "type": "klacht",
+        "title_nl": "Klacht over de parkeerbalie",
+        "title_en": "Complaint about the parking desk",
+        "address": "",
+        "received": -12,
+        "handler": "s.jansen",
+        "steps": [(1, -12), (2, -10), (4, -2)],
+        "complaint": {
+            "about_text": "een medewerker van de parkeerbalie",
+            "happened": -500,
+            "what": "Ruim een jaar geleden werd ik bij de parkeerbalie afgesnauwd.",
+            "wants_hearing": False,
+            "not_handled": "older_than_a_year",
+            "reason": "Wat u beschrijft gebeurde ruim een jaar voordat u uw klacht indiende.",
+            "closed": -2,
+        },
+    },
+]
+
+
+def _load_demo_complaints(db: Session, loader: _CaseLoader) -> None:
+    """The demo complaints: the case through the loader (roles, steps, postponement,
+    acknowledgement), then the complaint row and, for closed ones, the answer."""
+    for spec in COMPLAINTS:
+        case = loader.load(spec)
+        c_spec = spec["complaint"]
+        about = loader.employees[c_spec["about_employee"]] if "about_employee" in c_spec else None
+        about_case = (
+            db.exec(select(Case).where(Case.number == c_spec["about_case"])).one() if "about_case" in c_spec else None
+        )
+        handler = loader.employees[spec["handler"]] if spec["handler"] else None
+        _upsert(
+            db,
+            Complaint,
+            {"case_id": case.id},
+            {
+                "about_case_id": about_case.id if about_case else None,
+                "what_happened": c_spec["what"],
+                "happened_on": loader.day(c_spec["happened"]),
+                "about_employee_id": about.id if about else None,
+                "about_text": c_spec.get("about_text", ""),
+                "contact_phone": c_spec.get("phone", ""),
+                "contact_email": "",
+                "wants_hearing": c_spec["wants_hearing"],
+                "hearing_on": loader.day(c_spec["hearing_on"]) if "hearing_on" in c_spec else None,
+                "hearing_waived": c_spec.get("hearing_waived", ""),
+                "hearing_note": "",
+                "not_handled_ground": c_spec.get("not_handled", ""),
+                "not_handled_reason": c_spec.get("reason", ""),
+                "judgment": c_spec.get("judgment", ""),
+                "findings": c_spec.get("findings", ""),
+                "conclusions": c_spec.get("conclusions", ""),
+                "employee_told_at": _moment(loader.day(spec["steps"][1][1]), 10) if handler and about else None,
+                "created_at": _moment(case.received_on, 8, 5),
+            },
+        )
+        if "closed" in c_spec:
+            closed = loader.day(c_spec["closed"])
+            case.result = "not_admissible" if "not_handled" in c_spec else "completed"
+            case.decided_on = case.closed_on = closed
+            if "not_handled" in c_spec:
+                case.result_text_nl = "We behandelen uw klacht niet: het gebeurde meer dan een jaar geleden (Awb 9:8)."
+                case.result_text_en = "We do not handle your complaint: it happened more than a year ago (Awb 9:8)."
+            else:
+                case.result_text_nl = "Uw klacht is deels gegrond. Ons antwoord staat in uw berichten (Awb 9:12)."
+                case.result_text_en = (
+                    "Your complaint is partly well-founded. Our answer is in your messages (Awb 9:12)."
+                )
+            db.add(case)
+            if "not_handled" in c_spec:
+                subject = (
+                    f"We behandelen uw klacht {case.number} niet",
+                    f"We will not handle your complaint {case.number}",
+                )
+                body = (
+                    "We behandelen uw klacht niet. De wet staat dat toe als het langer dan een jaar geleden gebeurde "
+                    f"(Awb artikel 9:8, eerste lid, onder b).\n\n{c_spec['reason']}\n\n"
+                    "Bent u het niet eens met hoe wij met uw klacht zijn omgegaan? Dan kunt u de Nationale ombudsman "
+                    "vragen ernaar te kijken (Awb artikel 9:12).",
+                    "We will not handle your complaint. The law allows this when it happened more than a year ago "
+                    "(Awb article 9:8, part 1b).\n\nWhat you describe happened more than a year before you "
+                    "complained.\n\nDo you not agree with how we handled your complaint? Then you can ask the "
+                    "National Ombudsman to look at it (Awb article 9:12).",
+                )
+                loader._notice(case, spec, "complaint_not_handled", "not-handled", closed, 11, subject, body, handler)
+            else:
+                subject = (f"Ons antwoord op uw klacht {case.number}", f"Our answer to your complaint {case.number}")
+                body = (
+                    f"Wat wij vonden:\n\n{c_spec['findings']}\n\nUw klacht is deels gegrond: wij zijn het deels met "
+                    f"u eens.\n\nWat wij eraan doen:\n\n{c_spec['conclusions']}\n\nBent u het niet eens met hoe wij "
+                    "uw klacht hebben behandeld? Dan kunt u de Nationale ombudsman vragen ernaar te kijken "
+                    "(Awb artikel 9:12).",
+                    "What we found: the employee at the desk had no access to your file and so could not explain. "
+                    "He should have told you so clearly and made a call-back appointment.\n\nYour complaint is partly "
+                    "well-founded: we partly agree with you.\n\nWhat we do about it: the desk will always make a "
+                    "call-back appointment from now on; the permit officer calls you this week to explain the "
+                    "decision.\n\nDo you not agree with how we handled your complaint? Then you can ask the National "
+                    "Ombudsman to look at it (Awb article 9:12).",
+                )
+                loader._notice(case, spec, "complaint_outcome", "outcome", closed, 11, subject, body, handler)
+        db.flush()
+
+
 def load_demo_data(db: Session, today: date | None = None) -> None:
     """Create or refresh the demo municipality; dates relative to ``today`` (default: the Dutch date)."""
     today = today or clock.today()
@@ -1267,6 +1468,7 @@ def load_demo_data(db: Session, today: date | None = None) -> None:
     loader = _CaseLoader(db, today, organisation, teams, employees, case_types)
     for spec in CASES + PAST_CASES:
         loader.load(spec)
+    _load_demo_complaints(db, loader)
     db.commit()
     _load_contact_preferences(db)
     db.commit()
@@ -1282,11 +1484,12 @@ def summary() -> str:
     lines = [
         f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
         f"{len(CASE_TYPES)} case types, {len(CASES) + len(PAST_CASES)} cases.",
+        f"{len(CASE_TYPES)} case types, {len(CASES) + len(COMPLAINTS)} cases ({len(COMPLAINTS)} complaints).",
         "",
         "Demo logins (login simulator):",
     ]
     for person in RESIDENTS.values():
-        count = sum(1 for spec in CASES if RESIDENTS.get(spec["owner"]) is person)
+        count = sum(1 for spec in [*CASES, *COMPLAINTS] if RESIDENTS.get(spec["owner"]) is person)
         lines.append(f"  DigiD        BSN {person['bsn']}  {person['name']} ({count} cases)")
     for key, business in BUSINESSES.items():
         count = sum(1 for spec in CASES if spec["owner"] == key)

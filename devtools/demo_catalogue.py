@@ -1,5 +1,5 @@
 """The catalogue of the demo municipality 'Gemeente Voorbeeldstad': organisation,
-teams, employees and the nine case types with their steps and required documents.
+teams, employees and the ten case types (nine kinds of request and complaints) with their steps and required documents.
 
 Plain data, kept apart from ``devtools.demo`` (which writes it, and the cases, to the
 database) so the texts can be read and reviewed on their own. Resident texts are
@@ -131,7 +131,8 @@ EMPLOYEES: Final[list[dict[str, Any]]] = [
         "email": "l.smit@voorbeeldstad.example",
         "direct_phone": "020 555 0501",
         "show_direct_contact": True,
-        "roles": "handler administrator",
+        # Issue 24: she also routes complaints to someone not involved (Awb 9:7).
+        "roles": "handler administrator complaints_coordinator",
     },
 ]
 
@@ -748,5 +749,70 @@ CASE_TYPES: Final[list[dict[str, Any]]] = [
                 "A photo of the problem helps us, but is not required.",
             ),
         ],
+    },
+    # Issue 24: complaints about how we treated someone (Awb title 9.1). The term is the
+    # law's (Awb 9:11: 6 weeks; 10 with a complaints committee, ``complaint_committee``),
+    # postponed once by at most 4 weeks; no suspension and no dwangsom (portal.domain.complaints).
+    {
+        "code": "klacht",
+        "name_nl": "Klacht over hoe wij u behandelden",
+        "name_en": "Complaint about how we treated you",
+        "description_nl": (
+            "Bent u niet goed behandeld door de gemeente of door een medewerker? Bijvoorbeeld: u werd "
+            "onvriendelijk behandeld, een afspraak werd niet nagekomen of u werd niet teruggebeld. Dan kunt "
+            "u een klacht indienen. Iemand die er niet bij betrokken was, behandelt uw klacht. U krijgt "
+            "binnen 6 weken antwoord."
+        ),
+        "description_en": (
+            "Were you not treated well by the municipality or by one of our staff? For example: someone was "
+            "rude, a promise was not kept or nobody called you back. Then you can file a complaint. Someone "
+            "who was not involved handles it. You get an answer within 6 weeks."
+        ),
+        "legal_basis_nl": "Algemene wet bestuursrecht, titel 9.1, artikelen 9:1 tot en met 9:12",
+        "legal_basis_en": "General Administrative Law Act (Awb), title 9.1, articles 9:1 to 9:12",
+        "legal_source": "Awb 9:11",
+        "legal_term": "P6W",
+        "service_norm": None,
+        "extension_allowed": True,
+        "max_extension": "P4W",
+        "max_extensions": 1,
+        "suspension_allowed": False,
+        "dwangsom_applies": False,
+        "complaint_committee": False,
+        "min_assurance": "midden",
+        "is_permit": False,
+        "steps": [
+            _step(
+                "Ontvangen",
+                "Received",
+                "We hebben uw klacht ontvangen. Onze klachtencoördinator kiest iemand die er niet bij "
+                "betrokken was om uw klacht te behandelen.",
+                "We have received your complaint. Our complaints coordinator chooses someone who was not "
+                "involved to handle it.",
+            ),
+            _step(
+                "In behandeling",
+                "Being handled",
+                "Iemand die er niet bij betrokken was, onderzoekt uw klacht. Die persoon neemt contact met u op.",
+                "Someone who was not involved is looking into your complaint. They will contact you.",
+            ),
+            _step(
+                "Horen",
+                "Hearing",
+                "U mag in een gesprek vertellen wat er is gebeurd. Ook de medewerker over wie u klaagt, "
+                "mag zijn of haar kant vertellen.",
+                "You may tell us in a meeting what happened. The employee you complain about may also tell their side.",
+            ),
+            _step(
+                "Afgehandeld",
+                "Handled",
+                "U krijgt ons antwoord op uw klacht in uw berichten. Daarin staat wat we hebben gevonden, "
+                "wat ons oordeel is en bij welke ombudsman u daarna terecht kunt.",
+                "You receive our answer to your complaint in your messages. It says what we found, our "
+                "judgment, and which ombudsman you can go to next.",
+                final=True,
+            ),
+        ],
+        "documents": [],
     },
 ]

@@ -158,6 +158,17 @@ class Settings(BaseSettings):
     # interval, however many run); 0 switches them off.
     reminders_interval_minutes: int = Field(default=60, ge=0)
 
+    # Complaints (issue 24, Awb title 9.1). Awb 9:7: never handled by the person complained
+    # about; with this on, also not by anyone of that person's team (Den Haag, proposal 16).
+    complaint_exclude_team: bool = True
+    # Awb 9:12(2): the ombudsman the complainant can turn to next (the Nationale ombudsman,
+    # or the municipality's own ombudsman if it has one), with contact details.
+    ombudsman_name_nl: str = "de Nationale ombudsman"
+    ombudsman_name_en: str = "the National Ombudsman (Nationale ombudsman)"
+    ombudsman_website: str = "https://www.nationaleombudsman.nl"
+    ombudsman_phone: str = "0800 335 55 55"
+    ombudsman_address: str = "Postbus 93122, 2509 AC Den Haag"
+
     # Uploads
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     upload_dir: Path | None = None

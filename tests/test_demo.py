@@ -52,6 +52,7 @@ CASE_TYPE_CODES = {
     "bijstand",
     "bezwaar",
     "melding-openbare-ruimte",
+    "klacht",
 }
 # Days that stress the Atw (Christmas, New Year, Easter Monday 2027, King's Day, 5 May + Ascension).
 OTHER_DAYS = [date(2026, 12, 24), date(2027, 1, 1), date(2027, 3, 29), date(2027, 4, 27), date(2027, 5, 6)]
@@ -109,7 +110,7 @@ def test_loading_twice_creates_no_duplicates_and_changes_nothing(db: Session):
         (c.number, c.legal_deadline_on, c.planned_end_on, c.last_activity_at, c.current_status_id)
         for c in db.exec(select(Case).order_by(Case.number))
     ] == snapshot
-    assert before["case"] == len(OWNERS) and before["casetype"] == 9 and before["employee"] == 5
+    assert before["case"] == len(OWNERS) and before["casetype"] == 10 and before["employee"] == 5
 
 
 def test_the_demo_writes_nothing_to_the_audit_log(db: Session):
@@ -184,7 +185,8 @@ def test_nine_case_types_with_steps_and_documents(db: Session):
         for step in steps:
             assert step.name_nl and step.name_en and step.resident_text_nl and step.resident_text_en
         documents = db.exec(select(RequiredDocument).where(RequiredDocument.case_type_id == case_type.id)).all()
-        assert documents and all(d.name_nl and d.name_en for d in documents)
+        # A complaint needs no documents (Awb 9:4: who, when, what happened).
+        assert (documents or case_type.code == "klacht") and all(d.name_nl and d.name_en for d in documents)
         assert case_type.description_nl and case_type.description_en
         assert case_type.legal_basis_nl and case_type.legal_basis_en and case_type.legal_source
         Term.parse_iso8601(case_type.legal_term)  # every term parses
@@ -250,6 +252,12 @@ OWNERS = {
     "ZAAK-2026-0000602": ("999991036", None, None),
     "ZAAK-2026-0000603": ("111222333", None, None),
     "ZAAK-2026-0000604": ("999991048", None, None),
+    # Complaints (issue 24)
+    "ZAAK-2026-0000701": ("999995522", None, None),
+    "ZAAK-2026-0000702": ("999995522", None, None),
+    "ZAAK-2026-0000703": ("999995522", None, None),
+    "ZAAK-2026-0000704": ("999995522", None, None),
+    "ZAAK-2026-0000705": ("999995522", None, None),
 }
 TYPES = {
     "ZAAK-2026-0000101": "omgevingsvergunning-regulier",
@@ -274,6 +282,7 @@ TYPES = {
     "ZAAK-2026-0000602": "kapvergunning",
     "ZAAK-2026-0000603": "melding-openbare-ruimte",
     "ZAAK-2026-0000604": "bijstand",
+    **{f"ZAAK-2026-000070{n}": "klacht" for n in range(1, 6)},
 }
 HANDLERS = {
     "ZAAK-2026-0000101": "e.devries",
@@ -298,6 +307,11 @@ HANDLERS = {
     "ZAAK-2026-0000602": None,
     "ZAAK-2026-0000603": "k.peters",
     "ZAAK-2026-0000604": "l.smit",
+    "ZAAK-2026-0000701": None,
+    "ZAAK-2026-0000702": "s.jansen",
+    "ZAAK-2026-0000703": "m.bakker",
+    "ZAAK-2026-0000704": "s.jansen",
+    "ZAAK-2026-0000705": "s.jansen",
 }
 DECIDED = {
     "ZAAK-2026-0000103": "granted",
@@ -305,9 +319,11 @@ DECIDED = {
     "ZAAK-2026-0000301": "refused",
     "ZAAK-2026-0000401": "granted",
     "ZAAK-2026-0000404": "granted",
+    "ZAAK-2026-0000704": "completed",
+    "ZAAK-2026-0000705": "not_admissible",
 }
 WAITING = {"ZAAK-2026-0000201": "Verklaring van uw huisarts", "ZAAK-2026-0000501": "Bomenrapport"}
-EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303"}
+EXTENDED = {"ZAAK-2026-0000101", "ZAAK-2026-0000105", "ZAAK-2026-0000303", "ZAAK-2026-0000703"}
 OVERDUE = {"ZAAK-2026-0000105", "ZAAK-2026-0000202", "ZAAK-2026-0000303"}
 # Earlier parking permits of residents nobody signs in as: with 103 and 404 enough decided cases
 # for the speed page's figures and chart (issue 21, item 6).
@@ -471,7 +487,12 @@ def test_every_case_has_the_notices_its_state_needs(db: Session):
         expected = {"acknowledgement"}
         expected |= {"extension"} if number in EXTENDED else set()
         expected |= {"document_request"} if number in {*WAITING, "ZAAK-2026-0000304"} else set()
-        expected |= {"decision"} if number in DECIDED else set()
+        expected |= {"decision"} if number in DECIDED and TYPES[number] != "klacht" else set()
+        # A complaint's answer (Awb 9:12) or its not being handled (9:8) has its own notice.
+        expected |= {"complaint_outcome"} if DECIDED.get(number) == "completed" and TYPES[number] == "klacht" else set()
+        expected |= {"complaint_not_handled"} if DECIDED.get(number) == "not_admissible" else set()
+        if TYPES[number] == "klacht" and number in EXTENDED:
+            expected = (expected - {"extension"}) | {"extension"}  # the demo's postponement notice
         found = notices(db, number)
         assert set(found) == expected, number
         if number == "ZAAK-2026-0000304":
@@ -504,7 +525,8 @@ def test_acknowledgements_name_the_expected_answer_date_and_the_handler(db: Sess
                 assert handler.name in ack.body_nl and handler.name in ack.body_en
                 assert (handler.direct_phone in ack.body_nl) is handler.show_direct_contact, number
             else:
-                assert ack.sender_employee_id is None and "Team Vergunningen" in ack.body_nl
+                team = "Team Juridische Zaken" if TYPES[number] == "klacht" else "Team Vergunningen"
+                assert ack.sender_employee_id is None and team in ack.body_nl
     finally:
         set_language("nl")
 

@@ -515,7 +515,7 @@ class FakeZgw:
 
 def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
     """The fake filled with the demo municipality (same cases, people and steps)."""
-    from devtools.demo import BUSINESSES, CASES, EMPLOYEES, RESIDENTS
+    from devtools.demo import BUSINESSES, CASES, COMPLAINTS, EMPLOYEES, RESIDENTS
     from devtools.demo_catalogue import CASE_TYPES
 
     today = today or date.today()
@@ -523,7 +523,8 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
     for spec in CASE_TYPES:
         fake.add_zaaktype(spec["code"], spec)
     employees = {employee["login_id"]: employee for employee in EMPLOYEES}
-    for spec in CASES:
+    # The demo's complaints (issue 24) are zaken of the zaaktype "klacht" like any other.
+    for spec in [*CASES, *COMPLAINTS]:
         received = today + timedelta(days=spec["received"])
         number = spec["number"]
         fake.add_zaak(number, spec["type"], spec["title_nl"], received)
@@ -595,6 +596,10 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
             )
             # Never shown to the resident: an internal memo (vertrouwelijkheidaanduiding intern).
             fake.add_document(number, "Interne notitie", f"notitie-{number}.pdf", "intern")
+        answered = spec.get("complaint", {}).get("closed")
+        if answered is not None:
+            result = "not_admissible" if "not_handled" in spec["complaint"] else "completed"
+            fake.set_result(number, result, "", today + timedelta(days=answered))
     return fake
 
 

@@ -8,6 +8,7 @@ RESIDENTS = {
     "999993653": "Jan Jansen",
     "999990019": "Fatima el Amrani",
     "123456782": "Pieter de Vries",
+    "999995522": "Noor Visser",  # issue 24: the demo's complaints
 }
 
 BUSINESSES = {

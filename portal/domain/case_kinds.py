@@ -1,4 +1,4 @@
-"""What kind of request a case type is: an application, a report or an objection.
+"""What kind of request a case type is: an application, a report, an objection or a complaint.
 
 Why: the case pages must use the resident's own word for what they sent us. "We received
 your application" is wrong for a report of a loose paving stone, and a report is
@@ -11,6 +11,9 @@ fill in, so no migration and nothing for a municipality to forget):
 * **objection** -- the term comes from Awb 7:10, the decision term for an objection
   (bezwaarschrift). That article is about objections only, and every objection case
   type cites it in ``legal_source``.
+* **complaint** -- the term comes from Awb 9:11, the term for handling a complaint about
+  how we behaved (Awb title 9.1, ``portal.domain.complaints``). Checked before "report":
+  a complaint has neither suspension nor penalty either, but it is not a report.
 * **report** -- neither the suspension of Awb 4:15 nor the penalty of Awb 4:17 applies.
   By law both apply to every decision on an application (and 7:10 keeps the suspension
   for objections), so a type that has neither is not a request for a decision at all:
@@ -26,9 +29,11 @@ from __future__ import annotations
 import re
 from typing import Literal, Protocol
 
+from portal.domain.complaints import is_complaint_source
+
 __all__ = ["CaseKind", "CaseTypeFacts", "case_kind"]
 
-CaseKind = Literal["application", "report", "objection"]
+CaseKind = Literal["application", "report", "objection", "complaint"]
 
 # "Awb 7:10", "Awb art. 7:10", "Awb, artikel 7:10" -- but not "Awb 7:100" or "17:10".
 _OBJECTION_TERM = re.compile(r"\bawb\b.*(?<![\d:.])7:10(?![\d])", re.IGNORECASE)
@@ -44,7 +49,9 @@ class CaseTypeFacts(Protocol):
 
 
 def case_kind(case_type: CaseTypeFacts) -> CaseKind:
-    """'application', 'report' or 'objection' (see the module docstring for why)."""
+    """'application', 'report', 'objection' or 'complaint' (see the module docstring)."""
+    if is_complaint_source(case_type.legal_source):
+        return "complaint"
     if _OBJECTION_TERM.search(case_type.legal_source or ""):
         return "objection"
     if case_type.is_permit:

@@ -57,7 +57,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final, Literal
 
@@ -816,7 +816,13 @@ def check_planned_extension(
         decided_on=current.decided_on,
         extra_holidays=current.extra_holidays,
     )
-    return next(check for check in reversed(again.extension_checks) if check.extension == planned)
+    check = next(check for check in reversed(again.extension_checks) if check.extension == planned)
+    # The planned extension comes after every one already recorded, also when they share
+    # a day (the pass orders same-day extensions by content, which could count a shorter
+    # planned one as the first): one more than the law allows is always too many.
+    if rules.max_extensions is not None and len(existing_extensions) >= rules.max_extensions:
+        check = replace(check, within_max_count=False)
+    return check
 
 
 # --------------------------------------------------------------------------- dwangsom

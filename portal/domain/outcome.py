@@ -28,7 +28,7 @@ Outcome = Literal[
     "not_admissible",
     "completed",
 ]
-Remedy = Literal["court", "objection"]
+Remedy = Literal["court", "objection", "ombudsman"]
 
 _OBJECTION = {"granted": "upheld", "partly_granted": "partly_upheld", "refused": "not_upheld"}
 _PLAIN = ("granted", "partly_granted", "refused", "withdrawn", "not_admissible")
@@ -49,7 +49,12 @@ def outcome(kind: str, result: str | None) -> Outcome | None:
 def remedy(kind: str, result: str | None) -> Remedy | None:
     """Where the resident can go when they disagree: to court after a decision on an
     objection that did not (fully) uphold it (Awb 8:1); object after a refused application
-    (Awb 6:4, within six weeks: Awb 6:7). Nothing for a report or a favourable decision."""
+    (Awb 6:4, within six weeks: Awb 6:7); the ombudsman after a complaint (Awb 9:12(2)).
+    Nothing for a report or a favourable decision."""
+    if kind == "complaint":
+        # Awb 9:12(2): after a complaint the next step is the ombudsman (Nationale or
+        # municipal ombudsman, Awb chapter 9.2), whatever the judgment.
+        return "ombudsman"
     if kind == "objection" and result in ("refused", "partly_granted"):
         return "court"
     if kind == "application" and result == "refused":

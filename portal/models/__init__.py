@@ -20,6 +20,7 @@ from portal.models.catalogue import (
     StatusType,
     Team,
 )
+from portal.models.complaints import Complaint
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
@@ -34,6 +35,7 @@ __all__ = [
     "CalendarFeed",
     "CallbackRequest",
     "Case",
+    "Complaint",
     "ContactPreference",
     "Delivery",
     "EmailConfirmation",

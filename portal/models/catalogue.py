@@ -12,7 +12,8 @@ from portal.models.base import ValidatedModel
 
 # Staff roles (issue 11): a handler works cases of their team, a team lead also reassigns
 # them, an administrator manages handlers' contact details.
-STAFF_ROLES = ("handler", "team_lead", "administrator")
+# Issue 24: a complaints coordinator routes complaints (Awb 9:7) to someone not involved.
+STAFF_ROLES = ("handler", "team_lead", "administrator", "complaints_coordinator")
 
 
 class Organisation(ValidatedModel, table=True):
@@ -97,6 +98,9 @@ class CaseType(SQLModel, table=True):
         default="midden", max_length=20, description="Minimum DigiD level (basis/midden/substantieel/hoog)"
     )
     is_permit: bool = Field(default=False, description="A granted case is a permit with a validity period")
+    complaint_committee: bool = Field(
+        default=False, description="Complaints: a committee (Awb 9:14) advises, so 10 weeks instead of 6 (9:11(1))"
+    )
 
 
 class StatusType(SQLModel, table=True):

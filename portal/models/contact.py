@@ -22,6 +22,13 @@ NOTICE_KINDS = (
     "decision",
     "deadline_passed",
     "message",
+    # Complaints (Awb title 9.1, issue 24)
+    "complaint_received",
+    "complaint_assigned",
+    "complaint_hearing",
+    "complaint_postponed",
+    "complaint_not_handled",
+    "complaint_outcome",
 )
 
 

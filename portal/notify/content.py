@@ -73,6 +73,31 @@ KINDS: dict[str, Kind] = {
     "message": Kind(
         N_("New message about your case %(number)s"), N_("There is a new message about your case %(number)s.")
     ),
+    # Complaints (Awb title 9.1, issue 24); each text names the article it rests on.
+    "complaint_received": Kind(
+        N_("We have received your complaint (%(number)s)"),
+        N_("We have received your complaint. Your case number is %(number)s (Awb article 9:6)."),
+    ),
+    "complaint_assigned": Kind(
+        N_("Who handles your complaint %(number)s"),
+        N_("Someone who was not involved now handles your complaint %(number)s (Awb article 9:7)."),
+    ),
+    "complaint_hearing": Kind(
+        N_("About hearing you on your complaint %(number)s"),
+        N_("There is news about hearing you on your complaint %(number)s (Awb article 9:10)."),
+    ),
+    "complaint_postponed": Kind(
+        N_("We need more time for your complaint %(number)s"),
+        N_("We need more time to handle your complaint %(number)s (Awb article 9:11)."),
+    ),
+    "complaint_not_handled": Kind(
+        N_("We will not handle your complaint %(number)s"),
+        N_("We will not handle your complaint %(number)s. The message says why (Awb article 9:8)."),
+    ),
+    "complaint_outcome": Kind(
+        N_("Our answer to your complaint %(number)s"),
+        N_("Our answer to your complaint %(number)s is ready (Awb article 9:12)."),
+    ),
 }
 
 
@@ -209,7 +234,24 @@ def _deadline_passed_rights(facts: dict, phone: str) -> list[str]:
 def _staff_alert(delivery: Delivery, base_url: str, common: dict) -> Message:
     facts = json.loads(delivery.payload or "{}")
     number = facts.get("case_number", "")
-    if facts.get("kind") == "deadline_passed":
+    if facts.get("kind") == "complaint_about_you":
+        subject = _("A complaint about you: %(number)s", number=number)
+        lead = _(
+            "A resident has complained about how you treated them (complaint %(number)s). %(handler)s handles it: "
+            "they were not involved (Awb article 9:7). You may be heard and tell your side (Awb article 9:10). "
+            "We decide by %(date)s.",
+            number=number,
+            handler=facts.get("handler", ""),
+            date=_day(facts.get("deadline")),
+        )
+    elif facts.get("kind") == "complaint_postponed":
+        subject = _("A complaint about you is postponed: %(number)s", number=number)
+        lead = _(
+            "The handling of complaint %(number)s has been postponed. We now decide by %(date)s (Awb article 9:11, part 2).",
+            number=number,
+            date=_day(facts.get("deadline")),
+        )
+    elif facts.get("kind") == "deadline_passed":
         subject = _("Decision date passed: %(number)s", number=number)
         lead = _(
             "The decision date of case %(number)s (%(date)s) has passed without a decision.",
@@ -291,7 +333,7 @@ def _build(sources: Sources, delivery: Delivery, base_url: str) -> Message:
         )
     rows: list[tuple[str, str]] = []
     rights: list[str] = []
-    if notice.kind == "extension" and facts:
+    if notice.kind in ("extension", "complaint_postponed") and facts:
         extra, rows, rights = _extension_parts(facts, sensitive, organisation.phone)
         paragraphs.extend(extra)
     if notice.kind == "deadline_passed" and facts.get("deadline"):

@@ -5,6 +5,7 @@ from portal.routes import (
     auth,
     calendar,
     cases,
+    complaints,
     console,
     deliveries,
     health,
@@ -33,4 +34,5 @@ ROUTERS = [
     reachability.router,
     deliveries.router,
     calendar.router,
+    complaints.router,
 ]

@@ -22,6 +22,12 @@ from portal.services import contact as contact_service
 from portal.services import documents as document_service
 from portal.services import overview as overview_service
 from portal.services.case_page import CaseNotFound, CasePageView, LevelTooLow, build_case_page
+from portal.services.changes.complaints import (
+    HEARING_WAIVER_WORDS,
+    JUDGMENT_WORDS,
+    NOT_HANDLED_WORDS,
+    ombudsman_text,
+)
 from portal.services.paging import LINK_NOT_OURS
 from portal.templating import is_htmx, render
 from portal.zgw.client import ZgwError
@@ -167,7 +173,15 @@ def _page_context(request: Request, view: CasePageView, **extra) -> dict:
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "received_document": None,
         "mirror": request.app.state.zgw is not None,
+        "complaint_filed": request.query_params.get("klacht") == "ingediend",
     }
+    if view.complaint is not None:
+        context["complaint_words"] = {
+            "judgment": {code: _(words) for code, words in JUDGMENT_WORDS.items()},
+            "ground": {code: _(words) for code, words in NOT_HANDLED_WORDS.items()},
+            "waiver": {code: _(words) for code, words in HEARING_WAIVER_WORDS.items()},
+            "ombudsman": ombudsman_text(),
+        }
     context.update(extra)
     return context
 

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
+from portal import clock
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
@@ -22,6 +23,14 @@ from portal.services.audit import client_ip, record
 from portal.services.changes import CaseNotFound, ChangeRefused
 from portal.services.changes.answer_callback import answer_callback
 from portal.services.changes.assign_handler import assign_handler
+from portal.services.changes.complaints import (
+    HEARING_WAIVER_WORDS,
+    JUDGMENT_WORDS,
+    NOT_HANDLED_WORDS,
+    not_handled,
+    record_hearing,
+    record_outcome,
+)
 from portal.services.changes.contact_details import set_contact_details
 from portal.services.changes.end_suspension import end_suspension
 from portal.services.changes.extend_decision_date import DURATION_CHOICES, extend_decision_date, preview_extension
@@ -43,7 +52,20 @@ from portal.templating import render
 router = APIRouter()
 Staff = Annotated[Principal, Depends(require_staff)]
 Text = Annotated[str, Form(max_length=5000)]
-DONE = ("status", "handler", "documents", "resumed", "extension", "decision", "message", "callback", "contact")
+DONE = (
+    "status",
+    "handler",
+    "documents",
+    "resumed",
+    "extension",
+    "decision",
+    "message",
+    "callback",
+    "contact",
+    "hearing",
+    "not_handled",
+    "outcome",
+)
 
 
 def _actor(request: Request, db, principal: Principal):
@@ -149,6 +171,11 @@ def _case_page(
             "durations": [(iso, format_term(iso)) for iso in DURATION_CHOICES],
             "preview": None,
             "plan": None,
+            "today": clock.today(),
+            "waiver_options": [(code, _(words)) for code, words in HEARING_WAIVER_WORDS.items()],
+            "ground_options": [(code, _(words)) for code, words in NOT_HANDLED_WORDS.items()],
+            "judgment_options": [(code, _(words)) for code, words in JUDGMENT_WORDS.items()],
+            "judgment_words": {code: _(words) for code, words in JUDGMENT_WORDS.items()},
             **extra,
         },
         status_code=status_code,
@@ -473,6 +500,91 @@ def post_callback(
         "callback",
         {"note_nl": note_nl},
         lambda: answer_callback(db, actor, parse_id(callback), _version(version), note_nl=note_nl),
+    )
+
+
+@router.post("/medewerker/zaken/{number}/klacht/horen")
+def post_hearing(
+    request: Request,
+    number: str,
+    principal: Staff,
+    db: DbSession,
+    version: Text = "",
+    hearing_on: Text = "",
+    waived: Text = "",
+    hearing_note: Text = "",
+):
+    """Awb 9:10: plan the hearing or record why the complainant is not heard."""
+    actor = _actor(request, db, principal)
+    case_id = _case_id(db, actor, number)
+    values = {"hearing_on": hearing_on, "waived": waived, "hearing_note": hearing_note}
+    return _after(
+        request,
+        db,
+        actor,
+        number,
+        "hearing",
+        values,
+        lambda: record_hearing(
+            db,
+            actor,
+            case_id,
+            _version(version),
+            hearing_on=_date(hearing_on, "hearing_on"),
+            waived=waived,
+            note=hearing_note,
+        ),
+    )
+
+
+@router.post("/medewerker/zaken/{number}/klacht/niet-behandelen")
+def post_not_handled(
+    request: Request,
+    number: str,
+    principal: Staff,
+    db: DbSession,
+    version: Text = "",
+    ground: Text = "",
+    reason: Text = "",
+):
+    """Awb 9:8: the complaint is not handled, told with reasons within four weeks."""
+    actor = _actor(request, db, principal)
+    case_id = _case_id(db, actor, number)
+    return _after(
+        request,
+        db,
+        actor,
+        number,
+        "not_handled",
+        {"ground": ground, "reason": reason},
+        lambda: not_handled(db, actor, case_id, _version(version), ground=ground, reason=reason),
+    )
+
+
+@router.post("/medewerker/zaken/{number}/klacht/oordeel")
+def post_outcome(
+    request: Request,
+    number: str,
+    principal: Staff,
+    db: DbSession,
+    version: Text = "",
+    judgment: Text = "",
+    findings: Text = "",
+    conclusions: Text = "",
+):
+    """Awb 9:12: findings, judgment and conclusions, with the ombudsman."""
+    actor = _actor(request, db, principal)
+    case_id = _case_id(db, actor, number)
+    return _after(
+        request,
+        db,
+        actor,
+        number,
+        "outcome",
+        {"judgment": judgment, "findings": findings, "conclusions": conclusions},
+        lambda: record_outcome(
+            db, actor, case_id, _version(version), judgment=judgment, findings=findings, conclusions=conclusions
+        ),
     )
 
 

@@ -36,6 +36,7 @@ from portal.models import (
     CallbackRequest,
     Case,
     CaseType,
+    Complaint,
     Delivery,
     Document,
     DocumentRequest,
@@ -120,6 +121,10 @@ class CasePageView:
     callback_due: datetime | None
     feedback_context: FeedbackContext | None
     feedback: dict[str, Feedback] = field(default_factory=dict)
+    # A complaint (issue 24): its own row (what happened, the hearing, the answer). One
+    # more query, only on a complaint's page.
+    complaint: Complaint | None = None
+    complaint_about: str = ""  # the name of the person complained about, if one was chosen
 
     @property
     def feedback_given(self) -> Feedback | None:
@@ -219,6 +224,7 @@ def _view(
         feedback_context = "case_closed"
     elif callback is not None and callback.handled_at is not None:
         feedback_context = "after_contact"
+    complaint, complaint_about = _complaint(db, case, kind)
     return CasePageView(
         case=case,
         case_type=case_type,
@@ -244,12 +250,26 @@ def _view(
         documents=documents,
         notices=notices,
         delivery=delivery,
-        acknowledgement=next((notice for notice in reversed(notices) if notice.kind == "acknowledgement"), None),
+        acknowledgement=next(
+            (notice for notice in reversed(notices) if notice.kind in ("acknowledgement", "complaint_received")), None
+        ),
         callback=callback,
         callback_due=callback_due(callback) if callback is not None else None,
         feedback_context=feedback_context,
         feedback=feedback,
+        complaint=complaint,
+        complaint_about=complaint_about,
     )
+
+
+def _complaint(db: Session, case: Case, kind: str) -> tuple[Complaint | None, str]:
+    """A complaint's row and the name of the person it is about (two more queries, only
+    on a complaint's page)."""
+    if kind != "complaint":
+        return None, ""
+    complaint = db.exec(select(Complaint).where(col(Complaint.case_id) == case.id)).first()
+    about = db.get(Employee, complaint.about_employee_id) if complaint and complaint.about_employee_id else None
+    return complaint, about.name if about else ""
 
 
 def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], StatusType | None]:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from portal import clock
 from portal.auth.principal import Principal
 from portal.config import get_settings
+from portal.domain.complaints import complaint_queue_key, complaint_risk
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.handling import can_still_extend
 from portal.models import (
@@ -34,6 +35,7 @@ from portal.models import (
 )
 from portal.services.changes.base import Actor, case_in_reach
 from portal.services.changes.set_status import allowed_next_statuses
+from portal.services.complaints import ComplaintFacts, complaint_facts
 from portal.services.deadline_watch import risk_of
 from portal.services.deadlines import deadline_for_case, rules_for
 
@@ -68,6 +70,14 @@ class QueueItem:
     # Issue 19, item 10: a notice with legal effect reached the applicant by no channel
     # and there is no postal address: someone must phone them.
     unreachable: bool = False
+    # Complaints (issue 24): their own urgency (portal.domain.complaints.complaint_queue_key)
+    # and the 9:8 answer date; None for other cases.
+    complaint_urgency: int | None = None
+    complaint_answer_by: date | None = None
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.complaint_urgency is not None
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -76,6 +86,8 @@ class QueueItem:
             return (0, self.deadline.deadline, self.case.number)
         if self.risk == "paused":
             return (2, self.deadline.deadline, self.case.number)
+        if self.complaint_urgency is not None:
+            return (1, self.complaint_urgency, order, self.case.number)
         return (
             1,
             self.deadline.working_days_left if self.deadline.working_days_left is not None else 10**6,
@@ -125,6 +137,22 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
             continue
         result = deadline_for_case(db, case, today)
         risk = classify(result, warn_days)
+        facts = complaint_facts(db, case)
+        urgency, answer_by = None, None
+        if facts is not None:
+            answer_by = facts.answer_by
+            settled = facts.hearing_settled
+            risk = complaint_risk(
+                result,
+                assigned=handler is not None,
+                answer_by=answer_by,
+                handled_confirmed=settled,
+                today=today,
+                warn_working_days=warn_days,
+            )
+            urgency = complaint_queue_key(
+                result, assigned=handler is not None, answer_by=answer_by, handled_confirmed=settled, today=today
+            )
         if filters.risk and risk != filters.risk:
             continue
         items.append(
@@ -136,6 +164,8 @@ def work_queue(db: Session, actor: Actor, filters: QueueFilters, today: date | N
                 risk,
                 can_still_extend(result, rules_for(case_type)),
                 case.id in unreachable,
+                complaint_urgency=urgency,
+                complaint_answer_by=answer_by,
             )
         )
     return sorted(items, key=lambda item: item.sort_key)
@@ -181,22 +211,28 @@ class StaffCase:
     remote_deadline: date | None = None
     # Issue 19, item 10: notices with legal effect that reached the applicant nowhere.
     unreachable_notices: list[Notice] = field(default_factory=list)
+    # Complaints (issue 24): the complaint's facts; ``read_only`` for the person it is
+    # about, who may see it once assigned but never change it (Awb 9:7).
+    complaint: ComplaintFacts | None = None
+    read_only: bool = False
 
 
 def staff_case(db: Session, actor: Actor, number: str, today: date | None = None) -> StaffCase | None:
     row = db.exec(
         select(Case, CaseType)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(col(Case.number) == number, case_in_reach(actor))
+        .where(col(Case.number) == number, case_in_reach(actor, viewing=True))
     ).first()
     if row is None:
         return None
     case, case_type = row
     result = deadline_for_case(db, case, today or clock.today())
     handler = handler_of(db, case)
+    complaint = complaint_facts(db, case)
     colleagues = select(Employee).where(col(Employee.is_active).is_(True)).order_by(col(Employee.name))
     team = actor.team_id if actor.team_id is not None else (handler.team_id if handler else None)
-    if team is not None:
+    if team is not None and complaint is None:
+        # A complaint goes across teams: the coordinator chooses anyone not involved (9:7).
         colleagues = colleagues.where(col(Employee.team_id) == team)
     return StaffCase(
         case=case,
@@ -237,6 +273,12 @@ def staff_case(db: Session, actor: Actor, number: str, today: date | None = None
                 .order_by(col(Notice.created_at).desc())
                 .distinct()
             ).all()
+        ),
+        complaint=complaint,
+        read_only=(
+            complaint is not None
+            and complaint.complaint.about_employee_id == actor.employee_id
+            and actor.kind == "staff"
         ),
     )
 

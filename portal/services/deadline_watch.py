@@ -30,7 +30,7 @@ from portal import clock
 from portal.config import get_settings
 from portal.domain.deadlines import DeadlineResult
 from portal.i18n import _, format_date
-from portal.models import Case, CaseType, Employee, Role, StaffAlert
+from portal.models import Case, CaseType, Complaint, Employee, Role, StaffAlert
 from portal.notify.outbox import enqueue_staff_alert
 from portal.services.changes.base import both_languages, id_of
 from portal.services.deadlines import deadline_for_case, rules_for
@@ -64,6 +64,17 @@ def _people(db: Session, case: Case) -> list[Employee]:
         .join(Role, col(Role.employee_id) == col(Employee.id))
         .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
     ).first()
+    complaint = db.exec(select(Complaint).where(col(Complaint.case_id) == case.id)).first()
+    if complaint is not None:
+        # A complaint is not a team's case: its handler and the complaints coordinators,
+        # never the person it is about (Awb 9:7).
+        coordinators = db.exec(
+            select(Employee)
+            .where(col(Employee.is_active).is_(True), col(Employee.roles).contains("complaints_coordinator"))
+            .order_by(col(Employee.id))
+        ).all()
+        people = ([handler] if handler else []) + list(coordinators)
+        return [p for p in {p.id: p for p in people}.values() if p.id != complaint.about_employee_id]
     leads = select(Employee).where(col(Employee.is_active).is_(True), col(Employee.roles).contains("team_lead"))
     if handler is not None:
         leads = leads.where(col(Employee.team_id) == handler.team_id)

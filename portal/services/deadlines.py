@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.config import get_settings
+from portal.domain.complaints import complaint_rules, is_complaint_source
 from portal.domain.deadlines import DeadlineResult, DeadlineRules, Term, compute_deadline
 from portal.domain.deadlines import Extension as ExtensionPeriod
 from portal.domain.deadlines import Suspension as SuspensionPeriod
@@ -32,7 +33,11 @@ __all__ = [
 
 
 def rules_for(case_type: CaseType) -> DeadlineRules:
-    """The deadline rules of a case type (ZGW doorlooptijd, servicenorm, verlenging)."""
+    """The deadline rules of a case type (ZGW doorlooptijd, servicenorm, verlenging).
+    A complaint type (Awb 9:11) has the law's own rules, whatever else it stores."""
+    if is_complaint_source(case_type.legal_source):
+        service_norm = Term.parse_iso8601(case_type.service_norm) if case_type.service_norm else None
+        return complaint_rules(case_type.complaint_committee, service_norm)
     return DeadlineRules(
         legal_term=Term.parse_iso8601(case_type.legal_term),
         legal_source=case_type.legal_source,

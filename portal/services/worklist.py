@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from portal import clock
 from portal.domain.deadlines import DeadlineResult
 from portal.domain.handling import HandlerAlert, handler_alerts, urgency
-from portal.models import Case, CaseType, Employee, Role
+from portal.models import Case, CaseType, Complaint, Employee, Role
+from portal.services.complaints import is_coordinator
 from portal.services.deadlines import deadline_for_case, rules_for
 
 
@@ -53,5 +54,10 @@ def worklist_for(db: Session, employee_id: int, today: date | None = None) -> Wo
         .distinct()
     ).all()
     handled = select(col(Role.case_id)).where(col(Role.role_type) == "behandelaar")
-    unassigned = db.exec(open_cases.where(col(Case.id).not_in(handled))).all()
+    # Complaints nobody handles yet are the complaints coordinator's (Awb 9:7), and never
+    # shown to the person they are about (portal.domain.complaints.may_see).
+    complaints = select(col(Complaint.case_id))
+    if is_coordinator(employee):
+        complaints = complaints.where(col(Complaint.about_employee_id) == employee_id)
+    unassigned = db.exec(open_cases.where(col(Case.id).not_in(handled), col(Case.id).not_in(complaints))).all()
     return Worklist(employee, _items(db, list(mine), today), _items(db, list(unassigned), today))

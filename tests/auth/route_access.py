@@ -356,6 +356,34 @@ ROWS: list[Row] = [
         staff=404,
         data={"version": "1", "callback": "999999"},
     ),  # no such open callback request on this case
+    # Complaints (issue 24, Awb 9:7). Eva de Vries is the person complained about in 0601 (nobody
+    # handles it yet: she may not even see it) and 0603 (assigned to Mohamed Bakker: she may read
+    # it, never change it); 0602 is about someone else and she is no complaints coordinator.
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}601", all=SIGN_IN, staff=404),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}602", all=SIGN_IN, staff=404),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}603", all=SIGN_IN, staff=200),
+    *[
+        row(
+            f"POST /medewerker/zaken/{{number}}/{action}",
+            f"{STAFF_CASE}{number}/{action}",
+            all=SIGN_IN,
+            staff=expected,
+            data={"version": "1", **data},
+        )
+        for number, expected in (("101", 422), ("601", 404), ("603", 404))
+        for action, data in (
+            ("klacht/horen", {"hearing_on": "", "waived": ""}),
+            ("klacht/niet-behandelen", {"ground": "", "reason": ""}),
+            ("klacht/oordeel", {"judgment": "", "findings": ""}),
+        )
+    ],
+    row(
+        "POST /medewerker/zaken/{number}/behandelaar",
+        f"{STAFF_CASE}603/behandelaar",
+        all=SIGN_IN,
+        staff=404,
+        data={"version": "1", "handler": "1"},
+    ),  # read-only for the person complained about
     row("GET /medewerker/behandelaars", "/medewerker/behandelaars", all=SIGN_IN, staff=404),  # administrators only
     row(
         "POST /medewerker/behandelaars/{employee_id}",
@@ -367,6 +395,29 @@ ROWS: list[Row] = [
     # -- how we reach you (issue 13). Each applicant sees and changes only their own choice; the POST
     # below is refused by the form check (422, nothing stored); going back to the company's choice is a
     # no-op for anyone but a branch with a choice of its own (the Stationsweg branch has none).
+    # The complaint form (issue 24): with or without a case; only a case the person may see.
+    row("GET /klacht-indienen", "/klacht-indienen", **APPLICANT_ONLY, a=200, b=200, biz=200),
+    row("GET /klacht-indienen", "/klacht-indienen?zaak=ZAAK-2026-0000101", **APPLICANT_ONLY, a=200, b=404, biz=404),
+    row("GET /klacht-indienen", "/klacht-indienen?zaak=ZAAK-2026-0000301", **APPLICANT_ONLY, a=404, b=404, biz=404),
+    row(
+        "POST /klacht-indienen",
+        "/klacht-indienen",
+        **APPLICANT_ONLY,
+        a=422,
+        b=422,
+        biz=422,
+        data={"what_happened": "", "wants_hearing": ""},
+    ),
+    row(
+        "POST /klacht-indienen",
+        "/klacht-indienen",
+        **APPLICANT_ONLY,
+        a=404,
+        b=404,
+        biz=404,
+        data={"zaak": "ZAAK-2026-0000301", "what_happened": "x"},
+    ),  # someone else's case: not found, nothing filed
+    row("GET /mijn-zaken/{number}", "/mijn-zaken/ZAAK-2026-0000701", **APPLICANT_ONLY, a=404, b=404, biz=404),
     row("GET /hoe-wij-u-bereiken", "/hoe-wij-u-bereiken", **APPLICANT_ONLY, a=200, b=200, biz=200),
     row(
         "POST /hoe-wij-u-bereiken",

@@ -17,6 +17,7 @@ from portal.services.changes.base import (
     one_transaction,
     refuse_if_closed,
 )
+from portal.services.changes.complaints import after_assignment, check_assignment
 
 
 def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employee_id: int | None) -> Role:
@@ -35,7 +36,10 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
             raise ChangeRefused(
                 "handler", "%(name)s no longer works on cases. Choose someone else.", name=employee.name
             )
-        if actor.team_id is not None and employee.team_id != actor.team_id:
+        # A complaint is routed by the complaints coordinator, across teams, never to the
+        # person it is about (Awb 9:7; portal.services.changes.complaints).
+        complaint = check_assignment(db, actor, case, employee)
+        if complaint is None and actor.team_id is not None and employee.team_id != actor.team_id:
             raise ChangeRefused("handler", "Choose someone from your own team.")
         role = db.exec(
             select(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar").order_by(col(Role.id).desc())
@@ -43,9 +47,9 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
         previous = role.employee_id if role is not None else None
         if previous == employee.id:
             raise ChangeRefused("handler", "%(name)s already handles this case.", name=employee.name)
-        if actor.kind == "api" and previous is not None:
+        if actor.kind == "api" and previous is not None and complaint is None:
             _refuse_another_team(db, previous, employee)
-        if not actor.is_team_lead and (previous is not None or employee.id != actor.employee_id):
+        if complaint is None and not actor.is_team_lead and (previous is not None or employee.id != actor.employee_id):
             raise ChangeRefused("handler", "Only a team lead can give a case to someone else.")
         if role is None:
             role = Role(case_id=id_of(case), role_type="behandelaar")
@@ -53,6 +57,17 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
         role.display_name = employee.name
         db.add(role)
         db.flush()
+        if complaint is not None:
+            after_assignment(db, actor, case, complaint, employee)
+            audit(
+                db,
+                actor,
+                "case.assign_handler",
+                "case",
+                case.number,
+                {"from": previous, "to": employee.id, "version": case.version, "complaint": True},
+            )
+            return role
         team = db.get(Team, employee.team_id)
 
         def body() -> str:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
 from portal.i18n import _, in_language
-from portal.models import Case, CaseType, Employee, Role
+from portal.models import Case, CaseType, Complaint, Employee, Role
 from portal.services.audit import record
 from portal.services.notices import create_notice
 
@@ -75,6 +75,11 @@ class Actor:
     def is_administrator(self) -> bool:
         return self.kind != "staff" or "administrator" in self.roles
 
+    @property
+    def is_complaints_coordinator(self) -> bool:
+        """Routes complaints to someone not involved (Awb 9:7, issue 24)."""
+        return self.kind != "staff" or "complaints_coordinator" in self.roles
+
 
 # The actor of every change the ZGW sync finds in the case system.
 CASE_SYSTEM = Actor(kind="case_system", audit_id="zaaksysteem")
@@ -93,18 +98,47 @@ def id_of(row: _Stored) -> int:
     return row.id
 
 
-def case_in_reach(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition on Case: the actor may see and change it."""
-    if actor.team_id is None:
+def case_in_reach(actor: Actor, *, viewing: bool = False) -> ColumnElement[bool]:
+    """SQL condition on Case: the actor may see and change it (``viewing``: only see it).
+
+    A complaint (Awb title 9.1) is not a team's case: staff reach it as complaints
+    coordinator (unless it is about them) or as its handler; the person it is about may
+    *see* it once it has been assigned, never change it (``portal.domain.complaints.may_see``,
+    Awb 9:7 and 9:10). An API client or the system reaches every case."""
+    is_complaint = exists().where(col(Complaint.case_id) == col(Case.id))
+    if actor.kind != "staff":
         return col(Case.id).is_not(None)
+    me = actor.employee_id
+    handled_by_me = exists().where(
+        col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar", col(Role.employee_id) == me
+    )
+    any_handler = exists().where(col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar")
+    complaint_rules: list[ColumnElement[bool]] = [handled_by_me]
+    if actor.is_complaints_coordinator:
+        complaint_rules.append(
+            exists().where(
+                col(Complaint.case_id) == col(Case.id),
+                or_(col(Complaint.about_employee_id).is_(None), col(Complaint.about_employee_id) != me),
+            )
+        )
+    if viewing:
+        complaint_rules.append(
+            and_(
+                any_handler,
+                exists().where(col(Complaint.case_id) == col(Case.id), col(Complaint.about_employee_id) == me),
+            )
+        )
+    complaint_reach = and_(is_complaint, or_(*complaint_rules))
+    if actor.team_id is None:
+        return or_(not_(is_complaint), complaint_reach)
     handler_in_team = exists().where(
         col(Role.case_id) == col(Case.id),
         col(Role.role_type) == "behandelaar",
         col(Role.employee_id) == col(Employee.id),
         col(Employee.team_id) == actor.team_id,
     )
-    any_handler = exists().where(col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar")
-    return or_(handler_in_team, not_(any_handler))
+    team_reach = and_(not_(is_complaint), or_(handler_in_team, not_(any_handler)))
+    return or_(team_reach, complaint_reach)
 
 
 def find_case(db: Session, actor: Actor, case_id: int) -> tuple[Case, CaseType]:

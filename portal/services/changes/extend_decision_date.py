@@ -31,6 +31,8 @@ from portal.services.changes.base import (
     one_transaction,
     refuse_if_closed,
 )
+from portal.services.changes.complaints import tell_postponement
+from portal.services.complaints import complaint_of
 from portal.services.deadlines import deadline_for_case, refresh_legal_deadline, rules_for
 
 MAX_REASON = 1000
@@ -222,9 +224,26 @@ def record_extension(
     }
     if plan.late:
         facts["problem"] = "late"
-    subject = both_languages(lambda: _("We need more time to decide (%(number)s)", number=case.number))
+    # Awb 9:11(2): a complaint's postponement is told to the complainant and to the person
+    # complained about, in the complaint's own words.
+    is_complaint = complaint_of(db, case) is not None
+    if is_complaint:
+        tell_postponement(db, case, check.new_deadline)
+    subject = both_languages(
+        lambda: (
+            _("We need more time for your complaint %(number)s", number=case.number)
+            if is_complaint
+            else _("We need more time to decide (%(number)s)", number=case.number)
+        )
+    )
 
     def body() -> str:
+        if is_complaint:
+            return _(
+                "We need more time to handle your complaint. We will now send you our answer by %(date)s "
+                "at the latest. The law allows us to postpone once, by at most four weeks (Awb article 9:11).",
+                date=format_date(check.new_deadline),
+            )
         lines = [
             _(
                 "We need more time to decide on your case. We now expect to decide by %(date)s.",
@@ -246,7 +265,7 @@ def record_extension(
         db,
         case,
         actor,
-        kind="extension",
+        kind="complaint_postponed" if is_complaint else "extension",
         subject=subject,
         body=(f"{dutch}\n\n{extension.reason_nl}", f"{english}\n\n{extension.reason_en}"),
         facts=facts,

@@ -27,6 +27,7 @@ from portal.services.changes.base import (
     one_transaction,
     refuse_if_closed,
 )
+from portal.services.complaints import complaint_of
 from portal.services.documents import UploadError, check_upload
 
 MAX_TEXT = 2000
@@ -63,6 +64,10 @@ def record_decision(
         with one_transaction(db):
             case, _case_type = lock_case(db, actor, case_id, version)
             refuse_if_closed(case, "result")
+            if complaint_of(db, case) is not None:
+                raise ChangeRefused(
+                    "result", "A complaint is answered with findings and a judgment (Awb article 9:12), not a decision."
+                )
             if result not in RESULTS:
                 raise ChangeRefused("result", "Choose the result of the decision.")
             check_not_future(decided_on, today, "decided_on")
