@@ -68,7 +68,7 @@ def lisa(complaint_app):  # the complaints coordinator
 
 
 @pytest.fixture(scope="module")
-def eva(complaint_app):  # the person complained about in 0601 and 0603
+def eva(complaint_app):  # the person complained about in 0701 and 0703
     client = signed_in(complaint_app, sign_in_staff, "e.devries")
     yield client
     client.__exit__(None, None, None)
@@ -259,7 +259,7 @@ def test_routing_refuses_the_person_complained_about_and_their_team(lisa, engine
 
 
 def test_a_handler_who_is_not_coordinator_cannot_route(complaint_app, engine):
-    client = signed_in(complaint_app, sign_in_staff, "m.bakker")  # handles 0603
+    client = signed_in(complaint_app, sign_in_staff, "m.bakker")  # handles 0703
     try:
         sanne_id = employee(engine, "s.jansen").id
         answer = console_form(client, POSTPONED, "behandelaar", handler=str(sanne_id))
