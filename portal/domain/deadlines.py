@@ -116,6 +116,13 @@ _ISO_DURATION: Final = re.compile(
     r"(?:(?P<weeks>[0-9]+)W)?(?:(?P<days>[0-9]+)D)?"
 )
 _ISO_LETTER: Final = {"months": "M", "weeks": "W", "days": "D"}
+# ISO 8601 durations as the ZGW APIs send them (``format: duration``), time part included.
+_ZGW_DURATION: Final = re.compile(
+    r"P(?!$)(?P<date>(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?)"
+    r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+(?:[.,][0-9]+)?)H)?(?:(?P<minutes>[0-9]+(?:[.,][0-9]+)?)M)?"
+    r"(?:(?P<seconds>[0-9]+(?:[.,][0-9]+)?)S)?)?"
+)
+_SECONDS_PER_DAY: Final = 24 * 60 * 60
 
 
 # --------------------------------------------------------------------------- terms
@@ -169,6 +176,37 @@ class Term:
             if found[unit] is not None:
                 components.append(cls(int(found[unit]), unit))
         first, *rest = components
+        return cls(first.amount, first.unit, tuple(rest))
+
+    @classmethod
+    def parse_zgw_duration(cls, value: str) -> Term:
+        """A ZGW duration (``verlenging.duur``, ``doorlooptijd``...), time part included.
+
+        A legal term counts in whole days (Awb 4:13 ff.; the Atw counts days too), so a time
+        part is counted as whole days, rounded up: "P1DT12H" is 2 days, "PT1H" 1 day, "PT0S"
+        0 days. Without a time part this is ``parse_iso8601``. ``ValueError`` for anything
+        that is not an ISO 8601 duration (a sign, a fraction in the date part...).
+        """
+        match = _ZGW_DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match is None or value.strip().endswith("T"):
+            raise ValueError(f"Not an ISO 8601 duration: {value!r}")
+        seconds = 0.0
+        for group, factor in (("hours", 3600), ("minutes", 60), ("seconds", 1)):
+            if match[group] is not None:
+                seconds += float(match[group].replace(",", ".")) * factor
+        extra_days = -(-int(seconds * 1000) // (_SECONDS_PER_DAY * 1000))  # ceiling, in whole days
+        date_part = match["date"]
+        base = cls.parse_iso8601("P" + date_part) if date_part else None
+        if base is None:
+            return cls(extra_days, "days")
+        if extra_days == 0:
+            return base
+        parts = list(base.components)
+        if parts[-1].unit == "days":
+            parts[-1] = cls(parts[-1].amount + extra_days, "days")
+        else:
+            parts.append(cls(extra_days, "days"))
+        first, *rest = parts
         return cls(first.amount, first.unit, tuple(rest))
 
     @classmethod

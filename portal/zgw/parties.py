@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.models import Case, Role, ZgwPartySync
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import find_zaak_urls
-from portal.zgw.sync import record_failure, sync_zaak
+from portal.zgw.sync import REMOVED, record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
@@ -103,7 +103,7 @@ def refresh_party(
         cache: dict[str, Any] = {}
         for url in sorted(urls):
             outcome = sync_zaak(db, client, url, allowed, today, cache)
-            if isinstance(outcome, str):
+            if isinstance(outcome, str) and outcome != REMOVED:  # a removed zaak is not a failure
                 failures.append(outcome)
         state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
         state.error = ",".join(sorted(set(failures)))[:40]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -18,7 +20,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from portal.config import PROJECT_ROOT
 
-SPEC_DIR = PROJECT_ROOT.parent / "shared" / "specs" / "zgw"
+# shared/ beside the clone; PORTAL_ZGW_SPEC_DIR for a checkout elsewhere (a git worktree).
+SPEC_DIR = Path(os.environ.get("PORTAL_ZGW_SPEC_DIR") or PROJECT_ROOT.parent / "shared" / "specs" / "zgw")
 SPEC_FILES = {
     "zaken": "zaken-api-1.5.1.yaml",
     "catalogi": "catalogi-api-1.3.1.yaml",

@@ -12,12 +12,18 @@ def test_without_zgw_settings_the_portal_is_its_own_case_store(app):
     assert app.state.zgw is None
 
 
-def test_the_document_allow_list_never_includes_intern_or_higher():
-    assert Settings(env="test").zgw_allowed_confidentiality == {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"}
-    assert Settings(env="test", zgw_document_confidentiality="openbaar").zgw_allowed_confidentiality == {"openbaar"}
-    for refused in ("intern", "openbaar,vertrouwelijk", "geheim"):
+def test_one_allow_list_for_zaken_and_documents_up_to_zaakvertrouwelijk_by_the_zgw_order():
+    default = {"openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk"}
+    assert Settings(env="test").zgw_allowed_confidentiality == default
+    assert Settings(env="test", zgw_confidentiality="openbaar").zgw_allowed_confidentiality == {"openbaar"}
+    narrower = Settings(env="test", zgw_confidentiality="openbaar,beperkt_openbaar,zaakvertrouwelijk")
+    assert narrower.zgw_allowed_confidentiality == default - {"intern"}
+    for refused in ("openbaar,vertrouwelijk", "geheim", "zeer_geheim", "confidentieel", "topgeheim", " , "):
         with pytest.raises(ConfigurationError):
-            _ = Settings(env="test", zgw_document_confidentiality=refused).zgw_allowed_confidentiality
+            _ = Settings(env="test", zgw_confidentiality=refused).zgw_allowed_confidentiality
+    # the old, documents-only setting is refused with a pointer to the new one
+    with pytest.raises(ConfigurationError, match="PORTAL_ZGW_CONFIDENTIALITY"):
+        _ = Settings(env="test", zgw_document_confidentiality="openbaar").zgw_allowed_confidentiality
 
 
 def test_production_mirror_mode_needs_secrets_and_the_webhook_header():
