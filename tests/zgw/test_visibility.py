@@ -14,6 +14,7 @@ from devtools.fake_zgw.app import Fault
 from portal.models import Case, Document, Extension, Notice, Role
 from portal.zgw.sync import sync_zaak
 from tests.auth_helpers import BUSINESS_B, RESIDENT_A, sign_in_business, sign_in_resident
+from tests.isolated import isolated_database, migrate
 from tests.zgw.conftest import TODAY
 
 ALLOWED = frozenset({"openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk"})
@@ -200,3 +201,105 @@ def test_a_zaak_destroyed_in_the_case_system_is_shown_as_removed_not_we_try_agai
         client.cookies.set("lang", "en")
         english = " ".join(client.get("/mijn-zaken/ZAAK-2026-0000101").text.split())
         assert "The municipality has removed this case from its case system" in english
+
+
+# ------------------------------------------------------------------ 13. the municipality
+
+
+@pytest.fixture()
+def empty_mirror_database_url(database_url: str, tmp_path):
+    """A freshly migrated database with nothing in it (no demo), as a URL for the app."""
+    if database_url.startswith("postgresql"):
+        import secrets
+
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        schema = f"zgw_empty_{secrets.token_hex(6)}"
+        admin = create_engine(database_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        engine = create_engine(url)
+        migrate(engine)
+        engine.dispose()
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        with isolated_database(database_url, tmp_path) as engine:
+            migrate(engine)
+            yield engine.url.render_as_string(hide_password=False)
+
+
+def _mirror_app_on(url: str, live_fake, transport, tmp_path, **overrides):
+    from portal.app import create_app
+    from portal.zgw.client import ZgwClient
+    from tests.zgw.conftest import zgw_settings
+
+    settings = zgw_settings(
+        live_fake.base_url,
+        var_dir=tmp_path,
+        database_url=url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        **overrides,
+    )
+    app = create_app(settings)
+    app.state.zgw.client.close()
+    app.state.zgw.client = ZgwClient.from_settings(settings, transport=transport)
+    app.state.zgw.client.sleep = lambda _seconds: None
+    return app
+
+
+def test_on_a_freshly_migrated_database_the_municipality_comes_from_the_settings(
+    empty_mirror_database_url, live_fake, fake, transport, tmp_path
+):
+    from portal.models import Organisation
+
+    url = _new_zaak(fake, "ZAAK-2026-0000951")
+    fake.add_rol("ZAAK-2026-0000951", "initiator", "natuurlijk_persoon", JAN)
+    # without PORTAL_MUNICIPALITY_RSIN nothing can be stored (and the log says what to set)
+    bare = _mirror_app_on(empty_mirror_database_url, live_fake, transport, tmp_path)
+    try:
+        with Session(bare.state.engine) as db:
+            assert db.exec(select(Organisation)).all() == []
+            assert sync_zaak(db, bare.state.zgw.client, url, bare.state.zgw.allowed, TODAY) == "no_organisation"
+    finally:
+        bare.state.zgw.close()
+        bare.state.engine.dispose()
+    app = _mirror_app_on(
+        empty_mirror_database_url,
+        live_fake,
+        transport,
+        tmp_path,
+        municipality_name="Gemeente Proefdorp",
+        municipality_rsin="001234560",
+        municipality_email="info@proefdorp.example",
+    )
+    try:
+        with Session(app.state.engine, expire_on_commit=False) as db:
+            [organisation] = db.exec(select(Organisation)).all()
+            assert (organisation.name, organisation.rsin, organisation.email) == (
+                "Gemeente Proefdorp",
+                "001234560",
+                "info@proefdorp.example",
+            )
+            outcome = sync_zaak(db, app.state.zgw.client, url, app.state.zgw.allowed, TODAY)
+            assert not isinstance(outcome, str), outcome
+            assert outcome.created
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            assert client.get("/").status_code == 200
+    finally:
+        app.state.zgw.close()
+        app.state.engine.dispose()
+    # a second start changes nothing
+    again = _mirror_app_on(empty_mirror_database_url, live_fake, transport, tmp_path, municipality_rsin="001234560")
+    try:
+        with Session(again.state.engine) as db:
+            assert [row.name for row in db.exec(select(Organisation)).all()] == ["Gemeente Proefdorp"]
+    finally:
+        again.state.zgw.close()
+        again.state.engine.dispose()
