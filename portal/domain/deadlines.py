@@ -105,6 +105,7 @@ StepEffect = Literal[
     "due_date_passed",
     "after_deadline",
     "not_allowed",
+    "not_applicant",
     "late",
     "too_long",
 ]
@@ -272,7 +273,7 @@ class DeadlineRules:
     suspension_allowed: bool = True
     dwangsom_applies: bool = True
     extension_source: str = "Awb 4:14"
-    suspension_source: str = "Awb 4:15"
+    suspension_source: str = "Awb 4:15 lid 1"
     reasonable_extension_share: float | None = DEFAULT_REASONABLE_EXTENSION_SHARE
 
     @property
@@ -339,6 +340,9 @@ class Suspension:
     resumed_on: date | None
     reason: str = ""
     due_on: date | None = field(kw_only=True)
+    # False: a suspension for another cause (waiting for an advice, ...): not Awb 4:15 lid 1,
+    # so it does not move the legal date (``portal.domain.suspension_cause``).
+    waits_for_applicant: bool = field(default=True, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.resumed_on is not None and self.resumed_on < self.requested_on:
@@ -360,7 +364,7 @@ class Suspension:
 
     def is_open(self, today: date) -> bool:
         """We are still waiting and the due date has not passed: the term stands still."""
-        return self.due_on is not None and self.resumed_on is None and today <= self.due_on
+        return self.waits_for_applicant and self.due_on is not None and self.resumed_on is None and today <= self.due_on
 
 
 def suspended_days(suspension: Suspension, today: date) -> frozenset[date]:
@@ -629,7 +633,9 @@ class _Pass:
         days = suspended_days(s, self.today)
         legal_in_force = self.in_force(self.legal.counted)
         effect: StepEffect = ""
-        if s.due_on is None:
+        if not s.waits_for_applicant:
+            effect = "not_applicant"
+        elif s.due_on is None:
             effect = "no_due_date"
             self.warnings.append("request_without_due_date")
         elif s.requested_on > legal_in_force:
@@ -649,7 +655,8 @@ class _Pass:
                 date_before=before,
                 date_after=self.legal.counted,
                 date_in_force=self.in_force(self.legal.counted),
-                legal_source=self.rules.suspension_source,
+                # Another cause is no Awb 4:15 lid 1 suspension: the article as a whole is named.
+                legal_source="Awb 4:15" if effect == "not_applicant" else self.rules.suspension_source,
                 detail=s.reason,
                 source=s,
                 days=added,

@@ -303,3 +303,39 @@ def test_on_a_freshly_migrated_database_the_municipality_comes_from_the_settings
     finally:
         again.state.zgw.close()
         again.state.engine.dispose()
+
+
+# ------------------------------------------------------------------ 10. opschorting by its cause
+
+
+def test_an_opschorting_is_worded_by_its_cause(mirror_app, fake):
+    runtime = mirror_app.state.zgw
+    zaak = fake.zaak("ZAAK-2026-0000102")
+    with Session(mirror_app.state.engine, expire_on_commit=False) as db:
+        sync_zaak(db, runtime.client, zaak["url"], runtime.allowed, TODAY)
+        zaak["opschorting"] = {"indicatie": True, "reden": "Wacht op advies welstand"}
+        sync_zaak(db, runtime.client, zaak["url"], runtime.allowed, TODAY)
+    with TestClient(mirror_app, base_url="http://127.0.0.1") as client:
+        sign_in_resident(client, RESIDENT_A, level="substantieel")
+        text = " ".join(client.get("/mijn-zaken/ZAAK-2026-0000102").text.split())
+        assert "De behandeling van uw zaak ligt stil: Wacht op advies welstand. U hoeft niets te doen." in text
+        assert (
+            "is de behandeling van uw zaak stilgezet. Reden: Wacht op advies welstand. Dit is geen vraag aan u." in text
+        )
+        assert "(Awb 4:15)" in text
+        assert "om informatie gevraagd" not in text
+        client.cookies.set("lang", "en")
+        english = " ".join(client.get("/mijn-zaken/ZAAK-2026-0000102").text.split())
+        assert "The handling of your case is paused: Wacht op advies welstand." in english
+        assert "asked you for information" not in english
+        client.cookies.delete("lang")
+        # waiting for the applicant: "we asked you for information" (Awb 4:15 lid 1)
+        with Session(mirror_app.state.engine, expire_on_commit=False) as db:
+            zaak["opschorting"] = {"indicatie": False, "reden": ""}
+            sync_zaak(db, runtime.client, zaak["url"], runtime.allowed, TODAY)
+            zaak["opschorting"] = {"indicatie": True, "reden": "Wacht op aanvulling van de aanvrager"}
+            sync_zaak(db, runtime.client, zaak["url"], runtime.allowed, TODAY + timedelta(days=1))
+        text = " ".join(client.get("/mijn-zaken/ZAAK-2026-0000102").text.split())
+        assert "hebben we u om informatie gevraagd. Reden: Wacht op aanvulling van de aanvrager" in text
+        assert "Awb 4:15 lid 1" in text
+        assert "ligt stil: Wacht op aanvulling" not in text
