@@ -6,7 +6,7 @@ One-to-one with the ZGW fields (names in the comments). Every spec-valid answer
 The documented reasons a zaak is refused (``MappingError``, stored as "invalid_body"
 with the field, so a broken answer never overwrites a good copy) are only what a page
 cannot do without: the zaak's url, identificatie (letters, digits, hyphens), a valid
-bronorganisatie (RSIN), startdatum and vertrouwelijkheidaanduiding; the zaaktype
+bronorganisatie (RSIN), startdatum (in the years 1900-2999) and vertrouwelijkheidaanduiding; the zaaktype
 (url, identificatie, omschrijving, doorlooptijd, indicatieInternOfExtern, the booleans
 verlengingMogelijk / opschortingEnAanhoudingMogelijk) and its statustypen (volgnummer,
 omschrijving, unique volgnummers); statussen (url, statustype of the zaaktype,
@@ -216,7 +216,10 @@ def _datetime(data: dict[str, Any], key: str, field: str) -> datetime:
     except (TypeError, ValueError) as error:
         raise MappingError(field, "not a date-time") from error
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as error:  # e.g. 0001-01-01T00:00:00+01:00
+            raise MappingError(field, "not a date-time we can use") from error
     return moment
 
 
@@ -472,7 +475,7 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         number=number,
         rsin=rsin,
         title=_str(zaak, "omschrijving", "zaak.omschrijving", required=False, max_length=300) or case_type.name,
-        received_on=_date(zaak, "startdatum", "zaak.startdatum", required=True),  # type: ignore[arg-type]
+        received_on=_received_on(zaak),
         planned_end_on=_date(zaak, "einddatumGepland", "zaak.einddatumGepland"),
         remote_deadline_on=_date(zaak, "uiterlijkeEinddatumAfdoening", "zaak.uiterlijkeEinddatumAfdoening"),
         closed_on=_date(zaak, "einddatum", "zaak.einddatum"),
@@ -489,6 +492,18 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         hidden_documents=hidden,
         skipped=tuple(skipped),
     )
+
+
+# A startdatum the deadline engine can count from (a legal term, extensions and suspensions
+# added to it must stay within the calendar): refused outside these years, as malformed.
+STARTDATUM_YEARS = range(1900, 3000)
+
+
+def _received_on(zaak: dict[str, Any]) -> date:
+    received = _date(zaak, "startdatum", "zaak.startdatum", required=True)
+    if received is None or received.year not in STARTDATUM_YEARS:
+        raise MappingError("zaak.startdatum", "outside the years 1900-2999")
+    return received
 
 
 def confidentiality_of(graph: dict[str, Any]) -> str:

@@ -437,6 +437,20 @@ def record_failure(db: Session, zaak_url: str, reason: str) -> None:
     db.commit()
 
 
+def store_graph(db: Session, graph: dict[str, Any], zaak_url: str, allowed: frozenset[str], today: date) -> SyncOutcome:
+    """Map and apply a fetched graph (``fetch_zaak_graph``); the caller commits. A zaak
+    above the confidentiality allow-list is withheld before it is even mapped."""
+    level = confidentiality_of(graph)
+    if level not in allowed:
+        return withhold(db, zaak_url, level)
+    snapshot = map_zaak(graph, allowed)
+    if snapshot.url != zaak_url:
+        raise MappingError("zaak.url", "differs from the address we asked")
+    for field_name in snapshot.skipped:
+        log.warning("Zaak %s: %s skipped (cannot be used)", zaak_url, field_name)
+    return apply_snapshot(db, snapshot, today)
+
+
 def sync_zaak(
     db: Session,
     client: ZgwClient,
@@ -449,17 +463,7 @@ def sync_zaak(
     reason it failed (then the stored copy is unchanged and marked as not refreshed)."""
     try:
         graph = fetch_zaak_graph(client, zaak_url, cache)
-        level = confidentiality_of(graph)
-        if level not in allowed:
-            # Decided before anything else is read: a secret zaak is never mapped or stored.
-            outcome = withhold(db, zaak_url, level)
-        else:
-            snapshot = map_zaak(graph, allowed)
-            if snapshot.url != zaak_url:
-                raise MappingError("zaak.url", "differs from the address we asked")
-            for field_name in snapshot.skipped:
-                log.warning("Zaak %s: %s skipped (cannot be used)", zaak_url, field_name)
-            outcome = apply_snapshot(db, snapshot, today)
+        outcome = store_graph(db, graph, zaak_url, allowed, today)
         db.commit()
         return outcome
     except ChangeRefused as refused:

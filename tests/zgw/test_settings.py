@@ -55,3 +55,10 @@ def test_the_callback_url_defaults_to_the_public_address():
         Settings(env="test", base_url="https://mijnzaken.example/").effective_zgw_callback_url
         == "https://mijnzaken.example/api/zgw/notificaties"
     )
+
+
+def test_a_wrong_confidentiality_list_stops_the_start_also_without_a_case_system(tmp_path):
+    from portal.app import create_app
+
+    with pytest.raises(ConfigurationError, match="PORTAL_ZGW_CONFIDENTIALITY"):
+        create_app(Settings(env="test", var_dir=tmp_path, zgw_confidentiality="openbaar,geheim"))
