@@ -155,8 +155,8 @@ class Settings(BaseSettings):
     zgw_breaker_failures: int = Field(default=5, ge=1)
     zgw_breaker_reset_seconds: float = Field(default=30.0, gt=0)
     # Zaken and documents shared with the parties (ZGW vertrouwelijkheidaanduiding), comma
-    # separated; one list for both (portal.domain.confidentiality). Default: every level up to
-    # and including zaakvertrouwelijk; anything above it is refused at start-up.
+    # separated; one list for both (portal.domain.confidentiality). Default: openbaar,
+    # beperkt_openbaar, zaakvertrouwelijk (intern may be added); above zaakvertrouwelijk is refused.
     zgw_confidentiality: str = ",".join(sorted(DEFAULT_ALLOWED, key=LEVELS.index))
     # Replaced by zgw_confidentiality (one list for zaken and documents); refused when set.
     zgw_document_confidentiality: str | None = None

@@ -9,9 +9,15 @@ enum ``VertrouwelijkheidaanduidingEnum``; RGBZ):
 
 ``zaakvertrouwelijk`` is "for those involved in the zaak" -- the resident or business the
 zaak is about is involved. Everything above it (vertrouwelijk and up) is never shown,
-whatever the setting says. By the order, the default is every level up to and including
-zaakvertrouwelijk, so also ``intern``; a municipality that marks internal notes ``intern``
-leaves it out of the setting.
+whatever the setting says.
+
+``intern`` sits below zaakvertrouwelijk in that order, but the order ranks how far a
+*municipality's own applications* may look; by its meaning (RGBZ) ``intern`` is "for the
+organisation's own staff", and the parties to a zaak are outside the organisation
+(municipalities mark internal memos and advice ``intern``). So the default is openbaar,
+beperkt_openbaar and zaakvertrouwelijk -- the documents' rule before issue 18, now for
+zaken too -- and a municipality that uses ``intern`` for things its residents may see
+adds it to the setting (allowed: it is below zaakvertrouwelijk).
 
 A zaak above the list is not stored by the sync and not shown by any query (defence in
 depth: ``portal.services.access``); a document above it is not stored.
@@ -43,7 +49,8 @@ def levels_up_to(highest: str) -> frozenset[str]:
     return frozenset(LEVELS[: LEVELS.index(highest) + 1])
 
 
-DEFAULT_ALLOWED: Final = levels_up_to(HIGHEST_SHAREABLE)
+# Everything up to zaakvertrouwelijk but intern (see the module docstring).
+DEFAULT_ALLOWED: Final = levels_up_to(HIGHEST_SHAREABLE) - {"intern"}
 
 
 def parse_allow_list(text: str) -> frozenset[str]:
@@ -53,7 +60,7 @@ def parse_allow_list(text: str) -> frozenset[str]:
     unknown = levels - set(LEVELS)
     if unknown:
         raise ValueError(f"unknown level(s): {', '.join(sorted(unknown))}")
-    refused = levels - DEFAULT_ALLOWED
+    refused = levels - levels_up_to(HIGHEST_SHAREABLE)
     if refused:
         raise ValueError(
             f"only levels up to and including {HIGHEST_SHAREABLE} may be shared; refused: {', '.join(sorted(refused))}"

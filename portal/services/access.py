@@ -14,9 +14,9 @@ Who sees which case:
   but not the cases of the company's other branches.
 * Only case types marked public (ZGW indicatieInternOfExtern = extern) are shown.
 * Only cases whose ``confidentiality`` (ZGW vertrouwelijkheidaanduiding) is on the one
-  allow-list for zaken and documents (``PORTAL_ZGW_CONFIDENTIALITY``, by default every
-  level up to and including zaakvertrouwelijk; ``portal.domain.confidentiality``) are
-  shown. The sync does not store a zaak above it; this is the second line of defence,
+  allow-list for zaken and documents (``PORTAL_ZGW_CONFIDENTIALITY``, by default
+  openbaar, beperkt_openbaar and zaakvertrouwelijk; ``portal.domain.confidentiality``)
+  are shown. The sync does not store a zaak above it; this is the second line of defence,
   so a secret case is missing from every list, count, message and page (404). Cases the
   portal keeps itself are zaakvertrouwelijk unless set otherwise.
 

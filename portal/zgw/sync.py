@@ -13,7 +13,7 @@ zaak we mirror becomes secret, ``withhold`` keeps only the bare case row (its nu
 referenced by the audit trail) marked with the new level, and removes what the resident
 could see or receive: its rollen (so it names nobody), the documents fetched from the case
 system, its messages and their unsent e-mails, SMS and letters. ``portal.services.access``
-hides a case above the list from every page as well (defence in depth).
+hides a case not on the list from every page as well (defence in depth).
 
 A zaak the case system answers 404 for (destroyed) keeps its copy, marked "removed": the
 pages say the municipality removed it, not "we try again later".
@@ -81,7 +81,7 @@ class SyncConflict(Exception):
 class SyncOutcome:
     case_id: int | None  # None: a zaak above the confidentiality allow-list we never stored
     created: bool = False
-    hidden: bool = False  # above the allow-list: not stored, or withheld (``withhold``)
+    hidden: bool = False  # not on the allow-list: not stored, or withheld (``withhold``)
     new_statuses: list[str] = field(default_factory=list)
     extension_changed: bool = False
     notices: int = 0

@@ -14,8 +14,9 @@ from portal.domain.suspension_cause import suspension_cause
 
 def test_the_zgw_order_and_the_default_up_to_zaakvertrouwelijk():
     assert LEVELS.index("intern") < LEVELS.index("zaakvertrouwelijk") < LEVELS.index("vertrouwelijk")
-    assert {"openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk"} == DEFAULT_ALLOWED
+    assert {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"} == DEFAULT_ALLOWED  # intern: for staff
     assert levels_up_to("openbaar") == {"openbaar"}
+    assert "intern" in levels_up_to("zaakvertrouwelijk")
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,8 @@ def test_the_zgw_order_and_the_default_up_to_zaakvertrouwelijk():
     [
         ("openbaar", {"openbaar"}),
         (" openbaar , zaakvertrouwelijk ", {"openbaar", "zaakvertrouwelijk"}),
-        ("openbaar,beperkt_openbaar,intern,zaakvertrouwelijk", DEFAULT_ALLOWED),
+        ("openbaar,beperkt_openbaar,zaakvertrouwelijk", DEFAULT_ALLOWED),
+        ("openbaar,beperkt_openbaar,intern,zaakvertrouwelijk", DEFAULT_ALLOWED | {"intern"}),
         ("vertrouwelijk", ValueError),
         ("openbaar,confidentieel", ValueError),
         ("geheim", ValueError),

@@ -11,13 +11,14 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from devtools.fake_zgw.app import Fault
+from portal.domain.confidentiality import DEFAULT_ALLOWED
 from portal.models import Case, Document, Extension, Notice, Role
 from portal.zgw.sync import sync_zaak
 from tests.auth_helpers import BUSINESS_B, RESIDENT_A, sign_in_business, sign_in_resident
 from tests.isolated import isolated_database, migrate
 from tests.zgw.conftest import TODAY
 
-ALLOWED = frozenset({"openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk"})
+ALLOWED = DEFAULT_ALLOWED  # openbaar, beperkt_openbaar, zaakvertrouwelijk
 JAN = {"inpBsn": RESIDENT_A, "geslachtsnaam": "Jansen"}
 
 
@@ -35,7 +36,7 @@ def _new_zaak(fake, number, *, confidentiality="zaakvertrouwelijk", title="Boom 
 # ------------------------------------------------------------------ 1. secret zaken
 
 
-@pytest.mark.parametrize("level", ["confidentieel", "geheim", "zeer_geheim", "vertrouwelijk"])
+@pytest.mark.parametrize("level", ["confidentieel", "geheim", "zeer_geheim", "vertrouwelijk", "intern"])
 def test_a_secret_zaak_is_not_stored(fake, zgw_client, mirror_db, level):
     url = _new_zaak(fake, "ZAAK-2026-0000901", confidentiality=level)
     fake.add_rol("ZAAK-2026-0000901", "initiator", "natuurlijk_persoon", JAN)
