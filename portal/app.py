@@ -37,6 +37,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production()
+    # The confidentiality allow-list is read by every case query (services/access), also
+    # without a case system: a wrong PORTAL_ZGW_CONFIDENTIALITY stops the start, not a page.
+    _ = settings.zgw_allowed_confidentiality
     configure_logging(settings.effective_log_format)
     hide_secret_paths_in_access_log()
 

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from portal.domain.confidentiality import DEFAULT_ALLOWED, LEVELS, parse_allow_list
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,6 +81,12 @@ class Settings(BaseSettings):
     # When the phone line is open, as residents read it (shown on every page).
     municipality_phone_hours_nl: str = "maandag tot en met vrijdag van 8.00 tot 17.00 uur"
     municipality_phone_hours_en: str = "Monday to Friday, 8 am to 5 pm"
+    # Mirror mode on an empty database: the municipality (ZGW bronorganisatie) is created from
+    # these at start-up (portal.services.organisation.ensure_organisation). RSIN: 9 digits.
+    municipality_rsin: str | None = None
+    municipality_email: str = ""
+    municipality_visiting_address: str = ""
+    municipality_postal_address: str = ""
 
     # Login simulator (a built-in OIDC provider for development, demos and tests).
     simulator_enabled: bool = True
@@ -255,9 +263,12 @@ class Settings(BaseSettings):
     zgw_retry_after_max_seconds: float = Field(default=10.0, ge=0, le=120)
     # A refresh of one person's zaken fetches this many zaken at the same time.
     zgw_parallel_requests: int = Field(default=6, ge=1, le=32)
-    # Documents shared with the parties (ZGW vertrouwelijkheidaanduiding), comma separated.
-    # Never intern nor anything above zaakvertrouwelijk (refused at start-up).
-    zgw_document_confidentiality: str = "openbaar,beperkt_openbaar,zaakvertrouwelijk"
+    # Zaken and documents shared with the parties (ZGW vertrouwelijkheidaanduiding), comma
+    # separated; one list for both (portal.domain.confidentiality). Default: openbaar,
+    # beperkt_openbaar, zaakvertrouwelijk (intern may be added); above zaakvertrouwelijk is refused.
+    zgw_confidentiality: str = ",".join(sorted(DEFAULT_ALLOWED, key=LEVELS.index))
+    # Replaced by zgw_confidentiality (one list for zaken and documents); refused when set.
+    zgw_document_confidentiality: str | None = None
     # The Authorization header Open Notificaties sends (the subscription's ``auth``).
     zgw_webhook_auth: str | None = None
     zgw_webhook_max_bytes: int = Field(default=16 * 1024, ge=1024)
@@ -302,17 +313,17 @@ class Settings(BaseSettings):
 
     @property
     def zgw_allowed_confidentiality(self) -> frozenset[str]:
-        """The document levels residents may open; refuses intern and anything above
-        zaakvertrouwelijk (those are not shared with the parties to the case)."""
-        allowed = {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"}
-        levels = frozenset(part.strip() for part in self.zgw_document_confidentiality.split(",") if part.strip())
-        refused = levels - allowed
-        if refused:
+        """The vertrouwelijkheidaanduiding levels of zaken and documents the parties may
+        see (``portal.domain.confidentiality``); anything above zaakvertrouwelijk is refused."""
+        if self.zgw_document_confidentiality is not None:
             raise ConfigurationError(
-                "PORTAL_ZGW_DOCUMENT_CONFIDENTIALITY may only name openbaar, beperkt_openbaar and "
-                f"zaakvertrouwelijk; refused: {', '.join(sorted(refused))}"
+                "PORTAL_ZGW_DOCUMENT_CONFIDENTIALITY is replaced by PORTAL_ZGW_CONFIDENTIALITY "
+                "(one list for zaken and documents)"
             )
-        return levels
+        try:
+            return parse_allow_list(self.zgw_confidentiality)
+        except ValueError as error:
+            raise ConfigurationError(f"PORTAL_ZGW_CONFIDENTIALITY: {error}") from None
 
     @property
     def effective_zgw_callback_url(self) -> str:

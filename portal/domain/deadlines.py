@@ -105,6 +105,7 @@ StepEffect = Literal[
     "due_date_passed",
     "after_deadline",
     "not_allowed",
+    "not_applicant",
     "late",
     "too_long",
 ]
@@ -116,6 +117,13 @@ _ISO_DURATION: Final = re.compile(
     r"(?:(?P<weeks>[0-9]+)W)?(?:(?P<days>[0-9]+)D)?"
 )
 _ISO_LETTER: Final = {"months": "M", "weeks": "W", "days": "D"}
+# ISO 8601 durations as the ZGW APIs send them (``format: duration``), time part included.
+_ZGW_DURATION: Final = re.compile(
+    r"P(?!$)(?P<date>(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?)"
+    r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+(?:[.,][0-9]+)?)H)?(?:(?P<minutes>[0-9]+(?:[.,][0-9]+)?)M)?"
+    r"(?:(?P<seconds>[0-9]+(?:[.,][0-9]+)?)S)?)?"
+)
+_SECONDS_PER_DAY: Final = 24 * 60 * 60
 
 
 # --------------------------------------------------------------------------- terms
@@ -169,6 +177,37 @@ class Term:
             if found[unit] is not None:
                 components.append(cls(int(found[unit]), unit))
         first, *rest = components
+        return cls(first.amount, first.unit, tuple(rest))
+
+    @classmethod
+    def parse_zgw_duration(cls, value: str) -> Term:
+        """A ZGW duration (``verlenging.duur``, ``doorlooptijd``...), time part included.
+
+        A legal term counts in whole days (Awb 4:13 ff.; the Atw counts days too), so a time
+        part is counted as whole days, rounded up: "P1DT12H" is 2 days, "PT1H" 1 day, "PT0S"
+        0 days. Without a time part this is ``parse_iso8601``. ``ValueError`` for anything
+        that is not an ISO 8601 duration (a sign, a fraction in the date part...).
+        """
+        match = _ZGW_DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match is None or value.strip().endswith("T"):
+            raise ValueError(f"Not an ISO 8601 duration: {value!r}")
+        seconds = 0.0
+        for group, factor in (("hours", 3600), ("minutes", 60), ("seconds", 1)):
+            if match[group] is not None:
+                seconds += float(match[group].replace(",", ".")) * factor
+        extra_days = -(-int(seconds * 1000) // (_SECONDS_PER_DAY * 1000))  # ceiling, in whole days
+        date_part = match["date"]
+        base = cls.parse_iso8601("P" + date_part) if date_part else None
+        if base is None:
+            return cls(extra_days, "days")
+        if extra_days == 0:
+            return base
+        parts = list(base.components)
+        if parts[-1].unit == "days":
+            parts[-1] = cls(parts[-1].amount + extra_days, "days")
+        else:
+            parts.append(cls(extra_days, "days"))
+        first, *rest = parts
         return cls(first.amount, first.unit, tuple(rest))
 
     @classmethod
@@ -234,7 +273,7 @@ class DeadlineRules:
     suspension_allowed: bool = True
     dwangsom_applies: bool = True
     extension_source: str = "Awb 4:14"
-    suspension_source: str = "Awb 4:15"
+    suspension_source: str = "Awb 4:15 lid 1"
     reasonable_extension_share: float | None = DEFAULT_REASONABLE_EXTENSION_SHARE
 
     @property
@@ -302,6 +341,9 @@ class Suspension:
     reason: str = ""
     due_on: date | None = field(kw_only=True)
     reason_language: str = field(default="", kw_only=True)  # "nl" when a Dutch reason is shown on an English page
+    # False: a suspension for another cause (waiting for an advice, ...): not Awb 4:15 lid 1,
+    # so it does not move the legal date (``portal.domain.suspension_cause``).
+    waits_for_applicant: bool = field(default=True, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.resumed_on is not None and self.resumed_on < self.requested_on:
@@ -323,7 +365,7 @@ class Suspension:
 
     def is_open(self, today: date) -> bool:
         """We are still waiting and the due date has not passed: the term stands still."""
-        return self.due_on is not None and self.resumed_on is None and today <= self.due_on
+        return self.waits_for_applicant and self.due_on is not None and self.resumed_on is None and today <= self.due_on
 
 
 def suspended_days(suspension: Suspension, today: date) -> frozenset[date]:
@@ -593,7 +635,9 @@ class _Pass:
         days = suspended_days(s, self.today)
         legal_in_force = self.in_force(self.legal.counted)
         effect: StepEffect = ""
-        if s.due_on is None:
+        if not s.waits_for_applicant:
+            effect = "not_applicant"
+        elif s.due_on is None:
             effect = "no_due_date"
             self.warnings.append("request_without_due_date")
         elif s.requested_on > legal_in_force:
@@ -613,7 +657,8 @@ class _Pass:
                 date_before=before,
                 date_after=self.legal.counted,
                 date_in_force=self.in_force(self.legal.counted),
-                legal_source=self.rules.suspension_source,
+                # Another cause is no Awb 4:15 lid 1 suspension: the article as a whole is named.
+                legal_source="Awb 4:15" if effect == "not_applicant" else self.rules.suspension_source,
                 detail=s.reason,
                 source=s,
                 days=added,

@@ -13,6 +13,12 @@ Who sees which case:
   name no branch -- those concern the whole company, so every branch may see them --
   but not the cases of the company's other branches.
 * Only case types marked public (ZGW indicatieInternOfExtern = extern) are shown.
+* Only cases whose ``confidentiality`` (ZGW vertrouwelijkheidaanduiding) is on the one
+  allow-list for zaken and documents (``PORTAL_ZGW_CONFIDENTIALITY``, by default
+  openbaar, beperkt_openbaar and zaakvertrouwelijk; ``portal.domain.confidentiality``)
+  are shown. The sync does not store a zaak above it; this is the second line of defence,
+  so a secret case is missing from every list, count, message and page (404). Cases the
+  portal keeps itself are zaakvertrouwelijk unless set otherwise.
 
 Everything else follows from the case:
 
@@ -48,6 +54,7 @@ from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
 from portal.clock import today
+from portal.config import get_settings
 from portal.db import among
 from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
 
@@ -60,6 +67,7 @@ __all__ = [
     "level_allows",
     "notices_for",
     "owned_by",
+    "shared_confidentiality",
     "valid_case_number",
     "among_owned",
     "join_notice_cases",
@@ -177,13 +185,22 @@ def notices_for(principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
+def shared_confidentiality() -> ColumnElement[bool]:
+    """SQL condition: the case's vertrouwelijkheidaanduiding is on the allow-list."""
+    return col(Case.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality))
+
+
 def visible_cases(principal: Principal, *, listing: bool = False) -> Any:
     """``select(Case, CaseType)`` limited to the cases this principal may see; ``listing``
     for a query that reads many of them (see ``among_owned``)."""
     return (
         select(Case, CaseType)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-        .where(among_owned(principal) if listing else owned_by(principal), col(CaseType.is_public).is_(True))
+        .where(
+            among_owned(principal) if listing else owned_by(principal),
+            col(CaseType.is_public).is_(True),
+            shared_confidentiality(),
+        )
     )
 
 
@@ -197,6 +214,7 @@ def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnEl
         return false(), false()
     its_case = and_(
         col(CaseType.is_public).is_(True),
+        shared_confidentiality(),
         exists().where(col(Role.case_id) == col(Notice.case_id), party),
     )
     mandated = _mandated(principal)

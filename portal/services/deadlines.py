@@ -18,6 +18,7 @@ from portal.domain.complaints import complaint_rules, is_complaint_source
 from portal.domain.deadlines import DeadlineResult, DeadlineRules, Term, compute_deadline
 from portal.domain.deadlines import Extension as ExtensionPeriod
 from portal.domain.deadlines import Suspension as SuspensionPeriod
+from portal.domain.suspension_cause import suspension_cause
 from portal.i18n import localized, localized_language
 from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
@@ -53,20 +54,29 @@ def rules_for(case_type: CaseType) -> DeadlineRules:
     )
 
 
-def suspension_due_dates(requests: Iterable[DocumentRequest]) -> dict[int, date]:
+def suspension_due_dates(requests: Iterable[DocumentRequest]) -> dict[int, date | None]:
     """The due date of each suspension: the latest due date of the document requests made
     with it (Awb 4:15: "de daarvoor gestelde termijn"). A suspension missing here had no
-    request that set one -- then it does not suspend the term (ECLI:NL:RVS:2016:2527)."""
-    due: dict[int, date] = {}
+    request that set one -- then it does not suspend the term (ECLI:NL:RVS:2016:2527).
+    A suspension with requests that set no date is in the dict with None: the portal asked
+    the applicant for something (``suspension_periods`` words it so), without a date."""
+    due: dict[int, date | None] = {}
     for request in requests:
-        if request.suspension_id is not None and request.due_on is not None:
-            due[request.suspension_id] = max(due.get(request.suspension_id, request.due_on), request.due_on)
+        if request.suspension_id is None:
+            continue
+        known = due.get(request.suspension_id)
+        if request.due_on is None:
+            due.setdefault(request.suspension_id, None)
+        else:
+            due[request.suspension_id] = request.due_on if known is None else max(known, request.due_on)
     return due
 
 
-def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date]) -> list[SuspensionPeriod]:
+def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date | None]) -> list[SuspensionPeriod]:
     """Stored suspensions (already read, in order) as the domain's periods, each with its
-    due date from ``suspension_due_dates`` (required: every caller has to decide)."""
+    due date from ``suspension_due_dates`` (required: every caller has to decide) and its
+    cause: one with a document request, or whose reason says so, waits for the applicant
+    (Awb 4:15 lid 1); any other (an advice, ...) does not (``portal.domain.suspension_cause``)."""
     return [
         SuspensionPeriod(
             row.requested_on,
@@ -74,18 +84,21 @@ def suspension_periods(rows: Iterable[Suspension], due_dates: Mapping[int, date]
             localized(row, "reason"),
             due_on=due_dates.get(row.id) if row.id is not None else None,
             reason_language=localized_language(row, "reason"),
+            waits_for_applicant=suspension_cause(row.reason_nl, has_document_request=row.id in due_dates)
+            == "applicant",
         )
         for row in rows
     ]
 
 
 def requests_with_due_dates(db: Session, case_ids: list[int | None]) -> list[DocumentRequest]:
+    """The document requests made with a suspension (with or without a due date; the
+    name is older than that): ``suspension_due_dates`` reads them."""
     return list(
         db.exec(
             select(DocumentRequest).where(
                 col(DocumentRequest.case_id).in_(case_ids),
                 col(DocumentRequest.suspension_id).is_not(None),
-                col(DocumentRequest.due_on).is_not(None),
             )
         ).all()
     )

@@ -21,7 +21,7 @@ from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import compute_deadline
 from portal.models import Case, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
 from portal.services import paging
-from portal.services.access import among_owned, level_allows, notices_for, visible_cases
+from portal.services.access import among_owned, level_allows, notices_for, shared_confidentiality, visible_cases
 from portal.services.deadlines import (
     extension_periods,
     requests_with_due_dates,
@@ -209,7 +209,7 @@ def tally(db: Session, principal: Principal) -> Tally:
     rows = db.exec(
         select(CaseType, closed, func.count())
         .join(Case, col(Case.case_type_id) == col(CaseType.id))
-        .where(among_owned(principal), col(CaseType.is_public).is_(True))
+        .where(among_owned(principal), col(CaseType.is_public).is_(True), shared_confidentiality())
         .group_by(col(CaseType.id), closed)
     ).all()
     types = {case_type.id: case_type for case_type, _closed, _count in rows}
@@ -242,7 +242,7 @@ def list_cases(
             sa_select(func.count())
             .select_from(Case)
             .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-            .where(among_owned(principal), col(CaseType.is_public).is_(True), *conditions)
+            .where(among_owned(principal), col(CaseType.is_public).is_(True), shared_confidentiality(), *conditions)
         ).scalar_one()
 
     closed = _closed_flag()

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from portal import clock
 from portal.domain.speed import Callback, DecidedCase, SpeedFigures, speed_figures, window_start
 from portal.models import CallbackRequest, Case, CaseType, Extension, Feedback
+from portal.services.access import shared_confidentiality
 from portal.services.deadlines import deadline_for_case
 
 
@@ -45,6 +46,7 @@ def figures_for(
             col(Case.decided_on).is_not(None),
             col(Case.decided_on) >= start,
             col(Case.decided_on) <= today,
+            shared_confidentiality(),  # a secret case adds nothing, not even to a figure
         )
     ).all()
     late_cases = set(db.exec(select(Extension.case_id).where(col(Extension.late).is_(True))).all())
@@ -71,14 +73,18 @@ def figures_for(
         for row in db.exec(
             select(CallbackRequest)
             .join(Case, col(Case.id) == col(CallbackRequest.case_id))
-            .where(col(Case.case_type_id) == case_type.id, col(CallbackRequest.created_at) >= since)
+            .where(
+                col(Case.case_type_id) == case_type.id,
+                col(CallbackRequest.created_at) >= since,
+                shared_confidentiality(),
+            )
         ).all()
     ]
     helped = list(
         db.exec(
             select(Feedback.helped)
             .join(Case, col(Case.id) == col(Feedback.case_id))
-            .where(col(Case.case_type_id) == case_type.id, col(Feedback.created_at) >= since)
+            .where(col(Case.case_type_id) == case_type.id, col(Feedback.created_at) >= since, shared_confidentiality())
         ).all()
     )
     return speed_figures(decided, callbacks, helped, today, now, has_service_norm=case_type.service_norm is not None)

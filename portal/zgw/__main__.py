@@ -3,6 +3,8 @@
 python -m portal.zgw subscribe      register the webhook with the Notificaties API (idempotent)
 python -m portal.zgw worker         handle stored notifications (run one or more; Ctrl+C stops)
 python -m portal.zgw reconcile      refresh known parties and open cases (run e.g. hourly from cron)
+python -m portal.zgw municipality   create the municipality from PORTAL_MUNICIPALITY_* on an empty
+                                    database (the portal also does this when it starts)
 """
 
 from __future__ import annotations
@@ -23,13 +25,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m portal.zgw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("subscribe", "worker", "reconcile"))
+    parser.add_argument("command", choices=("subscribe", "worker", "reconcile", "municipality"))
     parser.add_argument("--once", action="store_true", help="worker: handle what is waiting, then stop")
     args = parser.parse_args(argv)
     settings = get_settings()
     if not settings.zgw_enabled:
         print("PORTAL_ZGW_ZAKEN_URL is not set: the portal is its own case store, nothing to do.", file=sys.stderr)
         return 2
+    if args.command == "municipality":
+        from sqlmodel import Session
+
+        from portal.services.organisation import ensure_organisation
+
+        with Session(make_engine(settings)) as db:
+            organisation = ensure_organisation(db, settings)
+        if organisation is None:
+            print(
+                "No municipality: set PORTAL_MUNICIPALITY_RSIN (9 digits) and PORTAL_MUNICIPALITY_NAME", file=sys.stderr
+            )
+            return 1
+        print(f"Municipality: {organisation.name} (RSIN {organisation.rsin})")
+        return 0
     client = ZgwClient.from_settings(settings)
     try:
         if args.command == "subscribe":

@@ -1,9 +1,29 @@
 """ZGW JSON → a snapshot of one zaak, in our vocabulary. Pure: no I/O, no database.
 
-One-to-one with the ZGW fields (names in the comments). Anything a page relies on that
-is missing or malformed raises ``MappingError`` (stored as "invalid_body" with the field),
-so a broken answer never overwrites a good copy. Documents are filtered by the
-allow-list of ``vertrouwelijkheidaanduiding`` here, before anything is stored.
+One-to-one with the ZGW fields (names in the comments). Every spec-valid answer
+(Zaken API 1.5.1, Catalogi 1.3.1, Documenten 1.5.0, and what Open Zaak adds) maps.
+
+The documented reasons a zaak is refused (``MappingError``, stored as "invalid_body"
+with the field, so a broken answer never overwrites a good copy) are only what a page
+cannot do without: the zaak's url, identificatie (letters, digits, hyphens), a valid
+bronorganisatie (RSIN), startdatum (in the years 1900-2999) and vertrouwelijkheidaanduiding; the zaaktype
+(url, identificatie, omschrijving, doorlooptijd, indicatieInternOfExtern, the booleans
+verlengingMogelijk / opschortingEnAanhoudingMogelijk) and its statustypen (volgnummer,
+omschrijving, unique volgnummers); statussen (url, statustype of the zaaktype,
+datumStatusGezet); a resultaat's resultaattype.omschrijving.
+
+Anything else the mapping cannot use is skipped and named in ``ZaakSnapshot.skipped``
+(the sync logs it), never the whole zaak: a rol with a malformed identifier (the rol is
+left out: a malformed BSN, KVK or vestigingsnummer names nobody we can recognise, and
+dropping only a branch number would widen who sees the zaak), an unusable contact detail,
+a verlenging whose duur is not a duration, a document with a malformed field.
+
+Durations with a time part (``P1DT12H``) count in whole days, rounded up
+(``Term.parse_zgw_duration``). An empty or missing verlenging.reden is allowed (Zaken API
+1.5.1 requires only duur; Open Zaak accepts an empty reden).
+
+Documents are filtered by the confidentiality allow-list here, before anything is
+stored; the zaak's own level is checked by the sync first (``confidentiality_of``).
 """
 
 from __future__ import annotations
@@ -13,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from portal.domain.confidentiality import LEVELS
 from portal.domain.deadlines import Term
 from portal.domain.identifiers import (
     InvalidIdentifier,
@@ -21,6 +42,7 @@ from portal.domain.identifiers import (
     validate_rsin,
     validate_vestigingsnummer,
 )
+from portal.services.changes.extend_decision_date import MAX_DAYS, MAX_MONTHS
 
 ROLE_TYPES = frozenset(
     {
@@ -34,16 +56,7 @@ ROLE_TYPES = frozenset(
         "zaakcoordinator",
     }
 )
-CONFIDENTIALITY = (
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-)
+CONFIDENTIALITY = LEVELS
 # Words in a resultaattype's omschrijving → our result codes. First match wins; a result
 # type none of these match is "completed" (handled, no yes/no decision).
 RESULT_WORDS: tuple[tuple[str, str], ...] = (
@@ -108,8 +121,8 @@ class StatusSnapshot:
 class RoleSnapshot:
     role_type: str  # omschrijvingGeneriek
     bsn: str | None = None  # natuurlijk_persoon inpBsn
-    kvk: str | None = None  # vestiging kvkNummer
-    branch_number: str | None = None  # vestiging vestigingsNummer
+    kvk: str | None = None  # vestiging / niet_natuurlijk_persoon kvkNummer
+    branch_number: str | None = None  # vestiging / niet_natuurlijk_persoon vestigingsNummer
     employee_login: str | None = None  # medewerker identificatie
     display_name: str = ""
     email: str = ""  # contactpersoonRol
@@ -161,6 +174,7 @@ class ZaakSnapshot:
     result_text: str
     documents: tuple[DocumentSnapshot, ...]
     hidden_documents: int = 0  # left out by the confidentiality allow-list
+    skipped: tuple[str, ...] = ()  # fields that could not be used (logged by the sync)
 
     @property
     def current_status(self) -> StatusSnapshot | None:
@@ -207,7 +221,10 @@ def _datetime(data: dict[str, Any], key: str, field: str) -> datetime:
     except (TypeError, ValueError) as error:
         raise MappingError(field, "not a date-time") from error
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as error:  # e.g. 0001-01-01T00:00:00+01:00
+            raise MappingError(field, "not a date-time we can use") from error
     return moment
 
 
@@ -218,9 +235,10 @@ def _duration(data: dict[str, Any], key: str, field: str, *, required: bool = Fa
             raise MappingError(field)
         return None
     try:
-        return Term.parse_iso8601(value).to_iso8601()
+        # A time part counts as whole days, rounded up ("P1DT12H" is 2 days).
+        return Term.parse_zgw_duration(value).to_iso8601()
     except ValueError as error:
-        raise MappingError(field, "not a duration in days, weeks or months") from error
+        raise MappingError(field, "not a duration") from error
 
 
 def _bool(data: dict[str, Any], key: str, field: str, default: bool | None = None) -> bool:
@@ -278,29 +296,53 @@ def _identifier(validate, value: Any, field: str) -> str | None:
         raise MappingError(field, "not a valid number") from error
 
 
-def map_role(data: dict[str, Any]) -> RoleSnapshot | None:
-    """A rol, or None for one we do not show (an unknown generic role, an organisational unit)."""
+def _optional_text(data: dict[str, Any], key: str, field: str, max_length: int, skipped: list[str]) -> str:
+    try:
+        return _str(data, key, field, required=False, max_length=max_length)
+    except MappingError:
+        skipped.append(field)
+        return ""
+
+
+def map_role(data: dict[str, Any], skipped: list[str] | None = None) -> RoleSnapshot | None:
+    """A rol, or None for one we do not show (an unknown generic role, an organisational
+    unit) or cannot use (a malformed identifier: named in ``skipped``)."""
+    skipped = [] if skipped is None else skipped
     role_type = data.get("omschrijvingGeneriek")
+    role_type = role_type.lower() if isinstance(role_type, str) else role_type
     if role_type not in ROLE_TYPES:
         return None
     kind = data.get("betrokkeneType")
     ident = data.get("betrokkeneIdentificatie") or {}
     if not isinstance(ident, dict):
-        raise MappingError("rol.betrokkeneIdentificatie")
+        skipped.append("rol.betrokkeneIdentificatie")
+        return None
     contact = data.get("contactpersoonRol") or {}
     if not isinstance(contact, dict):
-        raise MappingError("rol.contactpersoonRol")
+        skipped.append("rol.contactpersoonRol")
+        contact = {}
     common = {
         "role_type": role_type,
-        "email": _str(contact, "emailadres", "rol.contactpersoonRol.emailadres", required=False, max_length=254),
-        "phone": _str(contact, "telefoonnummer", "rol.contactpersoonRol.telefoonnummer", required=False, max_length=20),
-        "function": _str(contact, "functie", "rol.contactpersoonRol.functie", required=False, max_length=200),
+        "email": _optional_text(contact, "emailadres", "rol.contactpersoonRol.emailadres", 254, skipped),
+        "phone": _optional_text(contact, "telefoonnummer", "rol.contactpersoonRol.telefoonnummer", 20, skipped),
+        "function": _optional_text(contact, "functie", "rol.contactpersoonRol.functie", 200, skipped),
     }
-    contact_name = _str(contact, "naam", "rol.contactpersoonRol.naam", required=False, max_length=200)
+    contact_name = _optional_text(contact, "naam", "rol.contactpersoonRol.naam", 200, skipped)
     mandate = data.get("indicatieMachtiging") or ""
     if mandate not in MANDATE_INDICATIONS:
-        raise MappingError("rol.indicatieMachtiging", "not gemachtigde, machtiginggever or empty")
+        skipped.append("rol.indicatieMachtiging")  # not gemachtigde, machtiginggever or empty
+        mandate = ""
     common["mandate"] = mandate
+    try:
+        return _role_of_kind(kind, ident, contact_name, common)
+    except MappingError as error:
+        # A malformed identifier names nobody we can recognise: the rol is left out (logged),
+        # never the whole zaak -- it is usually someone else's rol.
+        skipped.append(error.field)
+        return None
+
+
+def _role_of_kind(kind: Any, ident: dict[str, Any], contact_name: str, common: dict[str, Any]) -> RoleSnapshot | None:
     if kind == "natuurlijk_persoon":
         bsn = _identifier(validate_bsn, ident.get("inpBsn"), "rol.inpBsn")
         if bsn is None:
@@ -318,6 +360,17 @@ def map_role(data: dict[str, Any]) -> RoleSnapshot | None:
             return None
         names = ident.get("handelsnaam")
         name = names[0] if isinstance(names, list) and names and isinstance(names[0], str) else contact_name
+        return RoleSnapshot(kvk=kvk, branch_number=branch, display_name=name[:200], **common)
+    if kind == "niet_natuurlijk_persoon":
+        # Zaken API 1.5.1 has innNnpId (RSIN), annIdentificatie, statutaireNaam; current Open
+        # Zaak adds kvkNummer and vestigingsNummer. eHerkenning signs in with the KVK number,
+        # so only a rol with a kvkNummer names a business the portal can show the zaak to.
+        kvk = _identifier(validate_kvk, ident.get("kvkNummer"), "rol.kvkNummer")
+        branch = _identifier(validate_vestigingsnummer, ident.get("vestigingsNummer"), "rol.vestigingsNummer")
+        if kvk is None:
+            return None
+        name = ident.get("statutaireNaam")
+        name = name if isinstance(name, str) and name else contact_name
         return RoleSnapshot(kvk=kvk, branch_number=branch, display_name=name[:200], **common)
     if kind == "medewerker":
         login = ident.get("identificatie")
@@ -393,16 +446,13 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         if status.status_type_url not in step_urls:
             raise MappingError("status.statustype", "not a step of the zaaktype")
         statuses.append(status)
-    roles = tuple(role for role in (map_role(item) for item in graph.get("rollen") or []) if role is not None)
-    verlenging = zaak.get("verlenging")
-    extension = None
-    if isinstance(verlenging, dict) and verlenging.get("duur"):
-        extension = ExtensionSnapshot(
-            reason=_str(verlenging, "reden", "zaak.verlenging.reden", max_length=1000),
-            duration=_duration(verlenging, "duur", "zaak.verlenging.duur", required=True) or "",
-        )
-    elif verlenging not in (None, {}) and not isinstance(verlenging, dict):
-        raise MappingError("zaak.verlenging")
+    skipped: list[str] = []
+    roles = tuple(
+        role
+        for role in (map_role(item, skipped) for item in graph.get("rollen") or [] if isinstance(item, dict))
+        if role is not None
+    )
+    extension = _extension(zaak.get("verlenging"), skipped)
     opschorting = zaak.get("opschorting") or {}
     if not isinstance(opschorting, dict):
         raise MappingError("zaak.opschorting")
@@ -413,14 +463,16 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         result_text = _str(graph["resultaat"], "toelichting", "resultaat.toelichting", required=False, max_length=2000)
     documents, hidden = [], 0
     for item in graph.get("documenten") or []:
-        document = map_document(item.get("document") or {})
+        try:
+            document = map_document(item.get("document") or {})
+        except MappingError as error:
+            skipped.append(error.field)
+            continue
         if document.confidentiality in allowed_confidentiality:
             documents.append(document)
         else:
             hidden += 1
-    level = zaak.get("vertrouwelijkheidaanduiding") or "zaakvertrouwelijk"
-    if level not in CONFIDENTIALITY:
-        raise MappingError("zaak.vertrouwelijkheidaanduiding")
+    level = confidentiality_of(graph)
     try:
         rsin = validate_rsin(_str(zaak, "bronorganisatie", "zaak.bronorganisatie"))
     except InvalidIdentifier as error:
@@ -433,7 +485,7 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         number=number,
         rsin=rsin,
         title=_str(zaak, "omschrijving", "zaak.omschrijving", required=False, max_length=300) or case_type.name,
-        received_on=_date(zaak, "startdatum", "zaak.startdatum", required=True),  # type: ignore[arg-type]
+        received_on=_received_on(zaak),
         planned_end_on=_date(zaak, "einddatumGepland", "zaak.einddatumGepland"),
         remote_deadline_on=_date(zaak, "uiterlijkeEinddatumAfdoening", "zaak.uiterlijkeEinddatumAfdoening"),
         closed_on=_date(zaak, "einddatum", "zaak.einddatum"),
@@ -448,4 +500,46 @@ def map_zaak(graph: dict[str, Any], allowed_confidentiality: frozenset[str]) -> 
         result_text=result_text or "",
         documents=tuple(documents),
         hidden_documents=hidden,
+        skipped=tuple(skipped),
     )
+
+
+# A startdatum the deadline engine can count from (a legal term, extensions and suspensions
+# added to it must stay within the calendar): refused outside these years, as malformed.
+STARTDATUM_YEARS = range(1900, 3000)
+
+
+def _received_on(zaak: dict[str, Any]) -> date:
+    received = _date(zaak, "startdatum", "zaak.startdatum", required=True)
+    if received is None or received.year not in STARTDATUM_YEARS:
+        raise MappingError("zaak.startdatum", "outside the years 1900-2999")
+    return received
+
+
+def confidentiality_of(graph: dict[str, Any]) -> str:
+    """The zaak's vertrouwelijkheidaanduiding (the API always returns one; an unknown
+    value is refused, so it can never slip past the allow-list)."""
+    zaak = graph.get("zaak")
+    level = zaak.get("vertrouwelijkheidaanduiding") if isinstance(zaak, dict) else None
+    if level not in CONFIDENTIALITY:
+        raise MappingError("zaak.vertrouwelijkheidaanduiding")
+    return str(level)
+
+
+def _extension(verlenging: Any, skipped: list[str]) -> ExtensionSnapshot | None:
+    """ZGW verlenging {reden, duur}. Only duur is required (Zaken API 1.5.1); an empty or
+    missing reden is kept as "" (the portal says "No reason given."). A duur that is not a
+    duration, or of zero days, is skipped: no extension."""
+    if not isinstance(verlenging, dict) or not verlenging.get("duur"):
+        return None
+    try:
+        duration = _duration(verlenging, "duur", "zaak.verlenging.duur", required=True) or ""
+        term = Term.parse_iso8601(duration)
+    except (MappingError, ValueError):
+        skipped.append("zaak.verlenging.duur")
+        return None
+    if term.months == 0 and term.days == 0 or term.months > MAX_MONTHS or term.days > MAX_DAYS:
+        skipped.append("zaak.verlenging.duur")
+        return None
+    reason = verlenging.get("reden")
+    return ExtensionSnapshot(reason=reason.strip()[:1000] if isinstance(reason, str) else "", duration=duration)

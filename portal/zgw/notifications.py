@@ -29,7 +29,7 @@ from portal.models import Case, Document, ZgwNotification
 from portal.zgw import urls
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import zaken_for_document
-from portal.zgw.sync import record_failure, sync_zaak
+from portal.zgw.sync import REMOVED, record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
@@ -192,10 +192,10 @@ def handle(db: Session, client: ZgwClient, row: ZgwNotification, allowed: frozen
     for zaak_url in _zaak_urls(db, client, row):
         if row.resource == "zaak" and row.action == "destroy":
             # Deleted in the case system: keep our copy (never silently missing), marked.
-            record_failure(db, zaak_url, "removed")
+            record_failure(db, zaak_url, REMOVED)
             continue
         outcome = sync_zaak(db, client, zaak_url, allowed, today, cache)
-        if isinstance(outcome, str):
+        if isinstance(outcome, str) and outcome != REMOVED:  # gone (404): handled, not retried
             failures.append(outcome)
     return ",".join(sorted(set(failures)))
 

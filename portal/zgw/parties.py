@@ -22,7 +22,7 @@ from portal.clock import utcnow
 from portal.models import Case, Role, ZgwPartySync
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import fetch_graphs, find_zaak_urls
-from portal.zgw.sync import record_failure, sync_zaak
+from portal.zgw.sync import REMOVED, record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
@@ -126,7 +126,7 @@ def refresh_party(
         cache: dict[str, Any] = {}
         for url, graph in fetch_graphs(client, sorted(urls), cache):
             outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph)
-            if isinstance(outcome, str):
+            if isinstance(outcome, str) and outcome != REMOVED:  # a removed zaak is not a failure
                 failures.append(outcome)
             if utcnow() - renewed_at >= heartbeat:
                 _renew_lease(db, key)
@@ -157,7 +157,8 @@ def reconcile(engine: Engine, client: ZgwClient, allowed: frozenset[str], today:
     cache: dict[str, Any] = {}
     with Session(engine, expire_on_commit=False) as db:
         for url, graph in fetch_graphs(client, open_cases, cache):
-            failed += isinstance(sync_zaak(db, client, url, allowed, today, cache, prefetched=graph), str)
+            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph)
+            failed += isinstance(outcome, str) and outcome != REMOVED
     return {"parties": len(parties), "cases": len(open_cases), "failed": failed}
 
 

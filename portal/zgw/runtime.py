@@ -12,10 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from portal.auth.principal import Principal
 from portal.config import Settings
+from portal.services.organisation import ensure_organisation
 from portal.zgw.client import ZgwClient
 from portal.zgw.notifications import pending_count, process_pending
 from portal.zgw.parties import claim_refresh, party_key, refresh_party
@@ -88,4 +90,18 @@ class ZgwRuntime:
 
 
 def create_runtime(settings: Settings, engine: Engine) -> ZgwRuntime | None:
-    return ZgwRuntime(settings, engine) if settings.zgw_enabled else None
+    if not settings.zgw_enabled:
+        return None
+    prepare_database(settings, engine)
+    return ZgwRuntime(settings, engine)
+
+
+def prepare_database(settings: Settings, engine: Engine) -> None:
+    """First start in mirror mode: the municipality comes from the settings (a freshly
+    migrated database has none, and every zaak needs one). A database that is not
+    migrated yet is left alone (logged); the next start tries again."""
+    try:
+        with Session(engine) as db:
+            ensure_organisation(db, settings)
+    except SQLAlchemyError as error:
+        log.warning("Could not check the municipality in the database: %s", error)

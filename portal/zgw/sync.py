@@ -7,6 +7,17 @@ made in the staff console (``portal.services.changes``: ``record_status``,
 version lock, the audit row and the resident notice with its outbox rows, all in the
 transaction that applies the zaak.
 
+Confidentiality: a zaak whose ``vertrouwelijkheidaanduiding`` is not on the allow-list
+(``PORTAL_ZGW_CONFIDENTIALITY``, ``portal.domain.confidentiality``) is not stored. When a
+zaak we mirror becomes secret, ``withhold`` keeps only the bare case row (its number is
+referenced by the audit trail) marked with the new level, and removes what the resident
+could see or receive: its rollen (so it names nobody), the documents fetched from the case
+system, its messages and their unsent e-mails, SMS and letters. ``portal.services.access``
+hides a case not on the list from every page as well (defence in depth).
+
+A zaak the case system answers 404 for (destroyed) keeps its copy, marked "removed": the
+pages say the municipality removed it, not "we try again later".
+
 The legal decision date is not copied: it is recomputed by the deadline engine
 (``portal.services.deadlines.refresh_legal_deadline``) from what the case system says.
 A difference with the case system's ``uiterlijkeEinddatumAfdoening`` is logged and
@@ -28,6 +39,7 @@ from portal.clock import utcnow
 from portal.models import (
     Case,
     CaseType,
+    Delivery,
     Document,
     Employee,
     Extension,
@@ -39,14 +51,18 @@ from portal.models import (
     Suspension,
 )
 from portal.services.changes.base import CASE_SYSTEM, ChangeRefused, lock_case
-from portal.services.changes.extend_decision_date import record_extension
+from portal.services.changes.extend_decision_date import no_reason_given, record_extension
 from portal.services.changes.set_status import record_status
 from portal.services.deadlines import refresh_legal_deadline
 from portal.zgw.client import ZgwClient, ZgwError
 from portal.zgw.fetch import fetch_zaak_graph
-from portal.zgw.mapping import MappingError, StatusSnapshot, ZaakSnapshot, map_zaak
+from portal.zgw.mapping import MappingError, StatusSnapshot, ZaakSnapshot, confidentiality_of, map_zaak
 
 log = logging.getLogger("portal.zgw")
+
+# The reason a zaak the case system no longer has (404, or a "destroy" notification) is
+# marked with: shown as removed by the municipality, not as a failed refresh.
+REMOVED = "removed"
 
 # On the first import of a zaak, only a status set this recently is announced: connecting
 # a municipality must not send every resident a message about steps of months ago.
@@ -63,8 +79,9 @@ class SyncConflict(Exception):
 
 @dataclass
 class SyncOutcome:
-    case_id: int
+    case_id: int | None  # None: a zaak above the confidentiality allow-list we never stored
     created: bool = False
+    hidden: bool = False  # not on the allow-list: not stored, or withheld (``withhold``)
     new_statuses: list[str] = field(default_factory=list)
     extension_changed: bool = False
     notices: int = 0
@@ -89,6 +106,8 @@ def _organisation(db: Session, rsin: str) -> Organisation:
     # shared-service organisation) is shown under it.
     found = found or db.exec(select(Organisation).order_by(Organisation.id)).first()
     if found is None:
+        # Not configured: the app creates the row from PORTAL_MUNICIPALITY_* at start-up
+        # (portal.services.organisation.ensure_organisation).
         raise SyncConflict("no_organisation")
     return found
 
@@ -231,11 +250,9 @@ def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot) -> tuple
         ).all()
     )
     latest = rows[-1] if rows else None
-    if (
-        latest is not None
-        and latest.duration == snapshot.extension.duration
-        and latest.reason_nl == snapshot.extension.reason
-    ):
+    # An empty reden is stored as "No reason given." (record_extension): the same again.
+    reason = snapshot.extension.reason or no_reason_given()[0]
+    if latest is not None and latest.duration == snapshot.extension.duration and latest.reason_nl == reason:
         return False, None
     return True, latest
 
@@ -382,6 +399,30 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     return outcome
 
 
+def withhold(db: Session, zaak_url: str, level: str) -> SyncOutcome:
+    """A zaak above the confidentiality allow-list: store nothing of it; a copy we have
+    keeps only its bare row, marked with the level, and loses everything a resident could
+    see or receive (see the module docstring). Adds to the session; the caller commits."""
+    case = db.exec(select(Case).where(Case.zgw_url == zaak_url)).first()
+    if case is None:
+        log.info("Zaak %s is %s: not stored", zaak_url, level)
+        return SyncOutcome(None, hidden=True)
+    case.confidentiality = level
+    case.zgw_synced_at = utcnow()
+    case.zgw_sync_error = ""
+    case.zgw_sync_failed_at = None
+    db.add(case)
+    db.exec(delete(Role).where(Role.case_id == case.id))
+    db.exec(delete(Document).where(Document.case_id == case.id, Document.zgw_upload_state == ""))
+    notice_ids = select(Notice.id).where(Notice.case_id == case.id)
+    db.exec(delete(Delivery).where(Delivery.notice_id.in_(notice_ids), Delivery.status != "sent"))
+    db.exec(update(Delivery).where(Delivery.notice_id.in_(notice_ids)).values(notice_id=None))
+    db.exec(delete(Notice).where(Notice.case_id == case.id))
+    db.flush()
+    log.warning("Case %s is %s in the case system: withheld from the portal", case.number, level)
+    return SyncOutcome(case.id, hidden=True)
+
+
 def _notice_count(db: Session, case: Case) -> int:
     return int(db.exec(select(func.count()).select_from(Notice).where(Notice.case_id == case.id)).one())
 
@@ -395,6 +436,20 @@ def record_failure(db: Session, zaak_url: str, reason: str) -> None:
         update(Case).where(Case.zgw_url == zaak_url).values(zgw_sync_error=reason[:40], zgw_sync_failed_at=utcnow())
     )
     db.commit()
+
+
+def store_graph(db: Session, graph: dict[str, Any], zaak_url: str, allowed: frozenset[str], today: date) -> SyncOutcome:
+    """Map and apply a fetched graph (``fetch_zaak_graph``); the caller commits. A zaak
+    above the confidentiality allow-list is withheld before it is even mapped."""
+    level = confidentiality_of(graph)
+    if level not in allowed:
+        return withhold(db, zaak_url, level)
+    snapshot = map_zaak(graph, allowed)
+    if snapshot.url != zaak_url:
+        raise MappingError("zaak.url", "differs from the address we asked")
+    for field_name in snapshot.skipped:
+        log.warning("Zaak %s: %s skipped (cannot be used)", zaak_url, field_name)
+    return apply_snapshot(db, snapshot, today)
 
 
 def sync_zaak(
@@ -413,10 +468,7 @@ def sync_zaak(
         if isinstance(prefetched, ZgwError):
             raise prefetched
         graph = fetch_zaak_graph(client, zaak_url, cache) if prefetched is None else prefetched
-        snapshot = map_zaak(graph, allowed)
-        if snapshot.url != zaak_url:
-            raise MappingError("zaak.url", "differs from the address we asked")
-        outcome = apply_snapshot(db, snapshot, today)
+        outcome = store_graph(db, graph, zaak_url, allowed, today)
         db.commit()
         return outcome
     except ChangeRefused as refused:
@@ -430,6 +482,9 @@ def sync_zaak(
     except (ZgwError, MappingError, SyncConflict) as error:
         db.rollback()
         reason = error.reason
+        if isinstance(error, ZgwError) and reason == "not_found" and error.url == zaak_url:
+            # The zaak itself is gone (destroyed in the case system): shown as removed.
+            reason = REMOVED
         log.warning("Refreshing %s failed: %s", zaak_url, error)
         record_failure(db, zaak_url, reason)
         return reason

@@ -239,8 +239,10 @@ def test_one_day_of_suspension_is_one_day_not_one_days(fatima, db, monkeypatch):
     assert suspension.resumed_on is None
     # Awb 4:15(1): two days after the request, one day (the day after the request) stood still.
     monkeypatch.setattr(clock, "today", lambda: suspension.requested_on + timedelta(days=2))
-    assert "Tot nu toe staat de termijn 1 dag stil (Awb 4:15)." in page_text(fatima, "ZAAK-2026-0000201")
-    assert "So far the time limit has stood still for 1 day (Awb 4:15)." in page_text(fatima, "ZAAK-2026-0000201", "en")
+    assert "Tot nu toe staat de termijn 1 dag stil (Awb 4:15 lid 1)." in page_text(fatima, "ZAAK-2026-0000201")
+    assert "So far the time limit has stood still for 1 day (Awb 4:15 lid 1)." in page_text(
+        fatima, "ZAAK-2026-0000201", "en"
+    )
     monkeypatch.setattr(clock, "today", lambda: suspension.requested_on + timedelta(days=3))
     assert "Tot nu toe staat de termijn 2 dagen stil" in page_text(fatima, "ZAAK-2026-0000201")
 

@@ -505,7 +505,7 @@ def test_suspension_steps():
         9,
         "missing documents",
         s,
-        "Awb 4:15",
+        "Awb 4:15 lid 1",
         "",
     )
 
@@ -830,7 +830,7 @@ def test_suspension_then_extension_full_explanation():
     assert rows == [
         ("received", None, D(2026, 1, 5), D(2026, 1, 5), ""),
         ("legal_term", D(2026, 1, 5), D(2026, 3, 2), D(2026, 3, 2), "Omgevingswet 16.64"),
-        ("suspension", D(2026, 3, 2), D(2026, 3, 13), D(2026, 3, 13), "Awb 4:15"),
+        ("suspension", D(2026, 3, 2), D(2026, 3, 13), D(2026, 3, 13), "Awb 4:15 lid 1"),
         ("extension", D(2026, 3, 13), D(2026, 4, 24), D(2026, 4, 24), "Omgevingswet 16.64"),
     ]
     assert result.deadline == D(2026, 4, 24)

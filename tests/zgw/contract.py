@@ -20,8 +20,12 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from portal.config import PROJECT_ROOT
 
-# shared/ beside the clone; PORTAL_SHARED_DIR points elsewhere (e.g. from a git worktree).
-SPEC_DIR = Path(os.environ.get("PORTAL_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "specs" / "zgw"
+# shared/ beside the clone; PORTAL_ZGW_SPEC_DIR (or PORTAL_SHARED_DIR) for a checkout
+# elsewhere (a git worktree).
+SPEC_DIR = Path(
+    os.environ.get("PORTAL_ZGW_SPEC_DIR")
+    or Path(os.environ.get("PORTAL_SHARED_DIR") or PROJECT_ROOT.parent / "shared") / "specs" / "zgw"
+)
 SPEC_FILES = {
     "zaken": "zaken-api-1.5.1.yaml",
     "catalogi": "catalogi-api-1.3.1.yaml",

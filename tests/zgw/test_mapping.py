@@ -107,7 +107,6 @@ def _break(path: str, value):
         ("zaak.startdatum", "yesterday", "zaak.startdatum"),
         ("zaak.bronorganisatie", "123456789", "zaak.bronorganisatie"),
         ("zaak.vertrouwelijkheidaanduiding", "topgeheim", "zaak.vertrouwelijkheidaanduiding"),
-        ("zaak.verlenging", {"reden": "x", "duur": "PT5H"}, "zaak.verlenging.duur"),
         ("zaak.opschorting", "ja", "zaak.opschorting"),
         ("zaak.zaaktype", "http://zgw.test/catalogi/api/v1/zaaktypen/other", "zaak.zaaktype"),
         ("zaaktype.doorlooptijd", "acht weken", "zaaktype.doorlooptijd"),
@@ -116,7 +115,6 @@ def _break(path: str, value):
         ("statustypen.0.volgnummer", "1", "statustype.volgnummer"),
         ("statussen.0.datumStatusGezet", "gisteren", "status.datumStatusGezet"),
         ("statussen.0.statustype", "http://zgw.test/catalogi/api/v1/statustypen/unknown", "status.statustype"),
-        ("rollen.0.betrokkeneIdentificatie", {"inpBsn": "123456789"}, "rol.inpBsn"),
     ],
 )
 def test_malformed_answers_are_refused_with_the_field(path, value, field):
@@ -205,3 +203,66 @@ def test_a_status_time_with_an_offset_becomes_naive_utc():
     graph = graph_of("ZAAK-2026-0000102")
     graph["statussen"][0]["datumStatusGezet"] = "2026-03-01T10:00:00+01:00"
     assert map_zaak(graph, ALLOWED).statuses[0].set_at == datetime(2026, 3, 1, 9, 0)
+
+
+def test_a_field_the_mapping_cannot_use_is_skipped_never_the_whole_zaak():
+    """Issue 18: a malformed identifier on a rol, an unusable verlenging duur or a broken
+    document is named in ``skipped`` (the sync logs it); the zaak maps."""
+    graph = _break("rollen.0.betrokkeneIdentificatie", {"inpBsn": "123456789"})
+    graph["zaak"]["verlenging"] = {"reden": "x", "duur": "een week"}
+    graph["rollen"].append(
+        {
+            "omschrijvingGeneriek": "belanghebbende",
+            "betrokkeneType": "vestiging",
+            "betrokkeneIdentificatie": {"vestigingsNummer": "123456", "handelsnaam": [], "kvkNummer": "12345678"},
+        }
+    )
+    snapshot = map_zaak(graph, ALLOWED)
+    assert {"rol.inpBsn", "zaak.verlenging.duur", "rol.vestigingsNummer"} <= set(snapshot.skipped)
+    assert snapshot.extension is None
+    assert all(role.bsn != "123456789" and role.kvk != "12345678" for role in snapshot.roles)
+
+
+@pytest.mark.parametrize(
+    ("verlenging", "expected"),
+    [
+        ({"duur": "P5D"}, ("", "P5D")),
+        ({"reden": "", "duur": "P5D"}, ("", "P5D")),
+        ({"reden": "x", "duur": "P1DT12H"}, ("x", "P2D")),
+        ({"reden": "x", "duur": "PT5H"}, ("x", "P1D")),
+        ({"reden": "x", "duur": "P1MT1S"}, ("x", "P1M1D")),
+    ],
+)
+def test_verlengingen_need_only_a_duur_and_a_time_part_counts_as_whole_days(verlenging, expected):
+    graph = graph_of("ZAAK-2026-0000102")
+    graph["zaak"]["verlenging"] = verlenging
+    extension = map_zaak(graph, ALLOWED).extension
+    assert (extension.reason, extension.duration) == expected
+
+
+def test_a_niet_natuurlijk_persoon_with_a_kvk_number_is_a_business_party():
+    role = map_role(
+        {
+            "omschrijvingGeneriek": "initiator",
+            "betrokkeneType": "niet_natuurlijk_persoon",
+            "betrokkeneIdentificatie": {
+                "innNnpId": "001234560",
+                "annIdentificatie": "",
+                "kvkNummer": "87654321",
+                "vestigingsNummer": "",
+                "statutaireNaam": "Groen en Zonen B.V.",
+            },
+        }
+    )
+    assert (role.kvk, role.branch_number, role.display_name) == ("87654321", None, "Groen en Zonen B.V.")
+    # without a KVK number (only RSIN / ANN) nobody can sign in as it: not shown
+    assert (
+        map_role(
+            {
+                "omschrijvingGeneriek": "initiator",
+                "betrokkeneType": "niet_natuurlijk_persoon",
+                "betrokkeneIdentificatie": {"innNnpId": "001234560"},
+            }
+        )
+        is None
+    )

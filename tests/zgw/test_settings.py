@@ -12,12 +12,18 @@ def test_without_zgw_settings_the_portal_is_its_own_case_store(app):
     assert app.state.zgw is None
 
 
-def test_the_document_allow_list_never_includes_intern_or_higher():
-    assert Settings(env="test").zgw_allowed_confidentiality == {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"}
-    assert Settings(env="test", zgw_document_confidentiality="openbaar").zgw_allowed_confidentiality == {"openbaar"}
-    for refused in ("intern", "openbaar,vertrouwelijk", "geheim"):
+def test_one_allow_list_for_zaken_and_documents_up_to_zaakvertrouwelijk():
+    default = {"openbaar", "beperkt_openbaar", "zaakvertrouwelijk"}  # intern is for staff (RGBZ)
+    assert Settings(env="test").zgw_allowed_confidentiality == default
+    assert Settings(env="test", zgw_confidentiality="openbaar").zgw_allowed_confidentiality == {"openbaar"}
+    wider = Settings(env="test", zgw_confidentiality="openbaar,beperkt_openbaar,intern,zaakvertrouwelijk")
+    assert wider.zgw_allowed_confidentiality == default | {"intern"}  # below zaakvertrouwelijk: may be added
+    for refused in ("openbaar,vertrouwelijk", "geheim", "zeer_geheim", "confidentieel", "topgeheim", " , "):
         with pytest.raises(ConfigurationError):
-            _ = Settings(env="test", zgw_document_confidentiality=refused).zgw_allowed_confidentiality
+            _ = Settings(env="test", zgw_confidentiality=refused).zgw_allowed_confidentiality
+    # the old, documents-only setting is refused with a pointer to the new one
+    with pytest.raises(ConfigurationError, match="PORTAL_ZGW_CONFIDENTIALITY"):
+        _ = Settings(env="test", zgw_document_confidentiality="openbaar").zgw_allowed_confidentiality
 
 
 def test_production_mirror_mode_needs_secrets_and_the_webhook_header():
@@ -51,3 +57,10 @@ def test_the_callback_url_defaults_to_the_public_address():
         Settings(env="test", base_url="https://mijnzaken.example/").effective_zgw_callback_url
         == "https://mijnzaken.example/api/zgw/notificaties"
     )
+
+
+def test_a_wrong_confidentiality_list_stops_the_start_also_without_a_case_system(tmp_path):
+    from portal.app import create_app
+
+    with pytest.raises(ConfigurationError, match="PORTAL_ZGW_CONFIDENTIALITY"):
+        create_app(Settings(env="test", var_dir=tmp_path, zgw_confidentiality="openbaar,geheim"))

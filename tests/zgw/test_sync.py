@@ -147,7 +147,7 @@ def test_a_failed_refresh_keeps_the_copy_and_says_why(fake, zgw_client, mirror_d
         ("invalid_json", "invalid_json"),
         ("schema_invalid", "invalid_body"),
         ("redirect", "redirect"),
-        ("404", "not_found"),
+        ("404", "removed"),  # the zaak itself is gone: destroyed in the case system
     ):
         fake.faults.append(Fault("/zaken/api/v1/zaken/", kind, times=5))
         assert sync_zaak(mirror_db, zgw_client, url, ALLOWED, TODAY) == reason

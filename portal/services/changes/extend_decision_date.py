@@ -52,6 +52,12 @@ class ExtensionPlan:
     late: bool
 
 
+def no_reason_given() -> tuple[str, str]:
+    """The reason (Dutch, English) of a case-system extension without one: Zaken API 1.5.1
+    requires only verlenging.duur, and Open Zaak accepts an empty reden."""
+    return both_languages(lambda: _("No reason given."))
+
+
 def parse_duration(raw: str | None) -> Term:
     try:
         term = Term.parse_iso8601(raw or "")
@@ -186,7 +192,7 @@ def record_extension(
     reason_nl, reason_en = (reason_nl or "").strip(), (reason_en or "").strip()
     if actor.is_case_system:
         if not reason_nl:
-            reason_nl, reason_en = both_languages(lambda: _("Extended in the case system."))
+            reason_nl, reason_en = no_reason_given()
         reason_nl, reason_en = reason_nl[:MAX_REASON], reason_en[:MAX_REASON]
         confirm_late = True
     plan = plan_extension(db, case, case_type, duration, reason_nl, confirm_late, announced_on)
