@@ -495,11 +495,11 @@ STATES: list[State] = [
     *case_states(
         "resident-d",
         {
-            "601": "complaint just received, nobody handles it yet",
-            "602": "complaint: hearing planned",
-            "603": "complaint postponed once (Awb 9:11)",
-            "604": "complaint answered, with the ombudsman",
-            "605": "complaint not handled (Awb 9:8)",
+            "701": "complaint just received, nobody handles it yet",
+            "702": "complaint: hearing planned",
+            "703": "complaint postponed once (Awb 9:11)",
+            "704": "complaint answered, with the ombudsman",
+            "705": "complaint not handled (Awb 9:8)",
         },
     ),
     State("case-list-d", "resident-d", "/mijn-zaken", "My cases: only complaints"),

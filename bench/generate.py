@@ -444,6 +444,7 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                 "display_name": "",
                 "email": "",
                 "phone": "",
+                "mandate": "",  # ZGW indicatieMachtiging: none
             },
         )
         if handler:
@@ -460,6 +461,7 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                     "display_name": handler.name,
                     "email": handler.email,
                     "phone": handler.direct_phone if handler.show_direct_contact else "",
+                    "mandate": "",
                 },
             )
 

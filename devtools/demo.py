@@ -121,7 +121,7 @@ ADVICE_REASON_EN = (
 # figures and the chart (domain.speed.MIN_CASES), so the demo and the accessibility crawl
 # show the chart (issue 21, item 6).
 PAST_RESIDENTS: Final[dict[str, dict[str, str]]] = {
-    f"P{n}": {"bsn": bsn, "name": name, "email": "", "phone": ""}
+    f"P{n}": {"bsn": bsn, "name": name, "email": f"{name.split()[0].lower()}.{n}@example.org", "phone": ""}
     for n, (bsn, name) in enumerate(
         [
             ("999991097", "Karin de Boer"),
@@ -1483,8 +1483,8 @@ def summary() -> str:
     """The demo logins, for ``python -m devtools.demo`` and ``make run``."""
     lines = [
         f"Demo municipality loaded: {ORGANISATION['name']} (RSIN {ORGANISATION['rsin']}), "
-        f"{len(CASE_TYPES)} case types, {len(CASES) + len(PAST_CASES)} cases.",
-        f"{len(CASE_TYPES)} case types, {len(CASES) + len(COMPLAINTS)} cases ({len(COMPLAINTS)} complaints).",
+        f"{len(CASE_TYPES)} case types, {len(CASES) + len(PAST_CASES) + len(COMPLAINTS)} cases "
+        f"({len(COMPLAINTS)} complaints).",
         "",
         "Demo logins (login simulator):",
     ]

@@ -304,7 +304,12 @@ def redundant_entry(page, ctx: CheckContext) -> list[Finding]:
         locator = page.locator(selector)
         if locator.count() != 1 or not locator.is_visible():
             continue  # the form shown again has no such field (another form's page)
-        kept = locator.is_checked() if action == "check" else locator.input_value() == value
+        if action == "check":
+            kept = locator.is_checked()
+        elif action == "select":  # a step may pick an option by its label or by its value
+            kept = value in locator.evaluate("el => [el.value, ...Array.from(el.selectedOptions, o => o.label)]")
+        else:
+            kept = locator.input_value() == value
         if not kept:
             html = locator.evaluate("el => el.outerHTML.slice(0, 200)")
             lost.append(node(selector, html, f"entered {value!r}" if action != "check" else "was checked"))

@@ -515,7 +515,7 @@ class FakeZgw:
 
 def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
     """The fake filled with the demo municipality (same cases, people and steps)."""
-    from devtools.demo import BUSINESSES, CASES, COMPLAINTS, EMPLOYEES, RESIDENTS
+    from devtools.demo import BUSINESSES, CASES, COMPLAINTS, EMPLOYEES, PAST_CASES, PAST_RESIDENTS, RESIDENTS
     from devtools.demo_catalogue import CASE_TYPES
 
     today = today or date.today()
@@ -524,7 +524,8 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
         fake.add_zaaktype(spec["code"], spec)
     employees = {employee["login_id"]: employee for employee in EMPLOYEES}
     # The demo's complaints (issue 24) are zaken of the zaaktype "klacht" like any other.
-    for spec in [*CASES, *COMPLAINTS]:
+    people = {**RESIDENTS, **PAST_RESIDENTS}
+    for spec in [*CASES, *PAST_CASES, *COMPLAINTS]:
         received = today + timedelta(days=spec["received"])
         number = spec["number"]
         fake.add_zaak(number, spec["type"], spec["title_nl"], received)
@@ -532,8 +533,8 @@ def demo_fake(base_url: str, today: date | None = None) -> FakeZgw:
             moment = datetime.combine(today + timedelta(days=offset), clock_time(8 + index, 15 * (index % 4)))
             fake.set_status(number, order, moment)
         owner = spec["owner"]
-        if owner in RESIDENTS:
-            person = RESIDENTS[owner]
+        if owner in people:
+            person = people[owner]
             fake.add_rol(
                 number,
                 "initiator",

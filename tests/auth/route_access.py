@@ -356,12 +356,12 @@ ROWS: list[Row] = [
         staff=404,
         data={"version": "1", "callback": "999999"},
     ),  # no such open callback request on this case
-    # Complaints (issue 24, Awb 9:7). Eva de Vries is the person complained about in 0601 (nobody
-    # handles it yet: she may not even see it) and 0603 (assigned to Mohamed Bakker: she may read
-    # it, never change it); 0602 is about someone else and she is no complaints coordinator.
-    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}601", all=SIGN_IN, staff=404),
-    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}602", all=SIGN_IN, staff=404),
-    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}603", all=SIGN_IN, staff=200),
+    # Complaints (issue 24, Awb 9:7). Eva de Vries is the person complained about in 0701 (nobody
+    # handles it yet: she may not even see it) and 0703 (assigned to Mohamed Bakker: she may read
+    # it, never change it); 0702 is about someone else and she is no complaints coordinator.
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}701", all=SIGN_IN, staff=404),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}702", all=SIGN_IN, staff=404),
+    row("GET /medewerker/zaken/{number}", f"{STAFF_CASE}703", all=SIGN_IN, staff=200),
     *[
         row(
             f"POST /medewerker/zaken/{{number}}/{action}",
@@ -370,7 +370,7 @@ ROWS: list[Row] = [
             staff=expected,
             data={"version": "1", **data},
         )
-        for number, expected in (("101", 422), ("601", 404), ("603", 404))
+        for number, expected in (("101", 422), ("701", 404), ("703", 404))
         for action, data in (
             ("klacht/horen", {"hearing_on": "", "waived": ""}),
             ("klacht/niet-behandelen", {"ground": "", "reason": ""}),
@@ -379,7 +379,7 @@ ROWS: list[Row] = [
     ],
     row(
         "POST /medewerker/zaken/{number}/behandelaar",
-        f"{STAFF_CASE}603/behandelaar",
+        f"{STAFF_CASE}703/behandelaar",
         all=SIGN_IN,
         staff=404,
         data={"version": "1", "handler": "1"},

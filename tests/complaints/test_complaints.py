@@ -160,9 +160,9 @@ def test_a_complaint_from_the_case_page_names_the_people_on_it_and_is_acknowledg
         notice = db.exec(select(Notice).where(Notice.case_id == case.id)).one()
         assert notice.kind == "complaint_received" and notice.recipient_bsn == "999993653"
         assert "9:6" in notice.body_nl and "Lisa Smit" in notice.body_nl and "9:11" in notice.body_en
-        # Jan chose e-mail and SMS in the demo: the outbox has a row per channel, in the same transaction.
+        # Jan chose e-mail, SMS and letter in the demo: the outbox has a row per channel, in the same transaction.
         channels = {d.channel for d in db.exec(select(Delivery).where(Delivery.notice_id == notice.id))}
-        assert channels == {"email", "sms"}
+        assert channels == {"email", "sms", "letter"}
         assert db.exec(select(AuditLog).where(AuditLog.action == "complaint.file", AuditLog.object_id == number)).one()
         # Six weeks by law (Awb 9:11), counted by the engine.
         assert case.legal_deadline_on is not None and case.legal_deadline_on >= TODAY + timedelta(weeks=6)
