@@ -40,7 +40,9 @@ def test_connecting_adopts_the_portals_own_cases_without_changing_them(fake, zgw
     }
     assert after == before
     assert len(mirror_db.exec(select(Notice)).all()) == notices_before
-    assert [case.number for case in mirror_db.exec(select(Case)).all() if not (case.zgw_url and case.zgw_synced_at)] == []
+    assert [
+        case.number for case in mirror_db.exec(select(Case)).all() if not (case.zgw_url and case.zgw_synced_at)
+    ] == []
     assert transport.failures() == []
 
 
