@@ -330,8 +330,10 @@ def map_role(data: dict[str, Any], skipped: list[str] | None = None) -> RoleSnap
     contact_name = _optional_text(contact, "naam", "rol.contactpersoonRol.naam", 200, skipped)
     mandate = data.get("indicatieMachtiging") or ""
     if mandate not in MANDATE_INDICATIONS:
-        skipped.append("rol.indicatieMachtiging")  # not gemachtigde, machtiginggever or empty
-        mandate = ""
+        # Not gemachtigde, machtiginggever or empty: we cannot tell whether this person acts
+        # for someone else, so the rol is left out (logged), as with a malformed identifier.
+        skipped.append("rol.indicatieMachtiging")
+        return None
     common["mandate"] = mandate
     try:
         return _role_of_kind(kind, ident, contact_name, common)

@@ -64,6 +64,9 @@ def test_indicatie_machtiging_is_kept(rol, bsn, kvk, mandate):
 
 
 @pytest.mark.parametrize("value", ["eigen", "GEMACHTIGDE", 1, ["gemachtigde"]])
-def test_an_unknown_indicatie_machtiging_is_refused(value):
-    with pytest.raises(MappingError):
-        map_role({**DIGID_AUTHORIZEE, "indicatieMachtiging": value})
+def test_an_unknown_indicatie_machtiging_leaves_the_rol_out_not_the_zaak(value):
+    """Whether this person acts for someone else cannot be told: the rol is left out and
+    logged (issue 18: a field the mapping cannot use never refuses the whole zaak)."""
+    skipped: list[str] = []
+    assert map_role({**DIGID_AUTHORIZEE, "indicatieMachtiging": value}, skipped) is None
+    assert skipped == ["rol.indicatieMachtiging"]
