@@ -52,7 +52,7 @@ run-mirror: export PORTAL_ZGW_RECONCILE_INTERVAL_MINUTES ?= 5
 run-mirror: run
 
 # Production: several workers, httptools (sets TCP_NODELAY, so answers on a kept-alive
-# connection are not held back ~40 ms), PORTAL_ENV=production and its settings (README).
+# connection are not held back ~40 ms), PORTAL_ENV=production and its settings (docs/operating/production.md).
 # Forwarded headers are trusted only from PORTAL_TRUSTED_PROXIES (the portal checks them itself).
 serve-production: setup
 	$(UV) run uvicorn portal.main:app --host $${HOST:-127.0.0.1} --port $${PORT:-8000} --workers $${WORKERS:-2} \

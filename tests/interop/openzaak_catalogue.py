@@ -1,7 +1,7 @@
 """The demo municipality's catalogue in a real Open Zaak, built through its Catalogi API.
 
-What README "3. What the portal needs in the catalogue" asks, for the nine case types of
-``devtools.demo_catalogue`` (the same ones ``devtools/fake_zgw`` serves): a zaaktype per case
+What docs/operating/case-system.md ("3. What the portal needs in the catalogue") asks, for the
+nine case types of ``devtools.demo_catalogue`` (the same ones ``devtools/fake_zgw`` serves): a zaaktype per case
 type (identificatie = the portal's type code, doel, doorlooptijd, servicenorm, verlenging and
 opschorting), its statustypen (omschrijving, statustekst for residents, informeren), one
 resultaattype per outcome the portal recognises, roltypen (initiator, behandelaar,
