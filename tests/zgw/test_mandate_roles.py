@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.zgw.mapping import MappingError, map_role
+from portal.zgw.mapping import map_role
 
 DIGID_AUTHORIZEE = {
     "zaak": "http://example.com",
