@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from portal.i18n import _, current_language
+from portal.i18n import _, localized
 from portal.models import Employee, Role, Team
 from portal.services.changes.base import (
     Actor,
@@ -78,7 +78,7 @@ def assign_handler(db: Session, actor: Actor, case_id: int, version: int, employ
                 )
             return _(
                 "Someone from %(team)s now handles your case. Questions? Contact the team; the details are on the case page.",
-                team=(team.name_en if current_language() == "en" else team.name_nl) if team is not None else "",
+                team=localized(team, "name") if team is not None else "",
             )
 
         subject = both_languages(lambda: _("New contact person for your case %(number)s", number=case.number))
@@ -104,5 +104,5 @@ def _refuse_another_team(db: Session, previous_id: int, employee: Employee) -> N
             "handler",
             "Choose someone from %(team)s, the team that handles this case. "
             "Only an administrator can move a case to another team, in the staff console.",
-            team=(team.name_en if current_language() == "en" else team.name_nl) if team is not None else "",
+            team=localized(team, "name") if team is not None else "",
         )

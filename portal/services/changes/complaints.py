@@ -28,8 +28,8 @@ from portal.domain.complaints import (
     may_handle,
     not_handled_answer_by,
 )
-from portal.i18n import N_, _, current_language, format_date
-from portal.models import Case, Complaint, Employee, Role, StatusHistory, StatusType, Team
+from portal.i18n import N_, _, current_language, format_date, localized
+from portal.models import Case, Complaint, Employee, Role, StatusHistory, StatusType
 from portal.notify.outbox import enqueue_staff_alert
 from portal.services.audit import record
 from portal.services.changes.base import (
@@ -93,7 +93,7 @@ FORM_MESSAGES = {
 def ombudsman_text() -> str:
     """Awb 9:12(2): where the complainant can go next, with contact details (settings)."""
     settings = get_settings()
-    name = settings.ombudsman_name_en if current_language() == "en" else settings.ombudsman_name_nl
+    name = localized(settings, "ombudsman_name")
     return _(
         "Do you not agree with how we handled your complaint? Then you can ask %(name)s to look at it "
         "(Awb article 9:12). Website: %(website)s. Phone: %(phone)s. Post: %(address)s.",
@@ -566,9 +566,3 @@ def record_outcome(
         )
         audit(db, actor, "complaint.outcome", "case", case.number, {"judgment": judgment, "version": case.version})
     return complaint
-
-
-def team_name(team: Team | None) -> str:
-    if team is None:
-        return ""
-    return team.name_en if current_language() == "en" else team.name_nl
