@@ -145,7 +145,7 @@ class SessionMiddleware:
     def _purge(self) -> None:
         try:
             with Session(self.engine) as db:
-                purge_expired_sessions(db, self.settings)
+                purge_expired_sessions(db, self.settings.session_idle_minutes, self.settings.session_absolute_hours)
         except SQLAlchemyError:
             # Housekeeping must never break the request that happened to trigger it.
             log.warning("Could not purge expired sessions", exc_info=True)
@@ -217,13 +217,13 @@ class SessionMiddleware:
         return cookie_header(self.cookie, value, secure=self.settings.cookie_secure, max_age=max_age)
 
 
-def purge_expired_sessions(db: Session, settings: Settings) -> int:
+def purge_expired_sessions(db: Session, idle_minutes: int, absolute_hours: int) -> int:
     """Delete sessions that ran out more than a day ago; safe to run from several
     workers at once. The day of grace lets a returning user still be told that they
     were signed out because of inactivity."""
     now = utcnow() - PURGE_GRACE
-    idle_cutoff = now - timedelta(minutes=settings.session_idle_minutes)
-    absolute_cutoff = now - timedelta(hours=settings.session_absolute_hours)
+    idle_cutoff = now - timedelta(minutes=idle_minutes)
+    absolute_cutoff = now - timedelta(hours=absolute_hours)
     result = db.exec(
         delete(WebSession).where((WebSession.last_seen_at < idle_cutoff) | (WebSession.created_at < absolute_cutoff))
     )

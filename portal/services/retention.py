@@ -18,10 +18,11 @@ from pathlib import Path
 from sqlalchemy import Table, delete, update
 from sqlmodel import Session, SQLModel, col, select
 
+from portal.auth.sessions import purge_expired_sessions
 from portal.clock import today, utcnow
 from portal.config import Settings
 from portal.domain.delivery_status import masked_address
-from portal.models import AuditLog, Case, Delivery, Document, LoginAttempt, WebSession
+from portal.models import AuditLog, Case, Delivery, Document, LoginAttempt
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,8 @@ class RetentionResult:
 def apply_retention(db: Session, policy: RetentionPolicy, upload_dir: Path) -> RetentionResult:
     result = RetentionResult()
     now = utcnow()
-    # Sessions: expired ones, a day after they ran out (the day lets a returning resident
-    # still read that they were signed out for inactivity).
-    idle_cutoff = now - timedelta(days=1, minutes=policy.session_idle_minutes)
-    absolute_cutoff = now - timedelta(days=1, hours=policy.session_absolute_hours)
-    result.removed["sessions"] = _count(
-        db.exec(
-            delete(WebSession).where(
-                (col(WebSession.last_seen_at) < idle_cutoff) | (col(WebSession.created_at) < absolute_cutoff)
-            )
-        )
-    )
+    # Sessions: expired ones, a day after they ran out (the session store's own purge).
+    result.removed["sessions"] = purge_expired_sessions(db, policy.session_idle_minutes, policy.session_absolute_hours)
     if policy.login_attempt_days:
         cutoff = now - timedelta(days=policy.login_attempt_days)
         result.removed["login_attempts"] = _count(db.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < cutoff)))

@@ -23,8 +23,9 @@ def test_purge_keeps_live_and_recently_expired_sessions_and_deletes_old_ones(db,
     idle_today = make(db, timedelta(hours=2), timedelta(hours=1))  # timed out, within the grace day
     idle_old = make(db, timedelta(days=3), timedelta(days=2))
     too_old = make(db, timedelta(hours=8 + 25), timedelta(minutes=1))  # past the absolute lifetime + grace
-    purge_expired_sessions(db, settings)
-    purge_expired_sessions(db, settings)  # a second worker doing the same changes nothing
+    purge_expired_sessions(db, settings.session_idle_minutes, settings.session_absolute_hours)
+    # a second worker doing the same changes nothing
+    purge_expired_sessions(db, settings.session_idle_minutes, settings.session_absolute_hours)
     remaining = set(
         db.exec(select(WebSession.id).where(WebSession.id.in_([live, idle_today, idle_old, too_old]))).all()
     )
