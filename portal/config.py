@@ -280,6 +280,12 @@ class Settings(BaseSettings):
     # The informatieobjecttype (Catalogi API URL) of a resident's upload in the Documenten
     # API; without it uploads stay in the portal only.
     zgw_upload_informatieobjecttype: str | None = None
+    # A representative who acts on a zaak gets a rol there (Open Zaak's mandate recipe):
+    # of the zaaktype's roltype with this omschrijvingGeneriek. Not initiator by default:
+    # the person who applied stays the zaak's only initiator (docs/operating/representation.md).
+    zgw_representative_roltype: Literal[
+        "belanghebbende", "initiator", "mede_initiator", "klantcontacter", "adviseur"
+    ] = "belanghebbende"
     # /readyz shows its details (database, case system, last error) only to a caller
     # that sends "Authorization: Bearer <this token>"; anonymous callers get ready/not ready.
     readyz_token: str | None = None

@@ -194,6 +194,14 @@ class OperationsCollector:
         yield GaugeMetricFamily(
             "portal_zgw_uploads_waiting", "Residents' uploads not in the case system yet", figures.uploads_waiting
         )
+        rollen = GaugeMetricFamily(
+            "portal_zgw_representative_rollen",
+            "Representatives' rollen not in the case system: pending (retried) or failed (refused)",
+            labels=["state"],
+        )
+        for state, count in sorted(figures.representative_rollen.items()):
+            rollen.add_metric([state], count)
+        yield rollen
         yield GaugeMetricFamily(
             "portal_zgw_sync_lag_seconds",
             "Age of the oldest copy of a party's cases (time since its last refresh)",

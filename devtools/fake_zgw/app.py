@@ -105,6 +105,8 @@ class FakeZgw:
     inhoud: dict[str, bytes] = field(default_factory=dict)
     abonnementen: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    # The generic roles every zaaktype has a roltype for (GET roltypen?zaaktype=…).
+    roltype_generics: tuple[str, ...] = ("initiator", "belanghebbende", "behandelaar")
     last_document_post: list[bytes] = field(default_factory=list)
 
     # ------------------------------------------------------------------ addresses
@@ -489,6 +491,72 @@ class FakeZgw:
         }
         return self.zios[zid]
 
+    def roltypen_for(self, zaaktype_url: str) -> list[dict[str, Any]]:
+        """The zaaktype's roltypen: one per generic role, each belonging to this zaaktype only."""
+        zaaktype = next((item for item in self.zaaktypen.values() if item["url"] == zaaktype_url), None)
+        if zaaktype is None:
+            return []
+        return [
+            {
+                "url": self.url("catalogi", "roltypen", _uuid("roltype", zaaktype_url, generic)),
+                "zaaktype": zaaktype_url,
+                "zaaktypeIdentificatie": zaaktype["identificatie"],
+                "catalogus": zaaktype["catalogus"],
+                "omschrijving": generic.capitalize(),
+                "omschrijvingGeneriek": generic,
+            }
+            for generic in self.roltype_generics
+        ]
+
+    def create_rol(self, data: dict[str, Any]) -> dict[str, Any] | tuple[str, str]:
+        """POST rollen with Open Zaak's checks (its mandate recipe's validation rules
+        included); (field, code) when refused."""
+        zaak = next((item for item in self.zaken.values() if item["url"] == data.get("zaak")), None)
+        if zaak is None:
+            return ("zaak", "bad-url")
+        roltype = next(
+            (item for item in self.roltypen_for(zaak["zaaktype"]) if item["url"] == data.get("roltype")), None
+        )
+        if roltype is None:
+            return ("roltype", "bad-url")
+        kind = data.get("betrokkeneType")
+        if kind not in ("natuurlijk_persoon", "niet_natuurlijk_persoon", "vestiging", "medewerker"):
+            return ("betrokkeneType", "invalid_choice")
+        indication = data.get("indicatieMachtiging") or ""
+        if indication not in ("", "gemachtigde", "machtiginggever"):
+            return ("indicatieMachtiging", "invalid_choice")
+        context = data.get("authenticatieContext")
+        if context:
+            source = "digid" if kind == "natuurlijk_persoon" else "eherkenning"
+            if context.get("source") != source:
+                return ("authenticatieContext.source", "invalid_choice")
+            if context.get("representee"):
+                if indication != "gemachtigde":
+                    return ("nonFieldErrors", "indicatie-machtiging-invalid")
+                if not context.get("mandate"):
+                    return ("authenticatieContext.mandate", "required")
+        rid = str(uuid.uuid4())
+        self.rollen[rid] = {
+            "url": self.url("zaken", "rollen", rid),
+            "uuid": rid,
+            "zaak": zaak["url"],
+            "betrokkene": "",
+            "betrokkeneType": kind,
+            "afwijkendeNaamBetrokkene": "",
+            "roltype": roltype["url"],
+            "omschrijving": roltype["omschrijving"],
+            "omschrijvingGeneriek": roltype["omschrijvingGeneriek"],
+            "roltoelichting": str(data.get("roltoelichting") or ""),
+            "registratiedatum": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "indicatieMachtiging": indication,
+            "contactpersoonRol": data.get("contactpersoonRol"),
+            "statussen": [],
+            "betrokkeneIdentificatie": data.get("betrokkeneIdentificatie") or {},
+            "authenticatieContext": context or None,
+        }
+        zaak["rollen"].append(self.rollen[rid]["url"])
+        return self.rollen[rid]
+
     # ------------------------------------------------------------------ auth and faults
 
     def check_auth(self, request: Request) -> bool:
@@ -658,6 +726,7 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
         ("zaken", "rollen"): lambda r: page(r, by_filter(fake.rollen, r, "zaak")),
         ("zaken", "zaakinformatieobjecten"): lambda r: by_filter(fake.zios, r, "zaak", "informatieobject"),
         ("catalogi", "statustypen"): lambda r: page(r, by_filter(fake.statustypen, r, "zaaktype")),
+        ("catalogi", "roltypen"): lambda r: page(r, fake.roltypen_for(r.query_params.get("zaaktype", ""))),
         ("documenten", "enkelvoudiginformatieobjecten"): lambda r: page(
             r, by_filter(fake.documenten, r, "identificatie", "bronorganisatie")
         ),
@@ -758,6 +827,14 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
                 )
                 return _invalid(name, linked)
             return crs(JSONResponse(linked, status_code=201, headers={"Location": linked["url"]}))
+        if request.method == "POST" and (api, parts[0]) == ("zaken", "rollen") and len(parts) == 1:
+            try:
+                rol = fake.create_rol(await request.json())
+            except (ValueError, AttributeError):
+                rol = ("nonFieldErrors", "invalid")
+            if isinstance(rol, tuple):
+                return _invalid(*rol)
+            return JSONResponse(rol, status_code=201, headers={"Location": rol["url"]})
         if request.method != "GET":
             return _problem(405, "Methode niet toegestaan.", "method_not_allowed")
         if len(parts) == 1 and (api, parts[0]) in routes_table:

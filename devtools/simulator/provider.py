@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import uuid
 from datetime import date, timedelta
 from urllib.parse import unquote, urlencode
 
@@ -460,6 +461,9 @@ def _representation_claims(
             settings.eherkenning_bewindvoering_acting_subject_claim: acting,
             settings.eherkenning_bewindvoering_representee_claim: representee,
             settings.eherkenning_bewindvoering_service_claim: service,
+            # eHerkenning sends each service's ServiceUUID next to its ServiceID (the case
+            # system's record of the mandate wants both); a stable one per service id here.
+            settings.eherkenning_bewindvoering_service_uuid_claim: str(uuid.uuid5(uuid.NAMESPACE_URL, service)),
             "name": people.BEWINDVOERDERS.get(authorizee or "", ""),
             "acr": values["level"],
         }

@@ -25,6 +25,7 @@ Who is who:
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -46,6 +47,9 @@ __all__ = [
     "RepresentationRefused",
     "claim_at",
     "gemachtigde_rol",
+    "is_gemachtigde_rol",
+    "is_machtiginggever_rol",
+    "machtiginggever_rol",
     "parse_digid_machtigen",
     "parse_eherkenning_bewindvoering",
 ]
@@ -104,6 +108,9 @@ class Representation:
     branch_number: str | None = None
     role: str | None = None
     valid_until: date | None = None
+    # eHerkenning: the ServiceUUID next to the ServiceID, when the broker sends both (Open
+    # Zaak's authenticatieContext wants both for an eHerkenning mandate).
+    service_uuid: str | None = None
     representee_name: str = ""
     # Resolved at sign-in from the municipality's catalogue setting: service id -> names,
     # and the case types (CaseType.code) the mandated services cover.
@@ -130,6 +137,19 @@ class Representation:
             digest = hashlib.sha256(self.acting_subject.encode()).hexdigest()[:12]
             return f"{organisation}/medewerker:{digest}"
         return organisation
+
+    @property
+    def representative_key(self) -> str:
+        """Who acts, as one stable key without a readable BSN (a sha256): the organisation
+        (and branch) for eHerkenning, not its employee -- the organisation is the party the
+        case system records (Open Zaak's recipe), the employee only its contact person."""
+        if self.authorizee_bsn:
+            identity = f"bsn:{self.authorizee_bsn}"
+        elif self.authorizee_kvk:
+            identity = f"kvk:{self.authorizee_kvk}:{self.branch_number or ''}"
+        else:
+            identity = f"rsin:{self.authorizee_rsin}"
+        return hashlib.sha256(f"{identity}>{self.representee_bsn}".encode()).hexdigest()
 
     @property
     def representee_audit_id(self) -> str:
@@ -237,6 +257,20 @@ def _valid_until(claims: dict[str, Any], path: str | None) -> date | None:
         raise RepresentationRefused("valid_until_invalid", f"{path}: not a date") from exc
 
 
+def _service_uuid(claims: dict[str, Any], path: str | None) -> str | None:
+    """The ServiceUUID when it is one UUID; anything else is left out (it only completes
+    the record in the case system, it decides nothing here)."""
+    value = claim_at(claims, path)
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None
+
+
 def _role(claims: dict[str, Any], path: str | None, default: str | None) -> str | None:
     raw = _one_string(claims, path, "role_invalid")
     if raw is None:
@@ -309,6 +343,7 @@ def parse_eherkenning_bewindvoering(
     if valid_until is not None and today > valid_until:
         raise RepresentationRefused("mandate_expired", "the mandate ended before this sign-in")
     return Representation(
+        service_uuid=_service_uuid(claims, paths.service_alternative),
         kind=EHERKENNING_BEWINDVOERING,
         representee_bsn=representee,
         authorizee_kvk=kvk,
@@ -343,6 +378,12 @@ def gemachtigde_rol(mandate: Representation, zaak_url: str, roltype_url: str, ac
     person represented and the mandated services (DigiD: a natuurlijk_persoon; eHerkenning:
     the office as niet_natuurlijk_persoon or vestiging, the employee as contactpersoonRol)."""
     services: list[dict[str, str]] = [{"id": service} for service in mandate.services]
+    if mandate.kind == EHERKENNING_BEWINDVOERING:
+        # Open Zaak wants the ServiceUUID next to each eHerkenning ServiceID.
+        for service in services:
+            known = mandate.service_uuid or _as_uuid(service["id"])
+            if known:
+                service["uuid"] = known
     context: dict[str, Any] = {
         "source": "digid" if mandate.kind == DIGID_MACHTIGEN else "eherkenning",
         "levelOfAssurance": LEVEL_URIS.get(mandate.level or "", ""),
@@ -378,3 +419,64 @@ def gemachtigde_rol(mandate: Representation, zaak_url: str, roltype_url: str, ac
             )
     rol["authenticatieContext"] = context
     return rol
+
+
+def _as_uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def machtiginggever_rol(mandate: Representation, zaak_url: str, roltype_url: str) -> dict[str, Any]:
+    """The represented person's rol next to the representative's, as Open Zaak's recipe and
+    its API documentation ask ("you should also create an additional rol with
+    omschrijvingGeneriek belanghebbende and indicatieMachtiging machtiginggever"). The
+    initiator's own rol is left as it is: that person started the case themselves."""
+    return {
+        "zaak": zaak_url,
+        "roltype": roltype_url,
+        "roltoelichting": "Machtiginggever (via Mijn Zaken)",
+        "indicatieMachtiging": "machtiginggever",
+        "betrokkeneType": "natuurlijk_persoon",
+        "betrokkeneIdentificatie": {"inpBsn": mandate.representee_bsn},
+    }
+
+
+def is_gemachtigde_rol(rol: dict[str, Any], mandate: Representation) -> bool:
+    """This rol (as the Zaken API returns it) records this representative as gemachtigde:
+    a rol that is there already counts as done (never a second one)."""
+    if rol.get("indicatieMachtiging") != "gemachtigde":
+        return False
+    ident = rol.get("betrokkeneIdentificatie")
+    if not isinstance(ident, dict):
+        return False
+    context = rol.get("authenticatieContext")
+    representee = context.get("representee") if isinstance(context, dict) else None
+    if isinstance(representee, dict) and representee.get("identifier") not in (None, mandate.representee_bsn):
+        return False  # the same representative for someone else on this zaak
+    kind = rol.get("betrokkeneType")
+    if mandate.kind == DIGID_MACHTIGEN:
+        return kind == "natuurlijk_persoon" and ident.get("inpBsn") == mandate.authorizee_bsn
+    if kind == "vestiging":
+        return (
+            mandate.branch_number is not None
+            and ident.get("kvkNummer") == mandate.authorizee_kvk
+            and ident.get("vestigingsNummer") == mandate.branch_number
+        )
+    if kind == "niet_natuurlijk_persoon" and mandate.branch_number is None:
+        if mandate.authorizee_kvk:
+            return ident.get("kvkNummer") == mandate.authorizee_kvk
+        return ident.get("innNnpId") == mandate.authorizee_rsin
+    return False
+
+
+def is_machtiginggever_rol(rol: dict[str, Any], mandate: Representation) -> bool:
+    """This rol records the represented person as machtiginggever on the zaak."""
+    ident = rol.get("betrokkeneIdentificatie")
+    return (
+        rol.get("indicatieMachtiging") == "machtiginggever"
+        and rol.get("betrokkeneType") == "natuurlijk_persoon"
+        and isinstance(ident, dict)
+        and ident.get("inpBsn") == mandate.representee_bsn
+    )

@@ -25,7 +25,7 @@ from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
 from portal.models.reminders import CalendarFeed, Reminder
-from portal.models.zgw import ZgwJob, ZgwNotification, ZgwPartySync
+from portal.models.zgw import ZgwJob, ZgwNotification, ZgwPartySync, ZgwRepresentativeRol
 
 __all__ = [
     "ApiClient",
@@ -59,4 +59,5 @@ __all__ = [
     "ZgwJob",
     "ZgwNotification",
     "ZgwPartySync",
+    "ZgwRepresentativeRol",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.clock import utcnow
@@ -52,3 +52,28 @@ class ZgwJob(SQLModel, table=True):
     started_at: NaiveDatetime | None = None
     finished_at: NaiveDatetime | None = None
     result: str = Field(default="", max_length=200)
+
+
+class ZgwRepresentativeRol(SQLModel, table=True):
+    """A representative acted on a mirrored zaak (issue 20): their rol, in the shape of Open
+    Zaak's mandate recipe, is to be on the zaak in the Zaken API once
+    (``portal.zgw.representatives``). One row per zaak and representative
+    (``representative``: a sha256, no readable BSN); ``mandate`` is what the rol is built
+    from and is emptied once the rol is there. State as an upload's: "pending", "sent",
+    "failed"."""
+
+    __table_args__ = (
+        UniqueConstraint("zaak_url", "representative"),
+        Index("ix_zgwrepresentativerol_pending", "state", "next_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    zaak_url: str = Field(max_length=1000)
+    representative: str = Field(max_length=64)
+    mandate: str = Field(default="", sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=10)
+    attempts: int = 0
+    next_at: NaiveDatetime | None = None
+    error: str = Field(default="", max_length=40)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    sent_at: NaiveDatetime | None = None

@@ -6,7 +6,9 @@ that does not exist).
 
 Who sees which case:
 
-* A resident (DigiD) sees cases where a Role carries their BSN.
+* A resident (DigiD) sees cases where a Role carries their BSN -- not a Role as someone
+  else's representative (``Role.mandate`` "gemachtigde", ZGW indicatieMachtiging): with
+  their own login a representative does not see the cases they acted on for someone.
 * A business (eHerkenning) sees cases where a Role carries their KVK number. A login for
   the whole company (no branch number) sees every branch's cases. A login for one
   branch (vestigingsnummer) sees that branch's cases plus the company-level cases that
@@ -133,10 +135,13 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
 def _party(principal: Principal) -> ColumnElement[bool] | None:
     """SQL condition on Role: it names this principal (see module docstring)."""
     party: ColumnElement[bool]
+    # A rol as someone's representative (indicatieMachtiging gemachtigde) is not one's own:
+    # it shows the case only while acting for that person, under the mandate (``_mandated``).
+    own = col(Role.mandate) != "gemachtigde"
     if principal.kind == "resident" and principal.bsn:
-        return col(Role.bsn) == principal.bsn
+        return and_(col(Role.bsn) == principal.bsn, own)
     if principal.kind == "business" and principal.kvk:
-        party = col(Role.kvk) == principal.kvk
+        party = and_(col(Role.kvk) == principal.kvk, own)
         if principal.branch_number:
             party = and_(
                 party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None))

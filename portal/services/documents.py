@@ -25,7 +25,7 @@ from portal.clock import utcnow
 from portal.models import Case, Document, DocumentRequest, Suspension
 from portal.services.deadlines import refresh_legal_deadline
 from portal.services.reminders import withdraw_for_document_request
-from portal.services.representation import record_act
+from portal.services.representation import queue_case_system_rol, record_act
 
 # Allowed types, recognised by their first bytes (the name alone proves nothing).
 MAGIC = {
@@ -168,6 +168,9 @@ def store_upload(
         if principal is not None:
             # A representative's upload: both identities in the audit log (issue 20).
             record_act(db, principal, "document.upload", "document", document.id, commit=False)
+            if document.zgw_upload_state == "pending":
+                # ...and, in mirror mode, their rol on the zaak in the case system (once).
+                queue_case_system_rol(db, principal, case.zgw_url)
         db.commit()
     except BaseException:
         db.rollback()

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal.clock import utcnow
-from portal.models import Delivery, Document, WebSession, ZgwJob, ZgwNotification, ZgwPartySync
+from portal.models import Delivery, Document, WebSession, ZgwJob, ZgwNotification, ZgwPartySync, ZgwRepresentativeRol
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class OperationalFigures:
     oldest_party_sync_seconds: float = 0.0
     # job name -> seconds since it last finished
     job_finished_seconds: dict[str, float] = field(default_factory=dict)
+    # A representative's rol on a zaak (issue 20): state -> count of pending and failed ones.
+    representative_rollen: dict[str, int] = field(default_factory=dict)
 
 
 def _age(now: datetime, then: datetime | None) -> float:
@@ -63,6 +65,13 @@ def operational_figures(db: Session, idle_minutes: int, mirror: bool) -> Operati
     ).one()
     uploads = db.exec(select(func.count()).where(col(Document.zgw_upload_state) == "pending")).one()
     oldest_sync = db.exec(select(func.min(ZgwPartySync.synced_at))).one()
+    rollen = {"pending": 0, "failed": 0}
+    for state, count in db.exec(
+        select(ZgwRepresentativeRol.state, func.count())
+        .where(col(ZgwRepresentativeRol.state).in_(("pending", "failed")))
+        .group_by(col(ZgwRepresentativeRol.state))
+    ).all():
+        rollen[str(state)] = int(count)
     jobs = {str(name): _age(now, finished) for name, finished in db.exec(select(ZgwJob.name, ZgwJob.finished_at)).all()}
     return OperationalFigures(
         deliveries,
@@ -73,4 +82,5 @@ def operational_figures(db: Session, idle_minutes: int, mirror: bool) -> Operati
         int(uploads),
         _age(now, oldest_sync),
         jobs,
+        rollen,
     )

@@ -9,18 +9,22 @@ the represented person's name as our case system knows it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
+from portal.clock import utcnow
 from portal.config import Settings
 from portal.domain.representation import RepresentationRefused
-from portal.models import Role
+from portal.models import Role, ZgwRepresentativeRol
 from portal.services.audit import record
 
-__all__ = ["complete_mandate", "record_act"]
+__all__ = ["complete_mandate", "queue_case_system_rol", "record_act"]
 
 
 def complete_mandate(db: Session, settings: Settings, principal: Principal) -> Principal:
@@ -82,3 +86,25 @@ def record_act(
         detail={**(detail or {}), **principal.audit_detail},
         commit=commit,
     )
+
+
+def queue_case_system_rol(db: Session, principal: Principal, zaak_url: str | None) -> None:
+    """Mirror mode: a representative acted on this zaak, so their rol is to be recorded in
+    the case system (``portal.zgw.representatives`` sends it in the background). One row
+    per zaak and representative, whatever the number of uploads, also when two arrive at the
+    same moment (INSERT ... ON CONFLICT DO NOTHING: never an error that would undo the
+    upload it comes with). Part of the caller's transaction."""
+    mandate = principal.representation
+    if mandate is None or not zaak_url:
+        return
+    values = {
+        "zaak_url": zaak_url,
+        "representative": mandate.representative_key,
+        "mandate": json.dumps(mandate.to_dict()),
+        "state": "pending",
+        "attempts": 0,
+        "error": "",
+        "created_at": utcnow(),
+    }
+    insert = postgresql_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.execute(insert(ZgwRepresentativeRol).values(**values).on_conflict_do_nothing())

@@ -1,5 +1,5 @@
 """The mirror's share of the worker (``python -m portal.worker``): stored notifications,
-uploads on their way to the Documenten API, and the periodic reconciliation."""
+uploads on their way to the Documenten API, representatives' rollen, and the periodic reconciliation."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from portal.zgw.client import ZgwClient
 from portal.zgw.jobs import RECONCILE, run_if_due
 from portal.zgw.notifications import process_pending
 from portal.zgw.parties import reconcile
+from portal.zgw.representatives import push_pending as push_representative_rollen
 from portal.zgw.uploads import push_pending
 
 log = logging.getLogger("portal.zgw")
@@ -54,6 +55,10 @@ class MirrorWork:
                     self.settings.effective_upload_dir,
                     self.settings.zgw_upload_informatieobjecttype,
                 ),
+            ),
+            (
+                "representatives",
+                lambda: push_representative_rollen(self.engine, self.client, self.settings.zgw_representative_roltype),
             ),
             ("reconcile", self.reconcile_if_due),
         ):

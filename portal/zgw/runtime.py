@@ -21,6 +21,7 @@ from portal.services.organisation import ensure_organisation
 from portal.zgw.client import ZgwClient
 from portal.zgw.notifications import pending_count, process_pending
 from portal.zgw.parties import claim_refresh, party_key, refresh_party
+from portal.zgw.representatives import push_pending as push_representative_rollen
 from portal.zgw.uploads import push_pending
 
 log = logging.getLogger("portal.zgw")
@@ -65,15 +66,22 @@ class ZgwRuntime:
         return self._submit(process_pending, self.engine, self.client, self.allowed)
 
     def kick_uploads(self) -> Future:
-        """Send waiting uploads to the Documenten API now (after a resident's upload);
-        the worker retries what fails."""
-        return self._submit(
-            push_pending,
-            self.engine,
-            self.client,
-            self.settings.effective_upload_dir,
-            self.settings.zgw_upload_informatieobjecttype,
-        )
+        """Send waiting uploads to the Documenten API now (after a resident's upload), then
+        a representative's rol on the zaak (each on its own: one failing never stops the
+        other); the worker retries what fails."""
+
+        def both() -> None:
+            try:
+                push_pending(
+                    self.engine,
+                    self.client,
+                    self.settings.effective_upload_dir,
+                    self.settings.zgw_upload_informatieobjecttype,
+                )
+            finally:
+                push_representative_rollen(self.engine, self.client, self.settings.zgw_representative_roltype)
+
+        return self._submit(both)
 
     def state(self) -> dict[str, Any]:
         breakers = self.client.state()

@@ -244,3 +244,108 @@ def test_the_representatives_rol_follows_open_zaaks_mandate_recipe():
     assert context["levelOfAssurance"] == "urn:etoegang:core:assurance-class:loa2plus"
     assert context["actingSubject"] == office.acting_subject
     assert context["mandate"] == {"services": [{"id": EH_SERVICE}], "role": "bewindvoerder"}
+
+
+def test_an_eherkenning_rol_carries_the_service_uuid_next_to_the_service_id():
+    """Open Zaak's eHerkenning mandate wants each service's id and uuid."""
+    from portal.domain.representation import gemachtigde_rol
+
+    uuid = "4e2a1f9c-2c1b-4e7d-9d84-0a1b2c3d4e5f"
+    office = parse_eherkenning_bewindvoering(eh_claims(**{"urn:etoegang:core:ServiceUUID": uuid}), EH, "EH3", TODAY)
+    assert office.services == (EH_SERVICE,) and office.service_uuid == uuid
+    rol = gemachtigde_rol(office, "https://oz/zaken/1", "https://oz/roltypen/b")
+    assert rol["authenticatieContext"]["mandate"]["services"] == [{"id": EH_SERVICE, "uuid": uuid}]
+    assert rol["betrokkeneType"] == "niet_natuurlijk_persoon"
+    assert rol["betrokkeneIdentificatie"] == {"kvkNummer": "24681357"}
+    # a ServiceUUID that is not one is left out, never refused (it decides nothing)
+    assert (
+        parse_eherkenning_bewindvoering(
+            eh_claims(**{"urn:etoegang:core:ServiceUUID": "nope"}), EH, "EH3", TODAY
+        ).service_uuid
+        is None
+    )
+    assert Representation.from_dict(office.to_dict()) == office
+
+
+def test_the_represented_persons_rol_is_machtiginggever():
+    from portal.domain.representation import machtiginggever_rol
+
+    mandate = parse_digid_machtigen(digid_claims(), DIGID, "midden", TODAY)
+    assert machtiginggever_rol(mandate, "https://oz/zaken/1", "https://oz/roltypen/b") == {
+        "zaak": "https://oz/zaken/1",
+        "roltype": "https://oz/roltypen/b",
+        "roltoelichting": "Machtiginggever (via Mijn Zaken)",
+        "indicatieMachtiging": "machtiginggever",
+        "betrokkeneType": "natuurlijk_persoon",
+        "betrokkeneIdentificatie": {"inpBsn": FATHER},
+    }
+
+
+def _rol(kind, ident, mandate="gemachtigde", representee=None):
+    rol = {"betrokkeneType": kind, "betrokkeneIdentificatie": ident, "indicatieMachtiging": mandate}
+    if representee:
+        rol["authenticatieContext"] = {"representee": {"identifierType": "bsn", "identifier": representee}}
+    return rol
+
+
+@pytest.mark.parametrize(
+    ("rol", "found"),
+    [
+        pytest.param(_rol("natuurlijk_persoon", {"inpBsn": DAUGHTER}), True, id="her-rol"),
+        pytest.param(_rol("natuurlijk_persoon", {"inpBsn": DAUGHTER}, representee=FATHER), True, id="for-him"),
+        pytest.param(_rol("natuurlijk_persoon", {"inpBsn": DAUGHTER}, ""), False, id="her-own-rol"),
+        pytest.param(
+            _rol("natuurlijk_persoon", {"inpBsn": DAUGHTER}, representee="999990019"), False, id="for-another"
+        ),
+        pytest.param(_rol("natuurlijk_persoon", {"inpBsn": FATHER}), False, id="someone-else"),
+        pytest.param(_rol("natuurlijk_persoon", "nope"), False, id="malformed"),
+    ],
+)
+def test_the_representatives_rol_is_recognised_in_the_zaken_api(rol, found):
+    from portal.domain.representation import is_gemachtigde_rol
+
+    mandate = parse_digid_machtigen(digid_claims(), DIGID, "midden", TODAY)
+    assert is_gemachtigde_rol(rol, mandate) is found
+
+
+@pytest.mark.parametrize(
+    ("branch", "rol", "found"),
+    [
+        (None, _rol("niet_natuurlijk_persoon", {"kvkNummer": "24681357"}), True),
+        (None, _rol("niet_natuurlijk_persoon", {"kvkNummer": "13572468"}), False),
+        (None, _rol("vestiging", {"kvkNummer": "24681357", "vestigingsNummer": "000012345678"}), False),
+        ("000012345678", _rol("vestiging", {"kvkNummer": "24681357", "vestigingsNummer": "000012345678"}), True),
+        ("000012345678", _rol("vestiging", {"kvkNummer": "24681357", "vestigingsNummer": "000087654321"}), False),
+        ("000012345678", _rol("niet_natuurlijk_persoon", {"kvkNummer": "24681357"}), False),
+    ],
+)
+def test_the_offices_rol_is_recognised_by_kvk_number_and_branch(branch, rol, found):
+    from portal.domain.representation import is_gemachtigde_rol
+
+    claims = eh_claims(**({"urn:etoegang:1.9:ServiceRestriction:Vestigingsnr": branch} if branch else {}))
+    office = parse_eherkenning_bewindvoering(claims, EH, "EH3", TODAY)
+    assert is_gemachtigde_rol(rol, office) is found
+
+
+def test_the_machtiginggever_rol_is_recognised():
+    from portal.domain.representation import is_machtiginggever_rol
+
+    mandate = parse_digid_machtigen(digid_claims(), DIGID, "midden", TODAY)
+    assert is_machtiginggever_rol(_rol("natuurlijk_persoon", {"inpBsn": FATHER}, "machtiginggever"), mandate)
+    assert not is_machtiginggever_rol(_rol("natuurlijk_persoon", {"inpBsn": FATHER}, ""), mandate)  # the initiator
+    assert not is_machtiginggever_rol(_rol("natuurlijk_persoon", {"inpBsn": DAUGHTER}, "machtiginggever"), mandate)
+
+
+def test_the_representative_key_names_nobody_and_tells_representatives_apart():
+    her = parse_digid_machtigen(digid_claims(), DIGID, "midden", TODAY)
+    again = parse_digid_machtigen(digid_claims(), DIGID, "substantieel", TODAY)
+    other = parse_digid_machtigen(
+        digid_claims(**{"urn:nl-eid-gdi:1.0:ActingSubjectID": "999990019"}), DIGID, None, TODAY
+    )
+    assert her.representative_key == again.representative_key != other.representative_key
+    assert DAUGHTER not in her.representative_key and len(her.representative_key) == 64
+    one = parse_eherkenning_bewindvoering(eh_claims(), EH, "EH3", TODAY)
+    colleague = parse_eherkenning_bewindvoering(
+        eh_claims(**{"urn:etoegang:core:ActingSubjectID": "x"}), EH, "EH3", TODAY
+    )
+    assert one.representative_key == colleague.representative_key  # the office is the party, not the employee
