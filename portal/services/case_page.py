@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import and_, bindparam
+from sqlalchemy import BindParameter, and_, bindparam
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
@@ -71,7 +71,7 @@ FeedbackContext = Literal["case_closed", "after_contact"]
 # The statements that depend only on the case, built once: building a statement and
 # computing its cache key cost more CPU than running it (issue 22). ``:case_id`` is bound
 # per page; the case type's steps take ``:case_type_id`` too.
-_CASE_ID = bindparam("case_id")
+_CASE_ID: BindParameter[int] = bindparam("case_id")
 _SUSPENSIONS = (
     select(Suspension)
     .where(col(Suspension.case_id) == _CASE_ID)
