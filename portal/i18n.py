@@ -26,7 +26,6 @@ from pathlib import Path
 import pyphen  # hyphenation dictionaries; installed with weasyprint (letters)
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -244,7 +243,9 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_dutch_time(value) if value.tzinfo is None else value.astimezone(DUTCH_TIME)
-    return _babel_format_datetime(local, "d MMMM y, HH:mm", locale=_BABEL_LOCALE[current_language()])
+    # Babel's "d MMMM y, HH:mm" is the short date in words plus the time; the date part comes
+    # from the cache above (a list page shows dozens of moments, Babel takes ~15 µs each).
+    return f"{_date_in_words(local.date(), 'short', current_language())}, {local:%H:%M}"
 
 
 class LanguageMiddleware:

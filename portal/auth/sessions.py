@@ -11,11 +11,13 @@ import hashlib
 import logging
 import secrets
 import time
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, delete
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -34,6 +36,10 @@ TOUCH_INTERVAL = timedelta(seconds=30)
 PURGE_INTERVAL_SECONDS = 300
 PURGE_GRACE = timedelta(days=1)
 log = logging.getLogger("portal.sessions")
+# Every request reads its session: plain Core statements built once, not ORM objects (the
+# ORM's identity map and attribute instrumentation cost more than the query itself, issue 22).
+_TABLE = WebSession.__table__  # type: ignore[attr-defined]
+_READ = select(_TABLE.c.data, _TABLE.c.created_at, _TABLE.c.last_seen_at).where(_TABLE.c.id == bindparam("id"))
 
 
 def cookie_name(settings: Settings) -> str:
@@ -45,10 +51,19 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class StoredSession:
+    """What the table holds about a session besides its data (the row as it was read)."""
+
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+
+
 class SessionState:
     """The session of one request: a dict plus what happened to it."""
 
-    def __init__(self, token: str | None = None, data: dict | None = None, row: WebSession | None = None):
+    def __init__(self, token: str | None = None, data: dict | None = None, row: StoredSession | None = None):
         self.token = token
         self.data: dict[str, Any] = dict(data or {})
         self.row = row
@@ -56,6 +71,7 @@ class SessionState:
         self.rotate = False
         self.destroyed = False
         self.expired_reason: str | None = None  # 'idle' or 'absolute' when it just ran out
+        self._parsed: tuple[Any, Principal | None] | None = None
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -73,7 +89,12 @@ class SessionState:
 
     @property
     def principal(self) -> Principal | None:
-        return Principal.from_dict(self.data.get("principal"))
+        # Read several times per request (the route, the page header, the template): parsed
+        # once per version of the stored dict, not on every read.
+        stored = self.data.get("principal")
+        if self._parsed is None or self._parsed[0] is not stored:
+            self._parsed = (stored, Principal.from_dict(stored))
+        return self._parsed[1]
 
 
 def get_session_state(request: Request) -> SessionState:
@@ -131,7 +152,7 @@ class SessionMiddleware:
             await run_in_threadpool(self._purge)
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and (state.modified or state.destroyed):
                 cookie_header = await run_in_threadpool(self._save, state)
                 if cookie_header:
                     headers = MutableHeaders(scope=message)
@@ -153,64 +174,66 @@ class SessionMiddleware:
     def _load(self, token: str | None, passive: bool) -> SessionState:
         if not token or len(token) > 100:
             return SessionState()
-        with Session(self.engine) as db:
-            row = db.get(WebSession, _hash(token))
-            if row is None:
+        key = _hash(token)
+        with self.engine.connect() as connection:
+            found = connection.execute(_READ, {"id": key}).first()
+            if found is None:
                 state = SessionState()
                 state.expired_reason = "unknown"
                 return state
+            data, created_at, last_seen_at = found
             now = utcnow()
             reason = None
-            if now - row.created_at > timedelta(hours=self.settings.session_absolute_hours):
+            if now - created_at > timedelta(hours=self.settings.session_absolute_hours):
                 reason = "absolute"
-            elif now - row.last_seen_at > timedelta(minutes=self.settings.session_idle_minutes):
+            elif now - last_seen_at > timedelta(minutes=self.settings.session_idle_minutes):
                 reason = "idle"
             if reason and passive:
                 # The session-timeout script asks /sessie/status at the deadline and then
                 # sends the browser to the sign-in page. Keep the row (and the cookie) for
                 # that page: it deletes the session and says why the person was signed out.
                 state = SessionState()
-                state.expired_reason = reason if row.data.get("principal") else None
+                state.expired_reason = reason if data.get("principal") else None
                 return state
             if reason:
-                db.delete(row)
-                db.commit()
+                connection.execute(delete(_TABLE).where(_TABLE.c.id == key))
+                connection.commit()
                 state = SessionState()
-                state.expired_reason = reason if row.data.get("principal") else None
+                state.expired_reason = reason if data.get("principal") else None
                 state.destroyed = True  # clears the cookie
                 return state
-            if not passive and now - row.last_seen_at > TOUCH_INTERVAL:
-                row.last_seen_at = now
-                db.add(row)
-                db.commit()
-                db.refresh(row)
-            db.expunge(row)
-            return SessionState(token, row.data, row)
+            row = StoredSession(key, created_at, last_seen_at)
+            if not passive and now - last_seen_at > TOUCH_INTERVAL:
+                # Activity is written at most every TOUCH_INTERVAL, not on every request.
+                connection.execute(update(_TABLE).where(_TABLE.c.id == key).values(last_seen_at=now))
+                connection.commit()
+                row = replace(row, last_seen_at=now)
+            return SessionState(token, data, row)
 
     def _save(self, state: SessionState) -> str | None:
-        with Session(self.engine) as db:
+        with self.engine.connect() as connection:
             if state.destroyed:
                 if state.row is not None:
-                    db.exec(delete(WebSession).where(WebSession.id == state.row.id))
-                    db.commit()
+                    connection.execute(delete(_TABLE).where(_TABLE.c.id == state.row.id))
+                    connection.commit()
                 return self._cookie("", max_age=0) if (state.token or state.row or state.destroyed) else None
             if not state.modified:
                 return None
             if state.rotate and state.row is not None:
-                db.exec(delete(WebSession).where(WebSession.id == state.row.id))
+                connection.execute(delete(_TABLE).where(_TABLE.c.id == state.row.id))
                 state.row = None
+            now = utcnow()
             if state.row is None:
                 state.token = secrets.token_urlsafe(32)
-                now = utcnow()
-                db.add(WebSession(id=_hash(state.token), data=state.data, created_at=now, last_seen_at=now))
-                db.commit()
+                connection.execute(
+                    insert(_TABLE).values(id=_hash(state.token), data=state.data, created_at=now, last_seen_at=now)
+                )
+                connection.commit()
                 return self._cookie(state.token)
-            row = db.get(WebSession, state.row.id)
-            if row is not None:
-                row.data = dict(state.data)
-                row.last_seen_at = utcnow()
-                db.add(row)
-                db.commit()
+            connection.execute(
+                update(_TABLE).where(_TABLE.c.id == state.row.id).values(data=dict(state.data), last_seen_at=now)
+            )
+            connection.commit()
             return None
 
     def _cookie(self, value: str, max_age: int | None = None) -> str:
@@ -224,8 +247,8 @@ def purge_expired_sessions(db: Session, idle_minutes: int, absolute_hours: int) 
     now = utcnow() - PURGE_GRACE
     idle_cutoff = now - timedelta(minutes=idle_minutes)
     absolute_cutoff = now - timedelta(hours=absolute_hours)
-    result = db.exec(
-        delete(WebSession).where((WebSession.last_seen_at < idle_cutoff) | (WebSession.created_at < absolute_cutoff))
+    result = db.execute(
+        delete(_TABLE).where((_TABLE.c.last_seen_at < idle_cutoff) | (_TABLE.c.created_at < absolute_cutoff))
     )
     db.commit()
     return result.rowcount or 0

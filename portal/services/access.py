@@ -51,7 +51,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
@@ -69,6 +69,10 @@ __all__ = [
     "level_allows",
     "notices_for",
     "owned_by",
+    "PrincipalShape",
+    "principal_parameters",
+    "principal_shape",
+    "visible_notices_of_shape",
     "shared_confidentiality",
     "valid_case_number",
     "among_owned",
@@ -77,6 +81,10 @@ __all__ = [
     "visible_cases",
     "visible_notices",
 ]
+
+
+# A BSN, KVK or branch number: a value, or a bind parameter in a statement built once.
+PartyValue = str | BindParameter[str] | None
 
 
 class AssuranceTooLow(Exception):
@@ -134,18 +142,22 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
 
 def _party(principal: Principal) -> ColumnElement[bool] | None:
     """SQL condition on Role: it names this principal (see module docstring)."""
+    return _party_of(principal.kind, principal.bsn or None, principal.kvk or None, principal.branch_number or None)
+
+
+def _party_of(kind: str, bsn: PartyValue, kvk: PartyValue, branch_number: PartyValue) -> ColumnElement[bool] | None:
+    """The rule of ``_party``, for values or for bind parameters (a statement built once
+    for every principal of one shape, see ``principal_shape``)."""
     party: ColumnElement[bool]
     # A rol as someone's representative (indicatieMachtiging gemachtigde) is not one's own:
     # it shows the case only while acting for that person, under the mandate (``_mandated``).
     own = col(Role.mandate) != "gemachtigde"
-    if principal.kind == "resident" and principal.bsn:
-        return and_(col(Role.bsn) == principal.bsn, own)
-    if principal.kind == "business" and principal.kvk:
-        party = and_(col(Role.kvk) == principal.kvk, own)
-        if principal.branch_number:
-            party = and_(
-                party, or_(col(Role.branch_number) == principal.branch_number, col(Role.branch_number).is_(None))
-            )
+    if kind == "resident" and bsn is not None:
+        return and_(col(Role.bsn) == bsn, own)
+    if kind == "business" and kvk is not None:
+        party = and_(col(Role.kvk) == kvk, own)
+        if branch_number is not None:
+            party = and_(party, or_(col(Role.branch_number) == branch_number, col(Role.branch_number).is_(None)))
         return party
     return None
 
@@ -177,14 +189,18 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:
     """SQL condition: a notice addressed to this principal (same branch rule as cases)."""
-    if principal.kind == "resident" and principal.bsn:
-        return col(Notice.recipient_bsn) == principal.bsn
-    if principal.kind == "business" and principal.kvk:
-        condition: ColumnElement[bool] = col(Notice.recipient_kvk) == principal.kvk
-        if principal.branch_number:
+    return _notices_for(principal.kind, principal.bsn or None, principal.kvk or None, principal.branch_number or None)
+
+
+def _notices_for(kind: str, bsn: PartyValue, kvk: PartyValue, branch_number: PartyValue) -> ColumnElement[bool]:
+    if kind == "resident" and bsn is not None:
+        return col(Notice.recipient_bsn) == bsn
+    if kind == "business" and kvk is not None:
+        condition: ColumnElement[bool] = col(Notice.recipient_kvk) == kvk
+        if branch_number is not None:
             condition = and_(
                 condition,
-                or_(col(Notice.recipient_branch) == principal.branch_number, col(Notice.recipient_branch).is_(None)),
+                or_(col(Notice.recipient_branch) == branch_number, col(Notice.recipient_branch).is_(None)),
             )
         return condition
     return false()
@@ -228,6 +244,53 @@ def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnEl
         # other post (general messages, other cases).
         return notices_for(principal), and_(col(Notice.case_id).is_not(None), its_case, mandated)
     return notices_for(principal), or_(col(Notice.case_id).is_(None), its_case)
+
+
+PrincipalShape = tuple[str, bool]
+
+
+def principal_shape(principal: Principal) -> PrincipalShape | None:
+    """What a statement built once with bind parameters depends on: the kind of login and
+    whether it is for one branch. None when the rules need more than that (acting for
+    someone else: the mandate's case types and end date), or when nothing is visible."""
+    if principal.representation is not None:
+        return None
+    if principal.kind == "resident" and principal.bsn:
+        return ("resident", False)
+    if principal.kind == "business" and principal.kvk:
+        return ("business", bool(principal.branch_number))
+    return None
+
+
+def principal_parameters(principal: Principal) -> dict[str, Any]:
+    """The bind parameters of a statement built for ``principal_shape(principal)``, plus the
+    confidentiality allow-list (a setting, so bound too)."""
+    return {
+        "principal_bsn": principal.bsn,
+        "principal_kvk": principal.kvk,
+        "principal_branch": principal.branch_number,
+        "allowed_confidentiality": sorted(get_settings().zgw_allowed_confidentiality),
+    }
+
+
+def visible_notices_of_shape(shape: PrincipalShape) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """``visible_notices`` with bind parameters (``principal_parameters``) instead of one
+    principal's values, for a statement built once per shape."""
+    kind, one_branch = shape
+    values: tuple[PartyValue, PartyValue, PartyValue] = (
+        bindparam("principal_bsn") if kind == "resident" else None,
+        bindparam("principal_kvk") if kind == "business" else None,
+        bindparam("principal_branch") if one_branch else None,
+    )
+    party = _party_of(kind, *values)
+    if party is None:
+        return false(), false()
+    its_case = and_(
+        col(CaseType.is_public).is_(True),
+        col(Case.confidentiality).in_(bindparam("allowed_confidentiality", expanding=True)),
+        exists().where(col(Role.case_id) == col(Notice.case_id), party),
+    )
+    return _notices_for(kind, *values), or_(col(Notice.case_id).is_(None), its_case)
 
 
 def join_notice_cases(query: Any) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import and_
+from sqlalchemy import BindParameter, and_, bindparam
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
@@ -66,6 +66,41 @@ from portal.services.delivery_status import with_statuses
 __all__ = ["CaseNotFound", "CasePageView", "Contact", "LevelTooLow", "build_case_page"]
 
 FeedbackContext = Literal["case_closed", "after_contact"]
+
+
+# The statements that depend only on the case, built once: building a statement and
+# computing its cache key cost more CPU than running it (issue 22). ``:case_id`` is bound
+# per page; the case type's steps take ``:case_type_id`` too.
+_CASE_ID: BindParameter[int] = bindparam("case_id")
+_SUSPENSIONS = (
+    select(Suspension)
+    .where(col(Suspension.case_id) == _CASE_ID)
+    .order_by(col(Suspension.requested_on), col(Suspension.id))
+)
+_EXTENSIONS = (
+    select(Extension).where(col(Extension.case_id) == _CASE_ID).order_by(col(Extension.announced_on), col(Extension.id))
+)
+_REQUESTS = (
+    select(DocumentRequest).where(col(DocumentRequest.case_id) == _CASE_ID).order_by(col(DocumentRequest.requested_on))
+)
+_DOCUMENTS = select(Document).where(col(Document.case_id) == _CASE_ID).order_by(col(Document.uploaded_at).desc())
+_STEPS = (
+    select(StatusType, StatusHistory)
+    .outerjoin(
+        StatusHistory,
+        and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == _CASE_ID),
+    )
+    .where(col(StatusType.case_type_id) == bindparam("case_type_id"))
+    .order_by(col(StatusType.order))
+)
+_HANDLER = (
+    select(Employee, Team)
+    .join(Role, col(Role.employee_id) == col(Employee.id))
+    .outerjoin(Team, col(Team.id) == col(Employee.team_id))
+    .where(col(Role.case_id) == _CASE_ID, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
+    .order_by(col(Role.id).desc())
+)
+_COMPLAINT = select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
 
 
 @dataclass(frozen=True)
@@ -160,27 +195,10 @@ def _view(
 ) -> CasePageView:
     kind = case_kind(case_type)
     steps, current = _steps(db, case)
-    suspensions = list(
-        db.exec(
-            select(Suspension)
-            .where(col(Suspension.case_id) == case.id)
-            .order_by(col(Suspension.requested_on), col(Suspension.id))
-        ).all()
-    )
-    extensions = list(
-        db.exec(
-            select(Extension)
-            .where(col(Extension.case_id) == case.id)
-            .order_by(col(Extension.announced_on), col(Extension.id))
-        ).all()
-    )
-    requests = list(
-        db.exec(
-            select(DocumentRequest)
-            .where(col(DocumentRequest.case_id) == case.id)
-            .order_by(col(DocumentRequest.requested_on))
-        ).all()
-    )
+    by_case = {"case_id": case.id}
+    suspensions = list(db.exec(_SUSPENSIONS, params=by_case).all())
+    extensions = list(db.exec(_EXTENSIONS, params=by_case).all())
+    requests = list(db.exec(_REQUESTS, params=by_case).all())
     deadline = compute_deadline(
         case.received_on,
         rules_for(case_type),
@@ -201,11 +219,7 @@ def _view(
             case_title=localized(case, "title"),
             letter_date=today,
         )
-    documents = list(
-        db.exec(
-            select(Document).where(col(Document.case_id) == case.id).order_by(col(Document.uploaded_at).desc())
-        ).all()
-    )
+    documents = list(db.exec(_DOCUMENTS, params=by_case).all())
     # The notices with their deliveries in one statement (the page's query budget).
     notices, delivery = with_statuses(
         db.exec(
@@ -267,22 +281,14 @@ def _complaint(db: Session, case: Case, kind: str) -> tuple[Complaint | None, st
     on a complaint's page)."""
     if kind != "complaint":
         return None, ""
-    complaint = db.exec(select(Complaint).where(col(Complaint.case_id) == case.id)).first()
+    complaint = db.exec(_COMPLAINT, params={"case_id": case.id}).first()
     about = db.get(Employee, complaint.about_employee_id) if complaint and complaint.about_employee_id else None
     return complaint, about.name if about else ""
 
 
 def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], StatusType | None]:
     """The case type's steps and the case's history, in one query (an outer join)."""
-    rows = db.exec(
-        select(StatusType, StatusHistory)
-        .outerjoin(
-            StatusHistory,
-            and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == case.id),
-        )
-        .where(col(StatusType.case_type_id) == case.case_type_id)
-        .order_by(col(StatusType.order))
-    ).all()
+    rows = db.exec(_STEPS, params={"case_id": case.id, "case_type_id": case.case_type_id}).all()
     by_order: dict[int, StatusType] = {}
     entries: list[tuple[int, date]] = []
     for status, history in rows:
@@ -297,13 +303,7 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
 
 
 def _contact(db: Session, case: Case) -> Contact:
-    found = db.exec(
-        select(Employee, Team)
-        .join(Role, col(Role.employee_id) == col(Employee.id))
-        .outerjoin(Team, col(Team.id) == col(Employee.team_id))
-        .where(col(Role.case_id) == case.id, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
-        .order_by(col(Role.id).desc())
-    ).first()
+    found = db.exec(_HANDLER, params={"case_id": case.id}).first()
     if found is None:
         return Contact(None, None, False, "not_assigned")
     handler, team = found

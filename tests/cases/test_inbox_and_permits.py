@@ -9,6 +9,15 @@ from sqlmodel import select
 
 from portal.i18n import format_date
 from portal.models import Case, Notice
+from tests.auth_helpers import (
+    BUSINESS_A,
+    BUSINESS_A_BRANCH_MARKT,
+    BUSINESS_A_BRANCH_STATION,
+    BUSINESS_B,
+    RESIDENT_A,
+    RESIDENT_B,
+    RESIDENT_C,
+)
 from tests.cases.conftest import csrf_of, text_of
 
 
@@ -149,3 +158,49 @@ def test_permit_details_need_the_case_types_sign_in_level(app, db):
     assert "Horecavergunning Marktstraat 5" in text
     assert format_date(permit.valid_until) not in text
     assert "Log dan in met eHerkenning op niveau EH2+ of hoger" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "branch"),
+    [
+        ("resident", RESIDENT_A, None),
+        ("resident", RESIDENT_B, None),
+        ("resident", RESIDENT_C, None),
+        ("business", BUSINESS_A, None),
+        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
+        ("business", BUSINESS_A, BUSINESS_A_BRANCH_STATION),
+        ("business", BUSINESS_B, None),
+    ],
+)
+def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rule_counts(db, kind, number, branch):
+    """unread_count binds the principal into a statement built once per kind of login
+    (issue 22); it must count exactly what the access rule written with the principal's
+    own values counts, for every kind of login of the demo."""
+    from sqlalchemy import func, update
+    from sqlmodel import col
+
+    from portal.auth.principal import Principal
+    from portal.services.access import join_notice_cases, principal_shape, visible_notices
+    from portal.services.notices import unread_count
+
+    principal = Principal(
+        kind=kind,
+        subject="test",
+        level="hoog" if kind == "resident" else "eh3",
+        bsn=number if kind == "resident" else None,
+        kvk=number if kind == "business" else None,
+        branch_number=branch,
+        display_name="test",
+    )
+    assert principal_shape(principal) is not None
+    db.exec(update(Notice).values(read_at=None))  # every message unread, undone below
+    try:
+        expected = db.exec(
+            join_notice_cases(select(func.count()).select_from(Notice)).where(
+                col(Notice.read_at).is_(None), *visible_notices(principal)
+            )
+        ).one()
+        assert unread_count(db, principal) == expected
+        assert expected > 0  # every login of the demo has messages
+    finally:
+        db.rollback()
