@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from portal.domain.delivery_status import StatusLine, status_lines
@@ -14,17 +15,20 @@ from portal.notify.outbox import as_sent
 
 __all__ = ["statuses_for", "with_statuses"]
 
+# Built once (building a statement and its cache key cost more than running it, issue 22).
+_DELIVERIES = (
+    select(Delivery)
+    .where(col(Delivery.notice_id).in_(bindparam("notice_ids", expanding=True)), col(Delivery.purpose) == "notice")
+    .order_by(col(Delivery.id))
+)
+
 
 def statuses_for(db: Session, notice_ids: Iterable[int | None]) -> dict[int, list[StatusLine]]:
     """{notice id: its lines}; a notice without deliveries (the inbox only) is absent."""
     wanted = sorted({notice_id for notice_id in notice_ids if notice_id is not None})
     if not wanted:
         return {}
-    rows = db.exec(
-        select(Delivery)
-        .where(col(Delivery.notice_id).in_(wanted), col(Delivery.purpose) == "notice")
-        .order_by(col(Delivery.id))
-    ).all()
+    rows = db.exec(_DELIVERIES, params={"notice_ids": wanted}).all()
     grouped: dict[int, list[Delivery]] = {}
     for row in rows:
         if row.notice_id is not None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
@@ -118,8 +118,8 @@ class InboxPage:
     is_first_page: bool
 
 
-def _older_than(link: str) -> ColumnElement[bool]:
-    """Messages after the one a page link names (newest first). PageLinkError when not ours."""
+def _page_link_position(link: str) -> tuple[datetime, int]:
+    """The (moment, id) of the last message a page link names. PageLinkError when not ours."""
     moment, notice_id = paging.decode(link, 2)
     try:
         last_at, last_id = datetime.fromisoformat(moment), int(notice_id)
@@ -127,7 +127,21 @@ def _older_than(link: str) -> ColumnElement[bool]:
         raise paging.PageLinkError(link[:20]) from error
     if last_at.tzinfo is not None or not 1 <= last_id <= MAX_ID:
         raise paging.PageLinkError(link[:20])
+    return last_at, last_id
+
+
+def _older_than(last_at: Any, last_id: Any) -> ColumnElement[bool]:
+    """Messages after the given one, newest first (values or bind parameters)."""
     return or_(col(Notice.created_at) < last_at, and_(col(Notice.created_at) == last_at, col(Notice.id) < last_id))
+
+
+@lru_cache(maxsize=8)
+def _inbox_statement(shape: PrincipalShape, later_page: bool) -> Any:
+    """A page of the inbox for every principal of one shape (``access.principal_shape``)."""
+    query = join_notice_cases(select(Notice, Case, CaseType)).where(*visible_notices_of_shape(shape))
+    if later_page:
+        query = query.where(_older_than(bindparam("last_at"), bindparam("last_id")))
+    return query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(paging.PAGE_SIZE + 1)
 
 
 def list_notices(
@@ -135,10 +149,18 @@ def list_notices(
 ) -> InboxPage:
     """A page of messages, newest first, unread and read together (the page marks the
     unread ones); ``after`` is the link to the next page. Raises PageLinkError."""
-    query = join_notice_cases(select(Notice, Case, CaseType)).where(*visible_notices(principal))
-    if after:
-        query = query.where(_older_than(after))
-    rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
+    shape = principal_shape(principal)
+    if shape is not None and page_size == paging.PAGE_SIZE:
+        # An ordinary login: the statement built once per kind of login and page (first or later).
+        parameters = principal_parameters(principal)
+        if after:
+            parameters["last_at"], parameters["last_id"] = _page_link_position(after)
+        rows = db.exec(_inbox_statement(shape, bool(after)), params=parameters).all()
+    else:
+        query = join_notice_cases(select(Notice, Case, CaseType)).where(*visible_notices(principal))
+        if after:
+            query = query.where(_older_than(*_page_link_position(after)))
+        rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
     statuses = statuses_for(db, (notice.id for notice, _case, _type in rows[:page_size]))
     items = [
         InboxItem(
