@@ -25,7 +25,7 @@ from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, Role, ZgwPartySync
 from portal.zgw.client import ZgwClient, ZgwError
-from portal.zgw.fetch import fetch_graphs, find_zaak_urls
+from portal.zgw.fetch import fetch_graphs, find_zaken
 from portal.zgw.sync import REMOVED, SyncOutcome, record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
@@ -154,18 +154,21 @@ def refresh_party(
         _renew_lease(db, key)
         renewed_at = utcnow()
         urls = set(_mirrored_urls(db, key))
+        # The search answers with the zaken themselves: not asked for again one by one.
+        found: dict[str, dict[str, Any]] = {}
         try:
             if kind == "bsn":
-                urls.update(find_zaak_urls(client, bsn=rest))
+                found = find_zaken(client, bsn=rest)
             elif ":" in rest:
-                urls.update(find_zaak_urls(client, branch_number=rest.split(":", 1)[1]))
+                found = find_zaken(client, branch_number=rest.split(":", 1)[1])
+            urls.update(found)
         except ZgwError as error:
             failures.append(error.reason)
             for url in urls:
                 record_failure(db, url, error.reason)
             urls = set()
         cache: dict[str, Any] = {}
-        graphs = fetch_graphs(client, sorted(urls), cache)
+        graphs = fetch_graphs(client, sorted(urls), cache, found)
         pending = 0
         while True:
             waited = time.monotonic()
