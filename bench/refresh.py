@@ -7,7 +7,7 @@
    (``tests/interop/openzaak``), ``--create-parallel`` at a time. Open Zaak keeps them, so
    a second run only adds what is missing.
 2. Recreates a PostgreSQL database of its own (``--database-url``, default
-   PORTAL_BENCH_REFRESH_DATABASE_URL or ``portal_bench_refresh``; its name must contain
+   BENCH_REFRESH_DATABASE_URL or ``portal_bench_refresh``; its name must contain
    "bench", it is DROPPED), migrates it and loads the municipality's catalogue.
 3. Times the product's own refresh (``portal.zgw.parties.refresh_party``, as at sign-in)
    twice: the first copies every zaak, the second finds them unchanged (the common case).
@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--create-parallel", type=int, default=6, help="zaken created at a time")
     parser.add_argument("--create-only", action="store_true", help="only make sure the zaken exist")
     parser.add_argument("--parallel", type=int, default=None, help="PORTAL_ZGW_PARALLEL_REQUESTS (default: 6)")
-    parser.add_argument("--database-url", default=os.environ.get("PORTAL_BENCH_REFRESH_DATABASE_URL", DEFAULT_DATABASE))
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_REFRESH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the second refresh")
     parser.add_argument("--keep-database", action="store_true", help="keep the previous run's copy: no first refresh")
     args = parser.parse_args(argv)
