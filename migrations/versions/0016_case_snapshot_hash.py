@@ -2,8 +2,8 @@
 
 Issue 18. Existing cases have no hash: their next refresh applies them in full once.
 
-Revision ID: 0015_case_snapshot_hash
-Revises: 0014_complaints
+Revision ID: 0016_case_snapshot_hash
+Revises: 0015_representative_rol
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0015_case_snapshot_hash"
-down_revision = "0014_complaints"
+revision = "0016_case_snapshot_hash"
+down_revision = "0015_representative_rol"
 branch_labels = None
 depends_on = None
 
