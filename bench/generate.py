@@ -429,6 +429,7 @@ def generate(db: Session, cases: int, seed: int = 14, today: date | None = None)
                 "last_activity_at": max(moments),
                 "version": 1,  # optimistic lock of the change services
                 "zgw_sync_error": "",  # own case store: never refreshed from a case system
+                "zgw_snapshot_hash": "",  # never applied from a case system either
             },
         )
         yield emit(

@@ -88,6 +88,10 @@ class Case(ValidatedModel, table=True):
     zgw_remote_deadline_on: date | None = Field(
         default=None, description="uiterlijkeEinddatumAfdoening as the case system has it (ours is recomputed)"
     )
+    # What the last full apply of a zaak stored ("<sha256 of the snapshot>:<version after it>",
+    # portal.zgw.sync): a refresh that finds the same snapshot on an unchanged case only
+    # touches zgw_synced_at. Empty: always apply in full.
+    zgw_snapshot_hash: str = Field(default="", max_length=80)
     version: int = Field(default=1, description="Optimistic lock: every change (portal.services.changes) adds one")
 
     @validates("confidentiality")

@@ -24,9 +24,14 @@ def _cached(client: ZgwClient, cache: dict[str, Any], url: str) -> dict[str, Any
     return cache[url]
 
 
-def fetch_zaak_graph(client: ZgwClient, zaak_url: str, cache: dict[str, Any] | None = None) -> dict[str, Any]:
+def fetch_zaak_graph(
+    client: ZgwClient, zaak_url: str, cache: dict[str, Any] | None = None, zaak: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``zaak``: the zaak as a search just returned it (the same representation as its own
+    URL gives), which saves asking for it again."""
     cache = {} if cache is None else cache
-    zaak = client.get_object(zaak_url)
+    if zaak is None or zaak.get("url") != zaak_url:
+        zaak = client.get_object(zaak_url)
     zaaktype_url = zaak.get("zaaktype")
     if not isinstance(zaaktype_url, str):
         raise ZgwError("invalid_body", zaak_url, "zaaktype")
@@ -67,18 +72,23 @@ def fetch_zaak_graph(client: ZgwClient, zaak_url: str, cache: dict[str, Any] | N
 
 
 def fetch_graphs(
-    client: ZgwClient, urls: Iterable[str], cache: dict[str, Any] | None = None
+    client: ZgwClient,
+    urls: Iterable[str],
+    cache: dict[str, Any] | None = None,
+    found: dict[str, dict[str, Any]] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any] | ZgwError]]:
     """``fetch_zaak_graph`` for many zaken, ``client.parallel`` at a time (only HTTP runs in
     the pool; the caller applies each graph in its own thread, with its own session).
     Yields (url, graph or the ZgwError) in the order given, at most a few zaken ahead of
-    the caller, so memory stays bounded however many zaken there are."""
+    the caller, so memory stays bounded however many zaken there are. ``found``: zaken a
+    search returned, by URL (``find_zaken``), not asked for again."""
     cache = {} if cache is None else cache
+    found = found or {}
     workers = max(1, client.parallel)
 
     def one(url: str) -> dict[str, Any] | ZgwError:
         try:
-            return fetch_zaak_graph(client, url, cache)
+            return fetch_zaak_graph(client, url, cache, found.get(url))
         except ZgwError as error:
             return error
 
@@ -101,8 +111,10 @@ def fetch_graphs(
                 future.cancel()
 
 
-def find_zaak_urls(client: ZgwClient, *, bsn: str | None = None, branch_number: str | None = None) -> list[str]:
-    """The zaken where a rol names this person (BSN) or branch (vestigingsnummer).
+def find_zaken(
+    client: ZgwClient, *, bsn: str | None = None, branch_number: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """The zaken where a rol names this person (BSN) or branch (vestigingsnummer), by URL.
 
     Zaken API 1.5 has no filter on kvkNummer, so a company-wide eHerkenning login is
     refreshed through the zaken we already mirror for it, notifications and reconciliation.
@@ -112,12 +124,16 @@ def find_zaak_urls(client: ZgwClient, *, bsn: str | None = None, branch_number: 
     elif branch_number:
         params = {"rol__betrokkeneIdentificatie__vestiging__vestigingsNummer": branch_number}
     else:
-        return []
-    urls = []
+        return {}
+    zaken = {}
     for zaak in client.paginate(client.url("zaken", "zaken"), params):
         if isinstance(zaak.get("url"), str):
-            urls.append(zaak["url"])
-    return urls
+            zaken[zaak["url"]] = zaak
+    return zaken
+
+
+def find_zaak_urls(client: ZgwClient, *, bsn: str | None = None, branch_number: str | None = None) -> list[str]:
+    return list(find_zaken(client, bsn=bsn, branch_number=branch_number))
 
 
 def zaken_for_document(client: ZgwClient, document_url: str) -> list[str]:

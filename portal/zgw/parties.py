@@ -10,25 +10,41 @@ parallel, the database is written by the refreshing thread."""
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, select
+from sqlalchemy import Engine, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.auth.principal import Principal
 from portal.clock import utcnow
 from portal.models import Case, Role, ZgwPartySync
 from portal.zgw.client import ZgwClient, ZgwError
-from portal.zgw.fetch import fetch_graphs, find_zaak_urls
-from portal.zgw.sync import REMOVED, record_failure, sync_zaak
+from portal.zgw.fetch import fetch_graphs, find_zaken
+from portal.zgw.sync import REMOVED, SyncOutcome, record_failure, sync_zaak
 
 log = logging.getLogger("portal.zgw")
 
 # A refresh whose lease was last renewed longer ago than this is assumed to have died.
 RUNNING_FOR_AT_MOST = timedelta(minutes=5)
 HEARTBEAT = timedelta(seconds=30)
+# Unchanged zaken (only their zgw_synced_at moves) are committed together, this many at most.
+COMMIT_EVERY = 200
+
+
+@dataclass
+class RefreshTimes:
+    """Where a refresh spent its time (logged; the refresh benchmark prints it): waiting
+    for fetched zaken (the HTTP pool is behind) or writing them (the database is)."""
+
+    zaken: int = 0
+    waiting: float = 0.0
+    writing: float = 0.0
 
 
 def party_key(principal: Principal) -> str | None:
@@ -54,18 +70,40 @@ def is_refreshing(state: ZgwPartySync | None) -> bool:
 
 
 def claim_refresh(db: Session, principal: Principal, window: timedelta) -> bool:
-    """Mark a refresh as started when the copy is older than ``window`` (and none runs)."""
+    """Mark a refresh as started when the copy is older than ``window`` (and none runs).
+
+    Atomic, so of several workers claiming at once exactly one wins: the first refresh of
+    a party is an INSERT that does nothing when the row exists, any later one a
+    conditional UPDATE (PostgreSQL re-checks the condition on the row another worker just
+    claimed; SQLite has one writer at a time)."""
     key = party_key(principal)
     if key is None:
         return False
-    state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
     now = utcnow()
-    if is_refreshing(state) or (state.synced_at is not None and now - state.synced_at < window):
-        return False
-    state.started_at = now
-    db.add(state)
+    dialect = db.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # (RETURNING: the driver's rowcount of an INSERT ... ON CONFLICT is not reliable.)
+    created = db.exec(
+        insert(ZgwPartySync)
+        .values(party=key, started_at=now, error="")
+        .on_conflict_do_nothing(index_elements=["party"])
+        .returning(col(ZgwPartySync.id))
+    ).first()
+    if created is not None:
+        db.commit()
+        return True
+    # The negation of is_refreshing and of "synced within the window", NULLs included.
+    not_running = or_(
+        col(ZgwPartySync.started_at).is_(None),
+        col(ZgwPartySync.synced_at) >= col(ZgwPartySync.started_at),
+        col(ZgwPartySync.started_at) <= now - RUNNING_FOR_AT_MOST,
+    )
+    stale = or_(col(ZgwPartySync.synced_at).is_(None), col(ZgwPartySync.synced_at) <= now - window)
+    claimed = db.exec(
+        update(ZgwPartySync).where(col(ZgwPartySync.party) == key, not_running, stale).values(started_at=now)
+    )
     db.commit()
-    return True
+    return bool(claimed.rowcount == 1)
 
 
 def _mirrored_urls(db: Session, key: str) -> list[str]:
@@ -103,33 +141,55 @@ def refresh_party(
     allowed: frozenset[str],
     today: date | None = None,
     heartbeat: timedelta = HEARTBEAT,
+    times: RefreshTimes | None = None,
 ) -> str:
     """Refresh every zaak of one party. Returns "" or the reason something failed;
     a zaak that cannot be fetched keeps its copy and is marked as not refreshed."""
     today = today or clock.today()
+    times = times or RefreshTimes()
+    started = time.monotonic()
     kind, _, rest = key.partition(":")
     failures: list[str] = []
     with Session(engine, expire_on_commit=False) as db:
         _renew_lease(db, key)
         renewed_at = utcnow()
         urls = set(_mirrored_urls(db, key))
+        # The search answers with the zaken themselves: not asked for again one by one.
+        found: dict[str, dict[str, Any]] = {}
         try:
             if kind == "bsn":
-                urls.update(find_zaak_urls(client, bsn=rest))
+                found = find_zaken(client, bsn=rest)
             elif ":" in rest:
-                urls.update(find_zaak_urls(client, branch_number=rest.split(":", 1)[1]))
+                found = find_zaken(client, branch_number=rest.split(":", 1)[1])
+            urls.update(found)
         except ZgwError as error:
             failures.append(error.reason)
             for url in urls:
                 record_failure(db, url, error.reason)
             urls = set()
         cache: dict[str, Any] = {}
-        for url, graph in fetch_graphs(client, sorted(urls), cache):
-            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph)
+        graphs = fetch_graphs(client, sorted(urls), cache, found)
+        pending = 0
+        while True:
+            waited = time.monotonic()
+            fetched = next(graphs, None)
+            writing = time.monotonic()
+            times.waiting += writing - waited
+            if fetched is None:
+                break
+            url, graph = fetched
+            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph, batch=True)
+            pending = pending + 1 if isinstance(outcome, SyncOutcome) and outcome.unchanged else 0
+            if pending >= COMMIT_EVERY:
+                db.commit()
+                pending = 0
+            times.writing += time.monotonic() - writing
+            times.zaken += 1
             if isinstance(outcome, str) and outcome != REMOVED:  # a removed zaak is not a failure
                 failures.append(outcome)
             if utcnow() - renewed_at >= heartbeat:
-                _renew_lease(db, key)
+                _renew_lease(db, key)  # (commits what is pending too)
+                pending = 0
                 renewed_at = utcnow()
         state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == key)).first() or ZgwPartySync(party=key)
         state.error = ",".join(sorted(set(failures)))[:40]
@@ -139,6 +199,15 @@ def refresh_party(
             state.started_at = None
         db.add(state)
         db.commit()
+    log.info(
+        "Refreshed %s: %d zaken in %.1f s (waiting for the case system %.1f s, writing %.1f s)%s",
+        key,
+        times.zaken,
+        time.monotonic() - started,
+        times.waiting,
+        times.writing,
+        f", failed: {state.error}" if state.error else "",
+    )
     return state.error
 
 
@@ -156,9 +225,12 @@ def reconcile(engine: Engine, client: ZgwClient, allowed: frozenset[str], today:
         failed += bool(refresh_party(engine, client, key, allowed, today))
     cache: dict[str, Any] = {}
     with Session(engine, expire_on_commit=False) as db:
-        for url, graph in fetch_graphs(client, open_cases, cache):
-            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph)
+        for index, (url, graph) in enumerate(fetch_graphs(client, open_cases, cache), 1):
+            outcome = sync_zaak(db, client, url, allowed, today, cache, prefetched=graph, batch=True)
             failed += isinstance(outcome, str) and outcome != REMOVED
+            if index % COMMIT_EVERY == 0:
+                db.commit()
+        db.commit()
     return {"parties": len(parties), "cases": len(open_cases), "failed": failed}
 
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import String, cast, delete, event, func, literal, or_, update
 from sqlmodel import Session, select
 
 from portal.clock import utcnow
@@ -68,6 +69,12 @@ REMOVED = "removed"
 # a municipality must not send every resident a message about steps of months ago.
 FIRST_IMPORT_NOTICE_DAYS = 7
 
+# Part of every snapshot hash (``Case.zgw_snapshot_hash``): raise it when apply_snapshot
+# starts storing something more or differently, so that every copy is applied in full once.
+SNAPSHOT_FORMAT = "1"
+# Session.info key of the catalogue rows already brought up to date in this session.
+_CATALOGUE = "portal.zgw.sync.catalogue"
+
 
 class SyncConflict(Exception):
     """The snapshot cannot be stored without overwriting something else."""
@@ -81,6 +88,7 @@ class SyncConflict(Exception):
 class SyncOutcome:
     case_id: int | None  # None: a zaak above the confidentiality allow-list we never stored
     created: bool = False
+    unchanged: bool = False  # same snapshot as the last full apply: only zgw_synced_at moved
     hidden: bool = False  # not on the allow-list: not stored, or withheld (``withhold``)
     new_statuses: list[str] = field(default_factory=list)
     extension_changed: bool = False
@@ -97,10 +105,59 @@ def _key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def snapshot_digest(snapshot: ZaakSnapshot, today: date | None = None) -> str:
+    """The hash of what apply_snapshot stores from ``snapshot``. ``today`` is part of it for a
+    case with an open suspension: its legal deadline moves with every day it stays open."""
+    text = f"{SNAPSHOT_FORMAT}|{snapshot!r}" + (f"|{today.isoformat()}" if today else "")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def confirm_unchanged(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutcome | None:
+    """When the case holds exactly this snapshot (the hash of its last full apply) and has
+    not changed since (its version is the one that apply left), there is nothing to write
+    but the time of this refresh: one conditional UPDATE, no reading. Returns None when the
+    snapshot must be applied in full (new, changed, changed here since, or never hashed)."""
+    stored = [literal(f"{snapshot_digest(snapshot)}:"), literal(f"{snapshot_digest(snapshot, today)}:")]
+    version = cast(Case.version, String)
+    found = db.exec(
+        update(Case)
+        .where(
+            Case.zgw_url == snapshot.url,
+            or_(*(Case.zgw_snapshot_hash == digest + version for digest in stored)),
+        )
+        .values(zgw_synced_at=utcnow(), zgw_sync_error="", zgw_sync_failed_at=None)
+        .returning(Case.id, Case.legal_deadline_on)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if found is None:
+        return None
+    return SyncOutcome(
+        found.id, unchanged=True, deadline=found.legal_deadline_on, remote_deadline=snapshot.remote_deadline_on
+    )
+
+
 # ------------------------------------------------------------------ catalogue
 
 
+def _catalogue_cache(db: Session) -> dict[Any, Any]:
+    """Organisation and case type rows this session already brought up to date: a refresh
+    of a thousand zaken of a few case types reads and writes each of them once. Dropped on
+    a rollback (a row created in the transaction rolled back no longer exists)."""
+    cache = db.info.get(_CATALOGUE)
+    if cache is None:
+        cache = db.info[_CATALOGUE] = {}
+        event.listen(db, "after_soft_rollback", lambda session, _previous: session.info.pop(_CATALOGUE, None))
+    return cache
+
+
 def _organisation(db: Session, rsin: str) -> Organisation:
+    cache = _catalogue_cache(db)
+    if ("organisation", rsin) not in cache:
+        cache["organisation", rsin] = _find_organisation(db, rsin)
+    return cache["organisation", rsin]
+
+
+def _find_organisation(db: Session, rsin: str) -> Organisation:
     found = db.exec(select(Organisation).where(Organisation.rsin == rsin)).first()
     # The portal serves one municipality: a zaak of another bronorganisatie (a
     # shared-service organisation) is shown under it.
@@ -113,6 +170,17 @@ def _organisation(db: Session, rsin: str) -> Organisation:
 
 
 def _case_type(
+    db: Session, snapshot: ZaakSnapshot, organisation: Organisation
+) -> tuple[CaseType, dict[str, StatusType]]:
+    cache = _catalogue_cache(db)
+    # The whole snapshot of the zaaktype is the key: a changed one is written again.
+    key = ("case_type", organisation.id, repr(snapshot.case_type))
+    if key not in cache:
+        cache[key] = _upsert_case_type(db, snapshot, organisation)
+    return cache[key]
+
+
+def _upsert_case_type(
     db: Session, snapshot: ZaakSnapshot, organisation: Organisation
 ) -> tuple[CaseType, dict[str, StatusType]]:
     snap = snapshot.case_type
@@ -162,10 +230,12 @@ def _case_type(
 
 
 def _find_case(db: Session, snapshot: ZaakSnapshot) -> Case | None:
-    case = db.exec(select(Case).where(Case.zgw_url == snapshot.url)).first()
+    # One query for both: by zaak URL, else the same number (zgw_url and number are unique).
+    found = db.exec(select(Case).where(or_(Case.zgw_url == snapshot.url, Case.number == snapshot.number))).all()
+    case = next((row for row in found if row.zgw_url == snapshot.url), None)
     if case is not None:
         return case
-    same_number = db.exec(select(Case).where(Case.number == snapshot.number)).first()
+    same_number = next((row for row in found if row.number == snapshot.number), None)
     if same_number is None:
         return None
     if same_number.zgw_url is not None:
@@ -174,12 +244,17 @@ def _find_case(db: Session, snapshot: ZaakSnapshot) -> Case | None:
     return same_number
 
 
-def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
-    db.exec(delete(Role).where(Role.case_id == case.id))
+def _roles(db: Session, case: Case, snapshot: ZaakSnapshot, created: bool) -> bool:
+    """Returns False when a behandelaar's login names no employee (yet): then the case is
+    never skipped as unchanged, so the link is made once that employee exists."""
+    if not created:
+        db.exec(delete(Role).where(Role.case_id == case.id))
+    complete = True
     for role in snapshot.roles:
         employee = None
         if role.employee_login:
             employee = db.exec(select(Employee).where(Employee.login_id == role.employee_login)).first()
+            complete = complete and employee is not None
         db.add(
             Role(
                 case_id=case.id,
@@ -194,12 +269,15 @@ def _roles(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
                 mandate=role.mandate,
             )
         )
+    return complete
 
 
-def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType]) -> list[StatusSnapshot]:
+def _statuses(
+    db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, StatusType], created: bool
+) -> list[StatusSnapshot]:
     """Update the statuses we already have; return the new ones (oldest first), which
     ``apply_snapshot`` records through ``record_status``."""
-    existing = list(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all())
+    existing = [] if created else list(db.exec(select(StatusHistory).where(StatusHistory.case_id == case.id)).all())
     seen: set[str] = set()
     new: list[StatusSnapshot] = []
     for status in snapshot.statuses:
@@ -223,27 +301,38 @@ def _statuses(db: Session, case: Case, snapshot: ZaakSnapshot, steps: dict[str, 
     return sorted(new, key=lambda status: status.set_at)
 
 
-def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date) -> None:
+def _suspension(db: Session, case: Case, snapshot: ZaakSnapshot, today: date, created: bool) -> bool:
     """ZGW opschorting keeps no dates (domain notes §1), so we keep them: a suspension
-    starts the day we first see the indicatie and ends the day we see it cleared."""
-    open_rows = list(
-        db.exec(select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))).all()
+    starts the day we first see the indicatie and ends the day we see it cleared.
+    Returns whether a suspension stays open (the deadline then moves every day); any other
+    open one (staff waiting for the applicant, say) is closed when the zaak is not suspended."""
+    open_rows = (
+        []
+        if created
+        else list(
+            db.exec(select(Suspension).where(Suspension.case_id == case.id, Suspension.resumed_on.is_(None))).all()
+        )
     )
+    case.suspended = snapshot.suspended
     if snapshot.suspended and not open_rows:
         reason = snapshot.suspension_reason or "Opgeschort in het zaaksysteem"
         db.add(Suspension(case_id=case.id, reason_nl=reason, reason_en=reason, requested_on=today))
-    elif not snapshot.suspended:
+        return True
+    if not snapshot.suspended:
         for row in open_rows:
             row.resumed_on = max(today, row.requested_on)
             db.add(row)
-    case.suspended = snapshot.suspended
+        return False
+    return True
 
 
-def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot) -> tuple[bool, Extension | None]:
+def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot, created: bool) -> tuple[bool, Extension | None]:
     """ZGW holds one verlenging (reden, duur) per zaak; we keep it as one Extension row.
     Returns (new or changed?, the row it replaces)."""
     if snapshot.extension is None:
         return False, None
+    if created:
+        return True, None
     rows = list(
         db.exec(
             select(Extension).where(Extension.case_id == case.id).order_by(Extension.announced_on, Extension.id)
@@ -257,11 +346,15 @@ def _changed_extension(db: Session, case: Case, snapshot: ZaakSnapshot) -> tuple
     return True, latest
 
 
-def _documents(db: Session, case: Case, snapshot: ZaakSnapshot) -> None:
-    existing = {
-        row.zgw_url: row
-        for row in db.exec(select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))).all()
-    }
+def _documents(db: Session, case: Case, snapshot: ZaakSnapshot, created: bool) -> None:
+    existing = (
+        {}
+        if created
+        else {
+            row.zgw_url: row
+            for row in db.exec(select(Document).where(Document.case_id == case.id, Document.zgw_url.is_not(None))).all()
+        }
+    )
     for document in snapshot.documents:
         row = existing.pop(document.url, None) or Document(
             case_id=case.id,
@@ -334,10 +427,11 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     db.flush()
 
     outcome = SyncOutcome(case.id, created=created, remote_deadline=snapshot.remote_deadline_on)
-    notices_before = _notice_count(db, case)
-    _roles(db, case, snapshot)
-    new_statuses = _statuses(db, case, snapshot, steps)
-    _suspension(db, case, snapshot, today)
+    # (A case just created has nothing under it yet: nothing to read or delete.)
+    notices_before = 0 if created else _notice_count(db, case)
+    roles_complete = _roles(db, case, snapshot, created)
+    new_statuses = _statuses(db, case, snapshot, steps, created)
+    still_suspended = _suspension(db, case, snapshot, today, created)
     db.flush()
     current = snapshot.current_status
     for status in new_statuses:
@@ -360,7 +454,7 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
     case.current_status_id = steps[current.status_type_url].id if current else None
     db.add(case)
     db.flush()
-    extension_changed, replaces = _changed_extension(db, case, snapshot)
+    extension_changed, replaces = _changed_extension(db, case, snapshot, created)
     if extension_changed and snapshot.extension is not None:
         case, case_type = lock_case(db, CASE_SYSTEM, case.id, case.version)
         record_extension(
@@ -374,7 +468,7 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
             today=today,
             replaces=replaces,
         )
-    _documents(db, case, snapshot)
+    _documents(db, case, snapshot, created)
     db.flush()
     result = refresh_legal_deadline(db, case, today)
     outcome.deadline = result.deadline
@@ -390,6 +484,8 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
         case.last_activity_at = max((status.set_at for status in new_statuses), default=utcnow())
     elif new_statuses or extension_changed:
         case.last_activity_at = utcnow()
+    digest = snapshot_digest(snapshot, today if still_suspended else None)
+    case.zgw_snapshot_hash = f"{digest}:{case.version}" if roles_complete else ""
     db.add(case)
     db.flush()
 
@@ -408,6 +504,7 @@ def withhold(db: Session, zaak_url: str, level: str) -> SyncOutcome:
         log.info("Zaak %s is %s: not stored", zaak_url, level)
         return SyncOutcome(None, hidden=True)
     case.confidentiality = level
+    case.zgw_snapshot_hash = ""
     case.zgw_synced_at = utcnow()
     case.zgw_sync_error = ""
     case.zgw_sync_failed_at = None
@@ -438,17 +535,33 @@ def record_failure(db: Session, zaak_url: str, reason: str) -> None:
     db.commit()
 
 
-def store_graph(db: Session, graph: dict[str, Any], zaak_url: str, allowed: frozenset[str], today: date) -> SyncOutcome:
+def store_graph(
+    db: Session,
+    graph: dict[str, Any],
+    zaak_url: str,
+    allowed: frozenset[str],
+    today: date,
+    before_change: Callable[[], None] | None = None,
+) -> SyncOutcome:
     """Map and apply a fetched graph (``fetch_zaak_graph``); the caller commits. A zaak
-    above the confidentiality allow-list is withheld before it is even mapped."""
+    above the confidentiality allow-list is withheld before it is even mapped. A snapshot
+    the case already holds only moves its zgw_synced_at (``confirm_unchanged``); before
+    anything else is written, ``before_change`` is called (sync_zaak commits there)."""
     level = confidentiality_of(graph)
     if level not in allowed:
+        if before_change:
+            before_change()
         return withhold(db, zaak_url, level)
     snapshot = map_zaak(graph, allowed)
     if snapshot.url != zaak_url:
         raise MappingError("zaak.url", "differs from the address we asked")
     for field_name in snapshot.skipped:
         log.warning("Zaak %s: %s skipped (cannot be used)", zaak_url, field_name)
+    unchanged = confirm_unchanged(db, snapshot, today)
+    if unchanged is not None:
+        return unchanged
+    if before_change:
+        before_change()
     return apply_snapshot(db, snapshot, today)
 
 
@@ -460,19 +573,39 @@ def sync_zaak(
     today: date,
     cache: dict[str, Any] | None = None,
     prefetched: dict[str, Any] | ZgwError | None = None,
+    batch: bool = False,
 ) -> SyncOutcome | str:
     """Fetch, map and apply one zaak in one transaction. Returns the outcome, or the
     reason it failed (then the stored copy is unchanged and marked as not refreshed).
-    ``prefetched``: the graph (or the error) already fetched by ``fetch.fetch_graphs``."""
+    ``prefetched``: the graph (or the error) already fetched by ``fetch.fetch_graphs``.
+
+    ``batch`` (a refresh of many zaken): an unchanged zaak is not committed on its own; the
+    caller commits now and then (one commit for many). Whatever else is pending is committed
+    before a zaak is written in full, so that zaak failing never takes the others with it."""
+    writing = not batch  # in a batch, nothing of this zaak is in the transaction before this
+
+    def before_change() -> None:
+        nonlocal writing
+        db.commit()
+        writing = True
+
+    def undo() -> None:
+        # Failed before it wrote anything: what is pending (the batch's unchanged zaken) stays.
+        if writing:
+            db.rollback()
+        else:
+            db.commit()
+
     try:
         if isinstance(prefetched, ZgwError):
             raise prefetched
         graph = fetch_zaak_graph(client, zaak_url, cache) if prefetched is None else prefetched
-        outcome = store_graph(db, graph, zaak_url, allowed, today)
-        db.commit()
+        outcome = store_graph(db, graph, zaak_url, allowed, today, before_change=before_change if batch else None)
+        if not (batch and outcome.unchanged):
+            db.commit()
         return outcome
     except ChangeRefused as refused:
-        db.rollback()
+        undo()
         # Another worker changed the case meanwhile (its version moved on): the message
         # is retried, and the fetched state wins then.
         reason = "conflict" if refused.field == "version" else f"refused:{refused.field}"
@@ -480,7 +613,7 @@ def sync_zaak(
         record_failure(db, zaak_url, reason)
         return reason
     except (ZgwError, MappingError, SyncConflict) as error:
-        db.rollback()
+        undo()
         reason = error.reason
         if isinstance(error, ZgwError) and reason == "not_found" and error.url == zaak_url:
             # The zaak itself is gone (destroyed in the case system): shown as removed.

@@ -130,3 +130,61 @@ def test_a_refresh_renews_its_lease_so_a_second_one_cannot_start_beside_it(fake,
         fake.delay = 0
         client.close()
     assert outcome == [""]
+
+
+def test_of_two_workers_claiming_a_refresh_at_once_exactly_one_wins(mirror_engine):
+    """claim_refresh is one atomic statement: two workers signing the same person in at the
+    same moment (or a sign-in and the reconciliation) never both start a refresh. Each round
+    lets two threads claim at once, on a party without a row (the INSERT) and on one whose
+    copy is old (the conditional UPDATE)."""
+    barrier = threading.Barrier(2)
+
+    def claim(results: list[bool]) -> None:
+        with Session(mirror_engine) as db:
+            db.exec(select(ZgwPartySync.id)).all()  # connected before the race starts
+            db.rollback()
+            barrier.wait(timeout=30)
+            results.append(claim_refresh(db, _resident(), timedelta(minutes=15)))
+
+    for round_ in range(40):
+        with Session(mirror_engine) as db:
+            state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == KEY)).first()
+            if round_ % 2 == 0 and state is not None:
+                db.delete(state)  # the first sign-in ever
+            elif state is not None:
+                state.started_at = utcnow() - timedelta(hours=2)  # an old copy, no refresh running
+                state.synced_at = utcnow() - timedelta(hours=1)
+                db.add(state)
+            db.commit()
+        results: list[bool] = []
+        threads = [threading.Thread(target=claim, args=(results,)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(results) == [False, True], f"round {round_}: {results}"
+    with Session(mirror_engine) as db:
+        state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == KEY)).one()
+    assert state.started_at is not None and utcnow() - state.started_at < timedelta(minutes=1)
+
+
+def test_claim_refresh_respects_a_running_refresh_and_a_fresh_copy(mirror_engine):
+    window = timedelta(minutes=15)
+    with Session(mirror_engine) as db:
+        assert claim_refresh(db, _resident(), window) is True  # no row yet
+        assert claim_refresh(db, _resident(), window) is False  # it runs now
+        state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == KEY)).one()
+        state.started_at = utcnow() - timedelta(minutes=6)  # ran longer than a lease: died
+        db.add(state)
+        db.commit()
+        assert claim_refresh(db, _resident(), window) is True
+        state = db.exec(select(ZgwPartySync).where(ZgwPartySync.party == KEY)).one()
+        state.synced_at = utcnow()  # finished just now: the copy is fresh
+        db.add(state)
+        db.commit()
+        assert claim_refresh(db, _resident(), window) is False
+        state.started_at = utcnow() - timedelta(minutes=17)
+        state.synced_at = utcnow() - timedelta(minutes=16)  # finished, but older than the window
+        db.add(state)
+        db.commit()
+        assert claim_refresh(db, _resident(), window) is True
