@@ -56,7 +56,8 @@ from portal.auth.principal import Principal, level_rank
 from portal.clock import today
 from portal.config import get_settings
 from portal.db import among
-from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
+from portal.models import CallbackRequest, Case, CaseListing, CaseType, Feedback, Notice, Role
+from portal.models.listing import party_key
 
 __all__ = [
     "AssuranceTooLow",
@@ -71,6 +72,7 @@ __all__ = [
     "valid_case_number",
     "among_owned",
     "join_notice_cases",
+    "listed_for",
     "mandate_ended",
     "visible_cases",
     "visible_notices",
@@ -104,8 +106,11 @@ def mandate_ended(principal: Principal) -> bool:
     return principal.representation is not None and principal.representation.expired(today())
 
 
-def _mandated(principal: Principal) -> ColumnElement[bool] | None:
-    """SQL condition on Case: its type is one the mandate covers; None when not representing."""
+def _mandated(principal: Principal, case_id: Any = None, case_type_id: Any = None) -> ColumnElement[bool] | None:
+    """SQL condition on Case (or on the listing, given its columns): its type is one the
+    mandate covers; None when not representing."""
+    case_id = col(Case.id) if case_id is None else case_id
+    case_type_id = col(Case.case_type_id) if case_type_id is None else case_type_id
     mandate = principal.representation
     if mandate is None:
         return None
@@ -113,9 +118,7 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
         return false()
     conditions: list[ColumnElement[bool]] = []
     if mandate.case_types:
-        conditions.append(
-            col(Case.case_type_id).in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types)))
-        )
+        conditions.append(case_type_id.in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types))))
     # The case system names this representative as gemachtigde on the case (Open Zaak's
     # mandate recipe, Rol.indicatieMachtiging): they acted for the person there, so they see it.
     representative: ColumnElement[bool] | None = None
@@ -125,7 +128,7 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
         representative = col(Role.kvk) == mandate.authorizee_kvk
     if representative is not None:
         conditions.append(
-            exists().where(col(Role.case_id) == col(Case.id), representative, col(Role.mandate) == "gemachtigde")
+            exists().where(col(Role.case_id) == case_id, representative, col(Role.mandate) == "gemachtigde")
         )
     return or_(*conditions) if conditions else false()
 
@@ -168,6 +171,33 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
     owned = among(col(Case.id), select(col(Role.case_id)).where(party).scalar_subquery())
     mandated = _mandated(principal)
     return owned if mandated is None else and_(owned, mandated)
+
+
+def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
+    """The same rule as ``owned_by``, on the case listing (``portal.models.listing``): the
+    principal's rows of it, for lists and counts that must not read every case of a large
+    business. The party is the first column of the listing's indexes; a branch login (see
+    the module docstring) keeps the rows of its branch and those naming no branch. A
+    representative's mandate is checked on the row's case type and, for the gemachtigde
+    rule, on the case's roles, as ``owned_by`` does."""
+    if principal.kind == "resident" and principal.bsn:
+        conditions = [col(CaseListing.party) == party_key(bsn=principal.bsn)]
+    elif principal.kind == "business" and principal.kvk:
+        conditions = [col(CaseListing.party) == party_key(kvk=principal.kvk)]
+        if principal.branch_number:
+            conditions.append(
+                or_(
+                    col(CaseListing.company_wide).is_(True),
+                    col(CaseListing.branches).contains(f",{principal.branch_number},", autoescape=True),
+                )
+            )
+    else:
+        return [false()]
+    conditions.append(col(CaseListing.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)))
+    mandated = _mandated(principal, col(CaseListing.case_id), col(CaseListing.case_type_id))
+    if mandated is not None:
+        conditions.append(mandated)
+    return conditions
 
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:
