@@ -38,6 +38,7 @@ from sqlalchemy import Engine, Table, text
 from sqlmodel import Session, SQLModel, select
 
 from portal.clock import utcnow
+from portal.models.listing import rebuild as rebuild_listing
 from portal.domain.deadlines import Term
 from portal.models import (
     Case,
@@ -534,6 +535,7 @@ def load(
                         )
 
             counts = _buffered(rows, insert)
+            rebuild_listing(db.connection())  # rows went in without the session hooks
             db.commit()
             return counts
 
@@ -561,6 +563,8 @@ def load(
         progress("indexes and foreign keys")
         for statement in creates:
             connection.execute(text(statement))
+        progress("case listing")
+        rebuild_listing(connection)  # COPY bypasses the session hooks that keep it
         for name in names:  # ids were given explicitly: move the sequences on
             connection.execute(
                 text(
@@ -570,5 +574,8 @@ def load(
         db.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         progress("ANALYZE")
+        # VACUUM sets the visibility map, without which the overview's index-only scans
+        # of the listing would visit the table anyway (autovacuum does it in production).
+        connection.execute(text("VACUUM caselisting"))
         connection.execute(text("ANALYZE"))
     return counts
