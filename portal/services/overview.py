@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, exists, func, literal, literal_column, tuple_
+from sqlalchemy import ColumnElement, func, literal, literal_column, tuple_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -201,12 +201,18 @@ class Tally:
 def tally(db: Session, principal: Principal) -> Tally:
     """One query over the principal's rows of the case listing (``access.listed_for``):
     an index-only scan of ``ix_caselisting_count`` on PostgreSQL, however many cases."""
+    # Counted on the listing alone (a GroupAggregate over the index, in its order), then
+    # joined to the handful of case types: not a hash join of every row.
+    counted = (
+        sa_select(col(CaseListing.case_type_id), col(CaseListing.is_open), func.count().label("n"))
+        .where(*listed_for(principal))
+        .group_by(col(CaseListing.case_type_id), col(CaseListing.is_open))
+        .subquery("counted")
+    )
     rows = db.exec(
-        select(CaseType, col(CaseListing.is_open), func.count())
-        .select_from(CaseListing)
-        .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
-        .where(*listed_for(principal), col(CaseType.is_public).is_(True))
-        .group_by(col(CaseType.id), col(CaseListing.is_open))
+        select(CaseType, counted.c.is_open, counted.c.n)
+        .join(counted, counted.c.case_type_id == col(CaseType.id))
+        .where(col(CaseType.is_public).is_(True))
     ).all()
     types = {case_type.id: case_type for case_type, _open, _count in rows}
     return Tally(
@@ -242,23 +248,34 @@ def list_cases(
             .where(*conditions)
         ).scalar_one()
 
-    query = (
-        select(Case, CaseType)
+    # The page's 26 listing rows first (the index, backwards), then their cases, steps and
+    # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
+    # page, instead of hashing every open document request and extension in the database.
+    page = (
+        sa_select(col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
         .select_from(CaseListing)
-        .join(Case, col(Case.id) == col(CaseListing.case_id))
         .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
         .where(*conditions)
     )
     if filters.cursor is not None:
         c = filters.cursor
-        query = query.where(
+        page = page.where(
             tuple_(col(CaseListing.is_open), col(CaseListing.last_activity_at), col(CaseListing.case_id))
             < tuple_(literal(c.closed == 0), literal(c.last_activity_at), literal(c.case_id))
         )
-    query = _with_badges(query, principal)
-    query = query.order_by(
+    ordered = page.order_by(
         col(CaseListing.is_open).desc(), col(CaseListing.last_activity_at).desc(), col(CaseListing.case_id).desc()
-    ).limit(page_size + 1)
+    )
+    rows_of_page = ordered.limit(page_size + 1).subquery("page")
+    query = (
+        select(Case, CaseType)
+        .select_from(rows_of_page)
+        .join(Case, col(Case.id) == rows_of_page.c.case_id)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+    )
+    query = _with_badges(query, principal).order_by(
+        rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
+    )
     found = list(db.exec(query).all())
     has_more = len(found) > page_size
     rows = _rows(db, principal, found[:page_size])
@@ -272,12 +289,17 @@ def list_cases(
 def _with_badges(query: Any, principal: Principal) -> Any:
     """The row's current step and its badges, in the page query itself: correlated
     sub-queries that PostgreSQL evaluates for the rows of the page only (after the
-    LIMIT), so a page is one round trip however many cases come before it."""
-    open_request = exists().where(
-        col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None)
-    )
-    extended = exists().where(col(Extension.case_id) == col(Case.id))
-    unread = exists().where(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
+    LIMIT), so a page is one round trip however many cases come before it. Written as
+    ``(SELECT 1 ... LIMIT 1) IS NOT NULL`` rather than EXISTS: PostgreSQL may turn an
+    EXISTS into a hash of the whole table (every open document request in the database)
+    built for 26 rows; a scalar sub-query it always runs per row, by index."""
+
+    def any_row(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+        return sa_select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
+
+    open_request = any_row(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
+    extended = any_row(col(Extension.case_id) == col(Case.id))
+    unread = any_row(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
     return query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id)).add_columns(
         StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread")
     )
