@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, text, update
 from sqlmodel import Session, col, select
 
 from portal import clock
@@ -208,3 +208,27 @@ def test_branch_logins_see_their_branch_and_the_company_wide_cases(engine):
     assert seen(BRANCH_A) == sorted([numbers["a"], numbers["all"], numbers["ab"]])
     assert seen(BRANCH_B) == sorted([numbers["b"], numbers["all"], numbers["ab"]])
     assert seen("000055556666") == [numbers["all"]]
+
+
+def test_the_operator_commands_check_and_rebuild(engine, monkeypatch, capsys):
+    from portal import config
+    from portal.listing import main
+
+    url = engine.url
+    if engine.dialect.name == "postgresql":  # the isolated schema, as tests/isolated.py chooses it
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    monkeypatch.setenv("PORTAL_DATABASE_URL", url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PORTAL_ENV", "test")
+    config.get_settings.cache_clear()
+    try:
+        assert main(["check"]) == 0
+        with engine.begin() as connection:
+            connection.execute(delete(CaseListing).where(CaseListing.party == party_key(bsn=JAN)))
+        assert main(["check"]) == 1
+        assert "missing" in capsys.readouterr().err
+        assert main(["rebuild"]) == 0
+        assert main(["check"]) == 0
+    finally:
+        config.get_settings.cache_clear()
