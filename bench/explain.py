@@ -93,7 +93,9 @@ def main() -> None:
             lines = []
             with engine.connect() as conn:
                 for statement, parameters in recorded:
-                    result = conn.exec_driver_sql(f"EXPLAIN (ANALYZE,{' BUFFERS,' if args.buffers else ''} FORMAT TEXT) " + statement, parameters)
+                    result = conn.exec_driver_sql(
+                        f"EXPLAIN (ANALYZE,{' BUFFERS,' if args.buffers else ''} FORMAT TEXT) " + statement, parameters
+                    )
                     plan = [row[0] for row in result]
                     ms = float(re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1))
                     total += ms

@@ -38,7 +38,6 @@ from sqlalchemy import Engine, Table, text
 from sqlmodel import Session, SQLModel, select
 
 from portal.clock import utcnow
-from portal.models.listing import rebuild as rebuild_listing
 from portal.domain.deadlines import Term
 from portal.models import (
     Case,
@@ -52,6 +51,7 @@ from portal.models import (
     StatusType,
     Suspension,
 )
+from portal.models.listing import rebuild as rebuild_listing
 
 BENCH_BSN = "100000009"  # the resident with 50 cases (passes the 11-proef)
 BENCH_KVK = "50000000"  # the business with 5,000 cases
