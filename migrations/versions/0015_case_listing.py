@@ -3,7 +3,8 @@
 "Mijn zaken" ordered and counted a party's cases from the ``case`` rows themselves: 5,000
 rows read twice per page for a large business. ``caselisting`` holds, per party and case,
 only what the overview orders, filters, counts and searches by (``portal.models.listing``,
-kept up to date by session hooks in the same transaction). Existing data is filled here
+kept up to date by session hooks in the same transaction), and ``caselistingcount`` the
+number of rows per party, case type, open/closed and confidentiality (the counts). Existing data is filled here
 with the same INSERT ... SELECT the hooks use.
 
 Revision ID: 0015_case_listing
@@ -50,6 +51,15 @@ def upgrade() -> None:
         ["party", "case_type_id", "is_open"],
         postgresql_include=["confidentiality", "company_wide", "branches"],
     )
+    op.create_table(
+        "caselistingcount",
+        sa.Column("party", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("case_type_id", sa.Integer(), nullable=False),
+        sa.Column("is_open", sa.Boolean(), nullable=False),
+        sa.Column("confidentiality", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("cases", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("party", "case_type_id", "is_open", "confidentiality"),
+    )
     # The same statement the session hooks run (portal.models.listing), for every case.
     from portal.models.listing import rebuild
 
@@ -57,6 +67,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("caselistingcount")
     op.drop_index("ix_caselisting_count", table_name="caselisting")
     op.drop_index("ix_caselisting_page", table_name="caselisting")
     op.drop_index("ix_caselisting_case_id", table_name="caselisting")

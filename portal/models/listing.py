@@ -23,12 +23,15 @@ afterwards; ``python -m portal.listing rebuild`` does the same for an operator.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import NaiveDatetime
 from sqlalchemy import Connection, Index, Text, and_, delete, event, func, insert, literal, literal_column, select
 from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement, Select
@@ -81,6 +84,20 @@ class CaseListing(SQLModel, table=True):
         default=",", sa_type=Text, description="',' + the branch numbers the roles name, ',' separated + ','"
     )
     search: str = Field(sa_type=Text, description="lower(number, address, both titles): what a search looks in")
+
+
+class CaseListingCount(SQLModel, table=True):
+    """How many listing rows a party has per case type, open/closed and confidentiality:
+    the overview's counts and type options in a few rows, however many cases the party
+    has. Kept by ``refresh`` with additions (+1/-1 per changed row, as upserts), which
+    commute, so two transactions changing cases of the same party both count. A count may
+    reach 0 and stay; readers ignore those rows."""
+
+    party: str = Field(primary_key=True, max_length=20)
+    case_type_id: int = Field(primary_key=True)
+    is_open: bool = Field(primary_key=True)
+    confidentiality: str = Field(primary_key=True, max_length=30)
+    cases: int = 0
 
 
 def search_source(case: Any) -> ColumnElement[str]:
@@ -146,33 +163,78 @@ _COLUMNS = [
 ]
 
 
+_KEY = ["party", "case_type_id", "is_open", "confidentiality"]
+
+
+def _groups(connection: Connection, chunk: list[int]) -> Counter[tuple[Any, ...]]:
+    table = CaseListing.__table__  # type: ignore[attr-defined]
+    key = [table.c[name] for name in _KEY]
+    rows = connection.execute(select(*key, func.count()).where(table.c.case_id.in_(chunk)).group_by(*key))
+    return Counter({(party, type_id, bool(is_open), level): n for party, type_id, is_open, level, n in rows})
+
+
 def refresh(connection: Connection, case_ids: Iterable[int]) -> None:
-    """Recompute the listing rows of these cases (a deleted case loses its rows)."""
+    """Recompute the listing rows of these cases (a deleted case loses its rows), and
+    add the difference to the counts."""
     ids = sorted({case_id for case_id in case_ids if case_id is not None})
     table = CaseListing.__table__  # type: ignore[attr-defined]
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        before = _groups(connection, chunk)
         connection.execute(delete(table).where(table.c.case_id.in_(chunk)))
         connection.execute(insert(table).from_select(_COLUMNS, _rows(chunk)))
+        after = _groups(connection, chunk)
+        _add_counts(connection, {key: after[key] - before[key] for key in before.keys() | after.keys()})
+
+
+def _add_counts(connection: Connection, deltas: dict[tuple[Any, ...], int]) -> None:
+    """Upsert ``cases = cases + delta``, in key order (two transactions lock the same rows
+    in the same order, so they wait for each other instead of deadlocking)."""
+    changes = [
+        {"party": key[0], "case_type_id": key[1], "is_open": key[2], "confidentiality": key[3], "cases": delta}
+        for key, delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3]))
+        if delta
+    ]
+    if not changes:
+        return
+    table = CaseListingCount.__table__  # type: ignore[attr-defined]
+    upsert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for change in changes:
+        statement = upsert(table).values(**change)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=_KEY, set_={"cases": table.c.cases + statement.excluded.cases}
+            )
+        )
 
 
 def rebuild(connection: Connection) -> int:
-    """Recompute every listing row from scratch; returns how many there are."""
+    """Recompute every listing row and count from scratch; returns how many rows."""
     table = CaseListing.__table__  # type: ignore[attr-defined]
+    counts = CaseListingCount.__table__  # type: ignore[attr-defined]
+    connection.execute(delete(counts))
     connection.execute(delete(table))
     connection.execute(insert(table).from_select(_COLUMNS, _rows(None)))
+    key = [table.c[name] for name in _KEY]
+    connection.execute(insert(counts).from_select([*_KEY, "cases"], select(*key, func.count()).group_by(*key)))
     return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def expected_rows(connection: Connection) -> set[tuple[Any, ...]]:
-    """What a rebuild would write, as comparable tuples (branch order normalised)."""
-    return {_normalised(row) for row in connection.execute(_rows(None))}
+    """What a rebuild would write, as comparable tuples (branch order normalised): the
+    listing rows, and ("count", party, type, open, confidentiality, cases) per group."""
+    rows = {_normalised(row) for row in connection.execute(_rows(None))}
+    counted = Counter((row[0], row[2], row[3], row[5]) for row in rows)
+    return rows | {("count", *key, n) for key, n in counted.items()}
 
 
 def stored_rows(connection: Connection) -> set[tuple[Any, ...]]:
-    """What the listing holds, in the same form as ``expected_rows``."""
+    """What the listing and its counts hold, in the same form as ``expected_rows``."""
     table = CaseListing.__table__  # type: ignore[attr-defined]
-    return {_normalised(row) for row in connection.execute(select(*[table.c[name] for name in _COLUMNS]))}
+    counts = CaseListingCount.__table__  # type: ignore[attr-defined]
+    rows = {_normalised(row) for row in connection.execute(select(*[table.c[name] for name in _COLUMNS]))}
+    stored = connection.execute(select(*[counts.c[name] for name in _KEY], counts.c.cases).where(counts.c.cases != 0))
+    return rows | {("count", party, type_id, bool(is_open), level, n) for party, type_id, is_open, level, n in stored}
 
 
 def _normalised(row: Any) -> tuple[Any, ...]:

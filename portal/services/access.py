@@ -56,13 +56,14 @@ from portal.auth.principal import Principal, level_rank
 from portal.clock import today
 from portal.config import get_settings
 from portal.db import among
-from portal.models import CallbackRequest, Case, CaseListing, CaseType, Feedback, Notice, Role
+from portal.models import CallbackRequest, Case, CaseListing, CaseListingCount, CaseType, Feedback, Notice, Role
 from portal.models.listing import party_key
 
 __all__ = [
     "AssuranceTooLow",
     "CaseAccess",
     "callbacks_of",
+    "counted_for",
     "feedback_of",
     "find_case",
     "level_allows",
@@ -198,6 +199,26 @@ def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
     if mandated is not None:
         conditions.append(mandated)
     return conditions
+
+
+def counted_for(principal: Principal) -> list[ColumnElement[bool]] | None:
+    """The ``listed_for`` rule on the listing's counts (``CaseListingCount``), or None when
+    the counts cannot answer it: they are per party, so a branch login (which sees some of
+    the company's cases) and a representative (whose mandate covers some case types and
+    cases) count their listing rows instead."""
+    if principal.representation is not None:
+        return None
+    if principal.kind == "resident" and principal.bsn:
+        party = party_key(bsn=principal.bsn)
+    elif principal.kind == "business" and principal.kvk and not principal.branch_number:
+        party = party_key(kvk=principal.kvk)
+    else:
+        return None
+    return [
+        col(CaseListingCount.party) == party,
+        col(CaseListingCount.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)),
+        col(CaseListingCount.cases) > 0,
+    ]
 
 
 def notices_for(principal: Principal) -> ColumnElement[bool]:

@@ -18,9 +18,19 @@ from portal.auth.principal import Principal
 from portal.db import MAX_ID
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import compute_deadline
-from portal.models import Case, CaseListing, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
+from portal.models import (
+    Case,
+    CaseListing,
+    CaseListingCount,
+    CaseType,
+    DocumentRequest,
+    Extension,
+    Notice,
+    StatusType,
+    Suspension,
+)
 from portal.services import paging
-from portal.services.access import level_allows, listed_for, notices_for
+from portal.services.access import counted_for, level_allows, listed_for, notices_for
 from portal.services.deadlines import (
     extension_periods,
     requests_with_due_dates,
@@ -199,16 +209,30 @@ class Tally:
 
 
 def tally(db: Session, principal: Principal) -> Tally:
-    """One query over the principal's rows of the case listing (``access.listed_for``):
-    an index-only scan of ``ix_caselisting_count`` on PostgreSQL, however many cases."""
-    # Counted on the listing alone (a GroupAggregate over the index, in its order), then
-    # joined to the handful of case types: not a hash join of every row.
-    counted = (
-        sa_select(col(CaseListing.case_type_id), col(CaseListing.is_open), func.count().label("n"))
-        .where(*listed_for(principal))
-        .group_by(col(CaseListing.case_type_id), col(CaseListing.is_open))
-        .subquery("counted")
-    )
+    """One query over the principal's counts (``access.counted_for``) or rows of the case
+    listing (``access.listed_for``)."""
+    # From the counts (a few rows per party), or, where they cannot answer (a branch, a
+    # representative), from the listing alone (a GroupAggregate over its index, in order);
+    # then joined to the handful of case types.
+    by_party = counted_for(principal)
+    if by_party is not None:
+        counted = (
+            sa_select(
+                col(CaseListingCount.case_type_id),
+                col(CaseListingCount.is_open),
+                func.sum(CaseListingCount.cases).label("n"),
+            )
+            .where(*by_party)
+            .group_by(col(CaseListingCount.case_type_id), col(CaseListingCount.is_open))
+            .subquery("counted")
+        )
+    else:
+        counted = (
+            sa_select(col(CaseListing.case_type_id), col(CaseListing.is_open), func.count().label("n"))
+            .where(*listed_for(principal))
+            .group_by(col(CaseListing.case_type_id), col(CaseListing.is_open))
+            .subquery("counted")
+        )
     rows = db.exec(
         select(CaseType, counted.c.is_open, counted.c.n)
         .join(counted, counted.c.case_type_id == col(CaseType.id))
