@@ -28,7 +28,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Connection, Index, Text, and_, delete, event, func, insert, literal, literal_column, select
+from sqlalchemy import (
+    Connection,
+    Index,
+    Text,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -248,6 +261,23 @@ def _normalised(row: Any) -> tuple[Any, ...]:
 # --------------------------------------------------------------------------- session hooks
 
 _TABLES = {"case": "id", "role": "case_id"}
+# The columns of a case the listing copies: a case changed in others only (its status,
+# the sync's timestamps, the version) keeps its rows as they are.
+_CASE_COLUMNS = (
+    "case_type_id",
+    "closed_on",
+    "last_activity_at",
+    "confidentiality",
+    "number",
+    "address",
+    "title_nl",
+    "title_en",
+)
+
+
+def _listed_columns_changed(obj: Case) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _CASE_COLUMNS)
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -255,7 +285,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
     touched: set[int] = set()
     for obj in [*session.new, *session.dirty, *session.deleted]:
         if isinstance(obj, Case):
-            if obj in session.dirty and not session.is_modified(obj):
+            if obj in session.dirty and not _listed_columns_changed(obj):
                 continue
             if obj.id is not None:
                 touched.add(obj.id)
