@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, and_, exists, false, literal, or_
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
@@ -174,16 +174,11 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
     return owned if mandated is None else and_(owned, mandated)
 
 
-def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
-    """The same rule as ``owned_by``, on the case listing (``portal.models.listing``): the
-    principal's rows of it, for lists and counts that must not read every case of a large
-    business. The party is the first column of the listing's indexes; a branch login (see
-    the module docstring) keeps the rows of its branch and those naming no branch. A
-    representative's mandate is checked on the row's case type and, for the gemachtigde
-    rule, on the case's roles, as ``owned_by`` does."""
+def _listed_party(principal: Principal) -> list[ColumnElement[bool]] | None:
+    """SQL conditions on the listing: the row is this principal's (see module docstring)."""
     if principal.kind == "resident" and principal.bsn:
-        conditions = [col(CaseListing.party) == party_key(bsn=principal.bsn)]
-    elif principal.kind == "business" and principal.kvk:
+        return [col(CaseListing.party) == party_key(bsn=principal.bsn)]
+    if principal.kind == "business" and principal.kvk:
         conditions = [col(CaseListing.party) == party_key(kvk=principal.kvk)]
         if principal.branch_number:
             conditions.append(
@@ -192,7 +187,19 @@ def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
                     col(CaseListing.branches).contains(f",{principal.branch_number},", autoescape=True),
                 )
             )
-    else:
+        return conditions
+    return None
+
+
+def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
+    """The same rule as ``owned_by``, on the case listing (``portal.models.listing``): the
+    principal's rows of it, for lists and counts that must not read every case of a large
+    business. The party is the first column of the listing's indexes; a branch login (see
+    the module docstring) keeps the rows of its branch and those naming no branch. A
+    representative's mandate is checked on the row's case type and, for the gemachtigde
+    rule, on the case's roles, as ``owned_by`` does."""
+    conditions = _listed_party(principal)
+    if conditions is None:
         return [false()]
     conditions.append(col(CaseListing.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)))
     mandated = _mandated(principal, col(CaseListing.case_id), col(CaseListing.case_type_id))
@@ -258,16 +265,18 @@ def visible_cases(principal: Principal, *, listing: bool = False) -> Any:
 def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Conditions: addressed to the principal, and about no case or about one of theirs.
     The query must outer-join the message's Case and CaseType (``join_notice_cases``).
-    The role is looked up per message, so counting five unread messages looks at five
-    cases, not at every case the business has."""
-    party = _party(principal)
+    The listing row is looked up per message, so counting five unread messages looks at
+    five cases, not at every case the business has."""
+    party = _listed_party(principal)
     if party is None:
         return false(), false()
-    its_case = and_(
-        col(CaseType.is_public).is_(True),
-        shared_confidentiality(),
-        exists().where(col(Role.case_id) == col(Notice.case_id), party),
+    # The message's case is the principal's: one primary-key lookup in the listing per
+    # message, written as a scalar sub-query so that PostgreSQL does it per message
+    # instead of hashing all the principal's cases (5,000 for a large business).
+    theirs = (
+        select(literal(1)).where(*party, col(CaseListing.case_id) == col(Notice.case_id)).limit(1).scalar_subquery()
     )
+    its_case = and_(col(CaseType.is_public).is_(True), shared_confidentiality(), theirs.is_not(None))
     mandated = _mandated(principal)
     if mandated is not None:
         # A representative reads messages about the mandated cases only, not the person's
