@@ -303,12 +303,18 @@ def _bulk_change(state: ORMExecuteState) -> Any:
     column = _TABLES.get(getattr(table, "name", ""))
     if column is None or table is None:
         return None
-    where = state.statement.whereclause  # type: ignore[attr-defined]
-    query = select(table.c[column])
-    if where is not None:
-        query = query.where(and_(where))
     connection = state.session.connection()
-    ids = {case_id for (case_id,) in connection.execute(query, state.parameters or {})}
+    parameters = state.parameters
+    if isinstance(parameters, list):  # ORM bulk UPDATE by primary key: one dict per row
+        keys = [row["id"] for row in parameters if "id" in row]
+        query = select(table.c[column]).where(table.c.id.in_(keys))
+        ids = {case_id for (case_id,) in connection.execute(query)}
+    else:
+        where = state.statement.whereclause  # type: ignore[attr-defined]
+        query = select(table.c[column])
+        if where is not None:
+            query = query.where(and_(where))
+        ids = {case_id for (case_id,) in connection.execute(query, parameters or {})}
     result = state.invoke_statement()
     if ids:
         refresh(connection, ids)

@@ -153,6 +153,10 @@ def test_every_change_path_keeps_the_listing(engine, tmp_path: Path):
         assert rows_of(engine, case_id)[0].confidentiality == "geheim"
         db.exec(update(Case).where(Case.id == case_id).values(confidentiality="zaakvertrouwelijk"))
         db.commit()
+        db.execute(update(Case), [{"id": case_id, "title_nl": "Dakkapel Bulkweg"}])  # ORM bulk by primary key
+        db.commit()
+        no_drift(engine)
+        assert "bulkweg" in rows_of(engine, case_id)[0].search
 
         # A change that fails rolls back its listing rows with it.
         db.exec(update(Case).where(Case.id == case_id).values(closed_on=TODAY))
