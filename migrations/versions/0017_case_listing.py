@@ -7,8 +7,8 @@ kept up to date by session hooks in the same transaction), and ``caselistingcoun
 number of rows per party, case type, open/closed and confidentiality (the counts). Existing data is filled here
 with the same INSERT ... SELECT the hooks use.
 
-Revision ID: 0015_case_listing
-Revises: 0014_complaints
+Revision ID: 0017_case_listing
+Revises: 0016_case_snapshot_hash
 Create Date: 2026-12-02
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0015_case_listing"
-down_revision = "0014_complaints"
+revision = "0017_case_listing"
+down_revision = "0016_case_snapshot_hash"
 branch_labels = None
 depends_on = None
 
