@@ -36,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", action="store_true")
     parser.add_argument("--who", default="business,resident")
+    parser.add_argument("--buffers", action="store_true", help="EXPLAIN with BUFFERS (pages read per node)")
+    parser.add_argument("--only", default="", help="page names to explain, separated by ';' (default: all)")
     args = parser.parse_args()
     url = os.environ["PORTAL_BENCH_DATABASE_URL"]
     sys.path.insert(0, str(ROOT))
@@ -80,7 +82,7 @@ def main() -> None:
                 path = case_link.group(1) if case_link else None
             elif path and "{type}" in path:
                 path = path.format(type=type_value.group(1) if type_value else "")
-            if not path:
+            if not path or (args.only and name not in args.only.split(";")):
                 continue
             client.get(path)
             recorded.clear()
@@ -91,7 +93,9 @@ def main() -> None:
             lines = []
             with engine.connect() as conn:
                 for statement, parameters in recorded:
-                    result = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT TEXT) " + statement, parameters)
+                    result = conn.exec_driver_sql(
+                        f"EXPLAIN (ANALYZE,{' BUFFERS,' if args.buffers else ''} FORMAT TEXT) " + statement, parameters
+                    )
                     plan = [row[0] for row in result]
                     ms = float(re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1))
                     total += ms

@@ -51,6 +51,7 @@ from portal.models import (
     StatusType,
     Suspension,
 )
+from portal.models.listing import rebuild as rebuild_listing
 
 BENCH_BSN = "100000009"  # the resident with 50 cases (passes the 11-proef)
 BENCH_KVK = "50000000"  # the business with 5,000 cases
@@ -535,6 +536,7 @@ def load(
                         )
 
             counts = _buffered(rows, insert)
+            rebuild_listing(db.connection())  # rows went in without the session hooks
             db.commit()
             return counts
 
@@ -562,6 +564,8 @@ def load(
         progress("indexes and foreign keys")
         for statement in creates:
             connection.execute(text(statement))
+        progress("case listing")
+        rebuild_listing(connection)  # COPY bypasses the session hooks that keep it
         for name in names:  # ids were given explicitly: move the sequences on
             connection.execute(
                 text(
@@ -571,5 +575,8 @@ def load(
         db.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         progress("ANALYZE")
+        # VACUUM sets the visibility map, without which the overview's index-only scans
+        # of the listing would visit the table anyway (autovacuum does it in production).
+        connection.execute(text("VACUUM caselisting"))
         connection.execute(text("ANALYZE"))
     return counts

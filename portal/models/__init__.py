@@ -23,6 +23,7 @@ from portal.models.catalogue import (
 from portal.models.complaints import Complaint
 from portal.models.contact import CallbackRequest, Feedback, Notice
 from portal.models.handling import ApiClient, ApiIdempotency, StaffAlert
+from portal.models.listing import CaseListing, CaseListingCount
 from portal.models.notify import ContactPreference, Delivery, EmailConfirmation
 from portal.models.reminders import CalendarFeed, Reminder
 from portal.models.zgw import ZgwJob, ZgwNotification, ZgwPartySync, ZgwRepresentativeRol
@@ -35,6 +36,8 @@ __all__ = [
     "CalendarFeed",
     "CallbackRequest",
     "Case",
+    "CaseListing",
+    "CaseListingCount",
     "Complaint",
     "ContactPreference",
     "Delivery",

@@ -51,19 +51,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, literal, or_
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
 from portal.clock import today
 from portal.config import get_settings
 from portal.db import among
-from portal.models import CallbackRequest, Case, CaseType, Feedback, Notice, Role
+from portal.models import CallbackRequest, Case, CaseListing, CaseListingCount, CaseType, Feedback, Notice, Role
+from portal.models.listing import party_key
 
 __all__ = [
     "AssuranceTooLow",
     "CaseAccess",
     "callbacks_of",
+    "counted_for",
     "feedback_of",
     "find_case",
     "level_allows",
@@ -77,6 +79,7 @@ __all__ = [
     "valid_case_number",
     "among_owned",
     "join_notice_cases",
+    "listed_for",
     "mandate_ended",
     "visible_cases",
     "visible_notices",
@@ -114,8 +117,11 @@ def mandate_ended(principal: Principal) -> bool:
     return principal.representation is not None and principal.representation.expired(today())
 
 
-def _mandated(principal: Principal) -> ColumnElement[bool] | None:
-    """SQL condition on Case: its type is one the mandate covers; None when not representing."""
+def _mandated(principal: Principal, case_id: Any = None, case_type_id: Any = None) -> ColumnElement[bool] | None:
+    """SQL condition on Case (or on the listing, given its columns): its type is one the
+    mandate covers; None when not representing."""
+    case_id = col(Case.id) if case_id is None else case_id
+    case_type_id = col(Case.case_type_id) if case_type_id is None else case_type_id
     mandate = principal.representation
     if mandate is None:
         return None
@@ -123,9 +129,7 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
         return false()
     conditions: list[ColumnElement[bool]] = []
     if mandate.case_types:
-        conditions.append(
-            col(Case.case_type_id).in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types)))
-        )
+        conditions.append(case_type_id.in_(select(col(CaseType.id)).where(col(CaseType.code).in_(mandate.case_types))))
     # The case system names this representative as gemachtigde on the case (Open Zaak's
     # mandate recipe, Rol.indicatieMachtiging): they acted for the person there, so they see it.
     representative: ColumnElement[bool] | None = None
@@ -135,7 +139,7 @@ def _mandated(principal: Principal) -> ColumnElement[bool] | None:
         representative = col(Role.kvk) == mandate.authorizee_kvk
     if representative is not None:
         conditions.append(
-            exists().where(col(Role.case_id) == col(Case.id), representative, col(Role.mandate) == "gemachtigde")
+            exists().where(col(Role.case_id) == case_id, representative, col(Role.mandate) == "gemachtigde")
         )
     return or_(*conditions) if conditions else false()
 
@@ -187,6 +191,71 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
     return owned if mandated is None else and_(owned, mandated)
 
 
+def _listed_party(principal: Principal) -> list[ColumnElement[bool]] | None:
+    """SQL conditions on the listing: the row is this principal's (see module docstring)."""
+    if principal.kind == "resident" and principal.bsn:
+        return _listed_party_of(party_key(bsn=principal.bsn), None)
+    if principal.kind == "business" and principal.kvk:
+        return _listed_party_of(party_key(kvk=principal.kvk), _branch_pattern(principal.branch_number))
+    return None
+
+
+def _branch_pattern(branch_number: str | None) -> str | None:
+    """LIKE pattern for a listing row's ``branches`` (",b1,b2,") that names this branch."""
+    if not branch_number:
+        return None
+    escaped = branch_number.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%,{escaped},%"
+
+
+def _listed_party_of(party: PartyValue, branch_pattern: PartyValue) -> list[ColumnElement[bool]]:
+    """The rule of ``_listed_party`` for values or bind parameters: the party's rows; for a
+    branch login only those of its branch and those naming no branch."""
+    conditions = [col(CaseListing.party) == party]
+    if branch_pattern is not None:
+        conditions.append(
+            or_(col(CaseListing.company_wide).is_(True), col(CaseListing.branches).like(branch_pattern, escape="\\"))
+        )
+    return conditions
+
+
+def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
+    """The same rule as ``owned_by``, on the case listing (``portal.models.listing``): the
+    principal's rows of it, for lists and counts that must not read every case of a large
+    business. The party is the first column of the listing's indexes; a branch login (see
+    the module docstring) keeps the rows of its branch and those naming no branch. A
+    representative's mandate is checked on the row's case type and, for the gemachtigde
+    rule, on the case's roles, as ``owned_by`` does."""
+    conditions = _listed_party(principal)
+    if conditions is None:
+        return [false()]
+    conditions.append(col(CaseListing.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)))
+    mandated = _mandated(principal, col(CaseListing.case_id), col(CaseListing.case_type_id))
+    if mandated is not None:
+        conditions.append(mandated)
+    return conditions
+
+
+def counted_for(principal: Principal) -> list[ColumnElement[bool]] | None:
+    """The ``listed_for`` rule on the listing's counts (``CaseListingCount``), or None when
+    the counts cannot answer it: they are per party, so a branch login (which sees some of
+    the company's cases) and a representative (whose mandate covers some case types and
+    cases) count their listing rows instead."""
+    if principal.representation is not None:
+        return None
+    if principal.kind == "resident" and principal.bsn:
+        party = party_key(bsn=principal.bsn)
+    elif principal.kind == "business" and principal.kvk and not principal.branch_number:
+        party = party_key(kvk=principal.kvk)
+    else:
+        return None
+    return [
+        col(CaseListingCount.party) == party,
+        col(CaseListingCount.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)),
+        col(CaseListingCount.cases) > 0,
+    ]
+
+
 def notices_for(principal: Principal) -> ColumnElement[bool]:
     """SQL condition: a notice addressed to this principal (same branch rule as cases)."""
     return _notices_for(principal.kind, principal.bsn or None, principal.kvk or None, principal.branch_number or None)
@@ -228,22 +297,33 @@ def visible_cases(principal: Principal, *, listing: bool = False) -> Any:
 def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Conditions: addressed to the principal, and about no case or about one of theirs.
     The query must outer-join the message's Case and CaseType (``join_notice_cases``).
-    The role is looked up per message, so counting five unread messages looks at five
-    cases, not at every case the business has."""
-    party = _party(principal)
+    The listing row is looked up per message, so counting five unread messages looks at
+    five cases, not at every case the business has."""
+    party = _listed_party(principal)
     if party is None:
         return false(), false()
-    its_case = and_(
-        col(CaseType.is_public).is_(True),
-        shared_confidentiality(),
-        exists().where(col(Role.case_id) == col(Notice.case_id), party),
+    addressed, about_theirs = _notices_of(
+        notices_for(principal), party, col(Case.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality))
     )
     mandated = _mandated(principal)
     if mandated is not None:
         # A representative reads messages about the mandated cases only, not the person's
         # other post (general messages, other cases).
-        return notices_for(principal), and_(col(Notice.case_id).is_not(None), its_case, mandated)
-    return notices_for(principal), or_(col(Notice.case_id).is_(None), its_case)
+        return addressed, and_(col(Notice.case_id).is_not(None), about_theirs, mandated)
+    return addressed, or_(col(Notice.case_id).is_(None), about_theirs)
+
+
+def _notices_of(
+    addressed: ColumnElement[bool], party: list[ColumnElement[bool]], allowed: ColumnElement[bool]
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(addressed to the principal, about a case that is theirs), for values or bind parameters."""
+    # The message's case is the principal's: one primary-key lookup in the listing per
+    # message, written as a scalar sub-query so that PostgreSQL does it per message
+    # instead of hashing all the principal's cases (5,000 for a large business).
+    theirs = (
+        select(literal(1)).where(*party, col(CaseListing.case_id) == col(Notice.case_id)).limit(1).scalar_subquery()
+    )
+    return addressed, and_(col(CaseType.is_public).is_(True), allowed, theirs.is_not(None))
 
 
 PrincipalShape = tuple[str, bool]
@@ -268,7 +348,11 @@ def principal_parameters(principal: Principal) -> dict[str, Any]:
     return {
         "principal_bsn": principal.bsn,
         "principal_kvk": principal.kvk,
+        "principal_party": party_key(bsn=principal.bsn)
+        if principal.kind == "resident"
+        else party_key(kvk=principal.kvk),
         "principal_branch": principal.branch_number,
+        "principal_branch_pattern": _branch_pattern(principal.branch_number),
         "allowed_confidentiality": sorted(get_settings().zgw_allowed_confidentiality),
     }
 
@@ -277,20 +361,19 @@ def visible_notices_of_shape(shape: PrincipalShape) -> tuple[ColumnElement[bool]
     """``visible_notices`` with bind parameters (``principal_parameters``) instead of one
     principal's values, for a statement built once per shape."""
     kind, one_branch = shape
-    values: tuple[PartyValue, PartyValue, PartyValue] = (
+    branch: PartyValue = bindparam("principal_branch") if one_branch else None
+    addressed = _notices_for(
+        kind,
         bindparam("principal_bsn") if kind == "resident" else None,
         bindparam("principal_kvk") if kind == "business" else None,
-        bindparam("principal_branch") if one_branch else None,
+        branch,
     )
-    party = _party_of(kind, *values)
-    if party is None:
-        return false(), false()
-    its_case = and_(
-        col(CaseType.is_public).is_(True),
-        col(Case.confidentiality).in_(bindparam("allowed_confidentiality", expanding=True)),
-        exists().where(col(Role.case_id) == col(Notice.case_id), party),
+    party = _listed_party_of(
+        bindparam("principal_party"), bindparam("principal_branch_pattern") if one_branch else None
     )
-    return _notices_for(kind, *values), or_(col(Notice.case_id).is_(None), its_case)
+    allowed = col(Case.confidentiality).in_(bindparam("allowed_confidentiality", expanding=True))
+    addressed, about_theirs = _notices_of(addressed, party, allowed)
+    return addressed, or_(col(Notice.case_id).is_(None), about_theirs)
 
 
 def join_notice_cases(query: Any) -> Any:

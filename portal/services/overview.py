@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_
-from sqlalchemy import case as sql_case
+from sqlalchemy import ColumnElement, func, literal, literal_column, tuple_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -19,9 +18,19 @@ from portal.auth.principal import Principal
 from portal.db import MAX_ID
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import compute_deadline
-from portal.models import Case, CaseType, DocumentRequest, Extension, Notice, StatusType, Suspension
+from portal.models import (
+    Case,
+    CaseListing,
+    CaseListingCount,
+    CaseType,
+    DocumentRequest,
+    Extension,
+    Notice,
+    StatusType,
+    Suspension,
+)
 from portal.services import paging
-from portal.services.access import among_owned, level_allows, notices_for, shared_confidentiality, visible_cases
+from portal.services.access import counted_for, level_allows, listed_for, notices_for
 from portal.services.deadlines import (
     extension_periods,
     requests_with_due_dates,
@@ -166,10 +175,6 @@ class CasePage:
     is_first_page: bool
 
 
-def _closed_flag() -> ColumnElement[int]:
-    return sql_case((col(Case.closed_on).is_(None), 0), else_=1)
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -204,17 +209,38 @@ class Tally:
 
 
 def tally(db: Session, principal: Principal) -> Tally:
-    """One query over the principal's own cases (see ``access.among_owned``)."""
-    closed = _closed_flag()
+    """One query over the principal's counts (``access.counted_for``) or rows of the case
+    listing (``access.listed_for``)."""
+    # From the counts (a few rows per party), or, where they cannot answer (a branch, a
+    # representative), from the listing alone (a GroupAggregate over its index, in order);
+    # then joined to the handful of case types.
+    by_party = counted_for(principal)
+    if by_party is not None:
+        counted = (
+            sa_select(
+                col(CaseListingCount.case_type_id),
+                col(CaseListingCount.is_open),
+                func.sum(CaseListingCount.cases).label("n"),
+            )
+            .where(*by_party)
+            .group_by(col(CaseListingCount.case_type_id), col(CaseListingCount.is_open))
+            .subquery("counted")
+        )
+    else:
+        counted = (
+            sa_select(col(CaseListing.case_type_id), col(CaseListing.is_open), func.count().label("n"))
+            .where(*listed_for(principal))
+            .group_by(col(CaseListing.case_type_id), col(CaseListing.is_open))
+            .subquery("counted")
+        )
     rows = db.exec(
-        select(CaseType, closed, func.count())
-        .join(Case, col(Case.case_type_id) == col(CaseType.id))
-        .where(among_owned(principal), col(CaseType.is_public).is_(True), shared_confidentiality())
-        .group_by(col(CaseType.id), closed)
+        select(CaseType, counted.c.is_open, counted.c.n)
+        .join(counted, counted.c.case_type_id == col(CaseType.id))
+        .where(col(CaseType.is_public).is_(True))
     ).all()
-    types = {case_type.id: case_type for case_type, _closed, _count in rows}
+    types = {case_type.id: case_type for case_type, _open, _count in rows}
     return Tally(
-        {(case_type.id or 0, closed_flag): count for case_type, closed_flag, count in rows},
+        {(case_type.id or 0, 0 if is_open else 1): count for case_type, is_open, count in rows},
         sorted(types.values(), key=lambda case_type: case_type.name_nl),
     )
 
@@ -223,45 +249,57 @@ def list_cases(
     db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None, page_size: int = PAGE_SIZE
 ) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
-    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched."""
-    conditions: list[ColumnElement[bool]] = []
+    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched.
+    The order, filters and search are the listing's columns, so PostgreSQL walks
+    ``ix_caselisting_page`` backwards and reads only the rows of the page."""
+    conditions: list[ColumnElement[bool]] = [*listed_for(principal), col(CaseType.is_public).is_(True)]
     if filters.search:
-        conditions.append(search_text().like(f"%{_escape_like(filters.search.lower())}%", escape="\\"))
+        conditions.append(col(CaseListing.search).like(f"%{_escape_like(filters.search.lower())}%", escape="\\"))
     if filters.type_code:
         conditions.append(col(CaseType.code) == filters.type_code)
     if filters.status == "open":
-        conditions.append(col(Case.closed_on).is_(None))
+        conditions.append(col(CaseListing.is_open).is_(True))
     elif filters.status == "closed":
-        conditions.append(col(Case.closed_on).is_not(None))
-    query = visible_cases(principal, listing=True).where(*conditions)
+        conditions.append(col(CaseListing.is_open).is_(False))
 
     if counted is not None and not filters.search:
         total = counted.total(filters)
     else:
         total = db.execute(
             sa_select(func.count())
-            .select_from(Case)
-            .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
-            .where(among_owned(principal), col(CaseType.is_public).is_(True), shared_confidentiality(), *conditions)
+            .select_from(CaseListing)
+            .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
+            .where(*conditions)
         ).scalar_one()
 
-    closed = _closed_flag()
+    # The page's 26 listing rows first (the index, backwards), then their cases, steps and
+    # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
+    # page, instead of hashing every open document request and extension in the database.
+    page = (
+        sa_select(col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
+        .select_from(CaseListing)
+        .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
+        .where(*conditions)
+    )
     if filters.cursor is not None:
         c = filters.cursor
-        query = query.where(
-            or_(
-                closed > c.closed,
-                and_(
-                    closed == c.closed,
-                    or_(
-                        col(Case.last_activity_at) < c.last_activity_at,
-                        and_(col(Case.last_activity_at) == c.last_activity_at, col(Case.id) < c.case_id),
-                    ),
-                ),
-            )
+        page = page.where(
+            tuple_(col(CaseListing.is_open), col(CaseListing.last_activity_at), col(CaseListing.case_id))
+            < tuple_(literal(c.closed == 0), literal(c.last_activity_at), literal(c.case_id))
         )
-    query = _with_badges(query, principal)
-    query = query.order_by(closed, col(Case.last_activity_at).desc(), col(Case.id).desc()).limit(page_size + 1)
+    ordered = page.order_by(
+        col(CaseListing.is_open).desc(), col(CaseListing.last_activity_at).desc(), col(CaseListing.case_id).desc()
+    )
+    rows_of_page = ordered.limit(page_size + 1).subquery("page")
+    query = (
+        select(Case, CaseType)
+        .select_from(rows_of_page)
+        .join(Case, col(Case.id) == rows_of_page.c.case_id)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+    )
+    query = _with_badges(query, principal).order_by(
+        rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
+    )
     found = list(db.exec(query).all())
     has_more = len(found) > page_size
     rows = _rows(db, principal, found[:page_size])
@@ -275,12 +313,17 @@ def list_cases(
 def _with_badges(query: Any, principal: Principal) -> Any:
     """The row's current step and its badges, in the page query itself: correlated
     sub-queries that PostgreSQL evaluates for the rows of the page only (after the
-    LIMIT), so a page is one round trip however many cases come before it."""
-    open_request = exists().where(
-        col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None)
-    )
-    extended = exists().where(col(Extension.case_id) == col(Case.id))
-    unread = exists().where(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
+    LIMIT), so a page is one round trip however many cases come before it. Written as
+    ``(SELECT 1 ... LIMIT 1) IS NOT NULL`` rather than EXISTS: PostgreSQL may turn an
+    EXISTS into a hash of the whole table (every open document request in the database)
+    built for 26 rows; a scalar sub-query it always runs per row, by index."""
+
+    def any_row(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+        return sa_select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
+
+    open_request = any_row(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
+    extended = any_row(col(Extension.case_id) == col(Case.id))
+    unread = any_row(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
     return query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id)).add_columns(
         StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread")
     )

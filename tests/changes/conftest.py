@@ -36,6 +36,17 @@ def changes_engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
         yield engine
 
 
+@pytest.fixture(autouse=True)
+def listing_keeps_up(changes_engine: Engine) -> Iterator[None]:
+    """After every change test (create, status, suspension, extension, decision, parties,
+    refusals that roll back): the case listing is what a rebuild from scratch would give."""
+    yield
+    from portal.models.listing import expected_rows, stored_rows
+
+    with changes_engine.connect() as connection:
+        assert stored_rows(connection) == expected_rows(connection)
+
+
 @pytest.fixture()
 def db(changes_engine: Engine) -> Iterator[Session]:
     with Session(changes_engine, expire_on_commit=False) as session:

@@ -1,0 +1,323 @@
+"""The case listing: one row per party and case, so that "Mijn zaken" reads a business's
+page and counts from one narrow index instead of its 5,000 (or 50,000) case rows (issue 22).
+
+A row is derived data: it says which party (a BSN, or a KVK number with the branches the
+case names) a case belongs to, with the few columns of the case the overview orders,
+filters, counts and searches by. It is never written by hand. ``refresh`` recomputes the
+rows of some cases from ``case`` and ``role``; ``rebuild`` recomputes them all. Both run
+the same INSERT ... SELECT, so an incremental refresh and a rebuild cannot disagree.
+
+Keeping it up to date is not left to each change path: two session hooks, installed when
+this module is imported (every table import does, via ``portal.models``), refresh the
+cases a transaction touches, in that transaction:
+
+* ``after_flush``: every Case or Role added, changed or deleted through the ORM (staff
+  console, case API, ZGW sync, demo data);
+* ``do_orm_execute``: every UPDATE or DELETE statement on ``case`` or ``role`` run through
+  a session (the optimistic lock, retention, the sync's role replacement), with the ids
+  its WHERE clause selects read just before it runs.
+
+Loaders that write with COPY or on a bare connection (bench/generate.py) call ``rebuild``
+afterwards; ``python -m portal.listing rebuild`` does the same for an operator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import NaiveDatetime
+from sqlalchemy import (
+    Connection,
+    Index,
+    Text,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Field, SQLModel
+
+from portal.models.cases import Case, Role
+
+RESIDENT_PREFIX = "b:"
+BUSINESS_PREFIX = "k:"
+_CHUNK = 500  # ids per statement (SQLite allows 32,766 bound parameters; stay far below)
+
+
+def party_key(bsn: str | None = None, kvk: str | None = None) -> str:
+    """The listing's party column for a BSN or a KVK number."""
+    return RESIDENT_PREFIX + bsn if bsn else BUSINESS_PREFIX + (kvk or "")
+
+
+class CaseListing(SQLModel, table=True):
+    """One party's view of one case: what the overview orders, filters, counts and searches by."""
+
+    # The page: the party's rows in the overview's order (open first, most recent activity
+    # first) read backwards from this index; the counts: grouped by type and open/closed
+    # from the second. INCLUDE makes both index-only on PostgreSQL (SQLite ignores it).
+    __table_args__ = (
+        Index(
+            "ix_caselisting_page",
+            "party",
+            "is_open",
+            "last_activity_at",
+            "case_id",
+            postgresql_include=["case_type_id", "confidentiality", "company_wide", "branches"],
+        ),
+        Index(
+            "ix_caselisting_count",
+            "party",
+            "case_type_id",
+            "is_open",
+            postgresql_include=["confidentiality", "company_wide", "branches"],
+        ),
+    )
+
+    party: str = Field(primary_key=True, max_length=20, description="'b:' + BSN or 'k:' + KVK number")
+    case_id: int = Field(primary_key=True, index=True, description="case.id (no foreign key: see refresh)")
+    case_type_id: int
+    is_open: bool = Field(description="case.closed_on is empty")
+    last_activity_at: NaiveDatetime
+    confidentiality: str = Field(max_length=30)
+    company_wide: bool = Field(description="A role names the KVK number without a branch (every branch sees it)")
+    branches: str = Field(
+        default=",", sa_type=Text, description="',' + the branch numbers the roles name, ',' separated + ','"
+    )
+    search: str = Field(sa_type=Text, description="lower(number, address, both titles): what a search looks in")
+
+
+class CaseListingCount(SQLModel, table=True):
+    """How many listing rows a party has per case type, open/closed and confidentiality:
+    the overview's counts and type options in a few rows, however many cases the party
+    has. Kept by ``refresh`` with additions (+1/-1 per changed row, as upserts), which
+    commute, so two transactions changing cases of the same party both count. A count may
+    reach 0 and stay; readers ignore those rows."""
+
+    party: str = Field(primary_key=True, max_length=20)
+    case_type_id: int = Field(primary_key=True)
+    is_open: bool = Field(primary_key=True)
+    confidentiality: str = Field(primary_key=True, max_length=30)
+    cases: int = 0
+
+
+def search_source(case: Any) -> ColumnElement[str]:
+    """What a search looks in: number, address and both titles as one lower-case text."""
+    space: ColumnElement[str] = literal_column("' '")
+    return func.lower(case.c.number + space + case.c.address + space + case.c.title_nl + space + case.c.title_en)
+
+
+def _rows(case_ids: list[int] | None) -> Select[Any]:
+    """The listing rows of these cases (all when None), computed from case and role."""
+    case = Case.__table__  # type: ignore[attr-defined]
+    role = Role.__table__  # type: ignore[attr-defined]
+    case_columns = [
+        case.c.case_type_id,
+        case.c.closed_on.is_(None),
+        case.c.last_activity_at,
+        case.c.confidentiality,
+    ]
+    # A rol as someone's representative (indicatieMachtiging gemachtigde) is not one's own
+    # case (services/access): it is listed for the person represented, by their own rol.
+    joined = role.join(case, and_(case.c.id == role.c.case_id, role.c.mandate != "gemachtigde"))
+    residents = (
+        select(
+            literal(RESIDENT_PREFIX) + role.c.bsn,
+            case.c.id,
+            *case_columns,
+            literal(True),
+            literal(","),
+            search_source(case),
+        )
+        .select_from(joined)
+        .where(role.c.bsn.is_not(None))
+        .group_by(role.c.bsn, case.c.id)
+    )
+    branch_list = func.coalesce(func.aggregate_strings(role.c.branch_number, ","), "")
+    businesses = (
+        select(
+            literal(BUSINESS_PREFIX) + role.c.kvk,
+            case.c.id,
+            *case_columns,
+            func.max(sql_case((role.c.branch_number.is_(None), 1), else_=0)) == 1,
+            literal(",") + branch_list + literal(","),
+            search_source(case),
+        )
+        .select_from(joined)
+        .where(role.c.kvk.is_not(None))
+        .group_by(role.c.kvk, case.c.id)
+    )
+    if case_ids is not None:
+        residents = residents.where(case.c.id.in_(case_ids))
+        businesses = businesses.where(case.c.id.in_(case_ids))
+    return residents.union_all(businesses)  # type: ignore[return-value]
+
+
+_COLUMNS = [
+    "party",
+    "case_id",
+    "case_type_id",
+    "is_open",
+    "last_activity_at",
+    "confidentiality",
+    "company_wide",
+    "branches",
+    "search",
+]
+
+
+_KEY = ["party", "case_type_id", "is_open", "confidentiality"]
+
+
+def _groups(connection: Connection, chunk: list[int]) -> Counter[tuple[Any, ...]]:
+    table = CaseListing.__table__  # type: ignore[attr-defined]
+    key = [table.c[name] for name in _KEY]
+    rows = connection.execute(select(*key, func.count()).where(table.c.case_id.in_(chunk)).group_by(*key))
+    return Counter({(party, type_id, bool(is_open), level): n for party, type_id, is_open, level, n in rows})
+
+
+def refresh(connection: Connection, case_ids: Iterable[int]) -> None:
+    """Recompute the listing rows of these cases (a deleted case loses its rows), and
+    add the difference to the counts."""
+    ids = sorted({case_id for case_id in case_ids if case_id is not None})
+    table = CaseListing.__table__  # type: ignore[attr-defined]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        before = _groups(connection, chunk)
+        connection.execute(delete(table).where(table.c.case_id.in_(chunk)))
+        connection.execute(insert(table).from_select(_COLUMNS, _rows(chunk)))
+        after = _groups(connection, chunk)
+        _add_counts(connection, {key: after[key] - before[key] for key in before.keys() | after.keys()})
+
+
+def _add_counts(connection: Connection, deltas: dict[tuple[Any, ...], int]) -> None:
+    """Upsert ``cases = cases + delta``, in key order (two transactions lock the same rows
+    in the same order, so they wait for each other instead of deadlocking)."""
+    changes = [
+        {"party": key[0], "case_type_id": key[1], "is_open": key[2], "confidentiality": key[3], "cases": delta}
+        for key, delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3]))
+        if delta
+    ]
+    if not changes:
+        return
+    table = CaseListingCount.__table__  # type: ignore[attr-defined]
+    upsert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for change in changes:
+        statement = upsert(table).values(**change)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=_KEY, set_={"cases": table.c.cases + statement.excluded.cases}
+            )
+        )
+
+
+def rebuild(connection: Connection) -> int:
+    """Recompute every listing row and count from scratch; returns how many rows."""
+    table = CaseListing.__table__  # type: ignore[attr-defined]
+    counts = CaseListingCount.__table__  # type: ignore[attr-defined]
+    connection.execute(delete(counts))
+    connection.execute(delete(table))
+    connection.execute(insert(table).from_select(_COLUMNS, _rows(None)))
+    key = [table.c[name] for name in _KEY]
+    connection.execute(insert(counts).from_select([*_KEY, "cases"], select(*key, func.count()).group_by(*key)))
+    return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def expected_rows(connection: Connection) -> set[tuple[Any, ...]]:
+    """What a rebuild would write, as comparable tuples (branch order normalised): the
+    listing rows, and ("count", party, type, open, confidentiality, cases) per group."""
+    rows = {_normalised(row) for row in connection.execute(_rows(None))}
+    counted = Counter((row[0], row[2], row[3], row[5]) for row in rows)
+    return rows | {("count", *key, n) for key, n in counted.items()}
+
+
+def stored_rows(connection: Connection) -> set[tuple[Any, ...]]:
+    """What the listing and its counts hold, in the same form as ``expected_rows``."""
+    table = CaseListing.__table__  # type: ignore[attr-defined]
+    counts = CaseListingCount.__table__  # type: ignore[attr-defined]
+    rows = {_normalised(row) for row in connection.execute(select(*[table.c[name] for name in _COLUMNS]))}
+    stored = connection.execute(select(*[counts.c[name] for name in _KEY], counts.c.cases).where(counts.c.cases != 0))
+    return rows | {("count", party, type_id, bool(is_open), level, n) for party, type_id, is_open, level, n in stored}
+
+
+def _normalised(row: Any) -> tuple[Any, ...]:
+    values = list(row)
+    values[3] = bool(values[3])
+    values[6] = bool(values[6])
+    values[7] = ",".join(sorted(set(values[7].strip(",").split(",")) - {""}))
+    return tuple(values)
+
+
+# --------------------------------------------------------------------------- session hooks
+
+_TABLES = {"case": "id", "role": "case_id"}
+# The columns of a case the listing copies: a case changed in others only (its status,
+# the sync's timestamps, the version) keeps its rows as they are.
+_CASE_COLUMNS = (
+    "case_type_id",
+    "closed_on",
+    "last_activity_at",
+    "confidentiality",
+    "number",
+    "address",
+    "title_nl",
+    "title_en",
+)
+
+
+def _listed_columns_changed(obj: Case) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _CASE_COLUMNS)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session: OrmSession, _context: Any) -> None:
+    touched: set[int] = set()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, Case):
+            if obj in session.dirty and not _listed_columns_changed(obj):
+                continue
+            if obj.id is not None:
+                touched.add(obj.id)
+        elif isinstance(obj, Role) and obj.case_id is not None:
+            touched.add(obj.case_id)
+    if touched:
+        refresh(session.connection(), touched)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _bulk_change(state: ORMExecuteState) -> Any:
+    if not (state.is_update or state.is_delete):
+        return None
+    table = getattr(state.statement, "table", None)
+    column = _TABLES.get(getattr(table, "name", ""))
+    if column is None or table is None:
+        return None
+    connection = state.session.connection()
+    parameters = state.parameters
+    if isinstance(parameters, list):  # ORM bulk UPDATE by primary key: one dict per row
+        keys = [row["id"] for row in parameters if "id" in row]
+        query = select(table.c[column]).where(table.c.id.in_(keys))
+        ids = {case_id for (case_id,) in connection.execute(query)}
+    else:
+        where = state.statement.whereclause  # type: ignore[attr-defined]
+        query = select(table.c[column])
+        if where is not None:
+            query = query.where(and_(where))
+        ids = {case_id for (case_id,) in connection.execute(query, parameters or {})}
+    result = state.invoke_statement()
+    if ids:
+        refresh(connection, ids)
+    return result
