@@ -9,6 +9,16 @@ until 20 answers or twice the users are in, at most 20 s) and at most ``max_requ
 request without an answer after 30 s is an error.
 Every response time is kept (locust's own percentiles are rounded), with the database
 time from the app's Server-Timing header. Only 127.0.0.1 is contacted.
+
+CPU per request (issue 22): the CPU time (user + system) of the uvicorn workers and of the
+PostgreSQL backends of the benchmark's database, read with psutil exactly at the window's
+start and end (``cpu_ms``), divided by the requests answered in the window. Unlike latency
+it does not depend on how busy the machine is. The plan names the worker pids and the
+database; backends are found by their process title (``postgres: [cluster: ]user database
+host``), again at the window's end, so a connection the pool opened during the window
+counts whole. The postmaster and PostgreSQL's background processes (checkpointer, WAL
+writer, autovacuum) are left out: they serve every database on the machine, and a page
+writes next to nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +29,11 @@ import sys
 import time
 from itertools import count
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import gevent
+import psutil
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
 
@@ -38,7 +50,69 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requests: int) -> dict:
+TITLE = re.compile(r"^postgres: (?:\S+: )?(\S+) (\S+) ")
+
+
+def backends(database: str | None) -> set[int]:
+    """Pids of the PostgreSQL backends connected to ``database`` (from their process title)."""
+    if not database:
+        return set()
+    found = set()
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if process.info["name"] != "postgres" or not process.info["cmdline"]:
+            continue
+        title = TITLE.match(" ".join(process.info["cmdline"]))
+        if title and title.group(2) == database:
+            found.add(process.pid)
+    return found
+
+
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still alive (clock ticks: 10 ms steps)."""
+    times = {}
+    for pid in pids:
+        try:
+            used = psutil.Process(pid).cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        times[pid] = used.user + used.system
+    return times
+
+
+class CpuWindow:
+    """CPU time of the app's workers, the database's backends and this load process over
+    the measured window."""
+
+    def __init__(self, cpu: dict[str, Any] | None) -> None:
+        cpu = cpu or {}
+        self.app_pids: set[int] = set(cpu.get("app_pids", []))
+        self.database: str | None = cpu.get("database")
+        self.pg_pids = backends(self.database)  # found before the window: no scan inside it
+
+    def start(self) -> None:
+        self.app_start = cpu_seconds(self.app_pids)
+        self.pg_start = cpu_seconds(self.pg_pids)
+        self.own_start = sum(psutil.Process().cpu_times()[:2])
+
+    def stop(self) -> dict[str, float | None]:
+        app_end = cpu_seconds(self.app_pids)
+        pg_end = cpu_seconds(self.pg_pids)
+        own = sum(psutil.Process().cpu_times()[:2]) - self.own_start
+        # Backends that appeared during the window (the pool grew) count from zero.
+        pg_end.update(cpu_seconds(backends(self.database) - self.pg_pids))
+        app = sum(end - self.app_start.get(pid, 0.0) for pid, end in app_end.items())
+        pg = sum(end - self.pg_start.get(pid, 0.0) for pid, end in pg_end.items())
+        return {
+            "app": app * 1000 if self.app_pids else None,
+            "pg": pg * 1000 if self.database else None,
+            "client": own * 1000,
+            "backends": len(pg_end),
+        }
+
+
+def run_scenario(
+    host: str, users: int, scenario: dict, seconds: float, max_requests: int, cpu: dict[str, Any] | None = None
+) -> dict:
     if urlsplit(host).hostname != "127.0.0.1":
         raise SystemExit("The benchmark only talks to 127.0.0.1")
     cookies: list[dict[str, str]] = scenario["cookies"]
@@ -87,6 +161,8 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
     runner = environment.create_local_runner()
     runner.start(users, spawn_rate=max(users, 1))
     gevent.sleep(WARM_UP_SECONDS)
+    window = CpuWindow(cpu)
+    window.start()
     window_start = time.perf_counter()
     minimum = max(20, 2 * users)
 
@@ -106,6 +182,7 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
             break
         gevent.sleep(0.05)
     window_end = time.perf_counter()
+    used = window.stop()
     runner.stop()  # each user finishes (or times out on) the request it is in
     runner.quit()
     environment.events.request.remove_listener(on_request)
@@ -122,6 +199,14 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
             failures[kind] = failures.get(kind, 0) + 1
     done = len(samples)
     errors = sum(failures.values())
+    # CPU per request: the CPU of the window over the requests answered in it (errors too:
+    # the server did work for them).
+    answered_in_window = in_window + sum(1 for end, _ in failed if window_start <= end < window_end)
+
+    def per_request(ms: float | None) -> float | None:
+        return round(ms / answered_in_window, 2) if ms is not None and answered_in_window else None
+
+    app_cpu, pg_cpu = per_request(used["app"]), per_request(used["pg"])
     return {
         "name": scenario["name"],
         "who": scenario.get("who", ""),
@@ -137,6 +222,12 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
         "p95_ms": percentile(samples, 0.95),
         "p99_ms": percentile(samples, 0.99),
         "db_ms_mean": round(sum(dbs) / len(dbs), 2) if dbs else None,
+        "answered_in_window": answered_in_window,
+        "app_cpu_ms": app_cpu,
+        "pg_cpu_ms": pg_cpu,
+        "cpu_ms": round(app_cpu + pg_cpu, 2) if app_cpu is not None and pg_cpu is not None else None,
+        "client_cpu_ms": per_request(used["client"]),
+        "pg_backends": used["backends"],
     }
 
 
@@ -162,12 +253,15 @@ def main(argv: list[str]) -> int:
                 f"  {plan['users']:>3} users  {scenario['name']:44} skipped: the server stopped answering", flush=True
             )
             continue
-        result = run_scenario(plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"])
+        result = run_scenario(
+            plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"], plan.get("cpu")
+        )
         results.append(result)
         silent = silent + 1 if result["requests"] == 0 else 0
         print(
             f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
-            f"p99 {result['p99_ms'] or 0:>8.1f} ms  errors {result['errors']}",
+            f"p99 {result['p99_ms'] or 0:>8.1f} ms  CPU {result['app_cpu_ms'] or 0:>5.1f}+{result['pg_cpu_ms'] or 0:>5.1f} ms  "
+            f"errors {result['errors']}",
             flush=True,
         )
     with open(argv[1], "w", encoding="utf-8") as handle:
