@@ -14,7 +14,7 @@
    answered before any middleware (bench/serve.py).
 5. Writes bench/results/<time>.json and .md: p50/p95/p99, throughput, errors, database
    time (Server-Timing), CPU per request of the app's workers and of PostgreSQL's
-   backends (issue 22; bench/load.py), the ratios to the floor with a session, the memory
+   backends (issue 22; bench/cpu.py), the ratios to the floor with a session, the memory
    of each worker, and the targets of issue 22 as PASS/MISS per page.
 
 Options: ``--cases N`` (instead of BENCH_SCALE), ``--reuse`` (keep the data of a previous
@@ -298,7 +298,7 @@ def markdown(report: dict) -> str:
         "",
         "CPU ms per request: user + system CPU time of the app's workers (app) and of PostgreSQL's backends "
         "of the bench database (PG) over the measured window, divided by the requests answered in it "
-        "(bench/load.py); it does not depend on how busy the machine is, latency does.",
+        "(bench/cpu.py); it does not depend on how busy the machine is, latency does.",
         "",
         "| page | who | users | req/s | p50 ms | p95 ms | p99 ms | errors | db ms | app CPU ms | PG CPU ms "
         "| CPU ms | CPU ÷ floor+session | p50 ÷ floor+session | req/s ÷ floor+session |",
