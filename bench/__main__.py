@@ -4,15 +4,18 @@
    default 0.1: 100,000 cases). The database named by PORTAL_BENCH_DATABASE_URL is
    DROPPED and recreated, so its name must contain "bench".
 2. Serves the app as in production: ``uvicorn --workers 2 --http httptools`` on
-   PostgreSQL (bench/serve.py adds only the floor route), on a free port of 127.0.0.1.
+   PostgreSQL (bench/serve.py adds only the floor routes), on a free port of 127.0.0.1.
 3. Signs in through the real sign-in (the login simulator: portal -> OIDC provider ->
    callback), one session per simulated user, for the business with 5,000 cases and
    the resident with 50.
 4. For 1, 16 and 64 concurrent users runs every page with locust (bench/load.py),
-   bounded in time and count, next to a floor measured in the same run: a pre-rendered
-   page of the same size from the same app, without and with a session cookie.
+   bounded in time and count, next to floors measured in the same run: a pre-rendered
+   page of the same size from the same app, without and with a session cookie, and
+   answered before any middleware (bench/serve.py).
 5. Writes bench/results/<time>.json and .md: p50/p95/p99, throughput, errors, database
-   time (Server-Timing), the ratio to the floor and the memory of each worker.
+   time (Server-Timing), CPU per request of the app's workers and of PostgreSQL's
+   backends (issue 22; bench/cpu.py), the ratios to the floor with a session, the memory
+   of each worker, and the targets of issue 22 as PASS/MISS per page.
 
 Options: ``--cases N`` (instead of BENCH_SCALE), ``--reuse`` (keep the data of a previous
 run), ``--levels 1,16,64``, ``--seconds 5`` per page and level, ``--max-requests 20000``.
@@ -35,20 +38,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy import make_url
+
+from bench.pages import page_requests, total_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
-PAGES = (
-    "overview, first page",
-    "overview, next page",
-    "overview, search",
-    "overview, filter",
-    "overview, HTMX partial",
-    "case page",
-    "inbox",
-    "permits",
-)
+FLOOR = "floor, with session"
+# Targets of issue 22 (CPU per request, app + PostgreSQL, in ms; p99 at 16 users as a
+# multiple of the floor with a session's; memory per worker).
+CPU_TARGET_MS = {"resident": 8.0, "business": 12.0}
+P99_TARGET_FLOOR_TIMES = 4.0
+RSS_TARGET_MB = 200.0
 
 
 def free_port() -> int:
@@ -149,19 +151,8 @@ def scenarios_for(base_url: str, who: str, cookies: list[dict[str, str]]) -> tup
     with httpx.Client(base_url=base_url, timeout=60, cookies=cookies[0]) as client:
         first = client.get("/mijn-zaken")
         first.raise_for_status()
-        total = int(re.search(r"(\d+) (?:zaken gevonden|cases found)", first.text).group(1))
-        next_link = re.search(r'href="(/mijn-zaken\?[^"]*na=[^"]+)"', first.text)
-        case_link = re.search(r'href="(/mijn-zaken/ZAAK-[0-9]{4}-[0-9]{7})"', first.text).group(1)
-    paths = {
-        "overview, first page": ("/mijn-zaken", {}),
-        "overview, next page": ((next_link.group(1).replace("&amp;", "&")) if next_link else "/mijn-zaken", {}),
-        "overview, search": ("/mijn-zaken?zoek=kerkstraat", {}),
-        "overview, filter": ("/mijn-zaken?status=open&type=omgevingsvergunning-regulier", {}),
-        "overview, HTMX partial": ("/mijn-zaken?zoek=kerkstraat&status=open", {"HX-Request": "true"}),
-        "case page": (case_link, {}),
-        "inbox": ("/berichten", {}),
-        "permits": ("/mijn-vergunningen", {}),
-    }
+        total = total_cases(first.text)
+    paths = page_requests(first.text)
     label = "business, 5,000 cases" if who == "business" else "resident, 50 cases"
     scenarios = [
         {"name": f"{who}: {page}", "who": label, "page": page, "path": path, "headers": headers, "cookies": cookies}
@@ -186,16 +177,23 @@ def stop_server(server: subprocess.Popen) -> None:
             worker.kill()
 
 
-def worker_memory(server: subprocess.Popen) -> list[dict[str, float]]:
+def workers_of(server: subprocess.Popen) -> list:
+    """uvicorn's worker processes (not multiprocessing's resource tracker)."""
     import psutil
 
+    return [
+        child
+        for child in psutil.Process(server.pid).children(recursive=True)
+        if not ("multiprocessing" in " ".join(child.cmdline()) and child.memory_info().rss < 30 * 2**20)
+    ]
+
+
+def worker_memory(server: subprocess.Popen) -> list[dict[str, float]]:
     workers = []
-    for child in psutil.Process(server.pid).children(recursive=True):
+    for child in workers_of(server):
         status = Path(f"/proc/{child.pid}/status").read_text()
         peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
         rss = child.memory_info().rss / 2**20
-        if "multiprocessing" in " ".join(child.cmdline()) and rss < 30:
-            continue  # the resource tracker, not a worker
         workers.append({"pid": child.pid, "rss_mb": round(rss, 1), "peak_mb": round(peak, 1)})
     return workers
 
@@ -230,32 +228,97 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+def _ratio(value: float | None, floor: float | None, form: str = "{:.1f}×") -> str:
+    return form.format(value / floor) if value is not None and floor else "—"
+
+
+def _floor(level: dict) -> dict:
+    return next((r for r in level["results"] if r["page"] == FLOOR), {})
+
+
+def targets(report: dict) -> list[str]:
+    """Issue 22's targets per page: CPU per request (app + PostgreSQL) at the lowest level
+    measured, p99 at 16 users against 4x the floor with a session's, no errors at 64 users;
+    and the memory of the workers."""
+    by_users = {level["users"]: level for level in report["levels"]}
+    base = by_users[min(by_users)]
+    at16, at64 = by_users.get(16), by_users.get(64)
+
+    def result(level: dict | None, r: dict) -> dict | None:
+        if level is None:
+            return None
+        return next((x for x in level["results"] if x["page"] == r["page"] and x["who"] == r["who"]), None)
+
+    lines = [
+        f"Targets (issue 22): CPU per request (app + PostgreSQL, at {base['users']} user(s)) at most "
+        f"{CPU_TARGET_MS['resident']:.0f} ms for a resident's page and {CPU_TARGET_MS['business']:.0f} ms for a "
+        f"business's; p99 at 16 users at most {P99_TARGET_FLOOR_TIMES:.0f}× the floor with a session's; "
+        "no errors at 64 users.",
+        "",
+        "| page | who | CPU ms | p99 at 16 ÷ floor+session | errors at 64 | targets |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for r in base["results"]:
+        if not r["who"]:
+            continue  # the floors
+        limit = CPU_TARGET_MS["business" if r["who"].startswith("business") else "resident"]
+        verdicts = []
+        cpu = r.get("cpu_ms")
+        verdicts.append("—" if cpu is None else ("PASS" if cpu <= limit else "MISS"))
+        r16 = result(at16, r)
+        p99_ratio = None
+        if r16 and r16.get("p99_ms") is not None and _floor(at16).get("p99_ms"):
+            p99_ratio = r16["p99_ms"] / _floor(at16)["p99_ms"]
+            verdicts.append("PASS" if p99_ratio <= P99_TARGET_FLOOR_TIMES else "MISS")
+        else:
+            verdicts.append("—")
+        r64 = result(at64, r)
+        errors = None if r64 is None or r64.get("skipped") else r64["errors"]
+        verdicts.append("—" if errors is None else ("PASS" if errors == 0 else "MISS"))
+        overall = "MISS" if "MISS" in verdicts else ("PASS" if "—" not in verdicts else "PASS (not all measured)")
+        lines.append(
+            f"| {r['page']} | {r['who']} | {_ms(cpu)} (≤ {limit:.0f}) {verdicts[0]} | "
+            f"{'—' if p99_ratio is None else f'{p99_ratio:.1f}×'} {verdicts[1]} | "
+            f"{'—' if errors is None else errors} {verdicts[2]} | {overall} |"
+        )
+    peak = max((w["peak_mb"] for level in report["levels"] for w in level["memory"]), default=None)
+    lines += [
+        "",
+        f"Memory: peak RSS per worker {_ms(peak)} MB (target < {RSS_TARGET_MB:.0f} MB): "
+        + ("—" if peak is None else ("PASS" if peak < RSS_TARGET_MB else "MISS")),
+    ]
+    return lines
+
+
 def markdown(report: dict) -> str:
     lines = [
         f"Benchmark {report['started']} — {report['cases']:,} cases; {report['machine']['cores']} cores "
         f"({report['machine']['cpu']}), PostgreSQL {report['machine']['postgresql']}, uvicorn --workers 2 (httptools); "
         f"load average before {report['load_before']}, after {report['load_after']}.",
         "",
-        "| page | who | users | req/s | p50 ms | p95 ms | p99 ms | errors | db ms | p50 ÷ floor+session | req/s ÷ floor+session |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "CPU ms per request: user + system CPU time of the app's workers (app) and of PostgreSQL's backends "
+        "of the bench database (PG) over the measured window, divided by the requests answered in it "
+        "(bench/cpu.py); it does not depend on how busy the machine is, latency does.",
+        "",
+        "| page | who | users | req/s | p50 ms | p95 ms | p99 ms | errors | db ms | app CPU ms | PG CPU ms "
+        "| CPU ms | CPU ÷ floor+session | p50 ÷ floor+session | req/s ÷ floor+session |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for level in report["levels"]:
-        floor = next(r for r in level["results"] if r["page"] == "floor, with session")
+        floor = _floor(level)
         for r in level["results"]:
             if r.get("skipped"):
                 lines.append(
-                    f"| {r['page']} | {r['who']} | {r['users']} | — | — | — | — | — | — | — | "
+                    f"| {r['page']} | {r['who']} | {r['users']} | — | — | — | — | — | — | — | — | — | — | — | "
                     f"not measured: {r['skipped']} |"
                 )
                 continue
-            ratio_p50 = (
-                f"{r['p50_ms'] / floor['p50_ms']:.1f}×" if r["p50_ms"] is not None and floor.get("p50_ms") else "—"
-            )
-            ratio_rps = f"{r['rps'] / floor['rps']:.0%}" if floor.get("rps") else "—"
             lines.append(
                 f"| {r['page']} | {r['who']} | {r['users']} | {r['rps']:.1f} | {_ms(r['p50_ms'])} | "
                 f"{_ms(r['p95_ms'])} | {_ms(r['p99_ms'])} | {r['errors']} | {_ms(r['db_ms_mean'])} | "
-                f"{ratio_p50} | {ratio_rps} |"
+                f"{_ms(r.get('app_cpu_ms'))} | {_ms(r.get('pg_cpu_ms'))} | {_ms(r.get('cpu_ms'))} | "
+                f"{_ratio(r.get('cpu_ms'), floor.get('cpu_ms'))} | {_ratio(r['p50_ms'], floor.get('p50_ms'))} | "
+                f"{_ratio(r['rps'], floor.get('rps'), '{:.0%}')} |"
             )
     lines.append("")
     lines.append(
@@ -265,6 +328,8 @@ def markdown(report: dict) -> str:
             for level in report["levels"]
         )
     )
+    lines.append("")
+    lines += targets(report)
     return "\n".join(lines) + "\n"
 
 
@@ -318,15 +383,18 @@ def main(argv: list[str] | None = None) -> int:
         report["people"] = {"business_cases": business_total, "resident_cases": resident_total}
         floor_file.write_text(floor_page)  # read by each worker on its first floor request
         floor = [
+            # The same bytes before any middleware, through every middleware, and with the session lookup.
+            {"name": "floor, bare", "who": "", "page": "floor, no middleware", "path": "/bench/bare", "cookies": []},
             {"name": "floor", "who": "", "page": "floor, no session", "path": "/bench/floor", "cookies": []},
-            {
-                "name": "floor+session",
-                "who": "",
-                "page": "floor, with session",
-                "path": "/bench/floor",
-                "cookies": business,
-            },
+            {"name": "floor+session", "who": "", "page": FLOOR, "path": "/bench/floor", "cookies": business},
         ]
+        # CPU per request: the workers' pids and the database whose backends serve them.
+        cpu = {"app_pids": [worker.pid for worker in workers_of(server)], "database": make_url(database_url).database}
+        report["cpu"] = {
+            "workers": len(cpu["app_pids"]),
+            "counted": "user+system CPU of the uvicorn workers and of the PostgreSQL backends of the "
+            "bench database; not the postmaster, not PostgreSQL's background processes, not the load generator",
+        }
         report["levels"] = []
         for level in levels:
             plan_file, result_file = var_dir / f"plan-{level}.json", var_dir / f"result-{level}.json"
@@ -336,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds": args.seconds,
                 "max_requests": args.max_requests,
                 "scenarios": floor + business_scenarios + resident_scenarios,
+                "cpu": cpu,
             }
             plan_file.write_text(json.dumps(plan))
             print(f"{level} concurrent users:", flush=True)

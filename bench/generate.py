@@ -181,13 +181,16 @@ def _weeks(term: str | None) -> int:
     return (Term.parse_iso8601(term).add_to(start) - start).days
 
 
-def generate(db: Session, cases: int, seed: int = 14, today: date | None = None) -> Iterator[tuple[str, tuple]]:
+def generate(
+    db: Session, cases: int, seed: int = 14, today: date | None = None, plan: Plan | None = None
+) -> Iterator[tuple[str, tuple]]:
     """Yields (table name, row) for ``cases`` new cases on top of what the database holds
     (the demo catalogue must be there). Pure apart from reading the catalogue and the
-    highest ids; deterministic for a seed."""
+    highest ids; deterministic for a seed. ``plan`` overrides how many of the cases go to
+    the two bench people (the page-budget test grows the business from 300 to 3,000)."""
     rng = random.Random(seed)
     today = today or utcnow().date()
-    plan = Plan.for_cases(cases)
+    plan = plan or Plan.for_cases(cases)
     builders = {model.__table__.name: Rows(model) for model in MODELS}  # type: ignore[attr-defined]
 
     case_types = db.exec(select(CaseType).where(CaseType.is_public.is_(True)).order_by(CaseType.id)).all()
@@ -520,10 +523,11 @@ def load(
     seed: int = 14,
     today: date | None = None,
     progress: Callable[[str], None] = lambda _message: None,
+    plan: Plan | None = None,
 ) -> Counts:
     """Generate ``cases`` cases into the database behind ``engine`` (demo catalogue loaded)."""
     with Session(engine) as db:
-        rows = generate(db, cases, seed=seed, today=today)
+        rows = generate(db, cases, seed=seed, today=today, plan=plan)
         if engine.dialect.name != "postgresql":
 
             def insert(buffers: dict[str, list[tuple]]) -> None:

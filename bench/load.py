@@ -9,6 +9,8 @@ until 20 answers or twice the users are in, at most 20 s) and at most ``max_requ
 request without an answer after 30 s is an error.
 Every response time is kept (locust's own percentiles are rounded), with the database
 time from the app's Server-Timing header. Only 127.0.0.1 is contacted.
+
+CPU per request (issue 22): bench/cpu.py, sampled exactly at the window's start and end.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ import sys
 import time
 from itertools import count
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
+
+from bench.cpu import CpuWindow
 
 DB = re.compile(r"db;dur=([0-9.]+)")
 WARM_UP_SECONDS = 0.5
@@ -38,7 +43,9 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requests: int) -> dict:
+def run_scenario(
+    host: str, users: int, scenario: dict, seconds: float, max_requests: int, cpu: dict[str, Any] | None = None
+) -> dict:
     if urlsplit(host).hostname != "127.0.0.1":
         raise SystemExit("The benchmark only talks to 127.0.0.1")
     cookies: list[dict[str, str]] = scenario["cookies"]
@@ -87,6 +94,8 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
     runner = environment.create_local_runner()
     runner.start(users, spawn_rate=max(users, 1))
     gevent.sleep(WARM_UP_SECONDS)
+    window = CpuWindow(cpu)
+    window.start()
     window_start = time.perf_counter()
     minimum = max(20, 2 * users)
 
@@ -106,6 +115,7 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
             break
         gevent.sleep(0.05)
     window_end = time.perf_counter()
+    used = window.stop()
     runner.stop()  # each user finishes (or times out on) the request it is in
     runner.quit()
     environment.events.request.remove_listener(on_request)
@@ -122,6 +132,14 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
             failures[kind] = failures.get(kind, 0) + 1
     done = len(samples)
     errors = sum(failures.values())
+    # CPU per request: the CPU of the window over the requests answered in it (errors too:
+    # the server did work for them).
+    answered_in_window = in_window + sum(1 for end, _ in failed if window_start <= end < window_end)
+
+    def per_request(ms: float | None) -> float | None:
+        return round(ms / answered_in_window, 2) if ms is not None and answered_in_window else None
+
+    app_cpu, pg_cpu = per_request(used["app"]), per_request(used["pg"])
     return {
         "name": scenario["name"],
         "who": scenario.get("who", ""),
@@ -137,6 +155,12 @@ def run_scenario(host: str, users: int, scenario: dict, seconds: float, max_requ
         "p95_ms": percentile(samples, 0.95),
         "p99_ms": percentile(samples, 0.99),
         "db_ms_mean": round(sum(dbs) / len(dbs), 2) if dbs else None,
+        "answered_in_window": answered_in_window,
+        "app_cpu_ms": app_cpu,
+        "pg_cpu_ms": pg_cpu,
+        "cpu_ms": round(app_cpu + pg_cpu, 2) if app_cpu is not None and pg_cpu is not None else None,
+        "client_cpu_ms": per_request(used["client"]),
+        "pg_backends": used["backends"],
     }
 
 
@@ -162,12 +186,15 @@ def main(argv: list[str]) -> int:
                 f"  {plan['users']:>3} users  {scenario['name']:44} skipped: the server stopped answering", flush=True
             )
             continue
-        result = run_scenario(plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"])
+        result = run_scenario(
+            plan["host"], plan["users"], scenario, plan["seconds"], plan["max_requests"], plan.get("cpu")
+        )
         results.append(result)
         silent = silent + 1 if result["requests"] == 0 else 0
         print(
             f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
-            f"p99 {result['p99_ms'] or 0:>8.1f} ms  errors {result['errors']}",
+            f"p99 {result['p99_ms'] or 0:>8.1f} ms  CPU {result['app_cpu_ms'] or 0:>5.1f}+{result['pg_cpu_ms'] or 0:>5.1f} ms  "
+            f"errors {result['errors']}",
             flush=True,
         )
     with open(argv[1], "w", encoding="utf-8") as handle:
