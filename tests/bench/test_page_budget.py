@@ -78,28 +78,23 @@ OTHERS = 100  # cases of other people, before the growth (the growth adds as man
 # Rows-growth assertions that fail on today's code (issue 22), per page and database, with
 # why. strict=True: the suite fails once one passes, and its entry has to go.
 BOTH = {"postgresql", "sqlite"}
-LISTING = "issue 22: listing table pending"
+SQLITE_LISTING = (
+    "issue 22: on SQLite the listing's page is not an index-only read (steps grow with the business's cases)"
+)
+PARTY_ROWS = "issue 22: a search, a type filter and its partial still read the party's listing rows"
 UNREAD = "issue 22: the header's unread count reads every notice of the business"
 BUSINESS_GROWS_TODAY = {
-    "overview, first page": (BOTH, LISTING),
-    "overview, next page": (BOTH, LISTING),
-    "overview, search": (BOTH, LISTING),
-    "overview, filter": (BOTH, LISTING),
-    "overview, HTMX partial": (BOTH, LISTING),
+    "overview, first page": ({"sqlite"}, SQLITE_LISTING),
+    "overview, next page": ({"sqlite"}, SQLITE_LISTING),
+    "overview, search": (BOTH, PARTY_ROWS),
+    "overview, filter": (BOTH, PARTY_ROWS),
+    "overview, HTMX partial": (BOTH, PARTY_ROWS),
     "case page": ({"sqlite"}, "issue 22: on SQLite the case page's messages visit every notice of the business"),
-    "inbox": ({"postgresql"}, "issue 22: the inbox's page reads every notice of the business"),
     "permits": (BOTH, "issue 22: the permits page reads every case of the business"),
 }
-# The resident's overview: on PostgreSQL the 'extended' badge's hashed subplan reads every
-# extension of the municipality (first and next page); on SQLite among_owned's
-# `case.id IN (SELECT ...) = 1` visits every case.
-RESIDENT_GROWS_TODAY = {
-    "overview, first page": (BOTH, LISTING),
-    "overview, next page": (BOTH, LISTING),
-    "overview, search": ({"sqlite"}, LISTING),
-    "overview, filter": ({"sqlite"}, LISTING),
-    "overview, HTMX partial": ({"sqlite"}, LISTING),
-}
+# The resident's pages: none grows since the case listing (issue 22). An entry here would
+# mark one that does.
+RESIDENT_GROWS_TODAY: dict[str, tuple[set[str], str]] = {}
 
 
 def grows_today(known: dict[str, tuple[set[str], str]]) -> list:
