@@ -297,6 +297,26 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
         refresh(session.connection(), touched)
 
 
+# What a row of the listing is computed from, per table: an UPDATE that sets none of these
+# leaves the listing as it is.
+_LISTED = {
+    "case": frozenset(_CASE_COLUMNS) | {"id"},
+    "role": frozenset({"case_id", "bsn", "kvk", "branch_number", "mandate"}),
+}
+
+
+def _sets_listed_columns(statement: Any, parameters: Any, listed: frozenset[str]) -> bool:
+    """Whether an UPDATE may change a listed column; True when it cannot be told."""
+    names = {
+        key if isinstance(key, str) else getattr(key, "key", "") for key in getattr(statement, "_values", None) or {}
+    }
+    if isinstance(parameters, list):  # ORM bulk UPDATE by primary key: the new values per row
+        names |= {name for row in parameters for name in row if name != "id"}
+    if not names or "" in names:
+        return True
+    return bool(names & listed)
+
+
 @event.listens_for(OrmSession, "do_orm_execute")
 def _bulk_change(state: ORMExecuteState) -> Any:
     if not (state.is_update or state.is_delete):
@@ -305,8 +325,10 @@ def _bulk_change(state: ORMExecuteState) -> Any:
     column = _TABLES.get(getattr(table, "name", ""))
     if column is None or table is None:
         return None
-    connection = state.session.connection()
     parameters = state.parameters
+    if state.is_update and not _sets_listed_columns(state.statement, parameters, _LISTED[table.name]):
+        return None  # e.g. the sync's bookkeeping (zgw_synced_at): nothing the listing copies
+    connection = state.session.connection()
     if isinstance(parameters, list):  # ORM bulk UPDATE by primary key: one dict per row
         keys = [row["id"] for row in parameters if "id" in row]
         query = select(table.c[column]).where(table.c.id.in_(keys))

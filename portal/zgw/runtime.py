@@ -36,8 +36,10 @@ class ZgwRuntime:
         self.window = timedelta(minutes=settings.zgw_sync_window_minutes)
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="zgw")
 
-    def close(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+    def close(self, wait: bool = False) -> None:
+        """Stop taking background work; ``wait`` also lets a refresh that is running finish
+        (tests drop their database afterwards, which must not race a refresh still writing)."""
+        self.executor.shutdown(wait=wait, cancel_futures=True)
         self.client.close()
 
     def _submit(self, work, *args) -> Future:

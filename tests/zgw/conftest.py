@@ -165,7 +165,7 @@ def mirror_app(live_fake, mirror_database_url: str, transport, tmp_path):
     app.state.zgw.client = ZgwClient.from_settings(settings, transport=transport)
     app.state.zgw.client.sleep = lambda _seconds: None
     yield app
-    app.state.zgw.close()
+    app.state.zgw.close(wait=True)
     app.state.engine.dispose()
 
 

@@ -270,7 +270,7 @@ def test_on_a_freshly_migrated_database_the_municipality_comes_from_the_settings
             assert db.exec(select(Organisation)).all() == []
             assert sync_zaak(db, bare.state.zgw.client, url, bare.state.zgw.allowed, TODAY) == "no_organisation"
     finally:
-        bare.state.zgw.close()
+        bare.state.zgw.close(wait=True)
         bare.state.engine.dispose()
     app = _mirror_app_on(
         empty_mirror_database_url,
@@ -295,7 +295,7 @@ def test_on_a_freshly_migrated_database_the_municipality_comes_from_the_settings
         with TestClient(app, base_url="http://127.0.0.1") as client:
             assert client.get("/").status_code == 200
     finally:
-        app.state.zgw.close()
+        app.state.zgw.close(wait=True)
         app.state.engine.dispose()
     # a second start changes nothing
     again = _mirror_app_on(empty_mirror_database_url, live_fake, transport, tmp_path, municipality_rsin="001234560")
@@ -303,7 +303,7 @@ def test_on_a_freshly_migrated_database_the_municipality_comes_from_the_settings
         with Session(again.state.engine) as db:
             assert [row.name for row in db.exec(select(Organisation)).all()] == ["Gemeente Proefdorp"]
     finally:
-        again.state.zgw.close()
+        again.state.zgw.close(wait=True)
         again.state.engine.dispose()
 
 

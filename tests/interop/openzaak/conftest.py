@@ -239,7 +239,7 @@ def portal(openzaak: OpenZaak, catalogue: Catalogue, portal_database_url: str, t
 
     app = create_dev_app(portal_settings(openzaak, catalogue, var_dir=tmp_path, database_url=portal_database_url))
     yield app
-    app.state.zgw.close()
+    app.state.zgw.close(wait=True)
     app.state.engine.dispose()
 
 
