@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from portal.clock import utcnow
@@ -37,7 +37,7 @@ from portal.domain.representation import (
 )
 from portal.models import ZgwRepresentativeRol
 from portal.zgw.client import ZgwClient, ZgwError
-from portal.zgw.uploads import AMBIGUOUS, LEASE, MAX_REFUSED, backoff
+from portal.zgw.uploads import AMBIGUOUS, MAX_REFUSED, backoff, claim_pending
 
 log = logging.getLogger("portal.zgw")
 
@@ -46,35 +46,11 @@ REPRESENTEE_ROLTYPE = "belanghebbende"
 REFUSED = frozenset({"http_4xx", "no_roltype", "invalid_body", "not_found"})
 
 
-def _claim(db: Session, now) -> ZgwRepresentativeRol | None:
-    statement = (
-        select(ZgwRepresentativeRol)
-        .where(
-            col(ZgwRepresentativeRol.state) == "pending",
-            col(ZgwRepresentativeRol.next_at).is_(None) | (col(ZgwRepresentativeRol.next_at) <= now),
-        )
-        .order_by(col(ZgwRepresentativeRol.id))
-        .limit(1)
+def _claim(db: Session, now: datetime) -> ZgwRepresentativeRol | None:
+    # Leased as uploads are: of two workers one wins.
+    row: ZgwRepresentativeRol | None = claim_pending(
+        db, ZgwRepresentativeRol, ZgwRepresentativeRol.state, ZgwRepresentativeRol.next_at, now
     )
-    if db.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    row = db.exec(statement).first()
-    if row is None:
-        return None
-    # The lease is a conditional update, as for uploads: of two workers one wins.
-    seen = row.next_at
-    same_lease = (
-        col(ZgwRepresentativeRol.next_at).is_(None) if seen is None else col(ZgwRepresentativeRol.next_at) == seen
-    )
-    leased = db.execute(
-        update(ZgwRepresentativeRol)
-        .where(col(ZgwRepresentativeRol.id) == row.id, col(ZgwRepresentativeRol.state) == "pending", same_lease)
-        .values(next_at=now + LEASE)
-    )
-    db.commit()
-    if not isinstance(leased, CursorResult) or leased.rowcount != 1:
-        return None
-    db.refresh(row)
     return row
 
 

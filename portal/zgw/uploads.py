@@ -26,8 +26,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import CursorResult, Engine, update
 from sqlmodel import Session, col, select
@@ -60,35 +61,38 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _claim(db: Session, now) -> Document | None:
+def claim_pending(db: Session, model: Any, state: Any, next_at: Any, now: datetime) -> Any | None:
+    """The oldest pending row of a job table (an upload, a representative's rol) whose time
+    has come, leased to this worker for LEASE; None when there is none or another worker won.
+    ``state`` and ``next_at`` are the table's state and next-attempt columns."""
     statement = (
-        select(Document)
-        .where(
-            col(Document.zgw_upload_state) == "pending",
-            (col(Document.zgw_upload_next_at).is_(None)) | (col(Document.zgw_upload_next_at) <= now),
-        )
-        .order_by(col(Document.id))
+        select(model)
+        .where(col(state) == "pending", col(next_at).is_(None) | (col(next_at) <= now))
+        .order_by(col(model.id))
         .limit(1)
     )
     if db.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update(skip_locked=True)
-    document = db.exec(statement).first()
-    if document is None:
+    row = db.exec(statement).first()
+    if row is None:
         return None
     # The lease is a conditional update: of two workers that read the same row, one wins.
-    seen = document.zgw_upload_next_at
-    same_lease = (
-        col(Document.zgw_upload_next_at).is_(None) if seen is None else col(Document.zgw_upload_next_at) == seen
-    )
+    seen = getattr(row, next_at.key)
+    same_lease = col(next_at).is_(None) if seen is None else col(next_at) == seen
     leased = db.execute(
-        update(Document)
-        .where(col(Document.id) == document.id, col(Document.zgw_upload_state) == "pending", same_lease)
-        .values(zgw_upload_next_at=now + LEASE)
+        update(model)
+        .where(col(model.id) == row.id, col(state) == "pending", same_lease)
+        .values({next_at.key: now + LEASE})
     )
     db.commit()
     if not isinstance(leased, CursorResult) or leased.rowcount != 1:
         return None
-    db.refresh(document)
+    db.refresh(row)
+    return row
+
+
+def _claim(db: Session, now: datetime) -> Document | None:
+    document: Document | None = claim_pending(db, Document, Document.zgw_upload_state, Document.zgw_upload_next_at, now)
     return document
 
 
