@@ -146,8 +146,14 @@ def _catalogue_cache(db: Session) -> dict[Any, Any]:
     cache = db.info.get(_CATALOGUE)
     if cache is None:
         cache = db.info[_CATALOGUE] = {}
-        event.listen(db, "after_soft_rollback", lambda session, _previous: session.info.pop(_CATALOGUE, None))
+        # Once per session, not per rollback (a long refresh may roll back many times).
+        if not event.contains(db, "after_soft_rollback", _forget_catalogue):
+            event.listen(db, "after_soft_rollback", _forget_catalogue)
     return cache
+
+
+def _forget_catalogue(session: Session, _previous: Any) -> None:
+    session.info.pop(_CATALOGUE, None)
 
 
 def _organisation(db: Session, rsin: str) -> Organisation:
