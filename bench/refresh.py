@@ -143,6 +143,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--parallel", type=int, default=None, help="PORTAL_ZGW_PARALLEL_REQUESTS (default: 6)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_REFRESH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the second refresh")
+    parser.add_argument("--profile-first", metavar="FILE", help="write a cProfile of the first refresh")
     parser.add_argument("--keep-database", action="store_true", help="keep the previous run's copy: no first refresh")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -165,7 +166,7 @@ def main(argv: list[str]) -> int:
     print(f"Load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; parallel requests {client.parallel}")
     try:
         if not args.keep_database:
-            first, first_times = timed_refresh(engine, client, settings.zgw_allowed_confidentiality, None)
+            first, first_times = timed_refresh(engine, client, settings.zgw_allowed_confidentiality, args.profile_first)
             report("First refresh (new)", first, first_times)
         second, second_times = timed_refresh(engine, client, settings.zgw_allowed_confidentiality, args.profile)
         report("Second refresh (unchanged)", second, second_times)

@@ -14,8 +14,11 @@ cases a transaction touches, in that transaction:
 * ``after_flush``: every Case or Role added, changed or deleted through the ORM (staff
   console, case API, ZGW sync, demo data);
 * ``do_orm_execute``: every UPDATE or DELETE statement on ``case`` or ``role`` run through
-  a session (the optimistic lock, retention, the sync's role replacement), with the ids
-  its WHERE clause selects read just before it runs.
+  a session (retention, the sync's role replacement), with the ids its WHERE clause
+  selects read just before it runs.
+
+Both only mark the cases; ``before_commit`` refreshes the marked ones once per
+transaction (``settle`` does it earlier, for a reader inside that transaction).
 
 Loaders that write with COPY or on a bare connection (bench/generate.py) call ``rebuild``
 afterwards; ``python -m portal.listing rebuild`` does the same for an operator.
@@ -23,6 +26,7 @@ afterwards; ``python -m portal.listing rebuild`` does the same for an operator.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -33,6 +37,7 @@ from sqlalchemy import (
     Index,
     Text,
     and_,
+    bindparam,
     delete,
     event,
     func,
@@ -48,6 +53,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Field, SQLModel
 
 from portal.models.cases import Case, Role
@@ -119,7 +125,7 @@ def search_source(case: Any) -> ColumnElement[str]:
     return func.lower(case.c.number + space + case.c.address + space + case.c.title_nl + space + case.c.title_en)
 
 
-def _rows(case_ids: list[int] | None) -> Select[Any]:
+def _rows(case_ids: BindParameter[Any] | None) -> Select[Any]:
     """The listing rows of these cases (all when None), computed from case and role."""
     case = Case.__table__  # type: ignore[attr-defined]
     role = Role.__table__  # type: ignore[attr-defined]
@@ -181,10 +187,34 @@ _COLUMNS = [
 _KEY = ["party", "case_type_id", "is_open", "confidentiality"]
 
 
+class _Statements:
+    """The refresh's statements, built once (building and caching a statement costs more
+    Python than running it: a thousand new zaken in one refresh run them thousands of times).
+    The case ids are one expanding parameter, ``ids``."""
+
+    def __init__(self) -> None:
+        table = CaseListing.__table__  # type: ignore[attr-defined]
+        counts = CaseListingCount.__table__  # type: ignore[attr-defined]
+        ids = bindparam("ids", expanding=True)
+        key = [table.c[name] for name in _KEY]
+        self.groups = select(*key, func.count()).where(table.c.case_id.in_(ids)).group_by(*key)
+        self.delete = delete(table).where(table.c.case_id.in_(ids))
+        self.insert = insert(table).from_select(_COLUMNS, _rows(ids))
+        self.add_counts = {}
+        for dialect, upsert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert)):
+            statement = upsert(counts)
+            self.add_counts[dialect] = statement.on_conflict_do_update(
+                index_elements=_KEY, set_={"cases": counts.c.cases + statement.excluded.cases}
+            )
+
+
+@functools.cache
+def _statements() -> _Statements:
+    return _Statements()
+
+
 def _groups(connection: Connection, chunk: list[int]) -> Counter[tuple[Any, ...]]:
-    table = CaseListing.__table__  # type: ignore[attr-defined]
-    key = [table.c[name] for name in _KEY]
-    rows = connection.execute(select(*key, func.count()).where(table.c.case_id.in_(chunk)).group_by(*key))
+    rows = connection.execute(_statements().groups, {"ids": chunk})
     return Counter({(party, type_id, bool(is_open), level): n for party, type_id, is_open, level, n in rows})
 
 
@@ -192,12 +222,12 @@ def refresh(connection: Connection, case_ids: Iterable[int]) -> None:
     """Recompute the listing rows of these cases (a deleted case loses its rows), and
     add the difference to the counts."""
     ids = sorted({case_id for case_id in case_ids if case_id is not None})
-    table = CaseListing.__table__  # type: ignore[attr-defined]
+    statements = _statements()
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         before = _groups(connection, chunk)
-        connection.execute(delete(table).where(table.c.case_id.in_(chunk)))
-        connection.execute(insert(table).from_select(_COLUMNS, _rows(chunk)))
+        connection.execute(statements.delete, {"ids": chunk})
+        connection.execute(statements.insert, {"ids": chunk})
         after = _groups(connection, chunk)
         _add_counts(connection, {key: after[key] - before[key] for key in before.keys() | after.keys()})
 
@@ -212,15 +242,9 @@ def _add_counts(connection: Connection, deltas: dict[tuple[Any, ...], int]) -> N
     ]
     if not changes:
         return
-    table = CaseListingCount.__table__  # type: ignore[attr-defined]
-    upsert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    for change in changes:
-        statement = upsert(table).values(**change)
-        connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=_KEY, set_={"cases": table.c.cases + statement.excluded.cases}
-            )
-        )
+    statement = _statements().add_counts[connection.dialect.name]
+    for change in changes:  # one at a time: the order is the lock order
+        connection.execute(statement, change)
 
 
 def rebuild(connection: Connection) -> int:
@@ -282,6 +306,14 @@ def _listed_columns_changed(obj: Case) -> bool:
     return any(state.attrs[name].history.has_changes() for name in _CASE_COLUMNS)
 
 
+# Session.info key: the ids of the cases this transaction changed, refreshed at its commit.
+_PENDING = "portal.listing.pending"
+
+
+def _mark(session: OrmSession, case_ids: Iterable[int]) -> None:
+    session.info.setdefault(_PENDING, set()).update(case_ids)
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _context: Any) -> None:
     touched: set[int] = set()
@@ -294,7 +326,27 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
         elif isinstance(obj, Role) and obj.case_id is not None:
             touched.add(obj.case_id)
     if touched:
-        refresh(session.connection(), touched)
+        _mark(session, touched)
+
+
+def settle(session: OrmSession) -> None:
+    """Bring the listing up to date with what this transaction changed so far. Runs at
+    every commit; call it before reading the listing inside a transaction that changed
+    cases (no page does: pages read in a transaction of their own)."""
+    session.flush()  # what is still unflushed is marked by after_flush
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session.connection(), pending)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _before_commit(session: OrmSession) -> None:
+    """Refresh the cases the transaction changed once, just before it commits: a new zaak
+    flushes four times on its way in, and each refresh costs as much as the last (the
+    first refresh of a thousand zaken spent 40 of its 94 s there). Others see the rows
+    when they see the cases. Ids of a transaction rolled back stay marked: refreshing a
+    case again only recomputes the same rows."""
+    settle(session)
 
 
 # What a row of the listing is computed from, per table: an UPDATE that sets none of these
@@ -329,6 +381,8 @@ def _bulk_change(state: ORMExecuteState) -> Any:
     if state.is_update and not _sets_listed_columns(state.statement, parameters, _LISTED[table.name]):
         return None  # e.g. the sync's bookkeeping (zgw_synced_at): nothing the listing copies
     connection = state.session.connection()
+    # The ids the statement's WHERE selects, read before it runs (after it, a deleted row
+    # is gone and an updated one may no longer match).
     if isinstance(parameters, list):  # ORM bulk UPDATE by primary key: one dict per row
         keys = [row["id"] for row in parameters if "id" in row]
         query = select(table.c[column]).where(table.c.id.in_(keys))
@@ -339,7 +393,6 @@ def _bulk_change(state: ORMExecuteState) -> Any:
         if where is not None:
             query = query.where(and_(where))
         ids = {case_id for (case_id,) in connection.execute(query, parameters or {})}
-    result = state.invoke_statement()
     if ids:
-        refresh(connection, ids)
-    return result
+        _mark(state.session, ids)
+    return None
