@@ -434,6 +434,7 @@ def generate(
                 "version": 1,  # optimistic lock of the change services
                 "zgw_sync_error": "",  # own case store: never refreshed from a case system
                 "zgw_snapshot_hash": "",  # never applied from a case system either
+                "zgw_source_hash": "",
             },
         )
         yield emit(

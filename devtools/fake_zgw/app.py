@@ -71,12 +71,16 @@ def _invalid(name: str, code: str) -> JSONResponse:
     )
 
 
+# What the zaken search can include (``expand``): the part of Open Zaak's list the portal uses.
+EXPANDABLE = frozenset({"rollen", "resultaat", "zaakinformatieobjecten", "status"})
+
+
 @dataclass
 class Fault:
     """One injected fault: ``kind`` on the next ``times`` requests whose path contains ``path``."""
 
     path: str
-    # slow, 500, 503, 429, 401, invalid_json, schema_invalid, redirect, 404; and two that
+    # slow, 400, 500, 503, 429, 401, invalid_json, schema_invalid, redirect, 404; and two that
     # act first and answer badly afterwards, as a real case system under load does:
     # late (stores, then answers after ``seconds``), stored_500 (stores, then answers 500)
     kind: str
@@ -108,6 +112,9 @@ class FakeZgw:
     # The generic roles every zaaktype has a roltype for (GET roltypen?zaaktype=…).
     roltype_generics: tuple[str, ...] = ("initiator", "belanghebbende", "behandelaar")
     last_document_post: list[bytes] = field(default_factory=list)
+    # Zaken API 1.5 ``expand`` on the zaken search, as Open Zaak has it; False: the
+    # parameter is ignored, as a case system without it may do.
+    supports_expand: bool = True
 
     # ------------------------------------------------------------------ addresses
 
@@ -293,6 +300,27 @@ class FakeZgw:
 
     def zaak(self, number: str) -> dict[str, Any]:
         return self.zaken[_uuid("zaak", number)]
+
+    def render_zaak(self, zaak: dict[str, Any], expand: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """A zaak as the API answers it: its ``rollen`` and ``zaakinformatieobjecten`` as
+        they are now (as Open Zaak derives them), with ``_expand`` when asked for."""
+        url = zaak["url"]
+        rollen = sorted((rol for rol in self.rollen.values() if rol["zaak"] == url), key=lambda rol: rol["url"])
+        links = sorted((zio for zio in self.zios.values() if zio["zaak"] == url), key=lambda zio: zio["url"])
+        shown = {**zaak, "rollen": [rol["url"] for rol in rollen], "zaakinformatieobjecten": [z["url"] for z in links]}
+        if not expand:
+            return shown
+        included: dict[str, Any] = {}
+        if "rollen" in expand and rollen:
+            included["rollen"] = rollen
+        if "zaakinformatieobjecten" in expand and links:
+            included["zaakinformatieobjecten"] = links
+        if "resultaat" in expand and zaak["resultaat"]:
+            included["resultaat"] = self.resultaten[zaak["resultaat"].rsplit("/", 1)[1]]
+        if "status" in expand and zaak["status"]:
+            included["status"] = self.statussen[zaak["status"].rsplit("/", 1)[1]]
+        shown["_expand"] = included
+        return shown
 
     def set_status(self, number: str, order: int, at: datetime, note: str = "") -> str:
         zaak = self.zaak(number)
@@ -699,6 +727,9 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
 
     def zaken_list(request: Request) -> dict[str, Any] | list | Response:
         params = request.query_params
+        expand = frozenset(filter(None, params.get("expand", "").split(","))) if fake.supports_expand else frozenset()
+        if expand - EXPANDABLE:
+            return _invalid("expand", "invalid_choice")  # as Open Zaak's choice filter
         found = list(fake.zaken.values())
         bsn = params.get("rol__betrokkeneIdentificatie__natuurlijkPersoon__inpBsn")
         branch = params.get("rol__betrokkeneIdentificatie__vestiging__vestigingsNummer")
@@ -710,7 +741,9 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
                 if any(rol["betrokkeneIdentificatie"].get(k) == v for k, v in keys)
             }
             found = [zaak for zaak in found if zaak["url"] in zaak_urls]
-        return page(request, sorted(found, key=lambda zaak: zaak["identificatie"]))
+        chosen = page(request, sorted(found, key=lambda zaak: zaak["identificatie"]))
+        chosen["results"] = [fake.render_zaak(zaak, expand) for zaak in chosen["results"]]
+        return chosen
 
     def by_filter(items: dict[str, dict[str, Any]], request: Request, *names: str) -> list[dict[str, Any]]:
         found = list(items.values())
@@ -779,6 +812,8 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
                 if headers:
                     answer.headers.update(headers)
                 return answer
+            elif fault.kind == "400":  # e.g. a case system that knows no ``expand``
+                return _invalid("expand", "invalid_choice")
             elif fault.kind == "401":
                 return _problem(401, "Authenticatiegegevens zijn niet geldig.", "not_authenticated")
             elif fault.kind == "404":
@@ -848,6 +883,8 @@ def create_fake_app(fake: FakeZgw) -> Starlette:
             body = objects[(api, parts[0])].get(parts[1])
             if body is None:
                 return _problem(404, "Niet gevonden.", "not_found")
+            if (api, parts[0]) == ("zaken", "zaken"):
+                body = fake.render_zaak(body)
         else:
             return _problem(404, "Niet gevonden.", "not_found")
         if fault is not None and fault.kind == "schema_invalid":

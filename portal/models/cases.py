@@ -92,6 +92,10 @@ class Case(ValidatedModel, table=True):
     # portal.zgw.sync): a refresh that finds the same snapshot on an unchanged case only
     # touches zgw_synced_at. Empty: always apply in full.
     zgw_snapshot_hash: str = Field(default="", max_length=80)
+    # The same for what the case system answered ("<sha256 of the zaak as the search returns
+    # it, its documents and catalogue>:<version>", portal.zgw.fetch.source_digest): a refresh
+    # that finds it unchanged asks nothing more about the zaak. Empty: fetch in full.
+    zgw_source_hash: str = Field(default="", max_length=80)
     version: int = Field(default=1, description="Optimistic lock: every change (portal.services.changes) adds one")
 
     @validates("confidentiality")

@@ -56,7 +56,7 @@ from portal.services.changes.extend_decision_date import no_reason_given, record
 from portal.services.changes.set_status import record_status
 from portal.services.deadlines import refresh_legal_deadline
 from portal.zgw.client import ZgwClient, ZgwError
-from portal.zgw.fetch import fetch_zaak_graph
+from portal.zgw.fetch import complete_graph, fetch_zaak_graph
 from portal.zgw.mapping import MappingError, StatusSnapshot, ZaakSnapshot, confidentiality_of, map_zaak
 
 log = logging.getLogger("portal.zgw")
@@ -112,11 +112,13 @@ def snapshot_digest(snapshot: ZaakSnapshot, today: date | None = None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def confirm_unchanged(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutcome | None:
+def confirm_unchanged(db: Session, snapshot: ZaakSnapshot, today: date, source: str = "") -> SyncOutcome | None:
     """When the case holds exactly this snapshot (the hash of its last full apply) and has
     not changed since (its version is the one that apply left), there is nothing to write
     but the time of this refresh: one conditional UPDATE, no reading. Returns None when the
-    snapshot must be applied in full (new, changed, changed here since, or never hashed)."""
+    snapshot must be applied in full (new, changed, changed here since, or never hashed).
+    ``source``: the source digest of the graph (``fetch.source_digest``), kept so that the
+    next refresh recognises the zaak before fetching the rest of it."""
     stored = [literal(f"{snapshot_digest(snapshot)}:"), literal(f"{snapshot_digest(snapshot, today)}:")]
     version = cast(Case.version, String)
     found = db.exec(
@@ -125,7 +127,12 @@ def confirm_unchanged(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncO
             Case.zgw_url == snapshot.url,
             or_(*(Case.zgw_snapshot_hash == digest + version for digest in stored)),
         )
-        .values(zgw_synced_at=utcnow(), zgw_sync_error="", zgw_sync_failed_at=None)
+        .values(
+            zgw_synced_at=utcnow(),
+            zgw_sync_error="",
+            zgw_sync_failed_at=None,
+            zgw_source_hash=literal(f"{source}:") + version if source else "",
+        )
         .returning(Case.id, Case.legal_deadline_on)
         .execution_options(synchronize_session=False)
     ).first()
@@ -133,6 +140,25 @@ def confirm_unchanged(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncO
         return None
     return SyncOutcome(
         found.id, unchanged=True, deadline=found.legal_deadline_on, remote_deadline=snapshot.remote_deadline_on
+    )
+
+
+def confirm_source_unchanged(db: Session, zaak_url: str, source: str) -> SyncOutcome | None:
+    """``confirm_unchanged`` one step earlier, for a graph fetched without its statussen:
+    the case system answered exactly what it answered at the case's last full apply (the
+    source digest), and the case has not changed here since. Returns None otherwise (then
+    the graph is completed and applied)."""
+    found = db.exec(
+        update(Case)
+        .where(Case.zgw_url == zaak_url, Case.zgw_source_hash == literal(f"{source}:") + cast(Case.version, String))
+        .values(zgw_synced_at=utcnow(), zgw_sync_error="", zgw_sync_failed_at=None)
+        .returning(Case.id, Case.legal_deadline_on, Case.zgw_remote_deadline_on)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if found is None:
+        return None
+    return SyncOutcome(
+        found.id, unchanged=True, deadline=found.legal_deadline_on, remote_deadline=found.zgw_remote_deadline_on
     )
 
 
@@ -390,10 +416,11 @@ def _documents(db: Session, case: Case, snapshot: ZaakSnapshot, created: bool) -
         db.delete(row)
 
 
-def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutcome:
+def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date, source: str = "") -> SyncOutcome:
     """Upsert the case keyed on its zaak URL and everything under it; creates the notice
     for a new status or a new/changed verlenging. Adds to the session; the caller commits.
-    Applying the same snapshot twice changes nothing the second time."""
+    Applying the same snapshot twice changes nothing the second time. ``source``: the
+    graph's source digest (``confirm_source_unchanged``)."""
     organisation = _organisation(db, snapshot.rsin)
     case_type, steps = _case_type(db, snapshot, organisation)
     case = _find_case(db, snapshot)
@@ -492,6 +519,7 @@ def apply_snapshot(db: Session, snapshot: ZaakSnapshot, today: date) -> SyncOutc
         case.last_activity_at = utcnow()
     digest = snapshot_digest(snapshot, today if still_suspended else None)
     case.zgw_snapshot_hash = f"{digest}:{case.version}" if roles_complete else ""
+    case.zgw_source_hash = f"{source}:{case.version}" if roles_complete and source else ""
     db.add(case)
     db.flush()
 
@@ -510,7 +538,7 @@ def withhold(db: Session, zaak_url: str, level: str) -> SyncOutcome:
         log.info("Zaak %s is %s: not stored", zaak_url, level)
         return SyncOutcome(None, hidden=True)
     case.confidentiality = level
-    case.zgw_snapshot_hash = ""
+    case.zgw_snapshot_hash = case.zgw_source_hash = ""
     case.zgw_synced_at = utcnow()
     case.zgw_sync_error = ""
     case.zgw_sync_failed_at = None
@@ -558,17 +586,21 @@ def store_graph(
         if before_change:
             before_change()
         return withhold(db, zaak_url, level)
+    if "statussen" in graph and graph["statussen"] is None:
+        # Fetched as unchanged without them (sync_zaak completes such a graph first).
+        raise MappingError("statussen", "not fetched")
     snapshot = map_zaak(graph, allowed)
     if snapshot.url != zaak_url:
         raise MappingError("zaak.url", "differs from the address we asked")
     for field_name in snapshot.skipped:
         log.warning("Zaak %s: %s skipped (cannot be used)", zaak_url, field_name)
-    unchanged = confirm_unchanged(db, snapshot, today)
+    source = graph.get("source_digest") or ""
+    unchanged = confirm_unchanged(db, snapshot, today, source)
     if unchanged is not None:
         return unchanged
     if before_change:
         before_change()
-    return apply_snapshot(db, snapshot, today)
+    return apply_snapshot(db, snapshot, today, source)
 
 
 def sync_zaak(
@@ -605,7 +637,18 @@ def sync_zaak(
     try:
         if isinstance(prefetched, ZgwError):
             raise prefetched
-        graph = fetch_zaak_graph(client, zaak_url, cache) if prefetched is None else prefetched
+        graph = fetch_zaak_graph(client, zaak_url, cache, today=today) if prefetched is None else prefetched
+        if graph.get("statussen") is None:  # fetched as unchanged (``fetch.source_digest``)
+            unchanged = (
+                confirm_source_unchanged(db, zaak_url, graph["source_digest"])
+                if confidentiality_of(graph) in allowed
+                else None
+            )
+            if unchanged is not None:
+                if not batch:
+                    db.commit()
+                return unchanged
+            complete_graph(client, graph)  # changed here since, or no longer allowed: in full
         outcome = store_graph(db, graph, zaak_url, allowed, today, before_change=before_change if batch else None)
         if not (batch and outcome.unchanged):
             db.commit()
