@@ -16,6 +16,7 @@ from portal.auth.sessions import SessionMiddleware
 from portal.config import Settings, get_settings
 from portal.db import make_engine
 from portal.errors import hide_secret_paths_in_access_log, install_error_handlers
+from portal.garbage_collection import tune_for_serving
 from portal.i18n import LanguageMiddleware
 from portal.logs import configure_logging
 from portal.routes import ROUTERS
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # connections, requests beyond that wait here (cheaply, in order) and never find the
         # pool empty; anyio's default of 40 threads let 40 requests fight over 10 connections.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        if settings.env != "test":
+            tune_for_serving()
         yield
 
     app = FastAPI(

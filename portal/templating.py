@@ -11,7 +11,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2.runtime import Context
 
 from portal import i18n
 from portal.auth.csrf import FIELD as CSRF_FIELD
@@ -20,6 +21,24 @@ from portal.auth.principal import level_in_scale
 from portal.auth.sessions import get_session_state
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+class _Template(Template):
+    """Jinja's template, with a cheaper ``{% import %}`` / ``{% from … import %}``.
+
+    On every import Jinja checks whether the importing template has globals the imported
+    one lacks (then the macros need a module of their own) by subtracting a ChainMap's
+    keys from a set in Python, key by key: about 8 % of a page's CPU, with dozens of
+    imports per page. No template here gets globals of its own (only the environment's),
+    so when the imported template has none either and the importer's are all the
+    environment's, nothing can be missing; that test runs in C (dict keys view)."""
+
+    def _get_default_module(self, ctx: Context | None = None) -> Any:
+        own = getattr(self.globals, "maps", [None])[0]
+        if ctx is not None and own == {} and ctx.globals_keys <= self.environment.globals.keys():
+            ctx = None  # the shared module: exactly what Jinja returns when no key is missing
+        return super()._get_default_module(ctx)
+
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -32,6 +51,7 @@ environment = Environment(
     # template file on every render.
     auto_reload=False,
 )
+environment.template_class = _Template
 # Jinja's new-style gettext fills in (and escapes) the %(name)s placeholders itself, so
 # the callables it wraps only look the text up. (i18n.ngettext fills in %(num)s already,
 # which fails on a plural message with other placeholders too.)
