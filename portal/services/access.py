@@ -47,6 +47,7 @@ feedback, marking a message read) -- need the level. ``level_allows`` is that ru
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,9 @@ __all__ = [
     "join_notice_cases",
     "listed_for",
     "mandate_ended",
+    "one_visible_case",
     "visible_cases",
+    "visible_cases_of_shape",
     "visible_notices",
 ]
 
@@ -294,6 +297,31 @@ def visible_cases(principal: Principal, *, listing: bool = False) -> Any:
     )
 
 
+@functools.cache
+def visible_cases_of_shape(shape: PrincipalShape) -> Any:
+    """``visible_cases(principal)`` (the correlated form, for one case) with bind parameters
+    (``principal_parameters``) instead of one principal's values: built once per shape,
+    which is most of what finding one case cost in Python."""
+    kind, one_branch = shape
+    party = _party_of(
+        kind,
+        bindparam("principal_bsn") if kind == "resident" else None,
+        bindparam("principal_kvk") if kind == "business" else None,
+        bindparam("principal_branch") if one_branch else None,
+    )
+    if party is None:  # (a shape always names a party)
+        raise ValueError(f"no party for {shape}")
+    return (
+        select(Case, CaseType)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .where(
+            exists().where(col(Role.case_id) == col(Case.id), party),
+            col(CaseType.is_public).is_(True),
+            col(Case.confidentiality).in_(bindparam("allowed_confidentiality", expanding=True)),
+        )
+    )
+
+
 def visible_notices(principal: Principal) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Conditions: addressed to the principal, and about no case or about one of theirs.
     The query must outer-join the message's Case and CaseType (``join_notice_cases``).
@@ -416,12 +444,26 @@ class CaseAccess:
         return self
 
 
+@functools.cache
+def _one_case_of_shape(shape: PrincipalShape) -> Any:
+    return visible_cases_of_shape(shape).where(col(Case.number) == bindparam("case_number"))
+
+
+def one_visible_case(principal: Principal) -> tuple[Any, dict[str, Any]]:
+    """``visible_case_query`` narrowed to one case number (the parameter ``case_number``)."""
+    shape = principal_shape(principal)
+    if shape is None:
+        return visible_cases(principal).where(col(Case.number) == bindparam("case_number")), {}
+    return _one_case_of_shape(shape), principal_parameters(principal)
+
+
 def find_case(db: Session, principal: Principal, number: str) -> CaseAccess | None:
     """The case with this number, only if the principal may see it (one query); None for
     a malformed number, an unknown one and someone else's alike."""
     if not valid_case_number(number):
         return None
-    found = db.exec(visible_cases(principal).where(Case.number == number)).first()
+    query, parameters = one_visible_case(principal)
+    found = db.exec(query, params={**parameters, "case_number": number}).first()
     if found is None:
         return None
     case, case_type = found

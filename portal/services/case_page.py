@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import BindParameter, and_, bindparam
 from sqlmodel import Session, col, select
@@ -52,12 +52,14 @@ from portal.models import (
     Team,
 )
 from portal.services.access import (
+    PrincipalShape,
     callbacks_of,
     feedback_of,
     level_allows,
     notices_for,
+    one_visible_case,
+    principal_shape,
     valid_case_number,
-    visible_cases,
 )
 from portal.services.contact import callback_due
 from portal.services.deadlines import extension_periods, rules_for, suspension_due_dates, suspension_periods
@@ -170,18 +172,35 @@ class CasePageView:
         return next((document for document in self.documents if document.id == document_id), None)
 
 
+def _add_organisation(query: Any) -> Any:
+    return query.add_columns(Organisation).outerjoin(
+        Organisation, col(Organisation.id) == col(CaseType.organisation_id)
+    )
+
+
+# The case page's first statement per shape of login, built once (access.one_visible_case).
+_BY_SHAPE: dict[PrincipalShape, Any] = {}
+
+
+def _case_query(principal: Principal) -> tuple[Any, dict[str, Any]]:
+    """The visible case with its type and organisation, by ``case_number``."""
+    query, parameters = one_visible_case(principal)
+    shape = principal_shape(principal)
+    if shape is None:  # acting for someone else: built for this principal
+        return _add_organisation(query), parameters
+    if shape not in _BY_SHAPE:
+        _BY_SHAPE[shape] = _add_organisation(query)
+    return _BY_SHAPE[shape], parameters
+
+
 def build_case_page(
     db: Session, principal: Principal, number: str, today: date
 ) -> CasePageView | CaseNotFound | LevelTooLow:
     """The case page for ``number`` as ``principal`` sees it on ``today``."""
     if not valid_case_number(number):
         return CaseNotFound()
-    found = db.exec(
-        visible_cases(principal)
-        .add_columns(Organisation)
-        .outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
-        .where(col(Case.number) == number)
-    ).first()
+    query, parameters = _case_query(principal)
+    found = db.exec(query, params={**parameters, "case_number": number}).first()
     if found is None:
         return CaseNotFound()
     case, case_type, organisation = found

@@ -204,3 +204,49 @@ def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rul
         assert expected > 0  # every login of the demo has messages
     finally:
         db.rollback()
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "branch"),
+    [
+        ("resident", RESIDENT_A, None),
+        ("resident", RESIDENT_B, None),
+        ("resident", RESIDENT_C, None),
+        ("business", BUSINESS_A, None),
+        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
+        ("business", BUSINESS_A, BUSINESS_A_BRANCH_STATION),
+        ("business", BUSINESS_B, None),
+    ],
+)
+def test_the_case_statement_built_once_per_kind_of_login_finds_what_the_access_rule_finds(db, kind, number, branch):
+    """The case page and find_case bind the principal into a statement built once per kind
+    of login (issue 22): for every case of the demo it must find the case exactly when the
+    access rule written with the principal's own values does, secret cases included."""
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from portal.auth.principal import Principal
+    from portal.services.access import one_visible_case, principal_shape, visible_cases
+
+    principal = Principal(
+        kind=kind,
+        subject="test",
+        level="hoog" if kind == "resident" else "eh3",
+        bsn=number if kind == "resident" else None,
+        kvk=number if kind == "business" else None,
+        branch_number=branch,
+        display_name="test",
+    )
+    assert principal_shape(principal) is not None
+    db.exec(update(Case).where(col(Case.id) % 5 == 0).values(confidentiality="geheim"))  # undone below
+    try:
+        expected = {case.number for case, _type in db.exec(visible_cases(principal)).all()}
+        query, parameters = one_visible_case(principal)
+        found = set()
+        for number_ in db.exec(select(Case.number)).all():
+            if db.exec(query, params={**parameters, "case_number": number_}).first() is not None:
+                found.add(number_)
+        assert found == expected
+        assert expected  # every login of the demo has cases
+    finally:
+        db.rollback()
