@@ -67,6 +67,9 @@ __all__ = [
     "CaseAccess",
     "callbacks_of",
     "counted_for",
+    "counted_for_shape",
+    "listed_for_shape",
+    "notices_for_shape",
     "feedback_of",
     "find_case",
     "level_allows",
@@ -237,6 +240,44 @@ def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
     if mandated is not None:
         conditions.append(mandated)
     return conditions
+
+
+def _allowed_bound() -> ColumnElement[bool]:
+    return bindparam("allowed_confidentiality", expanding=True)
+
+
+def listed_for_shape(shape: PrincipalShape) -> list[ColumnElement[bool]]:
+    """``listed_for`` with bind parameters (``principal_parameters``), for a statement built
+    once per shape of login."""
+    _kind, one_branch = shape
+    conditions = _listed_party_of(
+        bindparam("principal_party"), bindparam("principal_branch_pattern") if one_branch else None
+    )
+    conditions.append(col(CaseListing.confidentiality).in_(_allowed_bound()))
+    return conditions
+
+
+def counted_for_shape(shape: PrincipalShape) -> list[ColumnElement[bool]] | None:
+    """``counted_for`` with bind parameters; None for a branch login (it counts rows)."""
+    _kind, one_branch = shape
+    if one_branch:
+        return None
+    return [
+        col(CaseListingCount.party) == bindparam("principal_party"),
+        col(CaseListingCount.confidentiality).in_(_allowed_bound()),
+        col(CaseListingCount.cases) > 0,
+    ]
+
+
+def notices_for_shape(shape: PrincipalShape) -> ColumnElement[bool]:
+    """``notices_for`` with bind parameters."""
+    kind, one_branch = shape
+    return _notices_for(
+        kind,
+        bindparam("principal_bsn") if kind == "resident" else None,
+        bindparam("principal_kvk") if kind == "business" else None,
+        bindparam("principal_branch") if one_branch else None,
+    )
 
 
 def counted_for(principal: Principal) -> list[ColumnElement[bool]] | None:

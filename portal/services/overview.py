@@ -4,12 +4,24 @@ decided in ``portal.services.access``."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, tuple_
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Integer,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    tuple_,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -30,7 +42,18 @@ from portal.models import (
     Suspension,
 )
 from portal.services import paging
-from portal.services.access import counted_for, level_allows, listed_for, notices_for
+from portal.services.access import (
+    PrincipalShape,
+    counted_for,
+    counted_for_shape,
+    level_allows,
+    listed_for,
+    listed_for_shape,
+    notices_for,
+    notices_for_shape,
+    principal_parameters,
+    principal_shape,
+)
 from portal.services.deadlines import (
     extension_periods,
     requests_with_due_dates,
@@ -208,13 +231,10 @@ class Tally:
         )
 
 
-def tally(db: Session, principal: Principal) -> Tally:
-    """One query over the principal's counts (``access.counted_for``) or rows of the case
-    listing (``access.listed_for``)."""
+def _tally_statement(by_party: list[ColumnElement[bool]] | None, listed: list[ColumnElement[bool]]) -> Any:
     # From the counts (a few rows per party), or, where they cannot answer (a branch, a
     # representative), from the listing alone (a GroupAggregate over its index, in order);
     # then joined to the handful of case types.
-    by_party = counted_for(principal)
     if by_party is not None:
         counted = (
             sa_select(
@@ -229,15 +249,31 @@ def tally(db: Session, principal: Principal) -> Tally:
     else:
         counted = (
             sa_select(col(CaseListing.case_type_id), col(CaseListing.is_open), func.count().label("n"))
-            .where(*listed_for(principal))
+            .where(*listed)
             .group_by(col(CaseListing.case_type_id), col(CaseListing.is_open))
             .subquery("counted")
         )
-    rows = db.exec(
+    return (
         select(CaseType, counted.c.is_open, counted.c.n)
         .join(counted, counted.c.case_type_id == col(CaseType.id))
         .where(col(CaseType.is_public).is_(True))
-    ).all()
+    )
+
+
+@functools.cache
+def _tally_of_shape(shape: PrincipalShape) -> Any:
+    return _tally_statement(counted_for_shape(shape), listed_for_shape(shape))
+
+
+def tally(db: Session, principal: Principal) -> Tally:
+    """One query over the principal's counts (``access.counted_for``) or rows of the case
+    listing (``access.listed_for``); built once per shape of login (issue 22)."""
+    shape = principal_shape(principal)
+    if shape is None:  # acting for someone else: the mandate is part of the statement
+        statement, parameters = _tally_statement(counted_for(principal), listed_for(principal)), {}
+    else:
+        statement, parameters = _tally_of_shape(shape), principal_parameters(principal)
+    rows = db.exec(statement, params=parameters).all()
     types = {case_type.id: case_type for case_type, _open, _count in rows}
     return Tally(
         {(case_type.id or 0, 0 if is_open else 1): count for case_type, is_open, count in rows},
@@ -245,33 +281,37 @@ def tally(db: Session, principal: Principal) -> Tally:
     )
 
 
-def list_cases(
-    db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None, page_size: int = PAGE_SIZE
-) -> CasePage:
-    """One page of the principal's cases: open first (most recent activity first), then
-    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched.
-    The order, filters and search are the listing's columns, so PostgreSQL walks
-    ``ix_caselisting_page`` backwards and reads only the rows of the page."""
-    conditions: list[ColumnElement[bool]] = [*listed_for(principal), col(CaseType.is_public).is_(True)]
-    if filters.search:
-        conditions.append(col(CaseListing.search).like(f"%{_escape_like(filters.search.lower())}%", escape="\\"))
-    if filters.type_code:
-        conditions.append(col(CaseType.code) == filters.type_code)
-    if filters.status == "open":
+# What the statements of a page depend on besides the principal: searched?, a type?,
+# open/closed/all, a cursor?, the page size.
+_FilterShape = tuple[bool, bool, str, bool, int]
+
+
+@dataclass(frozen=True)
+class _PageStatements:
+    count: Any  # the number of cases the filters leave (when searching)
+    page: Any  # the page's cases with type, step and badges
+
+
+def _page_statements(
+    listed: list[ColumnElement[bool]], addressed: ColumnElement[bool], filters: _FilterShape
+) -> _PageStatements:
+    """The overview's statements with the filters as bind parameters (``_filter_values``)."""
+    searched, typed, status, from_cursor, page_size = filters
+    conditions: list[ColumnElement[bool]] = [*listed, col(CaseType.is_public).is_(True)]
+    if searched:
+        conditions.append(col(CaseListing.search).like(bindparam("search_pattern"), escape="\\"))
+    if typed:
+        conditions.append(col(CaseType.code) == bindparam("type_code"))
+    if status == "open":
         conditions.append(col(CaseListing.is_open).is_(True))
-    elif filters.status == "closed":
+    elif status == "closed":
         conditions.append(col(CaseListing.is_open).is_(False))
-
-    if counted is not None and not filters.search:
-        total = counted.total(filters)
-    else:
-        total = db.execute(
-            sa_select(func.count())
-            .select_from(CaseListing)
-            .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
-            .where(*conditions)
-        ).scalar_one()
-
+    count = (
+        sa_select(func.count())
+        .select_from(CaseListing)
+        .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
+        .where(*conditions)
+    )
     # The page's 26 listing rows first (the index, backwards), then their cases, steps and
     # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
     # page, instead of hashing every open document request and extension in the database.
@@ -281,11 +321,14 @@ def list_cases(
         .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
         .where(*conditions)
     )
-    if filters.cursor is not None:
-        c = filters.cursor
+    if from_cursor:
         page = page.where(
             tuple_(col(CaseListing.is_open), col(CaseListing.last_activity_at), col(CaseListing.case_id))
-            < tuple_(literal(c.closed == 0), literal(c.last_activity_at), literal(c.case_id))
+            < tuple_(
+                bindparam("cursor_open", type_=Boolean),
+                bindparam("cursor_at", type_=DateTime),
+                bindparam("cursor_id", type_=Integer),
+            )
         )
     ordered = page.order_by(
         col(CaseListing.is_open).desc(), col(CaseListing.last_activity_at).desc(), col(CaseListing.case_id).desc()
@@ -297,10 +340,58 @@ def list_cases(
         .join(Case, col(Case.id) == rows_of_page.c.case_id)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
     )
-    query = _with_badges(query, principal).order_by(
+    query = _with_badges(query, addressed).order_by(
         rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
     )
-    found = list(db.exec(query).all())
+    return _PageStatements(count, query)
+
+
+@functools.cache
+def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape) -> _PageStatements:
+    return _page_statements(listed_for_shape(shape), notices_for_shape(shape), filters)
+
+
+def _filter_values(filters: CaseFilters) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if filters.search:
+        values["search_pattern"] = f"%{_escape_like(filters.search.lower())}%"
+    if filters.type_code:
+        values["type_code"] = filters.type_code
+    if filters.cursor is not None:
+        values["cursor_open"] = filters.cursor.closed == 0
+        values["cursor_at"] = filters.cursor.last_activity_at
+        values["cursor_id"] = filters.cursor.case_id
+    return values
+
+
+def list_cases(
+    db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None, page_size: int = PAGE_SIZE
+) -> CasePage:
+    """One page of the principal's cases: open first (most recent activity first), then
+    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched.
+    The order, filters and search are the listing's columns, so PostgreSQL walks
+    ``ix_caselisting_page`` backwards and reads only the rows of the page. The statements
+    are built once per shape of login and of filters, with the values bound (issue 22)."""
+    shape = principal_shape(principal)
+    filter_shape: _FilterShape = (
+        bool(filters.search),
+        bool(filters.type_code),
+        filters.status,
+        filters.cursor is not None,
+        page_size,
+    )
+    parameters = _filter_values(filters)
+    if shape is None:  # acting for someone else: the mandate is part of the statements
+        statements = _page_statements(listed_for(principal), notices_for(principal), filter_shape)
+    else:
+        statements = _page_statements_of_shape(shape, filter_shape)
+        parameters |= principal_parameters(principal)
+
+    if counted is not None and not filters.search:
+        total = counted.total(filters)
+    else:
+        total = db.execute(statements.count, parameters).scalar_one()
+    found = list(db.exec(statements.page, params=parameters).all())
     has_more = len(found) > page_size
     rows = _rows(db, principal, found[:page_size])
     next_cursor = None
@@ -310,20 +401,21 @@ def list_cases(
     return CasePage(rows, total, next_cursor, filters.cursor is None)
 
 
-def _with_badges(query: Any, principal: Principal) -> Any:
+def _with_badges(query: Any, addressed: ColumnElement[bool]) -> Any:
     """The row's current step and its badges, in the page query itself: correlated
     sub-queries that PostgreSQL evaluates for the rows of the page only (after the
     LIMIT), so a page is one round trip however many cases come before it. Written as
     ``(SELECT 1 ... LIMIT 1) IS NOT NULL`` rather than EXISTS: PostgreSQL may turn an
     EXISTS into a hash of the whole table (every open document request in the database)
-    built for 26 rows; a scalar sub-query it always runs per row, by index."""
+    built for 26 rows; a scalar sub-query it always runs per row, by index. ``addressed``:
+    a message to this principal (``access.notices_for``)."""
 
     def any_row(*where: ColumnElement[bool]) -> ColumnElement[bool]:
         return sa_select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
 
     open_request = any_row(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
     extended = any_row(col(Extension.case_id) == col(Case.id))
-    unread = any_row(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), notices_for(principal))
+    unread = any_row(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), addressed)
     return query.outerjoin(StatusType, col(StatusType.id) == col(Case.current_status_id)).add_columns(
         StatusType, open_request.label("needs_action"), extended.label("extended"), unread.label("unread")
     )
@@ -347,6 +439,20 @@ def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
     ]
 
 
+# The paused cases' suspensions and extensions (``case_ids``, expanding), built once.
+_CASE_IDS: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
+_SUSPENSIONS_OF = (
+    select(Suspension)
+    .where(col(Suspension.case_id).in_(_CASE_IDS))
+    .order_by(col(Suspension.requested_on), col(Suspension.id))
+)
+_EXTENSIONS_OF = (
+    select(Extension)
+    .where(col(Extension.case_id).in_(_CASE_IDS))
+    .order_by(col(Extension.announced_on), col(Extension.id))
+)
+
+
 def _is_paused(case: Case) -> bool:
     return bool(case.suspended) and case.closed_on is None and case.decided_on is None
 
@@ -358,19 +464,12 @@ def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int
     if not paused:
         return {}
     ids = [case.id for case, _type in paused]
+    by_ids = {"case_ids": ids}
     suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
-    for row in db.exec(
-        select(Suspension)
-        .where(col(Suspension.case_id).in_(ids))
-        .order_by(col(Suspension.requested_on), col(Suspension.id))
-    ).all():
+    for row in db.exec(_SUSPENSIONS_OF, params=by_ids).all():
         suspensions[row.case_id].append(row)
     extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
-    for extension in db.exec(
-        select(Extension)
-        .where(col(Extension.case_id).in_(ids))
-        .order_by(col(Extension.announced_on), col(Extension.id))
-    ).all():
+    for extension in db.exec(_EXTENSIONS_OF, params=by_ids).all():
         extensions[extension.case_id].append(extension)
     due_dates = suspension_due_dates(requests_with_due_dates(db, ids))
     today = clock.today()

@@ -250,3 +250,64 @@ def test_the_case_statement_built_once_per_kind_of_login_finds_what_the_access_r
         assert expected  # every login of the demo has cases
     finally:
         db.rollback()
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "branch"),
+    [
+        ("resident", RESIDENT_A, None),
+        ("resident", RESIDENT_B, None),
+        ("business", BUSINESS_A, None),
+        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
+        ("business", BUSINESS_B, None),
+    ],
+)
+def test_the_overview_statements_built_once_per_kind_of_login_list_what_the_access_rule_lists(db, kind, number, branch):
+    """The overview's count, page and tally are built once per kind of login and of filters
+    (issue 22); with the principal's values bound they must list and count exactly what the
+    statements written with the principal's own values list, page after page."""
+    from portal.auth.principal import Principal
+    from portal.services.access import principal_shape
+
+    principal = Principal(
+        kind=kind,
+        subject="test",
+        level="hoog" if kind == "resident" else "eh3",
+        bsn=number if kind == "resident" else None,
+        kvk=number if kind == "business" else None,
+        branch_number=branch,
+        display_name="test",
+    )
+    assert principal_shape(principal) is not None
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from portal.models.listing import settle
+
+    db.exec(update(Case).where(col(Case.id) % 5 == 0).values(confidentiality="geheim"))  # undone below
+    settle(db)  # the listing follows in this transaction
+    try:
+        _compare_overview(db, principal)
+    finally:
+        db.rollback()
+
+
+def _compare_overview(db, principal) -> None:
+    from portal.services import overview
+    from portal.services.access import listed_for, notices_for
+
+    for search, status in (("", "all"), ("a", "all"), ("", "closed"), ("", "open")):
+        cursor = None
+        for _page in range(20):
+            filters = overview.CaseFilters(search=search, status=status, cursor=cursor)
+            shaped = overview.list_cases(db, principal, filters, page_size=3)
+            own = overview._page_statements(
+                listed_for(principal), notices_for(principal), (bool(search), False, status, cursor is not None, 3)
+            )
+            values = overview._filter_values(filters)
+            expected = [row[0].id for row in db.exec(own.page, params=values).all()][:3]
+            assert [row.case.id for row in shaped.rows] == expected
+            assert shaped.total == db.execute(own.count, values).scalar_one()
+            cursor = shaped.next_cursor
+            if cursor is None:
+                break
