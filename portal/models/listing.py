@@ -21,7 +21,9 @@ Both only mark the cases; ``before_commit`` refreshes the marked ones once per
 transaction (``settle`` does it earlier, for a reader inside that transaction).
 
 Loaders that write with COPY or on a bare connection (bench/generate.py) call ``rebuild``
-afterwards; ``python -m portal.listing rebuild`` does the same for an operator.
+afterwards; ``python -m portal.listing rebuild`` does the same for an operator. A migration
+that changes the listing's columns ends with ``rebuild`` (today's statement), and the one that
+did so before stops (0019_listing_permits took it over from 0017).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from pydantic import NaiveDatetime
@@ -59,6 +62,8 @@ from sqlmodel import Field, SQLModel
 from portal.models.cases import Case, Role
 
 RESIDENT_PREFIX = "b:"
+# The results that make a case a permit in force (services/permits lists these).
+GRANTED_RESULTS = ("granted", "partly_granted")
 BUSINESS_PREFIX = "k:"
 _CHUNK = 500  # ids per statement (SQLite allows 32,766 bound parameters; stay far below)
 
@@ -90,6 +95,16 @@ class CaseListing(SQLModel, table=True):
             "is_open",
             postgresql_include=["confidentiality", "company_wide", "branches"],
         ),
+        # "Mijn vergunningen": the party's granted cases, soonest end first (NULLs last, as
+        # the page orders them), read from the start of this index until the page is full.
+        Index(
+            "ix_caselisting_permits",
+            "party",
+            "granted",
+            "valid_until",
+            "case_id",
+            postgresql_include=["case_type_id", "confidentiality", "company_wide", "branches"],
+        ),
     )
 
     party: str = Field(primary_key=True, max_length=20, description="'b:' + BSN or 'k:' + KVK number")
@@ -103,6 +118,8 @@ class CaseListing(SQLModel, table=True):
         default=",", sa_type=Text, description="',' + the branch numbers the roles name, ',' separated + ','"
     )
     search: str = Field(sa_type=Text, description="lower(number, address, both titles): what a search looks in")
+    granted: bool = Field(default=False, description="case.result is granted or partly granted (a permit in force)")
+    valid_until: date | None = Field(default=None, description="case.valid_until: the permit's last day")
 
 
 class CaseListingCount(SQLModel, table=True):
@@ -135,6 +152,8 @@ def _rows(case_ids: BindParameter[Any] | None) -> Select[Any]:
         case.c.last_activity_at,
         case.c.confidentiality,
     ]
+    granted = sql_case((case.c.result.in_(GRANTED_RESULTS), literal(True)), else_=literal(False))
+    permit_columns = [granted, case.c.valid_until]
     # A rol as someone's representative (indicatieMachtiging gemachtigde) is not one's own
     # case (services/access): it is listed for the person represented, by their own rol.
     joined = role.join(case, and_(case.c.id == role.c.case_id, role.c.mandate != "gemachtigde"))
@@ -146,6 +165,7 @@ def _rows(case_ids: BindParameter[Any] | None) -> Select[Any]:
             literal(True),
             literal(","),
             search_source(case),
+            *permit_columns,
         )
         .select_from(joined)
         .where(role.c.bsn.is_not(None))
@@ -160,6 +180,7 @@ def _rows(case_ids: BindParameter[Any] | None) -> Select[Any]:
             func.max(sql_case((role.c.branch_number.is_(None), 1), else_=0)) == 1,
             literal(",") + branch_list + literal(","),
             search_source(case),
+            *permit_columns,
         )
         .select_from(joined)
         .where(role.c.kvk.is_not(None))
@@ -181,6 +202,8 @@ _COLUMNS = [
     "company_wide",
     "branches",
     "search",
+    "granted",
+    "valid_until",
 ]
 
 
@@ -281,6 +304,7 @@ def _normalised(row: Any) -> tuple[Any, ...]:
     values[3] = bool(values[3])
     values[6] = bool(values[6])
     values[7] = ",".join(sorted(set(values[7].strip(",").split(",")) - {""}))
+    values[9] = bool(values[9])
     return tuple(values)
 
 
@@ -298,6 +322,8 @@ _CASE_COLUMNS = (
     "address",
     "title_nl",
     "title_en",
+    "result",
+    "valid_until",
 )
 
 

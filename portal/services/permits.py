@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.db import MAX_ID
-from portal.models import Case, CaseType
+from portal.models import Case, CaseListing, CaseType
 from portal.services import paging
-from portal.services.access import level_allows, visible_cases
+from portal.services.access import level_allows, listed_for
 
 EXPIRES_SOON_DAYS = 60
 
@@ -41,7 +41,7 @@ def _after(link: str) -> ColumnElement[bool]:
     try:
         last_id = int(permit_id)
         if no_end == "1" and not until:
-            return and_(col(Case.valid_until).is_(None), col(Case.id) > last_id)
+            return and_(col(CaseListing.valid_until).is_(None), col(CaseListing.case_id) > last_id)
         if no_end != "0":
             raise ValueError(no_end)
         last_until = date.fromisoformat(until)
@@ -50,9 +50,9 @@ def _after(link: str) -> ColumnElement[bool]:
     if not 1 <= last_id <= MAX_ID:
         raise paging.PageLinkError(link[:20])
     return or_(
-        col(Case.valid_until).is_(None),
-        col(Case.valid_until) > last_until,
-        and_(col(Case.valid_until) == last_until, col(Case.id) > last_id),
+        col(CaseListing.valid_until).is_(None),
+        col(CaseListing.valid_until) > last_until,
+        and_(col(CaseListing.valid_until) == last_until, col(CaseListing.case_id) > last_id),
     )
 
 
@@ -60,14 +60,30 @@ def list_permits(
     db: Session, principal: Principal, today: date, after: str | None = None, page_size: int = paging.PAGE_SIZE
 ) -> PermitPage:
     """A page of the principal's granted permits, soonest expiry first ("Mijn
-    vergunningen"); ``after`` is the link to the next page. Raises PageLinkError."""
-    query = visible_cases(principal, listing=True).where(
-        col(CaseType.is_permit).is_(True), col(Case.result).in_(("granted", "partly_granted"))
+    vergunningen"); ``after`` is the link to the next page. Raises PageLinkError.
+
+    From the case listing (``access.listed_for``): the party's granted rows in the order of
+    ``ix_caselisting_permits``, read until the page is full, then their cases; a business
+    with 5,000 cases reads 26 rows, not 5,000."""
+    permit_types = select(col(CaseType.id)).where(col(CaseType.is_permit).is_(True), col(CaseType.is_public).is_(True))
+    page = (
+        select(col(CaseListing.case_id), col(CaseListing.valid_until))
+        .where(
+            *listed_for(principal),
+            col(CaseListing.granted).is_(True),
+            col(CaseListing.case_type_id).in_(permit_types),
+        )
+        .order_by(col(CaseListing.valid_until).asc().nulls_last(), col(CaseListing.case_id))
     )
     if after:
-        query = query.where(_after(after))
+        page = page.where(_after(after))
+    rows_of_page = page.limit(page_size + 1).subquery("page")
     found = db.exec(
-        query.order_by(col(Case.valid_until).is_(None), col(Case.valid_until), col(Case.id)).limit(page_size + 1)
+        select(Case, CaseType)
+        .select_from(rows_of_page)
+        .join(Case, col(Case.id) == rows_of_page.c.case_id)
+        .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+        .order_by(rows_of_page.c.valid_until.asc().nulls_last(), rows_of_page.c.case_id)
     ).all()
     rows = []
     for case, case_type in found[:page_size]:

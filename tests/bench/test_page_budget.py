@@ -90,7 +90,6 @@ BUSINESS_GROWS_TODAY = {
     "overview, filter": (BOTH, PARTY_ROWS),
     "overview, HTMX partial": (BOTH, PARTY_ROWS),
     "case page": ({"sqlite"}, "issue 22: on SQLite the case page's messages visit every notice of the business"),
-    "permits": (BOTH, "issue 22: the permits page reads every case of the business"),
 }
 # The resident's pages: none grows since the case listing (issue 22). An entry here would
 # mark one that does.
