@@ -638,7 +638,7 @@ def sync_zaak(
         if isinstance(prefetched, ZgwError):
             raise prefetched
         graph = fetch_zaak_graph(client, zaak_url, cache, today=today) if prefetched is None else prefetched
-        if graph.get("statussen") is None:  # fetched as unchanged (``fetch.source_digest``)
+        if "statussen" in graph and graph["statussen"] is None:  # fetched as unchanged (fetch.source_digest)
             unchanged = (
                 confirm_source_unchanged(db, zaak_url, graph["source_digest"])
                 if confidentiality_of(graph) in allowed
