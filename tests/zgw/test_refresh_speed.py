@@ -99,8 +99,10 @@ def test_a_refresh_sends_its_requests_in_parallel_and_writes_every_zaak(fake, li
 
 
 def test_a_refresh_renews_its_lease_so_a_second_one_cannot_start_beside_it(fake, live_fake, mirror_engine):
-    _many_zaken(fake, 16)
-    fake.delay = 0.1
+    # A new zaak costs one request (its statussen; the rest comes with the search): 30 of
+    # them at 0.2 s, two at a time, keep the refresh running about 3 s.
+    _many_zaken(fake, 30)
+    fake.delay = 0.2
     client = _plain_client(live_fake, zgw_parallel_requests=2)
     outcome: list[str] = []
     worker = threading.Thread(
