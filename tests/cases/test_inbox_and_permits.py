@@ -160,30 +160,22 @@ def test_permit_details_need_the_case_types_sign_in_level(app, db):
     assert "Log dan in met eHerkenning op niveau EH2+ of hoger" in text
 
 
-@pytest.mark.parametrize(
-    ("kind", "number", "branch"),
-    [
-        ("resident", RESIDENT_A, None),
-        ("resident", RESIDENT_B, None),
-        ("resident", RESIDENT_C, None),
-        ("business", BUSINESS_A, None),
-        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
-        ("business", BUSINESS_A, BUSINESS_A_BRANCH_STATION),
-        ("business", BUSINESS_B, None),
-    ],
-)
-def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rule_counts(db, kind, number, branch):
-    """unread_count binds the principal into a statement built once per kind of login
-    (issue 22); it must count exactly what the access rule written with the principal's
-    own values counts, for every kind of login of the demo."""
-    from sqlalchemy import func, update
-    from sqlmodel import col
+# Every kind of login of the demo: resident, company-wide business, one branch.
+DEMO_LOGINS = [
+    ("resident", RESIDENT_A, None),
+    ("resident", RESIDENT_B, None),
+    ("resident", RESIDENT_C, None),
+    ("business", BUSINESS_A, None),
+    ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
+    ("business", BUSINESS_A, BUSINESS_A_BRANCH_STATION),
+    ("business", BUSINESS_B, None),
+]
 
+
+def _login(kind: str, number: str, branch: str | None):
     from portal.auth.principal import Principal
-    from portal.services.access import join_notice_cases, principal_shape, visible_notices
-    from portal.services.notices import unread_count
 
-    principal = Principal(
+    return Principal(
         kind=kind,
         subject="test",
         level="hoog" if kind == "resident" else "eh3",
@@ -192,6 +184,20 @@ def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rul
         branch_number=branch,
         display_name="test",
     )
+
+
+@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
+def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rule_counts(db, kind, number, branch):
+    """unread_count binds the principal into a statement built once per kind of login
+    (issue 22); it must count exactly what the access rule written with the principal's
+    own values counts, for every kind of login of the demo."""
+    from sqlalchemy import func, update
+    from sqlmodel import col
+
+    from portal.services.access import join_notice_cases, principal_shape, visible_notices
+    from portal.services.notices import unread_count
+
+    principal = _login(kind, number, branch)
     assert principal_shape(principal) is not None
     db.exec(update(Notice).values(read_at=None))  # every message unread, undone below
     try:
@@ -206,18 +212,7 @@ def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rul
         db.rollback()
 
 
-@pytest.mark.parametrize(
-    ("kind", "number", "branch"),
-    [
-        ("resident", RESIDENT_A, None),
-        ("resident", RESIDENT_B, None),
-        ("resident", RESIDENT_C, None),
-        ("business", BUSINESS_A, None),
-        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
-        ("business", BUSINESS_A, BUSINESS_A_BRANCH_STATION),
-        ("business", BUSINESS_B, None),
-    ],
-)
+@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
 def test_the_case_statement_built_once_per_kind_of_login_finds_what_the_access_rule_finds(db, kind, number, branch):
     """The case page and find_case bind the principal into a statement built once per kind
     of login (issue 22): for every case of the demo it must find the case exactly when the
@@ -225,18 +220,9 @@ def test_the_case_statement_built_once_per_kind_of_login_finds_what_the_access_r
     from sqlalchemy import update
     from sqlmodel import col
 
-    from portal.auth.principal import Principal
     from portal.services.access import one_visible_case, principal_shape, visible_cases
 
-    principal = Principal(
-        kind=kind,
-        subject="test",
-        level="hoog" if kind == "resident" else "eh3",
-        bsn=number if kind == "resident" else None,
-        kvk=number if kind == "business" else None,
-        branch_number=branch,
-        display_name="test",
-    )
+    principal = _login(kind, number, branch)
     assert principal_shape(principal) is not None
     db.exec(update(Case).where(col(Case.id) % 5 == 0).values(confidentiality="geheim"))  # undone below
     try:
@@ -252,32 +238,14 @@ def test_the_case_statement_built_once_per_kind_of_login_finds_what_the_access_r
         db.rollback()
 
 
-@pytest.mark.parametrize(
-    ("kind", "number", "branch"),
-    [
-        ("resident", RESIDENT_A, None),
-        ("resident", RESIDENT_B, None),
-        ("business", BUSINESS_A, None),
-        ("business", BUSINESS_A, BUSINESS_A_BRANCH_MARKT),
-        ("business", BUSINESS_B, None),
-    ],
-)
+@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS[:2] + DEMO_LOGINS[3:5] + DEMO_LOGINS[6:])
 def test_the_overview_statements_built_once_per_kind_of_login_list_what_the_access_rule_lists(db, kind, number, branch):
     """The overview's count, page and tally are built once per kind of login and of filters
     (issue 22); with the principal's values bound they must list and count exactly what the
     statements written with the principal's own values list, page after page."""
-    from portal.auth.principal import Principal
     from portal.services.access import principal_shape
 
-    principal = Principal(
-        kind=kind,
-        subject="test",
-        level="hoog" if kind == "resident" else "eh3",
-        bsn=number if kind == "resident" else None,
-        kvk=number if kind == "business" else None,
-        branch_number=branch,
-        display_name="test",
-    )
+    principal = _login(kind, number, branch)
     assert principal_shape(principal) is not None
     from sqlalchemy import update
     from sqlmodel import col
