@@ -159,7 +159,7 @@ class CaseFacts:
     def is_closed(self) -> bool:
         return self.case.closed_on is not None
 
-    @property
+    @functools.cached_property  # a row's template asks more than once
     def kind(self) -> CaseKind:
         """Application, report or objection: which words the page uses."""
         return case_kind(self.case_type)
@@ -178,7 +178,7 @@ class CaseRow(CaseFacts):
     needs_higher_level: bool
     decision_date: date | None = None
 
-    @property
+    @functools.cached_property  # a row's template asks up to three times
     def overdue(self) -> bool:
         """Not decided and the legal date has passed (from the day after it, Awb 4:13): the
         row says so, as the case page does, instead of "we decide by <a past date>"."""
