@@ -81,6 +81,21 @@ def prepare(database_url: str, cases: int) -> dict:
     return {"rows": counts.rows, "seconds": round(time.perf_counter() - started, 1)}
 
 
+def settle_paused(database_url: str) -> int:
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from portal.services.deadlines import settle_paused_deadlines
+
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as db:
+            return settle_paused_deadlines(db)
+    finally:
+        engine.dispose()
+
+
 def start_server(database_url: str, var_dir: Path, floor_file: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -368,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Generating {cases:,} cases in {database_url.rsplit('@', 1)[-1]} ...", flush=True)
         report["data"] = prepare(database_url, cases)
         print(f"  done in {report['data']['seconds']} s", flush=True)
+
+    # What the worker does each day (portal.worker): today's date of every paused case.
+    print(f"Paused cases' dates settled for today: {settle_paused(database_url):,}", flush=True)
 
     var_dir = Path(tempfile.mkdtemp(prefix="mz-bench-"))
     floor_file = var_dir / "floor.html"

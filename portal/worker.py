@@ -22,6 +22,7 @@ from portal.db import make_engine
 from portal.logs import configure_logging, logged_job
 from portal.notify.worker import Worker
 from portal.services.deadline_watch import run_deadline_watch
+from portal.services.deadlines import settle_paused_deadlines
 from portal.services.reminders import run_reminders
 from portal.services.retention import apply_retention, retention_policy
 from portal.zgw.jobs import run_if_due
@@ -53,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
             found.notices,
         )
 
+    def settle_paused() -> None:
+        """Today's decision date of every paused case (it moves daily), so list pages read
+        it instead of computing it; safe on several workers (see settle_paused_deadlines)."""
+        with Session(engine, expire_on_commit=False) as db:
+            stored = settle_paused_deadlines(db)
+        if stored:
+            logging.getLogger("portal.worker").info("Paused cases: today's decision date stored for %d", stored)
+
     def retention() -> None:
         with Session(engine, expire_on_commit=False) as db:
             done = apply_retention(db, retention_policy(settings), settings.effective_upload_dir)
@@ -76,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     mirror = MirrorWork(settings, engine) if settings.zgw_enabled else None
     try:
         if arguments.once:
+            settle_paused()
             watch_deadlines()
             retention()
             send_reminders()
@@ -92,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("portal.worker").info("Worker started (%s)", settings.effective_database_url.split("://")[0])
         periodic: list[tuple[float, Callable[[], object]]] = [
             (settings.deadline_watch_interval_seconds, logged_job("deadline_watch", watch_deadlines)),
+            # Every 10 minutes: one indexed query when nothing is left for today, and a new
+            # day's dates are in place soon after midnight.
+            (600.0, logged_job("paused_deadlines", settle_paused)),
             (settings.retention_interval_seconds, logged_job("retention", retention)),
             (60.0, logged_job("reminders", send_reminders)),  # asks the schedule each minute; runs once per interval
         ]

@@ -8,7 +8,7 @@ from datetime import date
 # Naive UTC on purpose (see portal.clock): SQLModel maps a plain ``datetime`` to
 # UTCDateTime, which refuses naive values; NaiveDatetime maps to DateTime().
 from pydantic import NaiveDatetime
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
 
@@ -53,7 +53,16 @@ def managed_by_migration_only(obj: object, name: str | None, type_: str, reflect
 class Case(ValidatedModel, table=True):
     """ZGW Zaak."""
 
-    __table_args__ = (Index("ix_case_activity", "last_activity_at", "id"),)
+    __table_args__ = (
+        Index("ix_case_activity", "last_activity_at", "id"),
+        # The paused cases whose date the worker computes again each day (services/deadlines.py).
+        Index(
+            "ix_case_paused",
+            "id",
+            postgresql_where=text("suspended AND closed_on IS NULL AND decided_on IS NULL"),
+            sqlite_where=text("suspended AND closed_on IS NULL AND decided_on IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=40, unique=True, description="ZGW identificatie, e.g. ZAAK-2026-0000123")
@@ -68,6 +77,9 @@ class Case(ValidatedModel, table=True):
     legal_deadline_on: date | None = Field(
         default=None, description="ZGW uiterlijkeEinddatumAfdoening, recomputed by us"
     )
+    # The day legal_deadline_on was computed for: while the term is paused the date moves
+    # daily, and a list page computes it again unless it is today's (services/deadlines.py).
+    legal_deadline_on_day: date | None = Field(default=None)
     closed_on: date | None = Field(default=None, description="ZGW einddatum")
     current_status_id: int | None = Field(default=None, foreign_key="statustype.id")
     suspended: bool = Field(default=False, description="ZGW opschorting.indicatie")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from sqlalchemy import BindParameter, Date, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from portal import clock
@@ -24,6 +25,10 @@ from portal.models import Case, CaseType, DocumentRequest, Extension, Suspension
 
 __all__ = [
     "deadline_for_case",
+    "decision_dates_on",
+    "is_paused",
+    "needs_todays_date",
+    "settle_paused_deadlines",
     "extension_periods",
     "refresh_legal_deadline",
     "requests_with_due_dates",
@@ -164,7 +169,126 @@ def refresh_legal_deadline(db: Session, case: Case, today: date | None = None) -
     to the session; the caller commits (so it lands in the same transaction as the
     extension or suspension that caused it).
     """
-    result = deadline_for_case(db, case, today)
+    day = today or clock.today()
+    result = deadline_for_case(db, case, day)
     case.legal_deadline_on = result.deadline
+    case.legal_deadline_on_day = day
     db.add(case)
     return result
+
+
+# ----------------------------------------------------------- paused terms, day by day
+# While a term is paused (Awb 4:15: waiting for the applicant) the decision date is
+# computed as if the information arrives today, so it moves a day every day. Every change
+# stores the date with the day it was computed for (``refresh_legal_deadline``); the worker
+# computes each paused case again once a day (``settle_paused_deadlines``). A list page
+# computes only the paused cases the worker has not reached yet today (``needs_todays_date``).
+
+
+def is_paused(case: Case) -> bool:
+    return bool(case.suspended) and case.closed_on is None and case.decided_on is None
+
+
+def needs_todays_date(case: Case, today: date) -> bool:
+    """Whether the stored date may be out of date today: only a paused case's can."""
+    return is_paused(case) and case.legal_deadline_on_day != today
+
+
+# The cases' suspensions and extensions (``case_ids``, expanding), built once.
+_CASE_IDS: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
+_SUSPENSIONS_OF = (
+    select(Suspension)
+    .where(col(Suspension.case_id).in_(_CASE_IDS))
+    .order_by(col(Suspension.requested_on), col(Suspension.id))
+)
+_EXTENSIONS_OF = (
+    select(Extension)
+    .where(col(Extension.case_id).in_(_CASE_IDS))
+    .order_by(col(Extension.announced_on), col(Extension.id))
+)
+
+
+def decision_dates_on(db: Session, found: list[tuple[Case, CaseType]], today: date) -> dict[int | None, date]:
+    """The decision date of each case as of ``today``, for many cases in three queries
+    (the same date ``deadline_for_case`` gives each of them)."""
+    if not found:
+        return {}
+    ids = [case.id for case, _type in found]
+    by_ids = {"case_ids": ids}
+    suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
+    for row in db.exec(_SUSPENSIONS_OF, params=by_ids).all():
+        suspensions[row.case_id].append(row)
+    extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
+    for extension in db.exec(_EXTENSIONS_OF, params=by_ids).all():
+        extensions[extension.case_id].append(extension)
+    due_dates = suspension_due_dates(requests_with_due_dates(db, ids))
+    return {
+        case.id: compute_deadline(
+            case.received_on,
+            rules_for(case_type),
+            suspension_periods(suspensions[case.id], due_dates),
+            extension_periods(extensions[case.id]),
+            today=today,
+            decided_on=case.decided_on,
+        ).deadline
+        for case, case_type in found
+    }
+
+
+_UNSETTLED = (
+    select(Case, CaseType)
+    .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
+    .where(
+        col(Case.suspended).is_(True),
+        col(Case.closed_on).is_(None),
+        col(Case.decided_on).is_(None),
+        col(Case.id) > bindparam("after_id"),
+        or_(col(Case.legal_deadline_on_day).is_(None), col(Case.legal_deadline_on_day) != bindparam("today")),
+    )
+    .order_by(col(Case.id))
+    .limit(bindparam("batch"))
+)
+# Only where the day read is still there: a change committed in between has stored its own
+# date for today (``refresh_legal_deadline``), and that one stands.
+_SETTLE = (
+    update(Case)
+    .where(
+        col(Case.id) == bindparam("case_id"),
+        col(Case.legal_deadline_on_day).is_not_distinct_from(bindparam("read_day", type_=Date)),
+    )
+    .values(legal_deadline_on=bindparam("deadline"), legal_deadline_on_day=bindparam("today"))
+)
+
+
+def store_settled(db: Session, read: list[tuple[int, date | None, date]], today: date) -> int:
+    """Store (case id, the day read, the date as of ``today``); returns how many were stored."""
+    if not read:
+        return 0
+    stored = 0
+    for case_id, read_day, deadline in read:
+        result = db.execute(_SETTLE, {"case_id": case_id, "read_day": read_day, "deadline": deadline, "today": today})
+        stored += getattr(result, "rowcount", 0) or 0
+    db.commit()
+    return stored
+
+
+def settle_paused_deadlines(db: Session, today: date | None = None, batch: int = 500) -> int:
+    """Store today's decision date of every paused case that has none for today yet, in
+    batches (one transaction each). Safe on several workers at once: a case another worker
+    or a change stored first is left as it is. Returns the number of cases stored."""
+    day = today or clock.today()
+    stored, after_id = 0, 0
+    while True:
+        found = [
+            (case, case_type)
+            for case, case_type in db.exec(
+                _UNSETTLED, params={"after_id": after_id, "today": day, "batch": batch}
+            ).all()
+        ]
+        if not found:
+            return stored
+        dates = decision_dates_on(db, found, day)
+        read = [(case.id or 0, case.legal_deadline_on_day, dates[case.id]) for case, _type in found]
+        after_id = found[-1][0].id or 0
+        db.rollback()  # the reads' transaction ends before the writes begin (SQLite: no lock held)
+        stored += store_settled(db, read, day)

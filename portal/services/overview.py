@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
-    BindParameter,
     Boolean,
     ColumnElement,
     DateTime,
@@ -29,7 +28,6 @@ from portal import clock
 from portal.auth.principal import Principal
 from portal.db import MAX_ID
 from portal.domain.case_kinds import CaseKind, case_kind
-from portal.domain.deadlines import compute_deadline
 from portal.models import (
     Case,
     CaseListing,
@@ -39,7 +37,6 @@ from portal.models import (
     Extension,
     Notice,
     StatusType,
-    Suspension,
 )
 from portal.services import paging
 from portal.services.access import (
@@ -54,13 +51,7 @@ from portal.services.access import (
     principal_parameters,
     principal_shape,
 )
-from portal.services.deadlines import (
-    extension_periods,
-    requests_with_due_dates,
-    rules_for,
-    suspension_due_dates,
-    suspension_periods,
-)
+from portal.services.deadlines import decision_dates_on, needs_todays_date
 
 PAGE_SIZE = paging.PAGE_SIZE
 StatusFilter = Literal["open", "closed", "all"]
@@ -439,48 +430,10 @@ def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
     ]
 
 
-# The paused cases' suspensions and extensions (``case_ids``, expanding), built once.
-_CASE_IDS: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
-_SUSPENSIONS_OF = (
-    select(Suspension)
-    .where(col(Suspension.case_id).in_(_CASE_IDS))
-    .order_by(col(Suspension.requested_on), col(Suspension.id))
-)
-_EXTENSIONS_OF = (
-    select(Extension)
-    .where(col(Extension.case_id).in_(_CASE_IDS))
-    .order_by(col(Extension.announced_on), col(Extension.id))
-)
-
-
-def _is_paused(case: Case) -> bool:
-    return bool(case.suspended) and case.closed_on is None and case.decided_on is None
-
-
 def _decision_dates(db: Session, found: list[tuple[Case, CaseType]]) -> dict[int | None, date]:
-    """The stored date, except while the term is paused: then it moves a day every day,
-    so we compute it now -- for all paused cases of the page in three queries."""
-    paused = [(case, case_type) for case, case_type in found if _is_paused(case)]
-    if not paused:
-        return {}
-    ids = [case.id for case, _type in paused]
-    by_ids = {"case_ids": ids}
-    suspensions: dict[int | None, list[Suspension]] = {case_id: [] for case_id in ids}
-    for row in db.exec(_SUSPENSIONS_OF, params=by_ids).all():
-        suspensions[row.case_id].append(row)
-    extensions: dict[int | None, list[Extension]] = {case_id: [] for case_id in ids}
-    for extension in db.exec(_EXTENSIONS_OF, params=by_ids).all():
-        extensions[extension.case_id].append(extension)
-    due_dates = suspension_due_dates(requests_with_due_dates(db, ids))
+    """The stored date, except while the term is paused: then it moves a day every day.
+    The worker stores each paused case's date once a day (``settle_paused_deadlines``);
+    only a paused case it has not reached yet today is computed here."""
     today = clock.today()
-    return {
-        case.id: compute_deadline(
-            case.received_on,
-            rules_for(case_type),
-            suspension_periods(suspensions[case.id], due_dates),
-            extension_periods(extensions[case.id]),
-            today=today,
-            decided_on=case.decided_on,
-        ).deadline
-        for case, case_type in paused
-    }
+    unsettled = [(case, case_type) for case, case_type in found if needs_todays_date(case, today)]
+    return decision_dates_on(db, unsettled, today) if unsettled else {}
