@@ -38,7 +38,8 @@ def unread_count_processor(request: Request) -> dict:
     db = request_db(request)
     if principal is None or principal.kind not in ("resident", "business") or db is None or on_event_loop():
         return {}
-    return {"unread_count": notice_service.unread_count(db, principal)}
+    count = notice_service.unread_count(db, principal)
+    return {"unread_count": count, "unread_beyond": count > notice_service.UNREAD_SHOWN}
 
 
 context_processors.append(unread_count_processor)

@@ -10,6 +10,7 @@ marking it read both need the case type's sign-in level (``access.level_allows``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -195,26 +196,31 @@ def get_notice(db: Session, principal: Principal, notice_id: int) -> InboxItem |
     return replace(item, delivery=tuple(statuses_for(db, [notice_id]).get(notice_id, ())))
 
 
+# The header and the inbox say "99+" beyond this. Counting further would read every unread
+# message of a business with thousands on every page it opens (issue 22); with the limit a
+# count reads at most this many, however many there are.
+UNREAD_SHOWN = 99
+
+
 def unread_count(db: Session, principal: Principal) -> int:
-    """The number in the page header, asked on every page: for an ordinary login the
-    statement is built once per kind of login (``access.principal_shape``) and bound to this
-    principal, because building a statement and its cache key cost more than running it."""
+    """The number in the page header, asked on every page: at most ``UNREAD_SHOWN + 1``
+    (more than ``UNREAD_SHOWN`` is shown as "99+"). For an ordinary login the statement is
+    built once per kind of login (``access.principal_shape``) and bound to this principal,
+    because building a statement and its cache key cost more than running it."""
     shape = principal_shape(principal)
     if shape is None:
-        count: int = db.exec(
-            join_notice_cases(select(func.count()).select_from(Notice)).where(
-                col(Notice.read_at).is_(None), *visible_notices(principal)
-            )
-        ).one()
-        return count
+        return int(db.execute(_counted(visible_notices(principal))).scalar_one())
     return int(db.execute(_unread_statement(shape), principal_parameters(principal)).scalar_one())
+
+
+def _counted(visible: Sequence[ColumnElement[bool]]) -> Any:
+    unread = join_notice_cases(select(col(Notice.id))).where(col(Notice.read_at).is_(None), *visible)
+    return select(func.count()).select_from(unread.limit(UNREAD_SHOWN + 1).subquery("unread"))
 
 
 @lru_cache(maxsize=8)
 def _unread_statement(shape: PrincipalShape) -> Any:
-    return join_notice_cases(select(func.count()).select_from(Notice)).where(
-        col(Notice.read_at).is_(None), *visible_notices_of_shape(shape)
-    )
+    return _counted(visible_notices_of_shape(shape))
 
 
 def mark_read(db: Session, principal: Principal, notice_id: int) -> bool:

@@ -195,7 +195,7 @@ def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rul
     from sqlmodel import col
 
     from portal.services.access import join_notice_cases, principal_shape, visible_notices
-    from portal.services.notices import unread_count
+    from portal.services.notices import UNREAD_SHOWN, unread_count
 
     principal = _login(kind, number, branch)
     assert principal_shape(principal) is not None
@@ -206,8 +206,8 @@ def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rul
                 col(Notice.read_at).is_(None), *visible_notices(principal)
             )
         ).one()
-        assert unread_count(db, principal) == expected
-        assert expected > 0  # every login of the demo has messages
+        assert unread_count(db, principal) == min(expected, UNREAD_SHOWN + 1)
+        assert 0 < expected <= UNREAD_SHOWN  # every login of the demo has messages, fewer than "99+"
     finally:
         db.rollback()
 
@@ -279,3 +279,54 @@ def _compare_overview(db, principal) -> None:
             cursor = shaped.next_cursor
             if cursor is None:
                 break
+
+
+def test_beyond_99_unread_messages_the_header_and_inbox_say_more_than_99(bakery, db):
+    """The header's count stops at 99+ (issue 22: counting further read every unread
+    message of a large business on every page); 99 itself is still shown as 99."""
+    from sqlmodel import col, delete
+
+    from portal.services.notices import UNREAD_SHOWN
+
+    assert UNREAD_SHOWN == 99  # the templates and their translations say 99
+    before = unread_in_header(bakery.get("/berichten").text)
+    added = [
+        Notice(
+            recipient_kvk=BUSINESS_A,
+            kind="message",
+            subject_nl=f"Bericht {index}",
+            subject_en=f"Message {index}",
+            body_nl="Tekst",
+            body_en="Text",
+        )
+        for index in range(UNREAD_SHOWN - before)
+    ]
+    db.add_all(added)
+    db.commit()
+    try:
+        html = bakery.get("/berichten").text
+        assert unread_in_header(html) == 99
+        assert "U heeft 99 ongelezen berichten." in text_of(html)
+        assert "99+" not in html
+
+        one_more = Notice(
+            recipient_kvk=BUSINESS_A,
+            kind="message",
+            subject_nl="Nog een",
+            subject_en="One more",
+            body_nl="T",
+            body_en="T",
+        )
+        db.add(one_more)
+        db.commit()
+        added.append(one_more)
+        html = bakery.get("/berichten").text
+        assert (
+            '<span class="badge badge--count">99+<span class="visually-hidden"> meer dan 99 ongelezen berichten' in html
+        )
+        assert "U heeft meer dan 99 ongelezen berichten." in text_of(html)
+        english = bakery.get("/berichten", headers={"Accept-Language": "en"}).text
+        assert "more than 99 unread messages" in english
+    finally:
+        db.exec(delete(Notice).where(col(Notice.id).in_([notice.id for notice in added])))
+        db.commit()
