@@ -89,7 +89,7 @@ def main() -> None:
             recording[0] = True
             response = client.get(path)
             recording[0] = False
-            total = 0.0
+            total = planning_total = 0.0
             lines = []
             with engine.connect() as conn:
                 for statement, parameters in recorded:
@@ -98,15 +98,18 @@ def main() -> None:
                     )
                     plan = [row[0] for row in result]
                     ms = float(re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1))
+                    planning = re.search(r"Planning Time: ([\d.]+)", "\n".join(plan))
+                    planned = float(planning.group(1)) if planning else 0.0
                     total += ms
-                    first_line = " ".join(statement.split())[:150]
-                    lines.append(f"  {ms:8.2f} ms  {first_line}")
+                    planning_total += planned
+                    first_line = " ".join(statement.split())[:140]
+                    lines.append(f"  {ms:8.2f} ms  (planning {planned:5.2f} ms)  {first_line}")
                     if args.plans:
                         lines.extend("        " + line for line in plan)
                 conn.rollback()
             print(
                 f"== {who}: {name} {path} -> {response.status_code}, {len(recorded)} statements, "
-                f"{total:.1f} ms in PostgreSQL"
+                f"{total:.1f} ms in PostgreSQL (and {planning_total:.1f} ms planning them)"
             )
             print("\n".join(lines))
 
