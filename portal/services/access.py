@@ -454,12 +454,22 @@ def join_notice_cases(query: Any) -> Any:
 
 def callbacks_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
     """Condition: this principal's own callback requests about this case."""
-    return and_(col(CallbackRequest.case_id) == case_id, col(CallbackRequest.submitter) == principal.submitter_key)
+    return callbacks_by(principal.submitter_key, case_id)
+
+
+def callbacks_by(submitter: Any, case_id: Any) -> ColumnElement[bool]:
+    """``callbacks_of`` with the submitter's key and the case id as values or bind parameters."""
+    return and_(col(CallbackRequest.case_id) == case_id, col(CallbackRequest.submitter) == submitter)
 
 
 def feedback_of(principal: Principal, case_id: int | None) -> ColumnElement[bool]:
     """Condition: this principal's own feedback answers about this case."""
-    return and_(col(Feedback.case_id) == case_id, col(Feedback.submitter) == principal.submitter_key)
+    return feedback_by(principal.submitter_key, case_id)
+
+
+def feedback_by(submitter: Any, case_id: Any) -> ColumnElement[bool]:
+    """``feedback_of`` with the submitter's key and the case id as values or bind parameters."""
+    return and_(col(Feedback.case_id) == case_id, col(Feedback.submitter) == submitter)
 
 
 _CASE_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")

@@ -17,6 +17,7 @@ extensions (``tests/services/test_query_counts.py`` counts them):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -53,11 +54,13 @@ from portal.models import (
 )
 from portal.services.access import (
     PrincipalShape,
-    callbacks_of,
-    feedback_of,
+    callbacks_by,
+    feedback_by,
     level_allows,
     notices_for,
+    notices_for_shape,
     one_visible_case,
+    principal_parameters,
     principal_shape,
     valid_case_number,
 )
@@ -103,6 +106,28 @@ _HANDLER = (
     .order_by(col(Role.id).desc())
 )
 _COMPLAINT = select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
+_CALLBACK = (
+    select(CallbackRequest)
+    .where(callbacks_by(bindparam("submitter"), _CASE_ID))
+    .order_by(col(CallbackRequest.created_at).desc())
+)
+_FEEDBACK = select(Feedback).where(feedback_by(bindparam("submitter"), _CASE_ID))
+
+
+def _notices_with_deliveries(addressed: Any) -> Any:
+    """The case's messages to the principal (``addressed``), each with its deliveries."""
+    return (
+        select(Notice, Delivery)
+        .outerjoin(Delivery, and_(col(Delivery.notice_id) == col(Notice.id), col(Delivery.purpose) == "notice"))
+        .where(col(Notice.case_id) == _CASE_ID, addressed)
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc(), col(Delivery.id))
+    )
+
+
+@functools.cache
+def _notices_of_shape(shape: PrincipalShape) -> Any:
+    """``_notices_with_deliveries`` built once per kind of login, the principal bound in."""
+    return _notices_with_deliveries(notices_for_shape(shape))
 
 
 @dataclass(frozen=True)
@@ -240,18 +265,15 @@ def _view(
         )
     documents = list(db.exec(_DOCUMENTS, params=by_case).all())
     # The notices with their deliveries in one statement (the page's query budget).
-    notices, delivery = with_statuses(
-        db.exec(
-            select(Notice, Delivery)
-            .outerjoin(Delivery, and_(col(Delivery.notice_id) == col(Notice.id), col(Delivery.purpose) == "notice"))
-            .where(col(Notice.case_id) == case.id, notices_for(principal))
-            .order_by(col(Notice.created_at).desc(), col(Notice.id).desc(), col(Delivery.id))
-        ).all()
-    )
-    callback = db.exec(
-        select(CallbackRequest).where(callbacks_of(principal, case.id)).order_by(col(CallbackRequest.created_at).desc())
-    ).first()
-    feedback = {row.context: row for row in db.exec(select(Feedback).where(feedback_of(principal, case.id))).all()}
+    shape = principal_shape(principal)
+    if shape is None:  # acting for someone else: the statement names the principal's values
+        addressed, by_principal = _notices_with_deliveries(notices_for(principal)), by_case
+    else:
+        addressed, by_principal = _notices_of_shape(shape), by_case | principal_parameters(principal)
+    notices, delivery = with_statuses(db.exec(addressed, params=by_principal).all())
+    own = by_case | {"submitter": principal.submitter_key}
+    callback = db.exec(_CALLBACK, params=own).first()
+    feedback = {row.context: row for row in db.exec(_FEEDBACK, params=own).all()}
     feedback_context: FeedbackContext | None = None
     if is_closed:
         feedback_context = "case_closed"

@@ -330,3 +330,37 @@ def test_beyond_99_unread_messages_the_header_and_inbox_say_more_than_99(bakery,
     finally:
         db.exec(delete(Notice).where(col(Notice.id).in_([notice.id for notice in added])))
         db.commit()
+
+
+@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
+def test_the_case_pages_messages_built_once_per_kind_of_login_are_the_access_rules(db, kind, number, branch):
+    """The case page's messages, callback request and feedback are read with statements
+    built once (issue 22): for every case of the demo they must find exactly what the
+    conditions written with the principal's own values find."""
+    from sqlmodel import col
+
+    from portal.models import CallbackRequest, Feedback
+    from portal.services import case_page
+    from portal.services.access import callbacks_of, feedback_of, notices_for, principal_parameters, principal_shape
+
+    principal = _login(kind, number, branch)
+    shape = principal_shape(principal)
+    assert shape is not None
+    bound = case_page._notices_of_shape(shape)
+    own = {"submitter": principal.submitter_key}
+    messages_found = 0
+    for case_id in db.exec(select(Case.id)).all():
+        by_case = {"case_id": case_id}
+        written = db.exec(case_page._notices_with_deliveries(notices_for(principal)), params=by_case).all()
+        found = db.exec(bound, params=by_case | principal_parameters(principal)).all()
+        assert [(n.id, d.id if d else None) for n, d in found] == [(n.id, d.id if d else None) for n, d in written]
+        messages_found += len(found)
+        callbacks = db.exec(
+            select(CallbackRequest)
+            .where(callbacks_of(principal, case_id))
+            .order_by(col(CallbackRequest.created_at).desc())
+        ).all()
+        assert db.exec(case_page._CALLBACK, params=by_case | own).all() == callbacks
+        feedback = db.exec(select(Feedback).where(feedback_of(principal, case_id))).all()
+        assert db.exec(case_page._FEEDBACK, params=by_case | own).all() == feedback
+    assert messages_found  # every login of the demo has messages about its cases
