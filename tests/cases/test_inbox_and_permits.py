@@ -364,3 +364,31 @@ def test_the_case_pages_messages_built_once_per_kind_of_login_are_the_access_rul
         feedback = db.exec(select(Feedback).where(feedback_of(principal, case_id))).all()
         assert db.exec(case_page._FEEDBACK, params=by_case | own).all() == feedback
     assert messages_found  # every login of the demo has messages about its cases
+
+
+@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
+def test_the_permits_statement_built_once_per_kind_of_login_pages_what_the_access_rule_pages(db, kind, number, branch):
+    """ "Mijn vergunningen" reads with a statement built once per kind of login and kind of
+    page (issue 22): page after page (one permit a page, so every page continues after the
+    one before) it must list what the statement written with the principal's own values
+    lists."""
+    from datetime import date
+
+    from portal.services import permits
+    from portal.services.access import listed_for
+
+    principal = _login(kind, number, branch)
+    today = date(2026, 12, 2)
+    bound, written, link = [], [], None
+    while True:
+        page = permits.list_permits(db, principal, today, link, page_size=1)
+        bound.extend(row.case.id for row in page.rows)
+        after, parameters = permits._position(link) if link else ("first", {})
+        rows = db.exec(permits._page_statement(listed_for(principal), after, 1), params=parameters).all()
+        written.extend(case.id for case, _type in rows[:1])
+        if page.next_link is None:
+            break
+        link = page.next_link
+    assert bound == written
+    if (kind, number, branch) == ("business", BUSINESS_A, None):
+        assert len(bound) >= 2  # the demo business has permits enough to page on
