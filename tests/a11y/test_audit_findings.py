@@ -5,6 +5,7 @@ timeout (item 1) has its own journey in test_idle_timeout.py; the broken words a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -217,7 +218,7 @@ def test_overdue_property_uses_the_dutch_date():
         decision_date=clock.today(),
     )
     assert not row.overdue
-    later = CaseRow(**{**row.__dict__, "decision_date": clock.today() - timedelta(days=1)})
+    later = replace(row, decision_date=clock.today() - timedelta(days=1))
     assert later.overdue
 
 
