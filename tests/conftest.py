@@ -45,6 +45,13 @@ def reset_database(database_url: str) -> None:
     command.upgrade(alembic_config(database_url), "head")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``long`` (minutes each: the accessibility crawl, the fuzzing) run first.
+    pytest-xdist hands out the modules in this order, so the short ones fill in around the
+    long ones instead of one core running a long module alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def var_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("var")

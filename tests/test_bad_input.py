@@ -25,6 +25,8 @@ from portal.models import LoginAttempt, Notice
 from tests.auth.test_access_matrix import app_routes
 from tests.auth_helpers import RESIDENT_A, sign_in_resident, simulator_form, start_sign_in
 
+pytestmark = pytest.mark.long
+
 _addresses = (f"10.99.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 # Values people (or scripts) put where an id, number, name or address is expected.
@@ -280,12 +282,17 @@ def _path_variants(route_path: str):
         yield route_path, re.sub(r"\{\w+\}", raw, route_path)
 
 
-@pytest.mark.parametrize("who", ["anon", "resident"])
-def test_no_route_answers_bad_input_with_a_server_error(app, who):
+def test_no_route_answers_bad_input_with_a_server_error(app):
+    """Anonymous; signed in: test_bad_input_signed_in.py (a module of its own, so that the two
+    halves run on two cores)."""
+    fuzz_every_route(app, signed_in=False)
+
+
+def fuzz_every_route(app, signed_in: bool) -> None:
     english_titles = _english_error_titles()
     address = next(_addresses)
     client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=(address, 50000))
-    if who == "resident":
+    if signed_in:
         sign_in_resident(client, RESIDENT_A, level="substantieel")
     # The simulator's sign-in forms as the portal sends people there (client, PKCE, state).
     valid_forms = {}
