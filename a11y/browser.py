@@ -24,6 +24,12 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 
+# How long a check waits for something the page should do by itself (a swap, an
+# announcement, a dialog, a file chooser). Generous because waiting costs nothing when
+# the page is quick, while a busy machine (a CI run with a crawl on the other core) was
+# seen to need more than 3 s: slowness must not read as an accessibility failure.
+EVENT_WAIT_MS = 10_000
+
 
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():

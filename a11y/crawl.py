@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from a11y import axe
-from a11y.browser import DESKTOP_VIEWPORT
+from a11y.browser import DESKTOP_VIEWPORT, EVENT_WAIT_MS
 from a11y.checks import CHECKS, STATE_CHECKS
 from a11y.checks.context import CheckContext
 from a11y.checks.dynamic import SAME_DOCUMENT_JS, before_steps
@@ -117,7 +117,7 @@ def run_step(page, step: Step) -> None:
         name, mime, content = step.file
         page.set_input_files(step.target, files=[{"name": name, "mimeType": mime, "buffer": content}])
     elif step.action == "wait_for":
-        page.wait_for_selector(step.target, timeout=5000)
+        page.wait_for_selector(step.target, timeout=EVENT_WAIT_MS)
     elif step.action == "fast_forward":
         page.clock.fast_forward(step.value)
     elif step.action == "set_value":
@@ -128,7 +128,7 @@ def run_step(page, step: Step) -> None:
         body = step.value
         page.route(step.target, lambda route: route.fulfill(status=200, content_type="application/json", body=body))
     elif step.action == "wait_url":
-        page.wait_for_url(re.compile(step.target), timeout=5000)
+        page.wait_for_url(re.compile(step.target), timeout=EVENT_WAIT_MS)
     else:
         raise ValueError(f"Unknown step action {step.action!r}")
     if step.action in ("click", "press"):

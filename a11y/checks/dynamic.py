@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
+from a11y.browser import EVENT_WAIT_MS
 from a11y.checks.context import CheckContext, js_with_path
 from a11y.findings import VIOLATION, Finding, node
 
@@ -37,7 +38,7 @@ def status_message(page, ctx: CheckContext) -> list[Finding]:
     if "announcement" not in ctx.expect:
         return []
     try:
-        page.wait_for_function(f"({LIVE_TEXT_JS})().length > 0", timeout=2000)
+        page.wait_for_function(f"({LIVE_TEXT_JS})().length > 0", timeout=EVENT_WAIT_MS)
         return []
     except Exception:  # Playwright TimeoutError: nothing was announced
         return [
@@ -91,7 +92,7 @@ def timeout_dialog(page, ctx: CheckContext) -> list[Finding]:
     if "dialog" not in ctx.expect:
         return []
     with contextlib.suppress(Exception):  # Playwright TimeoutError: no dialog appeared
-        page.wait_for_function(f"({DIALOG_JS})() !== null", timeout=3000)
+        page.wait_for_function(f"({DIALOG_JS})() !== null", timeout=EVENT_WAIT_MS)
     dialog = page.evaluate(DIALOG_JS)
     problems = []
     if dialog is None:

@@ -9,6 +9,7 @@ an answer: run them on a test or demo portal only."""
 
 from __future__ import annotations
 
+from a11y.browser import EVENT_WAIT_MS
 from a11y.findings import VIOLATION, Finding, node
 from a11y.roles import SIGNED_IN_MARK
 
@@ -98,9 +99,10 @@ def upload(page, path_or_file: dict) -> None:
     """Choose a file with the keyboard: Space on the file field opens the chooser."""
     tab_to(page, "form.file-upload input[type=file]", "the file field")
     chooser = None
-    for key in ("Space", "Enter"):  # both open the chooser; which one a browser honours varies
+    # Both keys open the chooser; which one a browser honours varies.
+    for key in ("Space", "Enter"):
         try:
-            with page.expect_file_chooser(timeout=3000) as opened:
+            with page.expect_file_chooser(timeout=EVENT_WAIT_MS) as opened:
                 page.keyboard.press(key)
             chooser = opened.value
             break
