@@ -46,9 +46,15 @@ def reset_database(database_url: str) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules marked ``long`` (minutes each: the accessibility crawl, the fuzzing) run first.
+    """Every test that uses the ``browser`` fixture is marked ``browser``, so that marker
+    (which CI's SQLite run deselects, see .ci/run) is never forgotten on a new test.
+
+    Modules marked ``long`` (minutes each: the accessibility crawl, the fuzzing) run first.
     pytest-xdist hands out the modules in this order, so the short ones fill in around the
     long ones instead of one core running a long module alone at the end."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
