@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PORTAL_CHROMIUM ?= /usr/bin/chromium
-export PORTAL_CHROMIUM
+# Headless runs use Chromium's headless shell: the same engine, a quarter less CPU (a11y/browser.py).
+PORTAL_CHROMIUM_HEADLESS ?= /usr/bin/chromium-headless-shell
+export PORTAL_CHROMIUM PORTAL_CHROMIUM_HEADLESS
 
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
@@ -16,7 +18,8 @@ setup: $(UV)
 	$(UV) sync --frozen
 
 chromium:
-	@test -x "$(PORTAL_CHROMIUM)" || (apt-get update -q && apt-get install -y -q chromium)
+	@test -x "$(PORTAL_CHROMIUM)" -a -x "$(PORTAL_CHROMIUM_HEADLESS)" || \
+		(apt-get update -q && apt-get install -y -q chromium chromium-headless-shell)
 
 migrate: setup
 	$(UV) run alembic upgrade head

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from a11y.browser import CHROMIUM, CHROMIUM_ARGS  # one home for the browser flags: the a11y CLI needs them too
+from a11y.browser import launch  # one way to start Chromium: the a11y CLI uses it too
 from devtools.app import create_dev_app
 from portal.config import PROJECT_ROOT, Settings
 
@@ -163,10 +163,8 @@ def live_server(app, settings: Settings) -> Iterator[str]:
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"Chromium not found at {CHROMIUM}: run `make test` (installs it) or set PORTAL_CHROMIUM")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

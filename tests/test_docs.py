@@ -22,7 +22,7 @@ CONFIGURATION = DOCS / "operating" / "configuration.md"
 
 # Read by the tests, the Makefile or prometheus-client, not by Settings (configuration.md lists
 # them apart, under "Not settings of the portal").
-NOT_SETTINGS = {"PORTAL_TEST_DATABASE_URL", "PORTAL_BENCH_DATABASE_URL", "PORTAL_CHROMIUM"}
+NOT_SETTINGS = {"PORTAL_TEST_DATABASE_URL", "PORTAL_BENCH_DATABASE_URL", "PORTAL_CHROMIUM", "PORTAL_CHROMIUM_HEADLESS"}
 
 # A name, a name cut short (PORTAL_ZGW_…, PORTAL_DELIVERY_*, PORTAL_SMTP_HOST/_PORT), or a bare tail.
 VARIABLE = re.compile(r"\bPORTAL_[A-Z0-9_]*")
