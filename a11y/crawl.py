@@ -157,7 +157,6 @@ class Crawler:
         self.out_dir = out_dir
         self.screenshots = screenshots and out_dir is not None
         self.progress = progress or (lambda message: None)
-        self._page_language: str | None = None
 
     # --- contexts ------------------------------------------------------------------
 
@@ -194,8 +193,7 @@ class Crawler:
             base_url=self.base_url, started=datetime.now(UTC).isoformat(timespec="seconds"), axe_version=axe.AXE_VERSION
         )
         self._form_error_states = {s.id for s in states if "form-errors" in s.expect}
-        self._page_language = page_language
-        states = [state for state in states if self._visited_languages(state)]
+        states = [state for state in states if self._visited_languages(state, page_language)]
         roles = list(dict.fromkeys(state.role for state in states))
         for role_id in roles:
             role = ROLES[role_id]
@@ -209,17 +207,17 @@ class Crawler:
                     audit.results += [
                         self._error(s, lang, f"Could not sign in: {exc}")
                         for s in shared
-                        for lang in self._visited_languages(s)
+                        for lang in self._visited_languages(s, page_language)
                     ]
                 else:
                     try:
                         for state in shared:
-                            for language in self._visited_languages(state):
+                            for language in self._visited_languages(state, page_language):
                                 audit.results.append(self.visit(context, page, state, language))
                     finally:
                         context.close()
             for state in own:
-                for language in self._visited_languages(state):
+                for language in self._visited_languages(state, page_language):
                     try:
                         context, page = self.new_context(role)
                     except Exception as exc:
@@ -234,11 +232,9 @@ class Crawler:
         audit.seconds = round(time.monotonic() - started, 1)
         return audit
 
-    def _visited_languages(self, state: State) -> tuple[str, ...]:
+    def _visited_languages(self, state: State, page_language: str | None) -> tuple[str, ...]:
         return tuple(
-            language
-            for language in self._languages(state)
-            if self._page_language in (None, state.result_language or language)
+            language for language in self._languages(state) if page_language in (None, state.page_language(language))
         )
 
     def _languages(self, state: State) -> tuple[str, ...]:
@@ -269,7 +265,7 @@ class Crawler:
         began = time.monotonic()
         url = self.base_url + state.path
         # The result carries the language the page is in after the steps (a language switch).
-        result = StateResult(state.id, state.role, state.result_language or language, state.description, url)
+        result = StateResult(state.id, state.role, state.page_language(language), state.description, url)
         self.progress(f"{state.role:<11} {language} {state.id}")
         try:
             self.set_language(context, language)
@@ -298,7 +294,7 @@ class Crawler:
             result.url = page.url
             ctx = CheckContext(
                 state.id,
-                state.result_language or language,
+                state.page_language(language),
                 state.expect,
                 interacted=bool(state.steps),
                 navigated_by_steps=navigated,

@@ -45,6 +45,10 @@ class State:
     changes_data: bool = False  # stores something (upload, callback, feedback): the CLI skips it unless
     # --allow-changes, so an audit of a live portal never files real requests
 
+    def page_language(self, language: str) -> str:
+        """The language the page is in after the steps, when visited in ``language``."""
+        return self.result_language or language
+
 
 def expect(*names: str) -> frozenset[str]:
     return frozenset(names)

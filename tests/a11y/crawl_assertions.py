@@ -7,11 +7,7 @@ so the checks across pages (unique titles, help in the same place) stay complete
 from __future__ import annotations
 
 from a11y.crawl import AuditResult
-from a11y.states import STATES, State
-
-
-def _page_language(state: State, language: str) -> str:
-    return state.result_language or language
+from a11y.states import STATES
 
 
 def expected_visits(page_language: str) -> set[tuple[str, str]]:
@@ -20,7 +16,7 @@ def expected_visits(page_language: str) -> set[tuple[str, str]]:
         (state.id, page_language)
         for state in STATES
         for language in state.languages
-        if _page_language(state, language) == page_language
+        if state.page_language(language) == page_language
     }
 
 
@@ -44,7 +40,7 @@ def assert_checks_ran(audit: AuditResult, page_language: str) -> None:
     """Guard against a blind crawl: the Tab walk (it runs on a state's first language)
     reached the skip link, header and footer links on every page it walked, and every
     visit has a title and an axe run."""
-    walkable = [state for state in STATES if _page_language(state, state.languages[0]) == page_language]
+    walkable = [state for state in STATES if state.page_language(state.languages[0]) == page_language]
     walked = [r for r in audit.results if r.tab_stops is not None]
     assert len(walked) >= len(walkable) - 2
     dialogs = {s.id for s in STATES if "dialog" in s.expect}  # only the dialog can take focus there

@@ -40,7 +40,7 @@ def test_english_is_crawled_for_every_page_type():
     visits = expected_visits("nl") | expected_visits("en")
     for state in STATES:
         for language in state.languages:
-            assert (state.id, state.result_language or language) in visits, (state.id, language)
+            assert (state.id, state.page_language(language)) in visits, (state.id, language)
     assert len(visits) == sum(len(state.languages) for state in STATES)
     both = [s for s in STATES if set(s.languages) == {"nl", "en"}]
     assert len(both) >= 0.8 * len(STATES)
