@@ -14,12 +14,11 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from devtools.demo import load_demo_data
 from devtools.fake_zgw.app import FakeZgw, create_fake_app, demo_fake
 from portal.config import Settings
 from portal.zgw.client import ZgwClient
 from tests.conftest import free_port
-from tests.isolated import demo_database, migrate
+from tests.isolated import demo_database
 from tests.zgw.contract import ValidatingTransport
 
 TODAY = date(2026, 3, 2)
@@ -110,33 +109,9 @@ def zgw_client(live_fake: LiveFake, transport: ValidatingTransport) -> Iterator[
 @pytest.fixture()
 def mirror_database_url(database_url: str, tmp_path) -> Iterator[str]:
     """A migrated database of its own with the demo municipality, as a URL (the app
-    makes its own engine): a separate SQLite file, or a separate PostgreSQL schema."""
-    if database_url.startswith("postgresql"):
-        import secrets
-
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        schema = f"zgw_{secrets.token_hex(6)}"
-        admin = create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        engine = create_engine(url)
-        migrate(engine)
-        with Session(engine) as db:
-            load_demo_data(db, today=TODAY)
-        engine.dispose()
-        try:
-            yield url.render_as_string(hide_password=False)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    else:
-        with demo_database(database_url, tmp_path, TODAY) as engine:
-            url = engine.url.render_as_string(hide_password=False)
-            yield url
+    makes its own engine): a separate SQLite file, or a separate PostgreSQL database."""
+    with demo_database(database_url, tmp_path, TODAY) as engine:
+        yield engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture()

@@ -63,7 +63,10 @@ def test_a_slow_case_system_does_not_slow_the_first_page(mirror_app, fake):
             f"first page {elapsed:.3f} s"
         )
         assert signed_in - started < 2.0 + 1.5  # sign-in does not wait for the case system either
-        assert elapsed < 1.0
+        # Any wait for the case system takes at least its delay; below that, the page did not
+        # wait. (A bound of 1 s failed once on a machine busy with the crawl: 1.27 s, where the
+        # same page takes 0.16 s on a quiet one.)
+        assert elapsed < fake.delay
     fake.delay = 0
 
 

@@ -16,7 +16,7 @@ from portal.domain.confidentiality import DEFAULT_ALLOWED
 from portal.models import Case, Document, Extension, Notice, Role
 from portal.zgw.sync import sync_zaak
 from tests.auth_helpers import BUSINESS_B, RESIDENT_A, sign_in_business, sign_in_resident
-from tests.isolated import isolated_database, migrate
+from tests.isolated import migrated_database
 from tests.zgw.conftest import TODAY
 
 ALLOWED = DEFAULT_ALLOWED  # openbaar, beperkt_openbaar, zaakvertrouwelijk
@@ -211,30 +211,8 @@ def test_a_zaak_destroyed_in_the_case_system_is_shown_as_removed_not_we_try_agai
 @pytest.fixture()
 def empty_mirror_database_url(database_url: str, tmp_path):
     """A freshly migrated database with nothing in it (no demo), as a URL for the app."""
-    if database_url.startswith("postgresql"):
-        import secrets
-
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        schema = f"zgw_empty_{secrets.token_hex(6)}"
-        admin = create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        engine = create_engine(url)
-        migrate(engine)
-        engine.dispose()
-        try:
-            yield url.render_as_string(hide_password=False)
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    else:
-        with isolated_database(database_url, tmp_path) as engine:
-            migrate(engine)
-            yield engine.url.render_as_string(hide_password=False)
+    with migrated_database(database_url, tmp_path) as engine:
+        yield engine.url.render_as_string(hide_password=False)
 
 
 def _mirror_app_on(url: str, live_fake, transport, tmp_path, **overrides):

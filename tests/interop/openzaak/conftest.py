@@ -25,8 +25,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from devtools.demo import _load_catalogue
@@ -35,7 +33,7 @@ from portal.config import Settings
 from portal.domain.identifiers import is_valid_bsn
 from portal.models import Case, ZgwPartySync
 from tests.interop.openzaak_catalogue import RSIN, Api, Catalogue, OpenZaak, ensure_catalogue
-from tests.isolated import isolated_database, migrate
+from tests.isolated import migrate, prepared_database
 
 WEBHOOK_AUTH = "Token interop-webhook-secret-0123456789abcdef"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -183,27 +181,9 @@ def case_system(openzaak: OpenZaak, catalogue: Catalogue) -> Iterator[CaseSystem
 def portal_database_url(database_url: str, tmp_path) -> Iterator[str]:
     """A migrated database of its own with the municipality, its employees and its case
     types (as a municipality configures the portal), but no cases: everything a page
-    shows comes from Open Zaak. A SQLite file, or a PostgreSQL schema of its own."""
-    if database_url.startswith("postgresql"):
-        schema = f"oz_{secrets.token_hex(6)}"
-        admin = create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        engine = create_engine(url)
-        try:
-            _prepare(engine)
-            engine.dispose()
-            yield url.render_as_string(hide_password=False)
-        finally:
-            engine.dispose()
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    else:
-        with isolated_database(database_url, tmp_path) as engine:
-            _prepare(engine)
-            yield engine.url.render_as_string(hide_password=False)
+    shows comes from Open Zaak. A SQLite file, or a PostgreSQL database of its own."""
+    with prepared_database(database_url, tmp_path, "catalogue", _prepare) as engine:
+        yield engine.url.render_as_string(hide_password=False)
 
 
 def _prepare(engine) -> None:
