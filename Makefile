@@ -75,9 +75,12 @@ format: setup
 
 # On every core (pytest-xdist; each worker its own database, see tests/conftest.py); a test
 # file stays on one worker, so its module fixtures are built once. PYTEST_WORKERS=0 runs in one process.
+# --no-loadscope-reorder: files are handed out in collection order, where the long ones come
+# first (tests/conftest.py); xdist's own order (most tests first) left them for the end, with
+# one core running them alone for minutes.
 PYTEST_WORKERS ?= auto
 test: setup chromium lint
-	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The interop suite against a real Open Zaak 1.30.0 (tests/interop/openzaak; deselected from
 # `make test`): starts PostgreSQL and Open Zaak (scripts/start-openzaak.sh: installed once under

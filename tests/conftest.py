@@ -22,6 +22,7 @@ from sqlmodel import Session
 from a11y.browser import launch  # one way to start Chromium: the a11y CLI uses it too
 from devtools.app import create_dev_app
 from portal.config import PROJECT_ROOT, Settings
+from tests.collection import pytest_collection_modifyitems  # noqa: F401 -- the hook, found here by pytest
 
 
 def alembic_config(database_url: str) -> Config:
@@ -43,19 +44,6 @@ def reset_database(database_url: str) -> None:
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     command.upgrade(alembic_config(database_url), "head")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses the ``browser`` fixture is marked ``browser``, so that marker
-    (which CI's SQLite run deselects, see .ci/run) is never forgotten on a new test.
-
-    Modules marked ``long`` (minutes each: the accessibility crawl, the fuzzing) run first.
-    pytest-xdist hands out the modules in this order, so the short ones fill in around the
-    long ones instead of one core running a long module alone at the end."""
-    for item in items:
-        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
-            item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

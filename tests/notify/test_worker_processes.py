@@ -13,12 +13,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from portal.config import PROJECT_ROOT
 from portal.models import Delivery, Notice
 from tests.notify.conftest import API_KEY, JAN, notice_for_jan, set_preference
+
+pytestmark = pytest.mark.long  # over a minute: handed out first (tests/conftest.py)
 
 
 def _database_url(engine: Engine) -> str:
