@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import re
 import secrets
 import shutil
 import sqlite3
 import tempfile
+import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -29,7 +32,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from devtools.demo import load_demo_data
@@ -183,6 +186,8 @@ def _postgresql_template(database_url: str, kind: str, prepare: Callable[[Engine
     # processes never share a template; made afresh by each process, so never stale.
     name = f"{url.database}_t{hashlib.sha256(kind.encode()).hexdigest()[:12]}"
     _drop_database(database_url, name)  # left over from an earlier run that was killed
+    if not _templates:  # before this process makes its first copy
+        _drop_leftovers(database_url)
     admin = _admin(database_url)
     try:
         with admin.connect() as connection:
@@ -218,15 +223,40 @@ def _postgresql_copy(database_url: str, template: str) -> Iterator[Engine]:
 
 
 def _drop_database(database_url: str, name: str) -> None:
-    """Plain DROP DATABASE first: it also stops an autovacuum worker busy in the copy, which
-    FORCE may not (the test role may not signal it). FORCE only when one of our own
-    connections is left, e.g. from a worker process a test started."""
+    """Plain DROP DATABASE, a few times: it also stops an autovacuum worker busy in the copy,
+    which FORCE may not (the test role may not signal it); it gives up after five seconds
+    when a session stays. Then FORCE, for one of our own connections left behind (e.g. of a
+    worker process a test started). Should the copy still be in use, it stays, with a warning,
+    until the next run's first template removes it (``_drop_leftovers``): cleaning up after a
+    test is not what the test checks."""
     admin = _admin(database_url)
     try:
         with admin.connect() as connection:
+            for _attempt in range(3):
+                try:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                    return
+                except OperationalError:
+                    time.sleep(1)
             try:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            except OperationalError:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except DBAPIError as error:
+                warnings.warn(f"Could not drop the test database {name}: {error.orig}", stacklevel=2)
     finally:
         admin.dispose()
+
+
+def _drop_leftovers(database_url: str) -> None:
+    """Copies an earlier run of this test process's database could not drop."""
+    database = make_url(database_url).database
+    admin = _admin(database_url)
+    try:
+        with admin.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"), {"prefix": f"{database}\\_c%"}
+            ).scalars()
+            leftovers = [name for name in names if re.fullmatch(rf"{re.escape(database)}_c[0-9a-f]{{12}}", name)]
+    finally:
+        admin.dispose()
+    for name in leftovers:
+        _drop_database(database_url, name)
