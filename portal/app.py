@@ -19,6 +19,7 @@ from portal.errors import hide_secret_paths_in_access_log, install_error_handler
 from portal.garbage_collection import tune_for_serving
 from portal.i18n import LanguageMiddleware
 from portal.logs import configure_logging
+from portal.memory import limit_malloc_arenas
 from portal.routes import ROUTERS
 from portal.security import (
     AllowedHostsMiddleware,
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # pool empty; anyio's default of 40 threads let 40 requests fight over 10 connections.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         if settings.env != "test":
+            limit_malloc_arenas()  # before the thread pool's first thread (portal/memory.py)
             tune_for_serving()
         yield
 
