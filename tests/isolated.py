@@ -31,7 +31,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
@@ -176,8 +176,21 @@ def _sqlite_copy(template: Path, path: Path) -> None:
 # --- PostgreSQL: a database per template; CREATE DATABASE ... TEMPLATE copies it ---
 
 
-def _admin(database_url: str) -> Engine:
-    return create_engine(database_url, isolation_level="AUTOCOMMIT")
+@contextmanager
+def _admin(database_url: str) -> Iterator[Connection]:
+    """A connection outside transactions (CREATE and DROP DATABASE need one), closed after."""
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _create_database(database_url: str, name: str, template: str | None = None) -> None:
+    copy_of = f' TEMPLATE "{template}"' if template else ""
+    with _admin(database_url) as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
 
 
 def _postgresql_template(database_url: str, kind: str, prepare: Callable[[Engine], None]) -> str:
@@ -188,12 +201,7 @@ def _postgresql_template(database_url: str, kind: str, prepare: Callable[[Engine
     _drop_database(database_url, name)  # left over from an earlier run that was killed
     if not _templates:  # before this process makes its first copy
         _drop_leftovers(database_url)
-    admin = _admin(database_url)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _create_database(database_url, name)
     # Copying needs the template without connections: this engine is gone before the first copy.
     engine = create_engine(url.set(database=name))
     try:
@@ -208,12 +216,7 @@ def _postgresql_template(database_url: str, kind: str, prepare: Callable[[Engine
 def _postgresql_copy(database_url: str, template: str) -> Iterator[Engine]:
     url = make_url(database_url)
     name = f"{url.database}_c{secrets.token_hex(6)}"
-    admin = _admin(database_url)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    finally:
-        admin.dispose()
+    _create_database(database_url, name, template=template)
     engine = create_engine(url.set(database=name))
     try:
         yield engine
@@ -229,34 +232,26 @@ def _drop_database(database_url: str, name: str) -> None:
     worker process a test started). Should the copy still be in use, it stays, with a warning,
     until the next run's first template removes it (``_drop_leftovers``): cleaning up after a
     test is not what the test checks."""
-    admin = _admin(database_url)
-    try:
-        with admin.connect() as connection:
-            for _attempt in range(3):
-                try:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-                    return
-                except OperationalError:
-                    time.sleep(1)
+    with _admin(database_url) as connection:
+        for _attempt in range(3):
             try:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            except DBAPIError as error:
-                warnings.warn(f"Could not drop the test database {name}: {error.orig}", stacklevel=2)
-    finally:
-        admin.dispose()
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except OperationalError:
+                time.sleep(1)
+        try:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except DBAPIError as error:
+            warnings.warn(f"Could not drop the test database {name}: {error.orig}", stacklevel=2)
 
 
 def _drop_leftovers(database_url: str) -> None:
     """Copies an earlier run of this test process's database could not drop."""
     database = make_url(database_url).database
-    admin = _admin(database_url)
-    try:
-        with admin.connect() as connection:
-            names = connection.execute(
-                text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"), {"prefix": f"{database}\\_c%"}
-            ).scalars()
-            leftovers = [name for name in names if re.fullmatch(rf"{re.escape(database)}_c[0-9a-f]{{12}}", name)]
-    finally:
-        admin.dispose()
+    with _admin(database_url) as connection:
+        names = connection.execute(
+            text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"), {"prefix": f"{database}\\_c%"}
+        ).scalars()
+        leftovers = [name for name in names if re.fullmatch(rf"{re.escape(database)}_c[0-9a-f]{{12}}", name)]
     for name in leftovers:
         _drop_database(database_url, name)
