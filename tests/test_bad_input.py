@@ -10,7 +10,6 @@ Real app, real database, real sign-in; nothing is mocked.
 from __future__ import annotations
 
 import base64
-import itertools
 import re
 from urllib.parse import quote
 
@@ -23,11 +22,9 @@ from portal.errors import error_texts
 from portal.i18n import set_language
 from portal.models import LoginAttempt, Notice
 from tests.auth.test_access_matrix import app_routes
-from tests.auth_helpers import RESIDENT_A, sign_in_resident, simulator_form, start_sign_in
+from tests.auth_helpers import RESIDENT_A, fresh_client_address, sign_in_resident, simulator_form, start_sign_in
 
 pytestmark = pytest.mark.long
-
-_addresses = (f"10.99.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 # Values people (or scripts) put where an id, number, name or address is expected.
 ODD_VALUES = [
@@ -290,10 +287,10 @@ def test_no_route_answers_bad_input_with_a_server_error(app):
 
 def fuzz_every_route(app, signed_in: bool) -> None:
     english_titles = _english_error_titles()
-    address = next(_addresses)
+    address, port = fresh_client_address()
     # As a context manager, the client keeps one event loop and thread for all requests;
     # without it, every request starts its own (most of the fuzzing's time went there).
-    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=(address, 50000)) as client:
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=(address, port)) as client:
         _fuzz(client, app, address, english_titles, signed_in)
 
 

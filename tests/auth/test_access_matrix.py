@@ -3,7 +3,6 @@ resident B, a business and staff (the table is tests/auth/route_access.py)."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -19,12 +18,11 @@ from tests.auth_helpers import (
     RESIDENT_A,
     RESIDENT_B,
     STAFF,
+    fresh_client_address,
     sign_in_business,
     sign_in_resident,
     sign_in_staff,
 )
-
-_addresses = (f"10.88.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 
 def app_routes(app) -> set[str]:
@@ -112,7 +110,7 @@ def _outcome(response) -> int | str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, role):
-    client = TestClient(app, base_url="http://127.0.0.1", client=(next(_addresses), 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     _sign_in(client, role)
     token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/contact").text).group(1)
     # Signing out last, so the other rows run signed in.
@@ -135,7 +133,7 @@ def test_access_matrix(app, role):
 
 def test_every_unsafe_route_refuses_a_request_without_csrf_token(app):
     """Signed in as resident A, so a refusal is the CSRF check and not a missing sign-in."""
-    client = TestClient(app, base_url="http://127.0.0.1", client=(next(_addresses), 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     _sign_in(client, "a")
     problems = []
     with Session(app.state.engine) as db:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from portal.app import create_app
 from portal.errors import error_texts
 from portal.i18n import set_language
-from tests.auth_helpers import RESIDENT_A, sign_in_resident, simulator_form, start_sign_in
+from tests.auth_helpers import RESIDENT_A, fresh_client_address, sign_in_resident, simulator_form, start_sign_in
 from tests.production import production_channels
 
 
@@ -26,7 +26,7 @@ def _csrf_title() -> str:
 @pytest.mark.parametrize("how", ["header", "form"])
 def test_a_csrf_token_with_non_ascii_characters_is_refused_not_a_crash(app, how):
     """hmac.compare_digest raises TypeError for a str with non-ASCII characters."""
-    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=("10.97.0.1", 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=fresh_client_address())
     sign_in_resident(client, RESIDENT_A)
     if how == "header":
         response = client.post("/sessie/verlengen", headers={"X-CSRF-Token": "é".encode("latin-1") * 64})
@@ -48,7 +48,7 @@ def test_a_failing_statement_never_puts_its_parameters_in_the_error_message(app,
 
 def test_a_login_name_with_a_nul_byte_is_an_unknown_employee(app):
     """PostgreSQL refuses text with NUL bytes: the simulator must not query with one."""
-    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=("10.97.0.2", 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, client=fresh_client_address())
     action, fields = simulator_form(start_sign_in(client, "medewerker").text)
     response = client.post(action, data=fields | {"login_id": "e.devries\x00", "action": "sign_in"})
     assert response.status_code == 422
@@ -59,7 +59,7 @@ def test_pages_with_personal_data_are_never_stored_by_a_browser_or_proxy(app):
     """On a shared computer (library, IDO desk) the back button or the browser cache must
     not show a case page after signing out. Before, only responses that set a cookie said
     so; an ordinary page view of a signed-in resident carried no Cache-Control at all."""
-    client = TestClient(app, base_url="http://127.0.0.1", client=("10.97.0.3", 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     sign_in_resident(client, RESIDENT_A)
     client.get("/mijn-zaken")  # the session cookie is set by now; the next answers set none
     for path in ("/mijn-zaken", "/mijn-zaken/ZAAK-2026-0000101", "/berichten", "/contact"):
@@ -85,7 +85,9 @@ def test_the_csrf_cookie_is_host_only_over_https(settings, on_the_test_database,
         )
     )
     try:
-        client = TestClient(production, base_url="https://mijnzaken.voorbeeldstad.example", client=("10.97.0.4", 50000))
+        client = TestClient(
+            production, base_url="https://mijnzaken.voorbeeldstad.example", client=fresh_client_address()
+        )
         page = client.get("/")
         cookie = next(value for value in page.headers.get_list("set-cookie") if "csrf" in value)
         assert cookie.startswith("__Host-mz_csrf=") and "Secure" in cookie and "Path=/" in cookie
@@ -96,7 +98,7 @@ def test_the_csrf_cookie_is_host_only_over_https(settings, on_the_test_database,
             client.post("/sessie/verlengen", headers={"X-CSRF-Token": token}, follow_redirects=False).status_code == 303
         )
         planted = TestClient(
-            production, base_url="https://mijnzaken.voorbeeldstad.example", client=("10.97.0.5", 50000)
+            production, base_url="https://mijnzaken.voorbeeldstad.example", client=fresh_client_address()
         )
         planted.cookies.set("mz_csrf", client.cookies.get("__Host-mz_csrf"))
         assert (

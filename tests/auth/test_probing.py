@@ -21,6 +21,7 @@ from portal.models import AuditLog, CallbackRequest, Case, Document, DocumentReq
 from portal.services import contact, documents
 from tests.auth_helpers import (
     RESIDENT_A,
+    fresh_client_address,
     local,
     sign_in_resident,
     start_sign_in,
@@ -136,7 +137,7 @@ def test_one_open_callback_request_per_case_and_person_and_a_daily_limit(engine:
 
 def test_signing_out_puts_no_id_token_in_any_url(app):
     """The sign-out redirect carried id_token_hint=<the id_token, with the BSN in it>."""
-    client = TestClient(app, base_url="http://127.0.0.1", client=("10.98.0.1", 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     sign_in_resident(client, RESIDENT_A)
     with Session(app.state.engine) as db:
         sessions = db.exec(select(WebSession)).all()
@@ -189,34 +190,35 @@ def test_forwarded_for_from_a_local_address_is_not_trusted(app, live_server):
 
 
 def test_forwarded_for_from_a_configured_proxy_is_used(app, settings):  # app: the migrated database
-    app = create_dev_app(settings.model_copy(update={"trusted_proxies": ["10.99.0.1"]}))
+    proxy = fresh_client_address()
+    app = create_dev_app(settings.model_copy(update={"trusted_proxies": [proxy[0]]}))
     proxied = TestClient(
         app,
         base_url="http://127.0.0.1",
-        client=("10.99.0.1", 50000),
-        headers={"X-Forwarded-For": "198.51.100.4, 10.99.0.1"},
+        client=proxy,
+        headers={"X-Forwarded-For": f"198.51.100.4, {proxy[0]}"},
     )
     _failed_sign_in(proxied)
     assert _last_failure_address(app.state.engine) == "198.51.100.4"
-    direct = TestClient(
-        app, base_url="http://127.0.0.1", client=("10.99.0.2", 50000), headers={"X-Forwarded-For": "198.51.100.5"}
+    direct = fresh_client_address()
+    _failed_sign_in(
+        TestClient(app, base_url="http://127.0.0.1", client=direct, headers={"X-Forwarded-For": "198.51.100.5"})
     )
-    _failed_sign_in(direct)
-    assert _last_failure_address(app.state.engine) == "10.99.0.2"
+    assert _last_failure_address(app.state.engine) == direct[0]
 
 
 def test_failures_for_one_bsn_from_many_addresses_do_not_lock_out_its_owner(app, settings):
     """Twelve wrong sign-ins for one BSN from twelve addresses locked the real person out."""
     bsn = "100000009"  # a valid BSN that no demo person uses
-    for number in range(settings.login_rate_limit + 2):
-        stranger = TestClient(app, base_url="http://127.0.0.1", client=(f"10.96.1.{number + 1}", 50000))
+    for _ in range(settings.login_rate_limit + 2):
+        stranger = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
         _failed_sign_in(stranger, bsn)
-    owner = TestClient(app, base_url="http://127.0.0.1", client=("10.96.2.1", 50000))
+    owner = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     page = start_sign_in(owner, "digid")
     answer = submit_simulator(owner, page, {"bsn": bsn, "level": "midden"})
     assert answer.status_code == 303, answer.text[:300]
     # Guessing from one address is still limited.
-    guesser = TestClient(app, base_url="http://127.0.0.1", client=("10.96.3.1", 50000))
+    guesser = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     for _ in range(settings.login_rate_limit):
         _failed_sign_in(guesser, bsn)
     assert guesser.get("/inloggen/digid", follow_redirects=False).status_code == 429

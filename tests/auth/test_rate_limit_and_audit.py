@@ -3,20 +3,25 @@ database) and the audit log of sign-ins, sign-outs and failures."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from portal.models import AuditLog
-from tests.auth_helpers import RESIDENT_A, sign_in_business, sign_in_resident, sign_out, start_sign_in, submit_simulator
-
-_addresses = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
+from tests.auth_helpers import (
+    RESIDENT_A,
+    fresh_client_address,
+    sign_in_business,
+    sign_in_resident,
+    sign_out,
+    start_sign_in,
+    submit_simulator,
+)
 
 
 def client_from_new_address(app) -> TestClient:
-    address = next(_addresses)
+    address, _ = fresh_client_address()
     client = TestClient(app, base_url="http://127.0.0.1", client=(address, 50000))
     client.address = address
     return client

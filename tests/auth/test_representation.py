@@ -9,7 +9,6 @@ an audit row; what a representative does is audited with both identities."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from datetime import timedelta
 from html import unescape
@@ -27,6 +26,7 @@ from tests.auth_helpers import (
     SERVICE_BIJSTAND,
     bewind_values,
     follow_callback,
+    fresh_client_address,
     machtigen_values,
     sign_in_bewindvoerder,
     sign_in_machtigen,
@@ -34,8 +34,6 @@ from tests.auth_helpers import (
     submit_simulator,
 )
 from tests.cases.test_actions import PDF, upload, wmo_case  # noqa: F401 - wmo_case is a fixture
-
-_addresses = (f"10.20.{n // 250}.{n % 250 + 1}" for n in itertools.count())
 
 WMO = "ZAAK-2026-0000601"  # Henk Bakker, wmo-aanvraag: in the Wmo mandate
 PERMIT = "ZAAK-2026-0000602"  # Henk Bakker, kapvergunning: outside the mandate
@@ -46,7 +44,7 @@ KEES_BIJSTAND = "ZAAK-2026-0000604"
 
 @pytest.fixture()
 def client(app):
-    with TestClient(app, base_url="http://127.0.0.1", client=(next(_addresses), 50000)) as test_client:
+    with TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address()) as test_client:
         yield test_client
 
 

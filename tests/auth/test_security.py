@@ -11,7 +11,7 @@ from portal.app import create_app
 from portal.auth import oidc
 from portal.config import ConfigurationError
 from tests.auth.rogue_provider import CLIENT_ID, CLIENT_SECRET, RogueProvider
-from tests.auth_helpers import local
+from tests.auth_helpers import fresh_client_address, local
 from tests.production import production_channels
 
 PRODUCTION_URL = "https://mijnzaken.voorbeeldstad.example"
@@ -73,7 +73,7 @@ def production(settings, on_the_test_database, tmp_path):
 
 def test_production_sign_in_hsts_secure_cookie_and_no_simulator(production):
     app, rogue = production
-    client = TestClient(app, base_url=PRODUCTION_URL, client=("10.66.0.1", 50000))
+    client = TestClient(app, base_url=PRODUCTION_URL, client=fresh_client_address())
     assert client.get("/simulator/digid/jwks").status_code == 404  # not even mounted
     assert "max-age=" in client.get("/healthz").headers["strict-transport-security"]
     # eHerkenning has no broker configured and there is no simulator: a clear 503, not a crash.

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import delete, select
 
 from portal.models import CallbackRequest, Case, Feedback
-from tests.auth_helpers import BUSINESS_A, BUSINESS_A_BRANCH_MARKT, sign_in_business
+from tests.auth_helpers import BUSINESS_A, BUSINESS_A_BRANCH_MARKT, fresh_client_address, sign_in_business
 from tests.cases.conftest import csrf_of, text_of
 
 COMPANY_CASE = "ZAAK-2026-0000404"  # no branch: every branch of the bakery sees it (closed, granted)
@@ -21,7 +21,7 @@ PHONE = "0687654321"
 
 @pytest.fixture()
 def markt(app):
-    client = TestClient(app, base_url="http://127.0.0.1", client=("10.96.0.1", 50000))
+    client = TestClient(app, base_url="http://127.0.0.1", client=fresh_client_address())
     sign_in_business(client, BUSINESS_A, branch=BUSINESS_A_BRANCH_MARKT)
     return client
 

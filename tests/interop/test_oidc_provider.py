@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 
 from devtools.app import create_dev_app as create_app
 from portal.auth import oidc
-from tests.auth_helpers import RESIDENT_B, local, sign_out
+from tests.auth_helpers import RESIDENT_B, fresh_client_address, local, sign_out
 from tests.conftest import free_port
 
 HERE = Path(__file__).resolve().parent
@@ -134,7 +134,7 @@ def _walk_provider(browser: httpx.Client, url: str, login: str) -> str:
 
 
 def test_sign_in_through_panva_oidc_provider(interop_app, provider_url):
-    client = TestClient(interop_app, base_url="http://127.0.0.1", client=("10.99.0.1", 50000))
+    client = TestClient(interop_app, base_url="http://127.0.0.1", client=fresh_client_address())
     start = client.get("/inloggen/digid?volgende=/contact", follow_redirects=False)
     assert start.status_code == 303
     authorize = start.headers["location"]
@@ -158,7 +158,7 @@ def test_sign_in_through_panva_oidc_provider(interop_app, provider_url):
 
 
 def test_replaying_the_callback_from_panva_is_refused(interop_app, provider_url):
-    client = TestClient(interop_app, base_url="http://127.0.0.1", client=("10.99.0.2", 50000))
+    client = TestClient(interop_app, base_url="http://127.0.0.1", client=fresh_client_address())
     start = client.get("/inloggen/digid", follow_redirects=False)
     with httpx.Client(follow_redirects=False, timeout=10) as browser:
         back = _walk_provider(browser, start.headers["location"], login=RESIDENT_B)
