@@ -5,6 +5,11 @@ PORTAL_CHROMIUM ?= /usr/bin/chromium
 # Headless runs use Chromium's headless shell: the same engine, a quarter less CPU (a11y/browser.py).
 PORTAL_CHROMIUM_HEADLESS ?= /usr/bin/chromium-headless-shell
 export PORTAL_CHROMIUM PORTAL_CHROMIUM_HEADLESS
+# Python keeps compiled bytecode beside the sources (__pycache__, ignored by git). With
+# PYTHONDONTWRITEBYTECODE in the caller's environment (this machine sets it), every process
+# compiled the app and its libraries again: importing the app cost about 8 CPU-seconds
+# instead of 3, for each test worker, server, worker process and CLI that `make test` starts.
+unexport PYTHONDONTWRITEBYTECODE
 
 # The key the local fake Notify accepts (devtools/notify_sink); not a secret of any real service.
 DEV_NOTIFY_KEY := dev-11111111-2222-3333-4444-555555555555-66666666-7777-8888-9999-000000000000
