@@ -31,6 +31,7 @@ from portal.static_assets import HashedStaticFiles
 from portal.telemetry import TelemetryMiddleware
 from portal.templating import environment
 from portal.timing import ServerTimingMiddleware, instrument
+from portal.warm_up import warm_up
 from portal.zgw.runtime import create_runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         if settings.env != "test":
             limit_malloc_arenas()  # before the thread pool's first thread (portal/memory.py)
+            warm_up()  # templates, dictionaries and locale data, before the freeze below
             tune_for_serving()
         yield
 

@@ -173,6 +173,14 @@ def _hyphenator(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=_HYPHEN_DICTIONARIES[language])
 
 
+def prepare(language: str) -> None:
+    """Load what pages in ``language`` need (catalogue, hyphenation dictionary, Babel's
+    locale data) now, before a worker's first request (portal/warm_up.py)."""
+    catalog(language)
+    _hyphenator(language)
+    _babel_format_date(date(2000, 1, 1), "EEEE d MMMM y", locale=_BABEL_LOCALE[language])
+
+
 def soft_hyphens(text: str, language: str | None = None) -> str:
     """Soft hyphens (U+00AD) in words of 16 letters or more, by the hyphenation rules of
     ``language`` (default: the page's): a long Dutch compound in a large heading

@@ -114,6 +114,17 @@ ContextProcessor = Callable[[Request], dict[str, Any]]
 context_processors: list[ContextProcessor] = []
 
 
+def compile_templates() -> int:
+    """Compile every template into the environment's cache now (portal/warm_up.py), so no
+    request pays for it; returns how many. The cache must hold them all, or a compiled
+    template would be dropped and compiled again on a later request."""
+    names = environment.list_templates(extensions=["html"])
+    assert environment.cache is not None and len(names) <= environment.cache.capacity, "raise cache_size"
+    for name in names:
+        environment.get_template(name)
+    return len(names)
+
+
 def on_event_loop() -> bool:
     """True when called on the event loop itself (async routes and error handlers), where
     blocking I/O such as a database query would stall every request of the worker.
