@@ -81,7 +81,7 @@ def test_the_error_summary_links_to_each_field():
 
 def test_button_and_csrf_input():
     html = environment.from_string(
-        '{% from "components/button.html" import button, csrf_input with context %}{{ csrf_input() }}{{ button("Send") }}'
+        '{% from "components/button.html" import button, csrf_input %}{{ csrf_input(csrf_token) }}{{ button("Send") }}'
     ).render(csrf_token="example-token")
     assert '<input type="hidden" name="csrf_token" value="example-token">' in html
     assert '<button type="submit"' in html and "button--primary" in html
