@@ -50,6 +50,17 @@ def fresh_client_address() -> tuple[str, int]:
     return next(_fresh_addresses), 50000
 
 
+def client_from_fresh_address(app):
+    """A TestClient for ``app`` from a fresh address, kept as ``client.address`` (what the
+    audit log and the rate limit should then record)."""
+    from fastapi.testclient import TestClient
+
+    address = fresh_client_address()
+    client = TestClient(app, base_url="http://127.0.0.1", client=address)
+    client.address = address[0]
+    return client
+
+
 class _FormParser(HTMLParser):
     """Collects the first POST form's action and its named fields' default values."""
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from portal.models import AuditLog
 from tests.auth_helpers import (
     RESIDENT_A,
-    fresh_client_address,
+    client_from_fresh_address,
     sign_in_business,
     sign_in_resident,
     sign_out,
@@ -20,20 +19,13 @@ from tests.auth_helpers import (
 )
 
 
-def client_from_new_address(app) -> TestClient:
-    address, _ = fresh_client_address()
-    client = TestClient(app, base_url="http://127.0.0.1", client=(address, 50000))
-    client.address = address
-    return client
-
-
 def audit_entries(app, address: str) -> list[AuditLog]:
     with Session(app.state.engine) as db:
         return list(db.exec(select(AuditLog).where(AuditLog.client_ip == address).order_by(AuditLog.id)))
 
 
 def test_too_many_failures_from_one_address_are_refused(app, settings):
-    attacker = client_from_new_address(app)
+    attacker = client_from_fresh_address(app)
     for _ in range(settings.login_rate_limit):
         assert attacker.get("/inloggen/digid/callback?state=guess&code=guess").status_code == 400
     blocked = attacker.get("/inloggen/digid", follow_redirects=False)
@@ -42,7 +34,7 @@ def test_too_many_failures_from_one_address_are_refused(app, settings):
     assert int(blocked.headers["retry-after"]) > 0
     assert attacker.get("/inloggen/digid/callback?state=guess&code=guess").status_code == 429
     # Someone else, elsewhere, can still sign in.
-    other = client_from_new_address(app)
+    other = client_from_fresh_address(app)
     sign_in_resident(other, RESIDENT_A)
     actions = [entry.action for entry in audit_entries(app, attacker.address)]
     assert actions.count("sign_in_failed") == settings.login_rate_limit
@@ -55,16 +47,16 @@ def test_failures_for_one_identifier_count_per_address(app, settings):
     address the limit still holds (tests/auth/test_probing.py has the owner's side)."""
     typed = "111111111"  # fails the 11-check every time
     for _ in range(settings.login_rate_limit):
-        client = client_from_new_address(app)
+        client = client_from_fresh_address(app)
         response = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
         assert response.status_code == 422
-    client = client_from_new_address(app)
+    client = client_from_fresh_address(app)
     answer = submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
     assert answer.status_code == 422  # a new address is not blocked by the others' failures
 
 
 def test_sign_in_and_sign_out_are_audited_without_full_bsn(app):
-    client = client_from_new_address(app)
+    client = client_from_fresh_address(app)
     sign_in_resident(client, RESIDENT_A, level="substantieel")
     sign_out(client)
     sign_in_business(client, "12345678", branch="000012345678")
@@ -85,7 +77,7 @@ def test_identifiers_in_the_rate_limit_table_are_keyed_hashes(app):
     from portal.models import LoginAttempt
 
     typed = "999999990"  # 9 digits that fail the 11-check
-    client = client_from_new_address(app)
+    client = client_from_fresh_address(app)
     submit_simulator(client, start_sign_in(client, "digid"), {"bsn": typed, "level": "midden"})
     with Session(app.state.engine) as db:
         keys = set(db.exec(select(LoginAttempt.key)).all())
@@ -98,7 +90,7 @@ def test_identifiers_in_the_rate_limit_table_are_keyed_hashes(app):
 def test_a_provider_error_cannot_forge_log_lines(app, caplog):
     from urllib.parse import parse_qs, urlsplit
 
-    client = client_from_new_address(app)
+    client = client_from_fresh_address(app)
     to_provider = client.get("/inloggen/digid", follow_redirects=False).headers["location"]
     state = parse_qs(urlsplit(to_provider).query)["state"][0]
     with caplog.at_level("INFO", logger="portal.auth"):

@@ -22,23 +22,14 @@ from portal.models import AuditLog
 from tests.auth.rogue_provider import CLIENT_ID, CLIENT_SECRET, RogueProvider
 from tests.auth_helpers import (
     RESIDENT_A,
+    client_from_fresh_address,
     follow_callback,
-    fresh_client_address,
     local,
     simulator_form,
     start_sign_in,
     submit_simulator,
 )
 from tests.conftest import free_port
-
-
-def fresh_client(app) -> TestClient:
-    """Each test signs in from its own address, so the failures of one test never
-    trip the rate limit of another."""
-    address = fresh_client_address()
-    client = TestClient(app, base_url="http://127.0.0.1", client=address)
-    client.address = address[0]
-    return client
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +81,7 @@ def last_audit(app, action: str) -> AuditLog:
 
 def test_a_correct_external_provider_signs_in(rogue_app, rogue):
     """The baseline: without tricks the same provider works, so the failures below fail for their reason."""
-    client = fresh_client(rogue_app)
+    client = client_from_fresh_address(rogue_app)
     response = rogue_sign_in(client, rogue, "ok")
     assert response.status_code == 303
     assert "Jan Jansen" in client.get("/").text
@@ -113,7 +104,7 @@ def test_a_correct_external_provider_signs_in(rogue_app, rogue):
     ],
 )
 def test_bad_id_token_is_refused(rogue_app, rogue, mode, reason):
-    client = fresh_client(rogue_app)
+    client = client_from_fresh_address(rogue_app)
     response = rogue_sign_in(client, rogue, mode)
     assert response.status_code == 400
     assert "Inloggen is niet gelukt" in response.text
@@ -136,7 +127,7 @@ def _replace_param(url: str, name: str, value: str | None) -> str:
 
 @pytest.mark.parametrize("state", ["tampered", None])
 def test_tampered_or_missing_state_is_refused_before_the_code_is_used(rogue_app, rogue, state):
-    client = fresh_client(rogue_app)
+    client = client_from_fresh_address(rogue_app)
     before = rogue.token_requests
     response = rogue_sign_in(client, rogue, "ok", tamper=lambda url: _replace_param(url, "state", state))
     assert response.status_code == 400
@@ -147,7 +138,7 @@ def test_tampered_or_missing_state_is_refused_before_the_code_is_used(rogue_app,
 
 
 def test_replayed_callback_and_replayed_code_are_refused(app):
-    victim = fresh_client(app)
+    victim = client_from_fresh_address(app)
     page = start_sign_in(victim, "digid")
     answer = submit_simulator(victim, page, {"bsn": RESIDENT_A, "level": "midden"})
     callback_url = local(answer.headers["location"])
@@ -158,7 +149,7 @@ def test_replayed_callback_and_replayed_code_are_refused(app):
     assert again.status_code == 400
 
     # An attacker with the code and their own fresh state: the simulator refuses the used code.
-    attacker = fresh_client(app)
+    attacker = client_from_fresh_address(app)
     start = attacker.get("/inloggen/digid", follow_redirects=False)
     own_state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
     stolen = attacker.get(_replace_param(callback_url, "state", own_state), follow_redirects=False)
@@ -168,7 +159,7 @@ def test_replayed_callback_and_replayed_code_are_refused(app):
 
 
 def test_simulator_token_endpoint_redeems_a_code_once_and_checks_pkce(app):
-    client = fresh_client(app)
+    client = client_from_fresh_address(app)
     start = client.get("/inloggen/digid", follow_redirects=False)
     page = client.get(local(start.headers["location"]))
     answer = submit_simulator(client, page, {"bsn": RESIDENT_A, "level": "midden"})
@@ -197,7 +188,7 @@ def test_simulator_token_endpoint_redeems_a_code_once_and_checks_pkce(app):
 def test_unreachable_provider_gives_a_friendly_503(app, settings, slug, name):
     closed = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
     portal = create_app(settings.model_copy(update={f"{slug}_discovery_url": closed}))
-    client = fresh_client(portal)
+    client = client_from_fresh_address(portal)
     response = client.get(f"/inloggen/{slug}", follow_redirects=False)
     assert response.status_code == 503
     assert f"{name} werkt op dit moment niet" in response.text
@@ -220,7 +211,7 @@ def test_unreachable_provider_gives_a_friendly_503(app, settings, slug, name):
     ],
 )
 def test_simulator_form_errors_are_clear_and_linked(app, slug, values, field, message):
-    client = fresh_client(app)
+    client = client_from_fresh_address(app)
     page = start_sign_in(client, slug)
     response = submit_simulator(client, page, values)
     assert response.status_code == 422
@@ -238,7 +229,7 @@ def test_simulator_form_errors_are_clear_and_linked(app, slug, values, field, me
 
 
 def test_cancel_in_simulator_returns_without_session(app):
-    client = fresh_client(app)
+    client = client_from_fresh_address(app)
     page = start_sign_in(client, "digid")
     action, fields = simulator_form(page.text)
     answer = client.post(action, data={**fields, "action": "cancel"}, follow_redirects=False)
@@ -249,7 +240,7 @@ def test_cancel_in_simulator_returns_without_session(app):
 
 
 def test_simulator_refuses_unknown_redirect_uri(app):
-    client = fresh_client(app)
+    client = client_from_fresh_address(app)
     start = client.get("/inloggen/digid", follow_redirects=False)
     evil = _replace_param(local(start.headers["location"]), "redirect_uri", "https://evil.example/steal")
     response = client.get(evil, follow_redirects=False)
@@ -259,7 +250,7 @@ def test_simulator_refuses_unknown_redirect_uri(app):
 
 
 def test_simulator_requires_pkce_s256(app):
-    client = fresh_client(app)
+    client = client_from_fresh_address(app)
     start = client.get("/inloggen/digid", follow_redirects=False)
     plain = _replace_param(local(start.headers["location"]), "code_challenge_method", "plain")
     response = client.get(plain, follow_redirects=False)
@@ -269,7 +260,7 @@ def test_simulator_requires_pkce_s256(app):
 
 def test_callback_from_another_issuer_is_refused(rogue_app, rogue):
     """RFC 9207: an 'iss' in the answer that is not the provider we asked (mix-up attack)."""
-    client = fresh_client(rogue_app)
+    client = client_from_fresh_address(rogue_app)
     before = rogue.token_requests
     response = rogue_sign_in(client, rogue, "ok", tamper=lambda url: _replace_param(url, "iss", "https://evil.example"))
     assert response.status_code == 400
