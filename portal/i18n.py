@@ -178,7 +178,7 @@ def prepare(language: str) -> None:
     locale data) now, before a worker's first request (portal/warm_up.py)."""
     catalog(language)
     _hyphenator(language)
-    _babel_format_date(date(2000, 1, 1), "EEEE d MMMM y", locale=_BABEL_LOCALE[language])
+    _date_in_words(date(2000, 1, 1), "long", language)
 
 
 def soft_hyphens(text: str, language: str | None = None) -> str:
