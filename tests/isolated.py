@@ -46,6 +46,17 @@ _REAL_CLOCK = (clock.utcnow, clock.today)
 _templates: dict[tuple[str, str], str] = {}
 
 
+def database_url_of(engine: Engine) -> str:
+    """The URL of this (possibly schema-isolated) database, for an app or a process of its
+    own: on PostgreSQL with the schema as its search_path."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+        return f"{url}?options=-csearch_path%3D{schema}"
+    return url
+
+
 @contextmanager
 def isolated_database(database_url: str, folder: Path) -> Iterator[Engine]:
     """An empty database nobody else uses, of the same kind as ``database_url``."""

@@ -51,7 +51,7 @@ from devtools.demo import load_demo_data
 from portal.config import Settings
 from portal.services.notices import UNREAD_SHOWN
 from tests.auth_helpers import sign_in_business, sign_in_resident
-from tests.isolated import isolated_database, migrate
+from tests.isolated import database_url_of, isolated_database, migrate
 
 ON_POSTGRESQL = os.environ.get("PORTAL_TEST_DATABASE_URL", "").startswith("postgresql")
 
@@ -228,18 +228,8 @@ def cost_of(client: TestClient, explain_engine: Engine, path: str, headers: dict
     return cost
 
 
-def app_url(engine: Engine) -> str:
-    """The URL of this (possibly schema-isolated) database, for an app of its own."""
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
-        return f"{url}?options=-csearch_path%3D{schema}"
-    return url
-
-
 def measure(engine: Engine, settings: Settings) -> dict[tuple[str, str], Cost]:
-    app = create_dev_app(settings.model_copy(update={"database_url": app_url(engine)}))
+    app = create_dev_app(settings.model_copy(update={"database_url": database_url_of(engine)}))
     costs: dict[tuple[str, str], Cost] = {}
     try:
         for who in ("business", "resident"):

@@ -19,19 +19,10 @@ from sqlmodel import Session, select
 
 from portal.config import PROJECT_ROOT
 from portal.models import Delivery, Notice
+from tests.isolated import database_url_of
 from tests.notify.conftest import API_KEY, JAN, notice_for_jan, set_preference
 
 pytestmark = pytest.mark.long  # over a minute: handed out first (tests/conftest.py)
-
-
-def _database_url(engine: Engine) -> str:
-    """The URL a separate process needs to reach this (possibly schema-isolated) database."""
-    url = engine.url.render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
-            return f"{url}?options=-csearch_path%3D{schema}"
-    return url
 
 
 def _worker(
@@ -40,7 +31,7 @@ def _worker(
     env = {
         **os.environ,
         "PORTAL_ENV": "test",
-        "PORTAL_DATABASE_URL": _database_url(engine),
+        "PORTAL_DATABASE_URL": database_url_of(engine),
         "PORTAL_VAR_DIR": str(tmp_path),
         "PORTAL_SECRET_KEY": "x" * 40,
         "PORTAL_NOTIFY_BASE_URL": notify_url,

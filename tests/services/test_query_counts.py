@@ -36,7 +36,7 @@ from portal.models import (
 from portal.services.case_page import CasePageView, build_case_page
 from portal.services.overview import CaseFilters, list_cases
 from tests.auth_helpers import BUSINESS_A, sign_in_business, sign_in_resident, sign_out
-from tests.isolated import demo_database
+from tests.isolated import database_url_of, demo_database
 
 TODAY = clock.today()
 BSN = "999993653"  # Jan Jansen, resident A of the demo
@@ -213,16 +213,6 @@ def test_the_overview_query_count_does_not_grow_with_the_number_of_cases(engine:
 # --------------------------------------------------------------------------- whole pages
 
 
-def _database_url(engine: Engine) -> str:
-    """The URL of this (possibly schema-isolated) database, for an app of its own."""
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
-        return f"{url}?options=-csearch_path%3D{schema}"
-    return url
-
-
 def add_permits(engine: Engine, start: int, count: int) -> None:
     """``count`` more granted permits of business A, each with an unread message."""
     with Session(engine) as db:
@@ -263,7 +253,7 @@ def add_permits(engine: Engine, start: int, count: int) -> None:
 
 @contextmanager
 def page_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    app = create_dev_app(settings.model_copy(update={"database_url": _database_url(engine)}))
+    app = create_dev_app(settings.model_copy(update={"database_url": database_url_of(engine)}))
     try:
         with TestClient(app, base_url="http://127.0.0.1") as client:
             yield client

@@ -1,0 +1,113 @@
+"""How a transaction ends (portal/db.py, issue 22).
+
+psycopg forgets a connection's prepared statements on every ROLLBACK, and a request that
+only reads ended in one, so PostgreSQL parsed and planned every statement of every page.
+The engine now ends a transaction that wrote nothing with COMMIT. What must hold:
+
+- on PostgreSQL, a statement the portal runs often is prepared (after psycopg's fifth use
+  on a connection) and stays prepared across requests that only read;
+- on both databases, whatever a transaction wrote without committing is still thrown
+  away: ORM changes, Core and text statements, and a transaction whose statement failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from portal.config import Settings
+from portal.db import make_engine
+from portal.models import Organisation
+from tests.isolated import database_url_of, isolated_database, migrate
+
+RSINS = {1: "100000009", 2: "100000010"}  # 11-proef
+READ = "SELECT name FROM organisation WHERE id = :id"
+
+
+def municipality(id: int, name: str) -> Organisation:
+    return Organisation(
+        id=id, name=name, rsin=RSINS[id], phone="14 0123", email="", visiting_address="", postal_address=""
+    )
+
+
+@pytest.fixture()
+def engine(settings: Settings, database_url: str, tmp_path) -> Iterator[Engine]:
+    """The portal's own engine (make_engine) on an empty migrated database with one municipality,
+    with one pooled connection, so every session below uses the same connection."""
+    with isolated_database(database_url, tmp_path) as isolated:
+        migrate(isolated)
+        with Session(isolated) as db:
+            db.add(municipality(1, "Vergunningen"))
+            db.commit()
+        portal_engine = make_engine(
+            settings.model_copy(update={"database_url": database_url_of(isolated), "db_pool_size": 1})
+        )
+        try:
+            yield portal_engine
+        finally:
+            portal_engine.dispose()
+
+
+def team_name(engine: Engine) -> str:
+    with Session(engine) as db:
+        return db.execute(text(READ), {"id": 1}).scalar_one()
+
+
+def prepared_statements(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.exec_driver_sql("SELECT statement FROM pg_prepared_statements").scalars())
+
+
+def test_on_postgresql_a_statement_that_only_reads_is_prepared_and_stays_prepared(engine: Engine):
+    if engine.dialect.name != "postgresql":
+        # SQLite has no server-side statements to keep; the engine adds nothing there.
+        assert not engine.dispatch.rollback
+        return
+    for _ in range(8):  # psycopg prepares on the sixth execution; each session ended after reading
+        assert team_name(engine) == "Vergunningen"
+    assert any("FROM organisation WHERE id" in statement for statement in prepared_statements(engine))
+
+
+def test_orm_changes_not_committed_are_thrown_away(engine: Engine):
+    with Session(engine) as db:
+        organisation = db.get(Organisation, 1)
+        assert organisation is not None
+        organisation.name = "Changed"
+        db.add(municipality(2, "New"))
+        db.flush()  # both written to the database inside the transaction, not committed
+    assert team_name(engine) == "Vergunningen"
+    with Session(engine) as db:
+        assert db.get(Organisation, 2) is None
+
+
+def test_text_statements_not_committed_are_thrown_away(engine: Engine):
+    with Session(engine) as db:
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"  # a read first
+        db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1"))
+    with engine.connect() as connection:
+        connection.execute(text("DELETE FROM organisation"))
+    assert team_name(engine) == "Vergunningen"
+
+
+def test_a_write_after_reads_in_a_new_transaction_is_thrown_away_too(engine: Engine):
+    """The note of a write belongs to one transaction: a committed read-only one before
+    it on the same connection does not let the next one's write through."""
+    for _ in range(3):
+        assert team_name(engine) == "Vergunningen"
+    with Session(engine) as db:
+        db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1"))
+        db.commit()
+        db.execute(text("UPDATE organisation SET name = 'Changed again' WHERE id = 1"))
+    assert team_name(engine) == "Changed"
+
+
+def test_a_failed_statement_ends_in_a_rollback_and_the_connection_works_after(engine: Engine):
+    with Session(engine) as db:
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+        with pytest.raises(DBAPIError):
+            db.execute(text("SELECT name FROM no_such_table"))
+    assert team_name(engine) == "Vergunningen"
