@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # connection within the timeout gets a 503 page.
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # PostgreSQL: psycopg prepares a statement on its sixth use on a connection (issue 22: no
+    # planning per request). Off for a connection pooler in transaction mode that does not
+    # support prepared statements (PgBouncer before 1.22, or a client libpq before 17).
+    db_prepared_statements: bool = True
 
     # The municipality this deployment serves (shown in header and footer).
     municipality_name: str = "Gemeente Voorbeeldstad"

@@ -13,6 +13,7 @@ The engine now ends a transaction that wrote nothing with COMMIT. What must hold
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, text
@@ -36,15 +37,22 @@ def municipality(id: int, name: str) -> Organisation:
 
 @pytest.fixture()
 def engine(settings: Settings, database_url: str, tmp_path) -> Iterator[Engine]:
-    """The portal's own engine (make_engine) on an empty migrated database with one municipality,
-    with one pooled connection, so every session below uses the same connection."""
-    with isolated_database(database_url, tmp_path) as isolated:
+    with portal_engine_on_copy(settings, database_url, tmp_path) as portal_engine:
+        yield portal_engine
+
+
+@contextmanager
+def portal_engine_on_copy(settings: Settings, database_url: str, folder, **changed) -> Iterator[Engine]:
+    """The portal's own engine (make_engine, with ``changed`` settings) on an empty migrated
+    database with one municipality, with one pooled connection, so every session uses the
+    same connection."""
+    with isolated_database(database_url, folder) as isolated:
         migrate(isolated)
         with Session(isolated) as db:
             db.add(municipality(1, "Vergunningen"))
             db.commit()
         portal_engine = make_engine(
-            settings.model_copy(update={"database_url": database_url_of(isolated), "db_pool_size": 1})
+            settings.model_copy(update={"database_url": database_url_of(isolated), "db_pool_size": 1, **changed})
         )
         try:
             yield portal_engine
@@ -52,7 +60,7 @@ def engine(settings: Settings, database_url: str, tmp_path) -> Iterator[Engine]:
             portal_engine.dispose()
 
 
-def team_name(engine: Engine) -> str:
+def organisation_name(engine: Engine) -> str:
     with Session(engine) as db:
         return db.execute(text(READ), {"id": 1}).scalar_one()
 
@@ -68,8 +76,18 @@ def test_on_postgresql_a_statement_that_only_reads_is_prepared_and_stays_prepare
         assert not engine.dispatch.rollback
         return
     for _ in range(8):  # psycopg prepares on the sixth execution; each session ended after reading
-        assert team_name(engine) == "Vergunningen"
+        assert organisation_name(engine) == "Vergunningen"
     assert any("FROM organisation WHERE id" in statement for statement in prepared_statements(engine))
+
+
+def test_with_prepared_statements_off_nothing_is_prepared(settings: Settings, database_url: str, tmp_path):
+    """PORTAL_DB_PREPARED_STATEMENTS=false, for a connection pooler in transaction mode
+    that does not support them (docs/operating/postgresql.md)."""
+    with portal_engine_on_copy(settings, database_url, tmp_path, db_prepared_statements=False) as engine:
+        for _ in range(8):
+            assert organisation_name(engine) == "Vergunningen"
+        if engine.dialect.name == "postgresql":
+            assert prepared_statements(engine) == []
 
 
 def test_orm_changes_not_committed_are_thrown_away(engine: Engine):
@@ -79,7 +97,7 @@ def test_orm_changes_not_committed_are_thrown_away(engine: Engine):
         organisation.name = "Changed"
         db.add(municipality(2, "New"))
         db.flush()  # both written to the database inside the transaction, not committed
-    assert team_name(engine) == "Vergunningen"
+    assert organisation_name(engine) == "Vergunningen"
     with Session(engine) as db:
         assert db.get(Organisation, 2) is None
 
@@ -90,19 +108,19 @@ def test_text_statements_not_committed_are_thrown_away(engine: Engine):
         db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1"))
     with engine.connect() as connection:
         connection.execute(text("DELETE FROM organisation"))
-    assert team_name(engine) == "Vergunningen"
+    assert organisation_name(engine) == "Vergunningen"
 
 
 def test_a_write_after_reads_in_a_new_transaction_is_thrown_away_too(engine: Engine):
     """The note of a write belongs to one transaction: a committed read-only one before
     it on the same connection does not let the next one's write through."""
     for _ in range(3):
-        assert team_name(engine) == "Vergunningen"
+        assert organisation_name(engine) == "Vergunningen"
     with Session(engine) as db:
         db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1"))
         db.commit()
         db.execute(text("UPDATE organisation SET name = 'Changed again' WHERE id = 1"))
-    assert team_name(engine) == "Changed"
+    assert organisation_name(engine) == "Changed"
 
 
 def test_a_failed_statement_ends_in_a_rollback_and_the_connection_works_after(engine: Engine):
@@ -110,4 +128,4 @@ def test_a_failed_statement_ends_in_a_rollback_and_the_connection_works_after(en
         assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
         with pytest.raises(DBAPIError):
             db.execute(text("SELECT name FROM no_such_table"))
-    assert team_name(engine) == "Vergunningen"
+    assert organisation_name(engine) == "Vergunningen"

@@ -26,13 +26,12 @@ class MandateEnded(Exception):
         self.principal = principal
 
 
-def current_principal(request: Request) -> Principal | None:
-    return get_session_state(request).principal
-
-
-def require_applicant(request: Request) -> Principal:
+# The dependencies are async although they wait for nothing: FastAPI runs a plain ``def``
+# dependency in the thread pool, a hand-off to a thread and back on every request (issue 22).
+# They only read the session the middleware loaded, so they run on the event loop.
+async def require_applicant(request: Request) -> Principal:
     """A resident or a business (not staff)."""
-    principal = current_principal(request)
+    principal = get_session_state(request).principal
     if principal is None or principal.kind not in ("resident", "business"):
         raise SignInRequired()
     if principal.representation is not None and principal.representation.expired(today()):
@@ -40,8 +39,8 @@ def require_applicant(request: Request) -> Principal:
     return principal
 
 
-def require_staff(request: Request) -> Principal:
-    principal = current_principal(request)
+async def require_staff(request: Request) -> Principal:
+    principal = get_session_state(request).principal
     if principal is None or principal.kind != "staff":
         raise SignInRequired(kind="staff")
     return principal
