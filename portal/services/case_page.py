@@ -12,7 +12,8 @@ extensions (``tests/services/test_query_counts.py`` counts them):
  5. document requests    6. documents
  7. the principal's messages about the case
  8. the handler and their team
- 9. the principal's callback request   10. the principal's feedback answers
+ 9. the principal's callback request   10. the principal's feedback answers (only when
+    the page asks "did we help you?": a closed case, or after a callback)
 """
 
 from __future__ import annotations
@@ -273,12 +274,14 @@ def _view(
     notices, delivery = with_statuses(db.exec(addressed, params=by_principal).all())
     own = by_case | {"submitter": principal.submitter_key}
     callback = db.exec(_CALLBACK, params=own).first()
-    feedback = {row.context: row for row in db.exec(_FEEDBACK, params=own).all()}
     feedback_context: FeedbackContext | None = None
     if is_closed:
         feedback_context = "case_closed"
     elif callback is not None and callback.handled_at is not None:
         feedback_context = "after_contact"
+    # The question "did we help you?" is only asked in one of these contexts: without one,
+    # the page shows no answer and needs no query for it (most open cases).
+    feedback = {row.context: row for row in db.exec(_FEEDBACK, params=own).all()} if feedback_context else {}
     complaint, complaint_about = _complaint(db, case, kind)
     return CasePageView(
         case=case,

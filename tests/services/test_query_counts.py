@@ -201,6 +201,34 @@ def add_cases(engine: Engine, start: int, count: int) -> None:
         db.commit()
 
 
+def feedback_statements(engine: Engine, number: str) -> tuple[int, CasePageView]:
+    with Session(engine) as db, counting(engine) as statements:
+        view = build_case_page(db, RESIDENT, number, TODAY)
+    assert isinstance(view, CasePageView)
+    return sum(1 for statement in statements if "FROM feedback" in statement), view
+
+
+def test_the_feedback_answers_are_read_only_where_the_page_asks_for_them(engine: Engine):
+    """ "Did we help you?" is asked on a closed case and after a callback: only then does
+    the page read the resident's answers (one statement fewer on most open cases)."""
+    with Session(engine) as db:
+        open_case = an_open_case(db)
+        closed_case = db.exec(
+            select(Case)
+            .join(Role, Role.case_id == Case.id)
+            .where(Role.bsn == BSN, Case.closed_on.is_not(None))
+            .order_by(Case.id)
+        ).first()
+        assert open_case is not None and closed_case is not None
+        open_number, closed_number = open_case.number, closed_case.number
+    read, view = feedback_statements(engine, open_number)
+    assert view.feedback_context is None and view.callback is None
+    assert read == 0
+    read, view = feedback_statements(engine, closed_number)
+    assert view.feedback_context == "case_closed"
+    assert read == 1
+
+
 def test_the_overview_query_count_does_not_grow_with_the_number_of_cases(engine: Engine):
     add_cases(engine, 0, 2)  # at least one paused case on the page from the start
     before, rows_before = overview_queries(engine)
