@@ -64,10 +64,15 @@ def counting(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def page_queries(engine: Engine, number: str) -> tuple[int, CasePageView]:
+def page_statements(engine: Engine, number: str) -> tuple[list[str], CasePageView]:
     with Session(engine) as db, counting(engine) as statements:
         view = build_case_page(db, RESIDENT, number, TODAY)
     assert isinstance(view, CasePageView)
+    return statements, view
+
+
+def page_queries(engine: Engine, number: str) -> tuple[int, CasePageView]:
+    statements, view = page_statements(engine, number)
     return len(statements), view
 
 
@@ -202,9 +207,7 @@ def add_cases(engine: Engine, start: int, count: int) -> None:
 
 
 def feedback_statements(engine: Engine, number: str) -> tuple[int, CasePageView]:
-    with Session(engine) as db, counting(engine) as statements:
-        view = build_case_page(db, RESIDENT, number, TODAY)
-    assert isinstance(view, CasePageView)
+    statements, view = page_statements(engine, number)
     return sum(1 for statement in statements if "FROM feedback" in statement), view
 
 
