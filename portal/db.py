@@ -103,8 +103,9 @@ def _end_reading_transactions_with_commit(engine: Engine) -> None:
     CPU of a case page). For a transaction that wrote nothing, COMMIT and ROLLBACK do the
     same; psycopg's rollback that follows finds no transaction and keeps its statements.
 
-    A transaction that ran anything but SELECT, or whose last statement failed, still ends
-    in a real ROLLBACK, so what a request wrote without committing is never kept."""
+    A transaction that ran anything but SELECT, whose last statement failed or whose
+    connection was lost still ends in a real ROLLBACK, so what a request wrote without
+    committing is never kept."""
 
     @event.listens_for(engine, "begin")
     def _fresh(connection: Connection) -> None:
@@ -117,8 +118,12 @@ def _end_reading_transactions_with_commit(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _commit_if_read_only(connection: Connection) -> None:
+        # A lost (invalidated) connection first: touching it would try to reconnect in the
+        # middle of the rollback and fail; SQLAlchemy rolls it back and replaces it.
+        if connection.invalidated or connection.closed or connection.info.get("wrote", True):
+            return
         raw = connection.connection.dbapi_connection
-        if connection.info.get("wrote", True) or raw is None:
+        if raw is None:
             return
         if raw.info.transaction_status == TransactionStatus.INTRANS:  # not failed, not idle
             raw.commit()

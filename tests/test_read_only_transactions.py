@@ -129,3 +129,12 @@ def test_a_failed_statement_ends_in_a_rollback_and_the_connection_works_after(en
         with pytest.raises(DBAPIError):
             db.execute(text("SELECT name FROM no_such_table"))
     assert organisation_name(engine) == "Vergunningen"
+
+
+def test_a_connection_lost_mid_transaction_still_ends_cleanly(engine: Engine):
+    """A lost connection (invalidated: the database restarted, the network dropped) is
+    rolled back and replaced as before; ending the transaction does not try to reach it."""
+    with Session(engine) as db:
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+        db.connection().invalidate()
+    assert organisation_name(engine) == "Vergunningen"
