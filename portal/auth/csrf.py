@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import secrets
 
-from fastapi import HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 COOKIE = "mz_csrf"
 FIELD = "csrf_token"
@@ -89,7 +89,8 @@ def csrf_token(request: Request) -> str:
 
 
 async def csrf_protect(request: Request) -> None:
-    """App-wide dependency: refuses an unsafe request without a valid token (403)."""
+    """Refuses an unsafe request without a valid token (403). Every route runs it: the app's
+    own (app.py) and those of the route modules, whose routers carry it (``protected_router``)."""
     if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PATHS):
         return
     cookie = _cookie(request)
@@ -104,3 +105,10 @@ async def csrf_protect(request: Request) -> None:
     unmasked = _unmask(sent) if isinstance(sent, str) else None
     if not cookie or unmasked is None or not hmac.compare_digest(unmasked, _sign(request.app.state.secret_key, cookie)):
         raise HTTPException(status_code=403, detail="csrf")
+
+
+def protected_router() -> APIRouter:
+    """The router of a route module: each of its routes runs ``csrf_protect`` itself. The
+    app puts these routes straight into its own route list instead of including the router
+    (app.py), so the app-wide dependency does not reach them; this does."""
+    return APIRouter(dependencies=[Depends(csrf_protect)])

@@ -14,12 +14,13 @@ import logging
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from portal.auth import oidc, ratelimit
+from portal.auth.csrf import protected_router
 from portal.auth.principal import DIGID_LEVELS, EHERKENNING_LEVELS, Principal, level_rank
 from portal.auth.sessions import get_session_state, seconds_left, sign_in, sign_out
 from portal.domain.representation import RepresentationRefused
@@ -28,7 +29,7 @@ from portal.security import safe_local_path
 from portal.services import audit, employees, representation
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 log = logging.getLogger("portal.auth")
 
 DEFAULT_NEXT = {"resident": "/mijn-zaken", "business": "/mijn-zaken", "staff": "/medewerker"}

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
@@ -20,7 +21,7 @@ from portal.services import calendar_feed as service
 from portal.services.audit import client_ip
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/hoe-wij-u-bereiken/agenda"
 

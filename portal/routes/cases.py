@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
 from portal import clock
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
@@ -33,7 +34,7 @@ from portal.templating import is_htmx, render
 from portal.zgw.client import ZgwError
 from portal.zgw.parties import sync_view
 
-router = APIRouter()
+router = protected_router()
 
 Applicant = Annotated[Principal, Depends(require_applicant)]
 

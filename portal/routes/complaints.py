@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from portal import clock
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
@@ -25,7 +26,7 @@ from portal.services.changes.complaints import FORM_MESSAGES, file_complaint
 from portal.services.complaints import people_on_case
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/klacht-indienen"
 # The error summary links to the first option of a group of choices.

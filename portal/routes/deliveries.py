@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
@@ -17,7 +18,7 @@ from portal.services import deliveries as service
 from portal.services.audit import client_ip
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 Staff = Annotated[Principal, Depends(require_staff)]
 GIVEN_UP = "/medewerker/verzending"
 TEMPLATES = "/medewerker/berichtsjablonen"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from portal.auth.csrf import protected_router
 from portal.db import database_is_reachable
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id, request_db
@@ -21,7 +22,7 @@ from portal.services import notices as notice_service
 from portal.services import paging
 from portal.templating import context_processors, is_htmx, on_event_loop, render
 
-router = APIRouter()
+router = protected_router()
 
 Applicant = Annotated[Principal, Depends(require_applicant)]
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
+from portal.auth.csrf import protected_router
 from portal.telemetry import exposition
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 
+from portal.auth.csrf import protected_router
 from portal.db import DbSession
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from portal.security import safe_local_path
@@ -14,7 +15,7 @@ from portal.services import accessibility_statement as statement_service
 from portal.services.organisation import get_organisation
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/")

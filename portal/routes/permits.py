@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from portal import clock
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
@@ -20,7 +21,7 @@ from portal.services import paging
 from portal.services import permits as permit_service
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/mijn-vergunningen")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
@@ -22,7 +23,7 @@ from portal.services import reachability as service
 from portal.services.audit import client_ip
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/hoe-wij-u-bereiken"
 STATUS = {"valid": 200, "expired": 410, "used": 410, "unknown": 404}

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 
 from portal import clock
+from portal.auth.csrf import protected_router
 from portal.db import DbSession
 from portal.domain.speed import MIN_CASES, window_start
 from portal.services.speed import figures_for, find_case_type, public_case_types
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/hoe-snel-zijn-wij")

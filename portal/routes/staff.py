@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
+from portal.auth.csrf import protected_router
 from portal.auth.dependencies import require_staff
 from portal.auth.principal import Principal
 from portal.db import DbSession
@@ -13,7 +14,7 @@ from portal.services.audit import client_ip, record
 from portal.services.worklist import worklist_for
 from portal.templating import render
 
-router = APIRouter()
+router = protected_router()
 
 
 @router.get("/medewerker")

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
+from portal.auth.csrf import protected_router
 from portal.i18n import gettext as _
 from portal.zgw.notifications import MessageError, parse_message, store_message
 
-router = APIRouter()
+router = protected_router()
 
 PATH = "/api/zgw/notificaties"
 
