@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Bundle
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
@@ -205,13 +205,27 @@ def search_text() -> ColumnElement[str]:
     )
 
 
+# The page's cases, their types and steps, and the tally's types, as plain rows (bundles of
+# the tables' columns, read by the same attribute names as the models), not ORM objects: a
+# page reads them and never changes them, and loading 26 rows of three ORM objects each
+# (identity map, instrumented state) cost about as much CPU as the rest of the statement
+# (issue 22).
+def _columns_of(name: str, model: Any) -> Bundle[Any]:
+    return Bundle(name, *model.__table__.c)
+
+
+_CASE_COLUMNS = _columns_of("case", Case)
+_TYPE_COLUMNS = _columns_of("case_type", CaseType)
+_STEP_COLUMNS = _columns_of("step", StatusType)
+
+
 @dataclass(frozen=True)
 class Tally:
     """How many cases the principal has per public case type, open and closed: the type
     filter's options and the count of an unsearched page, from one query."""
 
     counts: dict[tuple[int, int], int]
-    case_types: list[CaseType]
+    case_types: list[CaseType]  # rows of the case type's columns (``_TYPE_COLUMNS``)
 
     def total(self, filters: CaseFilters) -> int:
         """The number of cases the filters (without search) leave."""
@@ -247,7 +261,7 @@ def _tally_statement(by_party: list[ColumnElement[bool]] | None, listed: list[Co
             .subquery("counted")
         )
     return (
-        select(CaseType, counted.c.is_open, counted.c.n)
+        sa_select(_TYPE_COLUMNS, counted.c.is_open, counted.c.n)
         .join(counted, counted.c.case_type_id == col(CaseType.id))
         .where(col(CaseType.is_public).is_(True))
     )
@@ -283,19 +297,6 @@ _FilterShape = tuple[bool, bool, str, bool, int]
 class _PageStatements:
     count: Any  # the number of cases the filters leave (when searching)
     page: Any  # the page's cases with type, step and badges
-
-
-# The page's cases, their types and steps as plain rows (bundles of the tables' columns, read
-# by the same attribute names as the models), not ORM objects: a page reads them and never
-# changes them, and loading 26 rows of three ORM objects each (identity map, instrumented
-# state) cost about as much CPU as the rest of the statement (issue 22).
-def _columns_of(name: str, model: Any) -> Bundle[Any]:
-    return Bundle(name, *model.__table__.c)
-
-
-_CASE_COLUMNS = _columns_of("case", Case)
-_TYPE_COLUMNS = _columns_of("case_type", CaseType)
-_STEP_COLUMNS = _columns_of("step", StatusType)
 
 
 def _page_statements(
