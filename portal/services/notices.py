@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
-from sqlalchemy.orm import load_only
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Bundle
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
@@ -102,6 +103,9 @@ def create_notice(
 
 @dataclass(frozen=True)
 class InboxItem:
+    """A message with its case. On the inbox's list (``list_notices``) the three are rows of
+    the columns a line shows (``_INBOX_LINE``); one message (``get_notice``) has its objects."""
+
     notice: Notice
     case: Case | None
     case_type: CaseType | None = None
@@ -138,26 +142,29 @@ def _older_than(last_at: Any, last_id: Any) -> ColumnElement[bool]:
 
 
 # What a line of the inbox shows (its subject, moment, case title and number, the sign-in
-# level it needs), not each message's text and facts and each case's fifty columns: building
-# the objects was a tenth of the page's CPU (issue 22). Anything else a template asks for
-# raises instead of quietly costing a query per line.
-def _only(model: type, *names: str) -> Any:
-    return load_only(*(getattr(model, name) for name in names), raiseload=True)
+# level it needs), not each message's text and facts and each case's fifty columns, and as
+# plain rows read by the models' attribute names, not ORM objects: building the objects was
+# a tenth of the page's CPU (issue 22). Anything else a template asks for is an error
+# (StrictUndefined), not a quiet query per line.
+def _only(name: str, model: Any, *names: str) -> Bundle[Any]:
+    return Bundle(name, *(getattr(model, column) for column in names))
 
 
 _INBOX_LINE = (
-    _only(Notice, "id", "case_id", "kind", "subject_nl", "subject_en", "created_at", "read_at"),
-    _only(Case, "id", "number", "title_nl", "title_en"),
-    _only(CaseType, "id", "min_assurance"),
+    _only("notice", Notice, "id", "case_id", "kind", "subject_nl", "subject_en", "created_at", "read_at"),
+    _only("case", Case, "id", "number", "title_nl", "title_en"),
+    _only("case_type", CaseType, "id", "min_assurance"),
 )
+
+
+def _inbox_lines(visible: Sequence[ColumnElement[bool]]) -> Any:
+    return join_notice_cases(sa_select(*_INBOX_LINE).select_from(Notice)).where(*visible)
 
 
 @lru_cache(maxsize=8)
 def _inbox_statement(shape: PrincipalShape, later_page: bool) -> Any:
     """A page of the inbox for every principal of one shape (``access.principal_shape``)."""
-    query = (
-        join_notice_cases(select(Notice, Case, CaseType)).options(*_INBOX_LINE).where(*visible_notices_of_shape(shape))
-    )
+    query = _inbox_lines(visible_notices_of_shape(shape))
     if later_page:
         query = query.where(_older_than(bindparam("last_at"), bindparam("last_id")))
     return query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(paging.PAGE_SIZE + 1)
@@ -176,9 +183,7 @@ def list_notices(
             parameters["last_at"], parameters["last_id"] = _page_link_position(after)
         rows = db.exec(_inbox_statement(shape, bool(after)), params=parameters).all()
     else:
-        query = (
-            join_notice_cases(select(Notice, Case, CaseType)).options(*_INBOX_LINE).where(*visible_notices(principal))
-        )
+        query = _inbox_lines(visible_notices(principal))
         if after:
             query = query.where(_older_than(*_page_link_position(after)))
         rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
@@ -186,9 +191,10 @@ def list_notices(
     items = [
         InboxItem(
             notice,
-            case,
-            case_type,
-            level_allows(principal, case_type.min_assurance if case_type is not None else None),
+            # A message about no case (or none visible) has rows of NULLs for them: none.
+            case if case.id is not None else None,
+            case_type if case_type.id is not None else None,
+            level_allows(principal, case_type.min_assurance),
             tuple(statuses.get(notice.id or 0, ())),
         )
         for notice, case, case_type in rows[:page_size]

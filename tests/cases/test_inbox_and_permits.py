@@ -392,3 +392,30 @@ def test_the_permits_statement_built_once_per_kind_of_login_pages_what_the_acces
     assert bound == written
     if (kind, number, branch) == ("business", BUSINESS_A, None):
         assert len(bound) >= 2  # the demo business has permits enough to page on
+
+
+def test_a_message_about_no_case_is_listed_without_a_case(jan, db):
+    """The inbox's lines are plain rows (issue 22): a message about no case has no case and
+    no sign-in level of its own, not a case of empty values; its line opens it."""
+    from portal.services.notices import create_notice
+
+    notice, _new = create_notice(
+        db,
+        kind="message",
+        subject=("Uw adres is gewijzigd", "Your address has changed"),
+        body=("Wij hebben uw nieuwe adres ontvangen.", "We received your new address."),
+        recipient_bsn="999993653",
+        deliver=False,
+    )
+    db.commit()
+    try:
+        html = jan.get("/berichten").text
+        line = re.search(rf'id="bericht-{notice.id}".*?</li>', html, re.S)
+        assert line, "the message is not in the inbox"
+        assert "Uw adres is gewijzigd" in text_of(line.group(0))
+        assert "ZAAK-" not in line.group(0) and "·" not in line.group(0) and "None" not in line.group(0)
+        assert f"/berichten/{notice.id}" in line.group(0)
+        assert "Wij hebben uw nieuwe adres ontvangen." in jan.get(f"/berichten/{notice.id}").text
+    finally:
+        db.delete(db.get(Notice, notice.id))
+        db.commit()
