@@ -18,12 +18,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import Bundle
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
-from portal.db import MAX_ID
+from portal.db import MAX_ID, columns_of
 from portal.domain.delivery_status import StatusLine
 from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
@@ -146,14 +145,10 @@ def _older_than(last_at: Any, last_id: Any) -> ColumnElement[bool]:
 # plain rows read by the models' attribute names, not ORM objects: building the objects was
 # a tenth of the page's CPU (issue 22). Anything else a template asks for is an error
 # (StrictUndefined), not a quiet query per line.
-def _only(name: str, model: Any, *names: str) -> Bundle[Any]:
-    return Bundle(name, *(getattr(model, column) for column in names))
-
-
 _INBOX_LINE = (
-    _only("notice", Notice, "id", "case_id", "kind", "subject_nl", "subject_en", "created_at", "read_at"),
-    _only("case", Case, "id", "number", "title_nl", "title_en"),
-    _only("case_type", CaseType, "id", "min_assurance"),
+    columns_of("notice", Notice, "id", "case_id", "kind", "subject_nl", "subject_en", "created_at", "read_at"),
+    columns_of("case", Case, "id", "number", "title_nl", "title_en"),
+    columns_of("case_type", CaseType, "id", "min_assurance"),
 )
 
 

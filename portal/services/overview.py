@@ -22,12 +22,11 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import Bundle
 from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
-from portal.db import MAX_ID
+from portal.db import MAX_ID, columns_of
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
     Case,
@@ -205,18 +204,10 @@ def search_text() -> ColumnElement[str]:
     )
 
 
-# The page's cases, their types and steps, and the tally's types, as plain rows (bundles of
-# the tables' columns, read by the same attribute names as the models), not ORM objects: a
-# page reads them and never changes them, and loading 26 rows of three ORM objects each
-# (identity map, instrumented state) cost about as much CPU as the rest of the statement
-# (issue 22).
-def _columns_of(name: str, model: Any) -> Bundle[Any]:
-    return Bundle(name, *model.__table__.c)
-
-
-_CASE_COLUMNS = _columns_of("case", Case)
-_TYPE_COLUMNS = _columns_of("case_type", CaseType)
-_STEP_COLUMNS = _columns_of("step", StatusType)
+# The page's cases, their types and steps, and the tally's types, as plain rows (issue 22).
+_CASE_COLUMNS = columns_of("case", Case)
+_TYPE_COLUMNS = columns_of("case_type", CaseType)
+_STEP_COLUMNS = columns_of("step", StatusType)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
-from portal.db import MAX_ID
+from portal.db import MAX_ID, columns_of
 from portal.models import Case, CaseListing, CaseType
 from portal.services import paging
 from portal.services.access import (
@@ -27,8 +28,15 @@ from portal.services.access import (
 EXPIRES_SOON_DAYS = 60
 
 
+# The page's cases and types as plain rows (issue 22).
+_CASE_COLUMNS = columns_of("case", Case)
+_TYPE_COLUMNS = columns_of("case_type", CaseType)
+
+
 @dataclass(frozen=True)
 class PermitRow:
+    """A permit on the page: ``case`` and ``case_type`` are plain rows of their columns."""
+
     case: Case
     case_type: CaseType
     expires_soon: bool
@@ -99,7 +107,7 @@ def _page_statement(listed: list[ColumnElement[bool]], after: AfterKind, page_si
     )
     rows_of_page = page.limit(page_size + 1).subquery("page")
     return (
-        select(Case, CaseType)
+        sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
         .select_from(rows_of_page)
         .join(Case, col(Case.id) == rows_of_page.c.case_id)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))

@@ -419,3 +419,25 @@ def test_a_message_about_no_case_is_listed_without_a_case(jan, db):
     finally:
         db.delete(db.get(Notice, notice.id))
         db.commit()
+
+
+def test_a_page_of_permits_loads_no_orm_objects_of_its_cases(db):
+    """The permits' cases and types are plain rows (issue 22), read by the models' names."""
+    from portal.auth.principal import Principal
+    from portal.clock import today
+    from portal.models import CaseType
+    from portal.services.permits import list_permits
+
+    business = Principal(kind="business", subject="12345678", kvk="12345678", level="EH3")
+    db.expunge_all()
+    rows = list_permits(db, business, today()).rows
+    assert len(rows) >= 2
+    assert not [item for item in db.identity_map.values() if isinstance(item, Case | CaseType)]
+    for row in rows:
+        stored = db.get(Case, row.case.id)
+        assert (row.case.number, row.case.valid_until, row.case.title_nl) == (
+            stored.number,
+            stored.valid_until,
+            stored.title_nl,
+        )
+        assert (row.case_type.id, row.case_type.is_permit) == (stored.case_type_id, True)
