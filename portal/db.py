@@ -10,7 +10,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
 from psycopg.pq import TransactionStatus
-from sqlalchemy import Boolean, Connection, Engine, event, text
+from sqlalchemy import Boolean, Connection, Engine, Select, event, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Bundle
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -68,6 +68,18 @@ def columns_of(name: str, model: Any, *names: str) -> Bundle[Any]:
     NULLs, not None."""
     table = model.__table__
     return Bundle(name, *(table.c[column] for column in names) if names else table.c)
+
+
+def plain_select(model: Any) -> Select[Any]:
+    """``select(model)`` for rows to read, not objects to change: the table's columns as
+    plain rows read by the model's attribute names (see ``columns_of``)."""
+    return select(model.__table__)
+
+
+def read_rows(db: Session, statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
+    """The rows of a ``plain_select`` (or ``columns_of``) statement. Typed ``Any``: each row
+    has its model's attribute names, not its class, and nothing to change or save."""
+    return list(db.execute(statement, parameters).all())
 
 
 def make_engine(settings: Settings) -> Engine:

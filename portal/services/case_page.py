@@ -27,6 +27,7 @@ from sqlalchemy import BindParameter, and_, bindparam
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
+from portal.db import plain_select, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult, compute_deadline
 from portal.domain.delivery_status import StatusLine
@@ -76,20 +77,25 @@ FeedbackContext = Literal["case_closed", "after_contact"]
 
 # The statements that depend only on the case, built once: building a statement and
 # computing its cache key cost more CPU than running it (issue 22). ``:case_id`` is bound
-# per page; the case type's steps take ``:case_type_id`` too.
+# per page; the case type's steps take ``:case_type_id`` too. The page reads its lists and
+# changes none of them: plain rows (``plain_select``), not ORM objects.
 _CASE_ID: BindParameter[int] = bindparam("case_id")
 _SUSPENSIONS = (
-    select(Suspension)
+    plain_select(Suspension)
     .where(col(Suspension.case_id) == _CASE_ID)
     .order_by(col(Suspension.requested_on), col(Suspension.id))
 )
 _EXTENSIONS = (
-    select(Extension).where(col(Extension.case_id) == _CASE_ID).order_by(col(Extension.announced_on), col(Extension.id))
+    plain_select(Extension)
+    .where(col(Extension.case_id) == _CASE_ID)
+    .order_by(col(Extension.announced_on), col(Extension.id))
 )
 _REQUESTS = (
-    select(DocumentRequest).where(col(DocumentRequest.case_id) == _CASE_ID).order_by(col(DocumentRequest.requested_on))
+    plain_select(DocumentRequest)
+    .where(col(DocumentRequest.case_id) == _CASE_ID)
+    .order_by(col(DocumentRequest.requested_on))
 )
-_DOCUMENTS = select(Document).where(col(Document.case_id) == _CASE_ID).order_by(col(Document.uploaded_at).desc())
+_DOCUMENTS = plain_select(Document).where(col(Document.case_id) == _CASE_ID).order_by(col(Document.uploaded_at).desc())
 _STEPS = (
     select(StatusType, StatusHistory)
     .outerjoin(
@@ -106,13 +112,13 @@ _HANDLER = (
     .where(col(Role.case_id) == _CASE_ID, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
     .order_by(col(Role.id).desc())
 )
-_COMPLAINT = select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
+_COMPLAINT = plain_select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
 _CALLBACK = (
-    select(CallbackRequest)
+    plain_select(CallbackRequest)
     .where(callbacks_by(bindparam("submitter"), _CASE_ID))
     .order_by(col(CallbackRequest.created_at).desc())
 )
-_FEEDBACK = select(Feedback).where(feedback_by(bindparam("submitter"), _CASE_ID))
+_FEEDBACK = plain_select(Feedback).where(feedback_by(bindparam("submitter"), _CASE_ID))
 
 
 def _notices_with_deliveries(addressed: Any) -> Any:
@@ -241,9 +247,9 @@ def _view(
     kind = case_kind(case_type)
     steps, current = _steps(db, case)
     by_case = {"case_id": case.id}
-    suspensions = list(db.exec(_SUSPENSIONS, params=by_case).all())
-    extensions = list(db.exec(_EXTENSIONS, params=by_case).all())
-    requests = list(db.exec(_REQUESTS, params=by_case).all())
+    suspensions = read_rows(db, _SUSPENSIONS, by_case)
+    extensions = read_rows(db, _EXTENSIONS, by_case)
+    requests = read_rows(db, _REQUESTS, by_case)
     deadline = compute_deadline(
         case.received_on,
         rules_for(case_type),
@@ -264,7 +270,7 @@ def _view(
             case_title=localized(case, "title"),
             letter_date=today,
         )
-    documents = list(db.exec(_DOCUMENTS, params=by_case).all())
+    documents = read_rows(db, _DOCUMENTS, by_case)
     # The notices with their deliveries in one statement (the page's query budget).
     shape = principal_shape(principal)
     if shape is None:  # acting for someone else: the statement names the principal's values
@@ -273,7 +279,7 @@ def _view(
         addressed, by_principal = _notices_of_shape(shape), by_case | principal_parameters(principal)
     notices, delivery = with_statuses(db.exec(addressed, params=by_principal).all())
     own = by_case | {"submitter": principal.submitter_key}
-    callback = db.exec(_CALLBACK, params=own).first()
+    callback = next(iter(read_rows(db, _CALLBACK, own)), None)
     feedback_context: FeedbackContext | None = None
     if is_closed:
         feedback_context = "case_closed"
@@ -281,7 +287,7 @@ def _view(
         feedback_context = "after_contact"
     # The question "did we help you?" is only asked in one of these contexts: without one,
     # the page shows no answer and needs no query for it (most open cases).
-    feedback = {row.context: row for row in db.exec(_FEEDBACK, params=own).all()} if feedback_context else {}
+    feedback = {row.context: row for row in read_rows(db, _FEEDBACK, own)} if feedback_context else {}
     complaint, complaint_about = _complaint(db, case, kind)
     return CasePageView(
         case=case,
@@ -325,7 +331,7 @@ def _complaint(db: Session, case: Case, kind: str) -> tuple[Complaint | None, st
     on a complaint's page)."""
     if kind != "complaint":
         return None, ""
-    complaint = db.exec(_COMPLAINT, params={"case_id": case.id}).first()
+    complaint = next(iter(read_rows(db, _COMPLAINT, {"case_id": case.id})), None)
     about = db.get(Employee, complaint.about_employee_id) if complaint and complaint.about_employee_id else None
     return complaint, about.name if about else ""
 

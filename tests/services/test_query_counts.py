@@ -162,6 +162,12 @@ def test_the_case_page_query_count_does_not_grow_with_its_content(engine: Engine
     assert len(grown.notices) >= len(view.notices) + 6 and len(grown.documents) >= len(view.documents) + 6
     assert len(grown.suspensions) >= 6
     assert after == before, f"{before} queries before, {after} with more content"
+    # The page's lists are plain rows read by the models' names, not ORM objects (issue 22).
+    lists = [*grown.suspensions, *grown.extensions, *grown.open_requests, *grown.documents]
+    assert lists and not [item for item in lists if hasattr(item, "_sa_instance_state")]
+    assert {item.reason_nl for item in grown.suspensions} >= {"Wachten"}
+    assert "P2W" in [item.duration for item in grown.extensions]
+    assert {f"Stuk {index}" for index in range(6)} <= {item.title for item in grown.documents}
 
 
 def add_cases(engine: Engine, start: int, count: int) -> None:
