@@ -24,10 +24,11 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import BindParameter, and_, bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from portal.auth.principal import Principal
-from portal.db import plain_select, read_rows
+from portal.db import columns_of, plain_select, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult, compute_deadline
 from portal.domain.delivery_status import StatusLine
@@ -78,7 +79,7 @@ FeedbackContext = Literal["case_closed", "after_contact"]
 # The statements that depend only on the case, built once: building a statement and
 # computing its cache key cost more CPU than running it (issue 22). ``:case_id`` is bound
 # per page; the case type's steps take ``:case_type_id`` too. The page reads its lists and
-# changes none of them: plain rows (``plain_select``), not ORM objects.
+# changes none of them: plain rows (``plain_select``, ``columns_of``), not ORM objects.
 _CASE_ID: BindParameter[int] = bindparam("case_id")
 _SUSPENSIONS = (
     plain_select(Suspension)
@@ -97,7 +98,7 @@ _REQUESTS = (
 )
 _DOCUMENTS = plain_select(Document).where(col(Document.case_id) == _CASE_ID).order_by(col(Document.uploaded_at).desc())
 _STEPS = (
-    select(StatusType, StatusHistory)
+    sa_select(columns_of("status", StatusType), columns_of("history", StatusHistory))
     .outerjoin(
         StatusHistory,
         and_(col(StatusHistory.status_type_id) == col(StatusType.id), col(StatusHistory.case_id) == _CASE_ID),
@@ -106,11 +107,12 @@ _STEPS = (
     .order_by(col(StatusType.order))
 )
 _HANDLER = (
-    select(Employee, Team)
+    sa_select(columns_of("employee", Employee), columns_of("team", Team))
     .join(Role, col(Role.employee_id) == col(Employee.id))
     .outerjoin(Team, col(Team.id) == col(Employee.team_id))
     .where(col(Role.case_id) == _CASE_ID, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
     .order_by(col(Role.id).desc())
+    .limit(1)
 )
 _COMPLAINT = plain_select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
 _CALLBACK = (
@@ -124,7 +126,7 @@ _FEEDBACK = plain_select(Feedback).where(feedback_by(bindparam("submitter"), _CA
 def _notices_with_deliveries(addressed: Any) -> Any:
     """The case's messages to the principal (``addressed``), each with its deliveries."""
     return (
-        select(Notice, Delivery)
+        sa_select(columns_of("notice", Notice), columns_of("delivery", Delivery))
         .outerjoin(Delivery, and_(col(Delivery.notice_id) == col(Notice.id), col(Delivery.purpose) == "notice"))
         .where(col(Notice.case_id) == _CASE_ID, addressed)
         .order_by(col(Notice.created_at).desc(), col(Notice.id).desc(), col(Delivery.id))
@@ -277,7 +279,10 @@ def _view(
         addressed, by_principal = _notices_with_deliveries(notices_for(principal)), by_case
     else:
         addressed, by_principal = _notices_of_shape(shape), by_case | principal_parameters(principal)
-    notices, delivery = with_statuses(db.exec(addressed, params=by_principal).all())
+    notices, delivery = with_statuses(
+        (notice, delivery if delivery.id is not None else None)  # no delivery: a row of NULLs
+        for notice, delivery in read_rows(db, addressed, by_principal)
+    )
     own = by_case | {"submitter": principal.submitter_key}
     callback = next(iter(read_rows(db, _CALLBACK, own)), None)
     feedback_context: FeedbackContext | None = None
@@ -338,12 +343,12 @@ def _complaint(db: Session, case: Case, kind: str) -> tuple[Complaint | None, st
 
 def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], StatusType | None]:
     """The case type's steps and the case's history, in one query (an outer join)."""
-    rows = db.exec(_STEPS, params={"case_id": case.id, "case_type_id": case.case_type_id}).all()
+    rows = read_rows(db, _STEPS, {"case_id": case.id, "case_type_id": case.case_type_id})
     by_order: dict[int, StatusType] = {}
     entries: list[tuple[int, date]] = []
     for status, history in rows:
         by_order[status.order] = status
-        if history is not None:
+        if history.id is not None:  # not reached: the outer join's row of NULLs
             entries.append((status.order, history.set_at.date()))
     types = list(by_order.values())
     final = next((status.order for status in types if status.is_final), None)
@@ -353,10 +358,11 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
 
 
 def _contact(db: Session, case: Case) -> Contact:
-    found = db.exec(_HANDLER, params={"case_id": case.id}).first()
-    if found is None:
+    found = read_rows(db, _HANDLER, {"case_id": case.id})
+    if not found:
         return Contact(None, None, False, "not_assigned")
-    handler, team = found
+    handler, team = found[0]
+    team = team if team.id is not None else None  # no team: the outer join's row of NULLs
     if not handler.show_direct_contact:
         return Contact(handler, team, False, "hidden")
     return Contact(handler, team, True, "shown")
