@@ -70,6 +70,12 @@ def columns_of(name: str, model: Any, *names: str) -> Bundle[Any]:
     return Bundle(name, *(table.c[column] for column in names) if names else table.c)
 
 
+def joined(row: Any) -> Any | None:
+    """A ``columns_of`` row an outer join found, or None: where the join found nothing, the
+    bundle is a row of NULLs, not None (every model has an ``id``)."""
+    return row if row.id is not None else None
+
+
 def plain_select(model: Any) -> Select[Any]:
     """``select(model)`` for rows to read, not objects to change: the table's columns as
     plain rows read by the model's attribute names (see ``columns_of``)."""

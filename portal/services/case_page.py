@@ -28,7 +28,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from portal.auth.principal import Principal
-from portal.db import columns_of, plain_select, read_rows
+from portal.db import columns_of, joined, plain_select, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult, compute_deadline
 from portal.domain.delivery_status import StatusLine
@@ -280,8 +280,7 @@ def _view(
     else:
         addressed, by_principal = _notices_of_shape(shape), by_case | principal_parameters(principal)
     notices, delivery = with_statuses(
-        (notice, delivery if delivery.id is not None else None)  # no delivery: a row of NULLs
-        for notice, delivery in read_rows(db, addressed, by_principal)
+        (notice, joined(delivery)) for notice, delivery in read_rows(db, addressed, by_principal)
     )
     own = by_case | {"submitter": principal.submitter_key}
     callback = next(iter(read_rows(db, _CALLBACK, own)), None)
@@ -348,7 +347,7 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
     entries: list[tuple[int, date]] = []
     for status, history in rows:
         by_order[status.order] = status
-        if history.id is not None:  # not reached: the outer join's row of NULLs
+        if joined(history) is not None:  # not reached: no history
             entries.append((status.order, history.set_at.date()))
     types = list(by_order.values())
     final = next((status.order for status in types if status.is_final), None)
@@ -358,11 +357,11 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
 
 
 def _contact(db: Session, case: Case) -> Contact:
-    found = read_rows(db, _HANDLER, {"case_id": case.id})
-    if not found:
+    handlers = read_rows(db, _HANDLER, {"case_id": case.id})
+    if not handlers:
         return Contact(None, None, False, "not_assigned")
-    handler, team = found[0]
-    team = team if team.id is not None else None  # no team: the outer join's row of NULLs
+    handler, team = handlers[0]
+    team = joined(team)  # an employee without a team: none
     if not handler.show_direct_contact:
         return Contact(handler, team, False, "hidden")
     return Contact(handler, team, True, "shown")

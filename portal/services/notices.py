@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
-from portal.db import MAX_ID, columns_of
+from portal.db import MAX_ID, columns_of, joined
 from portal.domain.delivery_status import StatusLine
 from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
@@ -186,9 +186,8 @@ def list_notices(
     items = [
         InboxItem(
             notice,
-            # A message about no case (or none visible) has rows of NULLs for them: none.
-            case if case.id is not None else None,
-            case_type if case_type.id is not None else None,
+            joined(case),  # a message about no case has none
+            joined(case_type),
             level_allows(principal, case_type.min_assurance),
             tuple(statuses.get(notice.id or 0, ())),
         )

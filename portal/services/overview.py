@@ -26,7 +26,7 @@ from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
-from portal.db import MAX_ID, columns_of
+from portal.db import MAX_ID, columns_of, joined
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
     Case,
@@ -428,7 +428,7 @@ def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
         CaseRow(
             case=case,
             case_type=case_type,
-            current_step=step if step.id is not None else None,
+            current_step=joined(step),
             needs_action=bool(needs_action) and case.closed_on is None,
             date_moved=bool(extended) and case.decided_on is None,
             unread=bool(unread),
