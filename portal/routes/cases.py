@@ -29,6 +29,7 @@ from portal.services.changes.complaints import (
     NOT_HANDLED_WORDS,
     ombudsman_text,
 )
+from portal.services.notices import known_unread
 from portal.services.paging import LINK_NOT_OURS
 from portal.templating import is_htmx, render
 from portal.zgw.client import ZgwError
@@ -119,7 +120,7 @@ def overview(request: Request, principal: Applicant, db: DbSession):
         params.get("na"),
         {case_type.code for case_type in types},
     )
-    result = overview_service.list_cases(db, principal, filters, counted)
+    result = overview_service.list_cases(db, principal, filters, counted, header=not is_htmx(request))
     messages = filter_messages()
     context = {
         "sync": sync_view(db, principal) if request.app.state.zgw is not None else None,
@@ -133,6 +134,7 @@ def overview(request: Request, principal: Applicant, db: DbSession):
             else None
         ),
         "first_url": "/mijn-zaken" + ("?" + urlencode(filters.query_params()) if filters.query_params() else ""),
+        **known_unread(result.unread_total),
     }
     if is_htmx(request):
         # 200 even with a message: htmx does not swap 4xx answers, and the message must show.
@@ -175,6 +177,7 @@ def _page_context(request: Request, view: CasePageView, **extra) -> dict:
         "received_document": None,
         "mirror": request.app.state.zgw is not None,
         "complaint_filed": request.query_params.get("klacht") == "ingediend",
+        **known_unread(view.unread_total),
     }
     if view.complaint is not None:
         context["complaint_words"] = {

@@ -28,7 +28,9 @@ Applicant = Annotated[Principal, Depends(require_applicant)]
 
 
 def unread_count_processor(request: Request) -> dict:
-    """``unread_count`` for the header on every page of a signed-in applicant.
+    """``unread`` (``notice_service.UnreadCount``) for the header on every page of a
+    signed-in applicant: counted when the page shows it, not before (an HTMX partial never
+    does), unless the route gives the count its own statement carried (``known_unread``).
 
     It uses the request's own database session and never opens one of its own: a second
     connection per request ran the pool dry at two dozen users. Pages rendered without a
@@ -39,8 +41,7 @@ def unread_count_processor(request: Request) -> dict:
     db = request_db(request)
     if principal is None or principal.kind not in ("resident", "business") or db is None or on_event_loop():
         return {}
-    count = notice_service.unread_count(db, principal)
-    return {"unread_count": count, "unread_beyond": count > notice_service.UNREAD_SHOWN}
+    return {"unread": notice_service.UnreadCount(db, principal)}
 
 
 context_processors.append(unread_count_processor)
@@ -68,6 +69,7 @@ def inbox(request: Request, principal: Applicant, db: DbSession):
             "link_error": link_error,
             "is_first_page": page.is_first_page,
             "next_url": "/berichten?" + urlencode({"na": page.next_link}) if page.next_link else None,
+            **notice_service.known_unread(page.unread_total),
         },
         status_code=400 if link_error else 200,
     )

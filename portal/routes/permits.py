@@ -19,6 +19,7 @@ from portal.db import DbSession
 from portal.i18n import gettext as _
 from portal.services import paging
 from portal.services import permits as permit_service
+from portal.services.notices import known_unread
 from portal.templating import render
 
 router = protected_router()
@@ -42,6 +43,7 @@ def permits(request: Request, principal: Annotated[Principal, Depends(require_ap
             "link_error": link_error,
             "is_first_page": page.is_first_page,
             "next_url": "/mijn-vergunningen?" + urlencode({"na": page.next_link}) if page.next_link else None,
+            **known_unread(page.unread_total),
         },
         status_code=400 if link_error else 200,
     )

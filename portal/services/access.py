@@ -58,7 +58,7 @@ from sqlmodel import Session, col, select
 from portal.auth.principal import Principal, level_rank
 from portal.clock import today
 from portal.config import get_settings
-from portal.db import among
+from portal.db import among, like_escaped
 from portal.domain.confidentiality import HIGHEST_SHAREABLE, levels_up_to
 from portal.models import CallbackRequest, Case, CaseListing, CaseListingCount, CaseType, Feedback, Notice, Role
 from portal.models.listing import party_key
@@ -221,7 +221,7 @@ def _listed_party_of(party: PartyValue, branch_pattern: PartyValue) -> list[Colu
     conditions = [col(CaseListing.party) == party]
     if branch_pattern is not None:
         conditions.append(
-            or_(col(CaseListing.company_wide).is_(True), col(CaseListing.branches).like(branch_pattern, escape="\\"))
+            or_(col(CaseListing.company_wide).is_(True), like_escaped(col(CaseListing.branches), branch_pattern))
         )
     return conditions
 

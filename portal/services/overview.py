@@ -26,7 +26,7 @@ from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
-from portal.db import MAX_ID, columns_of, joined
+from portal.db import MAX_ID, among, columns_of, joined, like_escaped
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
     Case,
@@ -52,6 +52,7 @@ from portal.services.access import (
     principal_shape,
 )
 from portal.services.deadlines import decision_dates_on, needs_todays_date
+from portal.services.notices import unread_total, unread_total_of_shape
 
 PAGE_SIZE = paging.PAGE_SIZE
 StatusFilter = Literal["open", "closed", "all"]
@@ -188,6 +189,7 @@ class CasePage:
     total: int
     next_cursor: Cursor | None
     is_first_page: bool
+    unread_total: int | None = None  # the header's count, carried by the page's statement; None: no rows
 
 
 def _escape_like(text: str) -> str:
@@ -286,38 +288,35 @@ _FilterShape = tuple[bool, bool, str, bool, int]
 
 @dataclass(frozen=True)
 class _PageStatements:
-    count: Any  # the number of cases the filters leave (when searching)
+    count: Any  # the number of cases the filters leave (a search's page carries it)
     page: Any  # the page's cases with type, step and badges
 
 
 def _page_statements(
-    listed: list[ColumnElement[bool]], addressed: ColumnElement[bool], filters: _FilterShape
+    listed: list[ColumnElement[bool]], addressed: ColumnElement[bool], unread_total: Any | None, filters: _FilterShape
 ) -> _PageStatements:
-    """The overview's statements with the filters as bind parameters (``_filter_values``)."""
+    """The overview's statements with the filters as bind parameters (``_filter_values``).
+    The page's statement also carries the header's count of unread messages
+    (``notices.unread_total``)."""
     searched, typed, status, from_cursor, page_size = filters
-    conditions: list[ColumnElement[bool]] = [*listed, col(CaseType.is_public).is_(True)]
-    if searched:
-        conditions.append(col(CaseListing.search).like(bindparam("search_pattern"), escape="\\"))
+    # The listing's rows of public case types (of the chosen type): the types' ids looked up
+    # once (``among``: an InitPlan), not joined to each of the party's thousands of rows.
+    types = sa_select(col(CaseType.id)).where(col(CaseType.is_public).is_(True))
     if typed:
-        conditions.append(col(CaseType.code) == bindparam("type_code"))
+        types = types.where(col(CaseType.code) == bindparam("type_code"))
+    conditions: list[ColumnElement[bool]] = [*listed, among(col(CaseListing.case_type_id), types.scalar_subquery())]
+    if searched:
+        conditions.append(like_escaped(col(CaseListing.search), bindparam("search_pattern")))
     if status == "open":
         conditions.append(col(CaseListing.is_open).is_(True))
     elif status == "closed":
         conditions.append(col(CaseListing.is_open).is_(False))
-    count = (
-        sa_select(func.count())
-        .select_from(CaseListing)
-        .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
-        .where(*conditions)
-    )
+    count = sa_select(func.count()).select_from(CaseListing).where(*conditions)
     # The page's 26 listing rows first (the index, backwards), then their cases, steps and
     # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
     # page, instead of hashing every open document request and extension in the database.
-    page = (
-        sa_select(col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
-        .select_from(CaseListing)
-        .join(CaseType, col(CaseType.id) == col(CaseListing.case_type_id))
-        .where(*conditions)
+    page = sa_select(col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at)).where(
+        *conditions
     )
     if from_cursor:
         page = page.where(
@@ -338,15 +337,23 @@ def _page_statements(
         .join(Case, col(Case.id) == rows_of_page.c.case_id)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
     )
-    query = _with_badges(query, addressed).order_by(
+    query = _with_badges(query, addressed)
+    if unread_total is not None:  # not for an HTMX partial: it has no header
+        query = query.add_columns(unread_total)
+    if searched:
+        # A search's count rides along (a scalar sub-query PostgreSQL runs once): one
+        # statement fewer. Uncorrelated: its case types are its own, not the page's.
+        query = query.add_columns(count.correlate(None).scalar_subquery().label("total"))
+    query = query.order_by(
         rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
     )
     return _PageStatements(count, query)
 
 
 @functools.cache
-def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape) -> _PageStatements:
-    return _page_statements(listed_for_shape(shape), notices_for_shape(shape), filters)
+def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape, header: bool) -> _PageStatements:
+    unread = unread_total_of_shape(shape) if header else None
+    return _page_statements(listed_for_shape(shape), notices_for_shape(shape), unread, filters)
 
 
 def _filter_values(filters: CaseFilters) -> dict[str, Any]:
@@ -363,13 +370,21 @@ def _filter_values(filters: CaseFilters) -> dict[str, Any]:
 
 
 def list_cases(
-    db: Session, principal: Principal, filters: CaseFilters, counted: Tally | None = None, page_size: int = PAGE_SIZE
+    db: Session,
+    principal: Principal,
+    filters: CaseFilters,
+    counted: Tally | None = None,
+    page_size: int = PAGE_SIZE,
+    header: bool = True,
 ) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
-    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched.
+    closed. ``counted`` (from ``tally``) saves the count query when nothing is searched; a
+    search's page statement carries its count.
     The order, filters and search are the listing's columns, so PostgreSQL walks
     ``ix_caselisting_page`` backwards and reads only the rows of the page. The statements
-    are built once per shape of login and of filters, with the values bound (issue 22)."""
+    are built once per shape of login and of filters, with the values bound (issue 22).
+    ``header``: the page shows the header, so its statement carries the header's count
+    (``CasePage.unread_total``); an HTMX partial has none."""
     shape = principal_shape(principal)
     filter_shape: _FilterShape = (
         bool(filters.search),
@@ -380,23 +395,29 @@ def list_cases(
     )
     parameters = _filter_values(filters)
     if shape is None:  # acting for someone else: the mandate is part of the statements
-        statements = _page_statements(listed_for(principal), notices_for(principal), filter_shape)
+        unread = unread_total(principal) if header else None
+        statements = _page_statements(listed_for(principal), notices_for(principal), unread, filter_shape)
     else:
-        statements = _page_statements_of_shape(shape, filter_shape)
+        statements = _page_statements_of_shape(shape, filter_shape, header)
         parameters |= principal_parameters(principal)
 
+    found = list(db.exec(statements.page, params=parameters).all())
     if counted is not None and not filters.search:
         total = counted.total(filters)
+    elif filters.search and found:
+        total = found[0].total  # carried by the page's statement
+    elif filters.search and filters.cursor is None:
+        total = 0  # the first page of a search found nothing: neither would its count
     else:
         total = db.execute(statements.count, parameters).scalar_one()
-    found = list(db.exec(statements.page, params=parameters).all())
     has_more = len(found) > page_size
     rows = _rows(db, principal, found[:page_size])
     next_cursor = None
     if has_more and rows:
         last = rows[-1].case
         next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id or 0)
-    return CasePage(rows, total, next_cursor, filters.cursor is None)
+    unread = found[0].unread_total if found and header else None
+    return CasePage(rows, total, next_cursor, filters.cursor is None, unread)
 
 
 def _with_badges(query: Any, addressed: ColumnElement[bool]) -> Any:
@@ -420,7 +441,8 @@ def _with_badges(query: Any, addressed: ColumnElement[bool]) -> Any:
 
 
 def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
-    """The page's rows from (case, type, step, needs action, extended, unread) tuples. The
+    """The page's rows from (case, type, step, needs action, extended, unread, and what the
+    statement carries: the header's count, a search's count) tuples. The
     case, type and step are plain rows with the models' attribute names (``_CASE_COLUMNS``);
     a case without a step has a step row of NULLs, which is no step."""
     dates = _decision_dates(db, [(case, case_type) for case, case_type, *_rest in found])
@@ -435,7 +457,7 @@ def _rows(db: Session, principal: Principal, found: list[Any]) -> list[CaseRow]:
             needs_higher_level=not level_allows(principal, case_type.min_assurance),
             decision_date=dates.get(case.id, case.legal_deadline_on),
         )
-        for case, case_type, step, needs_action, extended, unread in found
+        for case, case_type, step, needs_action, extended, unread, *_carried in found
     ]
 
 

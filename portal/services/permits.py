@@ -24,6 +24,7 @@ from portal.services.access import (
     principal_parameters,
     principal_shape,
 )
+from portal.services.notices import unread_total, unread_total_of_shape
 
 EXPIRES_SOON_DAYS = 60
 
@@ -49,6 +50,7 @@ class PermitPage:
     rows: list[PermitRow]
     next_link: str | None
     is_first_page: bool
+    unread_total: int | None = None  # the header's count, carried by the rows; None: no rows
 
 
 # Where a later page starts: after a permit with an end date, or after one without.
@@ -91,9 +93,10 @@ def _after(kind: AfterKind) -> list[ColumnElement[bool]]:
     return []
 
 
-def _page_statement(listed: list[ColumnElement[bool]], after: AfterKind, page_size: int) -> Any:
+def _page_statement(listed: list[ColumnElement[bool]], unread: Any, after: AfterKind, page_size: int) -> Any:
     """The party's granted rows in the order of ``ix_caselisting_permits``, read until the
-    page is full, then their cases and types."""
+    page is full, then their cases and types; each row carries the header's count
+    (``unread``: ``notices.unread_total``)."""
     permit_types = select(col(CaseType.id)).where(col(CaseType.is_permit).is_(True), col(CaseType.is_public).is_(True))
     page = (
         select(col(CaseListing.case_id), col(CaseListing.valid_until))
@@ -107,7 +110,7 @@ def _page_statement(listed: list[ColumnElement[bool]], after: AfterKind, page_si
     )
     rows_of_page = page.limit(page_size + 1).subquery("page")
     return (
-        sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
+        sa_select(_CASE_COLUMNS, _TYPE_COLUMNS, unread)
         .select_from(rows_of_page)
         .join(Case, col(Case.id) == rows_of_page.c.case_id)
         .join(CaseType, col(CaseType.id) == col(Case.case_type_id))
@@ -118,7 +121,7 @@ def _page_statement(listed: list[ColumnElement[bool]], after: AfterKind, page_si
 @functools.cache
 def _page_statement_of_shape(shape: PrincipalShape, after: AfterKind, page_size: int) -> Any:
     """``_page_statement`` built once per kind of login, the principal bound in (issue 22)."""
-    return _page_statement(listed_for_shape(shape), after, page_size)
+    return _page_statement(listed_for_shape(shape), unread_total_of_shape(shape), after, page_size)
 
 
 def list_permits(
@@ -132,13 +135,13 @@ def list_permits(
     kind, parameters = _position(after) if after else ("first", {})
     shape = principal_shape(principal)
     if shape is None:  # acting for someone else: the mandate is part of the statement
-        statement = _page_statement(listed_for(principal), kind, page_size)
+        statement = _page_statement(listed_for(principal), unread_total(principal), kind, page_size)
     else:
         statement = _page_statement_of_shape(shape, kind, page_size)
         parameters |= principal_parameters(principal)
     found = db.exec(statement, params=parameters).all()
     rows = []
-    for case, case_type in found[:page_size]:
+    for case, case_type, _unread in found[:page_size]:
         expired = case.valid_until is not None and case.valid_until < today
         soon = case.valid_until is not None and not expired and (case.valid_until - today).days <= EXPIRES_SOON_DAYS
         rows.append(PermitRow(case, case_type, soon, expired, not level_allows(principal, case_type.min_assurance)))
@@ -150,4 +153,4 @@ def list_permits(
             last.valid_until.isoformat() if last.valid_until else "",
             str(last.id),
         )
-    return PermitPage(rows, next_link, not after)
+    return PermitPage(rows, next_link, not after, found[0].unread_total if found else None)

@@ -263,6 +263,7 @@ def test_the_overview_statements_built_once_per_kind_of_login_list_what_the_acce
 def _compare_overview(db, principal) -> None:
     from portal.services import overview
     from portal.services.access import listed_for, notices_for
+    from portal.services.notices import unread_count, unread_total
 
     for search, status in (("", "all"), ("a", "all"), ("", "closed"), ("", "open")):
         cursor = None
@@ -270,12 +271,17 @@ def _compare_overview(db, principal) -> None:
             filters = overview.CaseFilters(search=search, status=status, cursor=cursor)
             shaped = overview.list_cases(db, principal, filters, page_size=3)
             own = overview._page_statements(
-                listed_for(principal), notices_for(principal), (bool(search), False, status, cursor is not None, 3)
+                listed_for(principal),
+                notices_for(principal),
+                unread_total(principal),
+                (bool(search), False, status, cursor is not None, 3),
             )
             values = overview._filter_values(filters)
             expected = [row[0].id for row in db.exec(own.page, params=values).all()][:3]
             assert [row.case.id for row in shaped.rows] == expected
             assert shaped.total == db.execute(own.count, values).scalar_one()
+            # The header's count the page's statement carries is the header's own count.
+            assert shaped.unread_total == (unread_count(db, principal) if shaped.rows else None)
             cursor = shaped.next_cursor
             if cursor is None:
                 break
@@ -377,6 +383,7 @@ def test_the_permits_statement_built_once_per_kind_of_login_pages_what_the_acces
 
     from portal.services import permits
     from portal.services.access import listed_for
+    from portal.services.notices import unread_count, unread_total
 
     principal = _login(kind, number, branch)
     today = date(2026, 12, 2)
@@ -385,8 +392,11 @@ def test_the_permits_statement_built_once_per_kind_of_login_pages_what_the_acces
         page = permits.list_permits(db, principal, today, link, page_size=1)
         bound.extend(row.case.id for row in page.rows)
         after, parameters = permits._position(link) if link else ("first", {})
-        rows = db.exec(permits._page_statement(listed_for(principal), after, 1), params=parameters).all()
-        written.extend(case.id for case, _type in rows[:1])
+        statement = permits._page_statement(listed_for(principal), unread_total(principal), after, 1)
+        rows = db.exec(statement, params=parameters).all()
+        written.extend(case.id for case, _type, _unread in rows[:1])
+        # The header's count the rows carry is the header's own count.
+        assert page.unread_total == (unread_count(db, principal) if rows else None)
         if page.next_link is None:
             break
         link = page.next_link

@@ -72,6 +72,9 @@ def test_resident_never_sees_a_business_case_or_another_residents_case(pieter):
         ("zoek=0000105", ["ZAAK-2026-0000105"]),
         ("zoek=kerkstraat", ["ZAAK-2026-0000101", "ZAAK-2026-0000103", "ZAAK-2026-0000105"]),
         ("zoek=%25", []),  # a literal %, not a wildcard
+        ("zoek=_", []),  # a literal _, not any one character
+        ("zoek=%5C", []),  # a literal backslash, not an escape
+        ("zoek=0000_05", []),  # ... also between other characters
         ("zoek=%00kerk%00straat", ["ZAAK-2026-0000101", "ZAAK-2026-0000103", "ZAAK-2026-0000105"]),  # NUL dropped
         ("type=kapvergunning", ["ZAAK-2026-0000102"]),
         ("status=closed", ["ZAAK-2026-0000103", "ZAAK-2026-0000104"]),

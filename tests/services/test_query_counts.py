@@ -22,6 +22,7 @@ from portal import clock
 from portal.auth.principal import Principal
 from portal.config import Settings
 from portal.models import (
+    CallbackRequest,
     Case,
     CaseType,
     Document,
@@ -91,17 +92,13 @@ def an_open_case(db: Session) -> Case:
     ).first()
 
 
-def test_the_case_page_query_count_does_not_grow_with_its_content(engine: Engine):
-    with Session(engine) as db:
-        case = an_open_case(db)
-        number, case_id = case.number, case.id
-    before, view = page_queries(engine, number)
-    assert before <= CASE_PAGE_BUDGET
-
+def add_content(engine: Engine, case_id: int, count: int, first: int = 0) -> None:
+    """``count`` more messages, document requests with their documents, suspensions and
+    step histories for the case, and one extension."""
     with Session(engine) as db:
         case = db.get(Case, case_id)
         statuses = db.exec(select(StatusType).where(StatusType.case_type_id == case.case_type_id)).all()
-        for index in range(6):
+        for index in range(first, first + count):
             db.add(
                 Notice(
                     case_id=case_id,
@@ -158,16 +155,69 @@ def test_the_case_page_query_count_does_not_grow_with_its_content(engine: Engine
         )
         db.commit()
 
+
+def test_the_case_page_query_count_does_not_grow_with_its_content(engine: Engine):
+    """A list the case does not have is not read (the case statement says which it has,
+    issue 22); once it has them, more of each costs no more statements."""
+    with Session(engine) as db:
+        case = an_open_case(db)
+        number, case_id = case.number, case.id
+    before, view = page_queries(engine, number)
+    add_content(engine, case_id, 1)
+    with_some, _some = page_queries(engine, number)
+    assert before <= with_some <= CASE_PAGE_BUDGET
+    add_content(engine, case_id, 6, first=1)
+
     after, grown = page_queries(engine, number)
     assert len(grown.notices) >= len(view.notices) + 6 and len(grown.documents) >= len(view.documents) + 6
-    assert len(grown.suspensions) >= 6
-    assert after == before, f"{before} queries before, {after} with more content"
+    assert len(grown.suspensions) >= 7
+    assert after == with_some, f"{with_some} queries with one of each, {after} with seven"
     # The page's lists are plain rows read by the models' names, not ORM objects (issue 22).
     lists = [*grown.suspensions, *grown.extensions, *grown.open_requests, *grown.documents]
     assert lists and not [item for item in lists if hasattr(item, "_sa_instance_state")]
     assert {item.reason_nl for item in grown.suspensions} >= {"Wachten"}
     assert "P2W" in [item.duration for item in grown.extensions]
-    assert {f"Stuk {index}" for index in range(6)} <= {item.title for item in grown.documents}
+    assert {f"Stuk {index}" for index in range(7)} <= {item.title for item in grown.documents}
+
+
+# The case page's lists, each read by a statement of its own, and only when the case
+# statement says the case has one (``case_page._add_page_facts``).
+CASE_LISTS = ("suspension", "extension", "documentrequest", "document", "callbackrequest")
+
+
+def lists_read(statements: list[str]) -> set[str]:
+    return {table for table in CASE_LISTS if any(re.match(rf"SELECT {table}\.id\b", sql) for sql in statements)}
+
+
+def test_a_list_the_case_does_not_have_is_not_read(engine: Engine):
+    """A case without suspensions, extensions, document requests, documents or callback
+    requests costs the page no statement for them (issue 22); with one of each, each is
+    read and shown. Not a statement fewer at the price of a list left out."""
+    add_cases(engine, 901, 1)  # odd: not paused, so no suspension
+    with Session(engine) as db:
+        case = db.exec(select(Case).where(Case.number == "ZAAK-QC-0901")).one()
+        number, case_id = case.number, case.id
+    statements, bare = page_statements(engine, number)
+    assert lists_read(statements) == set()
+    assert not (bare.suspensions or bare.extensions or bare.open_requests or bare.documents or bare.callback)
+
+    add_content(engine, case_id, 1, first=901)
+    with Session(engine) as db:
+        db.add(
+            CallbackRequest(
+                case_id=case_id, submitter=RESIDENT.submitter_key, phone="0612345678", idempotency_key="qc-901-own"
+            )
+        )
+        db.add(
+            CallbackRequest(
+                case_id=case_id, submitter="bsn:111222333", phone="0687654321", idempotency_key="qc-901-other"
+            )
+        )  # not theirs
+        db.commit()
+    statements, full = page_statements(engine, number)
+    assert lists_read(statements) == set(CASE_LISTS)
+    assert len(full.suspensions) == len(full.extensions) == len(full.open_requests) == len(full.documents) == 1
+    assert full.callback is not None and full.callback.phone == "0612345678"
 
 
 def add_cases(engine: Engine, start: int, count: int) -> None:
@@ -351,3 +401,55 @@ def test_signed_in_pages_run_as_many_statements_for_many_cases_as_for_few(engine
     assert business_after == business_before, f"business: {business_before} with fewer, {business_after} with more"
     # And a page stays a handful of statements (the budget the issue asks of the case page).
     assert max(before.values()) <= CASE_PAGE_BUDGET + 3, before
+
+
+HEADER_COUNT = re.compile(r'<span class="badge badge--count">(\d+\+?)<span class="visually-hidden">')
+
+
+def shown(count: int) -> str:
+    """What the header shows for ``count`` unread messages."""
+    return "99+" if count > 99 else str(count)
+
+
+def test_the_header_count_rides_on_the_pages_own_statement(engine: Engine, settings: Settings):
+    """The overview, a case page, the inbox and the permits carry the header's count of
+    unread messages in their own statement (``notices.unread_total``): no statement of its
+    own, and the number the header shows is the count (issue 22). An HTMX partial has no
+    header and counts nothing of its own either; a page without rows counts by itself."""
+    from portal.auth.principal import Principal
+    from portal.services.notices import unread_count
+
+    add_cases(engine, 300, 3)  # each with an unread message
+    with page_client(engine, settings) as client:
+        sign_in_resident(client, BSN, level="substantieel")
+        with Session(engine) as db:
+            expected = unread_count(db, RESIDENT)
+        assert expected > 0
+        for path, headers in (
+            ("/mijn-zaken", {}),
+            ("/mijn-zaken/ZAAK-QC-0300", {}),
+            ("/berichten", {}),
+            ("/mijn-zaken?zoek=zaak", {"HX-Request": "true"}),
+            ("/mijn-zaken?zoek=niets-zoals-dit", {}),  # no rows: the header counts by itself
+        ):
+            with counting(client.app.state.engine) as statements:  # type: ignore[attr-defined]
+                html = client.get(path, headers=headers).text
+            own_count = [sql for sql in statements if sql.startswith("SELECT count(*)") and "notice" in sql]
+            found = HEADER_COUNT.search(html)
+            if headers:
+                assert found is None and not own_count, path  # a partial: no header, no count
+                assert not [sql for sql in statements if "unread_total" in sql], path  # not even carried
+            elif "niets" in path:
+                assert len(own_count) == 1 and found.group(1) == shown(expected), path
+            else:
+                assert not own_count and found and found.group(1) == shown(expected), path
+        sign_out(client)
+        sign_in_business(client, BUSINESS_A, level="EH3")
+        business = Principal(kind="business", subject="k", level="EH3", kvk=BUSINESS_A)
+        with Session(engine) as db:
+            expected = unread_count(db, business)
+        with counting(client.app.state.engine) as statements:  # type: ignore[attr-defined]
+            html = client.get("/mijn-vergunningen").text
+        assert not [sql for sql in statements if sql.startswith("SELECT count(*)") and "notice" in sql]
+        found = HEADER_COUNT.search(html)
+        assert (found.group(1) if found else "0") == shown(expected)
