@@ -93,7 +93,8 @@ class CaseListing(SQLModel, table=True):
             "party",
             "case_type_id",
             "is_open",
-            postgresql_include=["confidentiality", "company_wide", "branches"],
+            # The search text too: a search's count is then index-only (migration 0021).
+            postgresql_include=["confidentiality", "company_wide", "branches", "search"],
         ),
         # "Mijn vergunningen": the party's granted cases, soonest end first (NULLs last, as
         # the page orders them), read from the start of this index until the page is full.

@@ -338,3 +338,14 @@ def test_rows_read_by_a_resident_page_do_not_grow_with_other_peoples_cases(costs
         f"resident, {page}: {small.rows} {unit} before, {large.rows} after others got "
         f"{LARGE - SMALL + OTHERS} more cases; heaviest: {large.heaviest()}"
     )
+
+
+def test_a_search_counts_from_the_index_alone(costs):
+    """A business's search matches the text of each of its listing rows to count them:
+    on PostgreSQL from ``ix_caselisting_count`` alone, which includes the text (migration
+    0021), not from the table. SQLite has no index-only scans (nothing counts as one)."""
+    cost = costs["large"][("business", "overview, search")]
+    if not ON_POSTGRESQL:
+        assert cost.index_only == 0
+        return
+    assert cost.index_only >= LARGE, f"{cost.index_only} index-only entries of {cost.rows} rows read"
