@@ -853,7 +853,10 @@ class _CaseLoader:
             }
         )
         name = _PEOPLE[owner]["name"] if owner in _PEOPLE else BUSINESSES[owner]["name"]
-        created = _moment(day, hour, 30)
+        # A minute of its own per case (the lower the number, the later): two cases' messages on
+        # the same day and hour would tie on last activity, and the overview's order (and its
+        # accessibility snapshot) would then depend on the calendar (a tie on 4 December 2026).
+        created = _moment(day, hour, 30 - int(spec["number"][-2:]) % 30)
         read_at = created + timedelta(hours=5) if (self.today - day).days > READ_AFTER_DAYS else None
         values = {
             "kind": kind,
