@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from psycopg import Column, pq
 from psycopg.pq import TransactionStatus
 from psycopg.pq.abc import PGresult
-from sqlalchemy import Boolean, Connection, Engine, Select, event, select, text
+from sqlalchemy import Boolean, ColumnElement, Connection, Engine, Select, event, literal, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Bundle
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -89,6 +89,15 @@ def _like_with_escape(element: like_escaped, compiler: SQLCompiler, **kw: object
 def _like_default_escape(element: like_escaped, compiler: SQLCompiler, **kw: object) -> str:
     column, pattern = list(element.clauses)
     return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)}"
+
+
+def any_row(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Whether a row meets ``where``, as ``(SELECT 1 ... LIMIT 1) IS NOT NULL``: a sub-query
+    correlated with the statement around it (a case's badges, the lists a case has), one
+    index lookup per row of that statement. Not EXISTS: PostgreSQL may turn an EXISTS into a
+    hash of the whole table (every open document request in the database) built for a page
+    of 26 rows; a scalar sub-query it always runs per row, by index."""
+    return select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
 
 
 def columns_of(name: str, model: Any, *names: str) -> Bundle[Any]:

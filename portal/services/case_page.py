@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, literal
+from sqlalchemy import BindParameter, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from portal.auth.principal import Principal
-from portal.db import columns_of, joined, plain_select, read_rows
+from portal.db import any_row, columns_of, joined, plain_select, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.domain.deadlines import DeadlineResult, compute_deadline
 from portal.domain.delivery_status import StatusLine
@@ -210,13 +210,6 @@ class CasePageView:
         return next((document for document in self.documents if document.id == document_id), None)
 
 
-def _has_any(table: Any, *where: ColumnElement[bool]) -> Any:
-    """Whether the case has a row in ``table``: ``(SELECT 1 ... LIMIT 1) IS NOT NULL``, one
-    index lookup, correlated with the case statement's case (as the overview's badges)."""
-    found = sa_select(literal(1)).select_from(table).where(col(table.case_id) == col(Case.id), *where)
-    return found.limit(1).scalar_subquery().is_not(None)
-
-
 def _add_page_facts(query: Any, unread_total: Any) -> Any:
     """The case statement as the page runs it: with the case type's organisation, the
     header's count of unread messages (``notices.unread_total``), and whether the case has
@@ -227,11 +220,11 @@ def _add_page_facts(query: Any, unread_total: Any) -> Any:
     return query.add_columns(
         Organisation,
         unread_total,
-        _has_any(Suspension).label("has_suspensions"),
-        _has_any(Extension).label("has_extensions"),
-        _has_any(DocumentRequest).label("has_requests"),
-        _has_any(Document).label("has_documents"),
-        _has_any(CallbackRequest, col(CallbackRequest.submitter) == bindparam("submitter")).label("has_callback"),
+        any_row(col(Suspension.case_id) == col(Case.id)).label("has_suspensions"),
+        any_row(col(Extension.case_id) == col(Case.id)).label("has_extensions"),
+        any_row(col(DocumentRequest.case_id) == col(Case.id)).label("has_requests"),
+        any_row(col(Document.case_id) == col(Case.id)).label("has_documents"),
+        any_row(callbacks_by(bindparam("submitter"), col(Case.id))).label("has_callback"),
     ).outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     bindparam,
     func,
-    literal,
     literal_column,
     tuple_,
 )
@@ -26,7 +25,7 @@ from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
-from portal.db import MAX_ID, among, columns_of, joined, like_escaped
+from portal.db import MAX_ID, among, any_row, columns_of, joined, like_escaped
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
     Case,
@@ -426,15 +425,8 @@ def list_cases(
 def _with_badges(query: Any, addressed: ColumnElement[bool]) -> Any:
     """The row's current step and its badges, in the page query itself: correlated
     sub-queries that PostgreSQL evaluates for the rows of the page only (after the
-    LIMIT), so a page is one round trip however many cases come before it. Written as
-    ``(SELECT 1 ... LIMIT 1) IS NOT NULL`` rather than EXISTS: PostgreSQL may turn an
-    EXISTS into a hash of the whole table (every open document request in the database)
-    built for 26 rows; a scalar sub-query it always runs per row, by index. ``addressed``:
-    a message to this principal (``access.notices_for``)."""
-
-    def any_row(*where: ColumnElement[bool]) -> ColumnElement[bool]:
-        return sa_select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
-
+    LIMIT), so a page is one round trip however many cases come before it (``any_row``).
+    ``addressed``: a message to this principal (``access.notices_for``)."""
     open_request = any_row(col(DocumentRequest.case_id) == col(Case.id), col(DocumentRequest.fulfilled_on).is_(None))
     extended = any_row(col(Extension.case_id) == col(Case.id))
     unread = any_row(col(Notice.case_id) == col(Case.id), col(Notice.read_at).is_(None), addressed)
