@@ -161,6 +161,9 @@ class Settings(BaseSettings):
     # (X-Forwarded-Proto); from anyone else those headers are ignored. Run uvicorn with
     # --no-proxy-headers: uvicorn's own handling trusts every local address.
     trusted_proxies: list[str] = []
+    # "Mijn zaken": a search counts its matches up to this many and then says "more than"
+    # (issue 22): its cost then stops growing with a business's cases. At least a page.
+    search_count_limit: int = Field(default=200, ge=25, le=100_000)
     # Deadline watch (issue 11): warn handler and team lead when this many working days or
     # fewer remain without a decision or extension; how often the worker looks.
     deadline_warning_working_days: int = Field(default=10, ge=0, le=60)

@@ -53,6 +53,15 @@ class Notice(SQLModel, table=True):
             sqlite_where=text("read_at IS NULL"),
             postgresql_where=text("read_at IS NULL"),
         ),
+        # The overview's "unread" badge of each row: this case's unread messages to this
+        # person. By the case alone: a business has hundreds of unread messages, a
+        # case a few (migration 0022; the recipient's index made each row read them all).
+        Index(
+            "ix_notice_unread_case",
+            "case_id",
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -77,8 +77,10 @@ class CaseListing(SQLModel, table=True):
     """One party's view of one case: what the overview orders, filters, counts and searches by."""
 
     # The page: the party's rows in the overview's order (open first, most recent activity
-    # first) read backwards from this index; the counts: grouped by type and open/closed
-    # from the second. INCLUDE makes both index-only on PostgreSQL (SQLite ignores it).
+    # first) read backwards from this index, matched to a search's text on the way (it is
+    # included); a type's page in the same order, and the counts grouped by type and
+    # open/closed, from the second. INCLUDE makes both index-only on PostgreSQL (SQLite
+    # ignores it). Migration 0022.
     __table_args__ = (
         Index(
             "ix_caselisting_page",
@@ -86,15 +88,16 @@ class CaseListing(SQLModel, table=True):
             "is_open",
             "last_activity_at",
             "case_id",
-            postgresql_include=["case_type_id", "confidentiality", "company_wide", "branches"],
+            postgresql_include=["case_type_id", "confidentiality", "company_wide", "branches", "search"],
         ),
         Index(
             "ix_caselisting_count",
             "party",
             "case_type_id",
             "is_open",
-            # The search text too: a search's count is then index-only (migration 0021).
-            postgresql_include=["confidentiality", "company_wide", "branches", "search"],
+            "last_activity_at",
+            "case_id",
+            postgresql_include=["confidentiality", "company_wide", "branches"],
         ),
         # "Mijn vergunningen": the party's granted cases, soonest end first (NULLs last, as
         # the page orders them), read from the start of this index until the page is full.

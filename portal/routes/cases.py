@@ -120,7 +120,14 @@ def overview(request: Request, principal: Applicant, db: DbSession):
         params.get("na"),
         {case_type.code for case_type in types},
     )
-    result = overview_service.list_cases(db, principal, filters, counted, header=not is_htmx(request))
+    result = overview_service.list_cases(
+        db,
+        principal,
+        filters,
+        counted,
+        header=not is_htmx(request),
+        count_limit=request.app.state.settings.search_count_limit,
+    )
     messages = filter_messages()
     context = {
         "sync": sync_view(db, principal) if request.app.state.zgw is not None else None,

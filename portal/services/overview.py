@@ -189,6 +189,7 @@ class CasePage:
     next_cursor: Cursor | None
     is_first_page: bool
     unread_total: int | None = None  # the header's count, carried by the page's statement; None: no rows
+    more_than_total: bool = False  # a search found more than ``total`` (its count's limit) cases
 
 
 def _escape_like(text: str) -> str:
@@ -290,7 +291,7 @@ _FilterShape = tuple[bool, bool, str, bool, int]
 
 @dataclass(frozen=True)
 class _PageStatements:
-    count: Any  # the number of cases the filters leave (a search's page carries it)
+    count: Any  # the number of cases the filters leave; a search's up to a limit (``count_limit``)
     page: Any  # the page's cases with type, step and badges
 
 
@@ -303,17 +304,43 @@ def _page_statements(
     searched, typed, status, from_cursor, page_size = filters
     # The listing's rows of public case types (of the chosen type): the types' ids looked up
     # once (``among``: an InitPlan), not joined to each of the party's thousands of rows.
+    # One type (its code is unique) is an equality, so its page is read in order from
+    # ``ix_caselisting_count`` (party, type, open, last activity, case): 26 rows.
     types = sa_select(col(CaseType.id)).where(col(CaseType.is_public).is_(True))
+    of_type: ColumnElement[bool]
     if typed:
-        types = types.where(col(CaseType.code) == bindparam("type_code"))
-    conditions: list[ColumnElement[bool]] = [*listed, among(col(CaseListing.case_type_id), types.scalar_subquery())]
+        of_type = (
+            col(CaseListing.case_type_id) == types.where(col(CaseType.code) == bindparam("type_code")).scalar_subquery()
+        )
+    else:
+        of_type = among(col(CaseListing.case_type_id), types.scalar_subquery())
+    conditions: list[ColumnElement[bool]] = [*listed, of_type]
     if searched:
         conditions.append(like_escaped(col(CaseListing.search), bindparam("search_pattern")))
     if status == "open":
         conditions.append(col(CaseListing.is_open).is_(True))
     elif status == "closed":
         conditions.append(col(CaseListing.is_open).is_(False))
+    in_page_order = (
+        col(CaseListing.is_open).desc(),
+        col(CaseListing.last_activity_at).desc(),
+        col(CaseListing.case_id).desc(),
+    )
     count = sa_select(func.count()).select_from(CaseListing).where(*conditions)
+    if searched:
+        # Up to the limit (one more than ``Settings.search_count_limit``, to say "more
+        # than"), in the page's order: PostgreSQL then reads ``ix_caselisting_page`` (which
+        # includes the text) until that many have matched, whatever the party's size,
+        # instead of all of the party's rows. A business's search reads the same rows with
+        # 5,000 cases as with 50,000, and nobody pages through 200 results: they search
+        # more precisely, as the page then suggests.
+        matches = (
+            sa_select(col(CaseListing.case_id))
+            .where(*conditions)
+            .order_by(*in_page_order)
+            .limit(bindparam("count_limit", type_=Integer))
+        )
+        count = sa_select(func.count()).select_from(matches.subquery("matches"))
     # The page's 26 listing rows first (the index, backwards), then their cases, steps and
     # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
     # page, instead of hashing every open document request and extension in the database.
@@ -329,9 +356,7 @@ def _page_statements(
                 bindparam("cursor_id", type_=Integer),
             )
         )
-    ordered = page.order_by(
-        col(CaseListing.is_open).desc(), col(CaseListing.last_activity_at).desc(), col(CaseListing.case_id).desc()
-    )
+    ordered = page.order_by(*in_page_order)
     rows_of_page = ordered.limit(page_size + 1).subquery("page")
     query = (
         sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
@@ -342,10 +367,6 @@ def _page_statements(
     query = _with_badges(query, addressed)
     if unread_total is not None:  # not for an HTMX partial: it has no header
         query = query.add_columns(unread_total)
-    if searched:
-        # A search's count rides along (a scalar sub-query PostgreSQL runs once): one
-        # statement fewer. Uncorrelated: its case types are its own, not the page's.
-        query = query.add_columns(count.correlate(None).scalar_subquery().label("total"))
     query = query.order_by(
         rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
     )
@@ -358,10 +379,11 @@ def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape, head
     return _page_statements(listed_for_shape(shape), notices_for_shape(shape), unread, filters)
 
 
-def _filter_values(filters: CaseFilters) -> dict[str, Any]:
+def _filter_values(filters: CaseFilters, count_limit: int) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if filters.search:
         values["search_pattern"] = f"%{_escape_like(filters.search.lower())}%"
+        values["count_limit"] = count_limit + 1  # one more: "more than"
     if filters.type_code:
         values["type_code"] = filters.type_code
     if filters.cursor is not None:
@@ -378,10 +400,12 @@ def list_cases(
     counted: Tally | None = None,
     page_size: int = PAGE_SIZE,
     header: bool = True,
+    count_limit: int = 200,
 ) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
     closed. ``counted`` (from ``tally``) saves the count query when nothing is searched; a
-    search's page statement carries its count.
+    search counts only when its first page is full, up to ``count_limit``
+    (``Settings.search_count_limit``).
     The order, filters and search are the listing's columns, so PostgreSQL walks
     ``ix_caselisting_page`` backwards and reads only the rows of the page. The statements
     are built once per shape of login and of filters, with the values bound (issue 22).
@@ -395,7 +419,7 @@ def list_cases(
         filters.cursor is not None,
         page_size,
     )
-    parameters = _filter_values(filters)
+    parameters = _filter_values(filters, count_limit)
     if shape is None:  # acting for someone else: the mandate is part of the statements
         unread = unread_total(principal) if header else None
         statements = _page_statements(listed_for(principal), notices_for(principal), unread, filter_shape)
@@ -404,22 +428,25 @@ def list_cases(
         parameters |= principal_parameters(principal)
 
     found = list(db.exec(statements.page, params=parameters).all())
+    has_more = len(found) > page_size
+    more_than_total = False
     if counted is not None and not filters.search:
         total = counted.total(filters)
-    elif filters.search and found:
-        total = found[0].total  # carried by the page's statement
-    elif filters.search and filters.cursor is None:
-        total = 0  # the first page of a search found nothing: neither would its count
+    elif filters.search and filters.cursor is None and not has_more:
+        # The first page holds every match: it is the count. A rare text (a case number)
+        # reads the party's rows once, for the page, not again for a count.
+        total = len(found)
     else:
         total = db.execute(statements.count, parameters).scalar_one()
-    has_more = len(found) > page_size
+        if filters.search and total > count_limit:  # it counted one more than the limit
+            total, more_than_total = count_limit, True
     rows = _rows(db, principal, found[:page_size])
     next_cursor = None
     if has_more and rows:
         last = rows[-1].case
         next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id or 0)
     unread = found[0].unread_total if found and header else None
-    return CasePage(rows, total, next_cursor, filters.cursor is None, unread)
+    return CasePage(rows, total, next_cursor, filters.cursor is None, unread, more_than_total)
 
 
 def _with_badges(query: Any, addressed: ColumnElement[bool]) -> Any:

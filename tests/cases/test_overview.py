@@ -218,6 +218,55 @@ def test_cursor_round_trip_and_rejects_tampering():
             Cursor.decode(base64.urlsafe_b64encode(raw.encode()).decode())
 
 
+def test_a_search_counts_up_to_its_limit_and_then_says_more_than(db, many_cases):
+    """Issue 22: a search counts its matches up to ``count_limit`` (the setting
+    ``search_count_limit``), so a business's search reads as many rows with 50,000 cases as
+    with 5,000; beyond the limit the page says "more than". Every match is still listed."""
+    principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
+    search = CaseFilters(search="testmelding")  # 30 matches
+    at_limit = list_cases(db, principal, search, page_size=4, count_limit=30)
+    assert (at_limit.total, at_limit.more_than_total) == (30, False)
+    beyond = list_cases(db, principal, search, page_size=4, count_limit=29)
+    assert (beyond.total, beyond.more_than_total) == (29, True)
+    # A first page that holds every match counts them itself, whatever the limit.
+    whole = list_cases(db, principal, search, page_size=30, count_limit=25)
+    assert (whole.total, whole.more_than_total, len(whole.rows)) == (30, False, 30)
+    # A later page counts the same way; the pages still reach every match.
+    seen, page = [], beyond
+    while True:
+        seen += [row.case.id for row in page.rows]
+        assert (page.total, page.more_than_total) == (29, True)
+        if page.next_cursor is None:
+            break
+        later = CaseFilters(search="testmelding", cursor=page.next_cursor)
+        page = list_cases(db, principal, later, page_size=4, count_limit=29)
+    assert len(seen) == len(set(seen)) == 30
+    # Without a search the count comes from the tally, exact and unlimited.
+    everything = list_cases(db, principal, CaseFilters(), tally(db, principal), page_size=4, count_limit=25)
+    assert everything.total >= 30 and not everything.more_than_total
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "hint"),
+    [
+        ("nl", "Meer dan 25 zaken gevonden", "We tellen tot 25."),
+        ("en", "More than 25 cases found", "We count up to 25."),
+    ],
+)
+def test_the_page_says_more_than_and_how_to_find_a_case_sooner(
+    app, gardener, many_cases, monkeypatch, language, heading, hint
+):
+    monkeypatch.setattr(app.state.settings, "search_count_limit", 25)
+    gardener.cookies.set("lang", language)
+    for headers in ({}, {"HX-Request": "true"}):
+        html = gardener.get("/mijn-zaken?zoek=testmelding", headers=headers).text
+        assert f'data-announce="{heading}"' in html
+        assert heading in text_of(html) and hint in text_of(html)
+        assert len(numbers(html)) == 25  # the page itself is full: 25 of the 30
+    monkeypatch.setattr(app.state.settings, "search_count_limit", 30)
+    assert "30 " in text_of(gardener.get("/mijn-zaken?zoek=testmelding").text)
+
+
 def test_a_page_of_the_overview_loads_no_orm_objects_of_its_cases(db, many_cases):
     """The page's cases, types and steps, and the tally's types, are plain rows (issue 22:
     loading 26 rows of three ORM objects each cost about as much CPU as the rest of the
