@@ -217,8 +217,11 @@ def _add_page_facts(query: Any, unread_total: Any) -> Any:
     principal (``:submitter``). The page reads a list only when it is not empty, and most
     are: a statement costs a page about half a millisecond of CPU, whatever it finds
     (issue 22)."""
-    return query.add_columns(
-        Organisation,
+    # Plain rows (``columns_of``) under the entities' names: the page reads the case, it
+    # does not change it, and ORM objects cost it 0.2 ms more (``read_rows``).
+    plain = query.with_only_columns(columns_of("Case", Case), columns_of("CaseType", CaseType))
+    return plain.add_columns(
+        columns_of("Organisation", Organisation),
         unread_total,
         any_row(col(Suspension.case_id) == col(Case.id)).label("has_suspensions"),
         any_row(col(Extension.case_id) == col(Case.id)).label("has_extensions"),
@@ -250,7 +253,9 @@ def build_case_page(
     if not valid_case_number(number):
         return CaseNotFound()
     query, parameters = _case_query(principal)
-    found = db.exec(query, params={**parameters, "case_number": number, "submitter": principal.submitter_key}).first()
+    found = next(
+        iter(read_rows(db, query, {**parameters, "case_number": number, "submitter": principal.submitter_key})), None
+    )
     if found is None:
         return CaseNotFound()
     if not level_allows(principal, found.CaseType.min_assurance):
@@ -311,7 +316,7 @@ def _view(db: Session, principal: Principal, found: Any, today: date) -> CasePag
     return CasePageView(
         case=case,
         case_type=case_type,
-        organisation=found.Organisation,
+        organisation=joined(found.Organisation),  # a case type without an organisation: none
         unread_total=found.unread_total,
         kind=kind,
         is_closed=is_closed,

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
-from portal.db import MAX_ID, columns_of, joined
+from portal.db import MAX_ID, columns_of, joined, read_rows
 from portal.domain.delivery_status import StatusLine
 from portal.models import Case, CaseType, Notice
 from portal.models.contact import NOTICE_KINDS
@@ -178,12 +178,13 @@ def list_notices(
         parameters = principal_parameters(principal)
         if after:
             parameters["last_at"], parameters["last_id"] = _page_link_position(after)
-        rows = db.exec(_inbox_statement(shape, bool(after)), params=parameters).all()
+        rows = read_rows(db, _inbox_statement(shape, bool(after)), parameters)
     else:
         query = _inbox_lines(visible_notices(principal), unread_total(principal))
         if after:
             query = query.where(_older_than(*_page_link_position(after)))
-        rows = db.exec(query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)).all()
+        ordered = query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(page_size + 1)
+        rows = read_rows(db, ordered, {})
     statuses = statuses_for(db, (notice.id for notice, _case, _type, _unread in rows[:page_size]))
     items = [
         InboxItem(

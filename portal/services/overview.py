@@ -25,7 +25,7 @@ from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
-from portal.db import MAX_ID, among, any_row, columns_of, joined, like_escaped
+from portal.db import MAX_ID, among, any_row, columns_of, joined, like_escaped, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
     Case,
@@ -276,7 +276,7 @@ def tally(db: Session, principal: Principal) -> Tally:
         statement, parameters = _tally_statement(counted_for(principal), listed_for(principal)), {}
     else:
         statement, parameters = _tally_of_shape(shape), principal_parameters(principal)
-    rows = db.exec(statement, params=parameters).all()
+    rows = read_rows(db, statement, parameters)
     types = {case_type.id: case_type for case_type, _open, _count in rows}
     return Tally(
         {(case_type.id or 0, 0 if is_open else 1): count for case_type, is_open, count in rows},
@@ -427,7 +427,7 @@ def list_cases(
         statements = _page_statements_of_shape(shape, filter_shape, header)
         parameters |= principal_parameters(principal)
 
-    found = list(db.exec(statements.page, params=parameters).all())
+    found = read_rows(db, statements.page, parameters)
     has_more = len(found) > page_size
     more_than_total = False
     if counted is not None and not filters.search:

@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal
-from portal.db import MAX_ID, columns_of
+from portal.db import MAX_ID, columns_of, read_rows
 from portal.models import Case, CaseListing, CaseType
 from portal.services import paging
 from portal.services.access import (
@@ -139,7 +139,7 @@ def list_permits(
     else:
         statement = _page_statement_of_shape(shape, kind, page_size)
         parameters |= principal_parameters(principal)
-    found = db.exec(statement, params=parameters).all()
+    found = read_rows(db, statement, parameters)
     rows = []
     for case, case_type, _unread in found[:page_size]:
         expired = case.valid_until is not None and case.valid_until < today

@@ -330,3 +330,27 @@ def test_case_type_above_the_sign_in_level_asks_for_a_higher_level(fatima_midden
 def test_signed_out_visitor_is_sent_to_sign_in(client):
     response = client.get("/mijn-zaken/ZAAK-2026-0000101", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/inloggen")
+
+
+def test_the_case_page_loads_no_orm_objects_and_reads_what_the_tables_hold(db):
+    """The case, its type, its organisation and the lists are plain rows (``read_rows``,
+    issue 22), read by the models' attribute names, with the values the tables hold."""
+    from portal.auth.principal import Principal
+    from portal.models import CaseType, Organisation, StatusType
+    from portal.services.case_page import CasePageView, build_case_page
+
+    resident = Principal(kind="resident", subject="s", level="hoog", bsn="999993653")
+    db.expunge_all()
+    view = build_case_page(db, resident, "ZAAK-2026-0000101", clock.today())
+    assert isinstance(view, CasePageView)
+    loaded = [
+        item for item in db.identity_map.values() if isinstance(item, Case | CaseType | Organisation | StatusType)
+    ]
+    assert loaded == []
+    stored = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000101")).one()
+    assert (view.case.id, view.case.title_nl, view.case.received_on) == (stored.id, stored.title_nl, stored.received_on)
+    assert view.case_type.code == db.get(CaseType, stored.case_type_id).code
+    organisation = db.get(Organisation, db.get(CaseType, stored.case_type_id).organisation_id)
+    assert view.organisation is not None and view.organisation.name == organisation.name
+    assert view.extensions and view.extensions[0].case_id == stored.id  # 101 was extended
+    assert view.notices and all(notice.case_id == stored.id for notice in view.notices)
