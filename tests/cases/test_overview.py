@@ -278,7 +278,7 @@ def test_a_page_of_the_overview_loads_no_orm_objects_of_its_cases(db, many_cases
     residents = list_cases(db, resident, CaseFilters(), counted).rows
     rows = residents + list_cases(db, business, CaseFilters()).rows
     assert len(rows) >= 30
-    assert {row.case_type.code for row in residents} <= {case_type.code for case_type in counted.case_types}
+    assert {row.case_type.id for row in residents} <= {case_type.id for case_type in counted.case_types}
     assert not [item for item in db.identity_map.values() if isinstance(item, Case | CaseType | StatusType)]
     steps = 0
     for row in rows:
