@@ -108,7 +108,7 @@ def columns_of(name: str, model: Any, *names: str) -> Bundle[Any]:
     Loading ORM objects (identity map, instrumented state) cost a list page about as much
     CPU as its statement (issue 22). An outer-joined model that is absent gives a row of
     NULLs, not None."""
-    table = model.__table__
+    table = getattr(model, "__table__", model)  # a model, or a table or its alias
     return Bundle(name, *(table.c[column] for column in names) if names else table.c)
 
 

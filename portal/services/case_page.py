@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import BindParameter, and_, bindparam
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -109,13 +110,18 @@ _STEPS = (
     .where(col(StatusType.case_type_id) == bindparam("case_type_id"))
     .order_by(col(StatusType.order))
 )
-_HANDLER = (
-    sa_select(columns_of("employee", Employee), columns_of("team", Team))
-    .join(Role, col(Role.employee_id) == col(Employee.id))
-    .outerjoin(Team, col(Team.id) == col(Employee.team_id))
-    .where(col(Role.case_id) == _CASE_ID, col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
+# The case's handler (the latest active behandelaar) and their team, read with the case
+# (``_add_page_facts``): outer joins on the handler's id, which a sub-query picks.
+_HANDLER = sa_inspect(Employee).local_table.alias("handler")
+_HANDLER_TEAM = sa_inspect(Team).local_table.alias("handler_team")
+_HANDLER_ID = (
+    sa_select(col(Role.employee_id))
+    .join(Employee, col(Employee.id) == col(Role.employee_id))
+    .where(col(Role.case_id) == col(Case.id), col(Role.role_type) == "behandelaar", col(Employee.is_active).is_(True))
     .order_by(col(Role.id).desc())
     .limit(1)
+    .correlate(Case)
+    .scalar_subquery()
 )
 _COMPLAINT = plain_select(Complaint).where(col(Complaint.case_id) == _CASE_ID)
 _CALLBACK = (
@@ -220,15 +226,22 @@ def _add_page_facts(query: Any, unread_total: Any) -> Any:
     # Plain rows (``columns_of``) under the entities' names: the page reads the case, it
     # does not change it, and ORM objects cost it 0.2 ms more (``read_rows``).
     plain = query.with_only_columns(columns_of("Case", Case), columns_of("CaseType", CaseType))
-    return plain.add_columns(
-        columns_of("Organisation", Organisation),
-        unread_total,
-        any_row(col(Suspension.case_id) == col(Case.id)).label("has_suspensions"),
-        any_row(col(Extension.case_id) == col(Case.id)).label("has_extensions"),
-        any_row(col(DocumentRequest.case_id) == col(Case.id)).label("has_requests"),
-        any_row(col(Document.case_id) == col(Case.id)).label("has_documents"),
-        any_row(callbacks_by(bindparam("submitter"), col(Case.id))).label("has_callback"),
-    ).outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
+    return (
+        plain.add_columns(
+            columns_of("Organisation", Organisation),
+            unread_total,
+            any_row(col(Suspension.case_id) == col(Case.id)).label("has_suspensions"),
+            any_row(col(Extension.case_id) == col(Case.id)).label("has_extensions"),
+            any_row(col(DocumentRequest.case_id) == col(Case.id)).label("has_requests"),
+            any_row(col(Document.case_id) == col(Case.id)).label("has_documents"),
+            any_row(callbacks_by(bindparam("submitter"), col(Case.id))).label("has_callback"),
+            columns_of("handler", _HANDLER),
+            columns_of("handler_team", _HANDLER_TEAM),
+        )
+        .outerjoin(Organisation, col(Organisation.id) == col(CaseType.organisation_id))
+        .outerjoin(_HANDLER, _HANDLER.c.id == _HANDLER_ID)
+        .outerjoin(_HANDLER_TEAM, _HANDLER_TEAM.c.id == _HANDLER.c.team_id)
+    )
 
 
 # The case page's first statement per shape of login, built once (access.one_visible_case).
@@ -332,7 +345,7 @@ def _view(db: Session, principal: Principal, found: Any, today: date) -> CasePag
         letter=letter,
         outcome=outcome(kind, case.result),
         remedy=remedy(kind, case.result),
-        contact=_contact(db, case),
+        contact=_contact(joined(found.handler), joined(found.handler_team)),
         extensions=extensions,
         suspensions=suspensions,
         open_requests=[request for request in requests if request.fulfilled_on is None] if not is_closed else [],
@@ -377,12 +390,11 @@ def _steps(db: Session, case: Case) -> tuple[list[tuple[Step, StatusType]], Stat
     return [(step, by_order[step.order]) for step in steps], current
 
 
-def _contact(db: Session, case: Case) -> Contact:
-    handlers = read_rows(db, _HANDLER, {"case_id": case.id})
-    if not handlers:
+def _contact(handler: Employee | None, team: Team | None) -> Contact:
+    """Whom to contact: the handler (read with the case: ``_add_page_facts``), or their team
+    (an employee without a team has none)."""
+    if handler is None:
         return Contact(None, None, False, "not_assigned")
-    handler, team = handlers[0]
-    team = joined(team)  # an employee without a team: none
     if not handler.show_direct_contact:
         return Contact(handler, team, False, "hidden")
     return Contact(handler, team, True, "shown")

@@ -66,7 +66,7 @@ STATEMENT_BUDGET = {
     "overview, search": 7,
     "overview, filter": 7,
     "overview, HTMX partial": 7,
-    "case page": 7,
+    "case page": 6,
     "inbox": 4,
     "permits": 3,
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from portal import clock
 from portal.i18n import format_date
@@ -354,3 +354,39 @@ def test_the_case_page_loads_no_orm_objects_and_reads_what_the_tables_hold(db):
     assert view.organisation is not None and view.organisation.name == organisation.name
     assert view.extensions and view.extensions[0].case_id == stored.id  # 101 was extended
     assert view.notices and all(notice.case_id == stored.id for notice in view.notices)
+
+
+def test_the_contact_is_the_latest_active_handler_with_their_team(db):
+    """The case statement reads the handler with the case (issue 22): the latest
+    behandelaar who is still active, with their team; none when no active one is left."""
+    from portal.auth.principal import Principal
+    from portal.models import Employee, Role
+    from portal.services.case_page import build_case_page
+
+    resident = Principal(kind="resident", subject="s", level="hoog", bsn="999993653")
+    case = case_row(db, "ZAAK-2026-0000101")
+    employees = db.exec(select(Employee).order_by(Employee.id)).all()
+    first, second = employees[0], employees[1]
+    db.exec(delete(Role).where(Role.case_id == case.id, Role.role_type == "behandelaar"))
+    db.add(Role(case_id=case.id, role_type="behandelaar", employee_id=first.id))
+    db.flush()
+    db.add(Role(case_id=case.id, role_type="behandelaar", employee_id=second.id))
+    db.flush()
+
+    def contact():
+        view = build_case_page(db, resident, case.number, clock.today())
+        return view.contact
+
+    try:
+        found = contact()
+        assert (found.employee.id, found.employee.name, found.reason) == (second.id, second.name, "shown")
+        assert found.team is not None and found.team.id == second.team_id
+        second.is_active = False
+        db.flush()
+        assert contact().employee.id == first.id  # the latest active one
+        first.is_active = False
+        db.flush()
+        nobody = contact()
+        assert (nobody.employee, nobody.team, nobody.reason) == (None, None, "not_assigned")
+    finally:
+        db.rollback()
