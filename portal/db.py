@@ -255,6 +255,17 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
+# A word that makes a WITH statement write (a data-modifying CTE), in any case. An
+# identifier spelled like one (a column "update") makes it count as a write: the safe side.
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def reads_only(statement: str) -> bool:
+    """Whether a statement only reads: a SELECT, or a WITH whose parts are all SELECTs (a
+    search's page: ``overview._page_statements``). Anything else counts as a write."""
+    return statement.startswith("SELECT") or (statement.startswith("WITH") and not _WRITES.search(statement))
+
+
 def _end_reading_transactions_with_commit(engine: Engine) -> None:
     """A transaction that wrote nothing ends with COMMIT instead of ROLLBACK (PostgreSQL).
 
@@ -277,7 +288,7 @@ def _end_reading_transactions_with_commit(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
-        if not statement.startswith("SELECT"):
+        if not reads_only(statement):
             connection.info["wrote"] = True
 
     @event.listens_for(engine, "rollback")

@@ -18,8 +18,10 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    null,
     tuple_,
 )
+from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -372,7 +374,12 @@ def _page_statements(
             )
         )
     ordered = page.order_by(*in_page_order)
-    rows_of_page = ordered.limit(page_size + 1).subquery("page")
+    # A search's first page is a CTE: its count below asks how many rows it holds.
+    rows_of_page = (
+        ordered.limit(page_size + 1).cte("page")
+        if searched and not from_cursor
+        else ordered.limit(page_size + 1).subquery("page")
+    )
     query = (
         sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
         .select_from(rows_of_page)
@@ -382,6 +389,16 @@ def _page_statements(
     query = _with_badges(query, addressed)
     if unread_total is not None:  # not for an HTMX partial: it has no header
         query = query.add_columns(unread_total)
+    if searched:
+        # The search's count rides along, one statement fewer. Uncorrelated, so PostgreSQL
+        # runs it once (an InitPlan) and only when it is asked for: on a first page only
+        # when the page is full, since a page that is not holds every match (its count is
+        # its length) and a rare text would otherwise read the party's rows twice.
+        counted: ColumnElement[Any] = count.correlate(None).scalar_subquery()
+        if not from_cursor:
+            full = sa_select(func.count()).select_from(rows_of_page).correlate(None).scalar_subquery() > page_size
+            counted = sql_case((full, counted), else_=null())
+        query = query.add_columns(counted.label("total"))
     query = query.order_by(
         rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
     )
@@ -448,12 +465,12 @@ def list_cases(
     if counted is not None and not filters.search:
         total = counted.total(filters)
     elif filters.search and filters.cursor is None and not has_more:
-        # The first page holds every match: it is the count. A rare text (a case number)
-        # reads the party's rows once, for the page, not again for a count.
-        total = len(found)
+        total = len(found)  # the first page holds every match (and its statement counted none)
     else:
-        total = db.execute(statements.count, parameters).scalar_one()
-        if filters.search and total > count_limit:  # it counted one more than the limit
+        # A search's page carries its count (up to the limit, one more to say "more than");
+        # a later page that found nothing, and a page without a search or tally, count apart.
+        total = found[0].total if filters.search and found else db.execute(statements.count, parameters).scalar_one()
+        if filters.search and total > count_limit:
             total, more_than_total = count_limit, True
     rows = _rows(db, principal, found[:page_size])
     next_cursor = None
