@@ -39,6 +39,8 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notice_bsn", "recipient_bsn", "created_at"),
         Index("ix_notice_kvk", "recipient_kvk", "created_at"),
+        # A case's messages, newest first (the case page; migration 0023).
+        Index("ix_notice_case_created", "case_id", "created_at"),
         # The header's unread count on every page: only the unread few are indexed.
         Index(
             "ix_notice_unread_bsn",
@@ -65,7 +67,7 @@ class Notice(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id")  # indexed with created_at
     recipient_bsn: str | None = Field(default=None, max_length=9)
     recipient_kvk: str | None = Field(default=None, max_length=8)
     recipient_branch: str | None = Field(default=None, max_length=12)
