@@ -27,6 +27,7 @@ from sqlmodel import Session, col
 
 from portal import clock
 from portal.auth.principal import Principal
+from portal.config import Settings
 from portal.db import MAX_ID, among, any_row, columns_of, joined, like_escaped, read_rows
 from portal.domain.case_kinds import CaseKind, case_kind
 from portal.models import (
@@ -59,6 +60,8 @@ PAGE_SIZE = paging.PAGE_SIZE
 StatusFilter = Literal["open", "closed", "all"]
 STATUS_FILTERS: tuple[str, ...] = ("open", "closed", "all")
 MAX_SEARCH_LENGTH = 100
+# Where a search stops counting, unless the route passes the setting in force.
+SEARCH_COUNT_LIMIT: int = Settings.model_fields["search_count_limit"].default
 
 
 # --------------------------------------------------------------------------- overview
@@ -375,11 +378,8 @@ def _page_statements(
         )
     ordered = page.order_by(*in_page_order)
     # A search's first page is a CTE: its count below asks how many rows it holds.
-    rows_of_page = (
-        ordered.limit(page_size + 1).cte("page")
-        if searched and not from_cursor
-        else ordered.limit(page_size + 1).subquery("page")
-    )
+    limited = ordered.limit(page_size + 1)
+    rows_of_page = limited.cte("page") if searched and not from_cursor else limited.subquery("page")
     query = (
         sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
         .select_from(rows_of_page)
@@ -432,7 +432,7 @@ def list_cases(
     counted: Tally | None = None,
     page_size: int = PAGE_SIZE,
     header: bool = True,
-    count_limit: int = 200,
+    count_limit: int = SEARCH_COUNT_LIMIT,
 ) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
     closed. ``counted`` (from ``tally``) saves the count query when nothing is searched; a
