@@ -9,6 +9,7 @@ PAGES = (
     "overview, first page",
     "overview, next page",
     "overview, search",
+    "overview, search for a case number",
     "overview, filter",
     "overview, HTMX partial",
     "case page",
@@ -34,6 +35,8 @@ def page_requests(first_page: str) -> dict[str, tuple[str, dict[str, str]]]:
         "overview, first page": ("/mijn-zaken", {}),
         "overview, next page": (next_link.group(1).replace("&amp;", "&") if next_link else "/mijn-zaken", {}),
         "overview, search": ("/mijn-zaken?zoek=kerkstraat", {}),
+        # A rare text: one case of the person's (the first page's first), the rest read to be sure.
+        "overview, search for a case number": ("/mijn-zaken?zoek=" + case_link.group(1).rsplit("/", 1)[1], {}),
         "overview, filter": ("/mijn-zaken?status=open&type=omgevingsvergunning-regulier", {}),
         "overview, HTMX partial": ("/mijn-zaken?zoek=kerkstraat&status=open", {"HX-Request": "true"}),
         "case page": (case_link.group(1), {}),

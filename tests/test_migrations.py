@@ -88,29 +88,31 @@ def test_migrated_schema_stores_naive_utc_timestamps(engine: Engine):
     assert stored == moment
 
 
-def test_search_text_is_the_expression_the_trigram_index_holds(engine: Engine):
-    """Migration 0008 indexes overview.search_text() with trigrams on PostgreSQL. If the
-    two expressions drift apart the index silently stops serving the search: compare the
-    SQL, and on PostgreSQL ask the planner (sequential scans off) whether it uses it."""
+def test_a_search_by_the_index_party_is_served_by_the_trigram_index(engine: Engine):
+    """Migration 0024 keys ``ix_caselisting_search`` by the party as an expression that the
+    overview's index statements write (``party_in_search_index``). If the two drift apart the
+    index silently stops serving a rare search: compare the SQL, and on PostgreSQL ask the
+    planner, under a generic plan as a prepared statement gets, whether it uses it."""
     from sqlalchemy.dialects import postgresql
 
-    from portal.services.overview import search_text
+    from portal.models.listing import SEARCH_INDEX_PARTY_SQL, party_in_search_index
 
-    migration = _load_migration("0008_overview_indexes")
-    rendered = str(search_text().compile(dialect=postgresql.dialect()))
-    assert rendered.replace('"case".', "") == migration.SEARCH_TEXT
+    migration = _load_migration("0024_search_index_by_party")
+    rendered = str(party_in_search_index().compile(dialect=postgresql.dialect()))
+    assert f"({rendered})".replace("caselisting.", "") == migration.SEARCH_INDEX_PARTY == SEARCH_INDEX_PARTY_SQL
     if engine.dialect.name != "postgresql":
         return  # SQLite has no trigram index; its search is tested in tests/cases
     migrate(engine)
     with engine.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")
-        plan = "\n".join(
-            row[0]
-            for row in connection.exec_driver_sql(
-                f"""EXPLAIN SELECT id FROM "case" WHERE {rendered} LIKE %(pattern)s""", {"pattern": "%zaak-2026-00012%"}
-            )
+        connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+        connection.exec_driver_sql(
+            f"PREPARE rare(text, text) AS SELECT case_id FROM caselisting WHERE ({rendered}) = $1 AND search LIKE $2"
         )
-    assert "ix_case_search_trgm" in plan, plan
+        plan = "\n".join(
+            row[0] for row in connection.exec_driver_sql("EXPLAIN EXECUTE rare('k:12345678', '%%zaak-2026-00012%%')")
+        )
+    assert "Bitmap Index Scan on ix_caselisting_search" in plan, plan
 
 
 def _load_migration(name: str):

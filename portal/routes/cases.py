@@ -127,6 +127,7 @@ def overview(request: Request, principal: Applicant, db: DbSession):
         counted,
         header=not is_htmx(request),
         count_limit=request.app.state.settings.search_count_limit,
+        scan_limit=request.app.state.settings.search_scan_limit,
     )
     messages = filter_messages()
     context = {

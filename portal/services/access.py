@@ -61,7 +61,7 @@ from portal.config import get_settings
 from portal.db import among, like_escaped
 from portal.domain.confidentiality import HIGHEST_SHAREABLE, levels_up_to
 from portal.models import CallbackRequest, Case, CaseListing, CaseListingCount, CaseType, Feedback, Notice, Role
-from portal.models.listing import party_key
+from portal.models.listing import party_in_search_index, party_key
 
 __all__ = [
     "AssuranceTooLow",
@@ -198,12 +198,12 @@ def among_owned(principal: Principal) -> ColumnElement[bool]:
     return owned if mandated is None else and_(owned, mandated)
 
 
-def _listed_party(principal: Principal) -> list[ColumnElement[bool]] | None:
+def _listed_party(principal: Principal, by_search_index: bool = False) -> list[ColumnElement[bool]] | None:
     """SQL conditions on the listing: the row is this principal's (see module docstring)."""
     if principal.kind == "resident" and principal.bsn:
-        return _listed_party_of(party_key(bsn=principal.bsn), None)
+        return _listed_party_of(party_key(bsn=principal.bsn), None, by_search_index)
     if principal.kind == "business" and principal.kvk:
-        return _listed_party_of(party_key(kvk=principal.kvk), _branch_pattern(principal.branch_number))
+        return _listed_party_of(party_key(kvk=principal.kvk), _branch_pattern(principal.branch_number), by_search_index)
     return None
 
 
@@ -215,10 +215,15 @@ def _branch_pattern(branch_number: str | None) -> str | None:
     return f"%,{escaped},%"
 
 
-def _listed_party_of(party: PartyValue, branch_pattern: PartyValue) -> list[ColumnElement[bool]]:
+def _listed_party_of(
+    party: PartyValue, branch_pattern: PartyValue, by_search_index: bool = False
+) -> list[ColumnElement[bool]]:
     """The rule of ``_listed_party`` for values or bind parameters: the party's rows; for a
-    branch login only those of its branch and those naming no branch."""
-    conditions = [col(CaseListing.party) == party]
+    branch login only those of its branch and those naming no branch. ``by_search_index``:
+    the party as the search's trigram index keys it (``party_in_search_index``), for a
+    search that only that index can serve; the rows are the same."""
+    party_column = party_in_search_index() if by_search_index else col(CaseListing.party)
+    conditions = [party_column == party]
     if branch_pattern is not None:
         conditions.append(
             or_(col(CaseListing.company_wide).is_(True), like_escaped(col(CaseListing.branches), branch_pattern))
@@ -226,14 +231,15 @@ def _listed_party_of(party: PartyValue, branch_pattern: PartyValue) -> list[Colu
     return conditions
 
 
-def listed_for(principal: Principal) -> list[ColumnElement[bool]]:
+def listed_for(principal: Principal, by_search_index: bool = False) -> list[ColumnElement[bool]]:
     """The same rule as ``owned_by``, on the case listing (``portal.models.listing``): the
     principal's rows of it, for lists and counts that must not read every case of a large
     business. The party is the first column of the listing's indexes; a branch login (see
     the module docstring) keeps the rows of its branch and those naming no branch. A
     representative's mandate is checked on the row's case type and, for the gemachtigde
-    rule, on the case's roles, as ``owned_by`` does."""
-    conditions = _listed_party(principal)
+    rule, on the case's roles, as ``owned_by`` does. ``by_search_index``: see
+    ``_listed_party_of``."""
+    conditions = _listed_party(principal, by_search_index)
     if conditions is None:
         return [false()]
     conditions.append(col(CaseListing.confidentiality).in_(sorted(get_settings().zgw_allowed_confidentiality)))
@@ -265,12 +271,12 @@ def allowed_parameters() -> dict[str, str]:
     return {name: allowed[min(place, len(allowed) - 1)] for place, name in enumerate(_ALLOWED_SLOTS)}
 
 
-def listed_for_shape(shape: PrincipalShape) -> list[ColumnElement[bool]]:
+def listed_for_shape(shape: PrincipalShape, by_search_index: bool = False) -> list[ColumnElement[bool]]:
     """``listed_for`` with bind parameters (``principal_parameters``), for a statement built
     once per shape of login."""
     _kind, one_branch = shape
     conditions = _listed_party_of(
-        bindparam("principal_party"), bindparam("principal_branch_pattern") if one_branch else None
+        bindparam("principal_party"), bindparam("principal_branch_pattern") if one_branch else None, by_search_index
     )
     conditions.append(_allowed(col(CaseListing.confidentiality)))
     return conditions

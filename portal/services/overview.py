@@ -5,6 +5,7 @@ decided in ``portal.services.access``."""
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,7 +18,6 @@ from sqlalchemy import (
     Integer,
     bindparam,
     func,
-    literal_column,
     null,
     tuple_,
 )
@@ -60,8 +60,10 @@ PAGE_SIZE = paging.PAGE_SIZE
 StatusFilter = Literal["open", "closed", "all"]
 STATUS_FILTERS: tuple[str, ...] = ("open", "closed", "all")
 MAX_SEARCH_LENGTH = 100
-# Where a search stops counting, unless the route passes the setting in force.
+# Where a search stops counting, and how many rows it walks before it asks the trigram
+# index, unless the route passes the settings in force.
 SEARCH_COUNT_LIMIT: int = Settings.model_fields["search_count_limit"].default
+SEARCH_SCAN_LIMIT: int = Settings.model_fields["search_scan_limit"].default
 
 
 # --------------------------------------------------------------------------- overview
@@ -201,16 +203,6 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_text() -> ColumnElement[str]:
-    """What a search looks in: number, address and both titles as one lower-case text.
-    Migration 0008 indexes exactly this expression with trigrams on PostgreSQL, so keep
-    the two the same (the separators are literal SQL, not parameters, for that reason)."""
-    space: ColumnElement[str] = literal_column("' '")
-    return func.lower(
-        col(Case.number) + space + col(Case.address) + space + col(Case.title_nl) + space + col(Case.title_en)
-    )
-
-
 # The page's cases, their types and steps, and the tally's types, as plain rows (issue 22):
 # what a row shows and what its decision date needs (``_decision_dates``: the case's dates
 # and the type's rules, ``deadlines.rules_for``), not the texts the case page shows (the
@@ -304,9 +296,20 @@ def tally(db: Session, principal: Principal) -> Tally:
     )
 
 
+# How a search's statements reach the party's matching rows (PostgreSQL; SQLite walks):
+# - "walk": the party's rows in the page's order (``ix_caselisting_page``, which includes
+#   the text) until the page, or the count, has its matches: whatever their number;
+# - "window": the same, but at most ``scan_limit`` rows: a common text fills its page (and
+#   reaches the count's limit) long before, a rare one would read every row;
+# - "index": the trigram index (``ix_caselisting_search``, migration 0024), which finds a
+#   rare text's few rows, and reads a common text's every match.
+# ``list_cases`` walks where the window holds all the party's rows, and otherwise asks the
+# index only when the window did not settle the page or the count.
+Reach = Literal["walk", "window", "index"]
+
 # What the statements of a page depend on besides the principal: searched?, a type?,
-# open/closed/all, a cursor?, the page size.
-_FilterShape = tuple[bool, bool, str, bool, int]
+# open/closed/all, a cursor?, the page size, how a search reaches its rows.
+_FilterShape = tuple[bool, bool, str, bool, int, Reach]
 
 
 @dataclass(frozen=True)
@@ -315,13 +318,56 @@ class _PageStatements:
     page: Any  # the page's cases with type, step and badges
 
 
+_IN_PAGE_ORDER = (
+    col(CaseListing.is_open).desc(),
+    col(CaseListing.last_activity_at).desc(),
+    col(CaseListing.case_id).desc(),
+)
+
+
+def _after_cursor() -> ColumnElement[bool]:
+    """The listing row comes after the cursor's (``_filter_values``) in the page's order."""
+    keys = tuple_(col(CaseListing.is_open), col(CaseListing.last_activity_at), col(CaseListing.case_id))
+    return keys < tuple_(
+        bindparam("cursor_open", type_=Boolean),
+        bindparam("cursor_at", type_=DateTime),
+        bindparam("cursor_id", type_=Integer),
+    )
+
+
+def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Reach, after_cursor: bool) -> Any:
+    """The listing's rows the filters leave (after the cursor), in the page's order: their
+    case id, open/closed and last activity. A search's "window" reads at most
+    ``scan_limit`` of the party's rows and matches the text among those."""
+    where = list(conditions)
+    if after_cursor:
+        where.append(_after_cursor())
+    keys = (col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
+    matches = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
+    if not (searched and reach == "window"):
+        return sa_select(*keys).where(*where, *([matches] if searched else [])).order_by(*_IN_PAGE_ORDER)
+    scanned = (
+        sa_select(*keys, col(CaseListing.search))
+        .where(*where)
+        .order_by(*_IN_PAGE_ORDER)
+        .limit(bindparam("scan_limit", type_=Integer))
+        .subquery("scanned")
+    )
+    return (
+        sa_select(scanned.c.case_id, scanned.c.is_open, scanned.c.last_activity_at)
+        .where(like_escaped(scanned.c.search, bindparam("search_pattern")))
+        .order_by(scanned.c.is_open.desc(), scanned.c.last_activity_at.desc(), scanned.c.case_id.desc())
+    )
+
+
 def _page_statements(
     listed: list[ColumnElement[bool]], addressed: ColumnElement[bool], unread_total: Any | None, filters: _FilterShape
 ) -> _PageStatements:
     """The overview's statements with the filters as bind parameters (``_filter_values``).
     The page's statement also carries the header's count of unread messages
-    (``notices.unread_total``)."""
-    searched, typed, status, from_cursor, page_size = filters
+    (``notices.unread_total``). ``listed``: the principal's rows, written for the index
+    ``reach`` asks (``access.listed_for``'s ``by_search_index``)."""
+    searched, typed, status, from_cursor, page_size, reach = filters
     # The listing's rows of public case types (of the chosen type): the types' ids looked up
     # once (``among``: an InitPlan), not joined to each of the party's thousands of rows.
     # One type (its code is unique) is an equality, so its page is read in order from
@@ -335,17 +381,10 @@ def _page_statements(
     else:
         of_type = among(col(CaseListing.case_type_id), types.scalar_subquery())
     conditions: list[ColumnElement[bool]] = [*listed, of_type]
-    if searched:
-        conditions.append(like_escaped(col(CaseListing.search), bindparam("search_pattern")))
     if status == "open":
         conditions.append(col(CaseListing.is_open).is_(True))
     elif status == "closed":
         conditions.append(col(CaseListing.is_open).is_(False))
-    in_page_order = (
-        col(CaseListing.is_open).desc(),
-        col(CaseListing.last_activity_at).desc(),
-        col(CaseListing.case_id).desc(),
-    )
     count = sa_select(func.count()).select_from(CaseListing).where(*conditions)
     if searched:
         # Up to the limit (one more than ``Settings.search_count_limit``, to say "more
@@ -354,31 +393,15 @@ def _page_statements(
         # instead of all of the party's rows. A business's search reads the same rows with
         # 5,000 cases as with 50,000, and nobody pages through 200 results: they search
         # more precisely, as the page then suggests.
-        matches = (
-            sa_select(col(CaseListing.case_id))
-            .where(*conditions)
-            .order_by(*in_page_order)
-            .limit(bindparam("count_limit", type_=Integer))
+        matches = _candidates(conditions, searched, reach, after_cursor=False).limit(
+            bindparam("count_limit", type_=Integer)
         )
         count = sa_select(func.count()).select_from(matches.subquery("matches"))
     # The page's 26 listing rows first (the index, backwards), then their cases, steps and
     # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
     # page, instead of hashing every open document request and extension in the database.
-    page = sa_select(col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at)).where(
-        *conditions
-    )
-    if from_cursor:
-        page = page.where(
-            tuple_(col(CaseListing.is_open), col(CaseListing.last_activity_at), col(CaseListing.case_id))
-            < tuple_(
-                bindparam("cursor_open", type_=Boolean),
-                bindparam("cursor_at", type_=DateTime),
-                bindparam("cursor_id", type_=Integer),
-            )
-        )
-    ordered = page.order_by(*in_page_order)
+    limited = _candidates(conditions, searched, reach, from_cursor).limit(page_size + 1)
     # A search's first page is a CTE: its count below asks how many rows it holds.
-    limited = ordered.limit(page_size + 1)
     rows_of_page = limited.cte("page") if searched and not from_cursor else limited.subquery("page")
     query = (
         sa_select(_CASE_COLUMNS, _TYPE_COLUMNS)
@@ -408,14 +431,16 @@ def _page_statements(
 @functools.cache
 def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape, header: bool) -> _PageStatements:
     unread = unread_total_of_shape(shape) if header else None
-    return _page_statements(listed_for_shape(shape), notices_for_shape(shape), unread, filters)
+    listed = listed_for_shape(shape, by_search_index=filters[-1] == "index")
+    return _page_statements(listed, notices_for_shape(shape), unread, filters)
 
 
-def _filter_values(filters: CaseFilters, count_limit: int) -> dict[str, Any]:
+def _filter_values(filters: CaseFilters, count_limit: int, scan_limit: int) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if filters.search:
         values["search_pattern"] = f"%{_escape_like(filters.search.lower())}%"
         values["count_limit"] = count_limit + 1  # one more: "more than"
+        values["scan_limit"] = scan_limit
     if filters.type_code:
         values["type_code"] = filters.type_code
     if filters.cursor is not None:
@@ -423,6 +448,20 @@ def _filter_values(filters: CaseFilters, count_limit: int) -> dict[str, Any]:
         values["cursor_at"] = filters.cursor.last_activity_at
         values["cursor_id"] = filters.cursor.case_id
     return values
+
+
+# pg_trgm indexes runs of three letters or digits: a text without one (``"12"``, ``"a b"``)
+# cannot narrow the trigram index, which would then read all its entries.
+_TRIGRAM = re.compile(r"[^\W_]{3}")
+
+
+def _first_reach(db: Session, filters: CaseFilters, counted: Tally | None, scan_limit: int) -> Reach:
+    """How a page's statements start (see ``Reach``)."""
+    if not filters.search or db.get_bind().dialect.name != "postgresql":
+        return "walk"  # SQLite has no trigram index
+    if counted is not None and counted.total(filters) <= scan_limit:
+        return "walk"  # the window would hold every row: it is the walk
+    return "window" if _TRIGRAM.search(filters.search) else "walk"
 
 
 def list_cases(
@@ -433,33 +472,51 @@ def list_cases(
     page_size: int = PAGE_SIZE,
     header: bool = True,
     count_limit: int = SEARCH_COUNT_LIMIT,
+    scan_limit: int = SEARCH_SCAN_LIMIT,
 ) -> CasePage:
     """One page of the principal's cases: open first (most recent activity first), then
     closed. ``counted`` (from ``tally``) saves the count query when nothing is searched; a
     search counts only when its first page is full, up to ``count_limit``
     (``Settings.search_count_limit``).
     The order, filters and search are the listing's columns, so PostgreSQL walks
-    ``ix_caselisting_page`` backwards and reads only the rows of the page. The statements
-    are built once per shape of login and of filters, with the values bound (issue 22).
-    ``header``: the page shows the header, so its statement carries the header's count
-    (``CasePage.unread_total``); an HTMX partial has none."""
+    ``ix_caselisting_page`` backwards and reads only the rows of the page. A search of more
+    than ``scan_limit`` cases (``Settings.search_scan_limit``) walks that many, and asks the
+    trigram index for the rest where they did not settle the page or its count (``Reach``).
+    The statements are built once per shape of login and of filters, with the values bound
+    (issue 22). ``header``: the page shows the header, so its statement carries the
+    header's count (``CasePage.unread_total``); an HTMX partial has none."""
     shape = principal_shape(principal)
-    filter_shape: _FilterShape = (
-        bool(filters.search),
-        bool(filters.type_code),
-        filters.status,
-        filters.cursor is not None,
-        page_size,
-    )
-    parameters = _filter_values(filters, count_limit)
-    if shape is None:  # acting for someone else: the mandate is part of the statements
-        unread = unread_total(principal) if header else None
-        statements = _page_statements(listed_for(principal), notices_for(principal), unread, filter_shape)
-    else:
-        statements = _page_statements_of_shape(shape, filter_shape, header)
+    parameters = _filter_values(filters, count_limit, scan_limit)
+    if shape is not None:
         parameters |= principal_parameters(principal)
 
+    def statements_for(reach: Reach, with_header: bool = header) -> _PageStatements:
+        filter_shape: _FilterShape = (
+            bool(filters.search),
+            bool(filters.type_code),
+            filters.status,
+            filters.cursor is not None,
+            page_size,
+            reach,
+        )
+        if shape is None:  # acting for someone else: the mandate is part of the statements
+            unread = unread_total(principal) if with_header else None
+            listed = listed_for(principal, by_search_index=reach == "index")
+            return _page_statements(listed, notices_for(principal), unread, filter_shape)
+        return _page_statements_of_shape(shape, filter_shape, with_header)
+
+    reach = _first_reach(db, filters, counted, scan_limit)
+    statements = statements_for(reach)
     found = read_rows(db, statements.page, parameters)
+    unread = found[0].unread_total if found and header else None
+    if reach == "window" and len(found) <= page_size:
+        # The window did not fill the page: the party's rows after it may hold more matches.
+        # The header's count came with the window's rows, if it found any.
+        reach = "index"
+        statements = statements_for(reach, with_header=header and unread is None)
+        found = read_rows(db, statements.page, parameters)
+        if unread is None and found and header:
+            unread = found[0].unread_total
     has_more = len(found) > page_size
     more_than_total = False
     if counted is not None and not filters.search:
@@ -470,6 +527,9 @@ def list_cases(
         # A search's page carries its count (up to the limit, one more to say "more than");
         # a later page that found nothing, and a page without a search or tally, count apart.
         total = found[0].total if filters.search and found else db.execute(statements.count, parameters).scalar_one()
+        if reach == "window" and total <= count_limit:
+            # The window ended before the count reached its limit: count the rest too.
+            total = db.execute(statements_for("index").count, parameters).scalar_one()
         if filters.search and total > count_limit:
             total, more_than_total = count_limit, True
     rows = _rows(db, principal, found[:page_size])
@@ -477,7 +537,6 @@ def list_cases(
     if has_more and rows:
         last = rows[-1].case
         next_cursor = Cursor(1 if last.closed_on else 0, last.last_activity_at, last.id or 0)
-    unread = found[0].unread_total if found and header else None
     return CasePage(rows, total, next_cursor, filters.cursor is None, unread, more_than_total)
 
 

@@ -3,10 +3,12 @@ pagination, bad parameters, the HTMX partial and the no-JavaScript full page."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import delete, select
 
 from portal.auth.principal import Principal
@@ -244,6 +246,69 @@ def test_a_search_counts_up_to_its_limit_and_then_says_more_than(db, many_cases)
     # Without a search the count comes from the tally, exact and unlimited.
     everything = list_cases(db, principal, CaseFilters(), tally(db, principal), page_size=4, count_limit=25)
     assert everything.total >= 30 and not everything.more_than_total
+
+
+def every_page(db, principal: Principal, filters: CaseFilters, **limits) -> list[tuple[list[int], int, bool]]:
+    """Each page's case ids, count and "more than", from the first page to the last."""
+    counted, pages = tally(db, principal), []
+    page = list_cases(db, principal, filters, counted, page_size=4, **limits)
+    while True:
+        pages.append(([row.case.id for row in page.rows], page.total, page.more_than_total))
+        if page.next_cursor is None:
+            return pages
+        later = dataclasses.replace(filters, cursor=page.next_cursor)
+        page = list_cases(db, principal, later, counted, page_size=4, **limits)
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("testmelding", 30),  # every test case: the page fills at once, the count does not
+        ("testmelding 2", 11),  # 2 and 20-29: the oldest
+        ("zaak-2099-0000029", 1),  # a case number: the oldest case
+        ("zaak-2099-000001", 10),  # 10-19: the middle of the test cases
+        ("report 1", 11),
+        ("geen treffer", 0),
+        ("29", 1),  # no run of three letters or digits: the trigram index cannot narrow it
+    ],
+)
+@pytest.mark.parametrize("status", ["all", "open"])
+@pytest.mark.parametrize("count_limit", [25, 200])
+def test_a_search_that_walks_part_of_the_rows_finds_what_a_whole_walk_finds(
+    db, many_cases, text, matches, status, count_limit
+):
+    """Issue 22: a search of more cases than ``scan_limit`` walks that many and asks the
+    trigram index for the rest (PostgreSQL). Whatever the limit, every page, count and
+    "more than" is the one a walk of all the party's rows gives."""
+    principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
+    filters = CaseFilters(search=text, status=status)
+    whole = every_page(db, principal, filters, count_limit=count_limit, scan_limit=10_000)
+    assert sum(len(ids) for ids, _total, _more in whole) == matches
+    for scan_limit in (1, 3, 8, 31):
+        assert every_page(db, principal, filters, count_limit=count_limit, scan_limit=scan_limit) == whole, scan_limit
+
+
+def test_a_rare_search_asks_the_trigram_index_once_its_window_is_read(app, db, many_cases):
+    """The path above is taken: a rare text past the window is found by the statement
+    written for ``ix_caselisting_search`` on PostgreSQL. SQLite has no such index: it walks."""
+    principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    search = CaseFilters(search="zaak-2099-0000029")
+    event.listen(app.state.engine, "before_cursor_execute", record)
+    try:
+        found = list_cases(db, principal, search, tally(db, principal), scan_limit=3)
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", record)
+    assert [row.case.number for row in found.rows] == ["ZAAK-2099-0000029"] and found.total == 1
+    by_index = [statement for statement in statements if "caselisting.party || ''" in statement]
+    if app.state.engine.dialect.name == "postgresql":
+        assert len(by_index) == 1, statements
+    else:
+        assert by_index == [], statements
 
 
 @pytest.mark.parametrize(
