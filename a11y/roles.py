@@ -77,6 +77,13 @@ ROLES: dict[str, Role] = {
             "EH3",
         ),
         Role(
+            "business-c",
+            "business",
+            "Woonstichting De Linde (eHerkenning, KVK 55667788), more cases than a page holds",
+            (("kvk", "55667788"),),
+            "EH3",
+        ),
+        Role(
             "representative",
             "resident",
             "Sanne Bakker acting for her father Henk Bakker (DigiD Machtigen, Wmo, substantieel)",

@@ -519,6 +519,21 @@ STATES: list[State] = [
     ),
     # --- business A: Bakkerij De Korenschoof (whole business) -----------------------------
     State("case-list-business", "business-a", "/mijn-zaken", "My cases: business with branches"),
+    State("case-list-pages", "business-c", "/mijn-zaken", "My cases: more than a page (a link to the next page)"),
+    State(
+        "case-list-next-page",
+        "business-c",
+        "/mijn-zaken",
+        "My cases: the next page (HTMX swap), with a link back to the first",
+        steps=(Step("click", "#case-results a[rel=next]"), Step("wait_for", "#case-results h2:focus")),
+        expect=expect("announcement"),
+    ),
+    State(
+        "case-list-more-than",
+        "business-c",
+        "/mijn-zaken?zoek=voorbeeldstad",
+        "My cases: a search that finds more than it counts (PORTAL_SEARCH_COUNT_LIMIT, 25 in the tests), with a hint",
+    ),
     State("permits", "business-a", "/mijn-vergunningen", "My permits: one expiring soon"),
     *case_states(
         "business-a",

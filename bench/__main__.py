@@ -36,11 +36,15 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import make_url
 
 from bench.pages import page_requests, total_cases
+
+if TYPE_CHECKING:
+    from bench.generate import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -59,7 +63,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(database_url: str, cases: int) -> dict:
+def prepare(database_url: str, cases: int, plan: Plan | None = None) -> dict:
+    """A new bench database with ``cases`` cases; with a ``plan``, those cases added to it."""
     sys.path.insert(0, str(ROOT))
     from sqlmodel import Session
 
@@ -70,15 +75,33 @@ def prepare(database_url: str, cases: int) -> dict:
     from tests.conftest import reset_database  # the same migration path as the tests
 
     started = time.perf_counter()
-    reset_database(database_url)
+    if plan is None:
+        reset_database(database_url)
     app = create_app(
         Settings(env="test", database_url=database_url, var_dir=Path(tempfile.mkdtemp()), secret_key=SECRET)
     )
-    with Session(app.state.engine) as db:
-        load_demo_data(db)
-    counts = load(app.state.engine, cases, progress=lambda message: print(f"  {message}", flush=True))
+    if plan is None:
+        with Session(app.state.engine) as db:
+            load_demo_data(db)
+    counts = load(app.state.engine, cases, plan=plan, progress=lambda message: print(f"  {message}", flush=True))
     app.state.engine.dispose()
     return {"rows": counts.rows, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def large_business_cases(database_url: str) -> int:
+    """How many cases the large business (``BENCH_LARGE_KVK``) has in the bench database."""
+    from sqlalchemy import create_engine, text
+
+    from bench.generate import BENCH_LARGE_KVK
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT count(*) FROM role WHERE kvk = :kvk"), {"kvk": BENCH_LARGE_KVK}
+            ).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def settle_paused(database_url: str) -> int:
@@ -147,7 +170,7 @@ def start_server(database_url: str, var_dir: Path, floor_file: Path) -> tuple[su
 
 
 def sessions(base_url: str, who: str, n: int) -> list[dict[str, str]]:
-    from bench.generate import BENCH_BSN, BENCH_KVK
+    from bench.generate import BENCH_BSN, BENCH_KVK, BENCH_LARGE_KVK
     from tests.auth_helpers import sign_in_business, sign_in_resident
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the output
@@ -156,6 +179,8 @@ def sessions(base_url: str, who: str, n: int) -> list[dict[str, str]]:
         with httpx.Client(base_url=base_url, timeout=30) as client:
             if who == "business":
                 sign_in_business(client, BENCH_KVK)
+            elif who == "large business":
+                sign_in_business(client, BENCH_LARGE_KVK)
             else:
                 sign_in_resident(client, BENCH_BSN, level="hoog")
             cookies.append(dict(client.cookies))
@@ -168,7 +193,7 @@ def scenarios_for(base_url: str, who: str, cookies: list[dict[str, str]]) -> tup
         first.raise_for_status()
         total = total_cases(first.text)
     paths = page_requests(first.text)
-    label = "business, 5,000 cases" if who == "business" else "resident, 50 cases"
+    label = f"{'resident' if who == 'resident' else 'business'}, {total:,} cases"
     scenarios = [
         {"name": f"{who}: {page}", "who": label, "page": page, "path": path, "headers": headers, "cookies": cookies}
         for page, (path, headers) in paths.items()
@@ -375,15 +400,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse:
         from sqlalchemy import create_engine, text
 
+        from bench.generate import LARGE_BUSINESS_CASES, Plan
+
         engine = create_engine(database_url)
         with engine.connect() as connection:
             report["cases"] = cases = connection.execute(text('SELECT count(*) FROM "case"')).scalar()
         engine.dispose()
+        if Plan.for_cases(cases).large_business_cases and not large_business_cases(database_url):
+            print(f"Adding the business with {LARGE_BUSINESS_CASES:,} cases (a database of an earlier bench) ...")
+            report["data"] = prepare(database_url, LARGE_BUSINESS_CASES, Plan.large_business_only())
+            report["cases"] = cases = cases + LARGE_BUSINESS_CASES
     else:
         print(f"Generating {cases:,} cases in {database_url.rsplit('@', 1)[-1]} ...", flush=True)
         report["data"] = prepare(database_url, cases)
         print(f"  done in {report['data']['seconds']} s", flush=True)
 
+    large_business = large_business_cases(database_url) > 0
     # What the worker does each day (portal.worker): today's date of every paused case.
     print(f"Paused cases' dates settled for today: {settle_paused(database_url):,}", flush=True)
 
@@ -393,12 +425,18 @@ def main(argv: list[str] | None = None) -> int:
     server, base_url = start_server(database_url, var_dir, floor_file)
     try:
         users = max(levels)
-        print(f"Signing in {users} sessions each for the business and the resident ...", flush=True)
+        print(f"Signing in {users} sessions each for the businesses and the resident ...", flush=True)
         business = sessions(base_url, "business", users)
         resident = sessions(base_url, "resident", users)
         business_scenarios, floor_page, business_total = scenarios_for(base_url, "business", business)
         resident_scenarios, _page, resident_total = scenarios_for(base_url, "resident", resident)
         report["people"] = {"business_cases": business_total, "resident_cases": resident_total}
+        if large_business:
+            large = sessions(base_url, "large business", users)
+            large_scenarios, _page, report["people"]["large_business_cases"] = scenarios_for(
+                base_url, "large business", large
+            )
+            business_scenarios += large_scenarios
         floor_file.write_text(floor_page)  # read by each worker on its first floor request
         floor = [
             # The same bytes before any middleware, through every middleware, and with the session lookup.

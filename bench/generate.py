@@ -11,7 +11,9 @@ people the load runner signs in as):
   the product's own ``load_demo_data``;
 - 200,000 residents and 20,000 businesses as initiators (``Role``), three cases in four
   for residents; one business (``BENCH_KVK``) with 5,000 cases and one resident
-  (``BENCH_BSN``) with 50;
+  (``BENCH_BSN``) with 50; from 500,000 cases on, one more business
+  (``BENCH_LARGE_KVK``) with 50,000 (issue 22: a business's pages cost the same with 5,000
+  cases as with 50,000);
 - every case has the status steps it reached (``StatusHistory``; closed cases reached
   the final step), a handler for most, an acknowledgement notice, and in realistic
   shares: suspended for a missing document (Awb 4:15, 8 %, with a document request
@@ -58,6 +60,8 @@ BENCH_KVK = "50000000"  # the business with 5,000 cases
 FULL_CASES = 1_000_000
 RESIDENT_CASES = 50
 BUSINESS_CASES = 5_000
+BENCH_LARGE_KVK = "50000001"  # the business with 50,000 cases
+LARGE_BUSINESS_CASES = 50_000
 
 SHARE_RESIDENT_CASES = 0.75
 SHARE_CLOSED = 0.65
@@ -126,6 +130,7 @@ class Plan:
     businesses: int
     resident_cases: int = RESIDENT_CASES
     business_cases: int = BUSINESS_CASES
+    large_business_cases: int = 0  # BENCH_LARGE_KVK's
 
     @classmethod
     def for_cases(cls, cases: int) -> Plan:
@@ -138,6 +143,14 @@ class Plan:
             businesses=max(1, round(20_000 * scale)),
             resident_cases=resident_cases,
             business_cases=business_cases,
+            large_business_cases=LARGE_BUSINESS_CASES if cases >= 10 * LARGE_BUSINESS_CASES else 0,
+        )
+
+    @classmethod
+    def large_business_only(cls) -> Plan:
+        """The business with 50,000 cases on its own, for a database of an earlier bench."""
+        return cls(
+            LARGE_BUSINESS_CASES, 1, 1, resident_cases=0, business_cases=0, large_business_cases=LARGE_BUSINESS_CASES
         )
 
 
@@ -222,6 +235,9 @@ def generate(
         if index < plan.business_cases:
             return None, BENCH_KVK
         index -= plan.business_cases
+        if index < plan.large_business_cases:
+            return None, BENCH_LARGE_KVK
+        index -= plan.large_business_cases
         if index < plan.resident_cases:
             return BENCH_BSN, None
         if rng.random() < SHARE_RESIDENT_CASES:

@@ -86,6 +86,16 @@ BUSINESSES: Final[dict[str, dict[str, Any]]] = {
         "phone": "020 555 9876",
         "branches": {},
     },
+    # More cases than a page holds (25): the overview's pages, and a search that finds more
+    # than the count's limit (PORTAL_SEARCH_COUNT_LIMIT, 25 in the tests), are in the demo
+    # and in the accessibility crawl.
+    "BC": {
+        "kvk": "55667788",
+        "name": "Woonstichting De Linde",
+        "email": "meldingen@delinde.example",
+        "phone": "020 555 4321",
+        "branches": {},
+    },
 }
 
 # Which team handles a case type (used when no handler is assigned yet).
@@ -157,6 +167,38 @@ PAST_CASES: Final[list[dict[str, Any]]] = [
         },
     }
     for n, ((received, decided), zone) in enumerate(zip(_PAST_PERMITS, "ACDE", strict=True), start=1)
+]
+
+# Woonstichting De Linde's reports about the streets around its homes, each dealt with more
+# than a year ago: outside the last 12 months of "Hoe snel zijn wij?", and not in anyone's work.
+_REPORTS: Final = (
+    ("Volle afvalcontainer", "Overflowing waste container"),
+    ("Kapotte lantaarnpaal", "Broken street light"),
+    ("Losse stoeptegel", "Loose paving stone"),
+    ("Zwerfvuil bij de speeltuin", "Litter near the playground"),
+    ("Verstopte straatkolk", "Blocked street drain"),
+)
+_STREETS: Final = ("Lindelaan", "Molenweg", "Schoolstraat", "Beukenhof", "Havenkade", "Kerkstraat")
+HOUSING_REPORTS: Final[list[dict[str, Any]]] = [
+    {
+        "number": f"ZAAK-2025-0007{n:03d}",
+        "owner": "BC",
+        "type": "melding-openbare-ruimte",
+        "title_nl": f"{_REPORTS[n % 5][0]}, {_STREETS[n % 6]} {2 * n + 1}",
+        "title_en": f"{_REPORTS[n % 5][1]}, {_STREETS[n % 6]} {2 * n + 1}",
+        "address": f"{_STREETS[n % 6]} {2 * n + 1}, Voorbeeldstad",
+        "received": -400 - 9 * n,
+        "handler": "k.peters",
+        "steps": [(1, -400 - 9 * n), (2, -399 - 9 * n), (3, -398 - 9 * n), (4, -397 - 9 * n)],
+        "decision": {
+            "on": -397 - 9 * n,
+            "result": "completed",
+            "closed": True,
+            "text_nl": "Wij hebben uw melding afgehandeld. Bedankt voor uw melding.",
+            "text_en": "We have dealt with your report. Thank you for your report.",
+        },
+    }
+    for n in range(30)
 ]
 
 CASES: Final[list[dict[str, Any]]] = [
@@ -529,6 +571,7 @@ CASES: Final[list[dict[str, Any]]] = [
         "handler": "l.smit",
         "steps": [(1, -30), (2, -25)],
     },
+    *HOUSING_REPORTS,
 ]
 
 # Notices older than this are marked read (on first load only: reading later is kept).
