@@ -336,7 +336,7 @@ HANDLERS |= dict.fromkeys(PAST, "e.devries")
 DECIDED |= dict.fromkeys(PAST, "granted")
 # Woonstichting De Linde's 30 reports, dealt with more than a year ago: more than a page.
 HOUSING = [f"ZAAK-2025-0007{n:03d}" for n in range(30)]
-OWNERS |= {number: (None, "55667788", None) for number in HOUSING}
+OWNERS |= dict.fromkeys(HOUSING, (None, "55667788", None))
 TYPES |= dict.fromkeys(HOUSING, "melding-openbare-ruimte")
 HANDLERS |= dict.fromkeys(HOUSING, "k.peters")
 DECIDED |= dict.fromkeys(HOUSING, "completed")
