@@ -115,6 +115,49 @@ def test_a_search_by_the_index_party_is_served_by_the_trigram_index(engine: Engi
     assert "Bitmap Index Scan on ix_caselisting_search" in plan, plan
 
 
+def test_the_header_count_cannot_walk_the_unread_badge_index(engine: Engine):
+    """Migration 0025: ``ix_notice_unread_case`` (the overview row's badge) serves only a
+    statement that names a case. The header's unread count names none; walking that index
+    for it read every unread message in the database until the recipient's came (138 ms
+    for a business of 50,000 cases in the bench). With the recipients' own indexes dropped
+    (in a transaction rolled back), nothing better is left, so the planner would take it if
+    it could: on PostgreSQL with the values written in (a custom plan, as psycopg's first
+    executions on a connection get), on SQLite as it always plans."""
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    from portal.auth.principal import Principal
+    from portal.services.notices import unread_count
+
+    migrate(engine)
+    people = [
+        Principal(kind="business", subject="87654321", kvk="87654321", level="EH3"),
+        Principal(kind="resident", subject="999993653", bsn="999993653", level="midden"),
+    ]
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        for name in ("ix_notice_unread_kvk", "ix_notice_unread_bsn", "ix_notice_kvk", "ix_notice_bsn"):
+            connection.exec_driver_sql(f"DROP INDEX {name}")
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        statements: list[tuple[str, object]] = []
+
+        def record(_conn, _cursor, statement, parameters, *_rest) -> None:
+            statements.append((statement, parameters))
+
+        event.listen(connection, "before_cursor_execute", record)
+        with Session(bind=connection) as db:
+            for principal in people:
+                unread_count(db, principal)
+        event.remove(connection, "before_cursor_execute", record)
+        explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+        for statement, parameters in statements:
+            plan = "\n".join(str(row) for row in connection.exec_driver_sql(f"{explain} {statement}", parameters))
+            assert "ix_notice_unread_case" not in plan, plan
+        assert len(statements) == len(people)
+        transaction.rollback()
+
+
 def _load_migration(name: str):
     import importlib.util
 

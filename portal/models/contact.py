@@ -32,6 +32,10 @@ NOTICE_KINDS = (
 )
 
 
+# A partial index's condition for the unread messages about a case (``ix_notice_unread_case``).
+UNREAD_ABOUT_A_CASE = text("read_at IS NULL AND case_id IS NOT NULL")
+
+
 class Notice(SQLModel, table=True):
     """A message to a resident or business, shown in the inbox. ``dedupe_key``
     makes creating it idempotent (notifications arrive at least once)."""
@@ -58,11 +62,14 @@ class Notice(SQLModel, table=True):
         # The overview's "unread" badge of each row: this case's unread messages to this
         # person. By the case alone: a business has hundreds of unread messages, a
         # case a few (migration 0022; the recipient's index made each row read them all).
+        # Only for a statement that names a case (migration 0025): the header's count names
+        # none, and PostgreSQL walked this index for it, every unread message in the
+        # database until it found the recipient's (138 ms for a business of 50,000 cases).
         Index(
             "ix_notice_unread_case",
             "case_id",
-            sqlite_where=text("read_at IS NULL"),
-            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=UNREAD_ABOUT_A_CASE,
+            postgresql_where=UNREAD_ABOUT_A_CASE,
         ),
     )
 
