@@ -16,8 +16,10 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Integer,
+    and_,
     bindparam,
     func,
+    literal_column,
     null,
     tuple_,
 )
@@ -343,7 +345,13 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
     if after_cursor:
         where.append(_after_cursor())
     keys = (col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
-    matches = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
+    matches: ColumnElement[bool] = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
+    if searched and reach == "index":
+        # The trigram index is asked for ``index_pattern`` (a case number's digits, see
+        # ``_index_pattern``) and the whole text matched on the rows it finds, written so
+        # that the index cannot take it ("|| ''").
+        whole = like_escaped(col(CaseListing.search).concat(literal_column("''")), bindparam("search_pattern"))
+        matches = and_(like_escaped(col(CaseListing.search), bindparam("index_pattern")), whole)
     if not (searched and reach == "window"):
         return sa_select(*keys).where(*where, *([matches] if searched else [])).order_by(*_IN_PAGE_ORDER)
     scanned = (
@@ -439,6 +447,7 @@ def _filter_values(filters: CaseFilters, count_limit: int, scan_limit: int) -> d
     values: dict[str, Any] = {}
     if filters.search:
         values["search_pattern"] = f"%{_escape_like(filters.search.lower())}%"
+        values["index_pattern"] = _index_pattern(filters.search.lower())
         values["count_limit"] = count_limit + 1  # one more: "more than"
         values["scan_limit"] = scan_limit
     if filters.type_code:
@@ -453,6 +462,18 @@ def _filter_values(filters: CaseFilters, count_limit: int, scan_limit: int) -> d
 # pg_trgm indexes runs of three letters or digits: a text without one (``"12"``, ``"a b"``)
 # cannot narrow the trigram index, which would then read all its entries.
 _TRIGRAM = re.compile(r"[^\W_]{3}")
+# Five digits or more: a case number's own part (a year has four), a postcode's.
+_DIGITS = re.compile(r"\d{5,}")
+
+
+def _index_pattern(search: str) -> str:
+    """What the trigram index is asked for: the text's longest run of five or more digits,
+    if it has one, else the text. A case number ("zaak-2021-1013553") is words every case
+    has ("zaak", the year: their trigrams' lists hold every row in the database) and its
+    digits: asked for all of them, the index read 300 of its pages for one case (2.2 ms at
+    50,000 cases of the business); for the digits alone, 40."""
+    runs = _DIGITS.findall(search)
+    return f"%{max(runs, key=len)}%" if runs else f"%{_escape_like(search)}%"
 
 
 def _first_reach(db: Session, filters: CaseFilters, counted: Tally | None, scan_limit: int) -> Reach:

@@ -10,7 +10,8 @@ resident, requested over HTTP (session lookup included):
 - reads at most ``ROWS_GROWTH`` (or half again, if that is more) more rows when the
   business has 6,000 cases than with 3,000 (a page of 25 must not read the business's every case; a search reads until it has
   counted ``COUNT_LIMIT`` matches, so its bound shows between two sizes above what that
-  takes), and the resident's pages read no more when everyone else gets more cases. What every signed-in page runs besides its
+  takes; a search for a case number walks ``SCAN_LIMIT`` rows and asks the trigram index,
+  migration 0024), and the resident's pages read no more when everyone else gets more cases. What every signed-in page runs besides its
   own work (the session lookup, the header's unread count) is measured once on a page
   that asks nothing else (``CHROME``), tested on its own, and left out of each page's rows.
 

@@ -366,3 +366,20 @@ def test_a_page_of_the_overview_loads_no_orm_objects_of_its_cases(db, many_cases
             )
             steps += 1
     assert 0 < steps < len(rows)
+
+
+@pytest.mark.parametrize(
+    ("search", "asked"),
+    [
+        ("zaak-2021-1013553", "%1013553%"),  # a case number: its digits, not "zaak" and the year
+        ("1013553", "%1013553%"),
+        ("zaak-2021", "%zaak-2021%"),  # a year has four digits: the whole text
+        ("kerkstraat 12", "%kerkstraat 12%"),
+        ("1234 ab, 56789 en 1234567", "%1234567%"),  # the longest run
+        ("50%_korting", "%50\\%\\_korting%"),  # no run of five: the text, escaped
+    ],
+)
+def test_the_trigram_index_is_asked_for_a_case_numbers_digits(search, asked):
+    from portal.services.overview import _index_pattern
+
+    assert _index_pattern(search) == asked
