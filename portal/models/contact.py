@@ -43,8 +43,10 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notice_bsn", "recipient_bsn", "created_at"),
         Index("ix_notice_kvk", "recipient_kvk", "created_at"),
-        # A case's messages, newest first (the case page; migration 0023).
-        Index("ix_notice_case_created", "case_id", "created_at"),
+        # A case's messages to a business, newest first, from one index condition (the case
+        # page; migrations 0023 and 0026: a generic plan ANDed the recipient's index); a
+        # resident's by the case alone.
+        Index("ix_notice_case_recipient", "case_id", "recipient_kvk", "created_at"),
         # The header's unread count on every page: only the unread few are indexed.
         Index(
             "ix_notice_unread_bsn",
