@@ -26,7 +26,8 @@ depends_on = None
 
 log = logging.getLogger("alembic.runtime.migration")
 
-# Must stay the expression portal.services.overview.search_text() renders.
+# The expression the overview searched then (portal.services.overview.search_text(), gone
+# since the case listing); migration 0024 drops this index.
 SEARCH_TEXT = "lower(number || ' ' || address || ' ' || title_nl || ' ' || title_en)"
 
 

@@ -345,27 +345,29 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
     if after_cursor:
         where.append(_after_cursor())
     keys = (col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
+    if not searched:
+        return sa_select(*keys).where(*where).order_by(*_IN_PAGE_ORDER)
+    if reach == "window":
+        scanned = (
+            sa_select(*keys, col(CaseListing.search))
+            .where(*where)
+            .order_by(*_IN_PAGE_ORDER)
+            .limit(bindparam("scan_limit", type_=Integer))
+            .subquery("scanned")
+        )
+        return (
+            sa_select(scanned.c.case_id, scanned.c.is_open, scanned.c.last_activity_at)
+            .where(like_escaped(scanned.c.search, bindparam("search_pattern")))
+            .order_by(scanned.c.is_open.desc(), scanned.c.last_activity_at.desc(), scanned.c.case_id.desc())
+        )
     matches: ColumnElement[bool] = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
-    if searched and reach == "index":
+    if reach == "index":
         # The trigram index is asked for ``index_pattern`` (a case number's digits, see
         # ``_index_pattern``) and the whole text matched on the rows it finds, written so
         # that the index cannot take it ("|| ''").
         whole = like_escaped(col(CaseListing.search).concat(literal_column("''")), bindparam("search_pattern"))
         matches = and_(like_escaped(col(CaseListing.search), bindparam("index_pattern")), whole)
-    if not (searched and reach == "window"):
-        return sa_select(*keys).where(*where, *([matches] if searched else [])).order_by(*_IN_PAGE_ORDER)
-    scanned = (
-        sa_select(*keys, col(CaseListing.search))
-        .where(*where)
-        .order_by(*_IN_PAGE_ORDER)
-        .limit(bindparam("scan_limit", type_=Integer))
-        .subquery("scanned")
-    )
-    return (
-        sa_select(scanned.c.case_id, scanned.c.is_open, scanned.c.last_activity_at)
-        .where(like_escaped(scanned.c.search, bindparam("search_pattern")))
-        .order_by(scanned.c.is_open.desc(), scanned.c.last_activity_at.desc(), scanned.c.case_id.desc())
-    )
+    return sa_select(*keys).where(*where, matches).order_by(*_IN_PAGE_ORDER)
 
 
 def _page_statements(
