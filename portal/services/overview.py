@@ -304,10 +304,16 @@ def tally(db: Session, principal: Principal) -> Tally:
 # - "window": the same, but at most ``scan_limit`` rows: a common text fills its page (and
 #   reaches the count's limit) long before, a rare one would read every row;
 # - "index": the trigram index (``ix_caselisting_search``, migration 0024), which finds a
-#   rare text's few rows, and reads a common text's every match.
-# ``list_cases`` walks where the window holds all the party's rows, and otherwise asks the
-# index only when the window did not settle the page or the count.
-Reach = Literal["walk", "window", "index"]
+#   rare text's few rows, and reads a common text's every match;
+# - "number": the trigram index for a text with a case number's digits (``_index_pattern``),
+#   which are rare: at most the count's limit of matches, in no order. That read holds
+#   every match, so its page is right, unless it reached the limit ("zaak-2024-00000" of a
+#   municipality whose numbers all have those zeros).
+# ``list_cases`` walks where the window holds all the party's rows. Otherwise a number
+# asks the index first and the window where the index found too many; any other text
+# reads the window first, and asks the index only when that did not settle the page or
+# the count (``_next_reach``).
+Reach = Literal["walk", "window", "index", "number"]
 
 # What the statements of a page depend on besides the principal: searched?, a type?,
 # open/closed/all, a cursor?, the page size, how a search reaches its rows.
@@ -361,13 +367,21 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
             .order_by(scanned.c.is_open.desc(), scanned.c.last_activity_at.desc(), scanned.c.case_id.desc())
         )
     matches: ColumnElement[bool] = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
-    if reach == "index":
+    if reach in ("index", "number"):
         # The trigram index is asked for ``index_pattern`` (a case number's digits, see
         # ``_index_pattern``) and the whole text matched on the rows it finds, written so
         # that the index cannot take it ("|| ''").
         whole = like_escaped(col(CaseListing.search).concat(literal_column("''")), bindparam("search_pattern"))
         matches = and_(like_escaped(col(CaseListing.search), bindparam("index_pattern")), whole)
-    return sa_select(*keys).where(*where, matches).order_by(*_IN_PAGE_ORDER)
+    found = sa_select(*keys).where(*where, matches)
+    if reach == "number":
+        # The limit without an order stops the read of the index's rows at the limit,
+        # instead of sorting a common run of digits' every match.
+        capped = found.limit(bindparam("count_limit", type_=Integer)).subquery("numbered")
+        return sa_select(capped.c.case_id, capped.c.is_open, capped.c.last_activity_at).order_by(
+            capped.c.is_open.desc(), capped.c.last_activity_at.desc(), capped.c.case_id.desc()
+        )
+    return found.order_by(*_IN_PAGE_ORDER)
 
 
 def _page_statements(
@@ -441,7 +455,7 @@ def _page_statements(
 @functools.cache
 def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape, header: bool) -> _PageStatements:
     unread = unread_total_of_shape(shape) if header else None
-    listed = listed_for_shape(shape, by_search_index=filters[-1] == "index")
+    listed = listed_for_shape(shape, by_search_index=filters[-1] in ("index", "number"))
     return _page_statements(listed, notices_for_shape(shape), unread, filters)
 
 
@@ -484,7 +498,19 @@ def _first_reach(db: Session, filters: CaseFilters, counted: Tally | None, scan_
         return "walk"  # SQLite has no trigram index
     if counted is not None and counted.total(filters) <= scan_limit:
         return "walk"  # the window would hold every row: it is the walk
+    if _DIGITS.search(filters.search):
+        return "number"
     return "window" if _TRIGRAM.search(filters.search) else "walk"
+
+
+def _next_reach(reach: Reach, found: list[Any], page_size: int, count_limit: int) -> Reach | None:
+    """What to ask where ``reach``'s rows did not settle the page (``Reach``), if anything."""
+    full = len(found) > page_size
+    if reach == "window" and not full:
+        return "index"  # the party's rows after the window may hold more matches
+    if reach == "number" and full and found[0].total > count_limit:
+        return "window"  # the index's read stopped at the limit: its rows are any of the matches
+    return None
 
 
 def list_cases(
@@ -524,22 +550,22 @@ def list_cases(
         )
         if shape is None:  # acting for someone else: the mandate is part of the statements
             unread = unread_total(principal) if with_header else None
-            listed = listed_for(principal, by_search_index=reach == "index")
+            listed = listed_for(principal, by_search_index=reach in ("index", "number"))
             return _page_statements(listed, notices_for(principal), unread, filter_shape)
         return _page_statements_of_shape(shape, filter_shape, with_header)
 
     reach = _first_reach(db, filters, counted, scan_limit)
-    statements = statements_for(reach)
-    found = read_rows(db, statements.page, parameters)
-    unread = found[0].unread_total if found and header else None
-    if reach == "window" and len(found) <= page_size:
-        # The window did not fill the page: the party's rows after it may hold more matches.
-        # The header's count came with the window's rows, if it found any.
-        reach = "index"
+    unread = None
+    while True:
+        # The header's count comes with the first statement that finds rows.
         statements = statements_for(reach, with_header=header and unread is None)
         found = read_rows(db, statements.page, parameters)
         if unread is None and found and header:
             unread = found[0].unread_total
+        following = _next_reach(reach, found, page_size, count_limit)
+        if following is None:
+            break
+        reach = following
     has_more = len(found) > page_size
     more_than_total = False
     if counted is not None and not filters.search:

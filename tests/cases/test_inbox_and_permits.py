@@ -266,8 +266,16 @@ def _compare_overview(db, principal) -> None:
     from portal.services.notices import unread_count, unread_total
 
     # scan_limit 1: a search of a text with trigrams ("zaak") walks one row and then asks the
-    # trigram index (PostgreSQL), written for it with the party as an expression.
-    cases = (("", "all", 5000), ("a", "all", 5000), ("zaak", "all", 1), ("", "closed", 5000), ("", "open", 5000))
+    # trigram index (PostgreSQL), written for it with the party as an expression; a case
+    # number's digits ask that index first.
+    cases = (
+        ("", "all", 5000),
+        ("a", "all", 5000),
+        ("zaak", "all", 1),
+        ("zaak-2026-00005", "all", 1),
+        ("", "closed", 5000),
+        ("", "open", 5000),
+    )
     for search, status, scan_limit in cases:
         cursor = None
         for _page in range(20):

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import delete, select
 
 from portal.auth.principal import Principal
@@ -136,16 +136,16 @@ def test_htmx_error_fragment_is_swapped_with_the_message(jan):
     assert "Deze keuze voor de status bestaat niet." in text_of(response.text)
 
 
-@pytest.fixture()
-def many_cases(db):
-    """30 extra cases for Hoveniersbedrijf Groen en Zonen, removed afterwards."""
+def _test_cases(db, year: int):
+    """30 extra reports of Hoveniersbedrijf Groen en Zonen (ZAAK-<year>-0000000 to -0000029,
+    the higher the number the older), removed afterwards."""
     case_type = db.exec(select(CaseType).where(CaseType.code == "melding-openbare-ruimte")).one()
     template = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000502")).one()
     now = utcnow()
     made = []
     for index in range(30):
         case = Case(
-            number=f"ZAAK-2099-{index:07d}",
+            number=f"ZAAK-{year}-{index:07d}",
             case_type_id=case_type.id,
             organisation_id=template.organisation_id,
             title_nl=f"Testmelding {index}",
@@ -164,6 +164,40 @@ def many_cases(db):
     db.exec(delete(Role).where(Role.case_id.in_(ids)))
     db.exec(delete(Case).where(Case.id.in_(ids)))
     db.commit()
+
+
+@pytest.fixture()
+def many_cases(db):
+    """30 extra cases for Hoveniersbedrijf Groen en Zonen (ZAAK-2099-…)."""
+    yield from _test_cases(db, 2099)
+
+
+@pytest.fixture()
+def cases_stored_oldest_first(db):
+    """The same (ZAAK-2098-…) with their listing's rows stored oldest first: a read of the
+    trigram index's rows, which comes in the table's order, then meets the oldest first
+    (PostgreSQL). The rows are written again by hand for that, the same rows."""
+    made = _test_cases(db, 2098)
+    cases = next(made)
+    pattern = "zaak-2098-%"
+    db.exec(
+        text("CREATE TEMPORARY TABLE stored AS SELECT * FROM caselisting WHERE search LIKE :p"), params={"p": pattern}
+    )
+    db.exec(text("DELETE FROM caselisting WHERE search LIKE :p"), params={"p": pattern})
+    db.exec(text("INSERT INTO caselisting SELECT * FROM stored ORDER BY last_activity_at, case_id"))
+    db.exec(text("DROP TABLE stored"))
+    db.commit()
+    if db.get_bind().dialect.name == "postgresql":  # the premise: oldest first
+        stored = db.exec(
+            text("SELECT case_id FROM caselisting WHERE search LIKE :p ORDER BY ctid"), params={"p": pattern}
+        )
+        in_order = db.exec(
+            text("SELECT case_id FROM caselisting WHERE search LIKE :p ORDER BY last_activity_at, case_id"),
+            params={"p": pattern},
+        )
+        assert stored.all() == in_order.all()
+    yield cases
+    next(made, None)
 
 
 def test_keyset_pagination_visits_every_case_once_in_order(gardener, many_cases):
@@ -267,6 +301,9 @@ def every_page(db, principal: Principal, filters: CaseFilters, **limits) -> list
         ("testmelding 2", 11),  # 2 and 20-29: the oldest
         ("zaak-2099-0000029", 1),  # a case number: the oldest case
         ("zaak-2099-000001", 10),  # 10-19: the middle of the test cases
+        # Digits every test case has: at a limit of 25 the index's read stops there, and
+        # the window takes over.
+        ("zaak-2099-00000", 30),
         ("report 1", 11),
         ("geen treffer", 0),
         ("29", 1),  # no run of three letters or digits: the trigram index cannot narrow it
@@ -288,27 +325,53 @@ def test_a_search_that_walks_part_of_the_rows_finds_what_a_whole_walk_finds(
         assert every_page(db, principal, filters, count_limit=count_limit, scan_limit=scan_limit) == whole, scan_limit
 
 
-def test_a_rare_search_asks_the_trigram_index_once_its_window_is_read(app, db, many_cases):
-    """The path above is taken: a rare text past the window is found by the statement
-    written for ``ix_caselisting_search`` on PostgreSQL. SQLite has no such index: it walks."""
+@pytest.mark.parametrize("count_limit", [25, 200])
+def test_a_common_run_of_digits_lists_the_newest_matches_first(db, cases_stored_oldest_first, count_limit):
+    """A run of digits all 30 have ("00000"), asked of the trigram index with a limit of 25
+    (+1), reads 26 of them in the table's order: the oldest. The page is then the window's
+    (``overview.Reach``); below the limit the index's read holds every match."""
+    principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
+    filters = CaseFilters(search="zaak-2098-00000")
+    pages = every_page(db, principal, filters, count_limit=count_limit, scan_limit=3)
+    assert pages == every_page(db, principal, filters, count_limit=count_limit, scan_limit=10_000)
+    newest = sorted(cases_stored_oldest_first, key=lambda case: (case.last_activity_at, case.id), reverse=True)
+    assert pages[0][0] == [case.id for case in newest[:4]]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "path"),
+    [
+        # A rare text: the window of 3 rows, then the index for the rest.
+        ("testmelding 29", "ZAAK-2099-0000029", ["window", "index"]),
+        # A case number: its digits are rare, the index finds it at once.
+        ("zaak-2099-0000029", "ZAAK-2099-0000029", ["number"]),
+        # Digits all 30 have: the index's read stops at the limit (25 + 1), so its rows
+        # are any 26 of the 30; then the window (which does not fill a page in 3 rows)
+        # and the index for every match.
+        ("zaak-2099-00000", "ZAAK-2099-0000001", ["number", "window", "index"]),
+    ],
+)
+def test_a_search_asks_the_trigram_index_where_it_pays(app, db, many_cases, text, first, path):
+    """The paths above are taken (``overview.Reach``), the index's statements written for
+    ``ix_caselisting_search`` on PostgreSQL. SQLite has no such index: it walks."""
     principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_rest) -> None:
         statements.append(statement)
 
-    search = CaseFilters(search="zaak-2099-0000029")
     event.listen(app.state.engine, "before_cursor_execute", record)
     try:
-        found = list_cases(db, principal, search, tally(db, principal), scan_limit=3)
+        found = list_cases(db, principal, CaseFilters(search=text), tally(db, principal), count_limit=25, scan_limit=3)
     finally:
         event.remove(app.state.engine, "before_cursor_execute", record)
-    assert [row.case.number for row in found.rows] == ["ZAAK-2099-0000029"] and found.total == 1
-    by_index = [statement for statement in statements if "caselisting.party || ''" in statement]
-    if app.state.engine.dialect.name == "postgresql":
-        assert len(by_index) == 1, statements
-    else:
-        assert by_index == [], statements
+    assert found.rows[0].case.number == first
+    taken = [
+        "number" if " AS numbered" in statement else "window" if " AS scanned" in statement else "index"
+        for statement in statements
+        if "caselisting.party || ''" in statement or " AS scanned" in statement
+    ]
+    assert taken == (path if app.state.engine.dialect.name == "postgresql" else []), statements
 
 
 @pytest.mark.parametrize(
