@@ -3,7 +3,9 @@ data depends on one of these; the services then filter by the principal."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from portal.auth.principal import Principal
 from portal.auth.sessions import get_session_state
@@ -44,3 +46,9 @@ async def require_staff(request: Request) -> Principal:
     if principal is None or principal.kind != "staff":
         raise SignInRequired(kind="staff")
     return principal
+
+
+# What a route asks for: ``principal: Applicant`` (a resident or a business) or
+# ``principal: Staff``, the one way every route says who may call it.
+Applicant = Annotated[Principal, Depends(require_applicant)]
+Staff = Annotated[Principal, Depends(require_staff)]

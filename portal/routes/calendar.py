@@ -8,21 +8,17 @@ stopped link, the same as for one that never existed."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import Response
 
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
-from portal.auth.principal import Principal
+from portal.auth.dependencies import Applicant
 from portal.db import DbSession
 from portal.services import calendar_feed as service
 from portal.services.audit import client_ip
 from portal.templating import render
 
 router = protected_router()
-Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/hoe-wij-u-bereiken/agenda"
 
 

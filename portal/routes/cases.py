@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from portal import clock
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
+from portal.auth.dependencies import Applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
 from portal.i18n import gettext as _
@@ -36,8 +36,6 @@ from portal.zgw.client import ZgwError
 from portal.zgw.parties import sync_view
 
 router = protected_router()
-
-Applicant = Annotated[Principal, Depends(require_applicant)]
 
 
 async def form_data(request: Request) -> FormData:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Form, HTTPException, Query, Request
+from fastapi import Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from portal import clock
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
+from portal.auth.dependencies import Applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
 from portal.domain.complaints import ComplaintForm
@@ -27,7 +27,6 @@ from portal.services.complaints import people_on_case
 from portal.templating import render
 
 router = protected_router()
-Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/klacht-indienen"
 # The error summary links to the first option of a group of choices.
 TARGET = {"about": "field-about-", "wants_hearing": "field-wants_hearing-ja"}

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from portal import clock
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_staff
+from portal.auth.dependencies import Staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
 from portal.i18n import _, format_term, localized
@@ -51,7 +51,6 @@ from portal.services.console import (
 from portal.templating import render
 
 router = protected_router()
-Staff = Annotated[Principal, Depends(require_staff)]
 Text = Annotated[str, Form(max_length=5000)]
 DONE = (
     "status",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_staff
+from portal.auth.dependencies import Staff
 from portal.auth.principal import Principal
 from portal.db import DbSession, parse_id
 from portal.i18n import _
@@ -19,7 +19,6 @@ from portal.services.audit import client_ip
 from portal.templating import render
 
 router = protected_router()
-Staff = Annotated[Principal, Depends(require_staff)]
 GIVEN_UP = "/medewerker/verzending"
 TEMPLATES = "/medewerker/berichtsjablonen"
 

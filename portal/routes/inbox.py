@@ -7,15 +7,13 @@ The resident marks it read with a button (a POST; HTMX swaps just that message).
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
-from portal.auth.principal import Principal
+from portal.auth.dependencies import Applicant
 from portal.db import DbSession, parse_id, request_db
 from portal.i18n import gettext as _
 from portal.services import notices as notice_service
@@ -23,8 +21,6 @@ from portal.services import paging
 from portal.templating import context_processors, is_htmx, on_event_loop, render
 
 router = protected_router()
-
-Applicant = Annotated[Principal, Depends(require_applicant)]
 
 
 def unread_count_processor(request: Request) -> dict:

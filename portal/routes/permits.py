@@ -6,15 +6,13 @@ rather than a 404: the address is real, it is just meant for businesses.
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from portal import clock
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
-from portal.auth.principal import Principal
+from portal.auth.dependencies import Applicant
 from portal.db import DbSession
 from portal.i18n import gettext as _
 from portal.services import paging
@@ -26,7 +24,7 @@ router = protected_router()
 
 
 @router.get("/mijn-vergunningen")
-def permits(request: Request, principal: Annotated[Principal, Depends(require_applicant)], db: DbSession):
+def permits(request: Request, principal: Applicant, db: DbSession):
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
     page, bad_link = paging.page_or_first(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse
 
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_applicant
+from portal.auth.dependencies import Applicant
 from portal.auth.principal import Principal
 from portal.db import DbSession
 from portal.domain.reachability import PreferenceForm
@@ -24,7 +24,6 @@ from portal.services.audit import client_ip
 from portal.templating import render
 
 router = protected_router()
-Applicant = Annotated[Principal, Depends(require_applicant)]
 PAGE = "/hoe-wij-u-bereiken"
 STATUS = {"valid": 200, "expired": 410, "used": 410, "unknown": 404}
 # The error summary links to the first option of a group of choices.

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 
 from portal.auth.csrf import protected_router
-from portal.auth.dependencies import require_staff
-from portal.auth.principal import Principal
+from portal.auth.dependencies import Staff
 from portal.db import DbSession
 from portal.services.audit import client_ip, record
 from portal.services.worklist import worklist_for
@@ -20,7 +17,7 @@ router = protected_router()
 @router.get("/medewerker")
 def worklist(
     request: Request,
-    principal: Annotated[Principal, Depends(require_staff)],
+    principal: Staff,
     db: DbSession,
 ):
     work = worklist_for(db, principal.employee_id) if principal.employee_id else None
