@@ -314,6 +314,9 @@ def tally(db: Session, principal: Principal) -> Tally:
 # reads the window first, and asks the index only when that did not settle the page or
 # the count (``_next_reach``).
 Reach = Literal["walk", "window", "index", "number"]
+# The reaches whose statements are written for ``ix_caselisting_search``
+# (``access.listed_for``'s ``by_search_index``).
+_BY_SEARCH_INDEX: frozenset[Reach] = frozenset({"index", "number"})
 
 # What the statements of a page depend on besides the principal: searched?, a type?,
 # open/closed/all, a cursor?, the page size, how a search reaches its rows.
@@ -331,6 +334,16 @@ _IN_PAGE_ORDER = (
     col(CaseListing.last_activity_at).desc(),
     col(CaseListing.case_id).desc(),
 )
+
+
+def _keys_in_page_order(rows: Any) -> Any:
+    """The case id, open/closed and last activity of a sub-query or CTE of listing rows, in
+    the page's order (``_IN_PAGE_ORDER`` on its columns)."""
+    return sa_select(rows.c.case_id, rows.c.is_open, rows.c.last_activity_at).order_by(*_in_page_order(rows))
+
+
+def _in_page_order(rows: Any) -> tuple[Any, ...]:
+    return (rows.c.is_open.desc(), rows.c.last_activity_at.desc(), rows.c.case_id.desc())
 
 
 def _after_cursor() -> ColumnElement[bool]:
@@ -361,13 +374,9 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
             .limit(bindparam("scan_limit", type_=Integer))
             .subquery("scanned")
         )
-        return (
-            sa_select(scanned.c.case_id, scanned.c.is_open, scanned.c.last_activity_at)
-            .where(like_escaped(scanned.c.search, bindparam("search_pattern")))
-            .order_by(scanned.c.is_open.desc(), scanned.c.last_activity_at.desc(), scanned.c.case_id.desc())
-        )
+        return _keys_in_page_order(scanned).where(like_escaped(scanned.c.search, bindparam("search_pattern")))
     matches: ColumnElement[bool] = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
-    if reach in ("index", "number"):
+    if reach in _BY_SEARCH_INDEX:
         # The trigram index is asked for ``index_pattern`` (a case number's digits, see
         # ``_index_pattern``) and the whole text matched on the rows it finds, written so
         # that the index cannot take it ("|| ''").
@@ -377,10 +386,7 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
     if reach == "number":
         # The limit without an order stops the read of the index's rows at the limit,
         # instead of sorting a common run of digits' every match.
-        capped = found.limit(bindparam("count_limit", type_=Integer)).subquery("numbered")
-        return sa_select(capped.c.case_id, capped.c.is_open, capped.c.last_activity_at).order_by(
-            capped.c.is_open.desc(), capped.c.last_activity_at.desc(), capped.c.case_id.desc()
-        )
+        return _keys_in_page_order(found.limit(bindparam("count_limit", type_=Integer)).subquery("numbered"))
     return found.order_by(*_IN_PAGE_ORDER)
 
 
@@ -446,16 +452,14 @@ def _page_statements(
             full = sa_select(func.count()).select_from(rows_of_page).correlate(None).scalar_subquery() > page_size
             counted = sql_case((full, counted), else_=null())
         query = query.add_columns(counted.label("total"))
-    query = query.order_by(
-        rows_of_page.c.is_open.desc(), rows_of_page.c.last_activity_at.desc(), rows_of_page.c.case_id.desc()
-    )
+    query = query.order_by(*_in_page_order(rows_of_page))
     return _PageStatements(count, query)
 
 
 @functools.cache
 def _page_statements_of_shape(shape: PrincipalShape, filters: _FilterShape, header: bool) -> _PageStatements:
     unread = unread_total_of_shape(shape) if header else None
-    listed = listed_for_shape(shape, by_search_index=filters[-1] in ("index", "number"))
+    listed = listed_for_shape(shape, by_search_index=filters[-1] in _BY_SEARCH_INDEX)
     return _page_statements(listed, notices_for_shape(shape), unread, filters)
 
 
@@ -550,7 +554,7 @@ def list_cases(
         )
         if shape is None:  # acting for someone else: the mandate is part of the statements
             unread = unread_total(principal) if with_header else None
-            listed = listed_for(principal, by_search_index=reach in ("index", "number"))
+            listed = listed_for(principal, by_search_index=reach in _BY_SEARCH_INDEX)
             return _page_statements(listed, notices_for(principal), unread, filter_shape)
         return _page_statements_of_shape(shape, filter_shape, with_header)
 
