@@ -34,6 +34,7 @@ from portal.auth.csrf import FIELD as CSRF_FIELD
 from portal.auth.csrf import csrf_token
 from portal.auth.principal import level_in_scale
 from portal.auth.sessions import get_session_state
+from portal.template_output import DirectCalls, OutputEscaping
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -118,6 +119,8 @@ environment = Environment(
     cache_size=-1,
 )
 environment.template_class = _Template
+environment.code_generator_class = OutputEscaping
+environment.context_class = DirectCalls
 # Jinja's new-style gettext fills in (and escapes) the %(name)s placeholders itself, so
 # the callables it wraps only look the text up. (i18n.ngettext fills in %(num)s already,
 # which fails on a plural message with other placeholders too.)
