@@ -4,7 +4,7 @@ Expected dates come from published Easter tables and a printed calendar
 (``python3 -c 'import calendar; print(calendar.month(2026, 4))'``), never from the code.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -275,3 +275,53 @@ def test_add_working_days(start, n, expected):
 )
 def test_working_days_between(start, end, expected):
     assert working_days_between(start, end) == expected
+
+
+def _walked(start: date, end: date, extra_days=()) -> int:
+    """The count by walking a day at a time with ``is_working_day``: the definition."""
+    if end < start:
+        return -_walked(end, start, extra_days)
+    return sum(is_working_day(start + timedelta(days=n), extra_days) for n in range(1, (end - start).days + 1))
+
+
+EXTRA_AS_SET = frozenset({date(2026, 3, 17), date(2026, 3, 21), date(2026, 12, 28), date(2025, 12, 25)})
+# A mapping names its days; a day mapped to None is no day off (holiday_name gives None).
+EXTRA_AS_MAPPING = {date(2026, 3, 17): "sluiting", date(2026, 6, 9): "", date(2026, 6, 10): None}
+
+
+@pytest.mark.parametrize(
+    "extra_days",
+    [(), EXTRA_AS_SET, EXTRA_AS_MAPPING, sorted(EXTRA_AS_SET)],
+    ids=["none", "set", "mapping", "list"],
+)
+def test_working_days_between_counts_what_walking_counts(extra_days):
+    """Every start over 2025-2027 (Easter, Koningsdag on a Saturday, the royal decree days,
+    year ends), each with ends from 40 days before to 60 days after and a few years off."""
+    first, last = date(2023, 10, 1), date(2029, 2, 1)
+    # working[n]: is first + n a working day; counted[n]: working days after first up to first + n.
+    working = [is_working_day(first + timedelta(days=n), extra_days) for n in range((last - first).days + 1)]
+    counted = [0]
+    for is_working in working[1:]:
+        counted.append(counted[-1] + is_working)
+    offsets = [*range(-40, 61), 365, 366, 731, -400]
+    checked = 0
+    for s in range(400, len(working) - 760):  # starts from November 2024 to the end of 2026
+        start = first + timedelta(days=s)
+        for offset in offsets:
+            expected = counted[s + offset] - counted[s] if offset >= 0 else -(counted[s] - counted[s + offset])
+            assert working_days_between(start, start + timedelta(days=offset), extra_days) == expected, (start, offset)
+            checked += 1
+    assert checked > 60_000
+    assert working_days_between(date(2026, 3, 16), date(2026, 3, 23), extra_days) == _walked(
+        date(2026, 3, 16), date(2026, 3, 23), extra_days
+    )
+
+
+def test_working_days_between_over_decades_and_a_royal_decree_day():
+    for start, end in [(date(1999, 12, 31), date(2031, 1, 2)), (date(2026, 1, 1), date(1990, 6, 6))]:
+        assert working_days_between(start, end) == _walked(start, end)
+    decree_day = next(iter(holidays.ROYAL_DECREE_DAYS))
+    before = decree_day - timedelta(days=10)
+    assert working_days_between(before, decree_day + timedelta(days=10)) == _walked(
+        before, decree_day + timedelta(days=10)
+    )
