@@ -243,6 +243,7 @@ def make_engine(settings: Settings) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        _track_writes(engine)
         return engine
     # prepare_threshold=None: psycopg never prepares (PORTAL_DB_PREPARED_STATEMENTS=false).
     connect_args: dict[str, Any] = {"cursor_factory": _Cursor}
@@ -251,6 +252,7 @@ def make_engine(settings: Settings) -> Engine:
     engine = create_engine(
         url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args, **_pool_arguments(settings)
     )
+    _track_writes(engine)
     _end_reading_transactions_with_commit(engine)
     return engine
 
@@ -264,6 +266,29 @@ def reads_only(statement: str) -> bool:
     """Whether a statement only reads: a SELECT, or a WITH whose parts are all SELECTs (a
     search's page: ``overview._page_statements``). Anything else counts as a write."""
     return statement.startswith("SELECT") or (statement.startswith("WITH") and not _WRITES.search(statement))
+
+
+def _track_writes(engine: Engine) -> None:
+    """Whether a connection's transaction has run anything but a read (``wrote``), noted
+    per transaction in the connection's ``info``: for ``wrote_nothing`` and
+    ``_end_reading_transactions_with_commit``."""
+
+    @event.listens_for(engine, "begin")
+    def _fresh(connection: Connection) -> None:
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
+        if not reads_only(statement):
+            connection.info["wrote"] = True
+
+
+def wrote_nothing(session: Session) -> bool:
+    """The session's transaction has run only reads and has nothing waiting to be flushed:
+    closing it loses nothing. False for a session without a transaction."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    return not session.connection().info.get("wrote", True)
 
 
 def _end_reading_transactions_with_commit(engine: Engine) -> None:
@@ -280,16 +305,7 @@ def _end_reading_transactions_with_commit(engine: Engine) -> None:
 
     A transaction that ran anything but SELECT, whose last statement failed or whose
     connection was lost still ends in a real ROLLBACK, so what a request wrote without
-    committing is never kept."""
-
-    @event.listens_for(engine, "begin")
-    def _fresh(connection: Connection) -> None:
-        connection.info["wrote"] = False
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _note_writes(connection: Connection, _cursor, statement: str, *_args) -> None:
-        if not reads_only(statement):
-            connection.info["wrote"] = True
+    committing is never kept. (Which transaction wrote: ``_track_writes``.)"""
 
     @event.listens_for(engine, "rollback")
     def _commit_if_read_only(connection: Connection) -> None:
@@ -318,19 +334,38 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
     Async, so that opening the session costs no hand-off to a thread (issue 22: about 0.2 ms
     of CPU each): a new session does no I/O, it checks a connection out on its first query,
-    in the route's thread. Closing it ends the transaction and returns the connection (I/O),
-    so that runs in a thread, shielded so that a client going away cannot leave it open."""
+    in the route's thread. A page's route closes it there too, once its HTML is rendered
+    (``close_request_db``). What is still open here (a route that answered without a page,
+    or used the session after rendering) ends its transaction and returns the connection
+    (I/O), so that runs in a thread, shielded so that a client going away cannot leave it
+    open; a session with nothing open closes without I/O, here."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     request.state.db = session
     try:
         yield session
     finally:
         request.state.db = None
-        # Its own limiter, as FastAPI does for a dependency's exit: the default limiter has
-        # as many threads as the pool has connections (app.py), and a close waiting for one
-        # of them while every one of them waits for a connection would never finish.
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        if session.in_transaction():
+            # Its own limiter, as FastAPI does for a dependency's exit: the default limiter has
+            # as many threads as the pool has connections (app.py), and a close waiting for one
+            # of them while every one of them waits for a connection would never finish.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        else:
+            session.close()
+
+
+def close_request_db(request: Request) -> None:
+    """Close the request's session (``get_db``) in the thread that calls this: the route's,
+    once its page is rendered (``templating.render``) and its database work is done. The
+    connection goes back to the pool at once, and ``get_db`` has nothing left that needs a
+    thread of its own (one hand-off fewer: ``tests/test_thread_handoffs.py``). Only a
+    session that wrote nothing (``wrote_nothing``): what a route wrote is its to commit,
+    after rendering too, and is never ended here. Never call this on the event loop:
+    ending a transaction waits for the database."""
+    session = request_db(request)
+    if session is not None and wrote_nothing(session):
+        session.close()
 
 
 # The one way a route gets its database session. scope="function": the session (and its

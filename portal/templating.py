@@ -34,6 +34,7 @@ from portal.auth.csrf import FIELD as CSRF_FIELD
 from portal.auth.csrf import csrf_token
 from portal.auth.principal import level_in_scale
 from portal.auth.sessions import get_session_state
+from portal.db import close_request_db
 from portal.template_output import DirectCalls, OutputEscaping
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -228,4 +229,7 @@ def render(
         values.update(processor(request))
     values.update(context or {})
     html = environment.get_template(template).render(values)
+    if not on_event_loop():
+        # The page is rendered, the header's count included: the route's reads are done.
+        close_request_db(request)
     return HTMLResponse(html, status_code=status_code, headers=headers)

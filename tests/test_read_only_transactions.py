@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
+from starlette.requests import Request
 
 from portal.config import Settings
-from portal.db import make_engine, reads_only
+from portal.db import close_request_db, make_engine, reads_only
 from portal.models import Organisation
 from tests.isolated import database_url_of, isolated_database, migrate
 
@@ -180,3 +181,54 @@ def test_a_connection_lost_mid_transaction_still_ends_cleanly(engine: Engine):
         assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
         db.connection().invalidate()
     assert organisation_name(engine) == "Vergunningen"
+
+
+def request_with(session: Session) -> Request:
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""})
+    request.state.db = session
+    return request
+
+
+def test_a_page_that_only_read_closes_its_session_when_rendered(engine: Engine):
+    """``templating.render`` calls ``close_request_db`` in the route's thread: the
+    connection goes back to the pool before the answer leaves (and ``get_db`` needs no
+    thread to close it)."""
+    with Session(engine) as db:
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+        assert db.get(Organisation, 1) is not None  # an ORM object read, not changed
+        assert engine.pool.checkedout() == 1
+        close_request_db(request_with(db))
+        assert not db.in_transaction()
+        assert engine.pool.checkedout() == 0
+
+
+def test_a_session_without_a_transaction_is_left_as_it_is(engine: Engine):
+    with Session(engine) as db:
+        close_request_db(request_with(db))
+        assert not db.in_transaction()
+        assert engine.pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("change", ["core", "orm new", "orm changed", "orm flushed"])
+def test_what_a_route_wrote_is_never_ended_by_rendering(engine: Engine, change: str):
+    """A route may render its page and commit after: what it wrote, flushed or not, stays
+    in its transaction until it does."""
+    with Session(engine) as db:
+        if change == "core":
+            db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1"))
+        elif change == "orm new":
+            db.add(municipality(2, "New"))
+        else:
+            organisation = db.get(Organisation, 1)
+            assert organisation is not None
+            organisation.name = "Changed"
+            if change == "orm flushed":
+                db.flush()
+        close_request_db(request_with(db))
+        assert db.in_transaction()
+        db.commit()
+    expected = "Vergunningen" if change == "orm new" else "Changed"
+    assert organisation_name(engine) == expected
+    if change == "orm new":
+        with Session(engine) as db:
+            assert db.get(Organisation, 2) is not None
