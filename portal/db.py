@@ -153,17 +153,18 @@ def _reader(statement: Select[Any]) -> tuple[Any, list[tuple[int, int, Any]]]:
         selected = description["expr"]
         if isinstance(selected, Bundle):
             fields = tuple(column.key for column in selected.exprs)
-            parts.append((at, at + len(fields), _row_type(selected.name, fields)))
+            parts.append((at, at + len(fields), row_type(selected.name, fields)))
             at += len(fields)
         else:
             parts.append((at, at + 1, None))
             at += 1
         names.append(description["name"])
-    return _row_type("Row", tuple(names))._make, parts
+    return row_type("Row", tuple(names))._make, parts
 
 
 @functools.cache  # a handful of shapes: one class each, not one per statement or row
-def _row_type(name: str, fields: tuple[str, ...]) -> Any:
+def row_type(name: str, fields: tuple[str, ...]) -> Any:
+    """The named tuple a plain row is read as (``read_rows``, ``tagged_union``)."""
     return namedtuple(name, fields, rename=True)  # type: ignore[misc]  # noqa: PYI024 -- built from the statement
 
 

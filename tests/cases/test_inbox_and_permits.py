@@ -350,37 +350,54 @@ def test_beyond_99_unread_messages_the_header_and_inbox_say_more_than_99(bakery,
 
 
 @pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
-def test_the_case_pages_messages_built_once_per_kind_of_login_are_the_access_rules(db, kind, number, branch):
-    """The case page's messages, callback request and feedback are read with statements
-    built once (issue 22): for every case of the demo they must find exactly what the
-    conditions written with the principal's own values find."""
+def test_the_case_pages_lists_built_once_per_kind_of_login_are_the_access_rules(db, kind, number, branch):
+    """The case page's lists (``case_page._lists``: steps, suspensions, extensions,
+    requests, documents, messages, callback requests, feedback) are read with one
+    statement built once per kind of login (issue 22): for every case of the demo it must
+    find exactly what the statement written with the principal's own values finds, and
+    what the access rules find, row for row."""
     from sqlmodel import col
 
-    from portal.models import CallbackRequest, Feedback
+    from portal.models import CallbackRequest, Delivery, Document, Extension, Feedback, Notice, StatusType
     from portal.services import case_page
     from portal.services.access import callbacks_of, feedback_of, notices_for, principal_parameters, principal_shape
+    from portal.tagged_union import read_tagged
 
     principal = _login(kind, number, branch)
     shape = principal_shape(principal)
     assert shape is not None
-    bound = case_page._notices_of_shape(shape)
-    own = {"submitter": principal.submitter_key}
+    bound = case_page._lists_of_shape(shape)
+    written = case_page._lists(notices_for(principal))
     messages_found = 0
-    for case_id in db.exec(select(Case.id)).all():
-        by_case = {"case_id": case_id}
-        written = db.exec(case_page._notices_with_deliveries(notices_for(principal)), params=by_case).all()
-        found = db.exec(bound, params=by_case | principal_parameters(principal)).all()
-        assert [(n.id, d.id if d else None) for n, d in found] == [(n.id, d.id if d else None) for n, d in written]
-        messages_found += len(found)
-        callbacks = db.exec(
-            select(CallbackRequest)
-            .where(callbacks_of(principal, case_id))
-            .order_by(col(CallbackRequest.created_at).desc())
+
+    def ids(lists: dict) -> dict:
+        return {
+            "steps": sorted((row.status.id, row.history.id or 0) for row in lists["steps"]),
+            "notices": sorted((row.notice.id, row.delivery.id or 0) for row in lists["notices"]),
+            **{
+                name: sorted(row.id for row in lists[name])
+                for name in ("suspensions", "extensions", "requests", "documents", "callbacks", "feedback")
+            },
+        }
+
+    for case_id, case_type_id in db.exec(select(Case.id, Case.case_type_id)).all():
+        parameters = {"case_id": case_id, "case_type_id": case_type_id, "submitter": principal.submitter_key}
+        found = ids(read_tagged(db, bound, parameters | principal_parameters(principal)))
+        assert found == ids(read_tagged(db, written, parameters))
+        messages = db.exec(
+            select(Notice.id, Delivery.id)
+            .outerjoin(Delivery, (col(Delivery.notice_id) == col(Notice.id)) & (col(Delivery.purpose) == "notice"))
+            .where(col(Notice.case_id) == case_id, notices_for(principal))
         ).all()
-        # Plain rows (issue 22): the same rows, in the same order, as the rule's objects.
-        assert [row.id for row in db.execute(case_page._CALLBACK, by_case | own)] == [item.id for item in callbacks]
-        feedback = db.exec(select(Feedback).where(feedback_of(principal, case_id))).all()
-        assert [row.id for row in db.execute(case_page._FEEDBACK, by_case | own)] == [item.id for item in feedback]
+        assert found["notices"] == sorted((notice, delivery or 0) for notice, delivery in messages)
+        messages_found += len(messages)
+        assert found["callbacks"] == sorted(db.exec(select(CallbackRequest.id).where(callbacks_of(principal, case_id))))
+        assert found["feedback"] == sorted(db.exec(select(Feedback.id).where(feedback_of(principal, case_id))))
+        assert found["documents"] == sorted(db.exec(select(Document.id).where(col(Document.case_id) == case_id)))
+        assert found["extensions"] == sorted(db.exec(select(Extension.id).where(col(Extension.case_id) == case_id)))
+        assert {status for status, _history in found["steps"]} == set(
+            db.exec(select(StatusType.id).where(col(StatusType.case_type_id) == case_type_id))
+        )
     assert messages_found  # every login of the demo has messages about its cases
 
 
