@@ -323,6 +323,11 @@ def test_a_search_that_walks_part_of_the_rows_finds_what_a_whole_walk_finds(
     assert sum(len(ids) for ids, _total, _more in whole) == matches
     for scan_limit in (1, 3, 8, 31):
         assert every_page(db, principal, filters, count_limit=count_limit, scan_limit=scan_limit) == whole, scan_limit
+    # A case number's digits asked of the index for a party of more than a few rows,
+    # however large the window: the same pages.
+    for number_walk_limit in (1, 8):
+        limits = {"count_limit": count_limit, "scan_limit": 10_000, "number_walk_limit": number_walk_limit}
+        assert every_page(db, principal, filters, **limits) == whole, number_walk_limit
 
 
 @pytest.mark.parametrize("count_limit", [25, 200])
@@ -339,19 +344,26 @@ def test_a_common_run_of_digits_lists_the_newest_matches_first(db, cases_stored_
 
 
 @pytest.mark.parametrize(
-    ("text", "first", "path"),
+    ("text", "first", "path", "scan_limit", "number_walk_limit"),
     [
         # A rare text: the window of 3 rows, then the index for the rest.
-        ("testmelding 29", "ZAAK-2099-0000029", ["window", "index"]),
+        ("testmelding 29", "ZAAK-2099-0000029", ["window", "index"], 3, 5),
         # A case number: its digits are rare, the index finds it at once.
-        ("zaak-2099-0000029", "ZAAK-2099-0000029", ["number"]),
+        ("zaak-2099-0000029", "ZAAK-2099-0000029", ["number"], 3, 5),
         # Digits all 30 have: the index's read stops at the limit (25 + 1), so its rows
         # are any 26 of the 30; then the window (which does not fill a page in 3 rows)
         # and the index for every match.
-        ("zaak-2099-00000", "ZAAK-2099-0000001", ["number", "window", "index"]),
+        ("zaak-2099-00000", "ZAAK-2099-0000001", ["number", "window", "index"], 3, 5),
+        # A window that holds every row: a text is walked; a case number's digits are
+        # asked of the index when the party has more rows than ``number_walk_limit``.
+        ("testmelding 29", "ZAAK-2099-0000029", [], 10_000, 5),
+        ("zaak-2099-0000029", "ZAAK-2099-0000029", ["number"], 10_000, 5),
+        ("zaak-2099-0000029", "ZAAK-2099-0000029", [], 10_000, 10_000),
     ],
 )
-def test_a_search_asks_the_trigram_index_where_it_pays(app, db, many_cases, text, first, path):
+def test_a_search_asks_the_trigram_index_where_it_pays(
+    app, db, many_cases, text, first, path, scan_limit, number_walk_limit
+):
     """The paths above are taken (``overview.Reach``), the index's statements written for
     ``ix_caselisting_search`` on PostgreSQL. SQLite has no such index: it walks."""
     principal = Principal(kind="business", subject="87654321", kvk="87654321", level="EH3")
@@ -362,7 +374,15 @@ def test_a_search_asks_the_trigram_index_where_it_pays(app, db, many_cases, text
 
     event.listen(app.state.engine, "before_cursor_execute", record)
     try:
-        found = list_cases(db, principal, CaseFilters(search=text), tally(db, principal), count_limit=25, scan_limit=3)
+        found = list_cases(
+            db,
+            principal,
+            CaseFilters(search=text),
+            tally(db, principal),
+            count_limit=25,
+            scan_limit=scan_limit,
+            number_walk_limit=number_walk_limit,
+        )
     finally:
         event.remove(app.state.engine, "before_cursor_execute", record)
     assert found.rows[0].case.number == first
