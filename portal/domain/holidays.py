@@ -239,21 +239,21 @@ def working_days_between(start: date, end: date, extra_days: ExtraDays = ()) -> 
     full_weeks, rest = divmod((end - start).days, 7)
     first = start.weekday() + 1  # the weekday of the first day counted (Monday is 0)
     weekdays = 5 * full_weeks + sum(1 for offset in range(rest) if (first + offset) % 7 < _SATURDAY)
-    return weekdays - len(_days_off_on_weekdays(start, end, _freeze(extra_days)))
+    return weekdays - _days_off_on_weekdays(start, end, _freeze(extra_days))
 
 
-def _days_off_on_weekdays(start: date, end: date, extra_days: ExtraDays) -> set[date]:
-    """The days after ``start`` up to and including ``end``, Monday to Friday, that
-    ``holiday_name`` names (so that ``is_working_day`` says no)."""
-    days_off: set[date] = set()
+def _days_off_on_weekdays(start: date, end: date, extra_days: ExtraDays) -> int:
+    """How many days after ``start`` up to and including ``end``, Monday to Friday, are no
+    working day: the candidates are the years' holidays, the royal decree days and the
+    extra days (a mapping's keys); ``is_working_day`` decides, as it does for the walk."""
+    candidates = {*ROYAL_DECREE_DAYS, *extra_days}
     for year in range(start.year, end.year + 1):
-        days_off.update(_legal_holidays(year))
-    days_off.update(ROYAL_DECREE_DAYS)
-    if isinstance(extra_days, Mapping):
-        days_off.update(day for day, name in extra_days.items() if name is not None)
-    else:
-        days_off.update(extra_days)
-    return {day for day in days_off if start < day <= end and day.weekday() < _SATURDAY}
+        candidates.update(_legal_holidays(year))
+    return sum(
+        1
+        for day in candidates
+        if start < day <= end and day.weekday() < _SATURDAY and not is_working_day(day, extra_days)
+    )
 
 
 def _freeze(extra_days: ExtraDays) -> ExtraDays:
