@@ -133,13 +133,19 @@ def read_rows(db: Session, statement: Select[Any], parameters: dict[str, Any]) -
     page 0.1-0.2 ms of CPU more through ``Session.execute`` (its ORM compile state and row
     processors, set up per execution), twice what its statement cost (issue 22). What the
     ORM would autoflush first is flushed."""
-    if db.autoflush:
-        db.flush()  # returns at once when nothing is pending
     make, parts = _reader(statement)
-    rows = db.connection().execute(statement, parameters).all()
+    rows = plain_result(db, statement, parameters)
     return [
         make([row[start] if kind is None else kind._make(row[start:end]) for start, end, kind in parts]) for row in rows
     ]
+
+
+def plain_result(db: Session, statement: Any, parameters: dict[str, Any]) -> Sequence[Any]:
+    """The flat result rows of ``statement`` on the session's connection, after flushing
+    what the ORM would autoflush first (``read_rows``, ``tagged_union.read_tagged``)."""
+    if db.autoflush:
+        db.flush()  # returns at once when nothing is pending
+    return db.connection().execute(statement, parameters).all()
 
 
 @functools.lru_cache(maxsize=256)  # the statements are built once per shape of login, a few per page
@@ -152,14 +158,18 @@ def _reader(statement: Select[Any]) -> tuple[Any, list[tuple[int, int, Any]]]:
     for description in statement.column_descriptions:
         selected = description["expr"]
         if isinstance(selected, Bundle):
-            fields = tuple(column.key for column in selected.exprs)
-            parts.append((at, at + len(fields), row_type(selected.name, fields)))
-            at += len(fields)
+            parts.append((at, at + len(selected.exprs), bundle_row_type(selected)))
+            at += len(selected.exprs)
         else:
             parts.append((at, at + 1, None))
             at += 1
         names.append(description["name"])
     return row_type("Row", tuple(names))._make, parts
+
+
+def bundle_row_type(bundle: Any) -> Any:
+    """The named tuple a ``columns_of`` bundle is read as: the model's attribute names."""
+    return row_type(bundle.name, tuple(column.key for column in bundle.exprs))
 
 
 @functools.cache  # a handful of shapes: one class each, not one per statement or row

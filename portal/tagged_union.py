@@ -26,7 +26,7 @@ from sqlalchemy.orm import Bundle
 from sqlalchemy.sql import CompoundSelect
 from sqlmodel import Session
 
-from portal.db import row_type
+from portal.db import bundle_row_type, plain_result, row_type
 
 __all__ = ["TaggedUnion", "read_tagged", "tagged_union"]
 
@@ -59,9 +59,8 @@ def tagged_union(lists: Mapping[str, Select[Any]]) -> TaggedUnion:
     for name, bundles in layout:
         placed = []
         for bundle in bundles:
-            fields = tuple(column.key for column in bundle.exprs)
-            placed.append((at, at + len(fields), row_type(bundle.name, fields)))
-            at += len(fields)
+            placed.append((at, at + len(bundle.exprs), bundle_row_type(bundle)))
+            at += len(bundle.exprs)
         make = row_type("Row", tuple(bundle.name for bundle in bundles))._make if len(bundles) > 1 else None
         parts[name] = _Part(tuple(placed), make)
     branches = []
@@ -80,11 +79,9 @@ def read_tagged(db: Session, union: TaggedUnion, parameters: dict[str, Any]) -> 
     """Each list's rows (every name of the union, empty when it has none), in the order the
     database gave them. A list of one bundle gives that bundle's rows (read by the model's
     attribute names); of more, rows of bundles read by the bundles' names."""
-    if db.autoflush:
-        db.flush()  # returns at once when nothing is pending
     found: dict[str, list[Any]] = {name: [] for name in union.parts}
     parts = union.parts
-    for row in db.connection().execute(union.statement, parameters).all():
+    for row in plain_result(db, union.statement, parameters):
         part = parts[row[0]]
         items = [kind._make(row[start:end]) for start, end, kind in part.bundles]
         found[row[0]].append(part.make(items) if part.make is not None else items[0])

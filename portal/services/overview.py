@@ -547,8 +547,8 @@ def list_cases(
     than ``scan_limit`` cases (``Settings.search_scan_limit``) walks that many, and asks the
     trigram index for the rest where they did not settle the page or its count (``Reach``);
     a search for a case number of more than ``number_walk_limit`` cases asks the index for
-    its digits first. The statements are built once per shape of login and of filters, with the values bound
-    (issue 22). ``header``: the page shows the header, so its statement carries the
+    its digits first. The statements are built once per shape of login and of filters, with
+    the values bound (issue 22). ``header``: the page shows the header, so its statement carries the
     header's count (``CasePage.unread_total``); an HTMX partial has none."""
     shape = principal_shape(principal)
     parameters = _filter_values(filters, count_limit, scan_limit)
