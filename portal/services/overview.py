@@ -54,6 +54,7 @@ from portal.services.access import (
     notices_for_shape,
     principal_parameters,
     principal_shape,
+    public_types,
 )
 from portal.services.deadlines import decision_dates_on, needs_todays_date
 from portal.services.notices import unread_total, unread_total_of_shape
@@ -409,7 +410,7 @@ def _page_statements(
     # once (``among``: an InitPlan), not joined to each of the party's thousands of rows.
     # One type (its code is unique) is an equality, so its page is read in order from
     # ``ix_caselisting_count`` (party, type, open, last activity, case): 26 rows.
-    types = sa_select(col(CaseType.id)).where(col(CaseType.is_public).is_(True))
+    types = public_types()
     of_type: ColumnElement[bool]
     if typed:
         of_type = (

@@ -118,9 +118,9 @@ def grows_today(known: dict[str, tuple[set[str], str]]) -> list:
 # How a statement written for the search's trigram index names the party (``party_in_search_index``).
 BY_SEARCH_INDEX = "caselisting.party || ''"
 CHROME = "/toegankelijkheid"  # a signed-in page that asks nothing of its own
-# The header's count reads at most UNREAD_SHOWN + 1 unread messages, each with its case, case
-# type and listing row (PostgreSQL: 4 rows; SQLite: about 52 virtual-machine steps each).
-HEADER_CEILING = (UNREAD_SHOWN + 1) * 4
+# The header's count reads at most UNREAD_SHOWN + 1 unread messages, each with its case's
+# listing row (PostgreSQL: 2 rows; SQLite: about 52 virtual-machine steps each).
+HEADER_CEILING = (UNREAD_SHOWN + 1) * 2
 HEADER_CEILING_STEPS = (UNREAD_SHOWN + 1) * 60
 # A bitmap heap scan's rows came from its bitmap index scan, which read its own entries:
 # both count (a bitmap of the party's 6,000 entries to fetch 200 rows is 6,200 rows read).
@@ -421,14 +421,18 @@ def test_a_search_counts_from_the_index_alone(costs):
     """A business's search with more matches than its first page counts them (up to
     ``COUNT_LIMIT``) by matching the text in ``ix_caselisting_page``, which includes it
     (migration 0022): on PostgreSQL every listing row the page reads is an index entry,
-    none comes from the table. SQLite has no index-only scans (nothing counts as one)."""
+    none comes from the table (the header's count, which looks up each unread message's
+    listing row, left out). SQLite has no index-only scans (nothing counts as one)."""
     cost = costs["larger"][("business", "overview, search")]
     if not ON_POSTGRESQL:
         assert cost.index_only == 0
         return
-    read = sum(rows for _node, rows in cost.listing_scans)
+    page = list(cost.listing_scans)
+    for scan in costs["larger"][("business", "chrome")].listing_scans:  # the header's count, carried
+        page.remove(scan)
+    read = sum(rows for _node, rows in page)
     assert read > COUNT_LIMIT, f"the page read {read} listing rows: it did not count to the limit"
-    assert {node for node, _rows in cost.listing_scans} == {"Index Only Scan"}, cost.listing_scans
+    assert {node for node, _rows in page} == {"Index Only Scan"}, cost.listing_scans
 
 
 def test_a_search_for_a_case_number_reads_the_trigram_index_only(costs):

@@ -14,9 +14,12 @@ from tests.auth_helpers import (
     BUSINESS_A_BRANCH_MARKT,
     BUSINESS_A_BRANCH_STATION,
     BUSINESS_B,
+    DAUGHTER,
+    FATHER,
     RESIDENT_A,
     RESIDENT_B,
     RESIDENT_C,
+    SERVICE_WMO,
 )
 from tests.cases.conftest import csrf_of, text_of
 
@@ -186,28 +189,73 @@ def _login(kind: str, number: str, branch: str | None):
     )
 
 
-@pytest.mark.parametrize(("kind", "number", "branch"), DEMO_LOGINS)
-def test_the_header_count_built_once_per_kind_of_login_counts_what_the_inbox_rule_counts(db, kind, number, branch):
-    """unread_count binds the principal into a statement built once per kind of login
-    (issue 22); it must count exactly what the access rule written with the principal's
-    own values counts, for every kind of login of the demo."""
+def _representative():
+    """The demo's daughter acting for her father (DigiD Machtigen, the Wmo service)."""
+    from portal.auth.principal import Principal
+    from portal.domain.representation import DIGID_MACHTIGEN, Representation
+
+    mandate = Representation(
+        kind=DIGID_MACHTIGEN,
+        representee_bsn=FATHER,
+        services=(SERVICE_WMO,),
+        authorizee_bsn=DAUGHTER,
+        case_types=("wmo-aanvraag",),
+    )
+    return Principal(kind="resident", subject=DAUGHTER, level="substantieel", bsn=FATHER, representation=mandate)
+
+
+@pytest.mark.parametrize(("kind", "number", "branch"), [*DEMO_LOGINS, ("representative", FATHER, None)])
+def test_the_header_count_counts_what_the_inbox_rule_counts(db, kind, number, branch):
+    """The header's count asks the case listing whether a message's case is the person's
+    (``access.counted_notices``), for an ordinary login with a statement built once per
+    kind of login (issue 22). It must count exactly the unread messages the inbox's rule
+    shows (``access.visible_notices``, which reads the case and its type), for every kind
+    of login of the demo and a representative: with secret cases, a case type that is not
+    shown, and a message about no case in the data."""
     from sqlalchemy import func, update
     from sqlmodel import col
 
+    from portal.models import CaseType
+    from portal.models.listing import settle
     from portal.services.access import join_notice_cases, principal_shape, visible_notices
-    from portal.services.notices import UNREAD_SHOWN, unread_count
+    from portal.services.notices import UNREAD_SHOWN, create_notice, unread_count
 
-    principal = _login(kind, number, branch)
-    assert principal_shape(principal) is not None
-    db.exec(update(Notice).values(read_at=None))  # every message unread, undone below
+    principal = _representative() if kind == "representative" else _login(kind, number, branch)
+    assert (principal_shape(principal) is None) == (kind == "representative")
+    # Undone below: every message unread, every fifth case secret, one case type hidden.
+    db.exec(update(Notice).values(read_at=None))
+    db.exec(update(Case).where(col(Case.id) % 5 == 0).values(confidentiality="geheim"))
+    db.exec(update(CaseType).where(col(CaseType.code) == "kapvergunning").values(is_public=False))
+    settle(db)  # the listing follows in this transaction
+    create_notice(
+        db,
+        kind="message",
+        subject=("Algemeen", "General"),
+        body=("Over geen zaak", "About no case"),
+        recipient_bsn=principal.bsn,
+        recipient_kvk=principal.kvk,
+        deliver=False,
+    )
+    if kind != "representative":  # whose only mandated case this would be
+        # ... and the case of one message the person could read until now.
+        readable = db.exec(
+            join_notice_cases(select(col(Notice.case_id))).where(
+                col(Notice.case_id).is_not(None), *visible_notices(principal)
+            )
+        ).first()
+        db.exec(update(Case).where(col(Case.id) == readable).values(confidentiality="geheim"))
+        settle(db)
     try:
+        addressed = db.exec(
+            select(func.count()).select_from(Notice).where(col(Notice.read_at).is_(None), visible_notices(principal)[0])
+        ).one()
         expected = db.exec(
             join_notice_cases(select(func.count()).select_from(Notice)).where(
                 col(Notice.read_at).is_(None), *visible_notices(principal)
             )
         ).one()
         assert unread_count(db, principal) == min(expected, UNREAD_SHOWN + 1)
-        assert 0 < expected <= UNREAD_SHOWN  # every login of the demo has messages, fewer than "99+"
+        assert 0 < expected < addressed <= UNREAD_SHOWN  # some messages counted, some left out
     finally:
         db.rollback()
 
