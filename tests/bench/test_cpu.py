@@ -111,3 +111,22 @@ def test_the_table_shows_cpu_next_to_latency():
         line for line in table.splitlines() if line.startswith("| overview, first page | business, 5,000 cases | 1 |")
     )
     assert "| 69.0 | 1.0 | 70.0 | 14.0× |" in row
+
+
+def test_a_page_is_compared_with_the_floor_measured_last_before_it():
+    """The floor with a session is measured again before each group of pages; a page's p99
+    at 16 users is compared with the floor measured last before it, and the level's first
+    floor is shown next to it."""
+    drifted = report()
+    at16 = drifted["levels"][1]["results"]
+    # The machine slowed down after the first floor: the floor before the resident's pages.
+    at16.insert(2, result("floor, with session", "", 16, 5.0, 50.0))
+    rows = [line for line in targets(drifted) if line.startswith("| ") and " | " in line]
+    lines = {" | ".join(line.split(" | ")[:2]): line for line in rows}
+    overview = lines["| overview, first page | business, 5,000 cases"]  # before the second floor
+    assert "9.0× MISS | 9.0× |" in overview
+    permits = lines["| permits | resident, 50 cases"]  # 300 ms against 50, and against 100
+    assert "6.0× MISS | 3.0× |" in permits
+    table = markdown(drifted)
+    inbox = next(line for line in table.splitlines() if line.startswith("| inbox | resident, 50 cases | 16 |"))
+    assert inbox.endswith("| 1.7× | 4.0× | 100% |"), inbox  # CPU 8.5 ÷ 5.0, p50 100 ÷ 25 (not ÷ 50)
