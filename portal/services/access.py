@@ -52,13 +52,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, literal, or_
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, or_
 from sqlmodel import Session, col, select
 
 from portal.auth.principal import Principal, level_rank
 from portal.clock import today
 from portal.config import get_settings
-from portal.db import among, like_escaped
+from portal.db import among, any_row, like_escaped
 from portal.domain.confidentiality import HIGHEST_SHAREABLE, levels_up_to
 from portal.models import CallbackRequest, Case, CaseListing, CaseListingCount, CaseType, Feedback, Notice, Role
 from portal.models.listing import party_in_search_index, party_key
@@ -417,10 +417,8 @@ def _notices_of(
     # The message's case is the principal's: one primary-key lookup in the listing per
     # message, written as a scalar sub-query so that PostgreSQL does it per message
     # instead of hashing all the principal's cases (5,000 for a large business).
-    theirs = (
-        select(literal(1)).where(*party, col(CaseListing.case_id) == col(Notice.case_id)).limit(1).scalar_subquery()
-    )
-    return addressed, and_(col(CaseType.is_public).is_(True), allowed, theirs.is_not(None))
+    theirs = any_row(*party, col(CaseListing.case_id) == col(Notice.case_id))
+    return addressed, and_(col(CaseType.is_public).is_(True), allowed, theirs)
 
 
 PrincipalShape = tuple[str, bool]
@@ -495,16 +493,10 @@ def _counted_notices(
     # (as ``_notices_of``), which holds the whole rule: with the case and its type joined
     # as well, each message read three indexes instead of one (issue 22: the count was
     # two thirds of the PostgreSQL time of a business's overview).
-    theirs = (
-        select(literal(1))
-        .where(
-            *listed,
-            among(col(CaseListing.case_type_id), public_types().scalar_subquery()),
-            col(CaseListing.case_id) == col(Notice.case_id),
-        )
-        .limit(1)
-        .scalar_subquery()
-        .is_not(None)
+    theirs = any_row(
+        *listed,
+        among(col(CaseListing.case_type_id), public_types().scalar_subquery()),
+        col(CaseListing.case_id) == col(Notice.case_id),
     )
     if mandated:  # a representative reads messages about the mandated cases only (``visible_notices``)
         return [addressed, col(Notice.case_id).is_not(None), theirs]
