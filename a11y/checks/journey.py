@@ -97,17 +97,30 @@ def open_case(page, number: str) -> None:
 
 def upload(page, path_or_file: dict) -> None:
     """Choose a file with the keyboard: Space on the file field opens the chooser."""
-    tab_to(page, "form.file-upload input[type=file]", "the file field")
-    chooser = None
-    # Both keys open the chooser; which one a browser honours varies.
-    for key in ("Space", "Enter"):
-        try:
-            with page.expect_file_chooser(timeout=EVENT_WAIT_MS) as opened:
-                page.keyboard.press(key)
-            chooser = opened.value
-            break
-        except Exception:  # Playwright TimeoutError: try the other key
-            continue
+
+    # Listen for file choosers before the field is reached: Playwright turns on catching the
+    # browser's file chooser without waiting for it to be on (``updateSubscription``, fire and
+    # forget), so a key pressed right after ``expect_file_chooser`` can open the browser's own
+    # chooser before that, and no event comes (a CI run failed so, neither key "worked").
+    # Tabbing to the field leaves the browser the time to turn it on.
+    def keep_listening(_chooser: object) -> None:
+        return None
+
+    page.on("filechooser", keep_listening)
+    try:
+        tab_to(page, "form.file-upload input[type=file]", "the file field")
+        chooser = None
+        # Both keys open the chooser; which one a browser honours varies.
+        for key in ("Space", "Enter"):
+            try:
+                with page.expect_file_chooser(timeout=EVENT_WAIT_MS) as opened:
+                    page.keyboard.press(key)
+                chooser = opened.value
+                break
+            except Exception:  # Playwright TimeoutError: try the other key
+                continue
+    finally:
+        page.remove_listener("filechooser", keep_listening)
     if chooser is None:
         raise JourneyFailure(
             Finding(
