@@ -252,8 +252,8 @@ def _unread_statement(shape: PrincipalShape) -> Any:
 def unread_total(principal: Principal) -> Any:
     """``unread_count`` as a column that a page's own statement carries, labelled
     ``unread_total``: a scalar sub-query over a derived table, which PostgreSQL runs once
-    (an InitPlan) and which does not correlate with the statement around it (its notices,
-    cases and types stay inside the derived table). The page then runs one statement fewer:
+    (an InitPlan) and which does not correlate with the statement around it (its notices
+    and their listing rows stay inside the derived table). The page then runs one statement fewer:
     a statement costs a page about half a millisecond of CPU, whatever it does (issue 22).
     Bound like the statement that carries it: by ``principal_parameters`` for a shape."""
     return _counted(counted_notices(principal)).scalar_subquery().label("unread_total")
