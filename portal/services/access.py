@@ -241,7 +241,9 @@ def listed_for(principal: Principal, by_search_index: bool = False) -> list[Colu
     the module docstring) keeps the rows of its branch and those naming no branch. A
     representative's mandate is checked on the row's case type and, for the gemachtigde
     rule, on the case's roles, as ``owned_by`` does. ``by_search_index``: see
-    ``_listed_party_of``."""
+    ``_listed_party_of``. The party's condition comes first: a search's window reads the
+    party's rows by it and checks the others on the rows the text matches
+    (``overview._candidates``)."""
     conditions = _listed_party(principal, by_search_index)
     if conditions is None:
         return [false()]

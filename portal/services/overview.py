@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sa_select
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col
 
 from portal import clock
@@ -234,6 +235,18 @@ _TYPE_COLUMNS = columns_of(
 # and reading every column of each cost the business's overview more than its statement.
 _OPTION_COLUMNS = columns_of("case_type", CaseType, "id", "code", "name_nl", "name_en")
 _STEP_COLUMNS = columns_of("step", StatusType, "id", "name_nl", "name_en")
+# What a search's window reads of each row besides its keys: the text, and what the access
+# rules and the type filter ask of a row (``access.listed_for``; ``_candidates``).
+_FILTERED_COLUMNS = tuple(
+    col(column)
+    for column in (
+        CaseListing.search,
+        CaseListing.case_type_id,
+        CaseListing.confidentiality,
+        CaseListing.company_wide,
+        CaseListing.branches,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -364,25 +377,40 @@ def _after_cursor() -> ColumnElement[bool]:
     )
 
 
-def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Reach, after_cursor: bool) -> Any:
+def _candidates(
+    keyed: list[ColumnElement[bool]],
+    filtered: list[ColumnElement[bool]],
+    searched: bool,
+    reach: Reach,
+    after_cursor: bool,
+) -> Any:
     """The listing's rows the filters leave (after the cursor), in the page's order: their
-    case id, open/closed and last activity. A search's "window" reads at most
-    ``scan_limit`` of the party's rows and matches the text among those."""
-    where = list(conditions)
-    if after_cursor:
-        where.append(_after_cursor())
+    case id, open/closed and last activity. ``keyed``: the conditions on the columns
+    ``ix_caselisting_page`` starts with (the party, open/closed); ``filtered``: the rest
+    (branch, confidentiality, mandate, type). A search's "window" reads at most
+    ``scan_limit`` of the party's rows (``keyed`` only) and matches the text and
+    ``filtered`` among those: on the rows a text matches, not on every row read. (Checked
+    on every row inside the window, they cost PostgreSQL 225 of the 900 µs of the count of
+    "kerkstraat" for the business of 50,000, which reads 2,659 rows for 201 matches.) The
+    window is a prefix of the party's rows in the page's order, so its first matches are
+    the first matches of all: only where it ends short does the index add to it."""
+    where = [*keyed, _after_cursor()] if after_cursor else list(keyed)
     keys = (col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
     if not searched:
-        return sa_select(*keys).where(*where).order_by(*_IN_PAGE_ORDER)
+        return sa_select(*keys).where(*where, *filtered).order_by(*_IN_PAGE_ORDER)
     if reach == "window":
         scanned = (
-            sa_select(*keys, col(CaseListing.search))
+            sa_select(*keys, *_FILTERED_COLUMNS)
             .where(*where)
             .order_by(*_IN_PAGE_ORDER)
             .limit(bindparam("scan_limit", type_=Integer))
             .subquery("scanned")
         )
-        return _keys_in_page_order(scanned).where(like_escaped(scanned.c.search, bindparam("search_pattern")))
+        on_scanned = ClauseAdapter(scanned)
+        return _keys_in_page_order(scanned).where(
+            like_escaped(scanned.c.search, bindparam("search_pattern")),
+            *(on_scanned.traverse(condition) for condition in filtered),
+        )
     matches: ColumnElement[bool] = like_escaped(col(CaseListing.search), bindparam("search_pattern"))
     if reach in _BY_SEARCH_INDEX:
         # The trigram index is asked for ``index_pattern`` (a case number's digits, see
@@ -390,7 +418,7 @@ def _candidates(conditions: list[ColumnElement[bool]], searched: bool, reach: Re
         # that the index cannot take it ("|| ''").
         whole = like_escaped(col(CaseListing.search).concat(literal_column("''")), bindparam("search_pattern"))
         matches = and_(like_escaped(col(CaseListing.search), bindparam("index_pattern")), whole)
-    found = sa_select(*keys).where(*where, matches)
+    found = sa_select(*keys).where(*where, *filtered, matches)
     if reach == "number":
         # The limit without an order stops the read of the index's rows at the limit,
         # instead of sorting a common run of digits' every match.
@@ -418,12 +446,18 @@ def _page_statements(
         )
     else:
         of_type = among(col(CaseListing.case_type_id), types.scalar_subquery())
-    conditions: list[ColumnElement[bool]] = [*listed, of_type]
+    # What a search's window reads (``_candidates``): the party's rows (``access.listed_for``
+    # puts its condition first) of the chosen status and type; a chosen type narrows the
+    # window itself, or a rare type's matches would seldom fill it. The rest is matched on
+    # the rows the text matches.
+    party, *of_party = listed
+    keyed: list[ColumnElement[bool]] = [party, of_type] if typed else [party]
+    filtered: list[ColumnElement[bool]] = of_party if typed else [*of_party, of_type]
     if status == "open":
-        conditions.append(col(CaseListing.is_open).is_(True))
+        keyed.append(col(CaseListing.is_open).is_(True))
     elif status == "closed":
-        conditions.append(col(CaseListing.is_open).is_(False))
-    count = sa_select(func.count()).select_from(CaseListing).where(*conditions)
+        keyed.append(col(CaseListing.is_open).is_(False))
+    count = sa_select(func.count()).select_from(CaseListing).where(*keyed, *filtered)
     if searched:
         # Up to the limit (one more than ``Settings.search_count_limit``, to say "more
         # than"), in the page's order: PostgreSQL then reads ``ix_caselisting_page`` (which
@@ -431,14 +465,14 @@ def _page_statements(
         # instead of all of the party's rows. A business's search reads the same rows with
         # 5,000 cases as with 50,000, and nobody pages through 200 results: they search
         # more precisely, as the page then suggests.
-        matches = _candidates(conditions, searched, reach, after_cursor=False).limit(
+        matches = _candidates(keyed, filtered, searched, reach, after_cursor=False).limit(
             bindparam("count_limit", type_=Integer)
         )
         count = sa_select(func.count()).select_from(matches.subquery("matches"))
     # The page's 26 listing rows first (the index, backwards), then their cases, steps and
     # badges: with the LIMIT inside, PostgreSQL runs the badges' sub-queries per row of the
     # page, instead of hashing every open document request and extension in the database.
-    limited = _candidates(conditions, searched, reach, from_cursor).limit(page_size + 1)
+    limited = _candidates(keyed, filtered, searched, reach, from_cursor).limit(page_size + 1)
     # A search's first page is a CTE: its count below asks how many rows it holds.
     rows_of_page = limited.cte("page") if searched and not from_cursor else limited.subquery("page")
     query = (

@@ -13,8 +13,10 @@ from sqlmodel import delete, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
+from portal.domain.representation import DIGID_MACHTIGEN, Representation
 from portal.models import Case, CaseType, Role, StatusType
 from portal.services.overview import CaseFilters, Cursor, list_cases, tally
+from tests.auth_helpers import DAUGHTER, FATHER, SERVICE_WMO
 from tests.cases.conftest import text_of
 
 
@@ -328,6 +330,65 @@ def test_a_search_that_walks_part_of_the_rows_finds_what_a_whole_walk_finds(
     for number_walk_limit in (1, 8):
         limits = {"count_limit": count_limit, "scan_limit": 10_000, "number_walk_limit": number_walk_limit}
         assert every_page(db, principal, filters, **limits) == whole, number_walk_limit
+
+
+@pytest.fixture()
+def fathers_applications(db):
+    """12 cases of the demo's father (ZAAK-2097-…, newest first): every third a report, which
+    his daughter's mandate (the Wmo service) does not cover, unless the case names her as
+    gemachtigde (the even ones); the others Wmo applications. She may see 10 of them."""
+    types = {
+        code: db.exec(select(CaseType).where(CaseType.code == code)).one()
+        for code in ("wmo-aanvraag", "melding-openbare-ruimte")
+    }
+    template = db.exec(select(Case).where(Case.number == "ZAAK-2026-0000502")).one()
+    now, made, visible = utcnow(), [], []
+    for index in range(12):
+        report = index % 3 == 0
+        case = Case(
+            number=f"ZAAK-2097-{index:07d}",
+            case_type_id=types["melding-openbare-ruimte" if report else "wmo-aanvraag"].id,
+            organisation_id=template.organisation_id,
+            title_nl=f"Testaanvraag {index}",
+            title_en=f"Test application {index}",
+            received_on=template.received_on,
+            last_activity_at=now - timedelta(minutes=index),
+        )
+        db.add(case)
+        db.flush()
+        db.add(Role(case_id=case.id, role_type="initiator", bsn=FATHER))
+        if report and index % 2 == 0:
+            db.add(Role(case_id=case.id, role_type="belanghebbende", bsn=DAUGHTER, mandate="gemachtigde"))
+        made.append(case)
+        if not report or index % 2 == 0:
+            visible.append(case.id)
+    db.commit()
+    yield visible
+    ids = [case.id for case in made]
+    db.exec(delete(Role).where(Role.case_id.in_(ids)))
+    db.exec(delete(Case).where(Case.id.in_(ids)))
+    db.commit()
+
+
+def test_a_representatives_search_through_the_window_finds_what_a_whole_walk_finds(db, fathers_applications):
+    """The window reads the party's rows alone and checks the mandate (and the other access
+    rules) on the rows the text matches (``overview._candidates``): whatever the window, the
+    daughter finds her father's cases her mandate covers and those naming her, in order,
+    and no other."""
+    mandate = Representation(
+        kind=DIGID_MACHTIGEN,
+        representee_bsn=FATHER,
+        services=(SERVICE_WMO,),
+        authorizee_bsn=DAUGHTER,
+        case_types=("wmo-aanvraag",),
+    )
+    daughter = Principal(kind="resident", subject=DAUGHTER, level="substantieel", bsn=FATHER, representation=mandate)
+    filters = CaseFilters(search="testaanvraag")
+    whole = every_page(db, daughter, filters, count_limit=200, scan_limit=10_000)
+    assert [case_id for ids, _total, _more in whole for case_id in ids] == fathers_applications
+    # 8 rows hold 7 she may see: the window fills the page of 4 (and one more) by itself.
+    for scan_limit in (1, 3, 5, 8):
+        assert every_page(db, daughter, filters, count_limit=200, scan_limit=scan_limit) == whole, scan_limit
 
 
 @pytest.mark.parametrize("count_limit", [25, 200])
