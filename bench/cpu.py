@@ -72,6 +72,12 @@ class CpuWindow:
         pg = sum(end - self.pg_start.get(pid, 0.0) for pid, end in pg_end.items())
         return {
             "app": app * 1000 if self.app_pids else None,
+            # Each worker's share of the app's CPU: how evenly the kernel handed the users'
+            # connections to the workers (they accept from one socket, whoever is first).
+            "app_shares": [
+                round((app_end[pid] - self.app_start.get(pid, 0.0)) / app, 2) if app else None
+                for pid in sorted(app_end)
+            ],
             "pg": pg * 1000 if self.database else None,
             "client": own * 1000,
             "backends": len(pg_end),

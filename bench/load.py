@@ -160,6 +160,7 @@ def run_scenario(
         "pg_cpu_ms": pg_cpu,
         "cpu_ms": round(app_cpu + pg_cpu, 2) if app_cpu is not None and pg_cpu is not None else None,
         "client_cpu_ms": per_request(used["client"]),
+        "app_cpu_shares": used["app_shares"],
         "pg_backends": used["backends"],
     }
 
@@ -194,7 +195,7 @@ def main(argv: list[str]) -> int:
         print(
             f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
             f"p99 {result['p99_ms'] or 0:>8.1f} ms  CPU {result['app_cpu_ms'] or 0:>5.1f}+{result['pg_cpu_ms'] or 0:>5.1f} ms  "
-            f"errors {result['errors']}",
+            f"errors {result['errors']}  workers {result['app_cpu_shares']}",
             flush=True,
         )
     with open(argv[1], "w", encoding="utf-8") as handle:

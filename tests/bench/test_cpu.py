@@ -23,8 +23,12 @@ sys.stdin.readline()
 
 def test_a_window_counts_the_cpu_the_given_process_used_inside_it():
     child = subprocess.Popen([sys.executable, "-c", BURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    idle = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE, text=True
+    )
     try:
-        window = CpuWindow({"app_pids": [child.pid]})  # started and imported before the window: not counted
+        # Started and imported before the window: not counted.
+        window = CpuWindow({"app_pids": [child.pid, idle.pid]})
         window.start()
         child.stdin.write("go\n")
         child.stdin.flush()
@@ -34,8 +38,12 @@ def test_a_window_counts_the_cpu_the_given_process_used_inside_it():
         child.stdin.write("stop\n")
         child.stdin.flush()
         child.wait(timeout=10)
+        idle.communicate("stop\n", timeout=10)
     # 400 ms of CPU burnt inside the window, counted in 10 ms ticks, however busy the machine.
     assert 380 <= used["app"] <= 480, used
+    # Each worker's share, in the order of their pids: the burning one did all of it.
+    shares = dict(zip(sorted([child.pid, idle.pid]), used["app_shares"], strict=True))
+    assert shares == {child.pid: 1.0, idle.pid: 0.0}, used
     assert used["pg"] is None  # no database named: no PostgreSQL figure rather than a zero
     assert used["client"] >= 0
 
