@@ -494,9 +494,8 @@ def _page_statements(
     if searched:
         # The search's count rides along, one statement fewer. Uncorrelated, so PostgreSQL
         # runs it once (an InitPlan): on a first page it counts the matches already read.
-        if first_matches is not None:
-            count = sa_select(func.count()).select_from(first_matches)
-        query = query.add_columns(count.correlate(None).scalar_subquery().label("total"))
+        counted = count if first_matches is None else sa_select(func.count()).select_from(first_matches)
+        query = query.add_columns(counted.correlate(None).scalar_subquery().label("total"))
     query = query.order_by(*_in_page_order(rows_of_page))
     return _PageStatements(count, query)
 
