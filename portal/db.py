@@ -24,6 +24,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
 from portal.config import Settings
+from portal.statement_cache import StatementCache
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number is an error in PostgreSQL
 _ID = re.compile(r"[0-9]{1,10}")
@@ -242,6 +243,7 @@ def make_engine(settings: Settings) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             hide_parameters=True,
+            execution_options={"compiled_cache": StatementCache()},
             **_pool_arguments(settings),
         )
 
@@ -261,7 +263,13 @@ def make_engine(settings: Settings) -> Engine:
     if not settings.db_prepared_statements:
         connect_args["prepare_threshold"] = None
     engine = create_engine(
-        url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args, **_pool_arguments(settings)
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args=connect_args,
+        # Found by the identity of a statement's key before its hash (portal/statement_cache.py).
+        execution_options={"compiled_cache": StatementCache()},
+        **_pool_arguments(settings),
     )
     _track_writes(engine)
     _end_reading_transactions_with_commit(engine)
