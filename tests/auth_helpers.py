@@ -218,6 +218,22 @@ SERVICE_BIJSTAND = "b18dd73f-4e6a-4b8c-9d1e-2f3a4b5c6d02"
 SERVICE_BEWIND = "urn:etoegang:DV:00000001002308836000:services:9113"
 
 
+def daughter_for_father():
+    """The demo's daughter acting for her father (DigiD Machtigen, the Wmo service), as the
+    principal the sign-in makes of it."""
+    from portal.auth.principal import Principal
+    from portal.domain.representation import DIGID_MACHTIGEN, Representation
+
+    mandate = Representation(
+        kind=DIGID_MACHTIGEN,
+        representee_bsn=FATHER,
+        services=(SERVICE_WMO,),
+        authorizee_bsn=DAUGHTER,
+        case_types=("wmo-aanvraag",),
+    )
+    return Principal(kind="resident", subject=DAUGHTER, level="substantieel", bsn=FATHER, representation=mandate)
+
+
 def machtigen_values(authorizee=DAUGHTER, representee=FATHER, service=SERVICE_WMO, level="substantieel", until=""):
     return {
         "authorizee": authorizee,

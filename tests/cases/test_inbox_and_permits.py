@@ -14,12 +14,11 @@ from tests.auth_helpers import (
     BUSINESS_A_BRANCH_MARKT,
     BUSINESS_A_BRANCH_STATION,
     BUSINESS_B,
-    DAUGHTER,
     FATHER,
     RESIDENT_A,
     RESIDENT_B,
     RESIDENT_C,
-    SERVICE_WMO,
+    daughter_for_father,
 )
 from tests.cases.conftest import csrf_of, text_of
 
@@ -189,21 +188,6 @@ def _login(kind: str, number: str, branch: str | None):
     )
 
 
-def _representative():
-    """The demo's daughter acting for her father (DigiD Machtigen, the Wmo service)."""
-    from portal.auth.principal import Principal
-    from portal.domain.representation import DIGID_MACHTIGEN, Representation
-
-    mandate = Representation(
-        kind=DIGID_MACHTIGEN,
-        representee_bsn=FATHER,
-        services=(SERVICE_WMO,),
-        authorizee_bsn=DAUGHTER,
-        case_types=("wmo-aanvraag",),
-    )
-    return Principal(kind="resident", subject=DAUGHTER, level="substantieel", bsn=FATHER, representation=mandate)
-
-
 @pytest.mark.parametrize(("kind", "number", "branch"), [*DEMO_LOGINS, ("representative", FATHER, None)])
 def test_the_header_count_counts_what_the_inbox_rule_counts(db, kind, number, branch):
     """The header's count asks the case listing whether a message's case is the person's
@@ -220,7 +204,7 @@ def test_the_header_count_counts_what_the_inbox_rule_counts(db, kind, number, br
     from portal.services.access import join_notice_cases, principal_shape, visible_notices
     from portal.services.notices import UNREAD_SHOWN, create_notice, unread_count
 
-    principal = _representative() if kind == "representative" else _login(kind, number, branch)
+    principal = daughter_for_father() if kind == "representative" else _login(kind, number, branch)
     assert (principal_shape(principal) is None) == (kind == "representative")
     # Undone below: every message unread, every fifth case secret, one case type hidden.
     db.exec(update(Notice).values(read_at=None))
@@ -320,7 +304,7 @@ def test_a_representatives_overview_lists_what_the_access_rule_lists(db):
     db.exec(update(Case).where(col(Case.id) % 5 == 0).values(confidentiality="geheim"))  # undone below
     settle(db)
     try:
-        _compare_overview(db, _representative())
+        _compare_overview(db, daughter_for_father())
     finally:
         db.rollback()
 

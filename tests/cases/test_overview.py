@@ -13,10 +13,9 @@ from sqlmodel import delete, select
 
 from portal.auth.principal import Principal
 from portal.clock import utcnow
-from portal.domain.representation import DIGID_MACHTIGEN, Representation
 from portal.models import Case, CaseType, Role, StatusType
 from portal.services.overview import CaseFilters, Cursor, list_cases, tally
-from tests.auth_helpers import DAUGHTER, FATHER, SERVICE_WMO
+from tests.auth_helpers import DAUGHTER, FATHER, daughter_for_father
 from tests.cases.conftest import text_of
 
 
@@ -162,7 +161,12 @@ def _test_cases(db, year: int):
         made.append(case)
     db.commit()
     yield made
-    ids = [case.id for case in made]
+    _remove(db, made)
+
+
+def _remove(db, cases: list[Case]) -> None:
+    """Remove test cases and their roles again."""
+    ids = [case.id for case in cases]
     db.exec(delete(Role).where(Role.case_id.in_(ids)))
     db.exec(delete(Case).where(Case.id.in_(ids)))
     db.commit()
@@ -364,10 +368,7 @@ def fathers_applications(db):
             visible.append(case.id)
     db.commit()
     yield visible
-    ids = [case.id for case in made]
-    db.exec(delete(Role).where(Role.case_id.in_(ids)))
-    db.exec(delete(Case).where(Case.id.in_(ids)))
-    db.commit()
+    _remove(db, made)
 
 
 def test_a_representatives_search_through_the_window_finds_what_a_whole_walk_finds(db, fathers_applications):
@@ -375,14 +376,7 @@ def test_a_representatives_search_through_the_window_finds_what_a_whole_walk_fin
     rules) on the rows the text matches (``overview._candidates``): whatever the window, the
     daughter finds her father's cases her mandate covers and those naming her, in order,
     and no other."""
-    mandate = Representation(
-        kind=DIGID_MACHTIGEN,
-        representee_bsn=FATHER,
-        services=(SERVICE_WMO,),
-        authorizee_bsn=DAUGHTER,
-        case_types=("wmo-aanvraag",),
-    )
-    daughter = Principal(kind="resident", subject=DAUGHTER, level="substantieel", bsn=FATHER, representation=mandate)
+    daughter = daughter_for_father()
     filters = CaseFilters(search="testaanvraag")
     whole = every_page(db, daughter, filters, count_limit=200, scan_limit=10_000)
     assert [case_id for ids, _total, _more in whole for case_id in ids] == fathers_applications
