@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
+    Column,
     ColumnElement,
     DateTime,
     Integer,
@@ -22,7 +23,9 @@ from sqlalchemy import (
     literal_column,
     tuple_,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col
 
@@ -233,18 +236,23 @@ _TYPE_COLUMNS = columns_of(
 # and reading every column of each cost the business's overview more than its statement.
 _OPTION_COLUMNS = columns_of("case_type", CaseType, "id", "code", "name_nl", "name_en")
 _STEP_COLUMNS = columns_of("step", StatusType, "id", "name_nl", "name_en")
-# What a search's window reads of each row besides its keys: the text, and what the access
-# rules and the type filter ask of a row (``access.listed_for``; ``_candidates``).
-_FILTERED_COLUMNS = tuple(
-    col(column)
-    for column in (
-        CaseListing.search,
-        CaseListing.case_type_id,
-        CaseListing.confidentiality,
-        CaseListing.company_wide,
-        CaseListing.branches,
-    )
-)
+# The keys every candidate carries: its case, open/closed and last activity (the page's order).
+_WINDOW_KEYS = ("case_id", "is_open", "last_activity_at")
+
+
+def _columns_read_by(conditions: list[ColumnElement[bool]]) -> tuple[Column[Any], ...]:
+    """The listing's columns the conditions read, in subqueries too, besides the keys and
+    the text: what a search's window carries for the conditions it checks on the rows the
+    text matches (``_candidates``). Found in the conditions themselves, so that an access
+    rule that comes to read another column is carried by the window, not joined again."""
+    listing = sa_inspect(CaseListing).local_table
+    read = {
+        element.key: element
+        for condition in conditions
+        for element in visitors.iterate(condition)
+        if isinstance(element, Column) and element.table is listing
+    }
+    return tuple(read[key] for key in sorted(read) if key not in {"search", *_WINDOW_KEYS})
 
 
 @dataclass(frozen=True)
@@ -393,12 +401,12 @@ def _candidates(
     window is a prefix of the party's rows in the page's order, so its first matches are
     the first matches of all: only where it ends short does the index add to it."""
     where = [*keyed, _after_cursor()] if after_cursor else list(keyed)
-    keys = (col(CaseListing.case_id), col(CaseListing.is_open), col(CaseListing.last_activity_at))
+    keys = tuple(col(getattr(CaseListing, key)) for key in _WINDOW_KEYS)
     if not searched:
         return sa_select(*keys).where(*where, *filtered).order_by(*_IN_PAGE_ORDER)
     if reach == "window":
         scanned = (
-            sa_select(*keys, *_FILTERED_COLUMNS)
+            sa_select(*keys, col(CaseListing.search), *_columns_read_by(filtered))
             .where(*where)
             .order_by(*_IN_PAGE_ORDER)
             .limit(bindparam("scan_limit", type_=Integer))

@@ -385,6 +385,35 @@ def test_a_representatives_search_through_the_window_finds_what_a_whole_walk_fin
         assert every_page(db, daughter, filters, count_limit=200, scan_limit=scan_limit) == whole, scan_limit
 
 
+@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize("status", ["all", "open", "closed"])
+@pytest.mark.parametrize(
+    "principal",
+    [
+        Principal(kind="resident", subject="999993653", bsn="999993653", level="substantieel"),
+        Principal(kind="business", subject="87654321", kvk="87654321", level="EH3"),
+        Principal(kind="business", subject="87654321", kvk="87654321", branch_number="000012345678", level="EH3"),
+        daughter_for_father(),
+    ],
+    ids=["resident", "business", "branch", "representative"],
+)
+def test_a_searchs_window_reads_the_listing_once(principal, status, typed):
+    """The window carries every listing column the access rules and the type filter read
+    (``overview._columns_read_by``), so its checks on the rows the text matches read the
+    window's rows: a column it did not carry would join the whole listing to it again."""
+    from sqlalchemy.dialects import postgresql
+
+    from portal.services.access import listed_for, notices_for
+    from portal.services.overview import _page_statements
+
+    statements = _page_statements(
+        listed_for(principal), notices_for(principal), None, (True, typed, status, False, 25, "window")
+    )
+    sql = str(statements.count.compile(dialect=postgresql.dialect()))
+    assert " AS scanned" in sql
+    assert re.findall(r"(?:FROM|JOIN|,)\s+caselisting\b(?!\.)", sql) == ["FROM caselisting"], sql
+
+
 @pytest.mark.parametrize("count_limit", [25, 200])
 def test_a_common_run_of_digits_lists_the_newest_matches_first(db, cases_stored_oldest_first, count_limit):
     """A run of digits all 30 have ("00000"), asked of the trigram index with a limit of 25
