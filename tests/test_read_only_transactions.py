@@ -18,11 +18,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.requests import Request
 
 from portal.config import Settings
-from portal.db import close_request_db, make_engine, reads_only
+from portal.db import ReadingSessionWrote, _locks, close_request_db, make_engine, reading, reads_only, wrote_nothing
 from portal.models import Organisation
 from tests.isolated import database_url_of, isolated_database, migrate
 
@@ -232,3 +232,102 @@ def test_what_a_route_wrote_is_never_ended_by_rendering(engine: Engine, change: 
     if change == "orm new":
         with Session(engine) as db:
             assert db.get(Organisation, 2) is not None
+
+
+# --------------------------------------------------------------------------- db.reading
+
+
+def transaction_status(db: Session) -> str:
+    """The server's word for the connection's state, from its last ReadyForQuery
+    (PostgreSQL): IDLE outside a transaction, INTRANS inside one."""
+    raw = db.connection().connection.dbapi_connection
+    return raw.info.transaction_status.name
+
+
+def test_a_reading_session_reads_outside_a_transaction(engine: Engine):
+    """No BEGIN and no COMMIT around a page's reads (``db.reading``); a session that did
+    not say so reads in a transaction, as before."""
+    if engine.dialect.name != "postgresql":
+        return  # SQLite does not begin a transaction for a read either way
+    with Session(engine) as db:
+        reading(db)
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+        assert transaction_status(db) == "IDLE"
+        assert wrote_nothing(db)
+    with Session(engine) as db:
+        assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+        assert transaction_status(db) == "INTRANS"
+
+
+def test_a_reading_sessions_statements_stay_prepared(engine: Engine):
+    """Without a transaction there is no ROLLBACK to make psycopg forget them."""
+    if engine.dialect.name != "postgresql":
+        return
+    for _ in range(8):
+        with Session(engine) as db:
+            reading(db)
+            assert db.execute(text(READ), {"id": 1}).scalar_one() == "Vergunningen"
+    assert any("FROM organisation WHERE id" in statement for statement in prepared_statements(engine))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda db: db.execute(text("UPDATE organisation SET name = 'Changed' WHERE id = 1")),
+        lambda db: db.execute(text("with changed as (update organisation set name = 'Changed' returning id) select 1")),
+        lambda db: (db.add(municipality(2, "Changed")), db.flush()),
+        lambda db: setattr(db.get(Organisation, 1), "name", "Changed") or db.flush(),
+    ],
+    ids=["update", "writing-with", "orm-insert", "orm-change"],
+)
+def test_a_reading_session_refuses_to_write(engine: Engine, write):
+    """Outside a transaction a write would count at once, whatever the route did next:
+    the statement does not run."""
+    with Session(engine) as db:
+        reading(db)
+        with pytest.raises(ReadingSessionWrote):
+            write(db)
+    assert organisation_name(engine) == "Vergunningen"
+    with Session(engine) as db:
+        assert db.get(Organisation, 2) is None
+
+
+def test_a_reading_session_refuses_to_lock(engine: Engine):
+    """A lock lasts as long as its transaction: without one it would protect nothing."""
+    if engine.dialect.name != "postgresql":
+        return  # SQLite has no row locks (SQLAlchemy leaves FOR UPDATE out)
+    with Session(engine) as db:
+        reading(db)
+        with pytest.raises(ReadingSessionWrote):
+            db.exec(select(Organisation).where(Organisation.id == 1).with_for_update())
+
+
+@pytest.mark.parametrize(
+    ("statement", "locks"),
+    [
+        ("SELECT id FROM organisation FOR UPDATE", True),
+        ("SELECT id FROM organisation FOR UPDATE SKIP LOCKED", True),
+        ("select id from organisation for no key update", True),
+        ("SELECT id FROM organisation FOR SHARE", True),
+        ("SELECT id FROM organisation FOR KEY SHARE", True),
+        ("SELECT pg_advisory_xact_lock(1)", True),
+        # A text spelled like one counts as a lock: the safe side (the portal binds its values).
+        ("SELECT id FROM organisation WHERE name = 'for update'", True),
+        ("SELECT id, updated_for FROM organisation", False),
+        ("SELECT platform FOR_UPDATE FROM t", False),
+    ],
+)
+def test_which_reads_lock(statement: str, locks: bool):
+    assert _locks(statement) is locks
+
+
+def test_a_session_that_has_begun_keeps_its_transaction(engine: Engine):
+    """``reading`` after a write changes nothing: the write stays in the transaction, which
+    the route commits (or throws away)."""
+    with Session(engine) as db:
+        db.get(Organisation, 1).name = "Changed"  # type: ignore[union-attr]
+        db.flush()
+        reading(db)
+        db.execute(text("UPDATE organisation SET phone = '14 0999' WHERE id = 1"))
+        db.rollback()
+    assert organisation_name(engine) == "Vergunningen"

@@ -16,7 +16,7 @@ from portal import clock
 from portal.auth.csrf import protected_router
 from portal.auth.dependencies import Applicant
 from portal.auth.principal import Principal
-from portal.db import DbSession, parse_id
+from portal.db import DbSession, parse_id, reading
 from portal.i18n import gettext as _
 from portal.services import access
 from portal.services import contact as contact_service
@@ -108,6 +108,7 @@ def feedback_messages() -> dict[str, str]:
 
 @router.get("/mijn-zaken")
 def overview(request: Request, principal: Applicant, db: DbSession):
+    reading(db)
     params = request.query_params
     counted = overview_service.tally(db, principal)
     types = counted.case_types
@@ -198,6 +199,7 @@ def _page_context(request: Request, view: CasePageView, **extra) -> dict:
 
 @router.get("/mijn-zaken/{number}")
 def case_page(request: Request, number: str, principal: Applicant, db: DbSession):
+    reading(db)
     view = _view(db, principal, number)
     # Only a document of this (authorised) case can be named here.
     received = view.document(parse_id(request.query_params.get("ontvangen")))

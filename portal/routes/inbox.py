@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from portal.auth.csrf import protected_router
 from portal.auth.dependencies import Applicant
-from portal.db import DbSession, parse_id, request_db
+from portal.db import DbSession, parse_id, reading, request_db
 from portal.i18n import gettext as _
 from portal.services import notices as notice_service
 from portal.services import paging
@@ -53,6 +53,7 @@ def _notice_id(raw: str) -> int:
 
 @router.get("/berichten")
 def inbox(request: Request, principal: Applicant, db: DbSession):
+    reading(db)
     page, bad_link = paging.page_or_first(
         lambda link: notice_service.list_notices(db, principal, link), request.query_params.get("na")
     )

@@ -13,7 +13,7 @@ from fastapi import Request
 from portal import clock
 from portal.auth.csrf import protected_router
 from portal.auth.dependencies import Applicant
-from portal.db import DbSession
+from portal.db import DbSession, reading
 from portal.i18n import gettext as _
 from portal.services import paging
 from portal.services import permits as permit_service
@@ -25,6 +25,7 @@ router = protected_router()
 
 @router.get("/mijn-vergunningen")
 def permits(request: Request, principal: Applicant, db: DbSession):
+    reading(db)
     if principal.kind != "business":
         return render(request, "pages/permits/for_businesses.html", {})
     page, bad_link = paging.page_or_first(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -57,10 +58,20 @@ def engine(database_url: str, tmp_path_factory) -> Iterator[Engine]:
 
 @contextmanager
 def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
+    """The statements the engine runs in the block (filled when it ends)."""
+    with recording(engine) as recorded:
+        statements: list[str] = []
+        yield statements
+    statements.extend(statement for _connection, statement in recorded)
 
-    def record(_conn, _cursor, statement, _parameters, _context, _many):
-        statements.append(statement)
+
+@contextmanager
+def recording(engine: Engine) -> Iterator[list[tuple[Any, str]]]:
+    """Each statement the engine runs, with the connection that ran it."""
+    statements: list[tuple[Any, str]] = []
+
+    def record(connection, _cursor, statement, _parameters, _context, _many) -> None:
+        statements.append((connection, statement))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -473,3 +484,34 @@ def test_the_header_count_rides_on_the_pages_own_statement(engine: Engine, setti
         assert not [sql for sql in statements if sql.startswith("SELECT count(*)") and "notice" in sql]
         found = HEADER_COUNT.search(html)
         assert (found.group(1) if found else "0") == shown(expected)
+
+
+def test_the_pages_that_only_read_run_outside_a_transaction(engine: Engine, settings: Settings):
+    """The overview, a case page, the inbox and the permits read on a reading connection
+    (``db.reading``: no BEGIN and COMMIT around them); only the session's own statements
+    (the session middleware's connection) run on another."""
+    with page_client(engine, settings) as client:
+        sign_in_resident(client, BSN, level="substantieel")
+        number = re.search(r'href="/mijn-zaken/([^"?]+)"', client.get("/mijn-zaken").text)
+        assert number
+        paths = ["/mijn-zaken", "/mijn-zaken?zoek=zaak", f"/mijn-zaken/{number.group(1)}", "/berichten"]
+        by_resident = reading_and_other_statements(client, paths)
+        sign_out(client)
+        sign_in_business(client, BUSINESS_A, level="EH3")
+        by_business = reading_and_other_statements(client, ["/mijn-vergunningen", "/mijn-zaken"])
+    for path, (read, other) in {**by_resident, **by_business}.items():
+        assert read, path
+        assert all("websession" in statement for statement in other), (path, other)
+
+
+def reading_and_other_statements(client: TestClient, paths: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Per page: the statements run on a reading connection, and the others."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    for path in paths:
+        found[path] = read, other = [], []
+        with recording(engine) as statements:
+            assert client.get(path).status_code == 200, path
+        for connection, statement in statements:
+            (read if connection.get_execution_options().get("portal_reading") else other).append(statement)
+    return found
