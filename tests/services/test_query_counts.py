@@ -22,6 +22,7 @@ from devtools.app import create_dev_app
 from portal import clock
 from portal.auth.principal import Principal
 from portal.config import Settings
+from portal.db import _READING as READING
 from portal.models import (
     CallbackRequest,
     Case,
@@ -513,5 +514,5 @@ def reading_and_other_statements(client: TestClient, paths: list[str]) -> dict[s
         with recording(engine) as statements:
             assert client.get(path).status_code == 200, path
         for connection, statement in statements:
-            (read if connection.get_execution_options().get("portal_reading") else other).append(statement)
+            (read if connection.get_execution_options().get(READING) else other).append(statement)
     return found
