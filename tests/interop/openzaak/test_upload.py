@@ -3,10 +3,12 @@ counted in Open Zaak's own Documenten and Zaken APIs."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -136,41 +138,87 @@ def test_an_upload_appears_in_open_zaak_once_and_is_linked_once(case_system, por
     assert request_title in page_text(browser_client.get(f"/mijn-zaken/{zaak['identificatie']}"))
 
 
-def test_an_upload_answered_too_late_is_still_one_document_linked_once(case_system, portal, browser_client):
-    """Open Zaak stores the document but the answer comes after the portal stopped waiting
-    (a busy case system: here the portal waits only 50 ms). Trying again later must find
-    that document instead of creating another one, and link it once."""
-    patient = ZgwClient.from_settings(portal.state.settings)
-    impatient = ZgwClient.from_settings(portal.state.settings.model_copy(update={"zgw_timeout_seconds": 0.05}))
-    impatient.sleep = lambda _seconds: None
+class AnswerLost(httpx.BaseTransport):
+    """Between the portal and the real Open Zaak: the document's POST reaches Open Zaak and
+    is stored, but its answer never reaches the portal (a case system that answers after the
+    portal stopped waiting). With ``then_unreachable``, Open Zaak cannot be reached after
+    that POST either, so the attempt ends without knowing what happened."""
 
-    def impatient_from_now():
-        portal.state.zgw.client = impatient  # the upload right after the form is sent with this one
+    def __init__(self, then_unreachable: bool) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.then_unreachable = then_unreachable
+        self.stored: list[str] = []  # the URLs of the documents whose answer was lost
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.stored and self.then_unreachable:
+            raise httpx.ConnectError("Open Zaak cannot be reached", request=request)
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("/enkelvoudiginformatieobjecten"):
+            response.read()
+            response.close()
+            assert response.status_code == 201, response.content[:500]
+            self.stored.append(json.loads(response.content)["url"])
+            raise httpx.ReadTimeout("the answer came after the portal stopped waiting", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("then_unreachable", [False, True], ids=["looked-up-at-once", "looked-up-next-time"])
+def test_an_upload_answered_too_late_is_still_one_document_linked_once(
+    case_system, portal, browser_client, then_unreachable
+):
+    """Open Zaak stores the document, but its answer is lost. The portal must find that
+    document instead of creating another one, and link it once: at once when Open Zaak can
+    still be reached (the lookup after a POST whose answer was lost), or on the worker's next
+    try when it cannot (the lookup before a POST, and Open Zaak's refusal of a second
+    document with the same identificatie)."""
+    patient = portal.state.zgw.client
+    lost = AnswerLost(then_unreachable)
+    losing = ZgwClient.from_settings(portal.state.settings, transport=lost)
+    losing.sleep = lambda _seconds: None
+
+    def losing_from_now():
+        portal.state.zgw.client = losing  # the upload right after the form is sent uses it
 
     try:
-        zaak, request_title, document_id = _ask_and_upload(case_system, portal, browser_client, impatient_from_now)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with Session(portal.state.engine) as db:
-                tried = db.get(Document, document_id)
-                if tried.zgw_upload_attempts >= 1 or tried.zgw_upload_state != "pending":
-                    break
-            time.sleep(0.2)
+        zaak, request_title, document_id = _ask_and_upload(case_system, portal, browser_client, losing_from_now)
+        first = _wait_until_tried(portal, document_id)
     finally:
         portal.state.zgw.client = patient
-        impatient.close()
-    # Later (the worker's next try, with a case system that answers in time):
-    with Session(portal.state.engine) as db:
-        db.exec(update(Document).where(Document.id == document_id).values(zgw_upload_next_at=None))
-        db.commit()
-    push_pending(
-        portal.state.engine,
-        patient,
-        portal.state.settings.effective_upload_dir,
-        case_system.catalogue.upload_informatieobjecttype,
-    )
+        losing.close()
+    # The first attempt's POST was stored in Open Zaak and its answer lost: the case this
+    # test is about happened (and only once).
+    assert len(lost.stored) == 1
+    if not then_unreachable:
+        assert (first.zgw_upload_state, first.zgw_url) == ("sent", lost.stored[0])
+    else:
+        assert (first.zgw_upload_state, first.zgw_url) == ("pending", None), "the portal could not know the URL"
+        # Later (the worker's next try, with a case system that answers):
+        with Session(portal.state.engine) as db:
+            db.exec(update(Document).where(Document.id == document_id).values(zgw_upload_next_at=None))
+            db.commit()
+        push_pending(
+            portal.state.engine,
+            patient,
+            portal.state.settings.effective_upload_dir,
+            case_system.catalogue.upload_informatieobjecttype,
+        )
     sent = _wait_until_sent(portal, document_id)
-    assert sent.zgw_upload_state == "sent"
+    assert (sent.zgw_upload_state, sent.zgw_url) == ("sent", lost.stored[0])
     documents, links = _in_open_zaak(case_system, zaak, request_title)
-    assert len(documents) == 1, f"{len(documents)} documents in Open Zaak for one upload"
-    assert [link["informatieobject"] for link in links] == [sent.zgw_url]
+    assert [item["url"] for item in documents] == lost.stored, f"{len(documents)} documents in Open Zaak for one upload"
+    assert [link["informatieobject"] for link in links] == lost.stored
+
+
+def _wait_until_tried(app, document_id: int, timeout: float = 60) -> Document:
+    """The upload once its first attempt is over (sent, or pending with an attempt counted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(app.state.engine) as db:
+            document = db.get(Document, document_id)
+            if document.zgw_upload_attempts >= 1 or document.zgw_upload_state != "pending":
+                return document
+        time.sleep(0.2)
+    raise AssertionError("the upload was not tried in time")
