@@ -4,11 +4,17 @@ name of their list (issue 22).
 A page that shows a case's steps, suspensions, extensions, documents and messages read
 them one statement each. A statement costs a page about 0.15 ms of CPU whatever it finds
 (SQLAlchemy's execution, psycopg, PostgreSQL's BEGIN-to-result), more than the rows it
-reads. ``tagged_union`` puts such lists side by side in one wide row: the first column
-names the list, then every list's columns in turn, NULL where the row belongs to another
-list. Every NULL is cast to its column's type: PostgreSQL resolves a ``UNION`` pairwise, and
-two untyped NULLs would become ``text`` that the next branch's date cannot match; SQLite's
-dates are converted by the type SQLAlchemy takes from the first branch.
+reads. ``tagged_union`` puts such lists in one row shape: the first column names the list,
+then slots that the lists share. Columns of one kind share a slot (the n-th string of every
+list, the n-th date, ...), so the row is as wide as the widest list of each kind, not as
+all lists together: the case page's lists have 121 columns and need 43 slots. Every output
+column of every branch costs PostgreSQL CPU (setting up 8 x 122 columns was about half of
+the statement's cost) and psycopg reads the text of a long statement again on each run.
+
+The first branch casts its empty slots' NULLs to the slot's type. PostgreSQL resolves a
+``UNION``'s types pairwise from the left, so once the first branch has typed a slot, a bare
+NULL in a later branch takes that type; SQLite's values are converted by the types
+SQLAlchemy takes from the first branch, which is why a slot holds one kind only.
 
 Each list is a ``select`` of ``db.columns_of`` bundles with its joins and conditions, and
 no order: a ``UNION ALL`` has one order for all its rows, so ``read_tagged`` gives each
@@ -19,12 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, cast, literal, null, union_all
+from sqlalchemy import Enum, Select, String, cast, literal, null, union_all
 from sqlalchemy.orm import Bundle
 from sqlalchemy.sql import CompoundSelect
-from sqlmodel import Session
+from sqlmodel import AutoString, Session
 
 from portal.db import bundle_row_type, plain_result, row_type
 
@@ -33,9 +40,9 @@ __all__ = ["TaggedUnion", "read_tagged", "tagged_union"]
 
 @dataclass(frozen=True)
 class _Part:
-    """One list's place in the wide row: its bundles, each as (start, end, row type)."""
+    """One list's place in the row: its bundles, each as (its slots' getter, row type)."""
 
-    bundles: tuple[tuple[int, int, Any], ...]
+    bundles: tuple[tuple[Any, Any], ...]
     make: Any  # the list's row type when it has more than one bundle, else None
 
 
@@ -43,6 +50,25 @@ class _Part:
 class TaggedUnion:
     statement: CompoundSelect[Any]
     parts: Mapping[str, _Part]
+
+
+def _kind(column_type: Any) -> str:
+    """The kind of slot a column goes in. Strings of any length share one (SQLModel's
+    ``AutoString`` is a plain string whose length only matters to MySQL's DDL): PostgreSQL
+    unites varchar(10) and text into text, and SQLite has no lengths. Any other type only
+    shares with its equal: a timestamp with a time zone is not one without (PostgreSQL
+    would convert), and SQLite reads a slot's values by its first branch's type."""
+    if type(column_type) is AutoString or (isinstance(column_type, String) and not isinstance(column_type, Enum)):
+        return "string"
+    return repr(column_type)
+
+
+def _getter(slots: list[int]) -> Any:
+    """A bundle's values from the row, as a tuple (``itemgetter`` of one gives no tuple)."""
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda row: (row[only],)
+    return itemgetter(*slots)
 
 
 def tagged_union(lists: Mapping[str, Select[Any]]) -> TaggedUnion:
@@ -54,24 +80,39 @@ def tagged_union(lists: Mapping[str, Select[Any]]) -> TaggedUnion:
         if not bundles or not all(isinstance(bundle, Bundle) for bundle in bundles):
             raise TypeError(f"list {name!r}: select columns_of(...) bundles only")
         layout.append((name, bundles))
+    # The slots: per kind, as many as the list with the most columns of that kind has.
+    kinds: dict[str, Any] = {}  # kind: the type its slots are cast to in the first branch
+    wanted: dict[str, int] = {}
+    for _name, bundles in layout:
+        counts: dict[str, int] = {}
+        for bundle in bundles:
+            for column in bundle.exprs:
+                kind = _kind(column.type)
+                kinds.setdefault(kind, String() if kind == "string" else column.type)
+                counts[kind] = counts.get(kind, 0) + 1
+        for kind, count in counts.items():
+            wanted[kind] = max(wanted.get(kind, 0), count)
+    slots = [kind for kind in kinds for _ in range(wanted[kind])]
+    first_slot = {kind: slots.index(kind) + 1 for kind in kinds}  # column 0 names the list
     parts: dict[str, _Part] = {}
-    at = 1  # column 0 names the list
-    for name, bundles in layout:
+    branches = []
+    for index, (name, bundles) in enumerate(layout):
+        row: list[Any] = [cast(null(), kinds[kind]) if index == 0 else null() for kind in slots]
+        used: dict[str, int] = {}
         placed = []
         for bundle in bundles:
-            placed.append((at, at + len(bundle.exprs), bundle_row_type(bundle)))
-            at += len(bundle.exprs)
+            at = []
+            for column in bundle.exprs:
+                kind = _kind(column.type)
+                slot = first_slot[kind] + used.get(kind, 0)
+                used[kind] = used.get(kind, 0) + 1
+                row[slot - 1] = column
+                at.append(slot)
+            placed.append((_getter(at), bundle_row_type(bundle)))
         make = row_type("Row", tuple(bundle.name for bundle in bundles))._make if len(bundles) > 1 else None
         parts[name] = _Part(tuple(placed), make)
-    branches = []
-    for name, statement in lists.items():
-        columns: list[Any] = [literal(name).label("list")]
-        for other, bundles in layout:
-            for bundle in bundles:
-                for column in bundle.exprs:
-                    columns.append(column if other == name else cast(null(), column.type))
-        labelled = [column.label(f"c{index}") for index, column in enumerate(columns)]
-        branches.append(statement.with_only_columns(*labelled))
+        columns = [literal(name).label("list"), *row]
+        branches.append(lists[name].with_only_columns(*(column.label(f"c{at}") for at, column in enumerate(columns))))
     return TaggedUnion(union_all(*branches), parts)
 
 
@@ -83,6 +124,6 @@ def read_tagged(db: Session, union: TaggedUnion, parameters: dict[str, Any]) -> 
     parts = union.parts
     for row in plain_result(db, union.statement, parameters):
         part = parts[row[0]]
-        items = [kind._make(row[start:end]) for start, end, kind in part.bundles]
+        items = [kind._make(values(row)) for values, kind in part.bundles]
         found[row[0]].append(part.make(items) if part.make is not None else items[0])
     return found

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, bindparam
+from sqlalchemy import Enum as SaEnum
+from sqlmodel import AutoString, Session, col, select
 
 from portal.db import columns_of, joined, read_rows
 from portal.models import Case, CaseType, Notice, StatusType
-from portal.tagged_union import read_tagged, tagged_union
+from portal.tagged_union import _kind, read_tagged, tagged_union
 
 
 def _lists() -> dict:
@@ -51,3 +52,44 @@ def test_each_list_reads_what_its_own_statement_reads(db: Session):
 def test_a_list_must_select_bundles():
     with pytest.raises(TypeError, match="columns_of"):
         tagged_union({"cases": select(col(Case.id))})
+
+
+def test_the_lists_share_slots_of_their_kind():
+    """The row is as wide as the widest list of each kind (strings of any length, and each
+    other type), not as all lists together: PostgreSQL sets up every output column of every
+    branch (issue 22)."""
+    lists = _lists()
+    union = tagged_union(lists)
+    widest: dict[str, int] = {}
+    for statement in lists.values():
+        counts: dict[str, int] = {}
+        for description in statement.column_descriptions:
+            for column in description["expr"].exprs:
+                text = isinstance(column.type, String | AutoString) and not isinstance(column.type, SaEnum)
+                kind = "string" if text else repr(column.type)
+                counts[kind] = counts.get(kind, 0) + 1
+        for kind, count in counts.items():
+            widest[kind] = max(widest.get(kind, 0), count)
+    all_columns = sum(len(d["expr"].exprs) for s in lists.values() for d in s.column_descriptions)
+    assert len(union.statement.selected_columns) == 1 + sum(widest.values()) < 1 + all_columns
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared"),
+    [
+        (String(10), String(2000), True),
+        (String(10), Text(), True),
+        (AutoString(), String(20), True),
+        (Integer(), Integer(), True),
+        (Date(), Date(), True),
+        (DateTime(), DateTime(), True),
+        (DateTime(), DateTime(timezone=True), False),  # PostgreSQL would convert one into the other
+        (Date(), DateTime(), False),
+        (Integer(), String(), False),
+        (Boolean(), Integer(), False),
+        (SaEnum("a", "b", name="one"), SaEnum("a", "b", name="other"), False),
+        (SaEnum("a", "b", name="one"), String(), False),
+    ],
+)
+def test_which_columns_share_a_slot(first, second, shared):
+    assert (_kind(first) == _kind(second)) is shared
