@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -259,6 +260,9 @@ def test_one_day_of_suspension_is_one_day_not_one_days(fatima, db, monkeypatch):
         ("en", 23, "€23"),
         ("nl", 23.5, "€\xa023,50"),
         ("en", 23.5, "€23.50"),
+        ("nl", Decimal("23.50"), "€\xa023,50"),  # after 23.5 above: equal amounts read alike
+        ("en", Decimal("23.00"), "€23"),
+        ("nl", 1442.0, "€\xa01.442"),
     ],
 )
 def test_format_money_follows_the_language(language, amount, expected):
