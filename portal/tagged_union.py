@@ -7,7 +7,7 @@ them one statement each. A statement costs a page about 0.15 ms of CPU whatever 
 reads. ``tagged_union`` puts such lists in one row shape: the first column names the list,
 then slots that the lists share. Columns of one kind share a slot (the n-th string of every
 list, the n-th date, ...), so the row is as wide as the widest list of each kind, not as
-all lists together: the case page's lists have 121 columns and need 43 slots. Every output
+all lists together: the case page's lists have 121 columns and need 45 slots. Every output
 column of every branch costs PostgreSQL CPU (setting up 8 x 122 columns was about half of
 the statement's cost) and psycopg reads the text of a long statement again on each run.
 
@@ -23,6 +23,7 @@ list's rows as they came and the caller sorts them (the lists are short).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
@@ -71,6 +72,21 @@ def _getter(slots: list[int]) -> Any:
     return itemgetter(*slots)
 
 
+def _slots(layout: list[tuple[str, list[Any]]]) -> tuple[list[str], dict[str, Any]]:
+    """The row's slots after the list's name, as their kinds: per kind as many as the list
+    with the most columns of that kind has. And per kind the type the first branch casts
+    its empty slots to."""
+    widest: Counter[str] = Counter()
+    types: dict[str, Any] = {}
+    for _name, bundles in layout:
+        columns = [column for bundle in bundles for column in bundle.exprs]
+        for column in columns:
+            types.setdefault(_kind(column.type), column.type)
+        widest |= Counter(_kind(column.type) for column in columns)  # the larger count of each kind
+    types = {kind: String() if kind == "string" else column_type for kind, column_type in types.items()}
+    return [kind for kind in types for _ in range(widest[kind])], types
+
+
 def tagged_union(lists: Mapping[str, Select[Any]]) -> TaggedUnion:
     """One statement for ``lists`` (name: a select of ``columns_of`` bundles). Build it once
     per shape, like every statement a page runs often: building costs more than running."""
@@ -80,39 +96,26 @@ def tagged_union(lists: Mapping[str, Select[Any]]) -> TaggedUnion:
         if not bundles or not all(isinstance(bundle, Bundle) for bundle in bundles):
             raise TypeError(f"list {name!r}: select columns_of(...) bundles only")
         layout.append((name, bundles))
-    # The slots: per kind, as many as the list with the most columns of that kind has.
-    kinds: dict[str, Any] = {}  # kind: the type its slots are cast to in the first branch
-    wanted: dict[str, int] = {}
-    for _name, bundles in layout:
-        counts: dict[str, int] = {}
-        for bundle in bundles:
-            for column in bundle.exprs:
-                kind = _kind(column.type)
-                kinds.setdefault(kind, String() if kind == "string" else column.type)
-                counts[kind] = counts.get(kind, 0) + 1
-        for kind, count in counts.items():
-            wanted[kind] = max(wanted.get(kind, 0), count)
-    slots = [kind for kind in kinds for _ in range(wanted[kind])]
-    first_slot = {kind: slots.index(kind) + 1 for kind in kinds}  # column 0 names the list
+    slots, types = _slots(layout)
+    first_of_kind = {kind: slots.index(kind) + 1 for kind in types}  # column 0 names the list
     parts: dict[str, _Part] = {}
     branches = []
     for index, (name, bundles) in enumerate(layout):
-        row: list[Any] = [cast(null(), kinds[kind]) if index == 0 else null() for kind in slots]
-        used: dict[str, int] = {}
+        columns: list[Any] = [literal(name)] + [cast(null(), types[kind]) if index == 0 else null() for kind in slots]
+        used: Counter[str] = Counter()
         placed = []
         for bundle in bundles:
-            at = []
+            taken = []
             for column in bundle.exprs:
                 kind = _kind(column.type)
-                slot = first_slot[kind] + used.get(kind, 0)
-                used[kind] = used.get(kind, 0) + 1
-                row[slot - 1] = column
-                at.append(slot)
-            placed.append((_getter(at), bundle_row_type(bundle)))
+                taken.append(first_of_kind[kind] + used[kind])
+                used[kind] += 1
+                columns[taken[-1]] = column
+            placed.append((_getter(taken), bundle_row_type(bundle)))
         make = row_type("Row", tuple(bundle.name for bundle in bundles))._make if len(bundles) > 1 else None
         parts[name] = _Part(tuple(placed), make)
-        columns = [literal(name).label("list"), *row]
-        branches.append(lists[name].with_only_columns(*(column.label(f"c{at}") for at, column in enumerate(columns))))
+        labelled = [column.label(f"c{at}") for at, column in enumerate(columns)]
+        branches.append(lists[name].with_only_columns(*labelled))
     return TaggedUnion(union_all(*branches), parts)
 
 

@@ -65,9 +65,7 @@ def test_the_lists_share_slots_of_their_kind():
         counts: dict[str, int] = {}
         for description in statement.column_descriptions:
             for column in description["expr"].exprs:
-                text = isinstance(column.type, String | AutoString) and not isinstance(column.type, SaEnum)
-                kind = "string" if text else repr(column.type)
-                counts[kind] = counts.get(kind, 0) + 1
+                counts[_kind(column.type)] = counts.get(_kind(column.type), 0) + 1
         for kind, count in counts.items():
             widest[kind] = max(widest.get(kind, 0), count)
     all_columns = sum(len(d["expr"].exprs) for s in lists.values() for d in s.column_descriptions)
