@@ -28,15 +28,30 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def _wait_until_sent(app, document_id: int, timeout: float = 60) -> Document:
+def _wait_until(app, document_id: int, done, what: str, timeout: float = 60) -> Document:
+    """The upload once ``done(document)``; fails after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with Session(app.state.engine) as db:
             document = db.get(Document, document_id)
-            if document is not None and document.zgw_upload_state in ("sent", "failed"):
+            if document is not None and done(document):
                 return document
         time.sleep(0.2)
-    raise AssertionError("the upload was not sent to Open Zaak in time")
+    raise AssertionError(f"the upload was not {what} in time")
+
+
+def _wait_until_sent(app, document_id: int) -> Document:
+    return _wait_until(app, document_id, lambda document: document.zgw_upload_state in ("sent", "failed"), "sent")
+
+
+def _wait_until_tried(app, document_id: int) -> Document:
+    """The upload once its first attempt is over (sent, or pending with an attempt counted)."""
+    return _wait_until(
+        app,
+        document_id,
+        lambda document: document.zgw_upload_attempts >= 1 or document.zgw_upload_state != "pending",
+        "tried",
+    )
 
 
 def _ask_and_upload(case_system, portal, browser_client, before_upload=None) -> tuple[dict, str, int]:
@@ -210,15 +225,3 @@ def test_an_upload_answered_too_late_is_still_one_document_linked_once(
     documents, links = _in_open_zaak(case_system, zaak, request_title)
     assert [item["url"] for item in documents] == lost.stored, f"{len(documents)} documents in Open Zaak for one upload"
     assert [link["informatieobject"] for link in links] == lost.stored
-
-
-def _wait_until_tried(app, document_id: int, timeout: float = 60) -> Document:
-    """The upload once its first attempt is over (sent, or pending with an attempt counted)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(app.state.engine) as db:
-            document = db.get(Document, document_id)
-            if document.zgw_upload_attempts >= 1 or document.zgw_upload_state != "pending":
-                return document
-        time.sleep(0.2)
-    raise AssertionError("the upload was not tried in time")
