@@ -12,6 +12,7 @@ from bench.cpu import TITLE, CpuWindow
 
 BURN = """
 import sys, time
+print("ready", flush=True)
 sys.stdin.readline()
 start = time.process_time()
 while time.process_time() - start < 0.4:
@@ -20,14 +21,20 @@ print("done", flush=True)
 sys.stdin.readline()
 """
 
+IDLE = """
+import sys
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
 
 def test_a_window_counts_the_cpu_the_given_process_used_inside_it():
     child = subprocess.Popen([sys.executable, "-c", BURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    idle = subprocess.Popen(
-        [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE, text=True
-    )
+    idle = subprocess.Popen([sys.executable, "-c", IDLE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        # Started and imported before the window: not counted.
+        # Started and imported before the window (each says so): not counted. Without the
+        # wait, the idle one's start-up could fall inside the window on a busy machine.
+        assert child.stdout.readline().strip() == idle.stdout.readline().strip() == "ready"
         window = CpuWindow({"app_pids": [child.pid, idle.pid]})
         window.start()
         child.stdin.write("go\n")
