@@ -11,6 +11,10 @@ Every response time is kept (locust's own percentiles are rounded), with the dat
 time from the app's Server-Timing header. Only 127.0.0.1 is contacted.
 
 CPU per request (issue 22): bench/cpu.py, sampled exactly at the window's start and end.
+
+A scenario with a ``paired_floor`` (the pages at the level whose p99 is compared with the
+floor's) is measured in ``rounds`` windows, each right after a window of the floor, and
+carries the floor measured so (``floor``): see ``run_scenario``.
 """
 
 from __future__ import annotations
@@ -43,9 +47,11 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def run_scenario(
-    host: str, users: int, scenario: dict, seconds: float, max_requests: int, cpu: dict[str, Any] | None = None
+def measure(
+    host: str, users: int, scenario: dict, seconds: float, max_requests: int, cpu: dict[str, Any] | None
 ) -> dict:
+    """One window of ``scenario``: ``users`` new locust users (new connections), their answers
+    and the CPU the server used while they came in."""
     if urlsplit(host).hostname != "127.0.0.1":
         raise SystemExit("The benchmark only talks to 127.0.0.1")
     cookies: list[dict[str, str]] = scenario["cookies"]
@@ -119,36 +125,71 @@ def run_scenario(
     runner.stop()  # each user finishes (or times out on) the request it is in
     runner.quit()
     environment.events.request.remove_listener(on_request)
-    elapsed = window_end - window_start
     # Throughput: answers inside the window. Latency and errors: every request answered from
     # the window's start until the users stopped, so the slowest ones and the requests that
     # timed out after the window closed are counted too.
-    in_window = sum(1 for end, _ in finished if window_start <= end < window_end)
-    samples = [ms for end, ms in finished if end >= window_start]
-    dbs = [ms for end, ms in db_times if end >= window_start]
     failures: dict[str, int] = {}
     for end, kind in failed:
         if end >= window_start:
             failures[kind] = failures.get(kind, 0) + 1
-    done = len(samples)
-    errors = sum(failures.values())
-    # CPU per request: the CPU of the window over the requests answered in it (errors too:
-    # the server did work for them).
-    answered_in_window = in_window + sum(1 for end, _ in failed if window_start <= end < window_end)
+    return {
+        "seconds": window_end - window_start,
+        "in_window": sum(1 for end, _ in finished if window_start <= end < window_end),
+        # CPU per request: the CPU of the window over the requests answered in it (errors
+        # too: the server did work for them).
+        "answered_in_window": sum(1 for end, _ in finished if window_start <= end < window_end)
+        + sum(1 for end, _ in failed if window_start <= end < window_end),
+        "samples": [ms for end, ms in finished if end >= window_start],
+        "db": [ms for end, ms in db_times if end >= window_start],
+        "failures": failures,
+        "cpu": used,
+    }
+
+
+def shares(windows: list[dict]) -> list[float | None]:
+    """Each worker's share of the app's CPU over the windows (each window's shares weighed
+    by the CPU of that window)."""
+    total = sum(w["cpu"]["app"] or 0.0 for w in windows)
+    if not total:
+        return windows[-1]["cpu"]["app_shares"]
+    columns = zip(*(w["cpu"]["app_shares"] for w in windows), strict=False)
+    weights = [w["cpu"]["app"] or 0.0 for w in windows]
+    return [
+        round(sum((share or 0.0) * weight for share, weight in zip(column, weights, strict=True)) / total, 2)
+        for column in columns
+    ]
+
+
+def summary(scenario: dict, users: int, windows: list[dict]) -> dict:
+    """The scenario's numbers over its windows, pooled: every answer's time in one set of
+    percentiles, the CPU of all windows over the requests answered in them."""
+    elapsed = sum(w["seconds"] for w in windows)
+    in_window = sum(w["in_window"] for w in windows)
+    answered_in_window = sum(w["answered_in_window"] for w in windows)
+    samples = [ms for w in windows for ms in w["samples"]]
+    dbs = [ms for w in windows for ms in w["db"]]
+    failures: dict[str, int] = {}
+    for w in windows:
+        for kind, n in w["failures"].items():
+            failures[kind] = failures.get(kind, 0) + n
+
+    def used(key: str) -> float | None:
+        values = [w["cpu"][key] for w in windows]
+        return None if any(v is None for v in values) else sum(values)
 
     def per_request(ms: float | None) -> float | None:
         return round(ms / answered_in_window, 2) if ms is not None and answered_in_window else None
 
-    app_cpu, pg_cpu = per_request(used["app"]), per_request(used["pg"])
-    return {
+    app_cpu, pg_cpu = per_request(used("app")), per_request(used("pg"))
+    result = {
         "name": scenario["name"],
         "who": scenario.get("who", ""),
         "page": scenario.get("page", ""),
         "path": scenario["path"],
         "users": users,
         "seconds": round(elapsed, 2),
-        "requests": done,
-        "errors": errors,
+        "requests": len(samples),
+        "errors": sum(failures.values()),
         "error_kinds": failures,
         "rps": round(in_window / elapsed, 1) if elapsed else 0.0,
         "p50_ms": percentile(samples, 0.50),
@@ -159,10 +200,38 @@ def run_scenario(
         "app_cpu_ms": app_cpu,
         "pg_cpu_ms": pg_cpu,
         "cpu_ms": round(app_cpu + pg_cpu, 2) if app_cpu is not None and pg_cpu is not None else None,
-        "client_cpu_ms": per_request(used["client"]),
-        "app_cpu_shares": used["app_shares"],
-        "pg_backends": used["backends"],
+        "client_cpu_ms": per_request(used("client")),
+        "app_cpu_shares": shares(windows),
+        "pg_backends": max(w["cpu"]["backends"] for w in windows),
     }
+    if len(windows) > 1:
+        # Per window: how the users' connections fell on the workers, and what that did.
+        result["windows"] = [
+            {"p99_ms": percentile(w["samples"], 0.99), "app_cpu_shares": w["cpu"]["app_shares"]} for w in windows
+        ]
+    return result
+
+
+def run_scenario(
+    host: str, users: int, scenario: dict, seconds: float, max_requests: int, cpu: dict[str, Any] | None = None
+) -> dict:
+    """The scenario for ``seconds``. With a ``paired_floor`` the time is cut into ``rounds``
+    windows, each right after a window of the floor as long, and the page carries the floor
+    measured in those (``floor``): both through the same states of the machine, and each
+    window with new connections, so new luck in how they fall on the workers. The windows
+    are of one length so that the start of each (fresh connections) weighs the same in both."""
+    floor = scenario.get("paired_floor")
+    if not floor:
+        return summary(scenario, users, [measure(host, users, scenario, seconds, max_requests, cpu)])
+    rounds = max(1, int(scenario.get("rounds", 3)))
+    windows: list[dict] = []
+    floor_windows: list[dict] = []
+    for _ in range(rounds):
+        floor_windows.append(measure(host, users, floor, seconds / rounds, max_requests // rounds, cpu))
+        windows.append(measure(host, users, scenario, seconds / rounds, max_requests // rounds, cpu))
+    result = summary(scenario, users, windows)
+    result["floor"] = summary(floor, users, floor_windows)
+    return result
 
 
 def main(argv: list[str]) -> int:
@@ -195,7 +264,8 @@ def main(argv: list[str]) -> int:
         print(
             f"  {plan['users']:>3} users  {result['name']:44} {result['rps']:>8.1f}/s  p50 {result['p50_ms'] or 0:>8.1f} ms  "
             f"p99 {result['p99_ms'] or 0:>8.1f} ms  CPU {result['app_cpu_ms'] or 0:>5.1f}+{result['pg_cpu_ms'] or 0:>5.1f} ms  "
-            f"errors {result['errors']}  workers {result['app_cpu_shares']}",
+            f"errors {result['errors']}  workers {result['app_cpu_shares']}"
+            + (f"  floor p99 {result['floor']['p99_ms'] or 0:.1f} ms" if "floor" in result else ""),
             flush=True,
         )
     with open(argv[1], "w", encoding="utf-8") as handle:

@@ -145,3 +145,19 @@ def test_a_page_is_compared_with_the_floor_measured_last_before_it():
     table = markdown(drifted)
     inbox = next(line for line in table.splitlines() if line.startswith("| inbox | resident, 50 cases | 16 |"))
     assert inbox.endswith("| 1.7× | 4.0× | 100% |"), inbox  # CPU 8.5 ÷ 5.0, p50 100 ÷ 25 (not ÷ 50)
+
+
+def test_a_page_measured_in_turns_with_the_floor_is_compared_with_that_floor():
+    """At 16 users each page carries the floor measured in turns with it (bench/load.py);
+    that floor, not the group's, is the one its p99 and CPU are compared with."""
+    paired = report()
+    at16 = paired["levels"][1]["results"]
+    inbox = next(r for r in at16 if r["page"] == "inbox")
+    inbox["floor"] = result("floor, with session", "", 16, 4.25, 40.0)  # 200 ms against 40: 5.0x
+    rows = [line for line in targets(paired) if line.startswith("| ") and " | " in line]
+    lines = {" | ".join(line.split(" | ")[:2]): line for line in rows}
+    assert "| 200.0 / 40.0 | 5.0× MISS | 2.0× |" in lines["| inbox | resident, 50 cases"]
+    assert "| 300.0 / 100.0 | 3.0× PASS | 3.0× |" in lines["| permits | resident, 50 cases"]  # the group's floor
+    table = markdown(paired)
+    row = next(line for line in table.splitlines() if line.startswith("| inbox | resident, 50 cases | 16 |"))
+    assert row.endswith("| 2.0× | 5.0× | 100% |"), row  # CPU 8.5 ÷ 4.25, p50 100 ÷ 20
