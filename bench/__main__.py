@@ -138,6 +138,9 @@ def start_server(database_url: str, var_dir: Path, floor_file: Path) -> tuple[su
         "PORTAL_VAR_DIR": str(var_dir),
         "PORTAL_SIMULATOR_ENABLED": "true",
         "PORTAL_LOGIN_RATE_LIMIT": "100000",
+        # The sessions signed in at the start are used again level after level; a level
+        # takes longer than the 15 minutes a session may be idle. The check runs all the same.
+        "PORTAL_SESSION_IDLE_MINUTES": "480",
         "BENCH_FLOOR_FILE": str(floor_file),
     }
     server = subprocess.Popen(

@@ -73,8 +73,10 @@ def measure(
             headers = dict(scenario.get("headers", {}))
             if self.cookie:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookie.items())
+            # Redirects are not followed: a page that sends the user elsewhere (to sign in
+            # again, when a session has run out) is an error, not the login page's 200.
             with self.client.get(
-                scenario["path"], headers=headers, name=scenario["name"], catch_response=True
+                scenario["path"], headers=headers, name=scenario["name"], catch_response=True, allow_redirects=False
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"HTTP {response.status_code}")

@@ -34,6 +34,12 @@ class Handler(BaseHTTPRequestHandler):
         server.seen.append((time.perf_counter(), self.path))
         if self.path == "/page":
             time.sleep(PAGE_MS / 1000)
+        if self.path == "/gone":  # what a page does when the session has run out
+            self.send_response(303)
+            self.send_header("location", "/floor")
+            self.send_header("content-length", "0")
+            self.end_headers()
+            return
         body = b"<!doctype html><title>x</title>"
         self.send_response(200)
         self.send_header("content-type", "text/html")
@@ -98,3 +104,12 @@ def test_a_page_without_a_floor_is_one_window(server: Server, tmp_path: Path):
     [result] = run({"host": host, "users": 2, "seconds": 0.5, "max_requests": 100_000, "scenarios": [page]}, tmp_path)
     assert {path for _, path in server.seen} == {"/page"}
     assert "floor" not in result and "windows" not in result and result["requests"] > 0
+
+
+def test_a_page_that_sends_the_user_elsewhere_is_an_error(server: Server, tmp_path: Path):
+    """Followed, the redirect would end on a 200 (the login page, when a session ran out)."""
+    page = {"name": "page", "who": "someone", "page": "a page", "path": "/gone", "cookies": []}
+    host = f"http://127.0.0.1:{server.server_address[1]}"
+    [result] = run({"host": host, "users": 2, "seconds": 0.5, "max_requests": 100_000, "scenarios": [page]}, tmp_path)
+    assert "/floor" not in {path for _, path in server.seen}
+    assert result["requests"] == 0 and result["errors"] > 0 and set(result["error_kinds"]) == {"HTTP 303"}
