@@ -350,10 +350,11 @@ def targets(report: dict) -> list[str]:
         r16 = result(at16, r)
         p99_ratio = first_ratio = None
         p99s = "—"
-        if r16 and r16.get("p99_ms") is not None and _floor(at16, r16).get("p99_ms"):
-            p99_ratio = r16["p99_ms"] / _floor(at16, r16)["p99_ms"]
+        floor16 = _floor(at16, r16) if at16 and r16 else {}
+        if r16 and r16.get("p99_ms") is not None and floor16.get("p99_ms"):
+            p99_ratio = r16["p99_ms"] / floor16["p99_ms"]
             first_ratio = r16["p99_ms"] / _floor(at16)["p99_ms"]
-            p99s = f"{r16['p99_ms']:.1f} / {_floor(at16, r16)['p99_ms']:.1f}"
+            p99s = f"{r16['p99_ms']:.1f} / {floor16['p99_ms']:.1f}"
             verdicts.append("PASS" if p99_ratio <= P99_TARGET_FLOOR_TIMES else "MISS")
         else:
             verdicts.append("—")

@@ -134,13 +134,13 @@ def measure(
     for end, kind in failed:
         if end >= window_start:
             failures[kind] = failures.get(kind, 0) + 1
+    in_window = sum(1 for end, _ in finished if window_start <= end < window_end)
     return {
         "seconds": window_end - window_start,
-        "in_window": sum(1 for end, _ in finished if window_start <= end < window_end),
+        "in_window": in_window,
         # CPU per request: the CPU of the window over the requests answered in it (errors
         # too: the server did work for them).
-        "answered_in_window": sum(1 for end, _ in finished if window_start <= end < window_end)
-        + sum(1 for end, _ in failed if window_start <= end < window_end),
+        "answered_in_window": in_window + sum(1 for end, _ in failed if window_start <= end < window_end),
         "samples": [ms for end, ms in finished if end >= window_start],
         "db": [ms for end, ms in db_times if end >= window_start],
         "failures": failures,
